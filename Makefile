@@ -1,0 +1,53 @@
+# s400lab — two commands for a fresh machine:
+#   make lab    set up, then open the workbook in JupyterLab (token authentication on)
+#   make test   set up, then run every test (unit, data, notebooks, real browser)
+# Everything installs into ./.venv; nothing outside the repository is touched except
+# Debian's chromium package (installed with apt for the browser tests).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.s400lab-installed
+PORT   ?= 8888
+DASH_PORT ?= 8866
+ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
+
+.PHONY: help setup lab test test-fast bench validate dashboard brief clean browser
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "s400lab needs Python >= 3.11"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@touch $(STAMP)
+
+setup: $(STAMP)  ## create .venv and install s400lab with its test tools
+
+browser:  ## install Debian's chromium for the browser tests (apt; needs root or sudo)
+	@bash scripts/ensure_chromium.sh
+
+lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
+	  --ServerApp.root_dir=$(CURDIR) notebooks/00_start_here.ipynb
+
+dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
+	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
+	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True
+
+test: setup browser  ## run the whole test suite (what CI runs)
+	$(BIN)/python -m pytest
+
+test-fast: setup  ## unit tests only (no notebooks, no browser)
+	$(BIN)/python -m pytest tests -p no:nbmake -m "not browser" -o addopts="-ra --import-mode=importlib"
+
+validate: setup  ## validate data/ against data/datapackage.json
+	$(BIN)/python -m s400lab validate data
+
+bench: setup  ## print speed figures (model, ensembles, explorer redraw)
+	$(BIN)/python -m s400lab bench
+
+clean:  ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

@@ -1,0 +1,40 @@
+"""Command line: ``python -m s400lab {validate,bench,brief} ...``."""
+
+from __future__ import annotations
+
+import sys
+
+
+USAGE = """usage: python -m s400lab COMMAND [ARGS]
+
+commands:
+  validate [DIR]                       check data/ (or DIR) against its datapackage.json
+  bench                                print speed figures (model, ensembles, explorer)
+  brief --scenario NAME|FILE --out F   write a one-page HTML brief for a scenario
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "validate":
+        from s400lab.data.cli import main_validate
+
+        return main_validate(rest)
+    if command == "bench":
+        from s400lab.bench import main as bench_main
+
+        return bench_main(rest)
+    if command == "brief":
+        from s400lab.brief import main as brief_main
+
+        return brief_main(rest)
+    print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,40 @@
+"""``python -m s400lab bench``: print the workbook's speed figures.
+
+Each layer contributes a ``collect()`` function returning rows
+``(what, median_seconds_or_value, unit, target)``. The figures are measurements, printed for a
+person to read; no test asserts on wall-clock time.
+"""
+
+from __future__ import annotations
+
+import importlib
+import platform
+import sys
+
+#: Modules that contribute benchmark rows, in print order.
+SECTIONS = (
+    "s400lab.model.bench",
+    "s400lab.analysis.bench",
+    "s400lab.ui.bench",
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(argv or [])
+    quick = "--quick" in argv
+    print(f"s400lab benchmarks  (python {platform.python_version()}, {platform.machine()})")
+    print(f"{'what':<58} {'measured':>12}  {'target':<12}")
+    print("-" * 86)
+    failures = 0
+    for name in SECTIONS:
+        module = importlib.import_module(name)
+        try:
+            rows = module.collect(quick=quick)
+        except Exception as exc:  # report and carry on with the other sections
+            print(f"{name}: failed: {exc!r}", file=sys.stderr)
+            failures += 1
+            continue
+        for what, value, unit, target in rows:
+            shown = f"{value * 1e3:9.2f} ms" if unit == "s" else f"{value:9.2f} {unit}"
+            print(f"{what:<58} {shown:>12}  {target:<12}")
+    return 1 if failures else 0

@@ -1,0 +1,86 @@
+"""Packaging and repository hygiene: one dependency list, stripped notebooks, CI = README command."""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _split(req: str) -> tuple[str, str]:
+    m = re.match(r"^\s*([A-Za-z0-9_.\-]+)\s*(.*)$", req)
+    assert m, req
+    return _norm(m.group(1)), m.group(2).replace(" ", "")
+
+
+def pyproject_deps() -> dict[str, str]:
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    return dict(_split(r) for r in data["project"]["dependencies"])
+
+
+def environment_deps() -> dict[str, str]:
+    """Conda dependencies of environment.yml (a simple, fixed layout: '  - name>=x' lines)."""
+    deps: dict[str, str] = {}
+    in_pip = False
+    in_deps = False
+    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+        if re.match(r"^\S", line):
+            in_deps = line.startswith("dependencies:")
+            continue
+        if not in_deps:
+            continue
+        if re.match(r"^\s+- pip:\s*$", line):
+            in_pip = True
+            continue
+        m = re.match(r"^  - (\S+)\s*$", line)
+        if m and not in_pip:
+            name, spec = _split(m.group(1))
+            if name not in {"python", "pip"}:
+                deps[name] = spec
+    return deps
+
+
+def test_environment_yml_mirrors_pyproject():
+    assert environment_deps() == pyproject_deps()
+
+
+def test_environment_parser_sees_a_difference():
+    deps = pyproject_deps()
+    assert deps, "pyproject has no dependencies?"
+    changed = dict(deps)
+    changed[next(iter(changed))] = ">=0"
+    assert changed != environment_deps()
+
+
+@pytest.mark.parametrize("nb", sorted((ROOT / "notebooks").rglob("*.ipynb")), ids=lambda p: p.name)
+def test_notebooks_are_committed_without_outputs(nb):
+    data = json.loads(nb.read_text(encoding="utf-8"))
+    dirty = [i for i, c in enumerate(data["cells"])
+             if c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count"))]
+    assert not dirty, f"{nb.name}: cells {dirty} have outputs or execution counts; clear them"
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in readme
+    commands = [ln.strip() for ln in ci.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    assert commands[-1] == "make test"
+
+
+def test_lab_keeps_token_authentication():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    lab = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
+    assert "jupyter lab" in lab
+    for weakening in ("token=''", 'token=""', "--NotebookApp.token=", "disable_check_xsrf", "password=''"):
+        assert weakening not in lab
+    assert "--ServerApp.ip=127.0.0.1" in lab
