@@ -10,6 +10,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.s400lab-installed
 PORT   ?= 8888
 DASH_PORT ?= 8866
+# Tools started by tests (jupyter, voila) come from the venv.
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
 .PHONY: help setup lab test test-fast bench validate dashboard brief clean browser

@@ -1,0 +1,260 @@
+"""Rules that a Frictionless Table Schema cannot express.
+
+Each rule reads the CSV text (already checked for types by Frictionless) and reports
+problems; a cell that is not a valid value is skipped here because pass 2 reports it.
+
+- every id in a ``source_ids`` cell exists in sources.csv;
+- a date and its ``*_precision`` column go together; a month-precision date falls on the
+  1st, a year-precision date on 1 January; delivery dates and publication dates are not
+  in the future;
+- a variant row (``variant_of``) points to a main row, not to itself or to another variant;
+  a deal variant has the same buyer as its main row;
+- a deal's tranche numbers are unique;
+- parameters: ``low <= central <= high``, ``step > 0`` for numbers, the default lies in the
+  range (or among the choices), int parameters have whole values, uncertainties name a
+  distribution, and ``source_ids`` is empty only for a setting or a labelled assumption
+  (``confidence = claimed``);
+- every scenario value is a valid value of its parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import keyword
+import math
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from s400lab.data.problems import Problem
+from s400lab.data.validation import Table
+
+_TRUE = {"true", "True", "TRUE", "1"}
+_FALSE = {"false", "False", "FALSE", "0"}
+
+
+def _num(text: str) -> float | None:
+    try:
+        x = float(text)
+    except (TypeError, ValueError):
+        return None
+    return x if math.isfinite(x) else None
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def run(tables: dict[str, Table]) -> list[Problem]:
+    """Run every cross-table rule on the tables that could be read.
+
+    Parameters
+    ----------
+    tables : dict of str to Table
+        Tables from the structural pass; unreadable ones are skipped.
+
+    Returns
+    -------
+    list of Problem
+    """
+    ok = {n: t for n, t in tables.items() if t.header is not None}
+    problems: list[Problem] = []
+    for rule in RULES:
+        problems.extend(rule(ok))
+    return problems
+
+
+def _problem(t: Table, row: int, col: str | None, msg: str) -> Problem:
+    return Problem(t.file, row, col, msg, line=t.line_of(row))
+
+
+def _fields(t: Table, type_: str | None = None) -> list[str]:
+    return [
+        f["name"]
+        for f in (t.schema or {}).get("fields", [])
+        if (type_ is None or f.get("type") == type_) and f["name"] in (t.header or [])
+    ]
+
+
+def check_source_ids(tables: dict[str, Table]) -> Iterator[Problem]:
+    src = tables.get("sources")
+    if src is None or "source_id" not in (src.header or []):
+        return
+    known = {r["source_id"] for _, r in src.records()}
+    for t in tables.values():
+        if "source_ids" not in (t.header or []):
+            continue
+        for row, r in t.records():
+            for sid in filter(None, r.get("source_ids", "").split(";")):
+                if sid not in known:
+                    yield _problem(t, row, "source_ids", f'source id "{sid}" is not in {src.file}')
+
+
+def _precision_pairs(t: Table) -> list[tuple[str, str]]:
+    pairs = []
+    dates = _fields(t, "date")
+    for pcol in (c for c in (t.header or []) if c.endswith("_precision")):
+        stem = pcol[: -len("_precision")]
+        match = [d for d in dates if d == stem or d.startswith(stem + "_")]
+        if len(match) == 1:
+            pairs.append((match[0], pcol))
+    return pairs
+
+
+def check_precision(tables: dict[str, Table]) -> Iterator[Problem]:
+    today = dt.date.today()
+    no_future = {("deliveries", "actual_date"), ("sources", "published")}
+    for t in tables.values():
+        for dcol, pcol in _precision_pairs(t):
+            for row, r in t.records():
+                text, prec = r.get(dcol, ""), r.get(pcol, "")
+                day = _date(text)
+                if text and not prec:
+                    yield _problem(t, row, pcol, f"is empty but {dcol} is given (day, month or year)")
+                elif prec and not text:
+                    yield _problem(t, row, pcol, f'is "{prec}" but {dcol} is empty (leave both empty)')
+                if day is None:
+                    continue
+                if prec == "month" and day.day != 1:
+                    yield _problem(
+                        t, row, dcol, f'"{text}" has month precision, so it must be the 1st ({text[:8]}01)'
+                    )
+                elif prec == "year" and (day.month, day.day) != (1, 1):
+                    yield _problem(
+                        t, row, dcol, f'"{text}" has year precision, so it must be 1 January ({text[:4]}-01-01)'
+                    )
+                if (t.name, dcol) in no_future and day > today:
+                    yield _problem(t, row, dcol, f'"{text}" is in the future')
+
+
+def check_variants(tables: dict[str, Table]) -> Iterator[Problem]:
+    for t in tables.values():
+        keys = (t.schema or {}).get("primaryKey")
+        if "variant_of" not in (t.header or []) or not isinstance(keys, (str, list)):
+            continue
+        key = keys if isinstance(keys, str) else keys[0]
+        if key not in (t.header or []):
+            continue
+        by_id = {r[key]: r for _, r in t.records()}
+        for row, r in t.records():
+            target = r.get("variant_of", "")
+            if not target:
+                continue
+            if target == r[key]:
+                yield _problem(t, row, "variant_of", "a row cannot be a variant of itself")
+            elif target in by_id and by_id[target].get("variant_of"):
+                yield _problem(
+                    t, row, "variant_of", f'"{target}" is itself a variant; name the main row instead'
+                )
+            elif t.name == "deals" and target in by_id and by_id[target].get("buyer") != r.get("buyer"):
+                yield _problem(
+                    t, row, "buyer", f'"{r.get("buyer")}" differs from the buyer of the main row "{target}"'
+                )
+
+
+def check_tranches(tables: dict[str, Table]) -> Iterator[Problem]:
+    t = tables.get("deliveries")
+    if t is None or not {"deal_id", "tranche"} <= set(t.header or []):
+        return
+    seen: dict[tuple[str, str], int] = {}
+    for row, r in t.records():
+        k = (r["deal_id"], r["tranche"])
+        if k[1] and k in seen:
+            yield _problem(t, row, "tranche", f"deal {k[0]} already has tranche {k[1]} (row {seen[k]})")
+        seen.setdefault(k, row)
+
+
+def _value_problem(p: dict[str, str], value: str) -> str | None:
+    """Why ``value`` is not a valid value of parameter ``p`` (None if it is)."""
+    ptype = p.get("type", "")
+    if ptype == "choice":
+        choices = [c for c in p.get("choices", "").split(";") if c]
+        return None if value in choices else f'"{value}" is not one of the choices: {", ".join(choices)}'
+    if ptype == "bool":
+        return None if value in _TRUE | _FALSE else f'"{value}" is not true or false'
+    if ptype in ("float", "int"):
+        x = _num(value)
+        if x is None:
+            return f'"{value}" is not a number'
+        if ptype == "int" and not x.is_integer():
+            return f'"{value}" is not a whole number'
+        lo, hi = _num(p.get("low", "")), _num(p.get("high", ""))
+        if lo is not None and hi is not None and not lo <= x <= hi:
+            return f'"{value}" is outside the range {p["low"]} .. {p["high"]}'
+    return None
+
+
+def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
+    t = tables.get("parameters")
+    if t is None:
+        return
+    cols = set(t.header or [])
+    for row, p in t.records():
+        name, ptype, kind = p.get("name", ""), p.get("type", ""), p.get("kind", "")
+        if "name" in cols and name and (not name.isidentifier() or keyword.iskeyword(name)):
+            yield _problem(t, row, "name", f'"{name}" is not a Python identifier (the model uses it as a keyword)')
+        if ptype in ("float", "int") and {"low", "central", "high"} <= cols:
+            lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
+            for c in ("low", "central", "high"):
+                if not p[c]:
+                    yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
+            if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
+                yield _problem(
+                    t, row, "central", f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}"
+                )
+            if ptype == "int":
+                for c in ("low", "central", "high"):
+                    if _num(p[c]) is not None and not _num(p[c]).is_integer():  # type: ignore[union-attr]
+                        yield _problem(t, row, c, f'"{p[c]}" is not a whole number (type is int)')
+            if "step" in cols:
+                step = _num(p["step"])
+                if step is None or step <= 0:
+                    yield _problem(t, row, "step", f'"{p["step"]}" must be a number > 0 for a {ptype} parameter')
+            if "default" in cols and p["default"] and mid is not None:
+                x = _num(p["default"])
+                if x is not None and x != mid:
+                    yield _problem(t, row, "default", f'"{p["default"]}" should equal central ({p["central"]})')
+        if ptype == "choice" and "choices" in cols and not [c for c in p["choices"].split(";") if c]:
+            yield _problem(t, row, "choices", "is empty but required for a choice parameter")
+        if "default" in cols:
+            if not p["default"]:
+                yield _problem(t, row, "default", "is empty but required")
+            else:
+                why = _value_problem(p, p["default"])
+                if why:
+                    yield _problem(t, row, "default", why)
+        if kind == "uncertainty" and "distribution" in cols and p["distribution"] in ("", "none"):
+            yield _problem(t, row, "distribution", "an uncertainty needs a distribution (it is drawn in ensembles)")
+        if {"source_ids", "confidence"} <= cols and not p["source_ids"]:
+            if kind != "setting" and p["confidence"] != "claimed":
+                yield _problem(
+                    t, row, "source_ids",
+                    "is empty: cite a source, or label the range an assumption (confidence = claimed)",
+                )
+
+
+def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
+    t, params = tables.get("scenario_values"), tables.get("parameters")
+    if t is None or params is None or not {"parameter", "value"} <= set(t.header or []):
+        return
+    if "name" not in (params.header or []):
+        return
+    register = {p["name"]: p for _, p in params.records()}
+    for row, r in t.records():
+        p = register.get(r["parameter"])
+        if p is not None and r["value"]:
+            why = _value_problem(p, r["value"])
+            if why:
+                yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
+
+
+RULES: list[Callable[[dict[str, Table]], Any]] = [
+    check_source_ids,
+    check_precision,
+    check_variants,
+    check_tranches,
+    check_parameters,
+    check_scenario_values,
+]

@@ -1,0 +1,180 @@
+"""Pass 2 of the validation: Frictionless checks types, constraints and keys.
+
+Its errors are turned into :class:`~s400lab.data.problems.Problem` objects with plain
+messages (one per cell; one per short or long row; a duplicate id reported once).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from s400lab.data.problems import Problem
+
+if TYPE_CHECKING:
+    from s400lab.data.validation import Table
+
+
+def _label(path: Path, root: Path) -> str:
+    return f"{root.name}/{path.relative_to(root).as_posix()}"
+
+
+_CONSTRAINT = re.compile(r'constraint "(\w+)"')
+_SAME_ROW = re.compile(r"row at position (\d+)")
+_TYPE_HELP = {
+    "date": "is not a valid date (expected YYYY-MM-DD)",
+    "number": "is not a number (use a dot for decimals, no thousands separator)",
+    "integer": "is not a whole number",
+    "boolean": "is not true or false",
+    "year": "is not a year (expected YYYY)",
+    "datetime": "is not a valid date-time (expected YYYY-MM-DDTHH:MM:SSZ)",
+}
+
+
+def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
+    """Validate the readable tables with Frictionless; return their problems."""
+    if not good:
+        return []
+    from frictionless import FrictionlessException, Package
+
+    resources = []
+    for name, table in good.items():
+        schema = json.loads(json.dumps(table.schema))  # private copy
+        schema["fieldsMatch"] = "partial"  # match columns by name; pass 1 already reported header problems
+        fks = [fk for fk in schema.get("foreignKeys", []) if fk.get("reference", {}).get("resource", "") in ("", *good)]
+        if fks:
+            schema["foreignKeys"] = fks
+        else:
+            schema.pop("foreignKeys", None)
+        resources.append(
+            {
+                "name": name,
+                "path": table.path.relative_to(root).as_posix(),
+                "format": "csv",
+                "encoding": "utf-8",
+                "schema": schema,
+            }
+        )
+    try:
+        package = Package(
+            {"name": "check", "resources": resources},
+            basepath=str(root),
+        )
+        report = package.validate()
+    except FrictionlessException as exc:  # should not happen after pass 1; report, never crash
+        return [Problem(_label(root / "datapackage.json", root), None, None, f"frictionless: {exc}")]
+    problems: list[Problem] = []
+    for task in report.tasks:
+        table = good.get(task.name)
+        if table is None:
+            continue
+        rows_with_unique: set[int] = set()
+        short: dict[int, list[str]] = {}  # row -> columns without a cell
+        blank: set[int] = set()
+        extra_rows: set[int] = set()
+        for err in task.errors:
+            if err.type == "missing-cell":
+                short.setdefault(err.row_number, []).append(err.field_name)
+            elif err.type == "blank-row":
+                blank.add(err.row_number)
+        for row, cols in short.items():
+            n = len(table.header or []) - len(cols)
+            problems.append(
+                Problem(
+                    table.file, row, None,
+                    f"row has {n} cells but the header has {len(table.header or [])} columns "
+                    f"(no cell for: {', '.join(cols)}); is a comma or a quote missing?",
+                    line=table.line_of(row),
+                )
+            )
+        for err in task.errors:
+            row = getattr(err, "row_number", None)
+            if err.type == "missing-cell" or (row in blank and err.type != "blank-row"):
+                continue
+            if row in short and getattr(err, "field_name", None) in short[row]:
+                continue  # "required" on a cell that is not there: already said
+            if err.type == "extra-cell":
+                if row in extra_rows:
+                    continue  # one message per row, not one per surplus cell
+                extra_rows.add(row)
+            p = _convert(err, table, good)
+            if p is None:
+                continue
+            if err.type == "unique-error":
+                rows_with_unique.add(p.row or 0)
+            if err.type == "primary-key" and (p.row or 0) in rows_with_unique:
+                continue
+            problems.append(p)
+    return problems
+
+
+def _field(table: Table, name: str | None) -> dict[str, Any]:
+    for f in (table.schema or {}).get("fields", []):
+        if f["name"] == name:
+            return f
+    return {}
+
+
+def _convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
+    row = getattr(err, "row_number", None)
+    col = getattr(err, "field_name", None) or None
+    cell = getattr(err, "cell", None)
+    note = getattr(err, "note", "") or ""
+    kind = err.type
+    fdef = _field(table, col)
+    if kind == "type-error":
+        ftype = fdef.get("type", "")
+        fmt = fdef.get("format", "default")
+        msg = _TYPE_HELP.get(ftype, f"is not a valid {ftype}")
+        if ftype == "string" and fmt == "uri":
+            msg = "is not a valid URL (expected https://...)"
+        msg = f'"{cell}" {msg}'
+    elif kind == "constraint-error":
+        m = _CONSTRAINT.search(note)
+        cname = m.group(1) if m else ""
+        cval = fdef.get("constraints", {}).get(cname)
+        if cname == "required":
+            msg = "is empty but required"
+        elif cname == "minimum":
+            msg = f'"{cell}" is below the minimum {cval}' + (" (negative values are not allowed)" if cval == 0 else "")
+        elif cname == "maximum":
+            msg = f'"{cell}" is above the maximum {cval}'
+        elif cname == "enum":
+            msg = f'"{cell}" is not one of: {", ".join(map(str, cval or []))}'
+        elif cname == "pattern":
+            hint = " (ids are lower-case slugs: a-z, 0-9, '_', '.', '-'; several ids are separated by ';')"
+            msg = f'"{cell}" does not match the pattern {cval}' + (hint if "a-z0-9" in str(cval) else "")
+        elif cname == "maxLength":
+            msg = f"is {len(str(cell))} characters long; at most {cval} allowed"
+        elif cname == "minLength":
+            msg = f"is {len(str(cell))} characters long; at least {cval} needed"
+        else:
+            msg = f'"{cell}" breaks the constraint {note}'
+    elif kind == "unique-error":
+        m = _SAME_ROW.search(note)
+        msg = f'"{cell}" is a duplicate' + (f" (same as row {m.group(1)})" if m else "")
+    elif kind == "primary-key":
+        keys = (table.schema or {}).get("primaryKey", [])
+        keys = [keys] if isinstance(keys, str) else keys
+        col = ", ".join(keys) or None
+        m = _SAME_ROW.search(note)
+        msg = "duplicate primary key" + (f" (same as row {m.group(1)})" if m else "")
+    elif kind == "foreign-key":
+        fields = getattr(err, "field_names", []) or []
+        cells = getattr(err, "field_cells", []) or []
+        col = ", ".join(fields) or None
+        ref = getattr(err, "reference_name", "") or table.name
+        ref_fields = ", ".join(getattr(err, "reference_field_names", []) or [])
+        ref_file = good[ref].file if ref in good else ref
+        value = ", ".join(f'"{c}"' for c in cells)
+        msg = f"{value} not found in {ref_file} (column {ref_fields})"
+    elif kind == "extra-cell":
+        col = None
+        msg = f'row has more cells than the header has columns (extra value "{cell}")'
+    elif kind == "blank-row":
+        msg = "row is empty (delete it)"
+    else:
+        msg = getattr(err, "message", str(err))
+    return Problem(table.file, row, col, msg, line=table.line_of(row))
