@@ -1,0 +1,318 @@
+"""Deals, deliveries and India's slippage: the export side of the background.
+
+Each function takes Axes and DataFrames shaped like ``deals.csv``, ``deliveries.csv`` and
+``promises.csv`` (docs/architecture.md) and returns a dict of the artists it drew.
+An unknown value (empty cell) is written as "unknown", never drawn as zero.
+"""
+
+from __future__ import annotations
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+
+from s400lab.plots.style import ACTOR_COLOURS, CONFIDENCE_MARKERS, OKABE_ITO
+from s400lab.plots.timeline import CONFIDENCE_ORDER, precision_span
+
+_GREY = OKABE_ITO["grey"]
+#: Colours for the lines of the slippage chart (one per tranche), Okabe-Ito order.
+SERIES_COLOURS = [OKABE_ITO[k] for k in ("orange", "blue", "bluish_green", "vermillion",
+                                         "reddish_purple", "sky_blue", "black")]
+
+
+def _buyer_colour(buyer) -> str:
+    return ACTOR_COLOURS.get(str(buyer), _GREY)
+
+
+def _is_variant(df: pd.DataFrame) -> np.ndarray:
+    if "variant_of" not in df:
+        return np.zeros(len(df), dtype=bool)
+    v = df["variant_of"]
+    return (v.notna() & v.astype(str).str.strip().ne("")).to_numpy()
+
+
+def deal_rows(deals: pd.DataFrame) -> pd.DataFrame:
+    """Order deals for display: buyers by first signature, each main row followed by its variants.
+
+    Returns a copy with two extra columns: ``is_variant`` (bool) and ``row_label`` (str).
+    """
+    d = deals.reset_index(drop=True).copy()
+    d["is_variant"] = _is_variant(d)
+    main_of = d["deal_id"].astype(str).where(~d["is_variant"], d["variant_of"].astype(str))
+    d["_main"] = main_of
+    first = d.groupby("buyer")["signed_date"].transform("min")
+    d["_first"] = first  # NaT (talks, no date) sorts last
+    main_date = d.set_index("deal_id")["signed_date"]
+    d["_main_date"] = d["_main"].map(main_date)
+    d = d.sort_values(["_first", "buyer", "_main_date", "_main", "is_variant", "deal_id"],
+                      kind="stable", na_position="last").reset_index(drop=True)
+
+    def label(r) -> str:
+        if r["is_variant"]:
+            units, term = r.get("units_reported"), r.get("unit_term")
+            count = "" if units is None or pd.isna(units) else f": {units:g}"
+            term = "" if term is None or pd.isna(term) else f" {term}"
+            return f"   \u21b3 {r['deal_id']}{count}{term}"
+        if pd.isna(r["signed_date"]):  # talks etc.: the id tells rows of one buyer apart
+            return f"{r['deal_id']} \u00b7 {r['status']}"
+        return f"{r['buyer']} {pd.Timestamp(r['signed_date']).year} \u00b7 {r['status']}"
+
+    d["row_label"] = [label(r) for _, r in d.iterrows()]
+    return d.drop(columns=["_main", "_first", "_main_date"])
+
+
+def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict:
+    """Horizontal bars of battalions and contract value per deal, grouped by buyer.
+
+    Main rows are solid bars in the buyer's colour; variant rows (conflicting reports of the
+    same deal) are hatched, hollow bars directly under their main row.
+
+    Parameters
+    ----------
+    ax_battalions, ax_value : Axes
+        Left panel (battalion-equivalents) and right panel (US$ bn). Share the y axis.
+    deals : DataFrame
+        Rows shaped like ``deals.csv``.
+
+    Returns
+    -------
+    dict
+        ``battalions`` and ``value`` (BarContainer), ``unknown`` (list of Text written where a
+        value is unknown), ``rows`` (the ordered DataFrame from :func:`deal_rows`).
+    """
+    rows = deal_rows(deals)
+    y = np.arange(len(rows))
+    var = rows["is_variant"].to_numpy()
+    colours = [_buyer_colour(b) for b in rows["buyer"]]
+    out: dict = {"rows": rows, "unknown": []}
+    for key, ax, col, unit in (("battalions", ax_battalions, "battalions", "battalions"),
+                               ("value", ax_value, "value_usd_bn", "US$ bn")):
+        vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
+        width = np.nan_to_num(vals, nan=0.0)
+        bars = ax.barh(y, width, height=0.7,
+                       color=[("white" if v else c) for v, c in zip(var, colours)],
+                       edgecolor=colours, linewidth=1.5)
+        for bar, v in zip(bars, var):
+            if v:
+                bar.set_hatch("///")
+        out[key] = bars
+        top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
+        for yi, v in zip(y, vals):
+            if np.isfinite(v):
+                ax.text(v + 0.01 * top, yi, f"{v:g}", va="center", fontsize=11)
+            else:
+                out["unknown"].append(ax.text(0.01 * top, yi, "unknown", va="center",
+                                              fontsize=10, style="italic", color=_GREY))
+        ax.set_xlim(0, top * 1.18)
+        ax.set_xlabel(unit)
+        ax.grid(True, axis="x", alpha=0.3)
+        ax.grid(False, axis="y")
+    ax_battalions.set_yticks(y, rows["row_label"])
+    ax_battalions.set_ylim(len(rows) - 0.5, -0.5)
+    ax_value.set_ylim(len(rows) - 0.5, -0.5)
+    ax_value.tick_params(axis="y", labelleft=False)
+    ax_battalions.set_title("Battalion-equivalents")
+    ax_value.set_title("Contract value")
+    ax_value.legend(handles=[Patch(facecolor=_GREY, edgecolor=_GREY, label="main row"),
+                             Patch(facecolor="white", edgecolor=_GREY, hatch="///",
+                                   label="variant (another source's count)")],
+                    loc="lower right", frameon=False)
+    return out
+
+
+def _mid(dates: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Plot position (middle of an imprecise month/year), span start and end, as date numbers."""
+    start, end = precision_span(dates, precision)
+    exact = pd.Series(precision, dtype=object).reset_index(drop=True).fillna("day").eq("day")
+    s = mdates.date2num(start.to_numpy())
+    e = mdates.date2num(end.to_numpy())
+    return np.where(exact.to_numpy(), s, (s + e) / 2.0), s, e
+
+
+def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | None = None,
+                    *, today=None) -> dict:
+    """Dumbbell chart: planned delivery date -> actual delivery date, one row per tranche.
+
+    A hollow circle marks the planned date, a filled circle the actual date, and a line joins
+    them. A tranche not delivered yet gets a dashed open arrow from its planned date to
+    ``today``. Month/year-precision dates sit mid-period with a light bar across the period.
+
+    Parameters
+    ----------
+    ax : Axes
+    deliveries : DataFrame
+        Rows shaped like ``deliveries.csv``.
+    deals : DataFrame, optional
+        Used to name the buyer (and colour the row); without it the deal id is shown.
+    today : date-like, optional
+        End of the "pending" arrows (default: today's date).
+
+    Returns
+    -------
+    dict
+        ``planned``, ``actual`` (PathCollection), ``links`` (LineCollection), ``pending``
+        (list of Annotation), ``spans`` (LineCollection or None), ``today`` (Line2D),
+        ``rows`` (the ordered DataFrame).
+    """
+    today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    d = deliveries.sort_values(["deal_id", "tranche"], kind="stable").reset_index(drop=True)
+    buyer = (d["deal_id"].map(deals.set_index("deal_id")["buyer"]) if deals is not None
+             else d["deal_id"]).astype(str)
+    colours = np.array([_buyer_colour(b) for b in buyer], dtype=object)
+    y = np.arange(len(d), dtype=float)
+    px, ps, pe = _mid(d["planned_date"], d["planned_precision"])
+    ax_, as_, ae = _mid(d["actual_date"], d["actual_precision"])
+    has_p, has_a = np.isfinite(px), np.isfinite(ax_)
+
+    spans = []
+    span_cols = []
+    for m, s, e in ((has_p, ps, pe), (has_a, as_, ae)):
+        for i in np.flatnonzero(m & (e - s > 1.5)):
+            spans.append([(s[i], y[i]), (e[i], y[i])])
+            span_cols.append(colours[i])
+    out: dict = {"rows": d, "pending": [], "spans": None}
+    if spans:
+        out["spans"] = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
+        ax.add_collection(out["spans"])
+    both = has_p & has_a
+    out["links"] = LineCollection([[(px[i], y[i]), (ax_[i], y[i])] for i in np.flatnonzero(both)],
+                                  colors=_GREY, linewidths=2.5, zorder=2)
+    ax.add_collection(out["links"])
+    t = mdates.date2num(today)
+    for i in np.flatnonzero(has_p & ~has_a):
+        out["pending"].append(ax.annotate(
+            "", xy=(max(t, px[i]), y[i]), xytext=(px[i], y[i]), zorder=2,
+            arrowprops={"arrowstyle": "->", "linestyle": "--", "color": colours[i], "lw": 2,
+                        "shrinkA": 6, "shrinkB": 0, "mutation_scale": 18}))
+    out["planned"] = ax.scatter(px[has_p], y[has_p], s=110, facecolors="white",
+                                edgecolors=list(colours[has_p]), linewidths=2.2, zorder=3)
+    out["actual"] = ax.scatter(ax_[has_a], y[has_a], s=110, c=list(colours[has_a]),
+                               edgecolors="white", linewidths=0.8, zorder=4)
+    status = d["status"].astype(str).to_numpy() if "status" in d else np.full(len(d), "")
+    for i in np.flatnonzero(has_a):
+        note = []
+        if has_p[i] and abs(ax_[i] - px[i]) / 30.44 >= 1:
+            note.append(f"{(ax_[i] - px[i]) / 30.44:+.0f} mo")
+        if status[i] in ("unconfirmed", "in_transit"):
+            note.append(status[i].replace("_", " "))
+        if note:
+            ax.annotate(", ".join(note), (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
+                        xytext=(8, 0), textcoords="offset points", va="center", fontsize=10)
+    out["today"] = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
+    ax.annotate(f"today {today:%Y-%m-%d}", (t, 0), xytext=(3, 10), textcoords="offset points",
+                fontsize=10, va="bottom", annotation_clip=False,
+                xycoords=("data", "axes fraction"))
+    labels = [f"{b} \u00b7 {desc}" for b, desc in zip(buyer, d["description"])]
+    ax.set_yticks(y, labels)
+    ax.set_ylim(len(d) - 0.5, -0.5)
+    xs = np.concatenate([px[has_p], ax_[has_a], [t]])
+    ax.set_xlim(xs.min() - 120, xs.max() + 200)
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.grid(False, axis="y")
+    ax.legend(handles=[
+        Line2D([], [], ls="", marker="o", mfc="white", mec="black", ms=9, label="planned"),
+        Line2D([], [], ls="", marker="o", color="black", ms=9, label="delivered"),
+        Line2D([], [], ls="--", color="black", label="not delivered: planned \u2192 today"),
+    ], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return out
+
+
+def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | None = None,
+                  *, deal_id: str | None = None) -> dict:
+    """Promised delivery date against the date the promise was stated, one line per tranche.
+
+    A promise kept on schedule stays flat; each revision that pushes the date out steps the
+    line up. Points on the dashed diagonal were promised for the day they were stated. Marker
+    shape = confidence grade. With ``deliveries``, an actual delivery is a star on the
+    diagonal (it happened on that date).
+
+    Parameters
+    ----------
+    ax : Axes
+    promises : DataFrame
+        Rows shaped like ``promises.csv``.
+    deliveries : DataFrame, optional
+        To name tranches ("4th squadron") and mark actual deliveries.
+    deal_id : str, optional
+        Keep only this deal's promises (and deliveries).
+
+    Returns
+    -------
+    dict
+        ``lines`` (series label -> Line2D), ``points`` (grade -> PathCollection),
+        ``diagonal`` (Line2D), ``delivered`` (PathCollection or None).
+    """
+    p = promises if deal_id is None else promises[promises["deal_id"] == deal_id]
+    p = p.sort_values("stated_on", kind="stable").reset_index(drop=True)
+    dv = deliveries
+    if dv is not None and deal_id is not None:
+        dv = dv[dv["deal_id"] == deal_id]
+    names: dict = {}
+    if dv is not None:
+        names = {(r.deal_id, int(r.tranche)): str(r.description)
+                 for r in dv.itertuples() if pd.notna(r.tranche)}
+    sx, _, _ = _mid(p["stated_on"], p["stated_precision"])
+    py, _, _ = _mid(p["promised_date"], p["promised_precision"])
+    tranche = pd.to_numeric(p["tranche"], errors="coerce")
+    keys = [("all remaining" if pd.isna(t) else names.get((dl, int(t)), f"tranche {int(t)}"))
+            for dl, t in zip(p["deal_id"], tranche)]
+    out: dict = {"lines": {}, "points": {}, "delivered": None}
+    order = sorted(set(keys), key=lambda k: (k == "all remaining",
+                                             min(t for t, kk in zip(tranche.fillna(99), keys)
+                                                 if kk == k)))
+    colour_of = {k: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, k in enumerate(order)}
+    keys_arr = np.array(keys, dtype=object)
+    for k in order:
+        m = keys_arr == k
+        # later tranches are drawn wider and underneath, so identical promises stay visible
+        rank = order.index(k) if k != "all remaining" else 0
+        (line,) = ax.plot(sx[m], py[m], color=colour_of[k], lw=2.2 + 1.6 * rank,
+                          ls=":" if k == "all remaining" else "-", label=k,
+                          zorder=2.5 - 0.01 * rank, drawstyle="steps-post")
+        out["lines"][k] = line
+    grade = p["confidence"].astype(str).to_numpy()
+    for g in CONFIDENCE_ORDER:
+        m = grade == g
+        if m.any():
+            out["points"][g] = ax.scatter(sx[m], py[m], s=80, marker=CONFIDENCE_MARKERS[g],
+                                          c=[colour_of[k] for k in keys_arr[m]],
+                                          edgecolors="black", linewidths=0.6, zorder=3)
+    allx = list(sx[np.isfinite(sx)]) + list(py[np.isfinite(py)])
+    if dv is not None and len(dv):
+        ax_, _, _ = _mid(dv["actual_date"], dv["actual_precision"])
+        ok = np.isfinite(ax_)
+        confirmed = (dv["status"].astype(str).eq("delivered").to_numpy() if "status" in dv
+                     else np.ones(len(dv), dtype=bool))
+        if ok.any():
+            # a confirmed delivery is a filled star, an unconfirmed report a hollow one
+            out["delivered"] = ax.scatter(ax_[ok], ax_[ok], s=240, marker="*", zorder=4,
+                                          facecolors=[OKABE_ITO["black"] if c else "white"
+                                                      for c in confirmed[ok]],
+                                          edgecolors=OKABE_ITO["black"], linewidths=1.2)
+            for xv, desc, c in zip(ax_[ok], dv["description"].to_numpy()[ok], confirmed[ok]):
+                ax.annotate(f"{desc} {'delivered' if c else 'reported (unconfirmed)'}", (xv, xv),
+                            xytext=(-8, 4), textcoords="offset points", fontsize=10,
+                            ha="right", va="bottom")
+            allx += list(ax_[ok])
+    lo, hi = (min(allx) - 90, max(allx) + 90) if allx else (0, 1)
+    (out["diagonal"],) = ax.plot([lo, hi], [lo, hi], ls="--", color=_GREY, lw=1.2, zorder=1,
+                                 label="promise = statement date")
+    ax.set_xlim(lo, hi)
+    ax.set_ylim(lo, hi)
+    for axis in (ax.xaxis, ax.yaxis):
+        loc = mdates.AutoDateLocator(minticks=4, maxticks=9)
+        axis.set_major_locator(loc)
+        axis.set_major_formatter(mdates.ConciseDateFormatter(loc))
+    ax.set_xlabel("date the promise was stated")
+    ax.set_ylabel("promised delivery date")
+    handles = list(out["lines"].values()) + [out["diagonal"]]
+    handles += [Line2D([], [], ls="", marker=CONFIDENCE_MARKERS[g], color="black", ms=8, label=g)
+                for g in out["points"]]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return out

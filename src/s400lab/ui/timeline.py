@@ -1,0 +1,562 @@
+"""Background widgets: the interactive timeline and "the sources behind any row".
+
+* :class:`TimelineExplorer` -- filter the events (actor, type, confidence, months), see them on
+  a timeline figure that is created once and redrawn in place, in a table, and pick one event
+  to read its description, its conflicting variants and its sources.
+* :class:`SourcesViewer` -- pick any row of events / deals / deliveries / promises and read the
+  sources it cites, and the variant rows (other sources' versions) next to it.
+
+The filtering and HTML rendering are plain functions (:func:`filter_events`,
+:func:`sources_of`, :func:`related_variants`, :func:`disagreements`, ...), tested without a
+browser. All text from the data is escaped with :func:`html.escape` before it reaches HTML.
+The figure is a PNG in an ``ipywidgets.Image``, so it works the same in JupyterLab, in Voila
+and under nbclient.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from collections.abc import Iterable, Sequence
+
+import ipywidgets as widgets
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from s400lab.plots.style import PROJECTOR_RC
+from s400lab.plots.timeline import CONFIDENCE_ORDER, format_date, plot_timeline, precision_span
+
+#: Primary-key column of each table that cites sources.
+ID_COLUMNS = {"events": "event_id", "deals": "deal_id", "deliveries": "delivery_id",
+              "promises": "promise_id"}
+
+#: Tables offered by :class:`SourcesViewer`, in menu order.
+SOURCED_TABLES = ("events", "deals", "deliveries", "promises")
+
+#: What each grade means (shown in notebooks and help texts); from reference/domain_facts.md.
+CONFIDENCE_HELP = {
+    "official": "a government or manufacturer statement, or law text (incl. state agencies "
+                "such as TASS or Anadolu relaying it)",
+    "reported": "a mainstream or trade outlet citing sources",
+    "claimed": "a party to the conflict or a single interested outlet asserts it, unverified",
+    "disputed": "sources conflict; the versions are kept as variant rows",
+}
+
+
+# --------------------------------------------------------------------------- pure helpers
+def _table(dataset, name: str) -> pd.DataFrame:
+    if isinstance(dataset, dict):
+        return dataset[name]
+    return getattr(dataset, name)
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    try:
+        if pd.isna(value):
+            return True
+    except (TypeError, ValueError):
+        return False
+    return isinstance(value, str) and not value.strip()
+
+
+def split_ids(value) -> list[str]:
+    """Split a ``source_ids`` cell (``a;b;c``) into ids; an empty cell gives ``[]``."""
+    if _blank(value):
+        return []
+    return [part.strip() for part in str(value).split(";") if part.strip()]
+
+
+def sources_of(row: pd.Series, sources: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``sources`` cited by ``row["source_ids"]``, in the order cited.
+
+    An id missing from ``sources`` is kept as a row with only ``source_id`` filled, so a broken
+    reference shows up instead of silently disappearing.
+    """
+    ids = split_ids(row.get("source_ids"))
+    by_id = sources.set_index("source_id", drop=False)
+    rows = [by_id.loc[i] if i in by_id.index else pd.Series({"source_id": i}) for i in ids]
+    if not rows:
+        return sources.iloc[0:0]
+    return pd.DataFrame(rows).reset_index(drop=True)
+
+
+def related_variants(table: pd.DataFrame, row_id: str, id_column: str) -> pd.DataFrame:
+    """Rows that report the same fact differently: the main row and all its variants.
+
+    The row itself is excluded. With no ``variant_of`` column, or no variants, the result is
+    empty.
+    """
+    if "variant_of" not in table:
+        return table.iloc[0:0]
+    ids = table[id_column].astype(str)
+    var = table["variant_of"].where(~table["variant_of"].map(_blank).astype(bool), None)
+    this = table[ids == str(row_id)]
+    if this.empty:
+        return table.iloc[0:0]
+    parent = this["variant_of"].iloc[0]
+    main = str(row_id) if _blank(parent) else str(parent)
+    group = (ids == main) | (var.astype(object) == main)
+    return table[group & (ids != str(row_id))]
+
+
+def disagreements(table: pd.DataFrame, id_column: str) -> pd.DataFrame:
+    """Every main row that has variants, followed by its variants ("where sources disagree").
+
+    Returns the rows with a leading ``variant_group`` column (the main row's id) and
+    ``role`` (``main`` or ``variant``).
+    """
+    if "variant_of" not in table:
+        return table.iloc[0:0].assign(variant_group=pd.Series(dtype=object),
+                                      role=pd.Series(dtype=object))
+    is_var = ~table["variant_of"].map(_blank).astype(bool)
+    mains = set(table.loc[is_var, "variant_of"].astype(str))
+    ids = table[id_column].astype(str)
+    keep = is_var | ids.isin(mains)
+    out = table[keep].copy()
+    out.insert(0, "variant_group", np.where(is_var[keep], table.loc[keep, "variant_of"].astype(str),
+                                            ids[keep]))
+    out.insert(1, "role", np.where(is_var[keep], "variant", "main"))
+    return out.sort_values(["variant_group", "role"], kind="stable").reset_index(drop=True)
+
+
+def filter_events(events: pd.DataFrame, *, actors: Iterable[str] | None = None,
+                  event_types: Iterable[str] | None = None,
+                  confidence: Iterable[str] | None = None,
+                  start=None, end=None) -> pd.DataFrame:
+    """Events matching every given filter (``None`` = no filter on that field).
+
+    Dates: an event is kept when the period its date stands for (its day, month or year,
+    per ``date_precision``) overlaps ``[start, end)``. A "2017" event is therefore shown for
+    any range that touches 2017 -- the honest reading of an imprecise date.
+    """
+    keep = pd.Series(True, index=events.index)
+    if actors is not None:
+        keep &= events["actor"].isin(list(actors))
+    if event_types is not None:
+        keep &= events["event_type"].isin(list(event_types))
+    if confidence is not None:
+        keep &= events["confidence"].isin(list(confidence))
+    if start is not None or end is not None:
+        s, e = precision_span(events["date"], events["date_precision"])
+        s.index = e.index = events.index
+        if start is not None:
+            keep &= e > pd.Timestamp(start)
+        if end is not None:
+            keep &= s < pd.Timestamp(end)
+    return events[keep]
+
+
+def _esc(value) -> str:
+    return "" if _blank(value) else html.escape(str(value))
+
+
+def _link(url) -> str:
+    if _blank(url):
+        return ""
+    url = str(url).strip()
+    text = html.escape(url)
+    if not url.lower().startswith(("http://", "https://")):
+        return text  # never make a javascript: or data: URL clickable
+    return f'<a href="{html.escape(url, quote=True)}" target="_blank" rel="noopener noreferrer">{text}</a>'
+
+
+def _precision_column(table_or_row, col: str) -> str | None:
+    names = table_or_row.index if isinstance(table_or_row, pd.Series) else table_or_row.columns
+    for cand in (f"{col}_precision", f"{col.removesuffix('_date')}_precision",
+                 f"{col.removesuffix('_on')}_precision"):
+        if cand in names and cand != col:
+            return cand
+    return None
+
+
+def _format_cell(row: pd.Series, col: str) -> str:
+    value = row[col]
+    if isinstance(value, (pd.Timestamp, np.datetime64)) or (
+            col.endswith(("date", "_on", "published")) and not _blank(value)):
+        prec = _precision_column(row, col)
+        return format_date(value, row[prec] if prec else "day")
+    if isinstance(value, float) and not _blank(value):
+        return f"{value:g}"
+    return "" if _blank(value) else str(value)
+
+
+_TABLE_STYLE = ("border-collapse:collapse;font-size:13px;line-height:1.35;")
+_CELL = "padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top;"
+
+
+def html_table(df: pd.DataFrame, columns: Sequence[str], headers: Sequence[str] | None = None,
+               *, max_height: str | None = None) -> str:
+    """An escaped HTML table of ``df[columns]`` (dates written to their precision)."""
+    headers = list(headers or columns)
+    head = "".join(f'<th style="{_CELL}">{html.escape(h)}</th>' for h in headers)
+    body = []
+    for _, r in df.iterrows():
+        cells = []
+        for c in columns:
+            if c == "url":
+                cells.append(_link(r.get(c)))
+            else:
+                cells.append(_esc(_format_cell(r, c)) if c in r.index else "")
+        body.append("<tr>" + "".join(f'<td style="{_CELL}">{v}</td>' for v in cells) + "</tr>")
+    table = (f'<table style="{_TABLE_STYLE}"><thead><tr>{head}</tr></thead>'
+             f'<tbody>{"".join(body)}</tbody></table>')
+    if max_height:
+        return f'<div style="max-height:{max_height};overflow:auto">{table}</div>'
+    return table
+
+
+SOURCE_COLUMNS = ["publication", "original_outlet", "title", "url", "published"]
+SOURCE_HEADERS = ["publication", "relays", "title", "link", "published"]
+
+
+def row_detail_html(row: pd.Series, sources: pd.DataFrame, variants: pd.DataFrame,
+                    id_column: str) -> str:
+    """HTML for one row: its fields, the variant rows next to it, and its sources."""
+    skip = {"source_ids", "variant_of", id_column}
+    skip |= {c for c in row.index if c.endswith("_precision")}
+    title = row.get("title", row.get("description", row[id_column]))
+    parts = [f"<h4 style='margin:4px 0'>{_esc(title)}</h4>",
+             f"<div style='color:#555'>{html.escape(id_column)} = <code>{_esc(row[id_column])}</code></div>"]
+    fields = [(c, _format_cell(row, c)) for c in row.index if c not in skip]
+    fields = [(c, v) for c, v in fields if v != ""]
+    parts.append(f'<table style="{_TABLE_STYLE}">' + "".join(
+        f'<tr><th style="{_CELL}">{html.escape(c)}</th><td style="{_CELL}">{html.escape(v)}</td></tr>'
+        for c, v in fields) + "</table>")
+    if not variants.empty:
+        if not _blank(row.get("variant_of")):
+            intro = (f"This row is a <b>variant</b> of <code>{_esc(row.get('variant_of'))}</code>: "
+                     "another source reports the same fact differently.")
+        else:
+            intro = "Other sources report this differently (variant rows):"
+        both = pd.concat([row.to_frame().T, variants])
+        differ = [c for c in both.columns if c not in skip | {"notes"}
+                  and both[c].astype(str).nunique(dropna=False) > 1]
+        cols = [id_column] + differ + ["confidence", "source_ids"]
+        cols = list(dict.fromkeys(c for c in cols if c in variants.columns))
+        parts.append(f"<h4 style='margin:10px 0 4px'>Where sources disagree</h4><p>{intro}</p>")
+        parts.append(html_table(variants, cols))
+    parts.append(f"<h4 style='margin:10px 0 4px'>Sources ({len(sources)})</h4>")
+    if sources.empty:
+        parts.append("<p><i>No source cited.</i></p>")
+    else:
+        parts.append(html_table(sources, SOURCE_COLUMNS, SOURCE_HEADERS))
+    return "".join(parts)
+
+
+def _row_label(table_name: str, r: pd.Series) -> str:
+    variant = "" if _blank(r.get("variant_of")) else " (variant)"
+    if table_name == "events":
+        return f"{format_date(r['date'], r.get('date_precision'))} \u00b7 {r['title']}{variant}"
+    if table_name == "deals":
+        return f"{r['deal_id']} \u00b7 {r['buyer']} ({r['status']}){variant}"
+    if table_name == "deliveries":
+        return f"{r['delivery_id']} \u00b7 {r['description']}"
+    if table_name == "promises":
+        return (f"{r['promise_id']} \u00b7 promised "
+                f"{format_date(r['promised_date'], r.get('promised_precision'))}, stated "
+                f"{format_date(r['stated_on'], r.get('stated_precision'))}")
+    return str(r.iloc[0])
+
+
+# --------------------------------------------------------------------------- widgets
+class SourcesViewer(widgets.VBox):
+    """Pick a row of a sourced table and read its fields, variants and sources.
+
+    Parameters
+    ----------
+    dataset : object or dict
+        Has DataFrames ``sources`` and the tables named in ``tables`` (attributes or keys),
+        e.g. the result of ``s400lab.data.load()``.
+    tables : sequence of str, optional
+        Which tables to offer (default: those of events, deals, deliveries, promises present).
+    table : str, optional
+        The table shown first.
+
+    Attributes
+    ----------
+    table_select, row_select : ipywidgets.Dropdown
+    detail : ipywidgets.HTML
+    """
+
+    def __init__(self, dataset, tables: Sequence[str] | None = None, *, table: str | None = None):
+        self._dataset = dataset
+        self._sources = _table(dataset, "sources")
+        if tables is None:
+            tables = [t for t in SOURCED_TABLES if _has(dataset, t)]
+        self._tables = list(tables)
+        self._rows: pd.DataFrame | None = None
+        self.table_select = widgets.Dropdown(
+            options=self._tables, value=table or self._tables[0], description="Table",
+            tooltip="Which table to pick a row from")
+        self.row_select = widgets.Dropdown(options=[], description="Row",
+                                           layout=widgets.Layout(width="95%"),
+                                           tooltip="The row whose sources you want to read")
+        self.detail = widgets.HTML()
+        self.table_select.observe(self._on_table, names="value")
+        self.row_select.observe(self._on_row, names="value")
+        children = [self.row_select, self.detail]
+        if len(self._tables) > 1:
+            children.insert(0, self.table_select)
+        super().__init__(children=children)
+        self._on_table()
+
+    # -- public ---------------------------------------------------------------------------
+    @property
+    def table_name(self) -> str:
+        return self.table_select.value
+
+    @property
+    def full_table(self) -> pd.DataFrame:
+        return _table(self._dataset, self.table_name)
+
+    @property
+    def id_column(self) -> str:
+        return ID_COLUMNS.get(self.table_name) or next(
+            c for c in self.full_table.columns if c.endswith("_id"))
+
+    @property
+    def row(self) -> pd.Series | None:
+        """The selected row (``None`` when the list is empty)."""
+        if self.row_select.value is None or self._rows is None:
+            return None
+        hit = self._rows[self._rows[self.id_column].astype(str) == self.row_select.value]
+        return None if hit.empty else hit.iloc[0]
+
+    @property
+    def selected_sources(self) -> pd.DataFrame:
+        """The sources cited by the selected row."""
+        row = self.row
+        return self._sources.iloc[0:0] if row is None else sources_of(row, self._sources)
+
+    def set_rows(self, rows: pd.DataFrame) -> None:
+        """Offer only these rows of the current table (variants still come from the full table).
+
+        Keeps the current selection when it is still offered.
+        """
+        self._rows = rows
+        current = self.row_select.value
+        options = [(_row_label(self.table_name, r), str(r[self.id_column]))
+                   for _, r in rows.iterrows()]
+        values = [v for _, v in options]
+        self.row_select.options = options
+        self.row_select.value = current if current in values else (values[0] if values else None)
+        self._render()
+
+    def select(self, row_id: str) -> None:
+        """Select a row by id."""
+        self.row_select.value = str(row_id)
+
+    # -- internals ------------------------------------------------------------------------
+    def _on_table(self, change=None) -> None:
+        self.row_select.value = None
+        self.set_rows(self.full_table)
+
+    def _on_row(self, change=None) -> None:
+        self._render()
+
+    def _render(self) -> None:
+        row = self.row
+        if row is None:
+            self.detail.value = "<p><i>No row to show: widen the filters.</i></p>"
+            return
+        variants = related_variants(self.full_table, str(row[self.id_column]), self.id_column)
+        self.detail.value = row_detail_html(row, sources_of(row, self._sources), variants,
+                                            self.id_column)
+
+
+def _has(dataset, name: str) -> bool:
+    try:
+        return isinstance(_table(dataset, name), pd.DataFrame)
+    except (AttributeError, KeyError):
+        return False
+
+
+def _month_options(events: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
+    start, end = precision_span(events["date"], events["date_precision"])
+    first = start.min().to_period("M")
+    last = (end.max() - pd.Timedelta(days=1)).to_period("M")
+    return [(str(p), p.start_time) for p in pd.period_range(first, last, freq="M")]
+
+
+class TimelineExplorer(widgets.VBox):
+    """Filter the event timeline; figure, table and sources update together.
+
+    Parameters
+    ----------
+    dataset : object or dict
+        Provides DataFrames ``events`` and ``sources`` (e.g. ``s400lab.data.load()``).
+    max_labels : int
+        Write every title on the chart when at most this many events are shown; otherwise
+        only the event picked in the sources view is labelled.
+    figsize : tuple of float
+        Size of the figure (inches), created once.
+
+    Attributes
+    ----------
+    actors, event_types, grades : ipywidgets.SelectMultiple
+    months : ipywidgets.SelectionRangeSlider
+        Date range, in whole months (inclusive).
+    lanes : ipywidgets.ToggleButtons
+    image : ipywidgets.Image
+        The timeline figure (PNG), redrawn in place on every change.
+    table : ipywidgets.HTML
+    sources : SourcesViewer
+    last_error : Exception or None
+        The error of the last redraw, if any (also shown in the status line).
+    """
+
+    def __init__(self, dataset, *, max_labels: int = 12, figsize=(12.0, 5.6)):
+        self._events = _table(dataset, "events").reset_index(drop=True)
+        self.max_labels = max_labels
+        self.last_error: Exception | None = None
+        self.n_redraws = 0
+        ev = self._events
+        actors = [a for a in _ordered(ev["actor"])]
+        types = sorted(str(t) for t in pd.unique(ev["event_type"].dropna()))
+        grades = [g for g in CONFIDENCE_ORDER if g in set(ev["confidence"])]
+        grades += sorted(set(ev["confidence"].dropna().astype(str)) - set(grades))
+        sel = {"rows": 6, "layout": widgets.Layout(width="auto", min_width="200px")}
+        self.actors = widgets.SelectMultiple(options=actors, value=tuple(actors),
+                                             description="Actors", **sel,
+                                             tooltip="Ctrl/Shift-click or Shift+arrows to pick several")
+        self.event_types = widgets.SelectMultiple(options=types, value=tuple(types),
+                                                  description="Event type", **sel,
+                                                  tooltip="Kinds of event to show")
+        self.grades = widgets.SelectMultiple(options=grades, value=tuple(grades), rows=4,
+                                             description="Confidence",
+                                             layout=sel["layout"],
+                                             tooltip="; ".join(f"{g}: {CONFIDENCE_HELP.get(g, '')}"
+                                                               for g in grades))
+        months = _month_options(ev)
+        self.months = widgets.SelectionRangeSlider(
+            options=months, index=(0, len(months) - 1), description="Months",
+            continuous_update=False, layout=widgets.Layout(width="70%"),
+            tooltip="First and last month shown (inclusive)")
+        self.lanes = widgets.ToggleButtons(options=[("one lane per actor", "actor"),
+                                                    ("one lane per event type", "event_type")],
+                                           value="actor", description="Lanes",
+                                           tooltips=["lanes = actors", "lanes = event types"])
+        self.reset = widgets.Button(description="Show everything", icon="undo",
+                                    tooltip="Clear all filters")
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.table = widgets.HTML()
+        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")},
+                                     tables=["events"])
+        self.sources.row_select.description = "Event"
+
+        with mpl.rc_context(PROJECTOR_RC):
+            self._fig = Figure(figsize=figsize, layout="constrained", dpi=96)
+            self._ax = self._fig.add_subplot()
+        self._busy = False
+        self._filtered = ev
+        for w in (self.actors, self.event_types, self.grades, self.months, self.lanes):
+            w.observe(self._on_filter, names="value")
+        self.sources.row_select.observe(self._on_pick, names="value")
+        self.reset.on_click(self._on_reset)
+
+        tabs = widgets.Tab(children=[self.table, self.sources])
+        tabs.set_title(0, "Events table")
+        tabs.set_title(1, "Sources of an event")
+        super().__init__(children=[
+            widgets.HBox([self.actors, self.event_types, self.grades]),
+            self.months,
+            widgets.HBox([self.lanes, self.reset]),
+            self.status, self.image, tabs,
+        ])
+        self.update()
+
+    # -- public ---------------------------------------------------------------------------
+    @property
+    def events(self) -> pd.DataFrame:
+        """All events (unfiltered)."""
+        return self._events
+
+    @property
+    def filtered(self) -> pd.DataFrame:
+        """The events passing the current filters, in date order."""
+        return self._filtered
+
+    @property
+    def date_range(self) -> tuple[pd.Timestamp, pd.Timestamp]:
+        """``[start, end)`` of the month slider: first day of the first month, first day after
+        the last month."""
+        lo, hi = self.months.value
+        return pd.Timestamp(lo), pd.Timestamp(hi) + pd.DateOffset(months=1)
+
+    @property
+    def figure(self) -> Figure:
+        """The one figure this widget draws into."""
+        return self._fig
+
+    def update(self) -> None:
+        """Re-apply the filters, then refresh the sources list, table and figure."""
+        self._busy = True
+        try:
+            start, end = self.date_range
+            f = filter_events(self._events, actors=self.actors.value,
+                              event_types=self.event_types.value, confidence=self.grades.value,
+                              start=start, end=end)
+            self._filtered = f.sort_values("date", kind="stable")
+            self.sources.set_rows(self._filtered)
+            self.table.value = html_table(
+                self._filtered, ["date", "actor", "event_type", "title", "confidence", "variant_of"],
+                ["date", "actor", "type", "title", "confidence", "variant of"], max_height="360px")
+        finally:
+            self._busy = False
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Clear the one Axes, draw the filtered events, and refresh the image."""
+        try:
+            with mpl.rc_context(PROJECTOR_RC):
+                self._ax.clear()
+                art = plot_timeline(self._ax, self._filtered, lanes=self.lanes.value,
+                                    max_labels=self.max_labels,
+                                    highlight=self.sources.row_select.value)
+                buf = io.BytesIO()
+                self._fig.savefig(buf, format="png")
+            self.image.value = buf.getvalue()
+            n = len(self._filtered)
+            hint = "" if n <= self.max_labels else (
+                f" Titles are written when at most {self.max_labels} are shown; the event "
+                "picked under <i>Sources of an event</i> is ringed and labelled.")
+            self.status.value = (f"<b>{n}</b> of {len(self._events)} events shown "
+                                 f"({art.n_points} markers).{hint}")
+            self.last_error = None
+            self.n_redraws += 1
+        except Exception as exc:  # shown to the user instead of vanishing in a callback
+            self.last_error = exc
+            self.status.value = (f"<span style='color:#D55E00'>Could not redraw: "
+                                 f"{html.escape(repr(exc))}</span>")
+
+    # -- callbacks ------------------------------------------------------------------------
+    def _on_filter(self, change=None) -> None:
+        if not self._busy:
+            self.update()
+
+    def _on_pick(self, change=None) -> None:
+        if not self._busy:
+            self.redraw()
+
+    def _on_reset(self, _button=None) -> None:
+        self._busy = True
+        try:
+            self.actors.value = tuple(self.actors.options)
+            self.event_types.value = tuple(self.event_types.options)
+            self.grades.value = tuple(self.grades.options)
+            self.months.index = (0, len(self.months.options) - 1)
+        finally:
+            self._busy = False
+        self.update()
+
+
+def _ordered(actors: pd.Series) -> list[str]:
+    from s400lab.plots.style import ACTOR_COLOURS
+
+    present = set(actors.dropna().astype(str))
+    return [a for a in ACTOR_COLOURS if a in present] + sorted(present - set(ACTOR_COLOURS))

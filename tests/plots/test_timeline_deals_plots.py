@@ -1,0 +1,145 @@
+"""Deals bars, deliveries dumbbells and India's slippage chart, checked on their artists' data."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.dates as mdates  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.colors import to_rgba  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from s400lab.plots.deals import deal_rows, plot_deals, plot_deliveries, plot_slippage  # noqa: E402
+from s400lab.plots.style import ACTOR_COLOURS  # noqa: E402
+
+
+def S(*xs):
+    return pd.Series(xs, dtype="string")
+
+
+def D(*xs):
+    return pd.to_datetime(pd.Series(xs, dtype=object))
+
+
+def F(*xs):
+    return pd.Series(xs, dtype="float64")
+
+
+def deals() -> pd.DataFrame:
+    return pd.DataFrame({
+        "deal_id": S("india-2018", "turkiye-2017-v4", "turkiye-2017", "belarus-talks"),
+        "variant_of": S(None, "turkiye-2017", None, None),
+        "buyer": S("India", "Turkiye", "Turkiye", "Belarus"),
+        "seller": S("Russia", "Russia", "Russia", "Russia"),
+        "signed_date": D("2018-10-05", "2017-09-12", "2017-09-12", None),
+        "signed_precision": S("day", "day", "day", None),
+        "value_usd_bn": F(5.43, 2.5, 2.5, None),
+        "units_reported": F(5, 4, 2, None),
+        "unit_term": S("squadron", "battery", "battalion", None),
+        "battalions": F(10, 4, 2, None),
+        "status": S("in_delivery", "completed", "completed", "talks"),
+        "confidence": S("official", "disputed", "official", "claimed"),
+    })
+
+
+def deliveries() -> pd.DataFrame:
+    return pd.DataFrame({
+        "delivery_id": S("in-sq2", "in-sq1", "in-sq4", "tr-1"),
+        "deal_id": S("india-2018", "india-2018", "india-2018", "turkiye-2017"),
+        "tranche": pd.Series([2, 1, 4, 1], dtype="Int64"),
+        "description": S("2nd squadron", "1st squadron", "4th squadron", "first regiment"),
+        "planned_date": D("2021-06-01", "2020-10-01", "2023-01-01", None),
+        "planned_precision": S("month", "month", "year", None),
+        "actual_date": D("2022-04-01", "2021-12-01", None, "2019-09-15"),
+        "actual_precision": S("month", "month", None, "day"),
+        "status": S("delivered", "delivered", "pending", "delivered"),
+    })
+
+
+def promises() -> pd.DataFrame:
+    return pd.DataFrame({
+        "promise_id": S("p1", "p2", "p3", "p4", "px"),
+        "deal_id": S("india-2018", "india-2018", "india-2018", "india-2018", "other"),
+        "tranche": pd.Series([4, 4, None, 5, 1], dtype="Int64"),
+        "promised_date": D("2026-06-01", "2025-01-01", "2023-04-01", "2026-11-01", "2030-01-01"),
+        "promised_precision": S("month", "day", "month", "month", "day"),
+        "stated_on": D("2026-02-10", "2024-10-04", "2019-03-01", "2026-02-10", "2020-01-01"),
+        "stated_precision": S("day", "day", "day", "day", "day"),
+        "confidence": S("official", "official", "reported", "official", "official"),
+    })
+
+
+def axes(n=1):
+    fig = Figure()
+    return fig.subplots(1, n) if n > 1 else fig.add_subplot()
+
+
+def num(s):
+    return mdates.date2num(pd.Timestamp(s))
+
+
+def test_deal_rows_put_each_variant_right_under_its_main_row():
+    rows = deal_rows(deals())
+    assert list(rows["deal_id"]) == ["turkiye-2017", "turkiye-2017-v4", "india-2018", "belarus-talks"]
+    assert list(rows["is_variant"]) == [False, True, False, False]
+    assert rows.loc[1, "row_label"] == "   \u21b3 turkiye-2017-v4: 4 battery"
+    assert rows.loc[3, "row_label"] == "belarus-talks \u00b7 talks"  # no date: the id names it
+    assert rows.loc[0, "row_label"] == "Turkiye 2017 \u00b7 completed"
+
+
+def test_deal_bars_values_variants_hatched_unknown_written_not_zeroed():
+    a, b = axes(2)
+    out = plot_deals(a, b, deals())
+    assert [bar.get_width() for bar in out["battalions"]] == [2, 4, 10, 0]
+    assert [bar.get_width() for bar in out["value"]] == [2.5, 2.5, 5.43, 0]
+    main, variant = out["battalions"][0], out["battalions"][1]
+    assert main.get_facecolor() == to_rgba(ACTOR_COLOURS["Turkiye"]) and not main.get_hatch()
+    assert variant.get_facecolor() == to_rgba("white") and variant.get_hatch() == "///"
+    assert variant.get_edgecolor() == to_rgba(ACTOR_COLOURS["Turkiye"])
+    assert [t.get_text() for t in out["unknown"]] == ["unknown", "unknown"]  # one per panel
+
+
+def test_dumbbells_planned_actual_links_and_pending_arrows():
+    ax = axes()
+    out = plot_deliveries(ax, deliveries(), deals(), today="2026-11-24")
+    rows = list(out["rows"]["delivery_id"])
+    assert rows == ["in-sq1", "in-sq2", "in-sq4", "tr-1"]  # by deal, then tranche
+    planned = np.asarray(out["planned"].get_offsets())
+    actual = np.asarray(out["actual"].get_offsets())
+    assert len(planned) == 3 and len(actual) == 3
+    mid_oct_2020 = (num("2020-10-01") + num("2020-11-01")) / 2
+    assert planned[0].tolist() == pytest.approx([mid_oct_2020, 0])
+    assert actual[-1].tolist() == pytest.approx([num("2019-09-15"), 3])
+    assert len(out["links"].get_segments()) == 2  # only rows with both dates
+    (arrow,) = out["pending"]
+    assert arrow.xy == pytest.approx((num("2026-11-24"), 2))
+    assert out["today"].get_xdata()[0] == pytest.approx(num("2026-11-24"))
+    assert [t.get_text() for t in ax.get_yticklabels()][0] == "India \u00b7 1st squadron"
+
+
+def test_slippage_lines_per_tranche_diagonal_and_delivered_stars():
+    ax = axes()
+    out = plot_slippage(ax, promises(), deliveries(), deal_id="india-2018")
+    assert list(out["lines"]) == ["4th squadron", "tranche 5", "all remaining"]
+    x4, y4 = out["lines"]["4th squadron"].get_data()
+    assert list(x4) == pytest.approx([num("2024-10-04"), num("2026-02-10")])  # by statement date
+    mid_june = (num("2026-06-01") + num("2026-07-01")) / 2
+    assert list(y4) == pytest.approx([num("2025-01-01"), mid_june])
+    dx, dy = out["diagonal"].get_data()
+    assert list(dx) == list(dy)
+    assert sum(len(c.get_offsets()) for c in out["points"].values()) == 4  # "other" deal dropped
+    assert set(out["points"]) == {"official", "reported"}
+    stars = np.asarray(out["delivered"].get_offsets())
+    assert len(stars) == 2 and all(stars[:, 0] == stars[:, 1])  # delivered = on the diagonal
+
+
+def test_unconfirmed_delivery_is_a_hollow_star():
+    dv = deliveries()
+    dv.loc[dv["delivery_id"] == "in-sq2", "status"] = "unconfirmed"
+    out = plot_slippage(axes(), promises(), dv, deal_id="india-2018")
+    faces = [tuple(f) for f in out["delivered"].get_facecolors()]
+    assert sorted(faces) == sorted([to_rgba("black"), to_rgba("white")])
