@@ -1,0 +1,178 @@
+"""Public entry points: :func:`run`, :func:`run_ensemble`, :func:`evaluate`."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import numpy as np
+import pandas as pd
+
+from s400lab.model.core import simulate
+from s400lab.model.results import Ensemble, Result
+from s400lab.model.sampling import sample
+from s400lab.model.scenario import Scenario
+
+__all__ = ["compare", "evaluate", "run", "run_ensemble"]
+
+#: Parameters that set the time grid and must be the same for every draw.
+_SCALAR_ONLY = ("start_year", "horizon_quarters")
+
+
+def _check(sc: Any) -> Scenario:
+    if not isinstance(sc, Scenario):
+        raise TypeError(f"expected a Scenario, got {type(sc).__name__}")
+    return sc
+
+
+def run(sc: Scenario) -> Result:
+    """Run one scenario at its own values (uncertainties at their central values by default).
+
+    Parameters
+    ----------
+    sc : Scenario
+
+    Returns
+    -------
+    Result
+        ``.timeseries`` (tidy), ``.outcomes`` (value, unit, label), ``.verdict``.
+    """
+    sc = _check(sc)
+    series, outcomes = simulate(sc.values, 1)
+    return Result(sc, series, outcomes)
+
+
+def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
+    reg = sc.register
+    values: dict[str, Any] = dict(sc.values)
+    for col in draws.columns:
+        if col not in reg:
+            raise ValueError(f"draws column {col!r}: " + reg.unknown_message(col))
+        p = reg.params[col]
+        if not p.is_numeric:
+            raise ValueError(
+                f"draws column {col!r}: {p.type} parameter cannot vary per draw; "
+                "set it on the scenario instead (with_changes)"
+            )
+        try:
+            x = np.asarray(draws[col], dtype=float)
+        except (TypeError, ValueError):
+            x = pd.to_numeric(draws[col], errors="coerce").to_numpy(dtype=float)
+        bad = np.isnan(x) | (x < p.low) | (x > p.high)
+        if p.type == "int":
+            bad |= ~np.isnan(x) & (x != np.rint(x))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise ValueError(
+                f"draws row {i}, column {col!r}: {draws[col].iloc[i]!r} is not allowed; "
+                f"use {p.allowed()}"
+            )
+        if col in _SCALAR_ONLY:
+            if np.ptp(x) != 0:
+                raise ValueError(f"draws column {col!r} must be the same for every draw")
+            try:
+                values[col] = p.validate(x[0].item())
+            except ValueError as exc:
+                raise ValueError(f"draws column {col!r}: {exc}") from None
+        else:
+            values[col] = x
+    return values
+
+
+def evaluate(sc: Scenario, draws_df: pd.DataFrame) -> pd.DataFrame:
+    """Outcomes for given parameter draws (used by sensitivity analysis).
+
+    Parameters
+    ----------
+    sc : Scenario
+        Supplies every value not in ``draws_df`` (levers, settings, fixed assumptions).
+    draws_df : pandas.DataFrame
+        One row per draw; columns are numeric register parameters (any kind). Values are
+        checked against the register ranges.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``len(draws_df)`` rows x outcome names, same index as ``draws_df``.
+    """
+    return _ensemble(_check(sc), draws_df).outcomes
+
+
+def _ensemble(sc: Scenario, draws: pd.DataFrame) -> Ensemble:
+    if len(draws) == 0:
+        raise ValueError("draws must have at least one row")
+    values = _values_with_draws(sc, draws)
+    series, outcomes = simulate(values, len(draws))
+    return Ensemble(sc, draws, series, outcomes)
+
+
+def run_ensemble(
+    sc: Scenario,
+    n: int = 1000,
+    seed: int | None = 1,
+    method: str = "lhs",
+    fixed: Iterable[str] = (),
+) -> Ensemble:
+    """Run ``n`` draws of the uncertain parameters in one vectorized call.
+
+    Parameters
+    ----------
+    sc : Scenario
+        Levers and settings; uncertainties are drawn over their register ranges.
+    n : int
+        Number of draws.
+    seed : int, optional
+        Random seed (same seed -> identical ensemble).
+    method : {"lhs", "mc"}
+        Latin hypercube or plain Monte Carlo.
+    fixed : iterable of str
+        Uncertainties to keep at the scenario's value instead of drawing them.
+
+    Returns
+    -------
+    Ensemble
+        ``.draws``, ``.outcomes``, ``.bands(var)``, ``.probability(outcome)``, ``.summary()``.
+    """
+    sc = _check(sc)
+    fixed = set(fixed)
+    for name in fixed:
+        if name not in sc.register:
+            raise ValueError(sc.register.unknown_message(name))
+    names = [u for u in sc.register.uncertainties if u not in fixed]
+    draws = sample(sc.register, n, seed=seed, method=method, names=names)
+    return _ensemble(sc, draws)
+
+
+def compare(
+    scenarios: "dict[str, Scenario] | None" = None,
+    outcomes: "list[str] | None" = None,
+) -> pd.DataFrame:
+    """One table of outcomes (rows) for several scenarios (columns), single central runs.
+
+    Parameters
+    ----------
+    scenarios : dict of str to Scenario, optional
+        Default: every preset, in order.
+    outcomes : list of str, optional
+        Outcome names (default: all of :data:`s400lab.model.core.OUTCOMES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = outcome label, columns = ``unit`` then one column per scenario label.
+    """
+    from s400lab.model.core import OUTCOMES
+    from s400lab.model.scenario import presets
+
+    scenarios = presets() if scenarios is None else scenarios
+    names = list(OUTCOMES) if outcomes is None else list(outcomes)
+    for name in names:
+        if name not in OUTCOMES:
+            raise ValueError(f"unknown outcome {name!r}; outcomes: {', '.join(OUTCOMES)}")
+    table = pd.DataFrame(
+        {"unit": [OUTCOMES[k][0] for k in names]},
+        index=pd.Index([OUTCOMES[k][1] for k in names], name="outcome"),
+    )
+    for sc in scenarios.values():
+        res = run(sc)
+        table[sc.label] = [res.raw_outcomes[k] for k in names]
+    return table

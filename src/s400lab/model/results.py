@@ -1,0 +1,212 @@
+"""Result of one run and of an ensemble; tidy DataFrames are built lazily on first access."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES
+
+if TYPE_CHECKING:  # pragma: no cover
+    from s400lab.model.scenario import Scenario
+
+__all__ = ["Ensemble", "Result", "quarter_label", "verdict"]
+
+BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
+
+
+def quarter_label(t: float) -> str:
+    """Label of the quarter starting at decimal year ``t``.
+
+    >>> quarter_label(2027.25)
+    '2027Q2'
+    """
+    if t is None or (isinstance(t, float) and np.isnan(t)):
+        return "not within horizon"
+    q = int(round(float(t) * 4))
+    return f"{q // 4}Q{q % 4 + 1}"
+
+
+def _quarters(values) -> tuple[list[str], np.ndarray]:
+    t0 = float(values["start_year"])
+    H = int(values["horizon_quarters"])
+    t = t0 + 0.25 * np.arange(H)
+    return [quarter_label(x) for x in t], t
+
+
+def verdict(scenario: "Scenario") -> str:
+    """Plain-language statement of whether the scenario meets the US legal conditions."""
+    v = scenario.values
+    action = v["tr_action"]
+    if action in LEGAL_ACTIONS:
+        text = (
+            "Legal conditions can be met: every S-400 leaves Turkiye, which is what FY2021 NDAA "
+            "s.1241 (CAATSA sanctions relief) and FY2020 NDAA s.1245 (F-35) require - no "
+            "possession, no Russian operation or maintenance, credible assurances. Sanctions "
+            "relief and F-35 readmission still take time and can be blocked by Congress."
+        )
+        if action == "transfer_third_party":
+            text += (
+                " A transfer to a third party also needs Russia's consent under the end-user "
+                "certificate (Lavrov, Dec 2025); the model assumes the transfer happens."
+            )
+        return text
+    what = {
+        "keep_stored": "Turkiye keeps its S-400s in storage",
+        "activate": "Turkiye activates its S-400s",
+        "return_partial": "Turkiye returns only part of its S-400s and keeps the rest",
+    }[action]
+    return (
+        f"Legal conditions NOT met: {what}. US law (FY2021 NDAA s.1241, FY2020 NDAA s.1245) "
+        "requires that Turkiye no longer possess any S-400, so CAATSA sanctions stay and there "
+        "is no F-35 readmission in this scenario."
+    )
+
+
+class Result:
+    """Outcome of :func:`s400lab.model.run` (an ensemble of one at the scenario's values).
+
+    Attributes
+    ----------
+    scenario : Scenario
+    verdict : str
+        Whether the US legal conditions are met, in plain words.
+    raw_series : dict of str to ndarray
+        Per-quarter arrays of shape ``(H,)``.
+    raw_outcomes : dict of str to float
+    """
+
+    def __init__(self, scenario: "Scenario", series: dict, outcomes: dict):
+        self.scenario = scenario
+        self.raw_series = {k: v[0] for k, v in series.items()}
+        self.raw_outcomes = {k: float(v[0]) for k, v in outcomes.items()}
+        self.verdict = verdict(scenario)
+
+    def __getitem__(self, outcome: str) -> float:
+        return self.raw_outcomes[outcome]
+
+    @cached_property
+    def timeseries(self) -> pd.DataFrame:
+        """Tidy table: ``quarter`` (str), ``t`` (decimal year), ``variable``, ``value``, ``unit``."""
+        labels, t = _quarters(self.scenario.values)
+        H = len(t)
+        frames = []
+        for name, arr in self.raw_series.items():
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "quarter": labels,
+                        "t": t,
+                        "variable": [name] * H,
+                        "value": np.asarray(arr, dtype=float),
+                        "unit": [SERIES[name][0]] * H,
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """Outcomes indexed by name: ``value``, ``unit``, ``label`` (NaN = not within horizon)."""
+        names = list(OUTCOMES)
+        return pd.DataFrame(
+            {
+                "value": [self.raw_outcomes[k] for k in names],
+                "unit": [OUTCOMES[k][0] for k in names],
+                "label": [OUTCOMES[k][1] for k in names],
+            },
+            index=pd.Index(names, name="outcome"),
+        )
+
+    def __repr__(self) -> str:
+        return f"Result(scenario={self.scenario.scenario_id!r})"
+
+
+class Ensemble:
+    """Outcome of :func:`s400lab.model.run_ensemble`: ``n`` draws run in one vectorized call.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    draws : pandas.DataFrame
+        The sampled uncertainties (``n`` rows).
+    raw_series : dict of str to ndarray
+        Per-quarter arrays of shape ``(n, H)``.
+    raw_outcomes : dict of str to ndarray
+        Outcome arrays of shape ``(n,)``.
+    """
+
+    def __init__(self, scenario: "Scenario", draws: pd.DataFrame, series: dict, outcomes: dict):
+        self.scenario = scenario
+        self.draws = draws
+        self.raw_series = series
+        self.raw_outcomes = outcomes
+        self.verdict = verdict(scenario)
+
+    def __len__(self) -> int:
+        return len(self.draws)
+
+    @cached_property
+    def outcomes(self) -> pd.DataFrame:
+        """``n`` rows x outcome names (floats; booleans 0/1; NaN = not within horizon)."""
+        return pd.DataFrame(
+            {k: self.raw_outcomes[k] for k in OUTCOMES}, index=self.draws.index.copy()
+        )
+
+    def probability(self, outcome: str) -> float:
+        """Share of draws in which a 0/1 outcome is 1 (NaN counts as 0)."""
+        x = np.nan_to_num(np.asarray(self.raw_outcomes[outcome], dtype=float))
+        return float(x.mean())
+
+    def bands(self, var: str) -> pd.DataFrame:
+        """Quantile bands of a per-quarter variable.
+
+        Parameters
+        ----------
+        var : str
+            A name of :data:`s400lab.model.core.SERIES`.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``quarter`` (str); columns ``t``, ``q05 q25 q50 q75 q95 mean``.
+        """
+        if var not in self.raw_series:
+            raise ValueError(f"unknown variable {var!r}; variables: {', '.join(self.raw_series)}")
+        arr = self.raw_series[var]
+        labels, t = _quarters(self.scenario.values)
+        qs = np.quantile(arr, list(BAND_QUANTILES.values()), axis=0)
+        data = {"t": t}
+        data.update({k: qs[i] for i, k in enumerate(BAND_QUANTILES)})
+        data["mean"] = arr.mean(axis=0)
+        return pd.DataFrame(data, index=pd.Index(labels, name="quarter"))
+
+    def summary(self) -> pd.DataFrame:
+        """Per outcome: mean, q05, q50, q95 and share of NaN (not within horizon), with unit/label."""
+        rows = {}
+        for k, (unit, label) in OUTCOMES.items():
+            x = np.asarray(self.raw_outcomes[k], dtype=float)
+            finite = x[~np.isnan(x)]
+            if finite.size:
+                q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
+                mean = finite.mean()
+            else:
+                q05 = q50 = q95 = mean = np.nan
+            rows[k] = {
+                "mean": mean,
+                "q05": q05,
+                "q50": q50,
+                "q95": q95,
+                "share_nan": float(np.isnan(x).mean()),
+                "unit": unit,
+                "label": label,
+            }
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "outcome"
+        return out
+
+    def __repr__(self) -> str:
+        return f"Ensemble(scenario={self.scenario.scenario_id!r}, n={len(self)})"
