@@ -1,0 +1,356 @@
+"""Which assumption matters most? One-at-a-time (tornado) and global (Sobol) sensitivity.
+
+The core functions take a *vectorized* callable ``f(X) -> y`` where ``X`` has one row per
+run and one column per uncertain input, so they can be checked on functions whose answer is
+known (a linear function, the Ishigami function). Thin adapters (:func:`model_function`,
+:func:`model_tornado`, :func:`model_sobol`) plug in the s400lab model.
+
+* **Tornado** -- move one input from its low to its high value with every other input at its
+  central value; the *swing* is the change in the outcome. Quick and easy to read, but blind to
+  interactions and to inputs that only matter together.
+* **Sobol indices** (Sobol 2001; Saltelli et al. 2010) -- over the whole uncertainty box:
+  ``S1`` is the share of the outcome's variance explained by one input alone; ``ST`` (total
+  order) adds every interaction the input takes part in. ``ST - S1`` large = interactions;
+  ``ST`` near 0 = the input could be fixed anywhere in its range. Computed with SALib's Saltelli
+  sampling (``SALib.sample.sobol``, N (k + 2) runs) and estimators (``SALib.analyze.sobol``),
+  with bootstrap confidence intervals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "tornado",
+    "sobol_indices",
+    "ishigami",
+    "uncertainty_table",
+    "horizon_end",
+    "from_unit",
+    "model_function",
+    "model_tornado",
+    "model_sobol",
+]
+
+VectorFn = Callable[[np.ndarray], np.ndarray]
+
+
+def _as_1d(y: Any, n: int) -> np.ndarray:
+    out = np.asarray(y, dtype=float).reshape(-1)
+    if out.size != n:
+        raise ValueError(f"the function returned {out.size} values for {n} input rows")
+    return out
+
+
+def tornado(f: VectorFn, names: Sequence[str], low: Sequence[float], central: Sequence[float],
+            high: Sequence[float], labels: Sequence[str] | None = None) -> pd.DataFrame:
+    """One-at-a-time sensitivity: each input low -> high with the others at central.
+
+    All ``2k + 1`` runs go through ``f`` in a single vectorized call.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(X) -> y`` with ``X`` of shape (m, k) and ``y`` of shape (m,).
+    names : sequence of str
+        Input names (k).
+    low, central, high : sequence of float
+        Input values (k each).
+    labels : sequence of str, optional
+        Plain-language labels (default: the names).
+
+    Returns
+    -------
+    DataFrame
+        One row per input, sorted by ``swing`` (largest first): ``name, label, low, central,
+        high, y_low, y_high, base, swing`` where ``swing = |y_high - y_low|`` and ``base = f(central)``.
+        ``attrs["base"]`` holds the base value too.
+    """
+    k = len(names)
+    lo, ce, hi = (np.asarray(v, dtype=float) for v in (low, central, high))
+    if not (lo.size == ce.size == hi.size == k):
+        raise ValueError("names, low, central and high must have the same length")
+    X = np.tile(ce, (2 * k + 1, 1))
+    idx = np.arange(k)
+    X[1 + idx, idx] = lo
+    X[1 + k + idx, idx] = hi
+    y = _as_1d(f(X), 2 * k + 1)
+    base = y[0]
+    y_low, y_high = y[1:k + 1], y[k + 1:]
+    df = pd.DataFrame({
+        "name": list(names),
+        "label": list(labels) if labels is not None else list(names),
+        "low": lo, "central": ce, "high": hi, "y_low": y_low, "y_high": y_high,
+        "base": base, "swing": np.abs(y_high - y_low),
+    })
+    # stable sort: ties keep the register order, so the figure is reproducible
+    df = df.sort_values("swing", ascending=False, kind="mergesort").reset_index(drop=True)
+    df.attrs["base"] = float(base)
+    return df
+
+
+def sobol_indices(f: VectorFn, names: Sequence[str], bounds: Sequence[tuple[float, float]],
+                  n_base: int = 1024, seed: int = 0, *, num_resamples: int = 100,
+                  conf_level: float = 0.95, labels: Sequence[str] | None = None,
+                  return_samples: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """First- and total-order Sobol indices with bootstrap confidence intervals (SALib).
+
+    Inputs are sampled uniformly within ``bounds`` with a scrambled Sobol' sequence
+    (Saltelli's scheme, ``n_base * (k + 2)`` evaluations, second-order indices not computed).
+    An input that is not uniform is handled by passing ``bounds=(0, 1)`` and mapping the
+    uniform to the input's distribution inside ``f`` (inverse-CDF), as :func:`model_function`
+    does.
+
+    Parameters
+    ----------
+    f : callable
+        ``f(X) -> y``, vectorized over rows.
+    names : sequence of str
+    bounds : sequence of (low, high)
+    n_base : int
+        Base sample size N; a power of two keeps the Sobol' sequence balanced (SALib warns
+        otherwise).
+    seed : int
+        Seeds both the scrambling and the bootstrap: same seed -> same numbers.
+    num_resamples : int
+        Bootstrap resamples for the confidence intervals.
+    conf_level : float
+    labels : sequence of str, optional
+    return_samples : bool
+        Also return the sample ``X`` and outputs ``y``.
+
+    Returns
+    -------
+    DataFrame
+        One row per input (in the given order): ``name, label, S1, S1_low, S1_high, ST, ST_low,
+        ST_high, S1_conf, ST_conf`` (``*_conf`` = half-width of the interval).
+        ``attrs`` has ``n_evaluations``, ``variance``.
+    """
+    from SALib.analyze import sobol as sobol_analyze
+    from SALib.sample import sobol as sobol_sample
+
+    names = list(names)
+    problem = {"num_vars": len(names), "names": names,
+               "bounds": [[float(a), float(b)] for a, b in bounds]}
+    X = sobol_sample.sample(problem, int(n_base), calc_second_order=False, scramble=True,
+                            seed=seed)
+    y = _as_1d(f(X), X.shape[0])
+    if not np.all(np.isfinite(y)):
+        raise ValueError("the outcome has missing or infinite values; fill them first "
+                         "(e.g. model_function(..., nan_fill=...))")
+    var = float(np.var(y))
+    if var == 0.0:
+        res = {"S1": np.zeros(len(names)), "S1_conf": np.zeros(len(names)),
+               "ST": np.zeros(len(names)), "ST_conf": np.zeros(len(names))}
+    else:
+        res = sobol_analyze.analyze(problem, y, calc_second_order=False,
+                                    num_resamples=num_resamples, conf_level=conf_level,
+                                    print_to_console=False, seed=seed)
+    df = pd.DataFrame({
+        "name": names,
+        "label": list(labels) if labels is not None else names,
+        "S1": res["S1"], "S1_conf": res["S1_conf"],
+        "ST": res["ST"], "ST_conf": res["ST_conf"],
+    })
+    df["S1_low"] = df["S1"] - df["S1_conf"]
+    df["S1_high"] = df["S1"] + df["S1_conf"]
+    df["ST_low"] = df["ST"] - df["ST_conf"]
+    df["ST_high"] = df["ST"] + df["ST_conf"]
+    df = df[["name", "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
+             "S1_conf", "ST_conf"]]
+    df.attrs["n_evaluations"] = int(X.shape[0])
+    df.attrs["variance"] = var
+    if return_samples:
+        return df, X, y
+    return df
+
+
+def ishigami(X: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
+    """The Ishigami function, a standard test of sensitivity methods.
+
+    ``f = sin x1 + a sin^2 x2 + b x3^4 sin x1`` on ``[-pi, pi]^3``; with a=7, b=0.1 the
+    analytic indices are S1 = (0.314, 0.442, 0), ST = (0.558, 0.442, 0.244).
+    """
+    X = np.asarray(X, dtype=float)
+    return np.sin(X[:, 0]) + a * np.sin(X[:, 1]) ** 2 + b * X[:, 2] ** 4 * np.sin(X[:, 0])
+
+
+# ---------------------------------------------------------------------------------------------
+# Model adapters
+# ---------------------------------------------------------------------------------------------
+
+def uncertainty_table(scenario: Any, names: Sequence[str] | None = None) -> pd.DataFrame:
+    """The scenario's uncertain assumptions with their ranges, from the register.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    names : sequence of str, optional
+        Subset (default: every ``kind == "uncertainty"`` row, in register order).
+
+    Returns
+    -------
+    DataFrame
+        ``name label unit low central high distribution``. ``central`` is the scenario's own
+        value (the register central unless the scenario changed it). For a ``discrete``
+        uncertainty ``low``/``high`` are its smallest/largest listed value.
+    """
+    reg = scenario.register
+    names = list(reg.uncertainties if names is None else names)
+    rows = []
+    for nm in names:
+        p = reg[nm]
+        if p.kind != "uncertainty":
+            raise ValueError(f"parameter {nm!r} is a {p.kind}, not an uncertainty")
+        low, high = p.low, p.high
+        if p.distribution == "discrete" and p.choices:
+            vals = [float(c) for c in p.choices]
+            low, high = min(vals), max(vals)
+        rows.append({"name": nm, "label": p.label, "unit": p.unit, "low": float(low),
+                     "central": float(scenario.values[nm]), "high": float(high),
+                     "distribution": p.distribution})
+    return pd.DataFrame(rows, columns=["name", "label", "unit", "low", "central", "high",
+                                       "distribution"])
+
+
+def horizon_end(scenario: Any) -> float:
+    """Decimal year just after the model horizon (the quarter after the last one).
+
+    Used to fill timing outcomes that are NaN ("not within the horizon") before a sensitivity
+    analysis: "never within the horizon" then counts as "later than any date in the horizon".
+    """
+    v = scenario.values
+    return float(v["start_year"]) + int(v["horizon_quarters"]) / 4.0
+
+
+def _auto_fill(scenario: Any, outcome: str, nan_fill: float | str | None) -> float | None:
+    if nan_fill != "auto":
+        return nan_fill  # type: ignore[return-value]
+    from s400lab.model import OUTCOMES
+    unit = OUTCOMES.get(outcome, ("", ""))[0]
+    return horizon_end(scenario) if unit == "year" else None
+
+
+def from_unit(scenario: Any, U: pd.DataFrame) -> pd.DataFrame:
+    """Map uniforms in [0, 1] to parameter values with the model's inverse-CDF convention.
+
+    Uses :func:`s400lab.model.sampling.transform` -- the very mapping ``run_ensemble`` applies
+    to its Latin-hypercube / Monte Carlo uniforms: uniform and triangular by their inverse CDF;
+    ``discrete`` by cutting [0, 1) into equal steps, one per listed value; ``bernoulli`` as
+    ``u < central``; integers rounded.
+    """
+    from s400lab.model.sampling import transform
+
+    reg = scenario.register
+    u = U.to_numpy(dtype=float)
+    u = np.clip(u, 0.0, np.nextafter(1.0, 0.0))
+    return pd.DataFrame({c: transform(reg[c], u[:, j]) for j, c in enumerate(U.columns)},
+                        index=U.index)
+
+
+def model_function(scenario: Any, outcome: str, names: Sequence[str], *,
+                   nan_fill: float | str | None = "auto", space: str = "value") -> VectorFn:
+    """Wrap the model as ``f(X) -> outcome`` for :func:`tornado` / :func:`sobol_indices`.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    outcome : str
+        Outcome column of ``s400lab.model.evaluate``.
+    names : sequence of str
+        The uncertainties, in the column order of ``X``; every other parameter keeps the
+        scenario's value.
+    nan_fill : float, "auto" or None
+        Replacement for NaN ("not within the horizon"). ``"auto"``: for a timing outcome
+        (unit ``year``) the decimal year just after the horizon (:func:`horizon_end`), so
+        "never" counts as "late" rather than being dropped; other outcomes are left as they are.
+    space : {"value", "unit"}
+        ``"value"``: ``X`` holds parameter values. ``"unit"``: ``X`` holds uniforms in [0, 1]
+        mapped by :func:`from_unit` (used for Sobol indices so that triangular and discrete
+        uncertainties keep their register distribution).
+    """
+    from s400lab.model import OUTCOMES, evaluate
+
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; outcomes: {', '.join(OUTCOMES)}")
+    if space not in ("value", "unit"):
+        raise ValueError("space must be 'value' or 'unit'")
+    names = list(names)
+    fill = _auto_fill(scenario, outcome, nan_fill)
+
+    def f(X: np.ndarray) -> np.ndarray:
+        frame = pd.DataFrame(np.asarray(X, dtype=float), columns=names)
+        draws = from_unit(scenario, frame) if space == "unit" else frame
+        y = np.asarray(evaluate(scenario, draws)[outcome], dtype=float)
+        if fill is not None:
+            y = np.where(np.isnan(y), fill, y)
+        return y
+
+    return f
+
+
+def model_tornado(scenario: Any, outcome: str, names: Sequence[str] | None = None, *,
+                  nan_fill: float | str | None = "auto") -> pd.DataFrame:
+    """Tornado of one model outcome over the scenario's uncertainties.
+
+    Each uncertainty goes from its register ``low`` to ``high`` (for a discrete one: its
+    smallest to largest listed value) with every other parameter at the scenario's value.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    outcome : str
+    names : sequence of str, optional
+        Uncertainties to include (default: all).
+    nan_fill : see :func:`model_function`.
+
+    Returns
+    -------
+    DataFrame
+        As :func:`tornado`, plus ``unit`` (the input's unit).
+    """
+    table = uncertainty_table(scenario, names)
+    f = model_function(scenario, outcome, table["name"], nan_fill=nan_fill)
+    out = tornado(f, table["name"], table["low"], table["central"], table["high"],
+                  labels=table["label"])
+    units = dict(zip(table["name"], table["unit"]))
+    out["unit"] = out["name"].map(units)
+    out.attrs["base"] = float(out["base"].iloc[0]) if len(out) else float("nan")
+    out.attrs["outcome"] = outcome
+    return out
+
+
+def model_sobol(scenario: Any, outcome: str, names: Sequence[str] | None = None, *,
+                n_base: int = 1024, seed: int = 0, nan_fill: float | str | None = "auto",
+                num_resamples: int = 100) -> pd.DataFrame:
+    """Sobol indices of one model outcome over the scenario's uncertainties.
+
+    Every uncertainty is sampled as a uniform in [0, 1] by SALib and mapped to its register
+    distribution by :func:`from_unit` (the model's own inverse-CDF convention), so the indices
+    are computed over the same joint distribution ``run_ensemble`` draws from. Discrete
+    uncertainties (e.g. Turkiye's holding, 2 or 4 battalions) are step functions of their
+    uniform; the Sobol estimators only need independent inputs, so their index is simply the
+    share of variance due to that discrete assumption. ``n_base * (k + 2)`` model runs.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    outcome : str
+    names : sequence of str, optional
+    n_base : int
+        Base sample (a power of two).
+    seed : int
+    nan_fill : see :func:`model_function`.
+    num_resamples : int
+        Bootstrap resamples for the confidence intervals.
+    """
+    table = uncertainty_table(scenario, names)
+    f = model_function(scenario, outcome, table["name"], nan_fill=nan_fill, space="unit")
+    out = sobol_indices(f, table["name"], [(0.0, 1.0)] * len(table), n_base=n_base, seed=seed,
+                        num_resamples=num_resamples, labels=table["label"])
+    out.attrs["outcome"] = outcome
+    return out

@@ -1,0 +1,302 @@
+"""Uncertainty panel: run an ensemble for a scenario, compare it with another, export the numbers.
+
+:class:`UncertaintyPanel` wires widgets -> :mod:`s400lab.analysis.ensembles` -> the figures of
+:mod:`s400lab.plots.uncertainty`. Choose a scenario (a preset or a saved scenario file), a
+scenario to compare with, an outcome, a per-quarter variable for the fan chart, the number of
+draws (1,000-100,000), the seed and the sampling method, then press *Run*. Long runs go in
+chunks of 10,000 draws with a progress bar. The figure is created once and redrawn in place.
+Both scenarios use the same seed, so they share their draws (common random numbers) and the
+difference between them is not blurred by sampling noise.
+"""
+
+from __future__ import annotations
+
+import html
+import time
+from pathlib import Path
+
+import ipywidgets as widgets
+import pandas as pd
+from IPython.display import display
+from matplotlib.figure import Figure
+
+from s400lab.analysis import ensembles as en
+from s400lab.model import OUTCOMES, SERIES, Scenario, presets
+from s400lab.plots import uncertainty as pu
+from s400lab.plots.style import OKABE_ITO
+
+__all__ = ["UncertaintyPanel"]
+
+_OK = "color:#009E73"
+_ERR = "color:#D55E00;font-weight:bold"
+
+#: Up to this many draws the panel keeps every per-quarter variable of both runs.
+KEEP_ALL_SERIES_UP_TO = 20_000
+
+#: What the export button can write.
+EXPORTS = {
+    "probabilities (both scenarios)": "probabilities",
+    "outcome summary (median, 50% and 90% bands)": "summary",
+    "every run: draws and outcomes (scenario)": "runs",
+    "fan-chart bands (both scenarios)": "bands",
+}
+
+
+class UncertaintyPanel(widgets.VBox):
+    """Ensemble explorer: pick, run, compare, export.
+
+    Parameters
+    ----------
+    scenario, compare : str
+        Preset ids shown first (default ``full_return_cash`` against ``status_quo``).
+    n : int
+        Draws (1,000-100,000).
+    seed : int
+    method : {"lhs", "mc"}
+    outcome : str
+        Outcome for the distribution comparison.
+    variable : str
+        Per-quarter variable of the fan chart.
+    run_now : bool
+        Run once on creation.
+
+    Attributes
+    ----------
+    run_a, run_b : analysis.ensembles.EnsembleRun or None
+        The last runs (compared scenario, chosen scenario).
+    table : DataFrame
+        The last comparison of probabilities.
+    figure : matplotlib.figure.Figure
+        The one figure, redrawn on every run.
+    """
+
+    def __init__(self, scenario: str = "full_return_cash", compare: str = "status_quo", *,
+                 n: int = 10_000, seed: int = 1, method: str = "lhs",
+                 outcome: str = "india_sq5_q", variable: str = "ru_stock",
+                 run_now: bool = True) -> None:
+        self._scenarios: dict[str, Scenario] = dict(presets())
+        options = [(sc.label, sid) for sid, sc in self._scenarios.items()]
+        style = {"description_width": "initial"}
+        wide = widgets.Layout(width="420px")
+        self.scenario_w = widgets.Dropdown(options=options, value=scenario,
+                                           description="Scenario", style=style, layout=wide)
+        self.compare_w = widgets.Dropdown(options=options, value=compare,
+                                          description="Compare with", style=style, layout=wide)
+        self.file_w = widgets.Text(placeholder="my_scenario.json", description="Scenario file",
+                                   style=style, layout=widgets.Layout(width="420px"))
+        self.load_w = widgets.Button(description="Load file", icon="folder-open")
+        self.outcome_w = widgets.Dropdown(
+            options=[(f"{lab} [{unit}]", k) for k, (unit, lab) in OUTCOMES.items()],
+            value=outcome, description="Outcome", style=style, layout=wide)
+        self.variable_w = widgets.Dropdown(
+            options=[(f"{lab} [{unit}]", k) for k, (unit, lab) in SERIES.items()],
+            value=variable, description="Fan chart", style=style, layout=wide)
+        self.n_w = widgets.BoundedIntText(value=n, min=1_000, max=100_000, step=1_000,
+                                          description="Draws", style=style,
+                                          layout=widgets.Layout(width="200px"))
+        self.seed_w = widgets.IntText(value=seed, description="Seed", style=style,
+                                      layout=widgets.Layout(width="160px"))
+        self.method_w = widgets.ToggleButtons(
+            options=[("Latin hypercube", "lhs"), ("Monte Carlo", "mc")], value=method,
+            tooltips=["stratified: steadier estimates for the same n", "independent draws"])
+        self.run_w = widgets.Button(description="Run", button_style="primary", icon="play")
+        self.progress_w = widgets.IntProgress(value=0, min=0, max=100, description="",
+                                              layout=widgets.Layout(width="420px"))
+        self.status_w = widgets.HTML()
+        self.table_w = widgets.HTML()
+        self.export_what_w = widgets.Dropdown(options=list(EXPORTS), description="Export",
+                                              style=style, layout=wide)
+        self.export_path_w = widgets.Text(placeholder="results.csv", description="to file",
+                                          style=style)
+        self.overwrite_w = widgets.Checkbox(value=False, description="overwrite if it exists")
+        self.export_w = widgets.Button(description="Export CSV", icon="download")
+        self.export_msg_w = widgets.HTML()
+        self.plot_w = widgets.Output(layout=widgets.Layout(min_height="420px"))
+
+        self.figure = Figure(figsize=(15, 4.8), layout="constrained")
+        self.axes = self.figure.subplots(1, 3)
+        self.run_a: en.EnsembleRun | None = None
+        self.run_b: en.EnsembleRun | None = None
+        self.table = pd.DataFrame()
+        self.events = en.standard_events(OUTCOMES)
+
+        self.run_w.on_click(lambda _b: self.run())
+        self.load_w.on_click(lambda _b: self.load_file())
+        self.export_w.on_click(lambda _b: self.export())
+        for w in (self.outcome_w, self.variable_w):
+            w.observe(lambda _c: self.redraw(), names="value")
+
+        super().__init__([
+            widgets.HBox([self.scenario_w, self.compare_w]),
+            widgets.HBox([self.file_w, self.load_w]),
+            widgets.HBox([self.outcome_w, self.variable_w]),
+            widgets.HBox([self.n_w, self.seed_w, self.method_w, self.run_w]),
+            widgets.HBox([self.progress_w, self.status_w]),
+            self.plot_w,
+            self.table_w,
+            widgets.HBox([self.export_what_w, self.export_path_w, self.overwrite_w,
+                          self.export_w]),
+            self.export_msg_w,
+        ])
+        if run_now:
+            self.run()
+
+    # ------------------------------------------------------------------ actions
+    def load_file(self, path: str | None = None) -> Scenario | None:
+        """Load a saved scenario file and select it (message on error; nothing changes)."""
+        path = path if path is not None else self.file_w.value.strip()
+        if not path:
+            self.status_w.value = f"<span style='{_ERR}'>Type the path of a scenario file.</span>"
+            return None
+        try:
+            from s400lab.scenario_io import load_scenario
+        except ImportError:  # pragma: no cover - the module ships with the package
+            self.status_w.value = f"<span style='{_ERR}'>Scenario files are not available.</span>"
+            return None
+        try:
+            loaded = load_scenario(path)
+        except ValueError as exc:
+            self.status_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            return None
+        key = f"file:{Path(path).name}"
+        self._scenarios[key] = loaded.scenario
+        label = f"{loaded.name or Path(path).stem} (file)"
+        opts = [o for o in self.scenario_w.options if o[1] != key] + [(label, key)]
+        self.scenario_w.options = opts
+        self.compare_w.options = opts
+        self.scenario_w.value = key
+        self.status_w.value = f"<span style='{_OK}'>Loaded {html.escape(str(path))}.</span>"
+        return loaded.scenario
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress_w.value = int(round(100 * done / total))
+
+    def run(self) -> None:
+        """Run both scenarios with the chosen draws, seed and method, then redraw."""
+        n, seed, method = int(self.n_w.value), int(self.seed_w.value), self.method_w.value
+        var = self.variable_w.value
+        sc_b = self._scenarios[self.scenario_w.value]
+        sc_a = self._scenarios[self.compare_w.value]
+        self.run_w.disabled = True
+        self.progress_w.value = 0
+        self.status_w.value = f"running {2 * n:,} model runs ..."
+        t0 = time.perf_counter()
+        # keep every per-quarter variable for moderate n (switching the fan chart is then
+        # instant); for large n only the chosen one, to keep memory modest
+        keep = list(SERIES) if n <= KEEP_ALL_SERIES_UP_TO else [var]
+        try:
+            self.run_a = en.run_chunked(sc_a, n, seed, method, series=keep,
+                                        callback=lambda d, t: self._progress(d, 2 * t))
+            self.run_b = en.run_chunked(sc_b, n, seed, method, series=keep,
+                                        callback=lambda d, t: self._progress(t + d, 2 * t))
+        except ValueError as exc:
+            self.status_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            return
+        finally:
+            self.run_w.disabled = False
+        self.status_w.value = (f"<span style='{_OK}'>{2 * n:,} runs in "
+                               f"{time.perf_counter() - t0:.1f} s (seed {seed}, {method}).</span>")
+        self.redraw()
+
+    def names(self) -> tuple[str, str]:
+        """Display names of the compared and the chosen scenario."""
+        a = self._scenarios[self.compare_w.value].label
+        b = self._scenarios[self.scenario_w.value].label
+        if a == b:
+            return (f"{a} (compare)", b)
+        return a, b
+
+    def redraw(self) -> None:
+        """Redraw the figure and the table from the last runs (no model run)."""
+        if self.run_a is None or self.run_b is None:
+            return
+        name_a, name_b = self.names()
+        out, var = self.outcome_w.value, self.variable_w.value
+        ax_fan, ax_dist, ax_prob = self.axes
+        for ax in self.axes:
+            ax.clear()
+        if var not in self.run_a.series:
+            self.status_w.value = ("This variable was not kept for a run this large; "
+                                   "press Run to draw its fan chart.")
+            var = next(iter(self.run_a.series))
+        pu.fan_chart(ax_fan, self.run_a.bands(var), label=_short(name_a),
+                     colour=pu.PAIR_COLOURS[0], unit=SERIES[var][0])
+        pu.fan_chart(ax_fan, self.run_b.bands(var), label=_short(name_b),
+                     colour=pu.PAIR_COLOURS[1], unit=SERIES[var][0], title=SERIES[var][1])
+        ax_fan.legend(fontsize=8, frameon=False, loc="best")
+        unit, label = OUTCOMES[out]
+        pu.distribution_comparison(ax_dist, self.run_a.outcomes[out], self.run_b.outcomes[out],
+                                   names=(_short(name_a), _short(name_b)), unit=unit)
+        ax_dist.set_title(label)
+        probs = en.probability_table(self.run_b.outcomes, self.events)
+        pu.probability_bars(ax_prob, probs, colour=OKABE_ITO["vermillion"],
+                            title=f"{_short(name_b)}: probabilities")
+        ax_prob.tick_params(axis="y", labelsize=9)
+        self.table = en.compare_probabilities(self.run_a.outcomes, self.run_b.outcomes,
+                                              self.events, names=("A", "B"))
+        self._show_table(name_a, name_b)
+        self.plot_w.clear_output(wait=True)
+        with self.plot_w:
+            display(self.figure)
+
+    def _show_table(self, name_a: str, name_b: str) -> None:
+        t = self.table
+        rows = "".join(
+            f"<tr><td>{html.escape(r.event)}</td><td>{100 * r.p_A:.1f}%</td>"
+            f"<td>{100 * r.p_B:.1f}%</td><td>{100 * r.diff:+.1f} pts "
+            f"({100 * r.diff_low:+.1f} to {100 * r.diff_high:+.1f})</td></tr>"
+            for r in t.itertuples())
+        n = len(self.run_b) if self.run_b is not None else 0
+        self.table_w.value = (
+            f"<table><tr><th>event</th><th>A: {html.escape(name_a)}</th>"
+            f"<th>B: {html.escape(name_b)}</th><th>B - A (95% interval)</th></tr>{rows}</table>"
+            f"<p style='font-size:90%'>{n:,} runs per scenario, same draws in both. The "
+            "intervals show sampling error only: how sure we are about what the model says "
+            "under its assumption ranges, not whether those ranges are right.</p>")
+
+    def export_frame(self, what: str | None = None) -> pd.DataFrame:
+        """The table the export button writes (see :data:`EXPORTS`)."""
+        if self.run_a is None or self.run_b is None:
+            raise ValueError("run the ensembles first")
+        kind = EXPORTS[what or self.export_what_w.value]
+        name_a, name_b = self.names()
+        meta = {"seed": self.run_b.seed, "method": self.run_b.method, "n": len(self.run_b)}
+        if kind == "probabilities":
+            pa = en.probability_table(self.run_a.outcomes, self.events).assign(scenario=name_a)
+            pb = en.probability_table(self.run_b.outcomes, self.events).assign(scenario=name_b)
+            df = pd.concat([pa, pb], ignore_index=True)
+        elif kind == "summary":
+            sa = en.quantile_summary(self.run_a.outcomes).assign(scenario=name_a)
+            sb = en.quantile_summary(self.run_b.outcomes).assign(scenario=name_b)
+            df = pd.concat([sa, sb]).rename_axis("outcome").reset_index()
+        elif kind == "runs":
+            df = pd.concat([self.run_b.draws, self.run_b.outcomes], axis=1)
+            df.insert(0, "scenario", name_b)
+        else:
+            var = self.variable_w.value
+            if var not in self.run_a.series:
+                var = next(iter(self.run_a.series))
+            ba = self.run_a.bands(var).reset_index().assign(scenario=name_a, variable=var)
+            bb = self.run_b.bands(var).reset_index().assign(scenario=name_b, variable=var)
+            df = pd.concat([ba, bb], ignore_index=True)
+        return df.assign(**meta)
+
+    def export(self, path: str | None = None, *, overwrite: bool | None = None) -> Path | None:
+        """Write the chosen table to CSV; an existing file is kept unless overwrite is ticked."""
+        path = path if path is not None else self.export_path_w.value.strip()
+        overwrite = self.overwrite_w.value if overwrite is None else overwrite
+        if not path:
+            self.export_msg_w.value = f"<span style='{_ERR}'>Type a file name first.</span>"
+            return None
+        try:
+            out = en.export_csv(self.export_frame(), path, overwrite=overwrite)
+        except (FileExistsError, FileNotFoundError, ValueError, OSError) as exc:
+            self.export_msg_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            return None
+        self.export_msg_w.value = f"<span style='{_OK}'>Wrote {html.escape(str(out))}.</span>"
+        return out
+
+
+def _short(label: str, width: int = 28) -> str:
+    return label if len(label) <= width else label[: width - 1] + "\u2026"
+

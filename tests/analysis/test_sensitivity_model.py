@@ -1,0 +1,98 @@
+"""Tornado, Sobol and ensemble helpers wired to the s400lab model."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from s400lab.analysis.ensembles import probability_table, standard_events
+from s400lab.analysis.sensitivity import (
+    from_unit,
+    horizon_end,
+    model_function,
+    model_sobol,
+    model_tornado,
+    uncertainty_table,
+)
+from s400lab.model import OUTCOMES, Scenario, evaluate, run, run_ensemble
+
+
+@pytest.fixture(scope="module")
+def full():
+    return Scenario.preset("full_return_cash")
+
+
+def test_uncertainty_table_covers_register(full):
+    t = uncertainty_table(full)
+    assert t["name"].tolist() == full.register.uncertainties
+    assert (t["low"] <= t["central"]).all() and (t["central"] <= t["high"]).all()
+    hold = t.set_index("name").loc["tr_holding_bn"]
+    assert (hold["low"], hold["high"]) == (2.0, 4.0)
+    with pytest.raises(ValueError, match="lever"):
+        uncertainty_table(full, ["tr_action"])
+
+
+def test_model_tornado_matches_direct_runs(full):
+    t = model_tornado(full, "india_sq5_q")
+    assert set(t["name"]) == set(full.register.uncertainties)
+    assert (np.diff(t["swing"]) <= 0).all()
+    assert t.attrs["base"] == pytest.approx(run(full)["india_sq5_q"])
+    top = t.iloc[0]
+    direct = evaluate(full, pd.DataFrame({top["name"]: [top["low"], top["high"]]}))["india_sq5_q"]
+    assert direct.tolist() == pytest.approx([top["y_low"], top["y_high"]])
+    # more inventory at the start can only bring India's delivery earlier or leave it
+    inv = t.set_index("name").loc["inventory_bn"]
+    assert inv["y_high"] <= inv["y_low"]
+
+
+def test_nan_timing_filled_with_horizon_end():
+    sq = Scenario.preset("status_quo")  # legal conditions never met: no sanctions relief
+    t = model_tornado(sq, "sanctions_lifted_q")
+    assert (t[["y_low", "y_high"]].to_numpy() == horizon_end(sq)).all()
+    assert (t["swing"] == 0).all()
+    f = model_function(sq, "sanctions_lifted_q", ["inventory_bn"], nan_fill=None)
+    assert np.isnan(f(np.array([[80.0]]))).all()
+    with pytest.raises(ValueError, match="unknown outcome"):
+        model_function(sq, "nope", ["inventory_bn"])
+
+
+def test_from_unit_uses_the_model_convention(full):
+    U = pd.DataFrame({"tr_holding_bn": [0.1, 0.49, 0.51, 1.0],
+                      "inventory_bn": [0.0, 0.5, 0.5, 1.0]})
+    X = from_unit(full, U)
+    assert X["tr_holding_bn"].tolist() == [2, 2, 4, 4]
+    # triangular 55/80/105 is symmetric: its median is the mode
+    assert X["inventory_bn"].tolist() == pytest.approx([55.0, 80.0, 80.0, 105.0])
+
+
+def test_model_sobol_known_structure(full):
+    # Turkiye's sunk cost = contract (a setting) + F-35 payments (one uncertainty):
+    # all its variance comes from f35_paid_usd_bn, with no interactions.
+    s = model_sobol(full, "tr_sunk_usd_bn", n_base=256, seed=2).set_index("name")
+    assert s.loc["f35_paid_usd_bn", "S1"] == pytest.approx(1.0, abs=0.05)
+    assert s.loc["f35_paid_usd_bn", "ST"] == pytest.approx(1.0, abs=0.05)
+    others = s.drop(index="f35_paid_usd_bn")
+    assert others["ST"].abs().max() < 0.02
+
+
+def test_model_sobol_reproducible_and_ranks_india_backlog(full):
+    a = model_sobol(full, "india_sq5_q", n_base=256, seed=5)
+    b = model_sobol(full, "india_sq5_q", n_base=256, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    top = a.sort_values("ST", ascending=False)["name"].iloc[0]
+    assert top == "india_undelivered_sq"
+
+
+def test_standard_events_on_model_outcomes(full):
+    evs = standard_events(OUTCOMES)
+    assert len(evs) == len(standard_events())  # every column exists in the model
+    sq = probability_table(run_ensemble(Scenario.preset("status_quo"), 2_000, seed=1).outcomes, evs)
+    fr = probability_table(run_ensemble(full, 2_000, seed=1).outcomes, evs)
+    assert sq[["p", "low", "high"]].stack().between(0, 1).all()
+    by_sq, by_fr = sq.set_index("event")["p"], fr.set_index("event")["p"]
+    assert by_sq["CAATSA sanctions lifted by 2028"] == 0.0
+    assert by_fr["CAATSA sanctions lifted by 2028"] > 0.0
+    # "by 2027Q4" and "delayed past 2027" are complements (NaN counts as delayed)
+    assert by_fr["India's last squadron delivered by 2027Q4"] + \
+        by_fr["India's last squadron delayed past 2027"] == pytest.approx(1.0)

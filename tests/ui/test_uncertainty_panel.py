@@ -1,0 +1,108 @@
+"""The uncertainty panel: runs, compares, redraws in place, exports without overwriting."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from s400lab.analysis import ensembles as en  # noqa: E402
+from s400lab.model import Scenario, run_ensemble  # noqa: E402
+from s400lab.ui.uncertainty import UncertaintyPanel  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def panel():
+    return UncertaintyPanel(n=2_000, seed=4)
+
+
+def test_panel_runs_both_scenarios_with_shared_draws(panel):
+    assert len(panel.run_a) == len(panel.run_b) == 2_000
+    pd.testing.assert_frame_equal(panel.run_a.draws, panel.run_b.draws)
+    # a run of one chunk is exactly the model's own ensemble for that seed
+    ens = run_ensemble(Scenario.preset("full_return_cash"), n=2_000, seed=4)
+    pd.testing.assert_frame_equal(panel.run_b.outcomes, ens.outcomes.reset_index(drop=True))
+    assert panel.progress_w.value == 100
+    t = panel.table
+    assert t["paired"].all()
+    assert t[["p_A", "p_B"]].stack().between(0, 1).all()
+    # status quo never meets the legal conditions: no sanctions relief
+    row = t.set_index("event").loc["CAATSA sanctions lifted by 2028"]
+    assert row["p_A"] == 0.0 and row["p_B"] > 0.0
+
+
+def test_figure_is_redrawn_in_place(panel):
+    fig = panel.figure
+    panel.variable_w.value = "india_squadrons"
+    assert panel.figure is fig
+    ax_fan = panel.axes[0]
+    median = ax_fan.get_lines()[0]
+    b = panel.run_a.bands("india_squadrons")
+    assert np.allclose(median.get_ydata(), b["q50"])
+    panel.outcome_w.value = "ru_stock_end"
+    assert "Russian stock" in panel.axes[1].get_title()
+
+
+def test_same_seed_same_numbers():
+    a = UncertaintyPanel(n=1_000, seed=9, run_now=True)
+    b = UncertaintyPanel(n=1_000, seed=9, run_now=True)
+    pd.testing.assert_frame_equal(a.table, b.table)
+    ya = a.axes[0].get_lines()[0].get_ydata()
+    yb = b.axes[0].get_lines()[0].get_ydata()
+    assert np.array_equal(ya, yb)
+
+
+def test_export_never_overwrites(panel, tmp_path):
+    target = tmp_path / "probs.csv"
+    assert panel.export(str(target)) == target
+    df = pd.read_csv(target)
+    assert set(df["scenario"]) == set(panel.names())
+    assert df["p"].between(0, 1).all() and (df["seed"] == 4).all()
+    before = target.read_bytes()
+    panel.export_what_w.value = "every run: draws and outcomes (scenario)"
+    assert panel.export(str(target)) is None
+    assert "exists" in panel.export_msg_w.value
+    assert target.read_bytes() == before
+    assert panel.export(str(target), overwrite=True) == target
+    assert len(pd.read_csv(target)) == 2_000
+    for what in ("outcome summary (median, 50% and 90% bands)", "fan-chart bands (both scenarios)"):
+        assert len(panel.export_frame(what)) > 0
+
+
+def test_load_bad_scenario_file_reports_and_keeps_selection(panel, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    before = panel.scenario_w.value
+    assert panel.load_file(str(bad)) is None
+    assert "bad.json" in panel.status_w.value
+    assert panel.scenario_w.value == before
+
+
+def test_load_saved_scenario_file(panel, tmp_path):
+    from s400lab.scenario_io import save_scenario
+
+    sc = Scenario.preset("full_return_reexport_india")
+    path = tmp_path / "mine.json"
+    save_scenario(sc, path, name="my India variant")
+    assert panel.load_file(str(path)) is not None
+    assert panel.scenario_w.value == "file:mine.json"
+
+
+def test_chunked_run_progress_and_reproducibility():
+    sc = Scenario.preset("status_quo")
+    seen = []
+    r1 = en.run_chunked(sc, 2_500, seed=2, chunk_size=1_000, series=["ru_stock"],
+                        callback=lambda d, n: seen.append((d, n)))
+    assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    r2 = en.run_chunked(sc, 2_500, seed=2, chunk_size=1_000, series=["ru_stock"])
+    pd.testing.assert_frame_equal(r1.outcomes, r2.outcomes)
+    assert r1.series["ru_stock"].shape[0] == 2_500
+    # chunks use different seeds: no repeated draws
+    assert not r1.draws.iloc[:1000].reset_index(drop=True).equals(
+        r1.draws.iloc[1000:2000].reset_index(drop=True))
+    with pytest.raises(ValueError, match="not kept"):
+        r1.bands("tr_held")
