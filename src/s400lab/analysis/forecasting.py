@@ -1,0 +1,737 @@
+"""Forecasting exercise: resolvable questions, append-only forecast files, Brier scores.
+
+Students record probability forecasts for the concrete yes/no questions in
+``data/forecast_questions.csv``; each forecast is one line of a JSON Lines file
+(default directory ``./forecasts/``, git-ignored, one file per student is the
+convention). The instructor merges a class's files, resolves questions (status
+``yes``/``no`` with the sources that justify it) and scores forecasts.
+
+File format (one JSON object per line, UTF-8, ``\\n``-terminated)::
+
+    {"v": 1, "student_id": "ana", "question_id": "us-caatsa-ssb-lifted-2027-12",
+     "probability": 0.3, "timestamp": "2026-11-25T10:15:00+00:00", "rationale": "..."}
+
+Files are append-only: :func:`append_forecast` never rewrites a line. It opens the
+file with ``O_APPEND``, takes an exclusive ``fcntl`` lock (``msvcrt`` on Windows),
+re-validates the existing lines under the lock, then writes the new line with one
+``write`` call, so concurrent appends from threads or processes neither interleave
+nor lose lines. A malformed existing file raises :class:`ForecastFileError` naming
+file, line and field and nothing is written.
+
+Scoring. The Brier score of one forecast is ``(p - o)**2`` where ``o`` is 1 if the
+question resolved YES and 0 if NO: 0 is perfect, 0.25 is what "always 50 %" earns,
+1 is confidently wrong. :func:`murphy_decomposition` splits a mean Brier score into
+reliability - resolution + uncertainty (Murphy 1973).
+
+This module imports numpy and pandas only (no widgets, no matplotlib).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import os
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "DEFAULT_FORECAST_DIR",
+    "QUESTION_COLUMNS",
+    "FORECAST_FIELDS",
+    "ForecastFileError",
+    "Forecast",
+    "default_questions_path",
+    "load_questions",
+    "make_forecast",
+    "append_forecast",
+    "read_forecasts",
+    "forecast_path",
+    "merge_forecasts",
+    "brier_score",
+    "score_forecasts",
+    "student_scores",
+    "calibration_table",
+    "murphy_decomposition",
+]
+
+#: Default directory for forecast files (git-ignored in the repository).
+DEFAULT_FORECAST_DIR = Path("forecasts")
+
+#: Columns of data/forecast_questions.csv, in order.
+QUESTION_COLUMNS = (
+    "question_id",
+    "question",
+    "resolves_on",
+    "resolution_criteria",
+    "status",
+    "resolved_on",
+    "source_ids",
+    "notes",
+)
+
+#: Keys of one forecast record (``rationale`` may be empty).
+FORECAST_FIELDS = ("v", "student_id", "question_id", "probability", "timestamp", "rationale")
+
+FORMAT_VERSION = 1
+MAX_RATIONALE = 1000
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_SOURCE_IDS = re.compile(r"^[a-z0-9][a-z0-9_.-]*(;[a-z0-9][a-z0-9_.-]*)*$")
+#: Student ids: a pseudonym or initials; letters, digits, ``_ . -``; 1-64 characters.
+_STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+#: Clock skew tolerated for timestamps "in the future".
+_FUTURE_SLACK = timedelta(days=1)
+
+
+class ForecastFileError(ValueError):
+    """A forecast or question file (or a new forecast) is invalid.
+
+    The message names the file, the line (or row) and the field; ``path``, ``line``
+    and ``field`` are also kept as attributes.
+    """
+
+    def __init__(self, message: str, *, path: str | os.PathLike | None = None,
+                 line: int | None = None, field: str | None = None) -> None:
+        where = []
+        if path is not None:
+            where.append(str(path))
+        if line is not None:
+            where.append(f"line {line}")
+        if field is not None:
+            where.append(f"field {field!r}")
+        super().__init__(f"{', '.join(where)}: {message}" if where else message)
+        self.path, self.line, self.field = path, line, field
+
+
+# --------------------------------------------------------------------------- questions
+
+
+def default_questions_path() -> Path:
+    """Return the path of ``data/forecast_questions.csv`` in the source tree.
+
+    Returns
+    -------
+    pathlib.Path
+        ``<repository>/data/forecast_questions.csv``.
+    """
+    return Path(__file__).resolve().parents[3] / "data" / "forecast_questions.csv"
+
+
+def _parse_date(text: str, path, row: int, column: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ForecastFileError(f"{text!r} is not a date YYYY-MM-DD", path=path, line=row,
+                                field=column) from None
+
+
+def load_questions(path: str | os.PathLike | None = None,
+                   source_ids: Iterable[str] | None = None) -> pd.DataFrame:
+    """Read and validate the forecast questions table.
+
+    Parameters
+    ----------
+    path : path-like, optional
+        CSV file; default :func:`default_questions_path`.
+    source_ids : iterable of str, optional
+        Known source ids (from sources.csv). When given, every id cited by a resolved
+        question must be among them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``question_id``; ``resolves_on``/``resolved_on`` as
+        :class:`datetime.date` (``None`` when empty); ``outcome`` added: 1.0 (yes),
+        0.0 (no) or NaN (open).
+
+    Raises
+    ------
+    ForecastFileError
+        On the first problem, naming file, row (the header is row 1) and column.
+    """
+    path = Path(path) if path is not None else default_questions_path()
+    known = set(source_ids) if source_ids is not None else None
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None or tuple(header) != QUESTION_COLUMNS:
+            raise ForecastFileError(f"header must be {','.join(QUESTION_COLUMNS)}; got {header}",
+                                    path=path, line=1)
+        records, seen = [], set()
+        for row_no, row in enumerate(reader, start=2):
+            if len(row) != len(QUESTION_COLUMNS):
+                raise ForecastFileError(f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}",
+                                        path=path, line=row_no)
+            rec = dict(zip(QUESTION_COLUMNS, row, strict=True))
+            records.append(_check_question(rec, path, row_no, seen, known))
+    df = pd.DataFrame.from_records(records, columns=[*QUESTION_COLUMNS, "outcome"])
+    return df.set_index("question_id")
+
+
+def _check_question(rec: dict, path, row: int, seen: set, known: set | None) -> dict:
+    qid = rec["question_id"]
+    if not _SLUG.match(qid):
+        raise ForecastFileError(f"{qid!r} is not a lower-case slug", path=path, line=row,
+                                field="question_id")
+    if qid in seen:
+        raise ForecastFileError(f"duplicate question id {qid!r}", path=path, line=row,
+                                field="question_id")
+    seen.add(qid)
+    for col in ("question", "resolution_criteria"):
+        if not rec[col].strip():
+            raise ForecastFileError("must not be empty", path=path, line=row, field=col)
+    rec["resolves_on"] = _parse_date(rec["resolves_on"], path, row, "resolves_on")
+    status = rec["status"]
+    if status not in ("open", "yes", "no"):
+        raise ForecastFileError(f"status must be open, yes or no; got {status!r}", path=path,
+                                line=row, field="status")
+    if status == "open":
+        for col in ("resolved_on", "source_ids"):
+            if rec[col]:
+                raise ForecastFileError("must be empty while the question is open", path=path,
+                                        line=row, field=col)
+        rec["resolved_on"], rec["outcome"] = None, math.nan
+    else:
+        if not rec["resolved_on"]:
+            raise ForecastFileError(f"required when status is {status}", path=path, line=row,
+                                    field="resolved_on")
+        rec["resolved_on"] = _parse_date(rec["resolved_on"], path, row, "resolved_on")
+        if not _SOURCE_IDS.match(rec["source_ids"]):
+            raise ForecastFileError("a resolved question needs source ids ('a;b', no spaces)",
+                                    path=path, line=row, field="source_ids")
+        if known is not None:
+            missing = [s for s in rec["source_ids"].split(";") if s not in known]
+            if missing:
+                raise ForecastFileError(f"unknown source id(s) {missing}", path=path, line=row,
+                                        field="source_ids")
+        rec["outcome"] = 1.0 if status == "yes" else 0.0
+    return rec
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """One validated forecast (see :func:`make_forecast`)."""
+
+    student_id: str
+    question_id: str
+    probability: float
+    timestamp: datetime
+    rationale: str = field(default="")
+
+    def to_json(self) -> str:
+        """Return the record as one JSON line (no trailing newline)."""
+        return json.dumps({
+            "v": FORMAT_VERSION,
+            "student_id": self.student_id,
+            "question_id": self.question_id,
+            "probability": self.probability,
+            "timestamp": self.timestamp.isoformat(timespec="seconds"),
+            "rationale": self.rationale,
+        }, ensure_ascii=False, allow_nan=False)
+
+
+def _check_probability(value, where: dict) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ForecastFileError(f"probability must be a number in [0, 1]; got {value!r}",
+                                field="probability", **where)
+    p = float(value)
+    if not math.isfinite(p) or not 0.0 <= p <= 1.0:
+        raise ForecastFileError(f"probability must be a finite number in [0, 1]; got {value!r}",
+                                field="probability", **where)
+    return p
+
+
+def _check_timestamp(value, where: dict, now: datetime | None) -> datetime:
+    if isinstance(value, str):
+        try:
+            ts = datetime.fromisoformat(value)
+        except ValueError:
+            raise ForecastFileError(f"{value!r} is not an ISO 8601 timestamp", field="timestamp",
+                                    **where) from None
+    elif isinstance(value, datetime):
+        ts = value
+    else:
+        raise ForecastFileError(f"timestamp must be an ISO 8601 string; got {value!r}",
+                                field="timestamp", **where)
+    if ts.tzinfo is None or ts.utcoffset() is None:
+        raise ForecastFileError(f"timestamp {value!r} needs a time zone (e.g. +00:00)",
+                                field="timestamp", **where)
+    ts = ts.astimezone(timezone.utc)
+    if now is not None and ts > now + _FUTURE_SLACK:
+        raise ForecastFileError(f"timestamp {ts.isoformat()} is in the future",
+                                field="timestamp", **where)
+    return ts
+
+
+def _check_record(obj: Mapping, *, questions: pd.DataFrame | None, now: datetime | None,
+                  where: dict) -> Forecast:
+    student = obj.get("student_id")
+    if not isinstance(student, str) or not _STUDENT.match(student):
+        raise ForecastFileError(
+            f"student id must be 1-64 letters, digits, '_', '.' or '-' (a pseudonym is fine); "
+            f"got {student!r}", field="student_id", **where)
+    qid = obj.get("question_id")
+    if not isinstance(qid, str) or not _SLUG.match(qid):
+        raise ForecastFileError(f"not a question id: {qid!r}", field="question_id", **where)
+    if questions is not None and qid not in questions.index:
+        raise ForecastFileError(f"unknown question id {qid!r}", field="question_id", **where)
+    p = _check_probability(obj.get("probability"), where)
+    ts = _check_timestamp(obj.get("timestamp"), where, now)
+    rationale = obj.get("rationale", "")
+    if rationale is None:
+        rationale = ""
+    if not isinstance(rationale, str) or len(rationale) > MAX_RATIONALE:
+        raise ForecastFileError(f"rationale must be text of at most {MAX_RATIONALE} characters",
+                                field="rationale", **where)
+    return Forecast(student, qid, p, ts, rationale)
+
+
+def make_forecast(student_id: str, question_id: str, probability: float, *,
+                  timestamp: datetime | str | None = None, rationale: str = "",
+                  questions: pd.DataFrame | None = None) -> Forecast:
+    """Validate the parts of a new forecast and return a :class:`Forecast`.
+
+    Parameters
+    ----------
+    student_id : str
+        Pseudonym or initials (letters, digits, ``_ . -``; 1-64 characters).
+    question_id : str
+        Must be an id of ``questions`` when that is given.
+    probability : float
+        Probability of YES, finite, in [0, 1].
+    timestamp : datetime or str, optional
+        Time zone-aware; default now (UTC). Not more than one day in the future.
+    rationale : str, optional
+        Short free-text reasoning (at most 1000 characters).
+    questions : pandas.DataFrame, optional
+        From :func:`load_questions`; checks the question exists and is still open.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    ForecastFileError
+        Naming the offending field.
+    """
+    now = datetime.now(timezone.utc)
+    rec = {"student_id": student_id, "question_id": question_id, "probability": probability,
+           "timestamp": now if timestamp is None else timestamp, "rationale": rationale}
+    fc = _check_record(rec, questions=questions, now=now, where={})
+    if questions is not None and questions.loc[question_id, "status"] != "open":
+        raise ForecastFileError(f"question {question_id!r} is already resolved",
+                                field="question_id")
+    return fc
+
+
+def forecast_path(student_id: str, directory: str | os.PathLike = DEFAULT_FORECAST_DIR) -> Path:
+    """Return the conventional file of one student: ``<directory>/<student_id>.jsonl``.
+
+    Parameters
+    ----------
+    student_id : str
+        Validated like :func:`make_forecast` does.
+    directory : path-like
+        Default ``./forecasts``.
+
+    Returns
+    -------
+    pathlib.Path
+    """
+    if not isinstance(student_id, str) or not _STUDENT.match(student_id):
+        raise ForecastFileError(f"invalid student id {student_id!r}", field="student_id")
+    return Path(directory) / f"{student_id}.jsonl"
+
+
+# --------------------------------------------------------------------------- file I/O
+
+
+def _lock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:  # Windows: lock the first byte (blocks until free)
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_EX)
+
+
+def _unlock(fd: int) -> None:
+    try:
+        import fcntl
+    except ImportError:
+        import msvcrt
+
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        return
+    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _parse_lines(data: bytes, path, questions: pd.DataFrame | None) -> list[Forecast]:
+    if data and not data.endswith(b"\n"):
+        n = data.count(b"\n") + 1
+        raise ForecastFileError("last line is incomplete (no newline at the end); the file "
+                                "was cut off or edited by hand", path=path, line=n)
+    out = []
+    for n, raw in enumerate(data.split(b"\n")[:-1] if data else [], start=1):
+        where = {"path": path, "line": n}
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ForecastFileError("not valid UTF-8", **where) from None
+        if not text.strip():
+            raise ForecastFileError("empty line", **where)
+        try:
+            obj = json.loads(text, parse_constant=lambda c: c)  # NaN/Infinity stay strings
+        except json.JSONDecodeError as exc:
+            raise ForecastFileError(f"not valid JSON ({exc.msg}, column {exc.colno})",
+                                    **where) from None
+        if not isinstance(obj, dict):
+            raise ForecastFileError("each line must be a JSON object", **where)
+        unknown = set(obj) - set(FORECAST_FIELDS)
+        if unknown:
+            raise ForecastFileError(f"unknown key(s) {sorted(unknown)}", field=sorted(unknown)[0],
+                                    **where)
+        if obj.get("v") != FORMAT_VERSION:
+            raise ForecastFileError(f"format version must be {FORMAT_VERSION}", field="v", **where)
+        out.append(_check_record(obj, questions=questions, now=None, where=where))
+    return out
+
+
+def append_forecast(path: str | os.PathLike, forecast: Forecast, *,
+                    questions: pd.DataFrame | None = None, fsync: bool = True) -> int:
+    """Append one forecast to a JSON Lines file, safely under concurrency.
+
+    The file (and its directory) is created if missing. Under an exclusive lock the
+    existing content is validated first; if it is malformed nothing is written.
+
+    Parameters
+    ----------
+    path : path-like
+        Forecast file (e.g. from :func:`forecast_path`).
+    forecast : Forecast
+        From :func:`make_forecast`.
+    questions : pandas.DataFrame, optional
+        When given, existing lines must also cite known question ids.
+    fsync : bool, default True
+        Flush to disk before releasing the lock.
+
+    Returns
+    -------
+    int
+        Number of forecasts in the file after the append.
+
+    Raises
+    ------
+    ForecastFileError
+        If the existing file is malformed (naming line and field).
+    """
+    if not isinstance(forecast, Forecast):
+        raise TypeError("forecast must be a Forecast (use make_forecast)")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = (forecast.to_json() + "\n").encode("utf-8")
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        _lock(fd)
+        try:
+            existing = _read_all(fd)
+            count = len(_parse_lines(existing, path, questions))
+            view = memoryview(line)
+            while view:  # os.write may write less than asked; the lock keeps us atomic
+                view = view[os.write(fd, view):]
+            if fsync:
+                os.fsync(fd)
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+    return count + 1
+
+
+def _read_all(fd: int) -> bytes:
+    os.lseek(fd, 0, os.SEEK_SET)
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def read_forecasts(path: str | os.PathLike, *, questions: pd.DataFrame | None = None
+                   ) -> pd.DataFrame:
+    """Read and validate one forecast file.
+
+    Parameters
+    ----------
+    path : path-like
+        A JSON Lines file written by :func:`append_forecast`.
+    questions : pandas.DataFrame, optional
+        When given, every question id must exist.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``student_id, question_id, probability, timestamp (UTC), rationale,
+        file, line``, in file order.
+
+    Raises
+    ------
+    ForecastFileError
+        Naming file, line and field of the first problem.
+    """
+    path = Path(path)
+    records = _parse_lines(path.read_bytes(), path, questions)
+    return _to_frame(records, [str(path)] * len(records), range(1, len(records) + 1))
+
+
+def _to_frame(records: list[Forecast], files, lines) -> pd.DataFrame:
+    df = pd.DataFrame({
+        "student_id": pd.Series([r.student_id for r in records], dtype="string"),
+        "question_id": pd.Series([r.question_id for r in records], dtype="string"),
+        "probability": np.array([r.probability for r in records], dtype=float),
+        "timestamp": pd.to_datetime([r.timestamp for r in records], utc=True),
+        "rationale": pd.Series([r.rationale for r in records], dtype="string"),
+        "file": pd.Series(list(files), dtype="string"),
+        "line": np.array(list(lines), dtype=int),
+    })
+    return df
+
+
+def merge_forecasts(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
+                    questions: pd.DataFrame | None = None,
+                    deadline: datetime | str | None = None,
+                    keep: str = "latest",
+                    exclude_after_resolution: bool = True) -> pd.DataFrame:
+    """Merge a class's forecast files into one table.
+
+    Rules (in this order):
+
+    1. Every file is validated; the first problem raises (nothing is merged).
+    2. Forecasts made after ``deadline`` are dropped.
+    3. If ``exclude_after_resolution``, forecasts made on or after a resolved
+       question's ``resolved_on`` date (UTC) are dropped: they may know the answer.
+    4. ``keep="latest"``: one row per (student, question), the latest timestamp
+       (ties: the later file/line wins). ``keep="all"``: every remaining forecast.
+       Identical records found in two files (a file passed twice) count once.
+
+    Parameters
+    ----------
+    paths : path-like or iterable of path-like
+        A directory (all ``*.jsonl`` in it) or a list of files.
+    questions : pandas.DataFrame, optional
+        From :func:`load_questions`; needed for rule 3 and to check question ids.
+    deadline : datetime or ISO str, optional
+        Time zone-aware cut-off.
+    keep : {"latest", "all"}
+    exclude_after_resolution : bool, default True
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as :func:`read_forecasts`, sorted by student, question, timestamp.
+    """
+    if keep not in ("latest", "all"):
+        raise ValueError(f"keep must be 'latest' or 'all'; got {keep!r}")
+    if isinstance(paths, (str, os.PathLike)) and Path(paths).is_dir():
+        files = sorted(Path(paths).glob("*.jsonl"))
+    elif isinstance(paths, (str, os.PathLike)):
+        files = [Path(paths)]
+    else:
+        files = [Path(p) for p in paths]
+    frames = [read_forecasts(f, questions=questions) for f in files]
+    df = pd.concat(frames, ignore_index=True) if frames else _to_frame([], [], [])
+    df = df.drop_duplicates(["student_id", "question_id", "probability", "timestamp",
+                             "rationale"], keep="last")
+    if deadline is not None:
+        cut = _check_timestamp(deadline, {}, None)
+        df = df[df["timestamp"] <= cut]
+    if exclude_after_resolution and questions is not None and len(df):
+        resolved = pd.to_datetime(questions["resolved_on"].map(
+            lambda d: d.isoformat() if d is not None else None), utc=True)
+        limit = df["question_id"].map(resolved.to_dict())
+        df = df[~(limit.notna() & (df["timestamp"] >= limit))]
+    df = df.sort_values(["student_id", "question_id", "timestamp"], kind="stable")
+    if keep == "latest":
+        df = df.drop_duplicates(["student_id", "question_id"], keep="last")
+    return df.reset_index(drop=True)
+
+
+# --------------------------------------------------------------------------- scoring
+
+
+def brier_score(probability, outcome) -> np.ndarray | float:
+    """Brier score ``(p - o)**2`` of forecasts (elementwise).
+
+    Parameters
+    ----------
+    probability : float or array-like
+        Forecast probabilities of YES, in [0, 1].
+    outcome : int, bool or array-like
+        1 (YES) or 0 (NO).
+
+    Returns
+    -------
+    float or numpy.ndarray
+        0 = perfect, 0.25 = "always 50 %", 1 = confidently wrong.
+
+    Examples
+    --------
+    >>> round(brier_score(0.7, 1), 10)
+    0.09
+    """
+    p = np.asarray(probability, dtype=float)
+    o = np.asarray(outcome, dtype=float)
+    if np.any(~np.isfinite(p)) or np.any((p < 0) | (p > 1)):
+        raise ValueError("probabilities must be finite and in [0, 1]")
+    if np.any((o != 0) & (o != 1)):
+        raise ValueError("outcomes must be 0 or 1")
+    score = (p - o) ** 2
+    return float(score) if score.ndim == 0 else score
+
+
+def score_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame,
+                    outcomes: Mapping[str, int | bool] | None = None) -> pd.DataFrame:
+    """Attach outcomes and Brier scores to forecasts of resolved questions.
+
+    Parameters
+    ----------
+    forecasts : pandas.DataFrame
+        From :func:`merge_forecasts` or :func:`read_forecasts`.
+    questions : pandas.DataFrame
+        From :func:`load_questions` (its ``outcome`` column).
+    outcomes : mapping, optional
+        Overrides ``{question_id: 1 or 0}``, e.g. "suppose it resolves YES" in a class
+        exercise. Label such scores as hypothetical.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The forecasts on resolved (or overridden) questions with ``outcome`` and
+        ``brier`` columns.
+    """
+    resolved = questions["outcome"].astype(float).to_dict()
+    for qid, val in (outcomes or {}).items():
+        if qid not in resolved:
+            raise KeyError(f"unknown question id {qid!r}")
+        if val not in (0, 1, True, False):
+            raise ValueError(f"outcome for {qid!r} must be 0 or 1; got {val!r}")
+        resolved[qid] = float(val)
+    out = forecasts.copy()
+    out["outcome"] = out["question_id"].map(resolved).astype(float)
+    out = out[out["outcome"].notna()].copy()
+    out["brier"] = brier_score(out["probability"].to_numpy(), out["outcome"].to_numpy())
+    return out.reset_index(drop=True)
+
+
+def student_scores(scored: pd.DataFrame) -> pd.DataFrame:
+    """Mean Brier score per student, best first.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        From :func:`score_forecasts` (one forecast per student and question is
+        expected, i.e. ``merge_forecasts(keep="latest")``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``student_id``: ``n`` (questions scored), ``mean_brier``,
+        ``skill_vs_coinflip`` = 1 - mean_brier / 0.25 (positive = better than
+        always saying 50 %).
+    """
+    g = scored.groupby("student_id", observed=True)["brier"]
+    out = pd.DataFrame({"n": g.size(), "mean_brier": g.mean()})
+    out["skill_vs_coinflip"] = 1.0 - out["mean_brier"] / 0.25
+    return out.sort_values(["mean_brier", "n"], ascending=[True, False])
+
+
+def _wilson(k: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = k / n
+        den = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / den
+        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / den
+    return centre - half, centre + half
+
+
+def calibration_table(probability, outcome, bins: int | Iterable[float] = 5) -> pd.DataFrame:
+    """Calibration (reliability) table: forecasts binned, observed frequency per bin.
+
+    Parameters
+    ----------
+    probability, outcome : array-like
+        Forecasts in [0, 1] and outcomes 0/1.
+    bins : int or sequence of float, default 5
+        Number of equal-width bins on [0, 1] or explicit edges (first 0, last 1).
+        Bins are closed on the left, the last also on the right.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per bin: ``bin_low, bin_high, n, mean_forecast, observed, ci_low,
+        ci_high`` (95 % Wilson interval of the observed frequency; NaN when n = 0).
+        A well-calibrated forecaster has ``observed`` close to ``mean_forecast``.
+    """
+    p = np.asarray(probability, dtype=float)
+    o = np.asarray(outcome, dtype=float)
+    brier_score(p, o)  # validates
+    edges = np.linspace(0, 1, bins + 1) if isinstance(bins, int) else np.asarray(list(bins), float)
+    if edges[0] != 0 or edges[-1] != 1 or np.any(np.diff(edges) <= 0):
+        raise ValueError("bin edges must increase from 0 to 1")
+    idx = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
+    k = len(edges) - 1
+    n = np.bincount(idx, minlength=k).astype(float)
+    sum_p = np.bincount(idx, weights=p, minlength=k)
+    sum_o = np.bincount(idx, weights=o, minlength=k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_p, obs = sum_p / n, sum_o / n
+    lo, hi = _wilson(sum_o, n)
+    return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "n": n.astype(int),
+                         "mean_forecast": mean_p, "observed": obs, "ci_low": lo, "ci_high": hi})
+
+
+def murphy_decomposition(probability, outcome) -> dict[str, float]:
+    """Murphy (1973) decomposition of the mean Brier score.
+
+    Forecasts are grouped by their distinct values, so the identity
+    ``brier = reliability - resolution + uncertainty`` holds exactly.
+
+    Parameters
+    ----------
+    probability, outcome : array-like
+        Forecasts in [0, 1] and outcomes 0/1 (at least one).
+
+    Returns
+    -------
+    dict
+        ``brier`` (mean), ``reliability`` (lower is better: distance of forecasts
+        from observed frequencies), ``resolution`` (higher is better: how much
+        the observed frequency varies between forecast values), ``uncertainty``
+        (base rate * (1 - base rate), not the forecaster's doing).
+    """
+    p = np.asarray(probability, dtype=float).ravel()
+    o = np.asarray(outcome, dtype=float).ravel()
+    if p.size == 0:
+        raise ValueError("need at least one forecast")
+    bs = np.asarray(brier_score(p, o))
+    values, inv = np.unique(p, return_inverse=True)
+    n_k = np.bincount(inv).astype(float)
+    o_k = np.bincount(inv, weights=o) / n_k
+    base = o.mean()
+    rel = float(np.sum(n_k * (values - o_k) ** 2) / p.size)
+    res = float(np.sum(n_k * (o_k - base) ** 2) / p.size)
+    return {"brier": float(bs.mean()), "reliability": rel, "resolution": res,
+            "uncertainty": float(base * (1 - base))}

@@ -1,0 +1,165 @@
+"""Trade-off explorer: weight sliders per stakeholder criterion -> live ranking.
+
+Wires :mod:`s400lab.analysis.tradeoffs` (outcomes matrix, normalisation, ranking,
+robustness) to ipywidgets and :mod:`s400lab.plots.seminar`. One slider (0-10) per
+criterion, grouped by stakeholder; every change re-ranks the options and redraws the
+matrix, the weighted scores and the share of nearby weightings under which each option
+ranks first.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import display
+
+from s400lab.analysis import tradeoffs as tr
+from s400lab.plots.seminar import plot_first_place_shares, plot_outcomes_matrix
+from s400lab.plots.style import OKABE_ITO
+
+__all__ = ["TradeoffExplorer"]
+
+
+class TradeoffExplorer(widgets.VBox):
+    """Interactive Bardach outcomes matrix with student-set weights.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Options x criterion ids in natural units (from
+        :func:`s400lab.analysis.tradeoffs.outcomes_matrix` or ``preset_matrix``).
+    units : pandas.Series, optional
+        Criterion id -> unit.
+    criteria : sequence of Criterion
+        Must cover the matrix's columns (labels, stakeholders, directions).
+    weights : mapping, optional
+        Initial slider values (0-10); default 5 for every criterion.
+    n_robust : int, default 4000
+        Weight draws for the robustness chart.
+    seed : int, default 0
+
+    Attributes
+    ----------
+    weights : dict
+        Current slider values.
+    ranking : pandas.DataFrame
+        ``score`` and ``rank`` per option (best first), updated on every change.
+    robustness : pandas.DataFrame
+        ``share_first`` and ``mean_rank`` under weights drawn around the current ones.
+    """
+
+    def __init__(self, matrix: pd.DataFrame, units: pd.Series | None = None,
+                 criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA,
+                 weights: Mapping[str, float] | None = None, n_robust: int = 4000,
+                 seed: int = 0) -> None:
+        by_id = {c.criterion_id: c for c in criteria}
+        missing = [c for c in matrix.columns if c not in by_id]
+        if missing:
+            raise KeyError(f"no Criterion for matrix columns {missing}")
+        self.criteria = [by_id[c] for c in matrix.columns]
+        self.matrix, self.units = matrix, units
+        self.normalised = tr.normalise(matrix, self.criteria)
+        self.n_robust, self.seed = n_robust, seed
+        init = {c: 5.0 for c in matrix.columns} | dict(weights or {})
+        self._sliders = {c.criterion_id: widgets.IntSlider(
+            value=int(init[c.criterion_id]), min=0, max=10, step=1, description="",
+            continuous_update=False, layout=widgets.Layout(width="220px"))
+            for c in self.criteria}
+        self._equal = widgets.Button(description="Equal weights", icon="balance-scale")
+        self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
+        self._error = widgets.HTML()
+        self._table = widgets.HTML()
+        self._plot = widgets.Output(layout=widgets.Layout(min_height="520px"))
+        self._suspend = False
+        for s in self._sliders.values():
+            s.observe(self._on_change, names="value")
+        super().__init__([self._controls(), self._error, self._table, self._plot])
+        self.ranking = self.robustness = pd.DataFrame()
+        self.update()
+
+    @classmethod
+    def from_presets(cls, criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA,
+                     **kwargs) -> TradeoffExplorer:
+        """Build the matrix by running every preset (central values), then the explorer."""
+        matrix, units = tr.preset_matrix(criteria)
+        return cls(matrix, units, criteria, **kwargs)
+
+    def _controls(self) -> widgets.Widget:
+        groups: dict[str, list] = {}
+        for c in self.criteria:
+            arrow = "higher is better" if c.direction == "higher" else "lower is better"
+            unit = "" if self.units is None else f", {self.units.get(c.criterion_id, '')}"
+            label = widgets.HTML(
+                f"<span title='{html.escape(c.rationale, quote=True)}'>"
+                f"{html.escape(c.label.split(': ', 1)[-1])} <small>({arrow}{html.escape(unit)})"
+                f"</small></span>", layout=widgets.Layout(width="340px"))
+            groups.setdefault(c.stakeholder, []).append(
+                widgets.HBox([label, self._sliders[c.criterion_id]]))
+        boxes = [widgets.VBox([widgets.HTML(f"<b>{html.escape(s)}</b>"), *rows])
+                 for s, rows in groups.items()]
+        return widgets.VBox([widgets.HTML("<b>Weights</b> (0 = ignore, 10 = most important; "
+                                          "hover a label for its rationale)"),
+                             widgets.GridBox(boxes, layout=widgets.Layout(
+                                 grid_template_columns="repeat(2, 560px)")), self._equal])
+
+    @property
+    def weights(self) -> dict[str, float]:
+        """Current slider values per criterion id."""
+        return {k: float(s.value) for k, s in self._sliders.items()}
+
+    def set_weights(self, weights: Mapping[str, float]) -> None:
+        """Set several sliders at once and update once."""
+        unknown = [k for k in weights if k not in self._sliders]
+        if unknown:
+            raise KeyError(f"unknown criteria {unknown}")
+        self._suspend = True
+        try:
+            for k, v in weights.items():
+                self._sliders[k].value = int(v)
+        finally:
+            self._suspend = False
+        self.update()
+
+    def _on_change(self, _change) -> None:
+        if not self._suspend:
+            self.update()
+
+    def update(self) -> None:
+        """Re-rank, recompute robustness and redraw."""
+        try:
+            self.ranking = tr.rank_options(self.normalised, self.weights)
+        except ValueError as exc:
+            self._error.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
+            return
+        self._error.value = ""
+        self.robustness = tr.weight_robustness(self.normalised, n=self.n_robust,
+                                               seed=self.seed, around=self.weights)
+        view = self.ranking.join(self.robustness["share_first"])
+        view["share_first"] = (100 * view["share_first"]).round().astype(int).astype(str) + " %"
+        view = view.rename(columns={"score": "weighted score (0-1)",
+                                    "share_first": "first under nearby weights"})
+        self._table.value = view.round(3).to_html(border=0)
+        self._draw()
+
+    def _draw(self) -> None:
+        order = self.ranking.index
+        fig = plt.figure(figsize=(14, 6.5), layout="constrained")
+        ax_m, ax_s, ax_r = fig.subplots(1, 3, width_ratios=[3.2, 1, 1.3])
+        plot_outcomes_matrix(ax_m, self.normalised.loc[order], matrix=self.matrix.loc[order],
+                             units=self.units, labels={c.criterion_id: c.label
+                                                       for c in self.criteria})
+        ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
+        ax_s.set(yticks=range(len(order)), yticklabels=[], xlim=(0, 1),
+                 xlabel="weighted score", title="Your ranking")
+        ax_s.invert_yaxis()
+        ax_s.grid(axis="y", visible=False)
+        plot_first_place_shares(ax_r, self.robustness)
+        ax_r.set_title("Ranks first under\nnearby weights")
+        self._plot.clear_output(wait=True)
+        with self._plot:
+            display(fig)
+        plt.close(fig)

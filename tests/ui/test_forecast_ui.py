@@ -1,0 +1,66 @@
+"""Headless tests of the forecasting widgets (no browser)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest  # noqa: E402
+
+from s400lab.analysis import forecasting as fc  # noqa: E402
+from s400lab.ui.forecast import ClassResults, ForecastForm  # noqa: E402
+
+T0 = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def questions(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(",".join(fc.QUESTION_COLUMNS) + "\n"
+                    "q-open,Will <b>it</b> happen?,2027-06-30,Official <i>statement</i>,open,,,\n"
+                    "q-done,Did it?,2026-12-31,Official,yes,2026-11-22,src-a,\n",
+                    encoding="utf-8")
+    return fc.load_questions(path)
+
+
+def test_form_offers_open_questions_escaped(tmp_path, questions):
+    form = ForecastForm(questions, directory=tmp_path)
+    assert [v for _, v in form._question.options] == ["q-open"]
+    assert "&lt;b&gt;it&lt;/b&gt;" in form._details.value
+    assert "<b>it</b>" not in form._details.value
+
+
+def test_form_saves_and_rejects(tmp_path, questions):
+    form = ForecastForm(questions, directory=tmp_path, student_id="ana")
+    form._probability.value = 0.73
+    form._rationale.value = "base rate"
+    f = form.submit(timestamp=T0)
+    assert f is not None and f.probability == pytest.approx(0.73)
+    saved = fc.read_forecasts(tmp_path / "ana.jsonl")
+    assert saved["probability"].tolist() == [pytest.approx(0.73)]
+    assert "Saved" in form._status.value and "q-open" in form._history.value
+    form._student.value = "not valid!"
+    assert form.submit(timestamp=T0) is None
+    assert "Not saved" in form._status.value and "student_id" in form._status.value
+    assert len(fc.read_forecasts(tmp_path / "ana.jsonl")) == 1
+
+
+def test_class_results_scores_hypothetical(tmp_path, questions):
+    for sid, p in [("ana", 0.7), ("bo", 0.2)]:
+        fc.append_forecast(fc.forecast_path(sid, tmp_path),
+                           fc.make_forecast(sid, "q-open", p, timestamp=T0))
+    view = ClassResults(tmp_path, questions, outcomes={"q-open": 1})
+    assert view.scores.loc["ana", "mean_brier"] == pytest.approx(0.09)
+    assert view.scores.loc["bo", "mean_brier"] == pytest.approx(0.64)
+    assert "Hypothetical" in view._message.value
+    (tmp_path / "bad.jsonl").write_text("oops\n", encoding="utf-8")
+    view.refresh()
+    assert "bad.jsonl" in view._message.value and "line 1" in view._message.value
+
+
+def test_class_results_empty_folder(tmp_path, questions):
+    view = ClassResults(tmp_path, questions)
+    assert view.scores.empty and view._message.value.startswith("0 forecasts")

@@ -1,0 +1,43 @@
+"""Headless tests of the trade-off explorer: sliders change the ranking."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from s400lab.analysis.tradeoffs import Criterion  # noqa: E402
+from s400lab.ui.tradeoffs import TradeoffExplorer  # noqa: E402
+
+CRIT = [Criterion("cost", "Turkiye", "Turkiye: cost", "x", "lower", "why <cost>"),
+        Criterion("speed", "India", "India: speed", "y", "higher")]
+MATRIX = pd.DataFrame({"cost": [10.0, 20.0, 15.0], "speed": [1.0, 5.0, 3.0]},
+                      index=["A", "B", "C"])
+UNITS = pd.Series({"cost": "US$ bn", "speed": "battalions"})
+
+
+def test_sliders_rerank_live():
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, weights={"cost": 6, "speed": 4}, n_robust=500)
+    assert ex.ranking.index.tolist() == ["A", "C", "B"]
+    ex._sliders["speed"].value = 10  # a student drags a slider
+    assert ex.ranking.index.tolist() == ["B", "C", "A"]
+    assert ex.ranking.loc["B", "score"] == pytest.approx(10 / 16)
+    assert ex.robustness["share_first"].sum() == pytest.approx(1.0)
+    ex.set_weights({"cost": 0, "speed": 0})
+    assert "positive" in ex._error.value
+    ex.set_weights({"cost": 5, "speed": 0})
+    assert ex.ranking.index[0] == "A" and ex._error.value == ""
+
+
+def test_missing_criterion_rejected():
+    with pytest.raises(KeyError):
+        TradeoffExplorer(MATRIX.assign(extra=1.0), UNITS, CRIT)
+
+
+def test_from_presets_runs_the_model():
+    ex = TradeoffExplorer.from_presets(n_robust=200)
+    assert "status_quo" in ex.ranking.index
+    assert len(ex.ranking) == len(ex.matrix) >= 5
