@@ -37,7 +37,7 @@ lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
 
 dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
 	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
-	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True
+	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token
 
 test: setup browser  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest

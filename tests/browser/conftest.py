@@ -1,0 +1,109 @@
+"""Fixtures for the real-browser tests: local JupyterLab / Voila servers and headless Chromium.
+
+Servers bind to 127.0.0.1 on a free port with a random token and are stopped by their own
+process group at teardown. Chromium is Debian's (``/usr/bin/chromium`` or ``$S400LAB_CHROMIUM``),
+driven by Playwright's sync API. Screenshots go to ``test-artifacts/`` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from s400lab.ui import _explorer_serve as serve
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+EXPLORER_NB = REPO / "notebooks" / "30_scenario_explorer.ipynb"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test in this folder is a browser test (``-m "not browser"`` deselects them)."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    """``test-artifacts/`` at the repository root (created on demand)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    """A Playwright driver for the session (skips if Playwright or Chromium is missing)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if serve.chromium_path() is None:
+        if os.environ.get("S400LAB_REQUIRE_BROWSER") == "1":
+            pytest.fail("Chromium not found (S400LAB_REQUIRE_BROWSER=1)")
+        pytest.skip("Chromium not found: run `make browser` or set S400LAB_CHROMIUM")
+    with sync_api.sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    """Headless Chromium launched with the flags that work here (root, no display)."""
+    b = serve.launch_chromium(playwright_instance)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def page(browser, request, artifacts_dir):
+    """A fresh browser page (own context); a screenshot is kept if the test fails."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(60_000)
+    pg = context.new_page()
+    console: list[str] = []
+    pg.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
+    pg.console_log = console  # type: ignore[attr-defined]
+    yield pg
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
+        try:
+            pg.screenshot(path=str(artifacts_dir / f"FAILED-{name}.png"), full_page=True)
+        except Exception:  # noqa: BLE001 - a screenshot must not mask the real failure
+            pass
+    context.close()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Expose each phase's report on the item (``item.rep_call``) for the page fixture."""
+    outcome = yield
+    rep = outcome.get_result()
+    setattr(item, f"rep_{rep.when}", rep)
+
+
+@pytest.fixture(scope="session")
+def lab_server(tmp_path_factory):
+    """JupyterLab (token on) serving a temporary copy of the explorer notebook.
+
+    A copy, so JupyterLab's autosave can never write outputs into the repository's notebook.
+    """
+    root = tmp_path_factory.mktemp("lab")
+    shutil.copy(EXPLORER_NB, root / EXPLORER_NB.name)
+    server = serve.jupyterlab_server(root)
+    server.start(timeout=120)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def voila_server():
+    """Voila rendering notebooks/30_scenario_explorer.ipynb (token on), for the session."""
+    if not EXPLORER_NB.exists():
+        pytest.fail(f"missing {EXPLORER_NB}")
+    server = serve.voila_server(EXPLORER_NB)
+    server.start(timeout=120)
+    yield server
+    server.stop()

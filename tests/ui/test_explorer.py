@@ -1,0 +1,278 @@
+"""The scenario explorer in a kernel: built from the register, one run per change, true numbers."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import ipywidgets as widgets
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from s400lab.model import Scenario, presets, run
+from s400lab.model.register import load_register
+from s400lab.ui.explorer import KEY_OUTCOMES, ScenarioExplorer, format_difference, format_value
+
+REGISTER = load_register()
+
+
+@pytest.fixture(scope="module")
+def shared():
+    """One explorer for the read-only tests (building one takes ~0.1 s)."""
+    return ScenarioExplorer()
+
+
+@pytest.fixture
+def ex(tmp_path):
+    return ScenarioExplorer(save_dir=tmp_path)
+
+
+# --------------------------------------------------------------------------- built from the register
+
+def test_every_register_row_has_a_matching_control(shared):
+    assert set(shared.controls) == {p.name for p in REGISTER}
+    for p in REGISTER:
+        w = shared.controls[p.name]
+        assert p.description in w.tooltip and p.rationale in w.tooltip
+        for sid in p.source_ids:
+            assert sid in w.tooltip
+        if p.type == "choice":
+            assert isinstance(w, widgets.Dropdown)
+            assert [v for _label, v in w.options] == list(p.choices)
+        elif p.type == "bool":
+            assert isinstance(w, widgets.Checkbox)
+        else:
+            assert isinstance(w, widgets.IntSlider if p.type == "int" else widgets.FloatSlider)
+            assert (w.min, w.max) == (p.low, p.high)
+            assert w.step == p.step
+        assert w.value == p.default
+
+
+def test_tabs_follow_register_groups(shared):
+    titles = [shared.tabs.get_title(i) for i in range(len(shared.tabs.children))]
+    groups = [g for g in ("Turkiye", "Russia", "United States", "India")
+              if any(p.group == g for p in REGISTER)]
+    assert titles[: len(groups)] == groups
+    # each control sits in the tab of its group
+    for i, tab in enumerate(shared.tabs.children):
+        inside = {id(w) for row in tab.children if isinstance(row, widgets.HBox)
+                  for w in row.children}
+        group = [g for g in ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
+                 if any(p.group == g for p in REGISTER)][i]
+        for p in REGISTER:
+            assert (id(shared.controls[p.name]) in inside) == (p.group == group)
+
+
+def test_presets_dropdown_lists_every_preset(shared):
+    assert [v for _l, v in shared.preset_select.options] == list(presets())
+
+
+# --------------------------------------------------------------------------- one run per change
+
+def test_build_runs_the_model_once(shared):
+    assert shared.recomputes == 1 and shared.redraws == 1 and shared.baseline_recomputes == 1
+    assert shared.last_error is None
+
+
+def test_one_slider_change_is_one_recompute_and_one_redraw(ex):
+    r0, d0, b0 = ex.recomputes, ex.redraws, ex.baseline_recomputes
+    ex.controls["return_quarter"].value = 5
+    assert (ex.recomputes, ex.redraws) == (r0 + 1, d0 + 1)
+    assert ex.baseline_recomputes == b0  # a lever: the baseline is unchanged
+    ex.controls["inventory_bn"].value = 60.0
+    assert (ex.recomputes, ex.redraws) == (r0 + 2, d0 + 2)
+    assert ex.baseline_recomputes == b0 + 1  # an assumption: the baseline follows it
+
+
+@pytest.mark.parametrize("sid", list(presets()))
+def test_preset_change_is_one_recompute(ex, sid):
+    if sid == ex.preset_select.value:
+        ex.load_preset("full_return_cash")
+    r0, d0 = ex.recomputes, ex.redraws
+    ex.load_preset(sid)
+    assert (ex.recomputes, ex.redraws) == (r0 + 1, d0 + 1)
+    assert dict(ex.scenario.values) == dict(Scenario.preset(sid).values)
+    for name, w in ex.controls.items():
+        assert w.value == Scenario.preset(sid).values[name]
+
+
+def test_set_values_is_one_recompute_and_validates_all_or_nothing(ex):
+    r0 = ex.recomputes
+    ex.set_values(tr_action="return_full", return_quarter=3, compensation_form="energy_offset")
+    assert ex.recomputes == r0 + 1
+    assert ex.scenario.values["return_quarter"] == 3
+    before = dict(ex.scenario.values)
+    with pytest.raises(ValueError, match="return_quarter"):
+        ex.set_values(tr_action="activate", return_quarter=999)
+    assert dict(ex.scenario.values) == before and ex.recomputes == r0 + 1
+    assert ex.controls["tr_action"].value == "return_full"
+
+
+def test_compare_toggle_redraws_without_recompute(ex):
+    r0, d0 = ex.recomputes, ex.redraws
+    ex.compare.value = not ex.compare.value
+    assert (ex.recomputes, ex.redraws) == (r0, d0 + 1)
+    assert ("Status quo" in ex.table.value) == ex.compare.value
+
+
+def test_only_changed_panels_are_rendered(ex):
+    draws = {k: p.draws for k, p in ex.figure.panels.items()}
+    ex.controls["w_us_trust"].value = 2.0  # alliance weight: none of the three views moves
+    assert {k: p.draws for k, p in ex.figure.panels.items()} == draws
+    ex.set_values(tr_action="return_full")
+    assert ex.figure.panels["track"].draws == draws["track"] + 1
+
+
+# --------------------------------------------------------------------------- true numbers
+
+def test_outcomes_equal_the_model_and_baseline_diffs_are_right(ex):
+    ex.set_values(tr_action="return_full", ru_use_returned="india", inventory_bn=70.0)
+    sc = Scenario.preset("status_quo").with_changes(tr_action="return_full",
+                                                    ru_use_returned="india", inventory_bn=70.0)
+    expected = run(sc).outcomes
+    base = run(Scenario.preset("status_quo").with_changes(inventory_bn=70.0)).outcomes
+    frame = ex.outcomes_frame
+    assert list(frame.index) == list(expected.index)
+    np.testing.assert_array_equal(frame["value"].to_numpy(), expected["value"].to_numpy())
+    np.testing.assert_array_equal(frame["baseline"].to_numpy(), base["value"].to_numpy())
+    for k in frame.index:
+        v, b = expected.at[k, "value"], base.at[k, "value"]
+        if math.isnan(v) or math.isnan(b):
+            assert math.isnan(frame.at[k, "difference"])
+        else:
+            assert frame.at[k, "difference"] == pytest.approx(v - b)
+
+
+def test_table_html_shows_the_model_values(ex):
+    ex.set_values(tr_action="return_full")
+    out = run(ex.scenario).outcomes
+    for k in KEY_OUTCOMES:
+        v, unit = out.at[k, "value"], out.at[k, "unit"]
+        assert f"<tr data-outcome='{k}'>" in ex.table.value
+        assert f"data-value='{float(v)!r}'>{format_value(v, unit)}</td>" in ex.table.value
+
+
+def test_status_quo_differs_from_nothing(shared):
+    frame = shared.outcomes_frame
+    assert (frame["difference_text"] == "").all()
+
+
+def test_verdict_says_plainly_when_legal_conditions_are_not_met(ex):
+    for sid in ("status_quo", "activate", "partial_return"):
+        ex.load_preset(sid)
+        assert "NOT met" in ex.verdict.value
+        assert ex.figure.track.note.get_text() == "legal conditions NOT met"
+    ex.load_preset("full_return_cash")
+    assert "NOT met" not in ex.verdict.value
+
+
+def test_figures_change_with_the_scenario(ex):
+    before = {k: bytes(im.value) for k, im in ex.images.items()}
+    assert all(v.startswith(b"\x89PNG") for v in before.values())
+    ex.load_preset("full_return_reexport_india")
+    after = {k: bytes(im.value) for k, im in ex.images.items()}
+    assert after["track"] != before["track"]
+    stock = ex.figure.stock.line.get_ydata()
+    np.testing.assert_array_equal(stock, ex.result.raw_series["ru_stock"])
+
+
+def test_reset_restores_defaults(ex):
+    ex.set_values(tr_action="return_full", inventory_bn=60.0, us_response="hostile")
+    ex.load_preset("activate")
+    ex.reset()
+    assert dict(ex.scenario.values) == REGISTER.defaults()
+    assert all(ex.controls[p.name].value == p.default for p in REGISTER)
+    assert ex.preset_select.value == "status_quo"
+
+
+def test_model_error_is_shown_not_swallowed(ex, monkeypatch):
+    import s400lab.ui.explorer as mod
+
+    def boom(sc):
+        raise RuntimeError("model exploded")
+
+    monkeypatch.setattr(mod, "run", boom)
+    ex.controls["return_quarter"].value = 7
+    assert "model exploded" in ex.message.value and "error" in ex.message.value
+    assert ex.last_error is not None
+    monkeypatch.undo()
+    ex.controls["return_quarter"].value = 8
+    assert ex.last_error is None and ex.message.value == ""
+
+
+# --------------------------------------------------------------------------- property: any control value
+
+def _strategy(p):
+    if p.type == "choice":
+        return st.sampled_from(p.choices)
+    if p.type == "bool":
+        return st.booleans()
+    if p.type == "int":
+        return st.integers(int(p.low), int(p.high)).filter(
+            lambda v, p=p: (v - p.low) % max(1, int(p.step)) == 0)
+    n = int(round((p.high - p.low) / p.step))
+    return st.integers(0, n).map(lambda i, p=p: min(p.high, p.low + i * p.step))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_value_in_a_controls_range_works(shared, data):
+    p = data.draw(st.sampled_from(list(REGISTER)), label="parameter")
+    value = data.draw(_strategy(p), label="value")
+    shared.controls[p.name].value = value
+    assert shared.last_error is None, shared.last_error
+    assert shared.scenario.values[p.name] == shared.controls[p.name].value
+    assert np.isfinite(shared.result.raw_series["ru_stock"]).all()
+    shared.reset()
+
+
+# --------------------------------------------------------------------------- save / load via the UI
+
+def test_save_and_load_through_the_ui(ex, tmp_path):
+    ex.set_values(tr_action="return_partial", return_battalions=1, compensation_share=0.35)
+    ex.file_name.value = "seminar 3"
+    ex.scenario_name.value = "Partial, 35%"
+    assert ex.save() == tmp_path / "seminar 3.json"
+    assert "Saved" in ex.message.value
+    saved = dict(ex.scenario.values)
+    ex.reset()
+    assert ex.load()
+    assert dict(ex.scenario.values) == saved
+    assert "Loaded" in ex.message.value and ex.controls["compensation_share"].value == 0.35
+
+
+def test_save_never_clobbers_and_bad_files_change_nothing(ex, tmp_path):
+    ex.file_name.value = "x.json"
+    assert ex.save() is not None
+    ex.set_values(tr_action="activate")
+    assert ex.save() is None and "already exists" in ex.message.value
+    assert json.loads((tmp_path / "x.json").read_text())["values"]["tr_action"] == "keep_stored"
+    ex.overwrite.value = True
+    assert ex.save() is not None
+    (tmp_path / "bad.json").write_text('{"format": "s400lab-scenario", '
+                                       '"values": {"return_quarter": 999}}')
+    ex.file_name.value = "bad.json"
+    before, r0 = dict(ex.scenario.values), ex.recomputes
+    assert not ex.load()
+    assert "values.return_quarter" in ex.message.value and "bad.json" in ex.message.value
+    assert dict(ex.scenario.values) == before and ex.recomputes == r0
+
+
+@pytest.mark.parametrize("name", ["../escape.json", "/etc/passwd", "a/b.json", "", "..json"])
+def test_file_names_cannot_leave_the_scenario_folder(ex, name):
+    ex.file_name.value = name
+    assert ex.save() is None
+    assert "Error" in ex.message.value
+
+
+def test_formatting():
+    assert format_value(2027.25, "year") == "2027Q2"
+    assert format_value(float("nan"), "year") == "not within horizon"
+    assert format_value(1.0, "0/1") == "yes" and format_value(0.0, "0/1") == "no"
+    assert format_value(3.14159, "battalions") == "3.14"
+    assert format_difference(2028.0, 2027.25, "year") == "+3 quarters"
+    assert format_difference(float("nan"), 2027.25, "year") == "changed"
+    assert format_difference(1.0, 1.0, "0/1") == ""
+    assert format_difference(2.5, 1.0, "US$ bn") == "+1.50"
