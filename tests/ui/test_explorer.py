@@ -260,6 +260,22 @@ def test_save_never_clobbers_and_bad_files_change_nothing(ex, tmp_path):
     assert dict(ex.scenario.values) == before and ex.recomputes == r0
 
 
+def test_brief_button_writes_the_current_scenario_and_never_clobbers(ex, tmp_path):
+    ex.set_values(tr_action="return_full", compensation_share=0.8)
+    ex.file_name.value = "class brief"
+    path = ex.export_brief(n_draws=200)
+    assert path == tmp_path / "class brief.html"
+    text = path.read_text(encoding="utf-8")
+    assert "Brief written" in ex.message.value
+    assert "return_full" in text or "return full" in text.lower()
+    assert "0.8 share of US$2.5bn" in text  # the compensation share chosen in the UI
+    assert "https://" in text  # the sources behind the assumptions
+    before = path.read_bytes()
+    ex.set_values(tr_action="activate")
+    assert ex.export_brief(n_draws=200) is None
+    assert "already exists" in ex.message.value and path.read_bytes() == before
+
+
 @pytest.mark.parametrize("name", ["../escape.json", "/etc/passwd", "a/b.json", "", "..json"])
 def test_file_names_cannot_leave_the_scenario_folder(ex, name):
     ex.file_name.value = name

@@ -30,6 +30,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from s400lab.brief import write_brief
 from s400lab.model import Scenario, presets, quarter_label, run
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
@@ -340,12 +341,18 @@ class ScenarioExplorer:
                                           tooltip="Save all values to the JSON file")
         self.load_button = widgets.Button(description="Load", icon="folder-open",
                                           tooltip="Load a scenario JSON file (validated)")
+        self.brief_button = widgets.Button(
+            description="Export brief", icon="file-text",
+            tooltip="Write a one-page HTML brief (choices, assumptions with sources, outcomes "
+                    "against the status quo, uncertainty ranges) next to the scenario file")
         self.save_button.on_click(lambda _b: self.save())
         self.load_button.on_click(lambda _b: self.load())
+        self.brief_button.on_click(lambda _b: self.export_brief())
         files = widgets.VBox([
             widgets.HTML("<b>Scenario file</b>"),
             widgets.HBox([self.file_name, self.overwrite]),
-            widgets.HBox([self.scenario_name, self.save_button, self.load_button]),
+            widgets.HBox([self.scenario_name, self.save_button, self.load_button,
+                          self.brief_button]),
         ])
 
         header = widgets.HBox([self.preset_select, self.compare, self.reset_button],
@@ -423,6 +430,22 @@ class ScenarioExplorer:
             self._say(f"Not saved: {exc}", error=True)
             return None
         self._say(f"Saved to {path}.")
+        return path
+
+    def export_brief(self, n_draws: int = 2000) -> Path | None:
+        """Write the one-page HTML brief of the current scenario; report in the panel.
+
+        The brief goes next to the scenario file, with the same name and ``.html``; an existing
+        brief is replaced only when *overwrite* is ticked.
+        """
+        self._say("Writing the brief (runs an ensemble)...")
+        try:
+            path = self._file_path().with_suffix(".html")
+            write_brief(self._scenario, path, n_draws=n_draws, force=self.overwrite.value)
+        except (ValueError, OSError) as exc:
+            self._say(f"Brief not written: {exc}", error=True)
+            return None
+        self._say(f"Brief written to {path}; open it in a browser and print it (A4/Letter).")
         return path
 
     def load(self) -> bool:
