@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import importlib
 import platform
+import statistics
 import sys
+import time
+from collections.abc import Callable
 
 #: Modules that contribute benchmark rows, in print order.
 SECTIONS = (
@@ -17,6 +20,18 @@ SECTIONS = (
     "s400lab.analysis.bench",
     "s400lab.ui.bench",
 )
+
+
+def median_time(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
+    """Median wall-clock seconds of ``repeat`` calls of ``fn`` after ``warmup`` untimed calls."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:

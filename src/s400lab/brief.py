@@ -30,7 +30,6 @@ import io
 import math
 import os
 import sys
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,8 @@ from urllib.parse import urlparse
 import matplotlib.pyplot as plt
 import numpy as np
 from jinja2 import Environment, FileSystemLoader
+
+from s400lab._files import write_new_file
 
 __all__ = ["KEY_OUTCOMES", "FIGURE_SERIES", "resolve_scenario", "brief_context",
            "render_brief", "write_brief", "main"]
@@ -312,23 +313,12 @@ def write_brief(scenario: Any, path: str | os.PathLike, n_draws: int = 2000,
         The file written.
     """
     path = Path(path)
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} already exists; choose another name or use --force "
-                              "(force=True) to replace it")
+    hint = "choose another name or use --force (force=True) to replace it"
+    if path.exists() and not force:  # fail before the (slower) ensemble runs
+        raise FileExistsError(f"{path}: already exists; not overwritten ({hint})")
     html = render_brief(brief_context(scenario, n_draws=n_draws, seed=seed, baseline=baseline))
     path.parent.mkdir(parents=True, exist_ok=True)
-    if force:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".brief-", suffix=".html")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(html)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    else:
-        with open(path, "x", encoding="utf-8") as fh:  # "x": fail if it appeared meanwhile
-            fh.write(html)
+    write_new_file(path, lambda fh: fh.write(html), overwrite=force, hint=hint)
     return path
 
 

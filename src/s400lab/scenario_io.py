@@ -33,11 +33,12 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from s400lab._files import write_new_file
 
 __all__ = [
     "FORMAT",
@@ -349,30 +350,6 @@ def save_scenario(scenario: Any, path: str | os.PathLike, *, name: str = "", not
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"{path}: folder {str(folder)!r} does not exist")
-    if path.exists() and not overwrite:
-        raise FileExistsError(f"{path}: already exists (choose another name, or overwrite)")
     text = json.dumps(scenario_to_dict(scenario, name=name, notes=notes), indent=2,
                       ensure_ascii=False, allow_nan=False) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if overwrite:
-            os.replace(tmp, path)
-        else:
-            # link() fails if the name appeared meanwhile: never clobber a file we did not see.
-            try:
-                os.link(tmp, path)
-            except FileExistsError:
-                raise FileExistsError(f"{path}: already exists (choose another name, "
-                                      "or overwrite)") from None
-            except OSError:  # file systems without hard links
-                if path.exists():
-                    raise FileExistsError(f"{path}: already exists") from None
-                os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
+    return write_new_file(path, lambda fh: fh.write(text), overwrite=overwrite)

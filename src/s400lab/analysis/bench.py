@@ -6,22 +6,10 @@ repeated wall-clock timings, printed for a person to read and never asserted in 
 
 from __future__ import annotations
 
-import statistics
-import time
-from collections.abc import Callable
+
+from s400lab.bench import median_time
 
 __all__ = ["collect"]
-
-
-def _median_time(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def collect(quick: bool = False) -> list[tuple[str, float, str, str]]:
@@ -52,22 +40,22 @@ def collect(quick: bool = False) -> list[tuple[str, float, str, str]]:
         return probability_table(ens.outcomes, events)
 
     rows.append((f"analysis: ensemble {n:,} draws + {len(events)} probabilities",
-                 _median_time(ensemble_and_probabilities, reps), "s",
+                 median_time(ensemble_and_probabilities, reps), "s",
                  "<= 500 ms" if not quick else "-"))
     ens = run_ensemble(sc, n=n, seed=1)
     out = ens.outcomes
     rows.append((f"analysis: {len(events)} probabilities on {n:,} runs (model excluded)",
-                 _median_time(lambda: probability_table(out, events), 5 * reps), "s", "-"))
+                 median_time(lambda: probability_table(out, events), 5 * reps), "s", "-"))
     n_base = 256 if quick else 1024
     rows.append((f"analysis: Sobol S1/ST, {n_base:,} base samples x 25 inputs",
-                 _median_time(lambda: model_sobol(sc, "india_sq5_q", n_base=n_base, seed=1),
+                 median_time(lambda: model_sobol(sc, "india_sq5_q", n_base=n_base, seed=1),
                               reps), "s", "<= 2 s" if not quick else "-"))
     rows.append(("analysis: tornado, 25 inputs (one model call)",
-                 _median_time(lambda: model_tornado(sc, "india_sq5_q"), 10 * reps), "s", "-"))
+                 median_time(lambda: model_tornado(sc, "india_sq5_q"), 10 * reps), "s", "-"))
     small = run_ensemble(sc, n=10_000, seed=1)
     y = Event("late", "india_sq5_q", ">", "2027Q4").mask(small.outcomes)
     rows.append(("analysis: PRIM on 10,000 runs x 25 inputs",
-                 _median_time(lambda: prim(small.draws, y), reps), "s", "-"))
+                 median_time(lambda: prim(small.draws, y), reps), "s", "-"))
     return rows
 
 

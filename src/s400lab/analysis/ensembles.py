@@ -22,13 +22,14 @@ from __future__ import annotations
 import math
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from s400lab._files import write_new_file
 
 __all__ = [
     "Event",
@@ -478,32 +479,8 @@ def export_csv(df: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool = F
     -------
     pathlib.Path of the written file.
     """
-    target = Path(path).expanduser()
-    if target.exists() and not overwrite:
-        raise FileExistsError(f"{target}: file exists; not overwritten (choose another name "
-                              f"or pass overwrite=True)")
-    if not target.parent.exists():
-        raise FileNotFoundError(f"{target.parent}: folder does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".csv", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            df.to_csv(fh, index=index)
-        if overwrite:
-            os.replace(tmp, target)
-        else:
-            # link + unlink refuses to clobber a file created meanwhile
-            try:
-                os.link(tmp, target)
-            except FileExistsError:
-                raise FileExistsError(f"{target}: file exists; not overwritten") from None
-            except OSError:  # filesystems without hard links
-                if target.exists():
-                    raise FileExistsError(f"{target}: file exists; not overwritten") from None
-                os.replace(tmp, target)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return target
+    return write_new_file(path, lambda fh: df.to_csv(fh, index=index), overwrite=overwrite,
+                          hint="choose another name or pass overwrite=True", newline="")
 
 
 def standard_events(columns: Iterable[str] | None = None) -> list[Event]:

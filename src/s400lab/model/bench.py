@@ -6,22 +6,10 @@ repeated wall-clock timings; printed for a person to read, never asserted in tes
 
 from __future__ import annotations
 
-import statistics
-import time
-from typing import Callable
+
+from s400lab.bench import median_time
 
 __all__ = ["collect"]
-
-
-def _median_time(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
 
 
 def collect(quick: bool = False) -> list[tuple[str, float, str, str]]:
@@ -43,19 +31,19 @@ def collect(quick: bool = False) -> list[tuple[str, float, str, str]]:
     sc = Scenario.preset("full_return_cash").with_changes(horizon_quarters=24)
     rows: list[tuple[str, float, str, str]] = []
     rows.append(("model: one run (24 quarters, outcomes not tabulated)",
-                 _median_time(lambda: run(sc), 20 if quick else 200), "s", "<= 2 ms"))
+                 median_time(lambda: run(sc), 20 if quick else 200), "s", "<= 2 ms"))
     rows.append(("model: one run + outcomes table",
-                 _median_time(lambda: run(sc).outcomes, 10 if quick else 100), "s", "-"))
+                 median_time(lambda: run(sc).outcomes, 10 if quick else 100), "s", "-"))
     draws = sample(sc.register, 10_000, seed=1)
     rows.append(("model: ensemble 10,000 draws (given draws)",
-                 _median_time(lambda: _ensemble(sc, draws), 3 if quick else 15), "s", "<= 20 ms"))
+                 median_time(lambda: _ensemble(sc, draws), 3 if quick else 15), "s", "<= 20 ms"))
     rows.append(("model: ensemble 10,000 draws incl. LHS sampling",
-                 _median_time(lambda: run_ensemble(sc, n=10_000, seed=1), 3 if quick else 10),
+                 median_time(lambda: run_ensemble(sc, n=10_000, seed=1), 3 if quick else 10),
                  "s", "-"))
     if not quick:
         draws = sample(sc.register, 100_000, seed=1)
         rows.append(("model: ensemble 100,000 draws (given draws)",
-                     _median_time(lambda: _ensemble(sc, draws), 3), "s", "-"))
+                     median_time(lambda: _ensemble(sc, draws), 3), "s", "-"))
     return rows
 
 
