@@ -14,7 +14,7 @@ DASH_PORT ?= 8866
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: help setup lab test test-fast bench validate dashboard brief clean browser
+.PHONY: help setup lab test test-fast bench bench-ema validate dashboard brief clean browser
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -48,8 +48,20 @@ test-fast: setup  ## unit tests only (no notebooks, no browser)
 validate: setup  ## validate data/ against data/datapackage.json
 	$(BIN)/python -m s400lab validate data
 
-bench: setup  ## print speed figures (model, ensembles, explorer redraw)
+bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer redraw in kernel and browser)
 	$(BIN)/python -m s400lab bench
 
+BENCH_VENV  := .venv-bench
+BENCH_STAMP := $(BENCH_VENV)/.s400lab-bench-installed
+
+$(BENCH_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
+	@touch $(BENCH_STAMP)
+
+bench-ema: $(BENCH_STAMP)  ## ensemble speed against the EMA Workbench on the same model (own venv)
+	$(BENCH_VENV)/bin/python benchmarks/ema_compare.py
+
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .hypothesis test-artifacts
