@@ -24,6 +24,8 @@ HYPO = settings(max_examples=40, deadline=None,
 def _value_strategy(p):
     if p.type == "choice":
         return st.sampled_from(p.choices)
+    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions only
+        return st.sampled_from(p.discrete_values).map(int if p.type == "int" else float)
     if p.type == "bool":
         return st.booleans()
     if p.type == "int":

@@ -21,6 +21,8 @@ QUARTERS = [k for k, (unit, _) in OUTCOMES.items() if unit == "year"]
 def value_strategy(p):
     if p.type == "choice":
         return st.sampled_from(p.choices)
+    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions only
+        return st.sampled_from(p.discrete_values).map(int if p.type == "int" else float)
     if p.type == "bool":
         return st.booleans()
     if p.type == "int":

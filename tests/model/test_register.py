@@ -92,6 +92,8 @@ def test_alliance_weights_are_settings(reg):
         ({"compensation_share": "lots"}, "not a number"),
         ({"compensation_share": True}, "not a number"),
         ({"horizon_quarters": 0}, "'horizon_quarters'"),
+        ({"tr_holding_bn": 3}, "one of 2, 4"),  # the sources say 2 or 4 battalions, never 3
+        ({"india_undelivered_sq": 1.5}, "not an integer"),
     ],
 )
 def test_with_changes_rejects_bad_values(default, changes, fragment):

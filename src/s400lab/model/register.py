@@ -78,6 +78,14 @@ class Parameter:
         return self.kind == "setting" and self.unit == "year"
 
     @property
+    def discrete_values(self) -> tuple[float, ...]:
+        """The allowed values of a numeric parameter drawn from a ``discrete`` distribution
+        (e.g. Turkiye's holding: 2 or 4 battalions); empty for every other parameter."""
+        if self.distribution != "discrete" or self.type == "choice" or not self.choices:
+            return ()
+        return tuple(float(c) for c in self.choices)
+
+    @property
     def is_numeric(self) -> bool:
         """True for ``float``, ``int`` and ``bool`` parameters (those that can vary per draw)."""
         return self.type in ("float", "int", "bool")
@@ -88,6 +96,8 @@ class Parameter:
             return "one of " + ", ".join(repr(c) for c in self.choices)
         if self.type == "bool":
             return "True or False"
+        if self.discrete_values:
+            return "one of " + ", ".join(_fmt(v) for v in self.discrete_values) + f" {self.unit}".rstrip()
         rng = f"{_fmt(self.low)}..{_fmt(self.high)}"
         if self.type == "int":
             return f"an integer in {rng} {self.unit}".rstrip()
@@ -144,6 +154,8 @@ class Parameter:
             x = int(round(x))
         if x < self.low or x > self.high:
             raise ValueError(f"{where}: {value!r} is outside the allowed range; use {self.allowed()}")
+        if self.discrete_values and not any(abs(x - v) < 1e-9 for v in self.discrete_values):
+            raise ValueError(f"{where}: {value!r} is not allowed; use {self.allowed()}")
         if self.on_quarter_grid and abs(x * 4 - round(x * 4)) > 1e-9:
             raise ValueError(
                 f"{where}: {value!r} is not the start of a quarter; use a multiple of 0.25 "
