@@ -109,3 +109,26 @@ def test_convergence_plot(ax):
     art = pu.convergence_plot(ax, c)
     assert list(art["line"].get_xdata()) == [10, 100, 1000]
     assert ax.get_xscale() == "log"
+
+
+def test_fan_compare_keeps_b_as_lines_over_a_filled_fan(ax):
+    t = [2027.0, 2027.25, 2027.5]
+    a = pd.DataFrame({"t": t, "q05": [0, 1, 2], "q25": [1, 2, 3], "q50": [2, 3, 4],
+                      "q75": [3, 4, 5], "q95": [4, 5, 6]})
+    b = a.assign(**{k: a[k] + 10 for k in ("q05", "q25", "q50", "q75", "q95")})
+    art = pu.fan_compare(ax, a, b, names=("base", "alt"), unit="battalions")
+    assert len(ax.collections) == 2                       # only A is shaded
+    assert list(art["b"]["median"].get_ydata()) == [12, 13, 14]
+    assert art["b"]["q05"].get_linestyle() == ":" and art["b"]["q25"].get_linestyle() == "--"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "alt: median" in legend and "base: 90% of runs" in legend
+
+
+def test_tornado_on_quarters_labels_ticks_and_the_central_value(ax):
+    tab = pd.DataFrame({"label": ["a", "b"], "y_low": [2026.5, 2027.25], "y_high": [2028.5, 2027.5],
+                        "base": [2027.25, 2027.25], "swing": [2.0, 0.25]})
+    art = pu.tornado_chart(ax, tab, quarters=True, unit="quarter")
+    ax.figure.canvas.draw()
+    ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]
+    assert ticks and all(len(x) == 6 and x[4] == "Q" for x in ticks)
+    assert art["base_label"].get_text() == "all central: 2027Q2"

@@ -41,3 +41,16 @@ def test_from_presets_runs_the_model():
     ex = TradeoffExplorer.from_presets(n_robust=200)
     assert "status_quo" in ex.ranking.index
     assert len(ex.ranking) == len(ex.matrix) >= 5
+
+
+def test_figure_rows_use_the_presets_plain_labels():
+    from s400lab.model import presets
+    from s400lab.ui.tradeoffs import preset_labels
+
+    labels = preset_labels()
+    assert list(labels) == list(presets())
+    assert labels["status_quo"] == presets()["status_quo"].label != "status_quo"
+    ex = TradeoffExplorer.from_presets(n_robust=200)
+    assert ex.option_labels == labels
+    custom = TradeoffExplorer(MATRIX, UNITS, CRIT, option_labels={"x": "X"}, n_robust=100)
+    assert custom.option_labels == {"x": "X"}

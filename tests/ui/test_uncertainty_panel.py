@@ -12,7 +12,7 @@ import pytest  # noqa: E402
 
 from s400lab.analysis import ensembles as en  # noqa: E402
 from s400lab.model import Scenario, run_ensemble  # noqa: E402
-from s400lab.ui.uncertainty import UncertaintyPanel  # noqa: E402
+from s400lab.ui.uncertainty import UncertaintyPanel, horizon_end, seminar_events  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +31,24 @@ def test_panel_runs_both_scenarios_with_shared_draws(panel):
     assert t["paired"].all()
     assert t[["p_A", "p_B"]].stack().between(0, 1).all()
     # status quo never meets the legal conditions: no sanctions relief
-    row = t.set_index("event").loc["CAATSA sanctions lifted by 2028"]
-    assert row["p_A"] == 0.0 and row["p_B"] > 0.0
+    row = t.set_index("event").loc["CAATSA sanctions lifted by 2032Q3"]
+    assert row["p_A"] == 0.0
+    assert row["p_B"] == pytest.approx(ens.probability("sanctions_lifted"))
+
+
+def test_seminar_events_name_the_last_quarter_that_counts():
+    sc = Scenario.preset("full_return_cash")
+    assert horizon_end(sc) == 2032.5                      # 2026Q4 + 24 quarters - 1
+    assert horizon_end(sc.with_changes(horizon_quarters=8)) == 2028.5
+    ev = {e.label: e for e in seminar_events(sc)}
+    df = pd.DataFrame({"sanctions_lifted_q": [2028.75, 2029.0, np.nan],
+                       "india_sq5_q": [2027.75, 2028.0, np.nan]})
+    # "by end-2028" includes 2028Q4 and excludes 2029Q1 and "never"
+    assert list(ev["CAATSA sanctions lifted by end-2028"].mask(df)) == [True, False, False]
+    assert list(ev["India's last squadron delivered by end-2027"].mask(df)) == [True, False, False]
+    # the complement counts "not within the horizon" as later
+    assert list(ev["India's last squadron later than 2027"].mask(df)) == [False, True, True]
+    assert "CAATSA sanctions lifted by 2032Q3" in ev
 
 
 def test_figure_is_redrawn_in_place(panel):
@@ -43,6 +59,10 @@ def test_figure_is_redrawn_in_place(panel):
     median = ax_fan.get_lines()[0]
     b = panel.run_a.bands("india_squadrons")
     assert np.allclose(median.get_ydata(), b["q50"])
+    # the compared scenario's median is a line of its own (no second translucent fill)
+    b_median = [ln for ln in ax_fan.get_lines() if ln.get_linewidth() > 2.5]
+    assert np.allclose(b_median[0].get_ydata(), panel.run_b.bands("india_squadrons")["q50"])
+    assert len(ax_fan.collections) == 2
     panel.outcome_w.value = "ru_stock_end"
     assert "Russian stock" in panel.axes[1].get_title()
 

@@ -57,9 +57,10 @@ def deal_rows(deals: pd.DataFrame) -> pd.DataFrame:
             count = "" if units is None or pd.isna(units) else f": {units:g}"
             term = "" if term is None or pd.isna(term) else f" {term}"
             return f"   \u21b3 {r['deal_id']}{count}{term}"
+        status = str(r["status"]).replace("_", " ")  # "agreement in principle", not "_"
         if pd.isna(r["signed_date"]):  # talks etc.: the id tells rows of one buyer apart
-            return f"{r['deal_id']} \u00b7 {r['status']}"
-        return f"{r['buyer']} {pd.Timestamp(r['signed_date']).year} \u00b7 {r['status']}"
+            return f"{r['deal_id']} \u00b7 {status}"
+        return f"{r['buyer']} {pd.Timestamp(r['signed_date']).year} \u00b7 {status}"
 
     d["row_label"] = [label(r) for _, r in d.iterrows()]
     return d.drop(columns=["_main", "_first", "_main_date"])

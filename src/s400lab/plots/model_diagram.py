@@ -1,41 +1,47 @@
 """Stocks-and-flows diagram of the scenario model (matplotlib boxes and arrows).
 
 The diagram is drawn from a small declarative table (boxes and arrows) so the picture and the
-equations in :mod:`s400lab.model.core` can be checked side by side.
+equations in :mod:`s400lab.model.core` can be checked side by side. It is sized for a
+projector: box text at 13 pt, arrow labels at 11.5 pt on a white backing so a label never
+disappears under a line, and no label overlaps a box (a test renders it and checks).
 """
 
 from __future__ import annotations
 
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO
 
-__all__ = ["BOXES", "ARROWS", "draw_model_diagram"]
+__all__ = ["BOXES", "ARROWS", "BOX_SIZE", "draw_model_diagram"]
+
+#: Width and height of every box, in axes fractions.
+BOX_SIZE = (0.23, 0.16)
 
 #: name -> (x, y, text, colour, kind) ; kind "stock" (thick border) or "flow"/"outcome".
 BOXES: dict[str, tuple[float, float, str, str, str]] = {
-    "production": (0.11, 0.84, "Production\nproduction_bn_per_year", ACTOR_COLOURS["Russia"], "flow"),
-    "losses": (0.11, 0.42, "Losses (Ukrainian strikes)\nloss_rate_bn_per_year", ACTOR_COLOURS["Ukraine"], "flow"),
-    "stock": (0.38, 0.63, "Russian S-400 stock S\nshortfall = max(0, R - S)", ACTOR_COLOURS["Russia"], "stock"),
-    "turkiye": (0.30, 0.14, "Turkiye's S-400s\ntr_holding_bn (2 or 4)", ACTOR_COLOURS["Turkiye"], "stock"),
-    "exports": (0.63, 0.84, "Export capacity\nP x export_share x f(shortfall)", ACTOR_COLOURS["Russia"], "flow"),
-    "india": (0.88, 0.63, "India's squadrons\n4th, 5th (2 bn each)", ACTOR_COLOURS["India"], "outcome"),
-    "us": (0.63, 0.14, "US track: sanctions lifted ->\nF-35 readmission -> first jet", ACTOR_COLOURS["United States"], "outcome"),
-    "money": (0.88, 0.30, "Money & alliance\nscorecard", OKABE_ITO["grey"], "outcome"),
+    "production": (0.12, 0.86, "Russian production\n(battalions / year)", ACTOR_COLOURS["Russia"], "flow"),
+    "losses": (0.12, 0.50, "Losses to Ukrainian\nstrikes (per year)", ACTOR_COLOURS["Ukraine"], "flow"),
+    "stock": (0.50, 0.68, "Russian S-400 stock\nshortfall vs home need", ACTOR_COLOURS["Russia"], "stock"),
+    "exports": (0.88, 0.86, "Export capacity\n(shrinks with shortfall)", ACTOR_COLOURS["Russia"], "flow"),
+    "india": (0.88, 0.50, "India's 4th and 5th\nsquadrons (2 bn each)", ACTOR_COLOURS["India"], "outcome"),
+    "turkiye": (0.12, 0.12, "Turkiye's S-400s\n(2 or 4 battalions)", ACTOR_COLOURS["Turkiye"], "stock"),
+    "us": (0.50, 0.12, "US track: sanctions lifted\n→ F-35 back → first jet", ACTOR_COLOURS["United States"], "outcome"),
+    "money": (0.88, 0.12, "Money and alliance\nscorecard", OKABE_ITO["grey"], "outcome"),
 }
 
-#: (from, to, label)
-ARROWS: list[tuple[str, str, str]] = [
-    ("production", "stock", "+ P/4"),
-    ("losses", "stock", "- L/4"),
-    ("stock", "exports", "shortfall squeezes\nexports"),
-    ("exports", "india", "2 bn = 1 squadron"),
-    ("turkiye", "stock", "return (after removal\n+ refurbishment)"),
-    ("turkiye", "india", "ru_use_returned = india"),
-    ("turkiye", "us", "full divestiture only"),
-    ("us", "money", "work share"),
-    ("turkiye", "money", "refund"),
+#: (from, to, label, (dx, dy)): the label sits at the arrow's middle moved by (dx, dy).
+ARROWS: list[tuple[str, str, str, tuple[float, float]]] = [
+    ("production", "stock", "+ production", (0.0, 0.04)),
+    ("losses", "stock", "− losses", (0.0, -0.04)),
+    ("stock", "exports", "export share", (0.0, 0.04)),
+    ("exports", "india", "2 bn = 1 squadron", (0.0, 0.0)),
+    ("turkiye", "stock", "returned units\n(after removal + refit)", (0.02, -0.03)),
+    ("turkiye", "india", "or straight to India", (0.08, 0.0)),
+    ("turkiye", "us", "only a full\ndivestiture", (0.0, -0.07)),
+    ("us", "money", "F-35 work\nshare", (0.0, 0.07)),
+    ("stock", "money", "refund vs\nvalue regained", (-0.12, 0.06)),
 ]
 
 
@@ -49,44 +55,52 @@ def _edge(x0: float, y0: float, x1: float, y1: float, w: float, h: float) -> tup
     return x0 + t * dx, y0 + t * dy
 
 
-def draw_model_diagram(ax: Axes) -> Axes:
+def draw_model_diagram(ax: Axes, *, fontsize: float = 13.0) -> dict:
     """Draw the stocks-and-flows diagram on ``ax``.
 
     Parameters
     ----------
     ax : matplotlib.axes.Axes
+        Best on a wide figure, e.g. ``figsize=(14, 7)``.
+    fontsize : float
+        Size of the box text; arrow labels are 1.5 pt smaller.
 
     Returns
     -------
-    matplotlib.axes.Axes
-        The same axes, with boxes (stocks have a thick border) and labelled arrows.
+    dict
+        ``boxes`` and ``box_texts`` (name -> patch / Text), ``arrows`` and ``arrow_labels``
+        (lists in the order of :data:`ARROWS`).
     """
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.set_axis_off()
-    w, h = 0.21, 0.13
+    w, h = BOX_SIZE
+    out: dict = {"boxes": {}, "box_texts": {}, "arrows": [], "arrow_labels": []}
     for name, (x, y, text, colour, kind) in BOXES.items():
         box = FancyBboxPatch(
             (x - w / 2, y - h / 2), w, h,
-            boxstyle="round,pad=0.01",
-            facecolor=colour, alpha=0.18,
-            edgecolor=colour, linewidth=3.0 if kind == "stock" else 1.2,
+            boxstyle="round,pad=0.005",
+            facecolor=to_rgba(colour, 0.18),
+            edgecolor=colour if kind == "stock" else to_rgba(colour, 0.5),
+            linewidth=3.5 if kind == "stock" else 1.2,
         )
         ax.add_patch(box)
-        ax.text(x, y, text, ha="center", va="center", fontsize=9, wrap=True)
-    for a, b, label in ARROWS:
+        out["boxes"][name] = box
+        out["box_texts"][name] = ax.text(x, y, text, ha="center", va="center",
+                                         fontsize=fontsize,
+                                         fontweight="bold" if kind == "stock" else "normal")
+    for a, b, label, (ox, oy) in ARROWS:
         (xa, ya), (xb, yb) = BOXES[a][:2], BOXES[b][:2]
         start, end = _edge(xa, ya, xb, yb, w, h), _edge(xb, yb, xa, ya, w, h)
-        arrow = FancyArrowPatch(
-            start, end, arrowstyle="-|>", mutation_scale=14,
-            color=OKABE_ITO["black"], linewidth=1.0,
-        )
+        arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18,
+                                color=OKABE_ITO["black"], linewidth=1.4)
         ax.add_patch(arrow)
-        if label:
-            mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
-            steep = abs(end[1] - start[1]) > abs(end[0] - start[0])
-            ax.text(mx + (0.012 if steep else 0.0), my + (0.0 if steep else 0.03), label,
-                    ha="left" if steep else "center", va="center" if steep else "bottom",
-                    fontsize=7.5, color=OKABE_ITO["black"])
-    ax.set_title("The model: stocks (thick boxes), flows and outcomes", fontsize=11)
-    return ax
+        out["arrows"].append(arrow)
+        mx, my = (start[0] + end[0]) / 2 + ox, (start[1] + end[1]) / 2 + oy
+        out["arrow_labels"].append(ax.text(
+            mx, my, label, ha="center", va="center", fontsize=fontsize - 1.5,
+            color=OKABE_ITO["black"],
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5}))
+    ax.set_title("The model: stocks (thick borders), flows (arrows) and outcomes",
+                 fontsize=fontsize + 2)
+    return out

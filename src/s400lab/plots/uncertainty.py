@@ -13,12 +13,15 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import FormatStrFormatter, MaxNLocator
 
-from s400lab.plots.style import OKABE_ITO
+from s400lab.plots.style import OKABE_ITO, quarter_text, use_quarter_ticks
 
 __all__ = [
     "fan_chart",
+    "fan_compare",
     "distribution_comparison",
     "probability_bars",
     "tornado_chart",
@@ -29,6 +32,17 @@ __all__ = [
 
 #: Two scenarios side by side: A (usually the baseline) and B.
 PAIR_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
+
+
+def _quarter_step(values: np.ndarray) -> float:
+    """Tick spacing (years) for a decimal-year axis: at most about six labelled ticks."""
+    values = np.asarray(values, dtype=float)
+    values = values[np.isfinite(values)]
+    span = float(values.max() - values.min()) if values.size else 1.0
+    for step in (0.25, 0.5, 1.0, 2.0):
+        if span / step <= 5:
+            return step
+    return 5.0
 
 
 def _time_axis(bands: pd.DataFrame) -> np.ndarray:
@@ -77,10 +91,54 @@ def fan_chart(ax: Axes, bands: pd.DataFrame, *, label: str = "", colour: str | N
     return {"median": median, "band50": band50, "band90": band90}
 
 
+def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
+                names: tuple[str, str] = ("A", "B"), unit: str = "",
+                title: str | None = None) -> dict:
+    """Two fan charts on one Axes that stay readable where they overlap.
+
+    Scenario A (usually the baseline) is a shaded fan in blue; scenario B is drawn with lines
+    only in vermillion: a thick median, dashed edges of its 50% band and dotted edges of its
+    90% band. Two translucent fills would mix into an unreadable brown where they overlap.
+
+    Parameters
+    ----------
+    ax : Axes
+    bands_a, bands_b : DataFrame
+        ``t q05 q25 q50 q75 q95`` of each scenario (``Ensemble.bands(var)``), same time grid.
+    names : (str, str)
+        Scenario names for the legend.
+    unit : str
+        y-axis label.
+    title : str, optional
+
+    Returns
+    -------
+    dict with ``a`` (the :func:`fan_chart` artists of A) and ``b`` (dict of Line2D:
+    ``median``, ``q25``, ``q75``, ``q05``, ``q95``).
+    """
+    ca, cb = PAIR_COLOURS
+    a = fan_chart(ax, bands_a, colour=ca, unit=unit, title=title)
+    t = _time_axis(bands_b)
+    b = {}
+    for key, ls, lw in (("q05", ":", 1.8), ("q95", ":", 1.8), ("q25", "--", 1.8),
+                        ("q75", "--", 1.8), ("q50", "-", 2.8)):
+        (b["median" if key == "q50" else key],) = ax.plot(t, bands_b[key], color=cb, ls=ls, lw=lw)
+    handles = [
+        Patch(facecolor=ca, alpha=0.38, label=f"{names[0]}: middle 50% of runs"),
+        Patch(facecolor=ca, alpha=0.18, label=f"{names[0]}: 90% of runs"),
+        Line2D([], [], color=ca, label=f"{names[0]}: median"),
+        Line2D([], [], color=cb, lw=2.8, label=f"{names[1]}: median"),
+        Line2D([], [], color=cb, ls="--", lw=1.8, label=f"{names[1]}: middle 50%"),
+        Line2D([], [], color=cb, ls=":", lw=1.8, label=f"{names[1]}: 90%"),
+    ]
+    ax.legend(handles=handles, loc="upper left", frameon=False, ncol=2, fontsize=10)
+    return {"a": a, "b": b}
+
+
 def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Sequence[float], *,
                             names: tuple[str, str] = ("A", "B"), kind: str = "ecdf",
-                            unit: str = "", bins: int = 30, never_label: str = "not within horizon"
-                            ) -> dict:
+                            unit: str = "", bins: int = 30, never_label: str = "not within horizon",
+                            quarters: bool = False) -> dict:
     """Compare an outcome's distribution in two scenarios (ECDFs or histograms).
 
     Missing values (NaN: the event did not happen within the horizon) are not drawn; the
@@ -96,6 +154,8 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
         x-axis label.
     bins : int
         For ``kind="hist"``.
+    quarters : bool
+        The values are decimal years of quarters: label the x ticks ``2028Q1``.
 
     Returns
     -------
@@ -122,6 +182,8 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
     ax.set_ylabel("share of runs (cumulative)" if kind == "ecdf" else "share of runs")
     if unit:
         ax.set_xlabel(unit)
+    if quarters:
+        use_quarter_ticks(ax.xaxis, step=_quarter_step(finite))
     ax.legend(loc="best", frameon=False)
     return out
 
@@ -158,7 +220,7 @@ def probability_bars(ax: Axes, table: pd.DataFrame, *, colour: str | None = None
 
 
 def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, unit: str = "",
-                  title: str | None = None) -> dict:
+                  title: str | None = None, quarters: bool = False) -> dict:
     """Tornado: outcome at each input's low and high value, largest swing on top.
 
     Parameters
@@ -170,10 +232,13 @@ def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, u
         Show only the largest swings.
     unit : str
         x-axis label (the outcome's unit).
+    quarters : bool
+        The outcome is a decimal year of a quarter: label the x ticks ``2027Q3`` (and the
+        central value likewise).
 
     Returns
     -------
-    dict with ``low`` and ``high`` (BarContainer) and ``base`` (Line2D).
+    dict with ``low`` and ``high`` (BarContainer), ``base`` (Line2D) and ``base_label`` (Text).
     """
     t = table.head(max_rows) if max_rows else table
     base = float(t.attrs.get("base", table.attrs.get("base", t["base"].iloc[0] if len(t) else 0.0)))
@@ -185,14 +250,24 @@ def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, u
     high = ax.barh(y, y_high - base, left=base, color=OKABE_ITO["orange"],
                    label="assumption at its high value")
     line = ax.axvline(base, color=OKABE_ITO["black"], lw=1.2)
-    ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
-    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    if quarters:
+        ends = np.concatenate([y_low, y_high, [base]])
+        use_quarter_ticks(ax.xaxis, step=_quarter_step(ends[np.isfinite(ends)]))
+        base_text = quarter_text(base)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+        base_text = f"{base:.3g}"
+    base_label = ax.annotate(f"all central: {base_text}", (base, 0.0),
+                             xycoords=("data", "axes fraction"), xytext=(5, 4),
+                             textcoords="offset points", ha="left", va="bottom", fontsize=11,
+                             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
     ax.set_yticks(y, list(t["label"]))
     ax.set_xlabel(unit or "outcome")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     if title:
         ax.set_title(title)
-    return {"low": low, "high": high, "base": line}
+    return {"low": low, "high": high, "base": line, "base_label": base_label}
 
 
 def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12,
@@ -264,10 +339,10 @@ def discovery_box(ax: Axes, box, *, labels: dict | None = None, only_restricted:
         inside.append(ln)
         if r:
             if a == b:
-                ax.text(a, yi + 0.25, f"{row['low']:.3g}", ha="center", fontsize=10)
+                ax.text(a, yi + 0.25, f"{row['low']:.3g}", ha="center", fontsize=12)
             else:
-                ax.text(a, yi + 0.25, f"{row['low']:.3g}", ha="left", fontsize=10)
-                ax.text(b, yi + 0.25, f"{row['high']:.3g}", ha="right", fontsize=10)
+                ax.text(a, yi + 0.25, f"{row['low']:.3g}", ha="left", fontsize=12)
+                ax.text(b, yi + 0.25, f"{row['high']:.3g}", ha="right", fontsize=12)
     ax.set_yticks(y, [labels.get(n, n) for n in lim.index])
     ax.set_xlim(-0.05, 1.05)
     ax.set_xticks([0, 1], ["lowest drawn", "highest drawn"])

@@ -21,7 +21,20 @@ from s400lab.analysis import tradeoffs as tr
 from s400lab.plots.seminar import plot_first_place_shares, plot_outcomes_matrix
 from s400lab.plots.style import OKABE_ITO
 
-__all__ = ["TradeoffExplorer"]
+__all__ = ["TradeoffExplorer", "preset_labels"]
+
+
+def preset_labels() -> dict[str, str]:
+    """Preset id -> the preset's plain-language label, for figure rows and bars.
+
+    Returns
+    -------
+    dict
+        e.g. ``{"status_quo": "Status quo: keep them stored", ...}``.
+    """
+    from s400lab.model import presets
+
+    return {sid: sc.label for sid, sc in presets().items()}
 
 
 class TradeoffExplorer(widgets.VBox):
@@ -41,6 +54,9 @@ class TradeoffExplorer(widgets.VBox):
     n_robust : int, default 4000
         Weight draws for the robustness chart.
     seed : int, default 0
+    option_labels : mapping, optional
+        Option id -> row label in the figures; default: the presets' labels
+        (:func:`preset_labels`) for ids that are presets, the id otherwise.
 
     Attributes
     ----------
@@ -55,7 +71,7 @@ class TradeoffExplorer(widgets.VBox):
     def __init__(self, matrix: pd.DataFrame, units: pd.Series | None = None,
                  criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA,
                  weights: Mapping[str, float] | None = None, n_robust: int = 4000,
-                 seed: int = 0) -> None:
+                 seed: int = 0, option_labels: Mapping[str, str] | None = None) -> None:
         by_id = {c.criterion_id: c for c in criteria}
         missing = [c for c in matrix.columns if c not in by_id]
         if missing:
@@ -64,6 +80,7 @@ class TradeoffExplorer(widgets.VBox):
         self.matrix, self.units = matrix, units
         self.normalised = tr.normalise(matrix, self.criteria)
         self.n_robust, self.seed = n_robust, seed
+        self.option_labels = dict(preset_labels() if option_labels is None else option_labels)
         init = {c: 5.0 for c in matrix.columns} | dict(weights or {})
         self._sliders = {c.criterion_id: widgets.IntSlider(
             value=int(init[c.criterion_id]), min=0, max=10, step=1, description="",
@@ -151,13 +168,14 @@ class TradeoffExplorer(widgets.VBox):
         ax_m, ax_s, ax_r = fig.subplots(1, 3, width_ratios=[3.2, 1, 1.3])
         plot_outcomes_matrix(ax_m, self.normalised.loc[order], matrix=self.matrix.loc[order],
                              units=self.units, labels={c.criterion_id: c.label
-                                                       for c in self.criteria})
+                                                       for c in self.criteria},
+                             option_labels=self.option_labels, fontsize=9)
         ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
         ax_s.set(yticks=range(len(order)), yticklabels=[], xlim=(0, 1),
                  xlabel="weighted score", title="Your ranking")
         ax_s.invert_yaxis()
         ax_s.grid(axis="y", visible=False)
-        plot_first_place_shares(ax_r, self.robustness)
+        plot_first_place_shares(ax_r, self.robustness, option_labels=self.option_labels)
         ax_r.set_title("Ranks first under\nnearby weights")
         self._plot.clear_output(wait=True)
         with self._plot:
