@@ -85,14 +85,14 @@ def test_model_sobol_reproducible_and_ranks_india_backlog(full):
 
 
 def test_standard_events_on_model_outcomes(full):
-    evs = standard_events(OUTCOMES)
+    evs = standard_events(columns=OUTCOMES)
     assert len(evs) == len(standard_events())  # every column exists in the model
     sq = probability_table(run_ensemble(Scenario.preset("status_quo"), 2_000, seed=1).outcomes, evs)
     fr = probability_table(run_ensemble(full, 2_000, seed=1).outcomes, evs)
     assert sq[["p", "low", "high"]].stack().between(0, 1).all()
     by_sq, by_fr = sq.set_index("event")["p"], fr.set_index("event")["p"]
-    assert by_sq["CAATSA sanctions lifted by 2028"] == 0.0
-    assert by_fr["CAATSA sanctions lifted by 2028"] > 0.0
+    assert by_sq["CAATSA sanctions lifted by end-2028"] == 0.0
+    assert by_fr["CAATSA sanctions lifted by end-2028"] > 0.0
     # "by 2027Q4" and "delayed past 2027" are complements (NaN counts as delayed)
-    assert by_fr["India's last squadron delivered by 2027Q4"] + \
-        by_fr["India's last squadron delayed past 2027"] == pytest.approx(1.0)
+    assert by_fr["India's last squadron delivered by end-2027"] + \
+        by_fr["India's last squadron later than 2027"] == pytest.approx(1.0)

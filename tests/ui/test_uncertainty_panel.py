@@ -12,7 +12,8 @@ import pytest  # noqa: E402
 
 from s400lab.analysis import ensembles as en  # noqa: E402
 from s400lab.model import Scenario, run_ensemble  # noqa: E402
-from s400lab.ui.uncertainty import UncertaintyPanel, horizon_end, seminar_events  # noqa: E402
+from s400lab.analysis.ensembles import last_quarter, standard_events  # noqa: E402
+from s400lab.ui.uncertainty import UncertaintyPanel  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +37,11 @@ def test_panel_runs_both_scenarios_with_shared_draws(panel):
     assert row["p_B"] == pytest.approx(ens.probability("sanctions_lifted"))
 
 
-def test_seminar_events_name_the_last_quarter_that_counts():
+def test_standard_events_name_the_last_quarter_that_counts():
     sc = Scenario.preset("full_return_cash")
-    assert horizon_end(sc) == 2032.5                      # 2026Q4 + 24 quarters - 1
-    assert horizon_end(sc.with_changes(horizon_quarters=8)) == 2028.5
-    ev = {e.label: e for e in seminar_events(sc)}
+    assert last_quarter(sc) == 2032.5                      # 2026Q4 + 24 quarters - 1
+    assert last_quarter(sc.with_changes(horizon_quarters=8)) == 2028.5
+    ev = {e.label: e for e in standard_events(sc)}
     df = pd.DataFrame({"sanctions_lifted_q": [2028.75, 2029.0, np.nan],
                        "india_sq5_q": [2027.75, 2028.0, np.nan]})
     # "by end-2028" includes 2028Q4 and excludes 2029Q1 and "never"

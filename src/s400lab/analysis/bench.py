@@ -30,7 +30,7 @@ def collect(quick: bool = False) -> list[tuple[str, float, str, str]]:
     from s400lab.model import OUTCOMES, Scenario, run_ensemble
 
     sc = Scenario.preset("full_return_cash")
-    events = standard_events(OUTCOMES)
+    events = standard_events(columns=OUTCOMES)
     n = 10_000 if quick else 100_000
     reps = 1 if quick else 3
     rows: list[tuple[str, float, str, str]] = []

@@ -24,6 +24,7 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +47,7 @@ __all__ = [
     "convergence",
     "export_csv",
     "standard_events",
+    "last_quarter",
     "EnsembleRun",
     "chunk_seeds",
     "run_chunked",
@@ -483,11 +485,32 @@ def export_csv(df: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool = F
                           hint="choose another name or pass overwrite=True", newline="")
 
 
-def standard_events(columns: Iterable[str] | None = None) -> list[Event]:
-    """The workbook's usual questions about an ensemble, for the model's outcome names.
+def last_quarter(scenario: Any | None = None) -> float:
+    """Decimal year of the start of a scenario's last simulated quarter.
+
+    ``start_year + (horizon_quarters - 1) / 4`` -- 2032.5 (= 2032Q3) for the register defaults.
+    """
+    if scenario is None:
+        from s400lab.model import Scenario
+
+        scenario = Scenario.default()
+    v = scenario.values
+    return float(v["start_year"]) + (int(v["horizon_quarters"]) - 1) / 4
+
+
+def standard_events(scenario: Any | None = None,
+                    columns: Iterable[str] | None = None) -> list[Event]:
+    """The yes/no questions the seminar asks of an ensemble, worded without ambiguity.
+
+    Every date in a label says which quarter is the last one that counts ("by end-2028"
+    includes 2028Q4), and "within the horizon" is written as the horizon's last quarter, so a
+    student cannot read "by 2028" as "before 2028". A timing outcome that is NaN (not within
+    the horizon) counts as "later than any date".
 
     Parameters
     ----------
+    scenario : Scenario, optional
+        Sets the horizon named in the labels (default: the register defaults).
     columns : iterable of str, optional
         Outcome columns available; events whose column is missing are dropped.
 
@@ -495,13 +518,17 @@ def standard_events(columns: Iterable[str] | None = None) -> list[Event]:
     -------
     list of Event
     """
+    from s400lab.model import quarter_label
+
+    end = quarter_label(last_quarter(scenario))
     events = [
-        Event("India's last squadron delivered by 2027Q4", "india_sq5_q", "<=", "2027Q4"),
-        Event("India's last squadron delayed past 2027", "india_sq5_q", ">", "2027Q4"),
-        Event("CAATSA sanctions lifted by 2028", "sanctions_lifted_q", "<", "2028Q1"),
-        Event("F-35 readmission by 2030", "f35_readmission_q", "<", "2030Q1"),
-        Event("First F-35 delivered within the horizon", "f35_delivered", ">=", 0.5),
-        Event("Russia short of its home requirement at the end", "ru_shortfall_end", ">", 0.0,
+        Event("India's last squadron delivered by end-2027", "india_sq5_q", "<=", "2027Q4"),
+        Event("India's last squadron later than 2027", "india_sq5_q", ">", "2027Q4"),
+        Event("CAATSA sanctions lifted by end-2028", "sanctions_lifted_q", "<=", "2028Q4"),
+        Event(f"CAATSA sanctions lifted by {end}", "sanctions_lifted", ">=", 0.5),
+        Event(f"F-35 readmission by {end}", "f35_readmitted", ">=", 0.5),
+        Event(f"First F-35 delivered by {end}", "f35_delivered", ">=", 0.5),
+        Event(f"Russia short of its home need in {end}", "ru_shortfall_end", ">", 0.0,
               nan_as=math.nan),
     ]
     if columns is None:

@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from s400lab.analysis import ensembles as en
 from s400lab.model import OUTCOMES, SERIES, Scenario, presets
 from s400lab.plots import uncertainty as pu
-from s400lab.plots.style import OKABE_ITO, quarter_text
+from s400lab.plots.style import OKABE_ITO
 
-__all__ = ["UncertaintyPanel", "seminar_events", "horizon_end"]
+__all__ = ["UncertaintyPanel"]
 
 _OK = "color:#009E73"
 _ERR = "color:#D55E00;font-weight:bold"
@@ -40,54 +40,6 @@ EXPORTS = {
     "every run: draws and outcomes (scenario)": "runs",
     "fan-chart bands (both scenarios)": "bands",
 }
-
-
-def horizon_end(scenario: Scenario) -> float:
-    """Decimal year of the start of a scenario's last simulated quarter.
-
-    Parameters
-    ----------
-    scenario : Scenario
-
-    Returns
-    -------
-    float
-        ``start_year + (horizon_quarters - 1) / 4`` (2032.5 = 2032Q3 for the defaults).
-    """
-    v = scenario.values
-    return float(v["start_year"]) + (int(v["horizon_quarters"]) - 1) / 4
-
-
-def seminar_events(scenario: Scenario) -> list[en.Event]:
-    """The yes/no questions the seminar asks of an ensemble, worded without ambiguity.
-
-    Every date in a label says which quarter is the last one that counts ("by the end of
-    2028" includes 2028Q4), and "within the horizon" names the horizon's last quarter, so a
-    student reading a bar chart cannot mistake "by 2028" for "before 2028".
-
-    Parameters
-    ----------
-    scenario : Scenario
-        Sets the horizon named in the labels.
-
-    Returns
-    -------
-    list of analysis.ensembles.Event
-        India's last squadron by the end of 2027 and later than that; sanctions lifted by the
-        end of 2028 and within the horizon; F-35 readmission within the horizon; a first F-35
-        within the horizon; a Russian shortfall at the end of the horizon.
-    """
-    end_txt = quarter_text(horizon_end(scenario))
-    return [
-        en.Event("India's last squadron delivered by end-2027", "india_sq5_q", "<=", "2027Q4"),
-        en.Event("India's last squadron later than 2027", "india_sq5_q", ">", "2027Q4"),
-        en.Event("CAATSA sanctions lifted by end-2028", "sanctions_lifted_q", "<=", "2028Q4"),
-        en.Event(f"CAATSA sanctions lifted by {end_txt}", "sanctions_lifted", ">=", 0.5),
-        en.Event(f"F-35 readmission by {end_txt}", "f35_readmitted", ">=", 0.5),
-        en.Event(f"First F-35 delivered by {end_txt}", "f35_delivered", ">=", 0.5),
-        en.Event(f"Russia short of its home need in {end_txt}", "ru_shortfall_end", ">", 0.0,
-                 nan_as=float("nan")),
-    ]
 
 
 class UncertaintyPanel(widgets.VBox):
@@ -166,7 +118,7 @@ class UncertaintyPanel(widgets.VBox):
         self.run_a: en.EnsembleRun | None = None
         self.run_b: en.EnsembleRun | None = None
         self.table = pd.DataFrame()
-        self.events = seminar_events(self._scenarios[scenario])
+        self.events = en.standard_events(self._scenarios[scenario])
 
         self.run_w.on_click(lambda _b: self.run())
         self.load_w.on_click(lambda _b: self.load_file())
@@ -277,7 +229,7 @@ class UncertaintyPanel(widgets.VBox):
                                    names=(_short(name_a), _short(name_b)), unit=unit,
                                    quarters=unit == "year")
         ax_dist.set_title(label)
-        self.events = seminar_events(self._scenarios[self.scenario_w.value])
+        self.events = en.standard_events(self._scenarios[self.scenario_w.value])
         probs = en.probability_table(self.run_b.outcomes, self.events)
         pu.probability_bars(ax_prob, probs, colour=OKABE_ITO["vermillion"],
                             title=f"{_short(name_b)}: probabilities")
