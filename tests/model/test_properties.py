@@ -70,6 +70,11 @@ def check_invariants(series: dict, out: pd.DataFrame, sc: Scenario) -> None:
     assert (out["f35_readmitted"] <= out["sanctions_lifted"]).all()
     assert (out["f35_delivered"] <= out["f35_readmitted"]).all()
     assert (out["sanctions_lifted"] <= out["legal_conditions_met"]).all()
+    # what has left Turkiye within the horizon is what the outcomes count
+    held = series["tr_held"]
+    np.testing.assert_allclose(held[:, -1], held[:, 0] - out["battalions_divested"].to_numpy())
+    assert (out["legal_conditions_met"] == out["divestiture_q"].notna()).all()
+    assert (out["returned_to_russia"] <= out["battalions_divested"]).all()
     if v["tr_action"] not in ("return_full", "transfer_third_party"):
         assert (out["legal_conditions_met"] == 0).all() and out["sanctions_lifted_q"].isna().all()
     # money adds up and the signals stay in their ranges

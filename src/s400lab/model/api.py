@@ -60,6 +60,8 @@ def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
         bad = np.isnan(x) | (x < p.low) | (x > p.high)
         if p.type == "int":
             bad |= ~np.isnan(x) & (x != np.rint(x))
+        if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions, never 3
+            bad |= ~np.isin(x, np.asarray(p.discrete_values))
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(

@@ -9,7 +9,14 @@ Time
 ----
 Quarter index ``k = 0 .. H-1`` with ``H = horizon_quarters``; quarter ``k`` starts at the
 decimal year ``t_k = start_year + k / 4`` (2026.75 = 2026Q4). Durations given in months are
-converted to whole quarters by rounding up: ``q(m) = ceil(m / 3)``.
+converted to whole quarters by rounding up: ``q(m) = ceil(m / 3)``. An event "in quarter k"
+happens during that quarter: stocks (``ru_stock``, ``tr_held``) are start-of-quarter values, so
+its effect shows in a stock from quarter ``k + 1`` (``tr_held`` drops at ``k_leave``, the first
+quarter without the units); cumulative money and India's squadrons count up to the end of
+quarter ``k``. Outcome quarters are the decimal year of the quarter's start; NaN = not within
+the horizon (``k >= H``). Dates in decimal years (India's promises) count from the start of the
+quarter they fall in; ensembles draw them on the quarter grid (see
+:mod:`s400lab.model.sampling`).
 
 1. Turkiye's holding and what leaves it
 ---------------------------------------
@@ -20,9 +27,12 @@ converted to whole quarters by rounding up: ``q(m) = ceil(m / 3)``.
           = 0                                          otherwise (keep_stored, activate)
 
 ``to_russia = moved`` for a return (partial or full), 0 for a third-party transfer. The
-agreement takes effect in quarter ``k_agree = return_quarter``; the last unit has left Turkiye
-in quarter ``k_leave = k_agree + q(removal_months)``; returned units are usable by Russia in
-quarter ``k_use = k_leave + q(refurb_months)``.
+agreement takes effect in quarter ``k_agree = return_quarter``; removal starts then, and
+``k_leave = k_agree + q(removal_months)`` is the first quarter Turkiye starts without the
+units; returned units are usable by Russia in quarter ``k_use = k_leave + q(refurb_months)``.
+Only what has happened within the horizon counts: ``left = (k_leave < H)``, and
+``moved_h = moved * left`` battalions have left Turkiye by the end (the outcomes
+``battalions_divested`` and ``returned_to_russia``, the scorecard and the money use these).
 
 2. Russian stock (battalions)
 -----------------------------
@@ -48,7 +58,9 @@ battalions), in order, and afterwards other buyers. India's queue credit starts 
 ``india_credit_start_bn`` and grows by ``cap[k]``; a squadron ships in the quarter the credit
 reaches 2 battalions (the credit then drops by 2). If Russia's lever ``ru_use_returned`` is
 ``india``, in quarter ``k_use`` the returned units complete ``floor(to_russia / 2)`` of the
-squadrons still undelivered directly (the rest join the home stock); if it is ``resale``, the
+squadrons still undelivered directly -- those not already completed from export capacity by
+the end of that quarter, so no squadron is delivered twice -- and the rest join the home
+stock; if it is ``resale``, the
 returned units are exported to another buyer in quarter ``k_use``. Hence::
 
     exports[k] = cap[k] + 2 * direct_india[k] + resold[k]
@@ -64,8 +76,10 @@ last squadron arrived by ``india_deadline_year``.
 Only a verified full divestiture meets the US legal conditions (FY2021 NDAA s.1241: no
 possession by or for Turkiye, no Russian operation or maintenance, credible assurances; FY2020
 NDAA s.1245 for the F-35). ``return_full`` and ``transfer_third_party`` (all units leave
-Turkiye) qualify; ``keep_stored``, ``activate`` and ``return_partial`` do not, and every
-milestone is then NaN ("never within the horizon"). With the US-response multipliers
+Turkiye) qualify, provided the last unit has left within the horizon (``left``);
+``keep_stored``, ``activate`` and ``return_partial`` never do. Otherwise
+``legal_conditions_met = 0`` and every milestone is NaN ("never within the horizon"); the
+block outcomes are 0 (nothing was there to block). With the US-response multipliers
 ``m_d`` (durations) and ``m_b`` (block probabilities) -- 1 for ``standard``, the register rows
 ``us_duration_mult_*`` / ``us_block_mult_*`` otherwise::
 
@@ -94,16 +108,24 @@ single central run is deterministic.
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
     ru_net          = ru_value - ru_refund_cost
+    ru_return_production_months = returned_to_russia / (P / 12)
+
+Refund and upkeep are 0 when ``k_leave >= H`` (nothing has left within the horizon).
 
 6. Alliance scorecard
 ---------------------
 Four signals, each in [-1, 1], higher = better for Turkiye's place in NATO::
 
     sig_nato_integration = 0.5 * sanctions_lifted + 0.5 * f35_readmitted - activated
-    sig_us_trust         = moved / holding - activated
+    sig_us_trust         = moved_h / holding - activated
     sig_moscow_leverage  = 1 - 2 * (0.5 * held_end / holding + 0.5 * energy_offset_used)
     sig_russian_ad_gain  = -min(1, to_russia_home / 4)
     alliance_score       = sum(w_* x sig_*)       (weights: register rows, group Alliance)
+
+with ``held_end = holding - moved_h`` (battalions still in Turkiye at the end),
+``energy_offset_used`` = 1 when a returned unit has left within the horizon against an energy
+offset with a refund above 0, and ``to_russia_home`` the returned battalions put into Russian
+home service within the horizon (not those sent to India or resold).
 """
 
 from __future__ import annotations
@@ -142,9 +164,10 @@ SERIES: dict[str, tuple[str, str]] = {
 
 #: Outcomes: name -> (unit, label).
 OUTCOMES: dict[str, tuple[str, str]] = {
-    "legal_conditions_met": ("0/1", "US legal conditions met (verified full divestiture)"),
-    "battalions_divested": ("battalions", "Battalions leaving Turkiye"),
-    "returned_to_russia": ("battalions", "Battalions returned to Russia"),
+    "legal_conditions_met": (
+        "0/1", "US legal conditions met within the horizon (verified full divestiture)"),
+    "battalions_divested": ("battalions", "Battalions that left Turkiye within the horizon"),
+    "returned_to_russia": ("battalions", "Battalions returned to Russia within the horizon"),
     "divestiture_q": ("year", "Divestiture verified (quarter)"),
     "sanctions_lifted_q": ("year", "CAATSA sanctions lifted (quarter)"),
     "f35_readmission_q": ("year", "F-35 readmission (quarter)"),
@@ -158,6 +181,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ru_stock_min": ("battalions", "Lowest Russian stock over the horizon"),
     "ru_shortfall_end": ("battalions", "Russian shortfall at the end of the horizon"),
     "ru_exports_total": ("battalions", "Russian exports over the horizon"),
+    "ru_return_production_months": (
+        "months", "Russia: returned battalions in months of its S-400 production"),
     "india_undelivered_start": ("squadrons", "Indian squadrons undelivered at the start"),
     "india_sq4_q": ("year", "India: 4th squadron delivered (quarter)"),
     "india_sq5_q": ("year", "India: 5th squadron delivered (quarter)"),
@@ -170,7 +195,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "tr_workshare_usd_bn": ("US$ bn", "Turkiye: F-35 work share regained"),
     "tr_recovered_usd_bn": ("US$ bn", "Turkiye: total recovered within the horizon"),
     "ru_refund_cost_usd_bn": ("US$ bn", "Russia: refund paid (cash or energy offset)"),
-    "ru_value_regained_usd_bn": ("US$ bn", "Russia: value of battalions regained"),
+    "ru_value_regained_usd_bn": (
+        "US$ bn", "Russia: value of regained battalions put to use within the horizon"),
     "ru_net_usd_bn": ("US$ bn", "Russia: value regained minus refund"),
     "sig_nato_integration": ("signal -1..1", "Signal: NATO integration"),
     "sig_us_trust": ("signal -1..1", "Signal: US trust"),
@@ -272,6 +298,8 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
     to_russia = moved if action in ("return_partial", "return_full") else np.zeros(n)
     k_leave = a("return_quarter") + months_to_quarters(a("removal_months"))
     k_use = k_leave + months_to_quarters(a("refurb_months"))
+    left = k_leave < H  # the units have left Turkiye within the horizon
+    moved_h = moved * left  # ... and how many
 
     # 2-3. Russian stock, export allocation, India's queue --------------------------------
     P4 = a("production_bn_per_year") / 4.0
@@ -311,8 +339,9 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
             ret = np.where(arrive, to_russia, 0.0)
             S += ret
             if use_india:
-                # squadrons already served from export capacity before this quarter
-                served = np.minimum(U, np.floor(cum / 2.0))
+                # squadrons served from export capacity by the end of this quarter (this
+                # quarter's capacity included, so a squadron is never delivered twice)
+                served = np.minimum(U, np.floor((cum + cap) / 2.0))
                 d = np.where(arrive, np.minimum(np.floor(ret / 2.0), U - served), 0.0)
                 direct += d
                 extra_exports += 2.0 * d
@@ -360,7 +389,7 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
     done_by = np.where(np.isnan(q5), 0.0, (q5 <= a("india_deadline_year") + 1e-9).astype(float))
 
     # 4. Turkiye-US milestones ----------------------------------------------------------
-    legal = action in LEGAL_ACTIONS
+    legal = (action in LEGAL_ACTIONS) & left  # verified full divestiture within the horizon
     if us == "cooperative":
         md, mb = a("us_duration_mult_cooperative"), a("us_block_mult_cooperative")
     elif us == "hostile":
@@ -376,7 +405,7 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
     ok_f = ok_s & ~blocked_f & (k_f35 < H)
     ok_j = ok_f & (k_jet < H)
     nan = np.nan
-    div_q = np.where(legal & (k_leave < H), t0 + 0.25 * k_leave, nan)
+    div_q = np.where(legal, t0 + 0.25 * k_leave, nan)
     sanc_q = np.where(ok_s, t0 + 0.25 * k_sanc, nan)
     f35_q = np.where(ok_f, t0 + 0.25 * k_f35, nan)
     jet_q = np.where(ok_j, t0 + 0.25 * k_jet, nan)
@@ -408,9 +437,9 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
     sanctions_lifted = ok_s.astype(float)
     f35_readmitted = ok_f.astype(float)
     sig_nato = 0.5 * sanctions_lifted + 0.5 * f35_readmitted - activated
-    sig_trust = frac - activated
-    held_end = holding - moved * (k_leave < H)
-    offset_used = float(form == "energy_offset") * (refund_total > 0) * (to_russia > 0)
+    sig_trust = moved_h / holding - activated
+    held_end = holding - moved_h
+    offset_used = float(form == "energy_offset") * (refund_total > 0) * (to_russia > 0) * left
     leverage = 0.5 * held_end / holding + 0.5 * offset_used
     sig_lev = 1.0 - 2.0 * leverage
     sig_ad = -np.minimum(1.0, ret_home_total / 4.0)
@@ -456,8 +485,8 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
     f = lambda b: np.asarray(b, dtype=float) * np.ones(n)  # noqa: E731 - broadcast helper
     outcomes = {
         "legal_conditions_met": f(legal),
-        "battalions_divested": moved * 1.0,
-        "returned_to_russia": to_russia * 1.0,
+        "battalions_divested": moved_h * 1.0,
+        "returned_to_russia": to_russia * left,
         "divestiture_q": div_q,
         "sanctions_lifted_q": sanc_q,
         "f35_readmission_q": f35_q,
@@ -471,6 +500,7 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], 
         "ru_stock_min": np.minimum(stock.min(axis=0), S),
         "ru_shortfall_end": np.maximum(0.0, R - S),
         "ru_exports_total": cap_s.sum(axis=0) + extra_exports * (k_use < H),
+        "ru_return_production_months": to_russia * left / (P4 / 3.0),
         "india_undelivered_start": U * 1.0,
         "india_sq4_q": q4,
         "india_sq5_q": q5,

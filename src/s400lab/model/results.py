@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES
+from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES, months_to_quarters
 
 if TYPE_CHECKING:  # pragma: no cover
     from s400lab.model.scenario import Scenario
@@ -38,9 +38,25 @@ def _quarters(values) -> tuple[list[str], np.ndarray]:
 
 
 def verdict(scenario: "Scenario") -> str:
-    """Plain-language statement of whether the scenario meets the US legal conditions."""
+    """Plain-language statement of whether the scenario meets the US legal conditions.
+
+    Judged at the scenario's own values: a full divestiture whose last unit leaves Turkiye
+    only after the horizon (``return_quarter`` + removal time >= ``horizon_quarters``) does
+    not meet them within the horizon, and the verdict says so.
+    """
     v = scenario.values
     action = v["tr_action"]
+    H, t0 = int(v["horizon_quarters"]), float(v["start_year"])
+    k_leave = float(v["return_quarter"] + months_to_quarters(v["removal_months"]))
+    if action in LEGAL_ACTIONS and k_leave >= H:
+        return (
+            "Legal conditions NOT met within the horizon: every S-400 would have left Turkiye "
+            f"only by {quarter_label(t0 + 0.25 * k_leave)} (agreement in quarter "
+            f"{v['return_quarter']} after the start plus {v['removal_months']:g} months' removal), "
+            f"after the last quarter simulated ({quarter_label(t0 + 0.25 * (H - 1))}). Until "
+            "then Turkiye still possesses S-400s, so under FY2021 NDAA s.1241 and FY2020 NDAA "
+            "s.1245 CAATSA sanctions stay and there is no F-35 readmission within the horizon."
+        )
     if action in LEGAL_ACTIONS:
         text = (
             "Legal conditions can be met: every S-400 leaves Turkiye, which is what FY2021 NDAA "

@@ -7,7 +7,9 @@ Each uncertainty row of the register names a distribution over ``low..high``:
 - ``discrete``: the ``;``-separated values in ``choices``, equally likely;
 - ``bernoulli``: 1 with probability ``central`` (for bool parameters).
 
-Integer parameters drawn from a continuous distribution are rounded to the nearest integer.
+Integer parameters drawn from a continuous distribution are rounded to the nearest integer;
+dates in decimal years (unit ``year``, e.g. India's promised quarters) to the nearest quarter
+start (a multiple of 0.25), so the quarter at ``high`` can be drawn too.
 Sampling is seeded (``numpy.random.Generator``): the same seed gives the same draws.
 """
 
@@ -64,6 +66,10 @@ def transform(p: Parameter, u: np.ndarray) -> np.ndarray:
         raise ValueError(f"parameter {p.name!r}: distribution {p.distribution!r} cannot be sampled")
     if p.type == "int":
         x = np.rint(x)
+    elif p.unit == "year":
+        # a date in decimal years: nearest quarter start (as integers are rounded), so every
+        # quarter of low..high can be drawn and the mean of the continuous draw is kept
+        x = np.floor(x * 4.0 + 0.5) / 4.0
     return np.clip(x, p.low, p.high)
 
 
