@@ -143,3 +143,90 @@ def test_unconfirmed_delivery_is_a_hollow_star():
     out = plot_slippage(axes(), promises(), dv, deal_id="india-2018")
     faces = [tuple(f) for f in out["delivered"].get_facecolors()]
     assert sorted(faces) == sorted([to_rgba("black"), to_rgba("white")])
+
+
+# ------------------------------------------------------------------ readable on a projector
+def test_deals_not_signed_are_dashed_outlines_never_solid_bars():
+    dl = deals()
+    dl.loc[dl["deal_id"] == "belarus-talks", ["battalions", "value_usd_bn"]] = [10.0, 1.1]
+    a, b = axes(2)
+    out = plot_deals(a, b, dl)
+    rows = out["rows"]
+    assert list(rows["signed"]) == [True, True, True, False]
+    for key in ("battalions", "value"):
+        talks = out[key][3]
+        assert talks.get_facecolor() == to_rgba("white") and not talks.get_hatch()
+        assert talks.get_edgecolor() == to_rgba(ACTOR_COLOURS["Belarus"])
+        assert talks.get_linestyle() != "solid"
+        signed = out[key][2]
+        assert signed.get_facecolor() == to_rgba(ACTOR_COLOURS["India"])
+        assert signed.get_linestyle() == "solid"
+    assert "10 (not signed)" in [t.get_text() for t in a.texts]
+    legend = [t.get_text() for t in out["legend"].get_texts()]
+    assert legend[0] == "signed contract" and legend[1].startswith("not signed: talks")
+    assert any("variant" in t for t in legend)
+
+
+def test_deliveries_coloured_by_buyer_with_axis_label_and_status_words():
+    dv = deliveries()
+    dv.loc[dv["delivery_id"] == "in-sq1", "status"] = "unconfirmed"
+    extra = dv.iloc[[0]].assign(delivery_id="in-sq3", tranche=3, description="3rd squadron",
+                                planned_date=pd.NaT, actual_date=pd.NaT, status="delivered")
+    dv = pd.concat([dv, extra], ignore_index=True)
+    ax = axes()
+    out = plot_deliveries(ax, dv, deals(), today="2026-11-24")
+    assert ax.get_xlabel()  # the axis says what it measures
+    india = to_rgba(ACTOR_COLOURS["India"])
+    turkiye = to_rgba(ACTOR_COLOURS["Turkiye"])
+    assert [tuple(c) for c in out["links"].get_colors()] == [india, india]
+    actual = [tuple(c) for c in out["actual"].get_facecolors()]
+    assert actual == [india, india, turkiye]
+    planned_edges = [tuple(c) for c in out["planned"].get_edgecolors()]
+    assert all(c == india for c in planned_edges)
+    assert all(tuple(c) == to_rgba("white") for c in out["planned"].get_facecolors())  # hollow
+    notes = [t.get_text() for t in out["notes"]]
+    assert any("unconfirmed" in n for n in notes)  # said in words, not only by a marker
+    assert "pending" in notes  # the arrow of the undelivered 4th squadron
+    assert "no date reported (delivered)" in notes
+    legend = [t.get_text() for t in out["legend"].get_texts()]
+    assert legend[:2] == ["India", "Turkiye"] and "planned" in legend and "delivered" in legend
+
+
+def test_year_precision_dates_get_no_shift_in_months():
+    dv = deliveries()
+    dv.loc[dv["delivery_id"] == "in-sq2", "actual_precision"] = "year"
+    out = plot_deliveries(axes(), dv, deals(), today="2026-11-24")
+    notes = [t.get_text() for t in out["notes"]]
+    assert "+14 mo" in notes  # 1st squadron: 2020-10 -> 2021-12, both to the month
+    assert len([n for n in notes if n.endswith("mo")]) == 1  # none for the year-only date
+
+
+def test_slippage_labels_cover_no_line_marker_or_other_label():
+    from matplotlib.cbook import STEP_LOOKUP_MAP
+    from matplotlib.path import Path
+
+    fig = Figure(figsize=(12, 7.5), layout="constrained")
+    ax = fig.add_subplot()
+    dv = deliveries()
+    dv.loc[dv["delivery_id"] == "in-sq4", ["actual_date", "actual_precision", "status"]] = [
+        pd.Timestamp("2026-06-01"), "month", "unconfirmed"]
+    out = plot_slippage(ax, promises(), dv, deal_id="india-2018")
+    texts = [a.get_text() for a in out["labels"]]
+    assert sorted(texts) == ["1st squadron\ndelivered", "2nd squadron\ndelivered",
+                     "4th squadron\nreported (unconfirmed)"]
+    fig.draw_without_rendering()
+    boxes = [a.get_bbox_patch().get_window_extent() for a in out["labels"]]
+    frame = ax.get_window_extent()
+    for i, bb in enumerate(boxes):
+        assert frame.x0 <= bb.x0 and bb.x1 <= frame.x1 and frame.y0 <= bb.y0 and bb.y1 <= frame.y1
+        for j in range(i + 1, len(boxes)):
+            assert not bb.overlaps(boxes[j])
+        for line in ax.get_lines():
+            x, y = (np.asarray(v, float) for v in line.get_data())
+            if line.get_drawstyle() not in (None, "default"):
+                x, y = STEP_LOOKUP_MAP[line.get_drawstyle()](x, y)
+            path = Path(ax.transData.transform(np.column_stack([x, y])))
+            assert not path.intersects_bbox(bb, filled=False), (texts[i], line.get_label())
+        for coll in [*out["points"].values(), out["delivered"]]:
+            for px, py in ax.transData.transform(np.asarray(coll.get_offsets())):
+                assert not (bb.x0 < px < bb.x1 and bb.y0 < py < bb.y1), texts[i]

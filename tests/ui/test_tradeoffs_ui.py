@@ -54,3 +54,31 @@ def test_figure_rows_use_the_presets_plain_labels():
     assert ex.option_labels == labels
     custom = TradeoffExplorer(MATRIX, UNITS, CRIT, option_labels={"x": "X"}, n_robust=100)
     assert custom.option_labels == {"x": "X"}
+
+
+def test_one_figure_redrawn_in_place_once_per_change():
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, weights={"cost": 6, "speed": 4}, n_robust=200)
+    fig, axes = ex.figure, list(ex.figure.axes)
+    assert ex.n_redraws == 1 and ex.image.value[:4] == b"\x89PNG"
+    first_png = ex.image.value
+    ex._sliders["speed"].value = 10  # one slider change -> exactly one render
+    assert ex.n_redraws == 2
+    assert ex.figure is fig and list(fig.axes) == axes  # same Figure, same Axes: no new ones
+    assert ex.image.value != first_png
+    ex.set_weights({"cost": 1, "speed": 2})  # several sliders at once -> still one render
+    assert ex.n_redraws == 3 and ex.figure is fig and len(fig.axes) == 3
+    ex._equal.click()
+    assert ex.n_redraws == 4
+    ex.set_weights({"cost": 0, "speed": 0})  # invalid: message, no redraw of a stale ranking
+    assert ex.n_redraws == 4 and "positive" in ex._error.value
+
+
+def test_figure_shows_the_current_ranking_after_a_change():
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, weights={"cost": 6, "speed": 4}, n_robust=200)
+    ex._sliders["speed"].value = 10
+    ax_m, ax_s, _ax_r = ex.figure.axes
+    # matrix rows and score bars follow the new ranking, best first (no stale artists left)
+    assert [t.get_text() for t in ax_m.get_yticklabels()] == ["B", "C", "A"]
+    assert [t.get_text() for t in ax_s.get_yticklabels()] == ["B", "C", "A"]
+    widths = [p.get_width() for p in ax_s.patches]
+    assert len(widths) == 3 and widths == pytest.approx(list(ex.ranking["score"]))

@@ -11,9 +11,13 @@ import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.cbook import STEP_LOOKUP_MAP
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.path import Path
+from matplotlib.text import Annotation
+from matplotlib.transforms import Bbox
 
 from s400lab.plots.style import ACTOR_COLOURS, CONFIDENCE_MARKERS, OKABE_ITO
 from s400lab.plots.timeline import CONFIDENCE_ORDER, precision_span
@@ -24,8 +28,22 @@ SERIES_COLOURS = [OKABE_ITO[k] for k in ("orange", "blue", "bluish_green", "verm
                                          "reddish_purple", "sky_blue", "black")]
 
 
+#: Buyers that are not actors of the timeline still get a colour of their own (Okabe-Ito
+#: black: no buyer is NATO); any other buyer is grey.
+BUYER_COLOURS = {**ACTOR_COLOURS, "Algeria": OKABE_ITO["black"]}
+
+#: Deal statuses with a signed contract in force (solid bars); every other status -- talks,
+#: agreement in principle, rumoured, denied, cancelled -- is drawn as a dashed outline.
+SIGNED_STATUSES = ("completed", "in_delivery", "partially_delivered", "signed")
+
+
 def _buyer_colour(buyer) -> str:
-    return ACTOR_COLOURS.get(str(buyer), _GREY)
+    return BUYER_COLOURS.get(str(buyer), _GREY)
+
+
+def is_signed(status: pd.Series) -> np.ndarray:
+    """True where a deal's ``status`` means a signed contract in force."""
+    return pd.Series(status, dtype=object).astype(str).isin(SIGNED_STATUSES).to_numpy()
 
 
 def _is_variant(df: pd.DataFrame) -> np.ndarray:
@@ -69,8 +87,12 @@ def deal_rows(deals: pd.DataFrame) -> pd.DataFrame:
 def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict:
     """Horizontal bars of battalions and contract value per deal, grouped by buyer.
 
-    Main rows are solid bars in the buyer's colour; variant rows (conflicting reports of the
-    same deal) are hatched, hollow bars directly under their main row.
+    Signed contracts (completed, in delivery, partially delivered, signed) are solid bars in
+    the buyer's colour; deals without a signed contract in force (talks, agreement in
+    principle, rumoured, denied, cancelled) are white bars with a dashed outline in the
+    buyer's colour, so a deal still being talked about never looks like a contract. Variant
+    rows (conflicting reports of the same deal) are hatched, hollow bars directly under their
+    main row.
 
     Parameters
     ----------
@@ -83,11 +105,14 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
     -------
     dict
         ``battalions`` and ``value`` (BarContainer), ``unknown`` (list of Text written where a
-        value is unknown), ``rows`` (the ordered DataFrame from :func:`deal_rows`).
+        value is unknown), ``rows`` (the ordered DataFrame from :func:`deal_rows`, with a
+        ``signed`` column), ``legend`` (Legend).
     """
     rows = deal_rows(deals)
+    rows["signed"] = is_signed(rows["status"])
     y = np.arange(len(rows))
     var = rows["is_variant"].to_numpy()
+    signed = rows["signed"].to_numpy()
     colours = [_buyer_colour(b) for b in rows["buyer"]]
     out: dict = {"rows": rows, "unknown": []}
     for key, ax, col, unit in (("battalions", ax_battalions, "battalions", "battalions"),
@@ -95,20 +120,25 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
         vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
         width = np.nan_to_num(vals, nan=0.0)
         bars = ax.barh(y, width, height=0.7,
-                       color=[("white" if v else c) for v, c in zip(var, colours)],
+                       color=[(c if s_ and not v else "white")
+                              for v, s_, c in zip(var, signed, colours)],
                        edgecolor=colours, linewidth=1.5)
-        for bar, v in zip(bars, var):
+        for bar, v, s_ in zip(bars, var, signed):
             if v:
                 bar.set_hatch("///")
+            if not s_:
+                bar.set_linestyle((0, (4, 2)))
+                bar.set_linewidth(2.0)
         out[key] = bars
         top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
-        for yi, v in zip(y, vals):
+        for yi, v, s_ in zip(y, vals, signed):
             if np.isfinite(v):
-                ax.text(v + 0.01 * top, yi, f"{v:g}", va="center", fontsize=11)
+                ax.text(v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)",
+                        va="center", fontsize=11)
             else:
                 out["unknown"].append(ax.text(0.01 * top, yi, "unknown", va="center",
                                               fontsize=10, style="italic", color=_GREY))
-        ax.set_xlim(0, top * 1.18)
+        ax.set_xlim(0, top * 1.35)
         ax.set_xlabel(unit)
         ax.grid(True, axis="x", alpha=0.3)
         ax.grid(False, axis="y")
@@ -118,10 +148,14 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
     ax_value.tick_params(axis="y", labelleft=False)
     ax_battalions.set_title("Battalion-equivalents")
     ax_value.set_title("Contract value")
-    ax_value.legend(handles=[Patch(facecolor=_GREY, edgecolor=_GREY, label="main row"),
-                             Patch(facecolor="white", edgecolor=_GREY, hatch="///",
-                                   label="variant (another source's count)")],
-                    loc="lower right", frameon=False)
+    dark = OKABE_ITO["black"]
+    out["legend"] = ax_value.legend(handles=[
+        Patch(facecolor=_GREY, edgecolor=_GREY, label="signed contract"),
+        Patch(facecolor="white", edgecolor=dark, linestyle=(0, (4, 2)), linewidth=2.0,
+              label="not signed: talks, agreement in\nprinciple, rumoured, denied, cancelled"),
+        Patch(facecolor="white", edgecolor=_GREY, hatch="///",
+              label="variant (another source's count)"),
+    ], loc="lower right", frameon=True, framealpha=0.95, edgecolor="none")
     return out
 
 
@@ -138,9 +172,11 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
                     *, today=None) -> dict:
     """Dumbbell chart: planned delivery date -> actual delivery date, one row per tranche.
 
-    A hollow circle marks the planned date, a filled circle the actual date, and a line joins
-    them. A tranche not delivered yet gets a dashed open arrow from its planned date to
-    ``today``. Month/year-precision dates sit mid-period with a light bar across the period.
+    Colour = buyer (:data:`BUYER_COLOURS`). A hollow circle marks the planned date, a filled
+    circle the actual date, and a line in the buyer's colour joins them; the shift is written
+    next to it ("+5 mo"). A tranche not delivered yet gets a dashed open arrow from its planned
+    date to ``today``. A delivery that is reported but not confirmed says "unconfirmed" in
+    text. Month/year-precision dates sit mid-period with a light bar across the period.
 
     Parameters
     ----------
@@ -156,7 +192,8 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
     -------
     dict
         ``planned``, ``actual`` (PathCollection), ``links`` (LineCollection), ``pending``
-        (list of Annotation), ``spans`` (LineCollection or None), ``today`` (Line2D),
+        (list of Annotation), ``notes`` (list of Annotation: shifts and statuses),
+        ``spans`` (LineCollection or None), ``today`` (Line2D), ``legend`` (Legend),
         ``rows`` (the ordered DataFrame).
     """
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
@@ -175,52 +212,73 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
         for i in np.flatnonzero(m & (e - s > 1.5)):
             spans.append([(s[i], y[i]), (e[i], y[i])])
             span_cols.append(colours[i])
-    out: dict = {"rows": d, "pending": [], "spans": None}
+    out: dict = {"rows": d, "pending": [], "notes": [], "spans": None}
     if spans:
         out["spans"] = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
         ax.add_collection(out["spans"])
-    both = has_p & has_a
-    out["links"] = LineCollection([[(px[i], y[i]), (ax_[i], y[i])] for i in np.flatnonzero(both)],
-                                  colors=_GREY, linewidths=2.5, zorder=2)
+    both = np.flatnonzero(has_p & has_a)
+    out["links"] = LineCollection([[(px[i], y[i]), (ax_[i], y[i])] for i in both],
+                                  colors=list(colours[both]), linewidths=2.5, zorder=2)
     ax.add_collection(out["links"])
     t = mdates.date2num(today)
+    status = d["status"].astype(str).to_numpy() if "status" in d else np.full(len(d), "")
     for i in np.flatnonzero(has_p & ~has_a):
+        tip = max(t, px[i])
         out["pending"].append(ax.annotate(
-            "", xy=(max(t, px[i]), y[i]), xytext=(px[i], y[i]), zorder=2,
+            "", xy=(tip, y[i]), xytext=(px[i], y[i]), zorder=2,
             arrowprops={"arrowstyle": "->", "linestyle": "--", "color": colours[i], "lw": 2,
                         "shrinkA": 6, "shrinkB": 0, "mutation_scale": 18}))
+        word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
+        if word:
+            out["notes"].append(ax.annotate(
+                word, (tip, y[i]), xytext=(8, 0), textcoords="offset points", va="center",
+                fontsize=11, color=OKABE_ITO["black"]))
     out["planned"] = ax.scatter(px[has_p], y[has_p], s=110, facecolors="white",
                                 edgecolors=list(colours[has_p]), linewidths=2.2, zorder=3)
     out["actual"] = ax.scatter(ax_[has_a], y[has_a], s=110, c=list(colours[has_a]),
                                edgecolors="white", linewidths=0.8, zorder=4)
-    status = d["status"].astype(str).to_numpy() if "status" in d else np.full(len(d), "")
+    # a shift in months is only written when neither date is known to the year only
+    coarse = (pd.Series(d["planned_precision"], dtype=object).eq("year").to_numpy()
+              | pd.Series(d["actual_precision"], dtype=object).eq("year").to_numpy())
+    for i in np.flatnonzero(~has_p & ~has_a):
+        word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
+        out["notes"].append(ax.annotate(
+            f"no date reported{f' ({word})' if word else ''}", (0, y[i]),
+            xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
+            va="center", fontsize=11, style="italic", color=OKABE_ITO["black"]))
     for i in np.flatnonzero(has_a):
         note = []
-        if has_p[i] and abs(ax_[i] - px[i]) / 30.44 >= 1:
+        if has_p[i] and not coarse[i] and abs(ax_[i] - px[i]) / 30.44 >= 1:
             note.append(f"{(ax_[i] - px[i]) / 30.44:+.0f} mo")
         if status[i] in ("unconfirmed", "in_transit"):
             note.append(status[i].replace("_", " "))
         if note:
-            ax.annotate(", ".join(note), (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
-                        xytext=(8, 0), textcoords="offset points", va="center", fontsize=10)
+            out["notes"].append(ax.annotate(
+                ", ".join(note), (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
+                xytext=(9, 0), textcoords="offset points", va="center", fontsize=11))
     out["today"] = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
-    ax.annotate(f"today {today:%Y-%m-%d}", (t, 0), xytext=(3, 10), textcoords="offset points",
-                fontsize=10, va="bottom", annotation_clip=False,
-                xycoords=("data", "axes fraction"))
+    ax.annotate(f"today\n{today:%Y-%m-%d}", (t, 1), xytext=(-4, -2), textcoords="offset points",
+                fontsize=10, va="top", ha="right", xycoords=("data", "axes fraction"),
+                annotation_clip=False)
     labels = [f"{b} \u00b7 {desc}" for b, desc in zip(buyer, d["description"])]
     ax.set_yticks(y, labels)
-    ax.set_ylim(len(d) - 0.5, -0.5)
+    ax.set_ylim(len(d) - 0.5, -0.9)  # room above the first row for the "today" note
     xs = np.concatenate([px[has_p], ax_[has_a], [t]])
-    ax.set_xlim(xs.min() - 120, xs.max() + 200)
+    ax.set_xlim(xs.min() - 120, xs.max() + 0.1 * (xs.max() - xs.min()) + 150)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlabel("delivery date (planned \u25cb, delivered \u25cf)")
     ax.grid(False, axis="y")
-    ax.legend(handles=[
-        Line2D([], [], ls="", marker="o", mfc="white", mec="black", ms=9, label="planned"),
+    buyers = list(dict.fromkeys(buyer))
+    handles = [Patch(facecolor=_buyer_colour(b), edgecolor="none", label=b) for b in buyers]
+    handles += [
+        Line2D([], [], ls="", marker="o", mfc="white", mec="black", mew=2, ms=9, label="planned"),
         Line2D([], [], ls="", marker="o", color="black", ms=9, label="delivered"),
-        Line2D([], [], ls="--", color="black", label="not delivered: planned \u2192 today"),
-    ], loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        Line2D([], [], ls="--", color="black", label="not delivered:\nplanned \u2192 today"),
+    ]
+    out["legend"] = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                              frameon=False, title="Buyer")
     return out
 
 
@@ -263,7 +321,9 @@ def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | N
     tranche = pd.to_numeric(p["tranche"], errors="coerce")
     keys = [("all remaining" if pd.isna(t) else names.get((dl, int(t)), f"tranche {int(t)}"))
             for dl, t in zip(p["deal_id"], tranche)]
-    out: dict = {"lines": {}, "points": {}, "delivered": None}
+    out: dict = {"lines": {}, "points": {}, "delivered": None, "labels": []}
+    star_labels: list[str] = []
+    star_xy: list[tuple[float, float]] = []
     order = sorted(set(keys), key=lambda k: (k == "all remaining",
                                              min(t for t, kk in zip(tranche.fillna(99), keys)
                                                  if kk == k)))
@@ -296,15 +356,16 @@ def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | N
                                           facecolors=[OKABE_ITO["black"] if c else "white"
                                                       for c in confirmed[ok]],
                                           edgecolors=OKABE_ITO["black"], linewidths=1.2)
-            for xv, desc, c in zip(ax_[ok], dv["description"].to_numpy()[ok], confirmed[ok]):
-                ax.annotate(f"{desc} {'delivered' if c else 'reported (unconfirmed)'}", (xv, xv),
-                            xytext=(-8, 4), textcoords="offset points", fontsize=10,
-                            ha="right", va="bottom")
+            star_labels = [f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
+                           for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])]
+            star_xy = list(zip(ax_[ok], ax_[ok]))
             allx += list(ax_[ok])
     lo, hi = (min(allx) - 90, max(allx) + 90) if allx else (0, 1)
-    (out["diagonal"],) = ax.plot([lo, hi], [lo, hi], ls="--", color=_GREY, lw=1.2, zorder=1,
+    # extra room right of the newest point, under the diagonal, for the delivery labels
+    hi_x = hi + 0.15 * (hi - lo)
+    (out["diagonal"],) = ax.plot([lo, hi_x], [lo, hi_x], ls="--", color=_GREY, lw=1.2, zorder=1,
                                  label="promise = statement date")
-    ax.set_xlim(lo, hi)
+    ax.set_xlim(lo, hi_x)
     ax.set_ylim(lo, hi)
     for axis in (ax.xaxis, ax.yaxis):
         loc = mdates.AutoDateLocator(minticks=4, maxticks=9)
@@ -316,4 +377,128 @@ def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | N
     handles += [Line2D([], [], ls="", marker=CONFIDENCE_MARKERS[g], color="black", ms=8, label=g)
                 for g in out["points"]]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    out["labels"] = place_clear_labels(ax, star_labels, star_xy, fontsize=11)
     return out
+
+
+#: Candidate directions for a label around its point, in order of preference: up-left and
+#: down-right first (off a rising diagonal), then the other corners and sides.
+_DIRECTIONS = ((-1, 1), (1, -1), (-1, -1), (1, 1), (0, 1), (0, -1), (-1, 0), (1, 0))
+
+
+def _obstacles(ax: Axes) -> tuple[list[tuple[Path, float]], list[tuple[float, float, float]]]:
+    """Data already drawn, in display coordinates: line paths (with their step style and half
+    width) and markers (centre and radius)."""
+    dpi = ax.get_figure(root=True).dpi
+    paths = []
+    for line in ax.get_lines():
+        x, y = (np.asarray(v, float) for v in line.get_data())
+        if len(x) == 0:
+            continue
+        step = STEP_LOOKUP_MAP.get(line.get_drawstyle())
+        if step is not None and line.get_drawstyle() != "default":
+            x, y = step(x, y)
+        xy = ax.transData.transform(np.column_stack([x, y]))
+        paths.append((Path(xy), 0.5 * line.get_linewidth() * dpi / 72.0))
+    points = []
+    for coll in ax.collections:
+        offs = np.asarray(coll.get_offsets(), float)
+        if offs.size == 0 or not hasattr(coll, "get_sizes"):
+            continue
+        sizes = coll.get_sizes()
+        if len(sizes) == 0:
+            continue
+        disp = ax.transData.transform(offs)
+        for k, (px, py) in enumerate(disp):
+            r = 0.5 * np.sqrt(sizes[k % len(sizes)]) * dpi / 72.0
+            points.append((px, py, r))
+    return paths, points
+
+
+def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, float]], *,
+                       fontsize: float = 11.0) -> list[Annotation]:
+    """Write each text near its anchor point where it covers no data and no other label.
+
+    Tries positions around the anchor (corners first, then sides; 8, 22 and 38 points away)
+    and keeps the first whose box stays inside the axes and touches no line, no marker and no
+    label placed before; a label set further away hangs on a thin leader line. Text extents
+    are measured with the font, after the figure's layout engine has placed the axes. If no
+    position is clear, the one with the fewest collisions is used.
+
+    Parameters
+    ----------
+    ax : Axes
+        Draw everything else first: the lines and markers on it are the obstacles.
+    texts : list of str
+    anchors : list of (x, y)
+        Data coordinates of the point each text describes.
+    fontsize : float
+
+    Returns
+    -------
+    list of Annotation
+        One per text, in the given order.
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    if not texts:
+        return []
+    fig = ax.get_figure(root=True)
+    if fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
+    px_per_pt = fig.dpi / 72.0
+    paths, points = _obstacles(ax)
+    frame = ax.get_window_extent()
+    placed: list[Bbox] = []
+    pad = 0.2 * fontsize  # box padding, points
+    out = []
+    for text, (x, y) in zip(texts, anchors):
+        lines = text.split("\n")
+        w = max(text_to_path.get_text_width_height_descent(
+            part, FontProperties(size=fontsize), ismath=False)[0] for part in lines)
+        w, h = (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
+        cx, cy = ax.transData.transform((x, y))
+        best = None
+        for dist in (8.0, 22.0, 38.0):
+            for dx, dy in _DIRECTIONS:
+                ox, oy = dx * dist * px_per_pt, dy * dist * px_per_pt
+                x0 = cx + ox - (w if dx < 0 else w / 2 if dx == 0 else 0)
+                y0 = cy + oy - (h if dy < 0 else h / 2 if dy == 0 else 0)
+                box = Bbox.from_bounds(x0, y0, w, h)
+                hits = 0 if frame.containsx(box.x0) and frame.containsx(box.x1) and \
+                    frame.containsy(box.y0) and frame.containsy(box.y1) else 10
+                hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False)
+                            for path, lw in paths)
+                hits += sum(_circle_hits_box(p, box) for p in points)
+                hits += sum(box.padded(2).overlaps(b) for b in placed)
+                if dist > 8:  # the leader, from the marker's edge to the box, crosses no line
+                    lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt),
+                                 (cx + ox, cy + oy)])
+                    hits += sum(lead.intersects_path(path, filled=False) for path, _ in paths)
+                if best is None or hits < best[0]:
+                    best = (hits, dx, dy, dist, box)
+                if hits == 0:
+                    break
+            if best[0] == 0:
+                break
+        _, dx, dy, dist, box = best
+        placed.append(box)
+        ann = ax.annotate(
+            text, (x, y), xytext=(dx * dist, dy * dist), textcoords="offset points",
+            fontsize=fontsize, ha="right" if dx < 0 else "center" if dx == 0 else "left",
+            va="top" if dy < 0 else "center" if dy == 0 else "bottom", zorder=5,
+            bbox={"boxstyle": f"square,pad={pad / fontsize:.2f}", "fc": "white", "ec": "none",
+                  "alpha": 0.85},
+            arrowprops=None if dist <= 8 else {"arrowstyle": "-", "color": _GREY, "lw": 0.8,
+                                               "shrinkA": 0, "shrinkB": 8})
+        ann.set_in_layout(False)
+        out.append(ann)
+    return out
+
+
+def _circle_hits_box(point: tuple[float, float, float], box: Bbox) -> bool:
+    px, py, r = point
+    nx = min(max(px, box.x0), box.x1)
+    ny = min(max(py, box.y0), box.y1)
+    return (px - nx) ** 2 + (py - ny) ** 2 < (r + 1) ** 2

@@ -180,7 +180,8 @@ def plot_first_place_shares(ax: Axes, robustness: pd.DataFrame, *,
     for y, (v, m) in enumerate(zip(r["share_first"], r["mean_rank"], strict=True)):
         ax.annotate(f"{100 * v:.0f} %  (mean rank {m:.1f})", (100 * v, y), xytext=(4, 0),
                     textcoords="offset points", va="center", fontsize=11)
-    ax.set(xlim=(0, 115), xlabel="share of weightings where the option ranks first (%)",
+    ax.set(xlim=(0, 145), xlabel="share of weightings where the option ranks first (%)",
            title="How robust is the ranking to the weights?")
+    ax.set_xticks([0, 25, 50, 75, 100])  # room on the right for the labels, no ticks past 100
     ax.grid(axis="y", visible=False)
     return ax

@@ -10,7 +10,10 @@ Reading the chart
 * marker shape = confidence grade (``o`` official, ``s`` reported, ``^`` claimed, ``X`` disputed),
   so the grade reads without colour;
 * a filled marker = the day is known; a hollow marker with a bar = only the month or the year is
-  known: the marker sits in the middle of that month/year and the bar spans all of it.
+  known: the marker sits in the middle of that month/year and the bar spans all of it;
+* titles are written next to a few markers (all of them only when few events are shown); in a
+  crowded lane the markers get numbers instead and the titles go to a numbered key under the
+  axes. Titles never overlap, and leader lines are vertical, so they never cross.
 """
 
 from __future__ import annotations
@@ -22,10 +25,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.font_manager import FontProperties
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Annotation
+from matplotlib.textpath import text_to_path
 
 from s400lab.plots.style import ACTOR_COLOURS, CONFIDENCE_MARKERS, OKABE_ITO
 
@@ -48,21 +53,33 @@ class TimelineArtists:
     spans : LineCollection or None
         Horizontal bars spanning the month/year of imprecise dates.
     labels : list of Annotation
-        Event titles written next to their markers.
+        Event titles written next to their markers (``label_style="inline"``).
+    numbers : list of Annotation
+        Numbers written next to the markers (``label_style="numbered"``).
+    key : list of Annotation
+        The numbered key under the axes: a number and a ``date  title`` text per event.
     highlight : PathCollection or None
         The ring around a highlighted event.
     legends : list of Legend
         The actor legend and the grade legend.
     event_ids : list of str
         The ids of the plotted events, in plotting order.
+    labelled_ids : list of str
+        The ids of the labelled events (same order as ``labels`` or ``numbers``).
+    label_style : str
+        ``"inline"`` or ``"numbered"``: how the labels were drawn (``""`` if none).
     """
 
     points: dict[str, PathCollection] = field(default_factory=dict)
     spans: LineCollection | None = None
     labels: list[Annotation] = field(default_factory=list)
+    numbers: list[Annotation] = field(default_factory=list)
+    key: list[Annotation] = field(default_factory=list)
     highlight: PathCollection | None = None
     legends: list[Legend] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)
+    labelled_ids: list[str] = field(default_factory=list)
+    label_style: str = ""
 
     @property
     def n_points(self) -> int:
@@ -136,6 +153,8 @@ def plot_timeline(
     label_ids: list[str] | None = None,
     highlight: str | None = None,
     label_width: int = 42,
+    label_style: str = "auto",
+    fontsize: float = 10.0,
     legend: bool = True,
 ) -> TimelineArtists:
     """Draw dated events as markers in lanes.
@@ -150,7 +169,7 @@ def plot_timeline(
     lanes : {"actor", "event_type"}
         What each horizontal lane stands for. Colour is always the actor.
     max_labels : int
-        Titles are written next to every marker only when at most this many events are shown;
+        Titles are written for every event only when at most this many events are shown;
         otherwise only the events in ``label_ids`` (and ``highlight``) are labelled, so a
         projected chart never turns into a smear of text.
     label_ids : list of str, optional
@@ -159,6 +178,16 @@ def plot_timeline(
         An event id to ring and label (e.g. the event chosen in the sources view).
     label_width : int
         Titles longer than this are shortened with an ellipsis.
+    label_style : {"auto", "inline", "numbered"}
+        ``"inline"`` writes each title next to its marker, stacked in tiers above and below
+        the lane; a title in an outer tier hangs on a vertical leader line that starts at its
+        own marker, and no title covers another title or another title's leader.
+        ``"numbered"`` writes a small number by each marker and the titles, with their dates,
+        in a numbered key under the axes (for crowded lanes on a projector).
+        ``"auto"`` (default) uses ``"inline"`` when every title fits that way and
+        ``"numbered"`` otherwise; it never mixes the two.
+    fontsize : float
+        Size of the titles (points).
     legend : bool
         Draw the actor and grade legends outside the right edge of the axes.
 
@@ -169,6 +198,8 @@ def plot_timeline(
     """
     if lanes not in ("actor", "event_type"):
         raise ValueError(f"lanes must be 'actor' or 'event_type', not {lanes!r}")
+    if label_style not in ("auto", "inline", "numbered"):
+        raise ValueError(f"label_style must be 'auto', 'inline' or 'numbered', not {label_style!r}")
     out = TimelineArtists()
     ev = events[events["date"].notna()].reset_index(drop=True)
     if ev.empty:
@@ -221,61 +252,232 @@ def plot_timeline(
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
 
-    wanted = set(label_ids or [])
-    if highlight is not None:
-        wanted.add(str(highlight))
-    chosen = [i for i, eid in enumerate(out.event_ids) if len(ev) <= max_labels or eid in wanted]
-    out.labels = _place_labels(ax, [_shorten(ev.at[i, "title"], label_width) for i in chosen],
-                               x[chosen], y[chosen], n_lanes=len(order))
-
     if highlight is not None and str(highlight) in out.event_ids:
         i = out.event_ids.index(str(highlight))
         out.highlight = ax.scatter([x[i]], [y[i]], s=420, facecolors="none",
                                    edgecolors=OKABE_ITO["black"], linewidths=2.0, zorder=5)
-
     if legend:
         out.legends = _legends(ax, ev["actor"], grade, (~exact).any())
+
+    wanted = set(label_ids or [])
+    if highlight is not None:
+        wanted.add(str(highlight))
+    chosen = [i for i, eid in enumerate(out.event_ids) if len(ev) <= max_labels or eid in wanted]
+    if not chosen:
+        return out
+    titles = [_shorten(ev.at[i, "title"], label_width) for i in chosen]
+    xs, ys = x[chosen], y[chosen]
+    style = label_style
+    # settle the layout (legends, tick labels) first, so that labels are laid out in points
+    # on the axes' final size
+    _settle_layout(ax)
+    if style != "numbered":
+        layout = _layout_labels(ax, titles, xs, ys, n_lanes=len(order), fontsize=fontsize)
+        if style == "auto" and not all(p.fits for p in layout):
+            style = "numbered"
+        else:
+            style = "inline"
+            out.labels = [_draw_label(ax, t, xx, yy, p, fontsize=fontsize)
+                          for t, xx, yy, p in zip(titles, xs, ys, layout)]
+    if style == "numbered":
+        rank = np.argsort(np.argsort(xs, kind="stable"), kind="stable")  # numbers in date order
+        numbers = [str(r + 1) for r in rank]
+        cols = [colours[i] for i in chosen]
+        dates = [format_date(ev.at[i, "date"], ev.at[i, "date_precision"]) for i in chosen]
+        full = [str(ev.at[i, "title"]) for i in chosen]  # the key has room for whole titles
+        out.key = _draw_key(ax, numbers, dates, full, cols, fontsize=fontsize)
+        _settle_layout(ax)
+        layout = _layout_labels(ax, numbers, xs, ys, n_lanes=len(order), fontsize=fontsize,
+                                number=True)
+        out.numbers = [_draw_label(ax, t, xx, yy, p, fontsize=fontsize, edge=c)
+                       for t, xx, yy, p, c in zip(numbers, xs, ys, layout, cols)]
+    out.label_style = style
+    out.labelled_ids = [out.event_ids[i] for i in chosen]
     return out
 
 
-def _place_labels(ax: Axes, texts: list[str], xs: np.ndarray, ys: np.ndarray, *,
-                  n_lanes: int, fontsize: float = 10.0) -> list[Annotation]:
-    """Write labels next to their markers in tiers above/below the lane, avoiding overlaps.
+def _settle_layout(ax: Axes) -> None:
+    """Let a layout engine (constrained/tight) place the axes before labels are measured."""
+    fig = ax.get_figure(root=True)
+    if fig is not None and fig.get_layout_engine() is not None:
+        fig.draw_without_rendering()
 
-    A greedy layout: labels are taken left to right; each goes to the first tier (above 1,
-    below 1, above 2, ...) of its lane where its estimated extent does not hit a label already
-    placed. Labels in the right 40 % of the axes run leftwards so they stay inside.
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where one label goes: side (+1 above, -1 below), tier (1 = next to the marker),
+    direction (+1 runs right of the marker, -1 left) and whether it found a free place."""
+
+    side: int
+    tier: int
+    direction: int
+    fits: bool
+
+
+def _text_width(text: str, fontsize: float, *, bold: bool = False) -> float:
+    """Width of a one-line text in points (measured with the font, not guessed)."""
+    prop = FontProperties(size=fontsize, weight="bold" if bold else "normal")
+    w, _h, _d = text_to_path.get_text_width_height_descent(text, prop, ismath=False)
+    return float(w)
+
+
+def _fit_text(text: str, width_pt: float, fontsize: float) -> str:
+    """Shorten ``text`` with an ellipsis until it is at most ``width_pt`` points wide."""
+    if _text_width(text, fontsize) <= width_pt:
+        return text
+    lo, hi = 1, len(text)
+    while lo < hi:  # the longest prefix that fits
+        mid = (lo + hi + 1) // 2
+        if _text_width(_shorten(text, mid), fontsize) <= width_pt:
+            lo = mid
+        else:
+            hi = mid - 1
+    return _shorten(text, lo)
+
+
+#: Distance (points) from a marker's centre to its tier-1 label, and the gap between labels.
+_FIRST_OFFSET = 7.0
+_GAP = 4.0
+_EDGE = 1.0
+
+
+def _tier_step(fontsize: float) -> float:
+    return 1.75 * fontsize  # a box is ~1.45 font sizes tall (text + padding): no touching
+
+
+def _layout_labels(ax: Axes, texts: list[str], xs: np.ndarray, ys: np.ndarray, *,
+                   n_lanes: int, fontsize: float, number: bool = False) -> list[_Slot]:
+    """Choose a slot for every label so that no two labels overlap and no leader crosses a label.
+
+    A greedy layout in points: a label starts (or ends) at its marker's x and sits in the first
+    free tier of its lane (above 1, below 1, above 2, ...). Its leader line is vertical, at the
+    marker's x, from the marker to the label, so leaders never cross each other; a slot is free
+    when the label's extent hits no label in that tier, covers no leader passing through that
+    tier, and its own leader passes through no label of the inner tiers. Markers are taken
+    right to left (a staircase: the earlier event's title sits further out, its leader clear of
+    the later titles) and left to right; the order that fits more labels wins.
     """
-    if not texts:
-        return []
-    fig = ax.get_figure()
-    width_pt = ax.get_position().width * fig.get_figwidth() * 72.0
-    lane_pt = ax.get_position().height * fig.get_figheight() * 72.0 / max(n_lanes, 1)
-    step = fontsize * 1.35
-    n_tiers = max(1, int((lane_pt / 2 - 4) // step))  # tiers per side that fit in half a lane
-    tiers = [(side, k) for k in range(1, n_tiers + 1) for side in (1, -1)]
+    fig = ax.get_figure(root=True)
+    pos = ax.get_position()
+    width_pt = pos.width * fig.get_figwidth() * 72.0
+    lane_pt = pos.height * fig.get_figheight() * 72.0 / max(n_lanes + 0.4, 1)
+    step = _tier_step(fontsize)
+    n_tiers = max(1, int((lane_pt / 2 - _FIRST_OFFSET - 0.5 * fontsize) // step) + 1)
     lo, hi = ax.get_xlim()
     scale = width_pt / (hi - lo) if hi > lo else 1.0
-    used: dict[tuple[float, int, int], list[tuple[float, float]]] = {}
-    out = []
-    for j in np.argsort(xs, kind="stable"):
-        xp = (xs[j] - lo) * scale
-        w = 0.58 * fontsize * len(texts[j]) + 8
-        leftwards = xp > 0.6 * width_pt
-        span = (xp - w - 4, xp) if leftwards else (xp, xp + w + 4)
-        free = [t for t in tiers
-                if all(b <= span[0] or a >= span[1] for a, b in used.get((ys[j], *t), []))]
-        side, k = free[0] if free else min(tiers, key=lambda t: len(used.get((ys[j], *t), [])))
-        used.setdefault((ys[j], side, k), []).append(span)
-        dy = side * (4 + step * (k - 1) + (0 if side > 0 else 2))
-        out.append(ax.annotate(
-            texts[j], (xs[j], ys[j]), xytext=(-4 if leftwards else 4, dy),
-            textcoords="offset points", fontsize=fontsize, ha="right" if leftwards else "left",
-            va="bottom" if side > 0 else "top", zorder=4,
-            arrowprops=None if k == 1 else {"arrowstyle": "-", "color": "#999999", "lw": 0.6},
-            bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}))
-    order = np.argsort(np.argsort(xs, kind="stable"), kind="stable")
-    return [out[i] for i in order]
+    xp = (np.asarray(xs, float) - lo) * scale
+    pad = 0.3 * fontsize  # the label's box padding on each side
+    widths = [_text_width(t, fontsize, bold=number) + 2 * pad for t in texts]
+    best: list[_Slot] | None = None
+    for order in (np.argsort(-xp, kind="stable"), np.argsort(xp, kind="stable")):
+        slots = _greedy(order, xp, ys, widths, width_pt, n_tiers)
+        score = (sum(s.fits for s in slots), -sum(s.tier for s in slots))
+        if best is None or score > best_score:
+            best, best_score = slots, score
+    return best  # type: ignore[return-value]
+
+
+def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
+    spans: dict[tuple[float, int, int], list[tuple[float, float]]] = {}
+    leaders: dict[tuple[float, int, int], list[float]] = {}
+    slots: list[_Slot | None] = [None] * len(xp)
+    for j in order:
+        x, w, lane = xp[j], widths[j], ys[j]
+        placed = None
+        for k in range(1, n_tiers + 1):
+            for side in (1, -1):
+                for direction in (1, -1):
+                    ext = (x, x + w) if direction > 0 else (x - w, x)
+                    if ext[0] < 0 or ext[1] > width_pt:
+                        continue
+                    key = (lane, side, k)
+                    if any(a < ext[1] + _GAP and b > ext[0] - _GAP for a, b in spans.get(key, [])):
+                        continue
+                    # a leader may run along a label's edge (same-day events), never through it
+                    if any(ext[0] + _EDGE < lx < ext[1] - _EDGE for lx in leaders.get(key, [])):
+                        continue
+                    if any(a + _EDGE < x < b - _EDGE for kk in range(1, k)
+                           for a, b in spans.get((lane, side, kk), [])):
+                        continue
+                    placed = (side, k, direction, ext)
+                    break
+                if placed:
+                    break
+            if placed:
+                break
+        fits = placed is not None
+        if not fits:  # no free slot: the emptiest tier-1 slot, flagged as not fitting
+            side = min((1, -1), key=lambda s: len(spans.get((lane, s, 1), [])))
+            direction = 1 if x + w <= width_pt else -1
+            ext = (x, x + w) if direction > 0 else (x - w, x)
+            placed = (side, 1, direction, ext)
+        side, k, direction, ext = placed
+        spans.setdefault((lane, side, k), []).append(ext)
+        for kk in range(1, k):
+            leaders.setdefault((lane, side, kk), []).append(x)
+        slots[j] = _Slot(side, k, direction, fits)
+    return slots  # type: ignore[return-value]
+
+
+def _draw_label(ax: Axes, text: str, x: float, y: float, slot: _Slot, *, fontsize: float,
+                edge: str | None = None) -> Annotation:
+    """Write one label in its slot, with a vertical leader line for an outer tier."""
+    dy = slot.side * (_FIRST_OFFSET + _tier_step(fontsize) * (slot.tier - 1))
+    below = slot.side < 0
+    leftwards = slot.direction < 0
+    arrow = None
+    if slot.tier > 1:
+        # from the label's corner at the marker's x straight down (or up) to the marker
+        arrow = {"arrowstyle": "-", "color": "#777777", "lw": 0.8, "shrinkA": 0, "shrinkB": 6,
+                 "relpos": (1.0 if leftwards else 0.0, 1.0 if below else 0.0)}
+    box = {"boxstyle": "round,pad=0.3", "fc": "white", "ec": edge or "none",
+           "lw": 1.2 if edge else 0, "alpha": 0.9}
+    ann = ax.annotate(
+        text, (x, y), xytext=(-0.3 * fontsize if leftwards else 0.3 * fontsize, dy),
+        textcoords="offset points", fontsize=fontsize,
+        fontweight="bold" if edge else "normal",
+        ha="right" if leftwards else "left", va="top" if below else "bottom", zorder=4,
+        arrowprops=arrow, bbox=box, annotation_clip=False)
+    ann.set_in_layout(False)  # labels sit inside the axes; never let them shrink it
+    ann.set_gid("timeline-label")
+    return ann
+
+
+def _draw_key(ax: Axes, numbers: list[str], dates: list[str], titles: list[str],
+              colours: list[str], *, fontsize: float) -> list[Annotation]:
+    """The numbered key under the axes: ``n  date  title``, in date order, in columns.
+
+    One column for up to four entries, two up to 16, three beyond; a title is shortened with
+    an ellipsis only when it does not fit its column.
+    """
+    order = sorted(range(len(numbers)), key=lambda i: int(numbers[i]))
+    n = len(order)
+    fig = ax.get_figure(root=True)
+    width_pt = ax.get_position().width * fig.get_figwidth() * 72.0
+    ncols = 1 if n <= 4 else 2 if n <= 16 else 3
+    nrows = int(np.ceil(n / ncols))
+    indent = 2.6 * fontsize  # room for the boxed number
+    col_pt = width_pt / ncols - indent - 1.5 * fontsize
+    line = 1.75 * fontsize
+    top = -3.4 * fontsize - 14.0  # below the tick labels and the date formatter's offset
+    out: list[Annotation] = []
+    for pos, i in enumerate(order):
+        col, row = divmod(pos, nrows)
+        xy = (col / ncols, 0.0)
+        dy = top - row * line
+        num = ax.annotate(numbers[i], xy, xycoords="axes fraction", xytext=(0, dy),
+                          textcoords="offset points", fontsize=fontsize, fontweight="bold",
+                          ha="left", va="top", annotation_clip=False,
+                          bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colours[i],
+                                "lw": 1.2})
+        text = _fit_text(f"{dates[i]}  {titles[i]}", col_pt, fontsize)
+        txt = ax.annotate(text, xy, xycoords="axes fraction", xytext=(indent, dy),
+                          textcoords="offset points", fontsize=fontsize, ha="left", va="top",
+                          annotation_clip=False)
+        num.set_gid("timeline-key")
+        txt.set_gid("timeline-key")
+        out += [num, txt]
+    return out
 
 
 def _legends(ax: Axes, actors: pd.Series, grades: np.ndarray, any_approx: bool) -> list[Legend]:

@@ -4,22 +4,25 @@ Wires :mod:`s400lab.analysis.tradeoffs` (outcomes matrix, normalisation, ranking
 robustness) to ipywidgets and :mod:`s400lab.plots.seminar`. One slider (0-10) per
 criterion, grouped by stakeholder; every change re-ranks the options and redraws the
 matrix, the weighted scores and the share of nearby weightings under which each option
-ranks first.
+ranks first. The figure is created once; a change clears and redraws its three Axes and
+renders it once, as a PNG in an ``ipywidgets.Image`` (so it works the same in JupyterLab,
+Voila and under nbclient).
 """
 
 from __future__ import annotations
 
 import html
+import io
 from collections.abc import Mapping, Sequence
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import pandas as pd
-from IPython.display import display
+from matplotlib.figure import Figure
 
 from s400lab.analysis import tradeoffs as tr
 from s400lab.plots.seminar import plot_first_place_shares, plot_outcomes_matrix
-from s400lab.plots.style import OKABE_ITO
+from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
 
 __all__ = ["TradeoffExplorer", "preset_labels"]
 
@@ -66,6 +69,12 @@ class TradeoffExplorer(widgets.VBox):
         ``score`` and ``rank`` per option (best first), updated on every change.
     robustness : pandas.DataFrame
         ``share_first`` and ``mean_rank`` under weights drawn around the current ones.
+    figure : matplotlib.figure.Figure
+        The one figure, created once and redrawn in place.
+    image : ipywidgets.Image
+        The figure as PNG, replaced once per change.
+    n_redraws : int
+        How many times the figure has been rendered (one per change).
     """
 
     def __init__(self, matrix: pd.DataFrame, units: pd.Series | None = None,
@@ -90,11 +99,19 @@ class TradeoffExplorer(widgets.VBox):
         self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
         self._error = widgets.HTML()
         self._table = widgets.HTML()
-        self._plot = widgets.Output(layout=widgets.Layout(min_height="520px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.n_redraws = 0
+        with mpl.rc_context(PROJECTOR_RC):
+            # the matrix across the full width (it needs it: up to ten criteria with units),
+            # the ranking and its robustness side by side underneath
+            self.figure = Figure(figsize=(14, 11), layout="constrained", dpi=96)
+            mosaic = self.figure.subplot_mosaic([["matrix", "matrix"], ["score", "robust"]],
+                                                height_ratios=[1.6, 1])
+            self._axes = (mosaic["matrix"], mosaic["score"], mosaic["robust"])
         self._suspend = False
         for s in self._sliders.values():
             s.observe(self._on_change, names="value")
-        super().__init__([self._controls(), self._error, self._table, self._plot])
+        super().__init__([self._controls(), self._error, self._table, self.image])
         self.ranking = self.robustness = pd.DataFrame()
         self.update()
 
@@ -163,21 +180,31 @@ class TradeoffExplorer(widgets.VBox):
         self._draw()
 
     def _draw(self) -> None:
+        """Clear and redraw the three Axes of the one figure, then render it once."""
         order = self.ranking.index
-        fig = plt.figure(figsize=(14, 6.5), layout="constrained")
-        ax_m, ax_s, ax_r = fig.subplots(1, 3, width_ratios=[3.2, 1, 1.3])
-        plot_outcomes_matrix(ax_m, self.normalised.loc[order], matrix=self.matrix.loc[order],
-                             units=self.units, labels={c.criterion_id: c.label
-                                                       for c in self.criteria},
-                             option_labels=self.option_labels, fontsize=9)
-        ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
-        ax_s.set(yticks=range(len(order)), yticklabels=[], xlim=(0, 1),
-                 xlabel="weighted score", title="Your ranking")
-        ax_s.invert_yaxis()
-        ax_s.grid(axis="y", visible=False)
-        plot_first_place_shares(ax_r, self.robustness, option_labels=self.option_labels)
-        ax_r.set_title("Ranks first under\nnearby weights")
-        self._plot.clear_output(wait=True)
-        with self._plot:
-            display(fig)
-        plt.close(fig)
+        ax_m, ax_s, ax_r = self._axes
+        with mpl.rc_context(PROJECTOR_RC):
+            for ax in self._axes:
+                ax.clear()
+            plot_outcomes_matrix(ax_m, self.normalised.loc[order],
+                                 matrix=self.matrix.loc[order], units=self.units,
+                                 labels={c.criterion_id: c.label for c in self.criteria},
+                                 option_labels=self.option_labels, fontsize=11)
+            ax_m.set_title("Outcomes matrix (rows: your ranking, best first)")
+            ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
+            for yi, v in enumerate(self.ranking["score"]):
+                ax_s.annotate(f"{v:.2f}", (v, yi), xytext=(4, 0), textcoords="offset points",
+                              va="center", fontsize=12)
+            ax_s.set_yticks(range(len(order)),
+                            [self.option_labels.get(o, str(o)) for o in order])
+            ax_s.set(xlim=(0, 1.15), ylim=(len(order) - 0.5, -0.5),
+                     xlabel="weighted score (0 = worst on every criterion, 1 = best)",
+                     title="Your ranking")
+            ax_s.grid(axis="y", visible=False)
+            plot_first_place_shares(ax_r, self.robustness, option_labels=self.option_labels)
+            ax_r.set_title("Ranks first under nearby weights")
+            ax_r.set_xlabel("share of nearby weightings where it ranks first (%)")
+            buf = io.BytesIO()
+            self.figure.savefig(buf, format="png")
+        self.image.value = buf.getvalue()
+        self.n_redraws += 1
