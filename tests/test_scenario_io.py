@@ -16,27 +16,15 @@ from s400lab.model import Scenario
 from s400lab.model.register import load_register
 from s400lab.scenario_io import MAX_BYTES, load_scenario, save_scenario
 
+from _strategies import register_value
+
 REGISTER = load_register()
 HYPO = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def _value_strategy(p):
-    if p.type == "choice":
-        return st.sampled_from(p.choices)
-    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions only
-        return st.sampled_from(p.discrete_values).map(int if p.type == "int" else float)
-    if p.type == "bool":
-        return st.booleans()
-    if p.type == "int":
-        return st.integers(int(p.low), int(p.high))
-    if getattr(p, "on_quarter_grid", False):  # dates: quarter starts only
-        return st.integers(math.ceil(p.low * 4), math.floor(p.high * 4)).map(lambda q: q / 4)
-    return st.floats(p.low, p.high, allow_nan=False, allow_infinity=False)
-
-
 #: Any complete valid assignment of the register.
-VALUES = st.fixed_dictionaries({p.name: _value_strategy(p) for p in REGISTER})
+VALUES = st.fixed_dictionaries({p.name: register_value(p) for p in REGISTER})
 
 
 def _write(path: Path, doc) -> Path:

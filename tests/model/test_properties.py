@@ -13,27 +13,15 @@ from hypothesis import strategies as st
 from s400lab.model import OUTCOMES, Scenario, evaluate, load_register, presets, run, run_ensemble
 from s400lab.model.sampling import sample, triangular_ppf
 
+from _strategies import register_value
+
 REG = load_register()
 BINARY = [k for k, (unit, _) in OUTCOMES.items() if unit == "0/1"]
 QUARTERS = [k for k, (unit, _) in OUTCOMES.items() if unit == "year"]
 
 
-def value_strategy(p):
-    if p.type == "choice":
-        return st.sampled_from(p.choices)
-    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions only
-        return st.sampled_from(p.discrete_values).map(int if p.type == "int" else float)
-    if p.type == "bool":
-        return st.booleans()
-    if p.type == "int":
-        return st.integers(int(p.low), int(p.high))
-    if p.on_quarter_grid:
-        return st.integers(round(p.low * 4), round(p.high * 4)).map(lambda q: q / 4)
-    return st.floats(p.low, p.high, allow_nan=False)
-
-
 changes_strategy = st.fixed_dictionaries(
-    {}, optional={p.name: value_strategy(p) for p in REG}
+    {}, optional={p.name: register_value(p) for p in REG}
 )
 
 
