@@ -58,12 +58,62 @@ def test_nan_timing_filled_with_horizon_end():
 
 
 def test_from_unit_uses_the_model_convention(full):
-    U = pd.DataFrame({"tr_holding_bn": [0.1, 0.49, 0.51, 1.0],
+    # Turkiye's holding: 4 with probability p_tr_holding_4 (register central 0.25), i.e. u >= 0.75
+    U = pd.DataFrame({"tr_holding_bn": [0.1, 0.74, 0.76, 1.0],
                       "inventory_bn": [0.0, 0.5, 0.5, 1.0]})
     X = from_unit(full, U)
     assert X["tr_holding_bn"].tolist() == [2, 2, 4, 4]
     # triangular 55/80/105 is symmetric: its median is the mode
     assert X["inventory_bn"].tolist() == pytest.approx([55.0, 80.0, 80.0, 105.0])
+    # the scenario's own weight is used
+    half = full.with_changes(p_tr_holding_4=0.5)
+    assert from_unit(half, U[["tr_holding_bn"]])["tr_holding_bn"].tolist() == [2, 4, 4, 4]
+    U2 = pd.DataFrame({"tr_holding_bn": [0.1, 0.49, 0.51, 0.74]})
+    assert from_unit(half, U2)["tr_holding_bn"].tolist() == [2, 2, 4, 4]
+    assert from_unit(full, U2)["tr_holding_bn"].tolist() == [2, 2, 2, 2]
+    for p, value in ((0.0, 2), (1.0, 4)):
+        sc = full.with_changes(p_tr_holding_4=p)
+        assert set(from_unit(sc, U[["tr_holding_bn"]])["tr_holding_bn"]) == {value}
+
+
+def test_from_unit_matches_run_ensemble_draws(full):
+    # the same uniforms give the same holding in Sobol (from_unit) and in ensembles (sample)
+    from s400lab.model.sampling import sample
+
+    sc = full.with_changes(p_tr_holding_4=0.4)
+    u = np.random.default_rng(0).random(1_000)
+    X = from_unit(sc, pd.DataFrame({"tr_holding_bn": u}))["tr_holding_bn"].to_numpy()
+    assert X.tolist() == np.where(u >= 0.6, 4.0, 2.0).tolist()
+    d = sample(sc.register, 20_000, seed=1, names=["tr_holding_bn"], values=sc.values)
+    assert (d["tr_holding_bn"] == 4).mean() == pytest.approx(0.4, abs=1e-4)
+
+
+def test_tornado_range_of_the_holding_follows_the_weight(full):
+    # a full return gives Russia the whole holding: the swing is 2 battalions if 4 can be
+    # drawn, and 0 if the weight of the 4-battalion reading is 0
+    t = model_tornado(full, "returned_to_russia").set_index("name")
+    assert (t.loc["tr_holding_bn", "y_low"], t.loc["tr_holding_bn", "y_high"]) == (2.0, 4.0)
+    assert t.loc["tr_holding_bn", "swing"] == 2.0
+    none = full.with_changes(p_tr_holding_4=0.0)
+    hold = uncertainty_table(none).set_index("name").loc["tr_holding_bn"]
+    assert (hold["low"], hold["central"], hold["high"]) == (2.0, 2.0, 2.0)
+    assert model_tornado(none, "returned_to_russia").set_index("name").loc[
+        "tr_holding_bn", "swing"] == 0.0
+
+
+@pytest.mark.parametrize("p", [0.0, 0.25, 0.5])
+def test_sobol_uses_the_weight(full, p):
+    # returned_to_russia = holding in this preset (every draw leaves within the horizon), so
+    # its variance is that of 2 + 2 Bernoulli(p): 4 p (1 - p), all of it due to the holding
+    s = model_sobol(full.with_changes(p_tr_holding_4=p), "returned_to_russia", n_base=256,
+                    seed=3, num_resamples=20)
+    assert s.attrs["variance"] == pytest.approx(4 * p * (1 - p), abs=0.01)
+    st = s.set_index("name")
+    if p > 0:
+        assert st.loc["tr_holding_bn", "S1"] == pytest.approx(1.0, abs=0.05)
+        assert st.drop(index="tr_holding_bn")["ST"].abs().max() < 0.02
+    else:
+        assert (st["ST"] == 0).all()
 
 
 def test_model_sobol_known_structure(full):

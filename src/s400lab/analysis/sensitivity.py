@@ -197,8 +197,11 @@ def uncertainty_table(scenario: Any, names: Sequence[str] | None = None) -> pd.D
     DataFrame
         ``name label unit low central high distribution``. ``central`` is the scenario's own
         value (the register central unless the scenario changed it). For a ``discrete``
-        uncertainty ``low``/``high`` are its smallest/largest listed value.
+        uncertainty ``low``/``high`` are its smallest/largest listed value that the scenario
+        can draw (weight > 0; see ``s400lab.model.sampling.DISCRETE_WEIGHTS``).
     """
+    from s400lab.model.sampling import discrete_probabilities
+
     reg = scenario.register
     names = list(reg.uncertainties if names is None else names)
     rows = []
@@ -207,9 +210,12 @@ def uncertainty_table(scenario: Any, names: Sequence[str] | None = None) -> pd.D
         if p.kind != "uncertainty":
             raise ValueError(f"parameter {nm!r} is a {p.kind}, not an uncertainty")
         low, high = p.low, p.high
-        if p.distribution == "discrete" and p.choices:
-            vals = [float(c) for c in p.choices]
-            low, high = min(vals), max(vals)
+        if p.distribution == "discrete" and p.discrete_values:
+            # the values the scenario can draw: a value with weight 0 (e.g. a 4-battalion
+            # holding when p_tr_holding_4 = 0) is not part of the range
+            vals, probs = discrete_probabilities(p, scenario.values, reg)
+            vals = vals[probs > 0]
+            low, high = float(vals.min()), float(vals.max())
         rows.append({"name": nm, "label": p.label, "unit": p.unit, "low": float(low),
                      "central": float(scenario.values[nm]), "high": float(high),
                      "distribution": p.distribution})
@@ -240,16 +246,17 @@ def from_unit(scenario: Any, U: pd.DataFrame) -> pd.DataFrame:
 
     Uses :func:`s400lab.model.sampling.transform` -- the very mapping ``run_ensemble`` applies
     to its Latin-hypercube / Monte Carlo uniforms: uniform and triangular by their inverse CDF;
-    ``discrete`` by cutting [0, 1) into equal steps, one per listed value; ``bernoulli`` as
-    ``u < central``; integers rounded.
+    ``discrete`` by cutting [0, 1) into one step per listed value, as long as its probability
+    (equal steps unless a weight setting of the scenario applies, e.g. ``p_tr_holding_4`` for
+    Turkiye's holding); ``bernoulli`` as ``u < central``; integers rounded.
     """
     from s400lab.model.sampling import transform
 
     reg = scenario.register
     u = U.to_numpy(dtype=float)
     u = np.clip(u, 0.0, np.nextafter(1.0, 0.0))
-    return pd.DataFrame({c: transform(reg[c], u[:, j]) for j, c in enumerate(U.columns)},
-                        index=U.index)
+    return pd.DataFrame({c: transform(reg[c], u[:, j], scenario.values, reg)
+                         for j, c in enumerate(U.columns)}, index=U.index)
 
 
 def model_function(scenario: Any, outcome: str, names: Sequence[str], *,
@@ -298,7 +305,8 @@ def model_tornado(scenario: Any, outcome: str, names: Sequence[str] | None = Non
     """Tornado of one model outcome over the scenario's uncertainties.
 
     Each uncertainty goes from its register ``low`` to ``high`` (for a discrete one: its
-    smallest to largest listed value) with every other parameter at the scenario's value.
+    smallest to largest value the scenario can draw, see :func:`uncertainty_table`) with every
+    other parameter at the scenario's value.
 
     Parameters
     ----------
@@ -332,8 +340,8 @@ def model_sobol(scenario: Any, outcome: str, names: Sequence[str] | None = None,
     Every uncertainty is sampled as a uniform in [0, 1] by SALib and mapped to its register
     distribution by :func:`from_unit` (the model's own inverse-CDF convention), so the indices
     are computed over the same joint distribution ``run_ensemble`` draws from. Discrete
-    uncertainties (e.g. Turkiye's holding, 2 or 4 battalions) are step functions of their
-    uniform; the Sobol estimators only need independent inputs, so their index is simply the
+    uncertainties (e.g. Turkiye's holding, 2 or 4 battalions, 4 with the scenario's
+    ``p_tr_holding_4``) are step functions of their uniform; the Sobol estimators only need independent inputs, so their index is simply the
     share of variance due to that discrete assumption. ``n_base * (k + 2)`` model runs.
 
     Parameters

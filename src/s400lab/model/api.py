@@ -119,7 +119,9 @@ def run_ensemble(
     Parameters
     ----------
     sc : Scenario
-        Levers and settings; uncertainties are drawn over their register ranges.
+        Levers and settings; uncertainties are drawn over their register ranges (a weighted
+        discrete one with the scenario's weight, e.g. ``p_tr_holding_4`` for Turkiye's holding;
+        see :mod:`s400lab.model.sampling`).
     n : int
         Number of draws.
     seed : int, optional
@@ -140,7 +142,7 @@ def run_ensemble(
         if name not in sc.register:
             raise ValueError(sc.register.unknown_message(name))
     names = [u for u in sc.register.uncertainties if u not in fixed]
-    draws = sample(sc.register, n, seed=seed, method=method, names=names)
+    draws = sample(sc.register, n, seed=seed, method=method, names=names, values=sc.values)
     return _ensemble(sc, draws)
 
 

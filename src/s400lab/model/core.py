@@ -20,7 +20,8 @@ quarter they fall in; ensembles draw them on the quarter grid (see
 
 1. Turkiye's holding and what leaves it
 ---------------------------------------
-``holding = tr_holding_bn`` battalions. Units that leave Turkiye::
+``holding = tr_holding_bn`` battalions (2 in a central run; ensembles draw 4 with probability
+``p_tr_holding_4``, see :mod:`s400lab.model.sampling`). Units that leave Turkiye::
 
     moved = holding                                   if tr_action in {return_full, transfer_third_party}
           = min(return_battalions, holding - 1)        if tr_action == return_partial

@@ -4,8 +4,28 @@ Each uncertainty row of the register names a distribution over ``low..high``:
 
 - ``uniform``: ``low + u * (high - low)``;
 - ``triangular``: mode ``central`` (inverse CDF, numpy only);
-- ``discrete``: the ``;``-separated values in ``choices``, equally likely;
+- ``discrete``: the ``;``-separated values in ``choices``, equally likely unless a weight
+  setting is named in :data:`DISCRETE_WEIGHTS` (see below);
 - ``bernoulli``: 1 with probability ``central`` (for bool parameters).
+
+Weighted discrete values
+------------------------
+A numeric ``discrete`` uncertainty may give one or more of its values an explicit probability
+that is itself a register row (``kind = setting``, unit ``probability``, range 0..1), so the
+weight is visible, sourced and editable like every other assumption. The convention is the
+mapping :data:`DISCRETE_WEIGHTS` ``{parameter: {value: weight setting}}``; currently::
+
+    DISCRETE_WEIGHTS = {"tr_holding_bn": {4.0: "p_tr_holding_4"}}
+
+i.e. Turkiye's holding is 4 battalions with probability ``p_tr_holding_4`` and 2 with
+``1 - p_tr_holding_4`` (conflict C1: 2 is the working figure, 4 a sensitivity case). Values
+without a weight share what is left equally (``india_undelivered_sq``: 0, 1, 2 equally likely).
+The weight is read from the scenario's values (``values=``; default: the register defaults),
+so a scenario can change it with ``with_changes(p_tr_holding_4=...)``; weights that add up to
+more than 1 raise ``ValueError``. The uniform ``u`` is mapped by the inverse CDF over the values
+in listed order (value ``i`` for ``cum[i-1] <= u < cum[i]``), so the draw is monotone in ``u``
+and common random numbers (same seed) keep working across weights. The weight changes only
+ensembles, Sobol and tornado ranges; the central single run keeps ``central`` (2 battalions).
 
 Integer parameters drawn from a continuous distribution are rounded to the nearest integer;
 dates in decimal years (unit ``year``, e.g. India's promised quarters) to the nearest quarter
@@ -15,14 +35,28 @@ Sampling is seeded (``numpy.random.Generator``): the same seed gives the same dr
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Any, Iterable, Mapping
 
 import numpy as np
 import pandas as pd
 
 from s400lab.model.register import Parameter, ParameterRegister
 
-__all__ = ["sample", "transform", "triangular_ppf"]
+__all__ = [
+    "DISCRETE_WEIGHTS",
+    "check_discrete_weights",
+    "discrete_probabilities",
+    "sample",
+    "transform",
+    "triangular_ppf",
+]
+
+#: Numeric ``discrete`` uncertainties whose values carry an explicit probability:
+#: ``{parameter: {value: name of a probability setting in the register}}``. Values not named
+#: share the remaining probability equally. See the module docstring.
+DISCRETE_WEIGHTS: dict[str, dict[float, str]] = {
+    "tr_holding_bn": {4.0: "p_tr_holding_4"},
+}
 
 
 def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
@@ -50,15 +84,139 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
     return np.where(u < c, left, right)
 
 
-def transform(p: Parameter, u: np.ndarray) -> np.ndarray:
-    """Map uniform numbers ``u`` in [0, 1) to draws of parameter ``p``."""
+def check_discrete_weights(register: ParameterRegister) -> None:
+    """Check :data:`DISCRETE_WEIGHTS` against a register.
+
+    Every weighted parameter must be a numeric ``discrete`` row listing the weighted value, and
+    every weight must be a ``setting`` with range within 0..1.
+
+    Raises
+    ------
+    ValueError
+        Naming the parameter or the weight setting that does not fit.
+    """
+    for name, weights in DISCRETE_WEIGHTS.items():
+        if name not in register:
+            continue  # a register without this parameter (e.g. a test register)
+        p = register.params[name]
+        if not p.discrete_values:
+            raise ValueError(f"DISCRETE_WEIGHTS: parameter {name!r} is not a numeric discrete uncertainty")
+        for value, setting in weights.items():
+            if not any(abs(value - v) < 1e-9 for v in p.discrete_values):
+                raise ValueError(
+                    f"DISCRETE_WEIGHTS: {value:g} is not a value of {name!r} ({p.allowed()})"
+                )
+            if setting not in register:
+                raise ValueError(
+                    f"DISCRETE_WEIGHTS: weight of {name!r} = {value:g} names {setting!r}, "
+                    "which is not in the register"
+                )
+            w = register.params[setting]
+            if w.kind != "setting" or w.type != "float" or w.low < 0 or w.high > 1:
+                raise ValueError(
+                    f"DISCRETE_WEIGHTS: {setting!r} must be a float setting within 0..1 "
+                    f"(found kind {w.kind!r}, type {w.type!r}, range {w.low:g}..{w.high:g})"
+                )
+
+
+def discrete_probabilities(
+    p: Parameter,
+    values: Mapping[str, Any] | None = None,
+    register: ParameterRegister | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The values of a numeric ``discrete`` parameter and their probabilities.
+
+    Parameters
+    ----------
+    p : Parameter
+        A numeric parameter with ``distribution == "discrete"``.
+    values : mapping, optional
+        Parameter values of the scenario (e.g. ``Scenario.values``); a weight setting named in
+        :data:`DISCRETE_WEIGHTS` is read from here.
+    register : ParameterRegister, optional
+        Supplies the default of a weight setting missing from ``values`` (default: the
+        repository's register).
+
+    Returns
+    -------
+    vals, probs : ndarray
+        The listed values (in ``choices`` order) and probabilities summing to 1.
+
+    Raises
+    ------
+    ValueError
+        If a weight is not a number in 0..1 or the weights add up to more than 1.
+    """
+    vals = np.array(p.discrete_values, dtype=float)
+    if vals.size == 0:
+        raise ValueError(f"parameter {p.name!r} is not a numeric discrete parameter")
+    weights = DISCRETE_WEIGHTS.get(p.name, {})
+    probs = np.full(vals.size, np.nan)
+    for value, setting in weights.items():
+        if values is not None and setting in values:
+            w = values[setting]
+        else:
+            if register is None:
+                from s400lab.model.register import load_register
+
+                register = load_register()
+            w = register[setting].default
+        try:
+            w = float(w)
+        except (TypeError, ValueError):
+            raise ValueError(f"parameter {setting!r}: {w!r} is not a probability") from None
+        if not 0.0 <= w <= 1.0:  # also rejects NaN
+            raise ValueError(f"parameter {setting!r}: {w!r} is not a probability in 0..1")
+        probs[np.isclose(vals, value)] = w
+    free = np.isnan(probs)
+    rest = 1.0 - np.nansum(probs)
+    if rest < -1e-12:
+        raise ValueError(
+            f"parameter {p.name!r}: the weights of its values add up to more than 1"
+        )
+    if free.any():
+        probs[free] = max(rest, 0.0) / free.sum()
+    elif abs(rest) > 1e-9:
+        raise ValueError(f"parameter {p.name!r}: the weights of its values do not add up to 1")
+    return vals, probs
+
+
+def transform(
+    p: Parameter,
+    u: np.ndarray,
+    values: Mapping[str, Any] | None = None,
+    register: ParameterRegister | None = None,
+) -> np.ndarray:
+    """Map uniform numbers ``u`` in [0, 1) to draws of parameter ``p``.
+
+    Parameters
+    ----------
+    p : Parameter
+        An uncertainty with a distribution other than ``none``.
+    u : ndarray
+        Uniform numbers in [0, 1).
+    values : mapping, optional
+        The scenario's parameter values; only used for a weighted ``discrete`` parameter (see
+        :data:`DISCRETE_WEIGHTS`). Default: the register defaults.
+    register : ParameterRegister, optional
+        Register to take a missing weight's default from.
+
+    Returns
+    -------
+    ndarray
+        Draws, clipped to ``low..high`` (integers rounded, decimal-year dates on quarter starts).
+    """
+    u = np.asarray(u, dtype=float)
     if p.distribution == "uniform":
         x = p.low + u * (p.high - p.low)
     elif p.distribution == "triangular":
         x = triangular_ppf(u, p.low, p.central, p.high)
     elif p.distribution == "discrete":
-        vals = np.array([float(c) for c in p.choices])
-        idx = np.minimum((u * len(vals)).astype(int), len(vals) - 1)
+        vals, probs = discrete_probabilities(p, values, register)
+        cum = np.cumsum(probs)
+        cum[-1] = 1.0  # guard against rounding: every u < 1 gets a value
+        # value i for cum[i-1] <= u < cum[i]; a value of probability 0 is never drawn
+        idx = np.minimum(np.searchsorted(cum, u, side="right"), len(vals) - 1)
         x = vals[idx]
     elif p.distribution == "bernoulli":
         x = (u < p.central).astype(float)
@@ -79,6 +237,7 @@ def sample(
     seed: int | None = None,
     method: str = "lhs",
     names: Iterable[str] | None = None,
+    values: Mapping[str, Any] | None = None,
 ) -> pd.DataFrame:
     """Draw ``n`` values of the uncertain parameters.
 
@@ -93,6 +252,9 @@ def sample(
         Latin hypercube (``scipy.stats.qmc.LatinHypercube``) or independent uniforms.
     names : iterable of str, optional
         Parameters to draw (default: every ``kind == "uncertainty"`` row).
+    values : mapping, optional
+        The scenario's parameter values (``Scenario.values``), from which weight settings of
+        discrete parameters are read (e.g. ``p_tr_holding_4``); default: the register defaults.
 
     Returns
     -------
@@ -116,5 +278,9 @@ def sample(
         u = rng.random((n, d))
     else:
         raise ValueError(f"method must be 'lhs' or 'mc', got {method!r}")
-    cols = {nm: transform(register.params[nm], u[:, j]) for j, nm in enumerate(names)}
+    check_discrete_weights(register)
+    cols = {
+        nm: transform(register.params[nm], u[:, j], values, register)
+        for j, nm in enumerate(names)
+    }
     return pd.DataFrame(cols, index=pd.RangeIndex(n, name="draw"))
