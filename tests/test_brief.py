@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import pytest  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 from s400lab import brief  # noqa: E402
 from s400lab.data import load  # noqa: E402
@@ -100,3 +104,204 @@ def test_bad_scenario_argument(tmp_path, capsys):
     assert brief.main(["--scenario", str(bad), "--out", str(tmp_path / "x.html")]) == 2
     assert "bad.json" in capsys.readouterr().err
     assert not (tmp_path / "x.html").exists()
+
+
+# --------------------------------------------------------------------------- number formatting
+
+#: A scenario that changes many values: levers, drawn assumptions and fixed settings.
+MANY_CHANGES = dict(tr_action="return_full", return_quarter=4, compensation_form="energy_offset",
+                    compensation_share=0.8, ru_use_returned="india", us_response="cooperative",
+                    inventory_bn=70, production_bn_per_year=8, loss_rate_bn_per_year=5,
+                    india_promise_sq5=2027.25, india_undelivered_sq=2, removal_months=6,
+                    start_year=2026.5, horizon_quarters=32, p_tr_holding_4=0.5,
+                    home_requirement_bn=100, us_duration_mult_cooperative=0.4,
+                    s400_contract_usd_bn=2.6, w_us_trust=2.0, india_deadline_year=2028.0,
+                    us_block_mult_cooperative=0.3, w_moscow_leverage=1.5)
+
+SCI = re.compile(r"\d[eE][+-]?\d")  # 2.03e+03, 1e-05, 5E7
+
+
+def _text_without_images(html: str) -> str:
+    return re.sub(r"data:image/png;base64,[A-Za-z0-9+/=]+", "", html)
+
+
+def _many_scenario():
+    return Scenario.preset("full_return_energy_offset").with_changes(**MANY_CHANGES)
+
+
+@pytest.fixture(scope="module")
+def many_brief(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("many")
+    f = save_scenario(_many_scenario(), folder / "many.json", name="Many changes",
+                      notes="Stress test of the layout. " * 30)
+    return brief.write_brief(f, folder / "many.html", n_draws=200, seed=4).read_text(
+        encoding="utf-8")
+
+
+def test_format_value_hand_checked():
+    fv = brief.format_value
+    assert fv(2026.25, "year") == "2026Q2" and fv(2027.75, "year") == "2027Q4"
+    assert fv(2026.6, "year") == "2026.60 (year)"  # off the quarter grid: no false quarter
+    assert fv(1, "battalions") == "1 battalion" and fv(2, "battalions") == "2 battalions"
+    assert fv(1, "squadrons") == "1 squadron" and fv(1, "battalions / year") == "1 battalion / year"
+    assert fv(0.05, "US$ bn / year") == "0.05 US$ bn / year"
+    assert fv(0.8, "share of US$2.5bn") == "0.8 share of US$2.5bn"  # as the explorer's slider
+    assert fv(2500.0, "US$ m") == "2,500 US$ m" and fv(1e-5, "share") == "0.00001 share"
+    assert fv(0.5, "x") == "\u00d70.5" and fv(0.5, "uniform 0-1") == "0.5"
+    assert fv(2.0, "weight") == "2"
+    assert fv("energy_offset", "") == "energy_offset" and fv(True, "") == "yes"
+    assert fv(float("nan"), "months") == "n/a"
+
+
+def test_format_range_of_register_rows():
+    reg = Scenario.preset("status_quo").register
+    assert brief.format_range(reg["india_promise_sq4"]) == "2026Q2\u20132026Q4"
+    assert brief.format_range(reg["india_promise_sq5"]) == "2026Q4\u20132027Q4"
+    assert brief.format_range(reg["tr_holding_bn"]) == "2 or 4 battalions"
+    assert brief.format_range(reg["removal_months"]) == "1\u201312 months"
+    assert brief.format_range(reg["tr_action"]) == ""
+    for p in reg:  # every row of the register formats without scientific notation
+        for text in (brief.format_range(p), brief.format_value(p.default, p.unit)):
+            assert not SCI.search(text), (p.name, text)
+        if p.unit == "year" and p.is_numeric:
+            assert re.fullmatch(r"\d{4}Q[1-4]", brief.format_value(p.default, p.unit))
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False))
+def test_numbers_are_plain_decimals(x):
+    text = brief.format_value(x, "")
+    assert not SCI.search(text) and "e" not in text.lower()
+    back = float(text.replace(",", ""))
+    assert abs(back - x) <= max(0.005, 0.005 * abs(x)) or abs(x) < 1e-10
+
+
+@pytest.mark.parametrize("fixture", ["cash_brief", "many_brief"])
+def test_no_scientific_notation_anywhere(fixture, request):
+    html = _text_without_images(request.getfixturevalue(fixture))
+    assert not re.search(r"\de[+-]\d", html, re.I)  # 2.03e+03 anywhere (bar the PNG data)
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
+    hit = SCI.search(text)  # and no 1e5 / 5E0 in any shown text (CSS colours excluded)
+    assert hit is None, text[max(0, hit.start() - 60):hit.end() + 60]
+
+
+def test_decimal_year_parameters_print_as_quarters(many_brief):
+    rows = _param_rows(many_brief)
+    assert "2026Q2" in rows["india_promise_sq4"]["html"]
+    assert "2026Q2\u20132026Q4" in rows["india_promise_sq4"]["html"]
+    assert "2027Q2" in rows["india_promise_sq5"]["html"]  # changed from 2026.75 ...
+    assert "(default 2026Q4)" in rows["india_promise_sq5"]["html"]  # ... shown with its default
+    assert "2026Q3" in rows["start_year"]["html"]  # a changed setting is listed too
+
+
+# --------------------------------------------------------------------------- page 2 contents
+
+def _param_rows(html: str) -> dict[str, dict]:
+    rows = {}
+    for m in re.finditer(r'<tr data-param="(\w+)"( class="changed")?>(.*?)</tr>', html, re.S):
+        refs = re.search(r'<td class="refs">(?:\[([\d, ]+)\])?', m.group(3))
+        rows[m.group(1)] = {"changed": bool(m.group(2)), "html": m.group(3),
+                            "refs": [int(n) for n in refs.group(1).split(",")]
+                            if refs and refs.group(1) else []}
+    return rows
+
+
+def _listed_sources(html: str) -> dict[int, str]:
+    found = re.findall(r'<li id="src-([^"]+)"[^>]*><span class="n">(\d+)</span>', html)
+    return {int(n): sid for sid, n in found}
+
+
+@pytest.mark.parametrize("fixture", ["cash_brief", "many_brief"])
+def test_each_cited_number_resolves_to_its_source(fixture, request):
+    html = request.getfixturevalue(fixture)
+    rows, listed = _param_rows(html), _listed_sources(html)
+    assert rows and listed
+    assert sorted(listed) == list(range(1, len(listed) + 1))  # numbered 1..N, each once
+    cited = {n for r in rows.values() for n in r["refs"]}
+    assert cited == set(listed)  # every number resolves; only cited sources are listed
+    reg = Scenario.preset("status_quo").register
+    for name, r in rows.items():  # [n] points at exactly the sources the register cites
+        assert [listed[n] for n in r["refs"]] == list(reg[name].source_ids), name
+    ds_ids = set(load().sources["source_id"])
+    assert set(listed.values()) <= ds_ids
+
+
+def test_changed_values_are_highlighted_and_listed_first(many_brief):
+    sc = _many_scenario()
+    rows = _param_rows(many_brief)
+    names = list(rows)
+    changed = [n for n in names if rows[n]["changed"]]
+    assert set(changed) == set(sc.changes())  # every change is shown and marked
+    assert names[: len(changed)] == changed  # ... before every unchanged row
+    reg = sc.register
+    shown = {n for n in reg.names() if reg[n].kind in ("lever", "uncertainty")} | set(changed)
+    assert set(names) == shown  # all choices and assumptions, plus changed settings
+    assert "(default 0.6)" in rows["compensation_share"]["html"]
+    assert f"Shaded: {len(changed)} values changed" in many_brief
+
+
+def test_versions_in_the_footer(cash_brief):
+    from s400lab import __version__
+
+    footer = re.search(r"<footer>(.*?)</footer>", cash_brief, re.S).group(1)
+    assert load().version in footer and f"s400lab {__version__}" in footer
+
+
+def test_layout_gets_denser_only_when_needed():
+    ctx = {}
+    for preset in ("status_quo", "full_return_energy_offset"):
+        sc = Scenario.preset(preset)
+        params, cited = brief._parameter_rows(sc)
+        ctx[preset] = (params, cited)
+    params, cited = brief._parameter_rows(_many_scenario())
+    assert len(params) > len(ctx["status_quo"][0])
+    fake = [{"n": i, "publication": "Publication", "published": "2025-12-17",
+             "title": "t" * 40, "display_url": "example.org/\u2026"} for i in range(60)]
+    full = brief.estimate_page2_mm(params, fake, "full")
+    assert brief.estimate_page2_mm(params, fake, "compact") < full
+    assert brief.choose_layout(params[:5], fake[:5]) == "full"
+    assert brief.choose_layout(params * 2, fake * 2) == "flow"
+
+
+def test_presets_keep_the_full_layout(cash_brief):
+    assert 'class="page2 full"' in cash_brief
+    assert "tass.com/defense/1116403" in cash_brief  # short URLs are printed whole
+
+
+# --------------------------------------------------------------------------- real page count
+
+def _pdf_pages(pdf: bytes, path) -> int:
+    """Pages of a PDF: its /Type /Page objects, cross-checked with pdfinfo when installed."""
+    n = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    assert n > 0, "could not count the pages of the printed PDF"
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
+                             check=True).stdout
+        assert int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1)) == n
+    return n
+
+
+@pytest.mark.browser
+def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from s400lab.ui._explorer_serve import launch_chromium
+
+    many = save_scenario(_many_scenario(), tmp_path / "many.json", name="Many changes",
+                         notes="Stress test of the layout. " * 30)
+    briefs = {name: brief.write_brief(sc, tmp_path / f"{name}.html", n_draws=200, seed=5)
+              for name, sc in (("status_quo", "status_quo"),
+                               ("energy", "full_return_energy_offset"), ("many", many))}
+    pages = {}
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            page = browser.new_page()
+            for name, html in briefs.items():
+                page.goto(html.resolve().as_uri())
+                for fmt in ("A4", "Letter"):
+                    out = tmp_path / f"{name}-{fmt}.pdf"
+                    pdf = page.pdf(format=fmt, path=str(out), print_background=True)
+                    pages[name, fmt] = _pdf_pages(pdf, out)
+        finally:
+            browser.close()
+    assert all(1 <= n <= 2 for n in pages.values()), pages

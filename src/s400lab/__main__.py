@@ -10,7 +10,7 @@ USAGE = """usage: python -m s400lab COMMAND [ARGS]
 commands:
   validate [DIR]                       check data/ (or DIR) against its datapackage.json
   bench                                print speed figures (model, ensembles, explorer)
-  brief --scenario NAME|FILE --out F   write a one-page HTML brief for a scenario
+  brief --scenario NAME|FILE --out F   write a two-page HTML brief for a scenario
 """
 
 

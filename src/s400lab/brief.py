@@ -1,4 +1,4 @@
-"""One-page HTML brief of a scenario: choices, assumptions with sources, outcomes vs baseline.
+"""Two-page HTML brief of a scenario: outcomes vs baseline, choices, assumptions, sources.
 
 Command line::
 
@@ -11,12 +11,17 @@ From Python (the explorer's "export brief" button calls this)::
     write_brief("full_return_cash", "briefs/full_return_cash.html")
 
 The brief is one self-contained HTML file (no external requests): a Jinja2 template with
-autoescaping, the figure embedded as a base64 PNG, print CSS for A4 and US Letter. It
-shows the scenario's choices and every assumption that differs from the register with
-its range and sources, the key outcomes against the baseline (status quo) at central
-values, the 5-95 % range (or probability) over an ensemble of ``n_draws`` draws with
-the same seed for both scenarios, and the package and data versions. An existing file
-is never replaced unless ``force=True`` (``--force``).
+autoescaping, the figure embedded as a base64 PNG, print CSS whose ``@page`` sets margins
+only, so it prints on two pages of A4 or US Letter alike. Page 1: the verdict, the key
+outcomes against the baseline (status quo) at central values with the 5-95 % range (or
+probability) over an ensemble of ``n_draws`` draws (same seed for both), and fan charts.
+Page 2: one table of the choices and assumptions (value, range, evidence grade, numbered
+source references), the values changed from the register defaults highlighted and first,
+then the numbered sources those rows cite, and a footer with the package and data
+versions. When a scenario changes so much that page 2 would overflow, the layout gets
+denser (:func:`choose_layout`); sources are never dropped. Decimal years print as quarters
+(2026.25 -> 2026Q2) and no number is printed in scientific notation. An existing file is
+never replaced unless ``force=True`` (``--force``).
 
 This module sits at the UI level: it may import model, analysis, plots and data, but no
 widgets.
@@ -29,6 +34,7 @@ import base64
 import io
 import math
 import os
+import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
@@ -41,8 +47,9 @@ from jinja2 import Environment, FileSystemLoader
 
 from s400lab._files import write_new_file
 
-__all__ = ["KEY_OUTCOMES", "FIGURE_SERIES", "resolve_scenario", "brief_context",
-           "render_brief", "write_brief", "main"]
+__all__ = ["KEY_OUTCOMES", "FIGURE_SERIES", "PARAM_GROUPS", "LAYOUTS", "format_range",
+           "format_value", "estimate_page2_mm", "choose_layout",
+           "resolve_scenario", "brief_context", "render_brief", "write_brief", "main"]
 
 #: Outcomes in the key-figures table, in order.
 KEY_OUTCOMES = (
@@ -67,6 +74,11 @@ FIGURE_TITLES = {"ru_stock": "Russian S-400 stock", "india_squadrons": "Indian s
                  "tr_recovered_usd_bn": "Turkiye: money recovered"}
 
 TEMPLATE = "brief.html.j2"
+#: Longest source title and author's note printed (longer text is cut at a word, with "...").
+TITLE_CHARS = 44
+#: Longest URL printed in the source list (the link keeps the whole URL).
+URL_CHARS = 34
+NOTES_CHARS = 400
 DEFAULT_SEED = 20261125
 
 
@@ -108,7 +120,66 @@ def resolve_scenario(scenario: Any) -> tuple[Any, str, str]:
                      f"file (*.json)")
 
 
-def _fmt_value(value: Any, unit: str) -> str:
+# ----------------------------------------------------------------------------- formatting
+
+#: Units that read as a plain count: singular form used for exactly one ("1 battalion").
+_SINGULAR = {"battalions": "battalion", "squadrons": "squadron", "quarters": "quarter",
+             "months": "month", "years": "year"}
+#: Units that describe the number rather than measure it: the value is shown bare.
+_BARE_UNITS = {"uniform 0-1", "weight"}
+
+
+def _number(x: float) -> str:
+    """A plain decimal (thousands separators, no trailing zeros, never scientific notation).
+
+    >>> _number(2500.0), _number(0.25), _number(0.05), _number(-1.5), _number(1e-5)
+    ('2,500', '0.25', '0.05', '-1.5', '0.00001')
+    """
+    if x == 0:
+        return "0"
+    if x == round(x) and abs(x) < 1e15:
+        return f"{x:,.0f}"
+    digits = 2 if abs(x) >= 1 else max(3, 2 - math.floor(math.log10(abs(x))))
+    text = f"{x:,.{min(digits, 12)}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _with_unit(text: str, x: float, unit: str) -> str:
+    if not unit or unit in _BARE_UNITS:
+        return text
+    if unit == "x":
+        return f"\u00d7{text}"  # a multiplier: x0.5
+    if abs(x) == 1:
+        first, _, rest = unit.partition(" ")
+        unit = " ".join(s for s in (_SINGULAR.get(first, first), rest) if s)
+    return f"{text} {unit}"
+
+
+def format_value(value: Any, unit: str) -> str:
+    """How the brief shows a parameter value.
+
+    Parameters
+    ----------
+    value : bool, str, int or float
+        The value (a choice id, a flag or a number).
+    unit : str
+        The register's unit; ``"year"`` marks a decimal year, shown as its quarter.
+
+    Returns
+    -------
+    str
+        ``"2026Q2"`` for a decimal year on the quarter grid (``2026.25``), ``"yes"``/``"no"``
+        for a flag, the choice id for a choice, else the number without scientific notation
+        and with its unit (``"1 battalion"``, ``"0.05 US$ bn / year"``, ``"x0.5"`` for a
+        multiplier); ``"n/a"`` for NaN.
+
+    Examples
+    --------
+    >>> format_value(2026.25, "year"), format_value(2, "battalions"), format_value(1, "squadrons")
+    ('2026Q2', '2 battalions', '1 squadron')
+    """
+    from s400lab.model import quarter_label
+
     if isinstance(value, (bool, np.bool_)):
         return "yes" if value else "no"
     if isinstance(value, str):
@@ -116,8 +187,24 @@ def _fmt_value(value: Any, unit: str) -> str:
     x = float(value)
     if not math.isfinite(x):
         return "n/a"
-    text = f"{x:,.0f}" if x == int(x) and abs(x) >= 1 else f"{x:,.3g}"
-    return f"{text} {unit}".strip()
+    if unit == "year":
+        return quarter_label(x) if abs(x * 4 - round(x * 4)) < 1e-9 else f"{x:.2f} (year)"
+    return _with_unit(_number(x), x, unit)
+
+
+def format_range(p) -> str:
+    """The range a parameter may take (``"1 – 12 months"``, ``"2 or 4 battalions"``); "" for
+    choices and flags."""
+    if p.type in ("choice", "bool") or not (math.isfinite(p.low) and math.isfinite(p.high)):
+        return ""
+    if p.discrete_values:
+        vals = [format_value(v, "year" if p.unit == "year" else "") for v in p.discrete_values]
+        text = ", ".join(vals[:-1]) + f" or {vals[-1]}" if len(vals) > 1 else vals[0]
+        return text if p.unit == "year" else _with_unit(text, 2, p.unit)
+    if p.unit == "year":
+        return f"{format_value(p.low, 'year')}\u2013{format_value(p.high, 'year')}"
+    sep = "\u2013" if p.low >= 0 else " to "
+    return _with_unit(f"{_number(p.low)}{sep}{_number(p.high)}", 2, p.unit)
 
 
 def _fmt_outcome(value: float, unit: str) -> str:
@@ -143,7 +230,8 @@ def _fmt_diff(value: float, base: float, unit: str) -> str:
     if abs(d) < 1e-9:
         return "same"
     if unit == "year":
-        return f"{d * 4:+.0f} quarters"
+        q = int(round(d * 4))
+        return f"{q:+d} quarter{'' if abs(q) == 1 else 's'}"
     return f"{d:+,.2f} {unit}".strip()
 
 
@@ -160,11 +248,11 @@ def _fmt_spread(x: np.ndarray, unit: str) -> str:
             return "never within horizon"
         q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
         return (f"{share:.0%} within horizon; median {quarter_label(q50)} "
-                f"({quarter_label(q05)} - {quarter_label(q95)})")
+                f"({quarter_label(q05)} to {quarter_label(q95)})")
     if finite.size == 0:
         return "n/a"
     q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
-    return f"{q05:,.2f} - {q95:,.2f} (median {q50:,.2f})"
+    return f"{q05:,.2f} to {q95:,.2f} (median {q50:,.2f})"
 
 
 def _figure_png(ens, base_ens, label: str) -> str:
@@ -176,7 +264,7 @@ def _figure_png(ens, base_ens, label: str) -> str:
           "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 7,
           "lines.linewidth": 1.6}
     with plt.rc_context(rc):
-        fig, axes = plt.subplots(1, len(FIGURE_SERIES), figsize=(10.5, 3.0),
+        fig, axes = plt.subplots(1, len(FIGURE_SERIES), figsize=(10.5, 2.7),
                                  layout="constrained")
         for ax, var in zip(axes, FIGURE_SERIES, strict=True):
             unit, title = SERIES[var]
@@ -199,27 +287,121 @@ def _safe_url(url: Any) -> str | None:
     return url if urlparse(url).scheme in ("http", "https") else None
 
 
-def _assumptions(sc) -> tuple[list[dict], list[dict], list[str]]:
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters (with an ellipsis)."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "\u2026"
+
+
+def _display_url(url: str, limit: int | None = None) -> str:
+    """A URL as printed: without ``https://`` and ``www.``; longer than ``limit`` characters,
+    only its host and "/..." (the link itself keeps the full URL).
+
+    >>> _display_url("https://www.tass.com/defense/1116403", 34)
+    'tass.com/defense/1116403'
+    >>> _display_url("https://example.org/2025/12/a-very-long-article-slug-about-s-400s", 34)
+    'example.org/\u2026'
+    """
+    text = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    if limit is None or len(text) <= limit:
+        return text
+    return text.split("/", 1)[0][: limit - 2] + "/\u2026"
+
+
+def _published(date: Any, precision: Any) -> str:
+    """A source's date at the precision the source gives (``2025-12-17``, ``2025-12``, ``2025``)."""
+    if date is None or str(date) in ("NaT", "nan", "<NA>", ""):
+        return ""
+    text = str(date)[:10]
+    return {"year": text[:4], "month": text[:7]}.get(str(precision), text)
+
+
+#: Groups of the parameter table, in display order: (changed?, kind) -> heading.
+PARAM_GROUPS = {
+    (True, "lever"): "Changed choices (levers)",
+    (True, "uncertainty"): "Changed assumptions (drawn in the ensemble around this value)",
+    (True, "setting"): "Changed model settings (fixed in every draw)",
+    (False, "lever"): "Choices (levers) at their defaults",
+    (False, "uncertainty"): "Assumptions drawn in the ensemble, at their central values",
+}
+
+
+def _bare(value: Any, unit: str) -> str:
+    """A default value as shown next to a changed one: without the unit (same as the value's)."""
+    text = format_value(value, unit)
+    if isinstance(value, (bool, str, np.bool_)) or unit in ("year", "x"):
+        return text
+    return _number(float(value))
+
+
+def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
+    """The brief's parameter table: every choice and every drawn assumption, plus each
+    setting that differs from the register; rows changed from the register defaults first.
+
+    Returns the rows (dicts with ``name``, ``label``, ``kind``, ``group`` (a heading of
+    :data:`PARAM_GROUPS`), ``value``, ``default``, ``range``, ``grade``, ``source_ids``,
+    ``changed``) and the cited source ids in order of first citation (table order).
+    """
     reg = sc.register
     defaults = reg.defaults()
-    choices, assumptions, cited = [], [], []
+    groups: dict[tuple[bool, str], list[dict[str, Any]]] = {k: [] for k in PARAM_GROUPS}
     for name in reg.names():
         p = reg[name]
         value = sc.values[name]
-        changed = value != defaults[name]
-        row = {"name": name, "label": p.label, "value": _fmt_value(value, p.unit),
-               "changed": changed, "sources": list(p.source_ids), "confidence": p.confidence,
-               "rationale": p.rationale}
-        if p.kind == "lever":
-            choices.append(row)
-        elif p.kind == "uncertainty" or changed:
-            row["range"] = ("" if p.type == "choice" or not math.isfinite(p.low)
-                            else f"{_fmt_value(p.low, '')} - {_fmt_value(p.high, p.unit)}")
-            assumptions.append(row)
-        else:
+        changed = bool(value != defaults[name])
+        if (changed, p.kind) not in groups:  # an unchanged setting: not shown
             continue
-        cited.extend(p.source_ids)
-    return choices, assumptions, list(dict.fromkeys(cited))
+        groups[(changed, p.kind)].append({
+            "name": name, "label": p.label, "kind": p.kind,
+            "group": PARAM_GROUPS[(changed, p.kind)],
+            "value": format_value(value, p.unit),
+            "default": _bare(defaults[name], p.unit) if changed else "",
+            "range": format_range(p), "grade": p.confidence,
+            "source_ids": list(p.source_ids), "changed": changed})
+    rows = [r for k in PARAM_GROUPS for r in groups[k]]
+    cited = list(dict.fromkeys(i for r in rows for i in r["source_ids"]))
+    return rows, cited
+
+
+#: Height (mm) page 2 may fill: US Letter (279.4 mm) less the 2 x 10 mm margins, less 3 mm.
+PAGE2_MM = 256.0
+#: Layouts of page 2, densest last: "full" (3 columns of sources, URLs printed), "compact" (4
+#: columns; the title carries the link, no URL printed), "flow" (compact, and the table may
+#: start on page 1 instead of a new page).
+LAYOUTS = ("full", "compact", "flow")
+
+
+def _source_text(s: dict[str, Any], with_url: bool) -> str:
+    text = f"{s['n']} {s['publication']}, {s['published']}. {s['title']}"
+    return text + (" " + s["display_url"] if with_url else "")
+
+
+def estimate_page2_mm(params: list[dict[str, Any]], sources: list[dict[str, Any]],
+                      layout: str) -> float:
+    """Estimated printed height (mm) of page 2: the parameter table plus the source list.
+
+    Calibrated on headless Chromium (6.9 pt table rows ~3.0 mm, 6.2 pt source lines 2.56 mm,
+    ~50 characters a line in 3 columns and ~38 in 4); it errs on the high side by a few mm.
+    The real page count is checked by the browser test of ``tests/test_brief.py``.
+    """
+    groups = len({r.get("group", "") for r in params})
+    long_refs = sum(len(r.get("refs", ())) > 6 for r in params)
+    table = 6.0 + 3.0 * len(params) + 4.0 * groups + 2.9 * long_refs
+    full = layout == "full"
+    cols, cpl = (3, 50) if full else (4, 38)
+    lines = sum(math.ceil(len(_source_text(s, full)) / cpl) for s in sources)
+    return 26.0 + table + (lines * 2.56 + len(sources) * 0.35) / cols + 3.0
+
+
+def choose_layout(params: list[dict[str, Any]], sources: list[dict[str, Any]]) -> str:
+    """The least dense layout of :data:`LAYOUTS` whose page 2 fits on one page (A4 or Letter)."""
+    for layout in LAYOUTS[:-1]:
+        if estimate_page2_mm(params, sources, layout) <= PAGE2_MM:
+            return layout
+    return LAYOUTS[-1]
 
 
 def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
@@ -240,8 +422,12 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
     Returns
     -------
     dict
-        Template context: ``scenario``, ``choices``, ``assumptions``, ``outcomes``,
-        ``sources``, ``figure_png``, ``verdict``, versions, ``n_draws``, ``seed``.
+        Template context: ``scenario``, ``verdict``, ``outcomes`` (key figures against the
+        baseline), ``params`` (choices and assumptions, changed ones first, each with
+        ``refs``: numbers into ``sources``), ``n_changed``, ``sources`` (only those cited by
+        ``params``, numbered ``n`` from 1 in order of first citation), ``layout`` (one of
+        :data:`LAYOUTS`, from :func:`choose_layout`), ``figure_png``,
+        versions, ``n_draws``, ``seed``.
     """
     from s400lab import __version__
     from s400lab.data import load
@@ -262,16 +448,24 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
                      "value": _fmt_outcome(v, unit), "baseline": _fmt_outcome(b, unit),
                      "diff": _fmt_diff(v, b, unit),
                      "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit)})
-    choices, assumptions, cited = _assumptions(sc)
+    params, cited = _parameter_rows(sc)
     ds = load()
     src = ds.sources_for(cited) if cited else ds.sources.iloc[0:0]
-    sources = [{"id": r.source_id, "publication": r.publication, "title": r.title,
+    number = {sid: i for i, sid in enumerate(src["source_id"], start=1)}
+    for row in params:
+        row["refs"] = [number[i] for i in row["source_ids"]]
+    sources = [{"n": number[r.source_id], "id": r.source_id, "publication": r.publication,
+                "title": _short(r.title, TITLE_CHARS), "full_title": str(r.title),
                 "url": _safe_url(r.url), "raw_url": str(r.url),
-                "published": "" if r.published is None or str(r.published) == "NaT"
-                else str(r.published)[:10]} for r in src.itertuples()]
+                "display_url": _display_url(str(r.url), URL_CHARS),
+                "published": _published(r.published, r.published_precision)}
+               for r in src.itertuples()]
     return {
-        "name": name, "notes": notes, "scenario": sc, "baseline": base,
-        "verdict": res.verdict, "choices": choices, "assumptions": assumptions,
+        "name": name, "notes": _short(notes, NOTES_CHARS) if notes else "", "scenario": sc,
+        "description": _short(sc.description, NOTES_CHARS + 200),
+        "baseline": base, "verdict": res.verdict, "params": params,
+        "n_changed": sum(r["changed"] for r in params),
+        "layout": choose_layout(params, sources),
         "outcomes": rows, "sources": sources,
         "figure_png": _figure_png(ens, base_ens, name),
         "n_draws": int(n_draws), "seed": seed, "package_version": __version__,
@@ -290,7 +484,7 @@ def render_brief(context: dict[str, Any]) -> str:
 def write_brief(scenario: Any, path: str | os.PathLike, n_draws: int = 2000,
                 seed: int = DEFAULT_SEED, *, baseline: str = "status_quo",
                 force: bool = False) -> Path:
-    """Write a one-page HTML brief of ``scenario`` to ``path``.
+    """Write the two-page HTML brief of ``scenario`` to ``path``.
 
     Parameters
     ----------
@@ -325,7 +519,7 @@ def write_brief(scenario: Any, path: str | os.PathLike, n_draws: int = 2000,
 def main(argv: list[str] | None = None) -> int:
     """Command line entry: ``python -m s400lab brief --scenario NAME|FILE --out FILE``."""
     parser = argparse.ArgumentParser(prog="python -m s400lab brief",
-                                     description="Write a one-page HTML brief of a scenario.")
+                                     description="Write a two-page HTML brief of a scenario.")
     parser.add_argument("--scenario", required=True, help="preset id or scenario file (.json)")
     parser.add_argument("--out", required=True, help="output HTML file")
     parser.add_argument("--draws", type=int, default=2000, help="ensemble size (default 2000)")

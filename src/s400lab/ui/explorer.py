@@ -343,7 +343,7 @@ class ScenarioExplorer:
                                           tooltip="Load a scenario JSON file (validated)")
         self.brief_button = widgets.Button(
             description="Export brief", icon="file-text",
-            tooltip="Write a one-page HTML brief (choices, assumptions with sources, outcomes "
+            tooltip="Write the two-page HTML brief (choices, assumptions with sources, outcomes "
                     "against the status quo, uncertainty ranges) next to the scenario file")
         self.save_button.on_click(lambda _b: self.save())
         self.load_button.on_click(lambda _b: self.load())
@@ -433,7 +433,7 @@ class ScenarioExplorer:
         return path
 
     def export_brief(self, n_draws: int = 2000) -> Path | None:
-        """Write the one-page HTML brief of the current scenario; report in the panel.
+        """Write the two-page HTML brief of the current scenario; report in the panel.
 
         The brief goes next to the scenario file, with the same name and ``.html``; an existing
         brief is replaced only when *overwrite* is ticked.
