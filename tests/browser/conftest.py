@@ -19,6 +19,9 @@ from s400lab.ui import _explorer_serve as serve
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 EXPLORER_NB = REPO / "notebooks" / "30_scenario_explorer.ipynb"
+#: Other notebooks served by ``lab_server`` (their widgets are driven by test_notebooks_browser).
+OTHER_NBS = [REPO / "notebooks" / "10_timeline_and_deals.ipynb",
+             REPO / "notebooks" / "40_uncertainty.ipynb"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -36,9 +39,14 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright_instance():
-    """A Playwright driver for the session (skips if Playwright or Chromium is missing)."""
+    """A Playwright driver per test module (skips if Playwright or Chromium is missing).
+
+    Module scope, not session: Playwright's sync API refuses to start while another sync
+    driver is running in the process, so a driver kept alive for the whole session would break
+    any later test that starts its own (e.g. tests/test_brief.py printing the brief to PDF).
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     if serve.chromium_path() is None:
         if os.environ.get("S400LAB_REQUIRE_BROWSER") == "1":
@@ -48,7 +56,7 @@ def playwright_instance():
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright_instance):
     """Headless Chromium launched with the flags that work here (root, no display)."""
     b = serve.launch_chromium(playwright_instance)
@@ -86,12 +94,15 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture(scope="session")
 def lab_server(tmp_path_factory):
-    """JupyterLab (token on) serving a temporary copy of the explorer notebook.
+    """JupyterLab (token on) serving temporary copies of the explorer notebook (and of
+    notebooks 10 and 40).
 
-    A copy, so JupyterLab's autosave can never write outputs into the repository's notebook.
+    Copies, so JupyterLab's autosave can never write outputs (or an exported CSV) into the
+    repository. ``server.cwd`` is that temporary folder.
     """
     root = tmp_path_factory.mktemp("lab")
-    shutil.copy(EXPLORER_NB, root / EXPLORER_NB.name)
+    for nb in [EXPLORER_NB, *OTHER_NBS]:
+        shutil.copy(nb, root / nb.name)
     server = serve.jupyterlab_server(root)
     server.start(timeout=120)
     yield server

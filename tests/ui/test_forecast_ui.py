@@ -64,3 +64,17 @@ def test_class_results_scores_hypothetical(tmp_path, questions):
 def test_class_results_empty_folder(tmp_path, questions):
     view = ClassResults(tmp_path, questions)
     assert view.scores.empty and view._message.value.startswith("0 forecasts")
+
+
+def test_class_results_chart_is_a_png_image(tmp_path, questions):
+    """Not an Output widget + display(fig): that shows only "<Figure size ...>" when the
+    kernel's matplotlib backend is not the inline one."""
+    import ipywidgets as widgets
+
+    fc.append_forecast(fc.forecast_path("ana", tmp_path),
+                       fc.make_forecast("ana", "q-open", 0.7, timestamp=T0))
+    view = ClassResults(tmp_path, questions, outcomes={"q-open": 1})
+    assert isinstance(view._plot, widgets.Image) and view._plot.value[:4] == b"\x89PNG"
+    (tmp_path / "none").mkdir()
+    empty = ClassResults(tmp_path / "none", questions)
+    assert empty._plot.value == b"" and empty._plot.layout.display == "none"

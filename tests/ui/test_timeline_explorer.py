@@ -148,7 +148,7 @@ def test_explorer_filters_combine_and_reset(explorer):
     explorer.event_types.value = ("contract", "delivery")
     assert list(explorer.filtered["event_id"]) == ["e1", "e2"]
     labels = [label for label, _ in explorer.months.options]
-    explorer.months.index = (labels.index("2019-01"), labels.index("2019-12"))
+    explorer.months.index = (labels.index("Jan 2019"), labels.index("Dec 2019"))
     assert list(explorer.filtered["event_id"]) == ["e2"]
     explorer.reset.click()
     assert len(explorer.filtered) == 6
@@ -156,7 +156,7 @@ def test_explorer_filters_combine_and_reset(explorer):
 
 def test_month_slider_spans_all_events(explorer):
     labels = [label for label, _ in explorer.months.options]
-    assert labels[0] == "2017-09" and labels[-1] == "2025-12"
+    assert labels[0] == "Sep 2017" and labels[-1] == "Dec 2025"
     assert explorer.date_range == (pd.Timestamp("2017-09-01"), pd.Timestamp("2026-01-01"))
 
 
@@ -284,3 +284,45 @@ def test_sources_view_lists_exactly_the_sources_of_any_row(event_id):
     for sid in others:
         if titles[sid] not in {titles[c] for c in cited}:
             assert f">{titles[sid]}<" not in html_
+
+
+# ----------------------------------------------------------------------------- CheckGroup
+def test_checkgroup_boxes_and_value_stay_in_step():
+    from s400lab.ui.timeline import CheckGroup
+
+    g = CheckGroup(["a", "b", "c"], description="letters")
+    seen = []
+    g.observe(lambda ch: seen.append(ch["new"]), names="value")
+    assert g.value == ("a", "b", "c") and all(b.value for b in g.checkboxes.values())
+    g.checkboxes["b"].value = False          # a student unticks one box (click or Space)
+    assert g.value == ("a", "c") and seen == [("a", "c")]
+    g.value = ("c", "a")                     # set from code, any order: kept in option order
+    assert g.value == ("a", "c") and len(seen) == 1  # same value: no notification
+    g.value = ("b",)
+    assert [k for k, b in g.checkboxes.items() if b.value] == ["b"] and seen[-1] == ("b",)
+    g.none_button.click()
+    assert g.value == () and not any(b.value for b in g.checkboxes.values())
+    g.all_button.click()
+    assert g.value == ("a", "b", "c")
+    with pytest.raises(Exception, match="not an option"):
+        g.value = ("z",)
+    assert g.value == ("a", "b", "c")
+
+
+def test_one_redraw_per_filter_change(explorer):
+    n = explorer.n_redraws
+    explorer.actors.none_button.click()
+    assert explorer.n_redraws == n + 1 and explorer.filtered.empty
+    explorer.actors.checkboxes["Russia"].value = True
+    assert explorer.n_redraws == n + 2
+    assert list(explorer.filtered["event_id"]) == ["e1", "e5"]
+    # the filter widgets are checkboxes: keyboard-operable in JupyterLab (no <select>)
+    import ipywidgets as widgets
+    assert all(isinstance(b, widgets.Checkbox) for b in explorer.grades.checkboxes.values())
+
+
+def test_month_labels_read_unambiguously_as_a_range(explorer):
+    explorer.months.index = (0, 3)
+    first, last = (explorer.months.options[i][0] for i in explorer.months.index)
+    assert (first, last) == ("Sep 2017", "Dec 2017")  # readout "Sep 2017-Dec 2017"
+    assert explorer.lanes.style.button_width == "auto"  # full button labels, not "one lane per eve…"

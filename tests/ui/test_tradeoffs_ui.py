@@ -82,3 +82,21 @@ def test_figure_shows_the_current_ranking_after_a_change():
     assert [t.get_text() for t in ax_s.get_yticklabels()] == ["B", "C", "A"]
     widths = [p.get_width() for p in ax_s.patches]
     assert len(widths) == 3 and widths == pytest.approx(list(ex.ranking["score"]))
+
+
+def test_slider_grid_wraps_instead_of_overflowing_a_projector():
+    """Two fixed 560 px columns (1120 px) overflowed JupyterLab at 1366x768 with the file
+    browser open; the grid must wrap to as many columns as fit."""
+    from s400lab.ui.tradeoffs import GRID_COLUMNS
+
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=200)
+    grids = [w for w in ex.children[0].children if w.__class__.__name__ == "GridBox"]
+    assert len(grids) == 1 and grids[0].layout.grid_template_columns == GRID_COLUMNS
+    assert "auto-fill" in GRID_COLUMNS and "min(" in GRID_COLUMNS
+
+
+def test_ranking_table_uses_plain_option_labels():
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=200,
+                          option_labels={"A": "Option <A>", "B": "Bee", "C": "Sea"})
+    assert "Option &lt;A&gt;" in ex._table.value and "Bee" in ex._table.value
+    assert "<th>B</th>" not in ex._table.value

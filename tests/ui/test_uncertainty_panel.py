@@ -127,3 +127,40 @@ def test_chunked_run_progress_and_reproducibility():
         r1.draws.iloc[1000:2000].reset_index(drop=True))
     with pytest.raises(ValueError, match="not kept"):
         r1.bands("tr_held")
+
+
+def test_figure_is_a_png_image_not_a_display_call(panel):
+    """The figure must show whatever matplotlib backend the kernel has (an Output widget with
+    display(fig) showed only "<Figure size 1500x480 with 3 Axes>" under MPLBACKEND=agg)."""
+    import ipywidgets as widgets
+
+    assert isinstance(panel.image, widgets.Image) and panel.image.value[:4] == b"\x89PNG"
+    assert not any(isinstance(c, widgets.Output) for c in panel.children)
+    before, n = panel.image.value, panel.n_redraws
+    panel.outcome_w.value = "sanctions_lifted_q"
+    assert panel.n_redraws == n + 1 and panel.image.value != before
+
+
+def test_probability_table_cells_match_the_analysis(panel):
+    from s400lab.ui.uncertainty import format_percent
+
+    cmp = en.compare_probabilities(panel.run_a.outcomes, panel.run_b.outcomes,
+                                   standard_events(Scenario.preset("full_return_cash")),
+                                   names=("A", "B"))
+    html_ = panel.table_w.value
+    for r in cmp.itertuples():
+        assert (f"<td class='pB' style='padding:2px 10px;border-bottom:1px solid #ddd;"
+                f"text-align:right;white-space:nowrap'>{format_percent(r.p_B)}</td>") in html_
+    assert format_percent(0.6834) == "68.3%" and format_percent(0.0) == "0.0%"
+
+
+def test_distribution_legend_never_says_zero_percent_for_a_nonzero_share():
+    from matplotlib.figure import Figure
+
+    from s400lab.plots.uncertainty import distribution_comparison
+
+    ax = Figure().subplots()
+    a = np.r_[np.full(999, 2028.0), np.nan]      # 0.1% never: "<1%", not "0%"
+    distribution_comparison(ax, a, np.full(10, 2029.0), quarters=True, legend_below=True)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["A (<1% not within horizon)", "B"]

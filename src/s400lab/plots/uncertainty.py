@@ -35,12 +35,15 @@ PAIR_COLOURS = (OKABE_ITO["blue"], OKABE_ITO["vermillion"])
 
 
 def _quarter_step(values: np.ndarray) -> float:
-    """Tick spacing (years) for a decimal-year axis: at most about six labelled ticks."""
+    """Tick spacing (years) for a decimal-year axis: at most five labelled ticks.
+
+    ``2028Q1``-style labels are wide; six of them overlap on a half-width panel.
+    """
     values = np.asarray(values, dtype=float)
     values = values[np.isfinite(values)]
     span = float(values.max() - values.min()) if values.size else 1.0
     for step in (0.25, 0.5, 1.0, 2.0):
-        if span / step <= 5:
+        if span / step <= 4:
             return step
     return 5.0
 
@@ -93,7 +96,7 @@ def fan_chart(ax: Axes, bands: pd.DataFrame, *, label: str = "", colour: str | N
 
 def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
                 names: tuple[str, str] = ("A", "B"), unit: str = "",
-                title: str | None = None) -> dict:
+                title: str | None = None, legend_below: bool = False) -> dict:
     """Two fan charts on one Axes that stay readable where they overlap.
 
     Scenario A (usually the baseline) is a shaded fan in blue; scenario B is drawn with lines
@@ -110,6 +113,9 @@ def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
     unit : str
         y-axis label.
     title : str, optional
+    legend_below : bool
+        Put the legend under the Axes (one column per scenario) instead of over the upper
+        left of the plot: for narrow Axes, where it would cover the fans.
 
     Returns
     -------
@@ -131,14 +137,18 @@ def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
         Line2D([], [], color=cb, ls="--", lw=1.8, label=f"{names[1]}: middle 50%"),
         Line2D([], [], color=cb, ls=":", lw=1.8, label=f"{names[1]}: 90%"),
     ]
-    ax.legend(handles=handles, loc="upper left", frameon=False, ncol=2, fontsize=10)
+    if legend_below:
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  frameon=False, ncol=2, fontsize="small")
+    else:
+        ax.legend(handles=handles, loc="upper left", frameon=False, ncol=2, fontsize=10)
     return {"a": a, "b": b}
 
 
 def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Sequence[float], *,
                             names: tuple[str, str] = ("A", "B"), kind: str = "ecdf",
                             unit: str = "", bins: int = 30, never_label: str = "not within horizon",
-                            quarters: bool = False) -> dict:
+                            quarters: bool = False, legend_below: bool = False) -> dict:
     """Compare an outcome's distribution in two scenarios (ECDFs or histograms).
 
     Missing values (NaN: the event did not happen within the horizon) are not drawn; the
@@ -156,6 +166,8 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
         For ``kind="hist"``.
     quarters : bool
         The values are decimal years of quarters: label the x ticks ``2028Q1``.
+    legend_below : bool
+        Put the legend under the Axes instead of at the "best" place inside it.
 
     Returns
     -------
@@ -170,7 +182,7 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
     for key, x, name, colour in zip(("a", "b"), data, names, PAIR_COLOURS):
         ok = x[~np.isnan(x)]
         miss = 1 - ok.size / x.size if x.size else 0.0
-        lab = f"{name}" + (f" ({100 * miss:.0f}% {never_label})" if miss > 0 else "")
+        lab = f"{name}" + (f" ({_share_text(miss)} {never_label})" if miss > 0 else "")
         if kind == "ecdf":
             xs = np.sort(ok)
             ys = np.arange(1, xs.size + 1) / max(x.size, 1)
@@ -184,8 +196,17 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
         ax.set_xlabel(unit)
     if quarters:
         use_quarter_ticks(ax.xaxis, step=_quarter_step(finite))
-    ax.legend(loc="best", frameon=False)
+    if legend_below:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, ncol=1,
+                  fontsize="small")
+    else:
+        ax.legend(loc="best", frameon=False)
     return out
+
+
+def _share_text(share: float) -> str:
+    """``0.004`` -> ``"<1%"`` (never a misleading "0%" for a share that is not zero)."""
+    return "<1%" if 0 < share < 0.005 else f"{100 * share:.0f}%"
 
 
 def probability_bars(ax: Axes, table: pd.DataFrame, *, colour: str | None = None,

@@ -11,17 +11,19 @@ module only wires widgets to it.
 from __future__ import annotations
 
 import html
+import io
 import os
 from datetime import datetime
 from pathlib import Path
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
+import matplotlib as mpl
 import pandas as pd
-from IPython.display import display
+from matplotlib.figure import Figure
 
 from s400lab.analysis import forecasting as fc
 from s400lab.plots.seminar import plot_calibration, plot_student_scores
+from s400lab.plots.style import PROJECTOR_RC
 
 __all__ = ["ForecastForm", "ClassResults"]
 
@@ -31,7 +33,7 @@ _ERR = "color:#D55E00;font-weight:bold"
 
 def _question_html(q: pd.Series, qid: str) -> str:
     notes = f"<p><i>Background:</i> {html.escape(q['notes'])}</p>" if q["notes"] else ""
-    return (f"<div style='max-width:60em'><p><b>{html.escape(q['question'])}</b><br>"
+    return (f"<div style='max-width:60em;line-height:1.45'><p><b>{html.escape(q['question'])}</b><br>"
             f"<small>id <code>{html.escape(qid)}</code> - resolves on "
             f"{q['resolves_on'].isoformat()}</small></p>"
             f"<p><i>Resolution criteria:</i> {html.escape(q['resolution_criteria'])}</p>"
@@ -179,7 +181,9 @@ class ClassResults(widgets.VBox):
         self._button = widgets.Button(description="Refresh", icon="refresh")
         self._message = widgets.HTML()
         self._table = widgets.HTML()
-        self._plot = widgets.Output(layout=widgets.Layout(min_height="380px"))
+        # a PNG in an Image widget: an Output widget + display(fig) shows only
+        # "<Figure size ...>" when the inline backend is not active (e.g. MPLBACKEND=agg)
+        self._plot = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self._button.on_click(lambda _b: self.refresh())
         super().__init__([self._button, self._message, self._table, self._plot])
         self.forecasts = self.scored = self.scores = pd.DataFrame()
@@ -201,13 +205,17 @@ class ClassResults(widgets.VBox):
                                f"{self.forecasts['student_id'].nunique()} students; "
                                f"{len(self.scored)} on resolved questions.{hypo}")
         self._table.value = self.scores.round(3).to_html(border=0)
-        self._plot.clear_output(wait=True)
         if self.scored.empty:
+            self._plot.value = b""
+            self._plot.layout.display = "none"
             return
-        fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 5), layout="constrained")
-        plot_student_scores(ax1, self.scores)
-        plot_calibration(ax2, fc.calibration_table(self.scored["probability"],
-                                                   self.scored["outcome"]))
-        with self._plot:
-            display(fig)
-        plt.close(fig)
+        with mpl.rc_context(PROJECTOR_RC):
+            fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
+            ax1, ax2 = fig.subplots(1, 2)
+            plot_student_scores(ax1, self.scores)
+            plot_calibration(ax2, fc.calibration_table(self.scored["probability"],
+                                                       self.scored["outcome"]))
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        self._plot.value = buf.getvalue()
+        self._plot.layout.display = None

@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import pandas as pd
+import traitlets
 from matplotlib.figure import Figure
 
 from s400lab.plots.style import PROJECTOR_RC
@@ -376,10 +377,96 @@ def _has(dataset, name: str) -> bool:
 
 
 def _month_options(events: pd.DataFrame) -> list[tuple[str, pd.Timestamp]]:
+    """``("Apr 2015", Timestamp("2015-04-01")), ...`` from the first to the last event's month.
+
+    Labels are ``Mon YYYY``: the range slider writes its readout as ``first-last``, and
+    ``2015-04-2026-07`` (ISO months) would be unreadable.
+    """
     start, end = precision_span(events["date"], events["date_precision"])
     first = start.min().to_period("M")
     last = (end.max() - pd.Timedelta(days=1)).to_period("M")
-    return [(str(p), p.start_time) for p in pd.period_range(first, last, freq="M")]
+    return [(p.strftime("%b %Y"), p.start_time) for p in pd.period_range(first, last, freq="M")]
+
+
+class CheckGroup(widgets.VBox):
+    """Pick several options with one checkbox each, plus *all* / *none* buttons.
+
+    Used instead of ``ipywidgets.SelectMultiple``: in JupyterLab the notebook's command-mode
+    shortcuts take the arrow keys from a focused ``<select>`` (a student cannot change the
+    selection by keyboard there), whereas Tab + Space on a checkbox works in JupyterLab, Voila
+    and the classic notebook alike. It also shows at a glance what is switched off.
+
+    Parameters
+    ----------
+    options : sequence of str
+    value : sequence of str, optional
+        The options ticked at the start (default: all).
+    description : str
+        Heading shown above the boxes.
+    columns : int
+        Checkboxes per row.
+    tooltip : str
+        Hover text of the heading.
+
+    Attributes
+    ----------
+    value : tuple of str
+        The ticked options, in the order of ``options`` (observable, like a widget's value;
+        one change notification per assignment).
+    options : tuple of str
+    checkboxes : dict of str -> ipywidgets.Checkbox
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: Sequence[str], value: Sequence[str] | None = None, *,
+                 description: str = "", columns: int = 1, tooltip: str = "") -> None:
+        self.options = tuple(str(o) for o in options)
+        self._syncing = False
+        self.checkboxes = {o: widgets.Checkbox(value=True, description=o, indent=False,
+                                               layout=widgets.Layout(width="auto", margin="0"))
+                           for o in self.options}
+        self.all_button = widgets.Button(description="all", tooltip=f"tick every {description}",
+                                         layout=widgets.Layout(width="auto", height="24px"))
+        self.none_button = widgets.Button(description="none", tooltip=f"untick every {description}",
+                                          layout=widgets.Layout(width="auto", height="24px"))
+        self.all_button.on_click(lambda _b: setattr(self, "value", self.options))
+        self.none_button.on_click(lambda _b: setattr(self, "value", ()))
+        title = html.escape(tooltip, quote=True)
+        head = widgets.HBox([widgets.HTML(f"<b title='{title}'>{html.escape(description)}</b>"),
+                             self.all_button, self.none_button],
+                            layout=widgets.Layout(align_items="center"))
+        grid = widgets.GridBox(list(self.checkboxes.values()), layout=widgets.Layout(
+            grid_template_columns=f"repeat({max(1, int(columns))}, max-content)",
+            grid_gap="0 14px"))
+        super().__init__([head, grid], layout=widgets.Layout(margin="0 18px 6px 0"))
+        for o, box in self.checkboxes.items():
+            box.observe(lambda change, o=o: self._on_box(o, change), names="value")
+        self.observe(self._on_value, names="value")
+        self.value = self.options if value is None else tuple(value)
+        self._on_value()
+
+    @traitlets.validate("value")
+    def _validate_value(self, proposal):
+        picked = tuple(str(v) for v in proposal["value"])
+        unknown = [v for v in picked if v not in self.options]
+        if unknown:
+            raise traitlets.TraitError(f"not an option: {unknown}")
+        return tuple(o for o in self.options if o in set(picked))
+
+    def _on_value(self, change=None) -> None:
+        self._syncing = True
+        try:
+            for o, box in self.checkboxes.items():
+                box.value = o in self.value
+        finally:
+            self._syncing = False
+
+    def _on_box(self, option: str, change) -> None:
+        if self._syncing:
+            return
+        ticked = {o for o, box in self.checkboxes.items() if box.value}
+        self.value = tuple(o for o in self.options if o in ticked)
 
 
 class TimelineExplorer(widgets.VBox):
@@ -397,7 +484,8 @@ class TimelineExplorer(widgets.VBox):
 
     Attributes
     ----------
-    actors, event_types, grades : ipywidgets.SelectMultiple
+    actors, event_types, grades : CheckGroup
+        One checkbox per option (``.value`` is the tuple of ticked options).
     months : ipywidgets.SelectionRangeSlider
         Date range, in whole months (inclusive).
     lanes : ipywidgets.ToggleButtons
@@ -419,26 +507,27 @@ class TimelineExplorer(widgets.VBox):
         types = sorted(str(t) for t in pd.unique(ev["event_type"].dropna()))
         grades = [g for g in CONFIDENCE_ORDER if g in set(ev["confidence"])]
         grades += sorted(set(ev["confidence"].dropna().astype(str)) - set(grades))
-        sel = {"rows": 6, "layout": widgets.Layout(width="auto", min_width="200px")}
-        self.actors = widgets.SelectMultiple(options=actors, value=tuple(actors),
-                                             description="Actors", **sel,
-                                             tooltip="Ctrl/Shift-click or Shift+arrows to pick several")
-        self.event_types = widgets.SelectMultiple(options=types, value=tuple(types),
-                                                  description="Event type", **sel,
-                                                  tooltip="Kinds of event to show")
-        self.grades = widgets.SelectMultiple(options=grades, value=tuple(grades), rows=4,
-                                             description="Confidence",
-                                             layout=sel["layout"],
-                                             tooltip="; ".join(f"{g}: {CONFIDENCE_HELP.get(g, '')}"
-                                                               for g in grades))
+        self.actors = CheckGroup(actors, description="Actors", columns=2,
+                                 tooltip="Who acted (tick several)")
+        self.event_types = CheckGroup(types, description="Event type", columns=3,
+                                      tooltip="Kinds of event to show")
+        self.grades = CheckGroup(grades, description="Confidence", columns=1,
+                                 tooltip="; ".join(f"{g}: {CONFIDENCE_HELP.get(g, '')}"
+                                                   for g in grades))
+        for name, group in (("actors", self.actors), ("types", self.event_types),
+                            ("grades", self.grades)):
+            group.add_class(f"s400-tl-{name}")
         months = _month_options(ev)
         self.months = widgets.SelectionRangeSlider(
             options=months, index=(0, len(months) - 1), description="Months",
-            continuous_update=False, layout=widgets.Layout(width="70%"),
-            tooltip="First and last month shown (inclusive)")
+            continuous_update=False, layout=widgets.Layout(width="95%", max_width="900px"),
+            style={"description_width": "initial"},
+            tooltip="First and last month shown (inclusive); arrow keys move a handle by one month")
+        self.months.add_class("s400-tl-months")
         self.lanes = widgets.ToggleButtons(options=[("one lane per actor", "actor"),
                                                     ("one lane per event type", "event_type")],
                                            value="actor", description="Lanes",
+                                           style={"button_width": "auto"},
                                            tooltips=["lanes = actors", "lanes = event types"])
         self.reset = widgets.Button(description="Show everything", icon="undo",
                                     tooltip="Clear all filters")
@@ -447,6 +536,9 @@ class TimelineExplorer(widgets.VBox):
         self.table = widgets.HTML()
         self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")},
                                      tables=["events"])
+        for w, name in ((self.status, "status"), (self.image, "image"), (self.table, "table")):
+            w.add_class(f"s400-tl-{name}")
+        self.add_class("s400-timeline")
         self.sources.row_select.description = "Event"
 
         with mpl.rc_context(PROJECTOR_RC):
@@ -463,7 +555,8 @@ class TimelineExplorer(widgets.VBox):
         tabs.set_title(0, "Events table")
         tabs.set_title(1, "Sources of an event")
         super().__init__(children=[
-            widgets.HBox([self.actors, self.event_types, self.grades]),
+            widgets.HBox([self.actors, self.event_types, self.grades],
+                         layout=widgets.Layout(flex_flow="row wrap")),
             self.months,
             widgets.HBox([self.lanes, self.reset]),
             self.status, self.image, tabs,
@@ -525,8 +618,9 @@ class TimelineExplorer(widgets.VBox):
             hint = "" if n <= self.max_labels else (
                 f" Titles are written when at most {self.max_labels} are shown; the event "
                 "picked under <i>Sources of an event</i> is ringed and labelled.")
-            self.status.value = (f"<b>{n}</b> of {len(self._events)} events shown "
-                                 f"({art.n_points} markers).{hint}")
+            self.status.value = (f"<div style='line-height:1.4'><b>{n}</b> of "
+                                 f"{len(self._events)} events shown ({art.n_points} markers)."
+                                 f"{hint}</div>")
             self.last_error = None
             self.n_redraws += 1
         except Exception as exc:  # shown to the user instead of vanishing in a callback

@@ -26,6 +26,11 @@ from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
 
 __all__ = ["TradeoffExplorer", "preset_labels"]
 
+#: Stakeholder groups of sliders: as many 560 px columns as fit, else one. (A fixed two-column
+#: grid of 1120 px overflowed a 1366x768 projector with JupyterLab's file browser open and
+#: hid the second column's sliders.)
+GRID_COLUMNS = "repeat(auto-fill, minmax(min(560px, 100%), 1fr))"
+
 
 def preset_labels() -> dict[str, str]:
     """Preset id -> the preset's plain-language label, for figure rows and bars.
@@ -138,7 +143,8 @@ class TradeoffExplorer(widgets.VBox):
         return widgets.VBox([widgets.HTML("<b>Weights</b> (0 = ignore, 10 = most important; "
                                           "hover a label for its rationale)"),
                              widgets.GridBox(boxes, layout=widgets.Layout(
-                                 grid_template_columns="repeat(2, 560px)")), self._equal])
+                                 grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px")),
+                             self._equal])
 
     @property
     def weights(self) -> dict[str, float]:
@@ -176,6 +182,7 @@ class TradeoffExplorer(widgets.VBox):
         view["share_first"] = (100 * view["share_first"]).round().astype(int).astype(str) + " %"
         view = view.rename(columns={"score": "weighted score (0-1)",
                                     "share_first": "first under nearby weights"})
+        view.index = [self.option_labels.get(o, str(o)) for o in view.index]
         self._table.value = view.round(3).to_html(border=0)
         self._draw()
 

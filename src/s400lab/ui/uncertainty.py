@@ -4,26 +4,29 @@
 :mod:`s400lab.plots.uncertainty`. Choose a scenario (a preset or a saved scenario file), a
 scenario to compare with, an outcome, a per-quarter variable for the fan chart, the number of
 draws (1,000-100,000), the seed and the sampling method, then press *Run*. Long runs go in
-chunks of 10,000 draws with a progress bar. The figure is created once and redrawn in place.
-Both scenarios use the same seed, so they share their draws (common random numbers) and the
-difference between them is not blurred by sampling noise.
+chunks of 10,000 draws with a progress bar. The figure is created once and redrawn in place,
+then shown as a PNG in an ``ipywidgets.Image`` (not through an Output widget and the kernel's
+display machinery, which shows only ``<Figure size ...>`` when matplotlib's inline backend is
+not active, e.g. with ``MPLBACKEND=agg``). Both scenarios use the same seed, so they share their
+draws (common random numbers) and the difference between them is not blurred by sampling noise.
 """
 
 from __future__ import annotations
 
 import html
+import io
 import time
 from pathlib import Path
 
 import ipywidgets as widgets
+import matplotlib as mpl
 import pandas as pd
-from IPython.display import display
 from matplotlib.figure import Figure
 
 from s400lab.analysis import ensembles as en
 from s400lab.model import OUTCOMES, SERIES, Scenario, presets
 from s400lab.plots import uncertainty as pu
-from s400lab.plots.style import OKABE_ITO
+from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
 
 __all__ = ["UncertaintyPanel"]
 
@@ -67,7 +70,12 @@ class UncertaintyPanel(widgets.VBox):
     table : DataFrame
         The last comparison of probabilities.
     figure : matplotlib.figure.Figure
-        The one figure, redrawn on every run.
+        The one figure, redrawn on every run: fan chart and distribution side by side, the
+        probabilities across the full width underneath (readable on a 1366 px projector).
+    image : ipywidgets.Image
+        The figure as PNG, replaced once per redraw.
+    n_redraws : int
+        How many times the figure has been rendered.
     """
 
     def __init__(self, scenario: str = "full_return_cash", compare: str = "status_quo", *,
@@ -111,10 +119,23 @@ class UncertaintyPanel(widgets.VBox):
         self.overwrite_w = widgets.Checkbox(value=False, description="overwrite if it exists")
         self.export_w = widgets.Button(description="Export CSV", icon="download")
         self.export_msg_w = widgets.HTML()
-        self.plot_w = widgets.Output(layout=widgets.Layout(min_height="420px"))
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.n_redraws = 0
+        for w, name in ((self.status_w, "status"), (self.table_w, "table"),
+                        (self.image, "image"), (self.progress_w, "progress"),
+                        (self.run_w, "run"), (self.n_w, "n"), (self.seed_w, "seed"),
+                        (self.outcome_w, "outcome"), (self.export_msg_w, "export-msg")):
+            w.add_class(f"s400-unc-{name}")
+        self.add_class("s400-uncertainty")
 
-        self.figure = Figure(figsize=(15, 4.8), layout="constrained")
-        self.axes = self.figure.subplots(1, 3)
+        with mpl.rc_context(PROJECTOR_RC):
+            self.figure = Figure(figsize=(12, 8.6), layout="constrained", dpi=96)
+            # two sub-figures, so the long event names of the bars underneath do not push the
+            # two upper panels to the right
+            top, bottom = self.figure.subfigures(2, 1, height_ratios=[1.3, 1])
+            ax_fan, ax_dist = top.subplots(1, 2)
+            ax_prob = bottom.subplots()
+        self.axes = (ax_fan, ax_dist, ax_prob)
         self.run_a: en.EnsembleRun | None = None
         self.run_b: en.EnsembleRun | None = None
         self.table = pd.DataFrame()
@@ -132,8 +153,8 @@ class UncertaintyPanel(widgets.VBox):
             widgets.HBox([self.outcome_w, self.variable_w]),
             widgets.HBox([self.n_w, self.seed_w, self.method_w, self.run_w]),
             widgets.HBox([self.progress_w, self.status_w]),
-            self.plot_w,
             self.table_w,
+            self.image,
             widgets.HBox([self.export_what_w, self.export_path_w, self.overwrite_w,
                           self.export_w]),
             self.export_msg_w,
@@ -213,46 +234,53 @@ class UncertaintyPanel(widgets.VBox):
         name_a, name_b = self.names()
         out, var = self.outcome_w.value, self.variable_w.value
         ax_fan, ax_dist, ax_prob = self.axes
-        for ax in self.axes:
-            ax.clear()
         if var not in self.run_a.series:
             self.status_w.value = ("This variable was not kept for a run this large; "
                                    "press Run to draw its fan chart.")
             var = next(iter(self.run_a.series))
-        pu.fan_compare(ax_fan, self.run_a.bands(var), self.run_b.bands(var),
-                       names=(_short(name_a, 18), _short(name_b, 18)), unit=SERIES[var][0],
-                       title=SERIES[var][1])
-        for text in ax_fan.get_legend().get_texts():
-            text.set_fontsize(8)
-        unit, label = OUTCOMES[out]
-        pu.distribution_comparison(ax_dist, self.run_a.outcomes[out], self.run_b.outcomes[out],
-                                   names=(_short(name_a), _short(name_b)), unit=unit,
-                                   quarters=unit == "year")
-        ax_dist.set_title(label)
-        self.events = en.standard_events(self._scenarios[self.scenario_w.value])
-        probs = en.probability_table(self.run_b.outcomes, self.events)
-        pu.probability_bars(ax_prob, probs, colour=OKABE_ITO["vermillion"],
-                            title=f"{_short(name_b)}: probabilities")
-        ax_prob.tick_params(axis="y", labelsize=9)
+        with mpl.rc_context(PROJECTOR_RC):
+            for ax in self.axes:
+                ax.clear()
+            self.figure.suptitle(f"A = {name_a}    B = {name_b}    "
+                                 f"({len(self.run_b):,} runs each, seed {self.run_b.seed})",
+                                 fontsize=13)
+            pu.fan_compare(ax_fan, self.run_a.bands(var), self.run_b.bands(var),
+                           names=("A", "B"),
+                           unit=SERIES[var][0], title=SERIES[var][1], legend_below=True)
+            unit, label = OUTCOMES[out]
+            pu.distribution_comparison(ax_dist, self.run_a.outcomes[out],
+                                       self.run_b.outcomes[out],
+                                       names=("A", "B"), unit=unit, quarters=unit == "year", legend_below=True)
+            ax_dist.set_title(label)
+            self.events = en.standard_events(self._scenarios[self.scenario_w.value])
+            probs = en.probability_table(self.run_b.outcomes, self.events)
+            pu.probability_bars(ax_prob, probs, colour=OKABE_ITO["vermillion"],
+                                title=f"B ({_short(name_b, 40)}): probabilities")
+            buf = io.BytesIO()
+            self.figure.savefig(buf, format="png")
         self.table = en.compare_probabilities(self.run_a.outcomes, self.run_b.outcomes,
                                               self.events, names=("A", "B"))
         self._show_table(name_a, name_b)
-        self.plot_w.clear_output(wait=True)
-        with self.plot_w:
-            display(self.figure)
+        self.image.value = buf.getvalue()
+        self.n_redraws += 1
 
     def _show_table(self, name_a: str, name_b: str) -> None:
         t = self.table
         rows = "".join(
-            f"<tr><td>{html.escape(r.event)}</td><td>{100 * r.p_A:.1f}%</td>"
-            f"<td>{100 * r.p_B:.1f}%</td><td>{100 * r.diff:+.1f} pts "
+            f"<tr data-event='{html.escape(r.event, quote=True)}'>"
+            f"<td style='{_TD}'>{html.escape(r.event)}</td>"
+            f"<td class='pA' style='{_TDN}'>{format_percent(r.p_A)}</td>"
+            f"<td class='pB' style='{_TDN}'>{format_percent(r.p_B)}</td>"
+            f"<td class='diff' style='{_TDN}'>{100 * r.diff:+.1f} pts "
             f"({100 * r.diff_low:+.1f} to {100 * r.diff_high:+.1f})</td></tr>"
             for r in t.itertuples())
         n = len(self.run_b) if self.run_b is not None else 0
         self.table_w.value = (
-            f"<table><tr><th>event</th><th>A: {html.escape(name_a)}</th>"
-            f"<th>B: {html.escape(name_b)}</th><th>B - A (95% interval)</th></tr>{rows}</table>"
-            f"<p style='font-size:90%'>{n:,} runs per scenario, same draws in both. The "
+            f"<table class='s400-probs' style='border-collapse:collapse;font-size:14px;line-height:1.35'>"
+            f"<tr><th style='{_TD}'>event</th><th style='{_TDN}'>A: {html.escape(name_a)}</th>"
+            f"<th style='{_TDN}'>B: {html.escape(name_b)}</th>"
+            f"<th style='{_TDN}'>B - A (95% interval)</th></tr>{rows}</table>"
+            f"<p style='font-size:90%;line-height:1.4'>{n:,} runs per scenario, same draws in both. The "
             "intervals show sampling error only: how sure we are about what the model says "
             "under its assumption ranges, not whether those ranges are right.</p>")
 
@@ -297,6 +325,15 @@ class UncertaintyPanel(widgets.VBox):
             return None
         self.export_msg_w.value = f"<span style='{_OK}'>Wrote {html.escape(str(out))}.</span>"
         return out
+
+
+_TD = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:left"
+_TDN = "padding:2px 10px;border-bottom:1px solid #ddd;text-align:right;white-space:nowrap"
+
+
+def format_percent(p: float) -> str:
+    """A probability as the panel's table writes it: ``0.6834`` -> ``"68.3%"``."""
+    return f"{100 * p:.1f}%"
 
 
 def _short(label: str, width: int = 28) -> str:
