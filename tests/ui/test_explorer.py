@@ -15,6 +15,8 @@ from s400lab.model import Scenario, presets, run
 from s400lab.model.register import load_register
 from s400lab.ui.explorer import KEY_OUTCOMES, ScenarioExplorer, format_difference, format_value
 
+from _strategies import register_value
+
 REGISTER = load_register()
 
 
@@ -205,12 +207,10 @@ def test_model_error_is_shown_not_swallowed(ex, monkeypatch):
 # --------------------------------------------------------------------------- property: any control value
 
 def _strategy(p):
-    if p.type == "choice":
-        return st.sampled_from(p.choices)
-    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions only
-        return st.sampled_from(p.discrete_values).map(int if p.type == "int" else float)
-    if p.type == "bool":
-        return st.booleans()
+    """A value a control can show: any register value for choices/bools/discrete values,
+    otherwise a point on the slider's step grid."""
+    if p.type in ("choice", "bool") or p.discrete_values:
+        return register_value(p)
     if p.type == "int":
         return st.integers(int(p.low), int(p.high)).filter(
             lambda v, p=p: (v - p.low) % max(1, int(p.step)) == 0)
