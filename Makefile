@@ -20,8 +20,7 @@ help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "s400lab needs Python >= 3.11"'
-	$(PYTHON) -m venv $(VENV)
+	bash scripts/make_venv.sh $(PYTHON) $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@touch $(STAMP)
@@ -55,7 +54,7 @@ BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.s400lab-bench-installed
 
 $(BENCH_STAMP): pyproject.toml
-	$(PYTHON) -m venv $(BENCH_VENV)
+	bash scripts/make_venv.sh $(PYTHON) $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e ".[bench]"
 	@touch $(BENCH_STAMP)
