@@ -16,6 +16,7 @@ from s400lab.analysis import ensembles as en
 from s400lab.data import load
 from s400lab.model import OUTCOMES, Scenario
 from s400lab.ui.timeline import filter_events
+from s400lab.ui.uncertainty import _option_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
@@ -135,7 +136,7 @@ def test_uncertainty_panel_run_matches_analysis(lab_server, page, artifacts_dir)
     # another outcome -> the figure is redrawn without a model run
     img_run = page.get_attribute("img.s400-unc-image", "src")
     unit, label = OUTCOMES["sanctions_lifted_q"]
-    page.select_option(".s400-unc-outcome select", label=f"{label} [{unit}]")
+    page.select_option(".s400-unc-outcome select", label=_option_text(label, unit))
     page.wait_for_function(SRC_CHANGED_JS, arg=["img.s400-unc-image", img_run])
 
     # export: the button writes the CSV next to the notebook and says so

@@ -164,3 +164,12 @@ def test_distribution_legend_never_says_zero_percent_for_a_nonzero_share():
     distribution_comparison(ax, a, np.full(10, 2029.0), quarters=True, legend_below=True)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts == ["A (<1% not within horizon)", "B"]
+
+
+def test_timing_outcomes_read_as_quarters_not_years():
+    from s400lab.ui.uncertainty import _option_text
+
+    assert _option_text("India: 5th squadron delivered (quarter)", "year") == \
+        "India: 5th squadron delivered (quarter)"
+    assert _option_text("Sanctions lifted", "year") == "Sanctions lifted (quarter)"
+    assert _option_text("Russian stock", "battalions") == "Russian stock [battalions]"

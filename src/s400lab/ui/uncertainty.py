@@ -45,6 +45,13 @@ EXPORTS = {
 }
 
 
+def _option_text(label: str, unit: str) -> str:
+    """Dropdown text of an outcome: timing outcomes are quarters (stored as decimal years)."""
+    if unit == "year":
+        return label if "(quarter)" in label else f"{label} (quarter)"
+    return f"{label} [{unit}]"
+
+
 class UncertaintyPanel(widgets.VBox):
     """Ensemble explorer: pick, run, compare, export.
 
@@ -94,7 +101,7 @@ class UncertaintyPanel(widgets.VBox):
                                    style=style, layout=widgets.Layout(width="420px"))
         self.load_w = widgets.Button(description="Load file", icon="folder-open")
         self.outcome_w = widgets.Dropdown(
-            options=[(f"{lab} [{unit}]", k) for k, (unit, lab) in OUTCOMES.items()],
+            options=[(_option_text(lab, unit), k) for k, (unit, lab) in OUTCOMES.items()],
             value=outcome, description="Outcome", style=style, layout=wide)
         self.variable_w = widgets.Dropdown(
             options=[(f"{lab} [{unit}]", k) for k, (unit, lab) in SERIES.items()],
