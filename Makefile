@@ -14,7 +14,8 @@ DASH_PORT ?= 8866
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: help setup lab test test-fast bench bench-ema validate dashboard brief clean browser
+.PHONY: help setup lab test test-fast bench bench-ema validate dashboard brief clean browser \
+	classroom classroom-setup classroom-remove-users bench-classroom
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -38,7 +39,7 @@ dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0
 	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
 	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token
 
-test: setup browser  ## run the whole test suite (what CI runs)
+test: setup browser classroom-setup  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 test-fast: setup  ## unit tests only (no notebooks, no browser)
@@ -62,5 +63,34 @@ $(BENCH_STAMP): pyproject.toml
 bench-ema: $(BENCH_STAMP)  ## ensemble speed against the EMA Workbench on the same model (own venv)
 	$(BENCH_VENV)/bin/python benchmarks/ema_compare.py
 
+# --- classroom hub (docs/classroom.md) -------------------------------------------------------
+HUB_PORT ?= 8000
+PROXY_STAMP := classroom/node_modules/.s400lab-installed
+# The hub's venv: students' servers run as their own Unix users, so the interpreter must be one
+# every user can execute (Debian's /usr/bin/python3; not a pyenv build under /root).
+CLASSROOM_PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo $(PYTHON))
+CLASSROOM_VENV  := .venv-classroom
+CLASSROOM_STAMP := $(CLASSROOM_VENV)/.s400lab-installed
+
+$(CLASSROOM_STAMP): pyproject.toml
+	bash scripts/make_venv.sh $(CLASSROOM_PYTHON) $(CLASSROOM_VENV)
+	$(CLASSROOM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CLASSROOM_VENV)/bin/python -m pip install --quiet -e ".[classroom]"
+	@touch $(CLASSROOM_STAMP)
+
+$(PROXY_STAMP): classroom/package.json classroom/package-lock.json
+	bash classroom/ensure_proxy.sh
+
+classroom-setup: setup $(CLASSROOM_STAMP) $(PROXY_STAMP)  ## install the hub (.venv-classroom) and its proxy (npm)
+
+classroom: classroom-setup  ## JupyterHub for a seminar on 127.0.0.1:$(HUB_PORT): roster users, passwords (root)
+	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py start --port $(HUB_PORT)
+
+classroom-remove-users:  ## delete the Unix accounts that `make classroom` created for the roster
+	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py remove-users
+
+bench-classroom: classroom-setup browser  ## load test: K = 5, 10, 20 simulated students on the hub
+	$(BIN)/python classroom/bench.py
+
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(BENCH_VENV) $(CLASSROOM_VENV) .pytest_cache .hypothesis test-artifacts classroom/node_modules
