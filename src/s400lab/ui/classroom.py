@@ -72,17 +72,32 @@ def forecast_form(questions: pd.DataFrame | None = None,
 class ClassroomResults(ClassResults):
     """:class:`~s400lab.ui.forecast.ClassResults` over a drop box, owners checked.
 
+    Parameters
+    ----------
+    directory, questions, outcomes, deadline
+        As :class:`~s400lab.ui.forecast.ClassResults`.
+    check_owner : bool, default True
+        Merge only files owned by the student they are named after (see
+        :func:`~s400lab.analysis.classroom.collect_submissions`).
+
     Attributes
     ----------
     submissions : Submissions
         The last :func:`~s400lab.analysis.classroom.collect_submissions` result.
     """
 
+    def __init__(self, directory: str | os.PathLike, questions: pd.DataFrame | None = None,
+                 outcomes: dict | None = None, deadline: datetime | str | None = None, *,
+                 check_owner: bool = True) -> None:
+        self.check_owner = check_owner
+        super().__init__(directory, questions, outcomes, deadline)
+
     def refresh(self) -> None:
         """Re-read the drop box (owners checked), re-score and redraw."""
         try:
             self.submissions = cls.collect_submissions(self.directory, questions=self.questions,
-                                                       deadline=self.deadline)
+                                                       deadline=self.deadline,
+                                                       check_owner=self.check_owner)
         except OSError as exc:
             self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
             return
