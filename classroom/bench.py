@@ -7,7 +7,7 @@ context in one headless Chromium (Debian's, via ``executable_path``):
 
 1. log in through the hub's login form (the hub spawns the student's server), open the Voila
    explorer, wait for the first slider: **login -> first widget**;
-2. change the preset (the first drop-down) and wait for a figure to repaint;
+2. change the preset (to "full return for a cash refund") and wait for a figure to repaint;
 3. press ArrowRight/ArrowLeft on a slider ``--presses`` times: **key press -> repainted figure**
    (from keydown to the first animation frame after a figure image was replaced and decoded;
    the first press is a warm-up and not counted);
@@ -116,9 +116,16 @@ async def _student(browser, hub: hubctl.Hub, name: str, password: str, presses: 
         run.login_to_widget = time.monotonic() - t0
         await page.evaluate(PROBE_JS)
         step = "preset"
-        select = page.locator("select").first
+        # a preset that changes the figures (the explorer repaints only what changed), so the
+        # return-quarter slider below matters too
+        select = page.get_by_label("Preset", exact=True)
+        if await select.count() == 0:
+            select = page.locator("select").first
+        labels = await select.locator("option").all_text_contents()
+        target = next((t for t in labels if "full" in t.lower() and "cash" in t.lower()),
+                      labels[-1])
         await page.evaluate("window.__t0 = performance.now()")
-        await select.select_option(index=1)
+        await select.select_option(label=target)
         await page.wait_for_function("window.__lat.length >= 1", timeout=120_000)
         run.preset_ms = (await page.evaluate("window.__lat"))[0]
         step = "slider"
