@@ -113,14 +113,17 @@ class ForecastFileError(ValueError):
 
 
 def default_questions_path() -> Path:
-    """Return the path of ``data/forecast_questions.csv`` in the source tree.
+    """Return the path of ``forecast_questions.csv`` in the data directory.
 
     Returns
     -------
     pathlib.Path
-        ``<repository>/data/forecast_questions.csv``.
+        ``$S400LAB_DATA/forecast_questions.csv`` or ``<repository>/data/forecast_questions.csv``
+        (one rule for every reader: :func:`s400lab.data.default_data_dir`).
     """
-    return Path(__file__).resolve().parents[3] / "data" / "forecast_questions.csv"
+    from s400lab.data import default_data_dir
+
+    return default_data_dir() / "forecast_questions.csv"
 
 
 def _parse_date(text: str, path, row: int, column: str) -> date:
