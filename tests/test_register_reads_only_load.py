@@ -59,3 +59,20 @@ def test_explicit_directory_is_validated_too(tmp_path):
     copy, row = _copy_with_cell(tmp_path, "production_bn_per_year", "central", "lots")
     with pytest.raises(DataError, match=f"row {row}"):
         load_register(copy)
+
+
+def test_bool_spellings_are_the_data_layers():
+    """v1's register accepted 'yes' as true while the data layer did not: one set of spellings now."""
+    import dataclasses
+
+    from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
+
+    base = load_register()["production_bn_per_year"]
+    flag = dataclasses.replace(base, name="flag", type="bool", low=0.0, high=1.0, default=False)
+    for text in BOOL_TRUE:
+        assert flag.validate(text) is True
+    for text in BOOL_FALSE:
+        assert flag.validate(text) is False
+    for text in ("yes", "no", "on", "2"):
+        with pytest.raises(ValueError, match="flag"):
+            flag.validate(text)

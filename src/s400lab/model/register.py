@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from s400lab.data import DataError, Problem, default_data_dir, load
+from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 
 __all__ = [
     "GROUPS",
@@ -37,8 +38,9 @@ KINDS = ("lever", "uncertainty", "setting")
 TYPES = ("float", "int", "choice", "bool")
 DISTRIBUTIONS = ("uniform", "triangular", "bernoulli", "discrete", "none")
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
+# The data layer's spellings (one home: s400lab.data.literals), compared case-insensitively.
+_TRUE = {v.lower() for v in BOOL_TRUE}
+_FALSE = {v.lower() for v in BOOL_FALSE}
 
 
 def data_dir() -> Path:
