@@ -12,9 +12,9 @@ from typing import Any
 
 import pandas as pd
 
+from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import DataError
 from s400lab.data.validation import REQUIRED_TABLES, Inspection, Table, default_data_dir, inspect
-from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 
 _RESERVED = {"path", "package", "version", "names", "table", "sources_for"}
 _BOOL_TRUE = list(BOOL_TRUE)
