@@ -168,7 +168,8 @@ def load_questions(path: str | os.PathLike | None = None,
         if header is None or tuple(header) != QUESTION_COLUMNS:
             raise ForecastFileError(f"header must be {','.join(QUESTION_COLUMNS)}; got {header}",
                                     path=path, line=1)
-        records, seen = [], set()
+        records: list[dict] = []
+        seen: set[str] = set()
         for row_no, row in enumerate(reader, start=2):
             if len(row) != len(QUESTION_COLUMNS):
                 raise ForecastFileError(f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}",
@@ -368,7 +369,7 @@ def _lock(fd: int) -> None:
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
         return
     fcntl.flock(fd, fcntl.LOCK_EX)
 
@@ -380,7 +381,7 @@ def _unlock(fd: int) -> None:
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         return
     fcntl.flock(fd, fcntl.LOCK_UN)
 

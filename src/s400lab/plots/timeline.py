@@ -341,13 +341,12 @@ def _layout_labels(ax: Axes, texts: list[str], xs: np.ndarray, ys: np.ndarray, *
     xp = (np.asarray(xs, float) - lo) * scale
     pad = 0.3 * fontsize  # the label's box padding on each side
     widths = [_text_width(t, fontsize, bold=number) + 2 * pad for t in texts]
-    best: list[_Slot] | None = None
-    for order in (np.argsort(-xp, kind="stable"), np.argsort(xp, kind="stable")):
-        slots = _greedy(order, xp, ys, widths, width_pt, n_tiers)
-        score = (sum(s.fits for s in slots), -sum(s.tier for s in slots))
-        if best is None or score > best_score:
-            best, best_score = slots, score
-    return best  # type: ignore[return-value]
+    candidates = [
+        _greedy(order, xp, ys, widths, width_pt, n_tiers)
+        for order in (np.argsort(-xp, kind="stable"), np.argsort(xp, kind="stable"))
+    ]
+    # most labels that fit, then the lowest tiers; the first order wins a tie
+    return max(candidates, key=lambda slots: (sum(s.fits for s in slots), -sum(s.tier for s in slots)))
 
 
 def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
@@ -356,7 +355,7 @@ def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
     slots: list[_Slot | None] = [None] * len(xp)
     for j in order:
         x, w, lane = xp[j], widths[j], ys[j]
-        placed = None
+        placed: tuple[int, int, int, tuple[float, float]] | None = None
         for k in range(1, n_tiers + 1):
             for side in (1, -1):
                 for direction in (1, -1):
@@ -379,7 +378,7 @@ def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
             if placed:
                 break
         fits = placed is not None
-        if not fits:  # no free slot: the emptiest tier-1 slot, flagged as not fitting
+        if placed is None:  # no free slot: the emptiest tier-1 slot, flagged as not fitting
             side = min((1, -1), key=lambda s: len(spans.get((lane, s, 1), [])))
             direction = 1 if x + w <= width_pt else -1
             ext = (x, x + w) if direction > 0 else (x - w, x)
