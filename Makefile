@@ -43,8 +43,8 @@ test: setup browser classroom-setup  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 lint: setup  ## ruff (lint + format check) and mypy on src/ (documented in CONTRIBUTING.md)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts classroom
+	$(BIN)/ruff format --check src tests benchmarks scripts classroom
 	$(BIN)/mypy
 
 test-fast: setup  ## unit tests only (no notebooks, no browser)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import pwd
 import secrets
@@ -42,6 +43,7 @@ import psutil
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
+
 
 import hubctl  # noqa: E402
 
@@ -87,16 +89,19 @@ def _submit_notebook() -> str:
     nb60 = nbformat.read(HERE.parent / "notebooks" / "60_seminar_exercises.ipynb", 4)
     call = next(c.source for c in nb60.cells if "forecast_form(" in c.source)
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(
-        "from pathlib import Path\n\nfrom s400lab.analysis.forecasting import load_questions\n"
-        "from s400lab.ui.classroom import forecast_form\n\nquestions = load_questions()\n" + call)]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "from pathlib import Path\n\nfrom s400lab.analysis.forecasting import load_questions\n"
+            "from s400lab.ui.classroom import forecast_form\n\nquestions = load_questions()\n" + call
+        )
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     return nbformat.writes(nb)
 
 
-async def _student(browser, hub: hubctl.Hub, name: str, password: str, presses: int,
-                   nb_text: str) -> StudentRun:
+async def _student(
+    browser, hub: hubctl.Hub, name: str, password: str, presses: int, nb_text: str
+) -> StudentRun:
     run = StudentRun(name)
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     ctx.set_default_timeout(240_000)
@@ -122,8 +127,7 @@ async def _student(browser, hub: hubctl.Hub, name: str, password: str, presses: 
         if await select.count() == 0:
             select = page.locator("select").first
         labels = await select.locator("option").all_text_contents()
-        target = next((t for t in labels if "full" in t.lower() and "cash" in t.lower()),
-                      labels[-1])
+        target = next((t for t in labels if "full" in t.lower() and "cash" in t.lower()), labels[-1])
         await page.evaluate("window.__t0 = performance.now()")
         await select.select_option(label=target)
         await page.wait_for_function("window.__lat.length >= 1", timeout=120_000)
@@ -149,7 +153,7 @@ async def _student(browser, hub: hubctl.Hub, name: str, password: str, presses: 
         await button.click()
         await page.get_by_text("Saved").first.wait_for()
         run.submitted = True
-    except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
+    except Exception as exc:
         run.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
     finally:
         await ctx.close()
@@ -159,10 +163,8 @@ async def _student(browser, hub: hubctl.Hub, name: str, password: str, presses: 
 def _pss_mib(procs) -> float:
     total = 0
     for p in procs:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
             total += p.memory_full_info().pss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
     return total / 2**20
 
 
@@ -202,7 +204,7 @@ class PeakMemory:
         for n, v in zip(self.names, per, strict=True):
             self.peak[n] = max(self.peak[n], v)
 
-    def __enter__(self) -> "PeakMemory":
+    def __enter__(self) -> PeakMemory:
         self._thread.start()
         return self
 
@@ -260,25 +262,35 @@ def main(argv: list[str] | None = None) -> int:
     members += [hubctl.Member(f"b{tag}s{i:02d}", "student") for i in range(1, sum(ks) + 1)]
     roster = base / "roster.csv"
     hubctl.write_roster(roster, members)
-    hub = hubctl.Hub(roster=roster, state=base / "state", homes=base / "homes",
-                     class_dir=base / "class" / "forecasts", group=f"b{tag}g",
-                     port=hubctl.free_port(), cull_timeout=3600)
+    hub = hubctl.Hub(
+        roster=roster,
+        state=base / "state",
+        homes=base / "homes",
+        class_dir=base / "class" / "forecasts",
+        group=f"b{tag}g",
+        port=hubctl.free_port(),
+        cull_timeout=3600,
+    )
     nb_text = _submit_notebook()
     rows = []
-    print(f"classroom load test: K = {ks}, {args.presses} key presses per student, "
-          f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB", flush=True)
+    print(
+        f"classroom load test: K = {ks}, {args.presses} key presses per student, "
+        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB",
+        flush=True,
+    )
     try:
         hub.start(timeout=180)
         passwords = hubctl.read_passwords(hub.state)
         students = [m.name for m in members if m.role == "student"]
         start = 0
         for k in ks:
-            names, start = students[start:start + k], start + k
+            names, start = students[start : start + k], start + k
             t0 = time.monotonic()
             with PeakMemory(hub, names) as mem:
                 try:
-                    runs = asyncio.run(_round(hub, names, passwords, args.presses, nb_text,
-                                              args.round_timeout))
+                    runs = asyncio.run(
+                        _round(hub, names, passwords, args.presses, nb_text, args.round_timeout)
+                    )
                 except TimeoutError:
                     runs = [StudentRun(n, errors=["round deadline"]) for n in names]
                 load1 = os.getloadavg()[0]
@@ -291,16 +303,26 @@ def main(argv: list[str] | None = None) -> int:
             keys = [x for r in runs for x in r.key_ms]
             presets = [r.preset_ms for r in runs if r.preset_ms is not None]
             errors = [f"{r.name} {e}" for r in runs for e in r.errors]
-            rows.append({
-                "K": k, "login_p50": _pct(logins, 50), "login_p95": _pct(logins, 95),
-                "preset_p50": _pct(presets, 50), "key_p50": _pct(keys, 50),
-                "key_p95": _pct(keys, 95), "n_keys": len(keys), "hub_mib": hub_mib,
-                "student_mib": statistics.mean(per) if per else float("nan"),
-                "student_max": max(per, default=float("nan")), "errors": len(errors),
-                "submitted": len(submitted), "merged": len(submitted) - len(missing),
-                "load1": load1, "wall": wall})
-            print(f"  K={k}: done in {wall:.0f} s, load {load1:.1f}, {len(errors)} errors",
-                  flush=True)
+            rows.append(
+                {
+                    "K": k,
+                    "login_p50": _pct(logins, 50),
+                    "login_p95": _pct(logins, 95),
+                    "preset_p50": _pct(presets, 50),
+                    "key_p50": _pct(keys, 50),
+                    "key_p95": _pct(keys, 95),
+                    "n_keys": len(keys),
+                    "hub_mib": hub_mib,
+                    "student_mib": statistics.mean(per) if per else float("nan"),
+                    "student_max": max(per, default=float("nan")),
+                    "errors": len(errors),
+                    "submitted": len(submitted),
+                    "merged": len(submitted) - len(missing),
+                    "load1": load1,
+                    "wall": wall,
+                }
+            )
+            print(f"  K={k}: done in {wall:.0f} s, load {load1:.1f}, {len(errors)} errors", flush=True)
             for e in errors[:10]:
                 print(f"    error: {e}", flush=True)
             if missing:
@@ -310,15 +332,19 @@ def main(argv: list[str] | None = None) -> int:
         hub.stop()
         hubctl.remove_accounts(members, hub.group)
         shutil.rmtree(base, ignore_errors=True)
-    print("\n| K | login -> first widget p50 / p95 (s) | preset -> repaint p50 (ms) "
-          "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
-          "| errors | forecasts merged / submitted | load avg 1 min (end) | round (s) |")
+    print(
+        "\n| K | login -> first widget p50 / p95 (s) | preset -> repaint p50 (ms) "
+        "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
+        "| errors | forecasts merged / submitted | load avg 1 min (end) | round (s) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['K']} | {r['login_p50']:.1f} / {r['login_p95']:.1f} | {r['preset_p50']:.0f} "
-              f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
-              f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['errors']} "
-              f"| {r['merged']} / {r['submitted']} | {r['load1']:.1f} | {r['wall']:.0f} |")
+        print(
+            f"| {r['K']} | {r['login_p50']:.1f} / {r['login_p95']:.1f} | {r['preset_p50']:.0f} "
+            f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
+            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['errors']} "
+            f"| {r['merged']} / {r['submitted']} | {r['load1']:.1f} | {r['wall']:.0f} |"
+        )
     lost = sum(r["submitted"] - r["merged"] for r in rows)
     return 1 if lost else 0
 

@@ -21,6 +21,7 @@ their homes. Nothing here reaches the network.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import grp
 import json
@@ -28,7 +29,6 @@ import os
 import pwd
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
@@ -60,6 +60,7 @@ DEFAULTS = {
 }
 
 sys.path.insert(0, str(HERE))
+
 from passwords import hash_password  # noqa: E402
 
 
@@ -84,13 +85,16 @@ def read_roster(path: str | os.PathLike) -> list[Member]:
         for row_no, row in enumerate(reader, start=2):
             name, role = (row.get("name") or "").strip(), (row.get("role") or "").strip()
             if not _NAME.match(name):
-                raise RosterError(f"{path}, row {row_no}, column 'name': {name!r} is not a valid "
-                                  "user name (a-z first, then a-z 0-9 _ -, at most 31)")
+                raise RosterError(
+                    f"{path}, row {row_no}, column 'name': {name!r} is not a valid "
+                    "user name (a-z first, then a-z 0-9 _ -, at most 31)"
+                )
             if name in seen:
                 raise RosterError(f"{path}, row {row_no}, column 'name': {name!r} appears twice")
             if role not in ROLES:
-                raise RosterError(f"{path}, row {row_no}, column 'role': {role!r} is not one of "
-                                  f"{', '.join(ROLES)}")
+                raise RosterError(
+                    f"{path}, row {row_no}, column 'role': {role!r} is not one of {', '.join(ROLES)}"
+                )
             seen.add(name)
             members.append(Member(name, role))
     if not any(m.role == "instructor" for m in members):
@@ -126,12 +130,16 @@ def _ours(name: str) -> bool | None:
 def ensure_accounts(members: list[Member], homes: Path, group: str) -> None:
     """Create missing Unix users (home 0700) and the instructors' group; idempotent."""
     if os.geteuid() != 0:
-        raise PermissionError("the classroom hub creates one Unix user per student and must run "
-                              "as root (sudo make classroom); see docs/classroom.md")
+        raise PermissionError(
+            "the classroom hub creates one Unix user per student and must run "
+            "as root (sudo make classroom); see docs/classroom.md"
+        )
     clash = [m.name for m in members if _ours(m.name) is False]
     if clash:
-        raise RosterError(f"roster names already used by accounts this tool did not create: "
-                          f"{', '.join(clash)}; rename them in the roster")
+        raise RosterError(
+            f"roster names already used by accounts this tool did not create: "
+            f"{', '.join(clash)}; rename them in the roster"
+        )
     try:
         grp.getgrnam(group)
     except KeyError:
@@ -139,9 +147,20 @@ def ensure_accounts(members: list[Member], homes: Path, group: str) -> None:
     homes.mkdir(parents=True, exist_ok=True)
     for m in members:
         if _ours(m.name) is None:
-            _run(["useradd", "--create-home", "--home-dir", str(homes / m.name),
-                  "--shell", "/bin/bash", "--comment", f"{MARKER} {m.role}", "--user-group",
-                  m.name])
+            _run(
+                [
+                    "useradd",
+                    "--create-home",
+                    "--home-dir",
+                    str(homes / m.name),
+                    "--shell",
+                    "/bin/bash",
+                    "--comment",
+                    f"{MARKER} {m.role}",
+                    "--user-group",
+                    m.name,
+                ]
+            )
         os.chmod(pwd.getpwnam(m.name).pw_dir, 0o700)
         if m.role == "instructor":
             _run(["usermod", "--append", "--groups", group, m.name])
@@ -168,10 +187,8 @@ def remove_accounts(members: list[Member], group: str | None = None) -> list[str
             continue
         uid = pwd.getpwnam(m.name).pw_uid
         for pid in pids_of_uid(uid):
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         subprocess.run(["userdel", "--remove", m.name], capture_output=True)
         removed.append(m.name)
     if group:
@@ -202,13 +219,19 @@ def check_runnable(user: str) -> None:
     python = VENV_BIN / "python"
     if not python.exists():
         raise FileNotFoundError(f"{python} is missing: run `make classroom-setup`")
-    res = subprocess.run(["runuser", "-u", user, "--", str(python), "-c",
-                          "import s400lab, jupyterhub"], capture_output=True, text=True, cwd="/")
+    res = subprocess.run(
+        ["runuser", "-u", user, "--", str(python), "-c", "import s400lab, jupyterhub"],
+        capture_output=True,
+        text=True,
+        cwd="/",
+    )
     if res.returncode != 0:
-        raise RuntimeError(f"user {user!r} cannot run {python} with the workbook "
-                           f"({res.stderr.strip().splitlines()[-1:]}); the hub's venv must be built "
-                           "from a Python every user can execute (make classroom-setup uses "
-                           "/usr/bin/python3) inside a world-readable checkout")
+        raise RuntimeError(
+            f"user {user!r} cannot run {python} with the workbook "
+            f"({res.stderr.strip().splitlines()[-1:]}); the hub's venv must be built "
+            "from a Python every user can execute (make classroom-setup uses "
+            "/usr/bin/python3) inside a world-readable checkout"
+        )
 
 
 # --------------------------------------------------------------------------- secrets
@@ -303,8 +326,9 @@ class Hub:
     def prepare(self) -> Path:
         """Roster, accounts, drop box and passwords; return the passwords file."""
         if not PROXY.exists():
-            raise FileNotFoundError(f"{PROXY} is missing: run `make classroom-setup` (npm install "
-                                    "in classroom/)")
+            raise FileNotFoundError(
+                f"{PROXY} is missing: run `make classroom-setup` (npm install in classroom/)"
+            )
         self.members = read_roster(self.roster)
         ensure_accounts(self.members, self.homes, self.group)
         ensure_class_dir(self.class_dir, self.group)
@@ -315,37 +339,45 @@ class Hub:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "S400LAB_HUB_STATE": str(self.state),
-            "S400LAB_HUB_PORT": str(self.port),
-            "S400LAB_HUB_INTERNAL_PORT": str(self.hub_port or free_port()),
-            "S400LAB_HUB_PROXY_API_PORT": str(self.proxy_api_port or free_port()),
-            "S400LAB_HUB_HOMES": str(self.homes),
-            "S400LAB_HUB_ROSTER": str(self.roster),
-            "S400LAB_HUB_GROUP": self.group,
-            "S400LAB_CLASS_DIR": str(self.class_dir),
-            "S400LAB_HUB_CULL_TIMEOUT": str(self.cull_timeout),
-            "S400LAB_HUB_CULL_EVERY": str(self.cull_every),
-            "PATH": f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}",
-        })
+        env.update(
+            {
+                "S400LAB_HUB_STATE": str(self.state),
+                "S400LAB_HUB_PORT": str(self.port),
+                "S400LAB_HUB_INTERNAL_PORT": str(self.hub_port or free_port()),
+                "S400LAB_HUB_PROXY_API_PORT": str(self.proxy_api_port or free_port()),
+                "S400LAB_HUB_HOMES": str(self.homes),
+                "S400LAB_HUB_ROSTER": str(self.roster),
+                "S400LAB_HUB_GROUP": self.group,
+                "S400LAB_CLASS_DIR": str(self.class_dir),
+                "S400LAB_HUB_CULL_TIMEOUT": str(self.cull_timeout),
+                "S400LAB_HUB_CULL_EVERY": str(self.cull_every),
+                "PATH": f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}",
+            }
+        )
         return env
 
     def argv(self) -> list[str]:
         return [str(VENV_BIN / "jupyterhub"), "-f", str(CONFIG)]
 
-    def start(self, timeout: float = 90.0, log: Path | None = None) -> "Hub":
+    def start(self, timeout: float = 90.0, log: Path | None = None) -> Hub:
         """Start in the background (own process group); wait until the hub answers."""
         self.prepare()
         out = open(log or (self.state / "hub.log"), "ab")  # noqa: SIM115 - closed with the process
-        self.proc = subprocess.Popen(self.argv(), cwd=self.state, env=self.env(), stdout=out,
-                                     stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                     start_new_session=True, preexec_fn=_default_sigint)
+        self.proc = subprocess.Popen(
+            self.argv(),
+            cwd=self.state,
+            env=self.env(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+            preexec_fn=_default_sigint,
+        )
         out.close()
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"jupyterhub exited with {self.proc.returncode}:\n"
-                                   f"{self.log_tail()}")
+                raise RuntimeError(f"jupyterhub exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
                 with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=3) as r:
                     if r.status == 200:
@@ -365,9 +397,11 @@ class Hub:
     def api(self, method: str, path: str, body: dict | None = None) -> object:
         """Call the hub's REST API with the admin service token."""
         req = urllib.request.Request(
-            f"{self.url}/hub/api{path}", method=method,
+            f"{self.url}/hub/api{path}",
+            method=method,
             data=None if body is None else json.dumps(body).encode(),
-            headers={"Authorization": f"token {self.admin_token}"})
+            headers={"Authorization": f"token {self.admin_token}"},
+        )
         with urllib.request.urlopen(req, timeout=30) as r:
             data = r.read()
         return json.loads(data) if data else None
@@ -398,16 +432,19 @@ class Hub:
 def _print_login(hub: Hub, passwords: Path) -> None:
     instructors = [m.name for m in hub.members if m.role == "instructor"]
     n_students = sum(m.role == "student" for m in hub.members)
-    print(f"""
+    print(
+        f"""
 s400lab classroom hub
   URL          {hub.url}/   (127.0.0.1 only; put a TLS reverse proxy in front to open it to a class)
-  users        {', '.join(instructors)} (instructor) + {n_students} students from {hub.roster}
+  users        {", ".join(instructors)} (instructor) + {n_students} students from {hub.roster}
   passwords    {passwords}   (one per user, generated at first start; hand them out, never commit)
   explorer     {hub.url}/hub/user-redirect/voila/render/s400lab/notebooks/30_scenario_explorer.ipynb
   forecasts    {hub.class_dir}   (students submit from notebook 60; instructors read)
   instructor   s400lab/instructor_class_results.ipynb in the instructor's home
   idle servers stopped after {hub.cull_timeout} s; Ctrl-C stops the hub and every student server
-""", flush=True)
+""",
+        flush=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -429,9 +466,15 @@ def main(argv: list[str] | None = None) -> int:
             removed = remove_accounts(read_roster(args.roster), args.group)
             print(f"removed {len(removed)} accounts: {' '.join(removed)}")
             return 0
-        hub = Hub(roster=args.roster.resolve(), state=args.state.resolve(), homes=args.homes,
-                  class_dir=args.class_dir, group=args.group, port=args.port,
-                  cull_timeout=args.cull_timeout)
+        hub = Hub(
+            roster=args.roster.resolve(),
+            state=args.state.resolve(),
+            homes=args.homes,
+            class_dir=args.class_dir,
+            group=args.group,
+            port=args.port,
+            cull_timeout=args.cull_timeout,
+        )
         passwords = hub.prepare()
     except (RosterError, PermissionError, FileNotFoundError, RuntimeError) as exc:
         print(f"classroom: {exc}", file=sys.stderr)

@@ -72,12 +72,14 @@ class ClassSpawner(LocalProcessSpawner):
     def get_env(self):
         env = super().get_env()
         home = pwd.getpwnam(self.user.name).pw_dir
-        env.update({
-            "S400LAB_CLASS_DIR": CLASS_DIR,
-            "S400LAB_DATA": f"{home}/s400lab/data",  # the user's own copy of the data
-            "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
-            "MPLCONFIGDIR": f"{home}/.config/matplotlib",
-        })
+        env.update(
+            {
+                "S400LAB_CLASS_DIR": CLASS_DIR,
+                "S400LAB_DATA": f"{home}/s400lab/data",  # the user's own copy of the data
+                "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
+                "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+            }
+        )
         return env
 
 
@@ -90,8 +92,9 @@ def _copy_workbook(spawner):
         return
     is_instructor = spawner.user.name in instructors
     # scenarios and briefs saved in the repository's notebooks/ are the instructor's, not the class's
-    ignore = shutil.ignore_patterns(".ipynb_checkpoints", "*.json", "*.html",
-                                    *([] if is_instructor else ["solutions"]))
+    ignore = shutil.ignore_patterns(
+        ".ipynb_checkpoints", "*.json", "*.html", *([] if is_instructor else ["solutions"])
+    )
     tmp = home / ".s400lab-copying"
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(REPO / "notebooks", tmp / "notebooks", ignore=ignore)
@@ -99,8 +102,7 @@ def _copy_workbook(spawner):
     if is_instructor:
         shutil.copy2(HERE / "instructor_class_results.ipynb", tmp)
     for root, dirs, files in os.walk(tmp):
-        for n in [root, *(os.path.join(root, d) for d in dirs),
-                  *(os.path.join(root, f) for f in files)]:
+        for n in [root, *(os.path.join(root, d) for d in dirs), *(os.path.join(root, f) for f in files)]:
             os.chown(n, user.pw_uid, user.pw_gid)
             os.chmod(n, 0o700 if os.path.isdir(n) else 0o600)
     tmp.rename(target)
@@ -118,15 +120,25 @@ c.Spawner.http_timeout = 300
 c.JupyterHub.services = [
     {
         "name": "idle-culler",
-        "command": [sys.executable, "-m", "jupyterhub_idle_culler",
-                    f"--timeout={env.get('S400LAB_HUB_CULL_TIMEOUT', '3600')}",
-                    f"--cull-every={env.get('S400LAB_HUB_CULL_EVERY', '300')}"],
+        "command": [
+            sys.executable,
+            "-m",
+            "jupyterhub_idle_culler",
+            f"--timeout={env.get('S400LAB_HUB_CULL_TIMEOUT', '3600')}",
+            f"--cull-every={env.get('S400LAB_HUB_CULL_EVERY', '300')}",
+        ],
     },
     {"name": "classroom-admin", "api_token": (STATE / "admin_api_token").read_text().strip()},
 ]
 c.JupyterHub.load_roles = [
-    {"name": "idle-culler", "services": ["idle-culler"],
-     "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
-    {"name": "classroom-admin", "services": ["classroom-admin"],
-     "scopes": ["list:users", "read:users", "admin:servers", "admin:users"]},
+    {
+        "name": "idle-culler",
+        "services": ["idle-culler"],
+        "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"],
+    },
+    {
+        "name": "classroom-admin",
+        "services": ["classroom-admin"],
+        "scopes": ["list:users", "read:users", "admin:servers", "admin:users"],
+    },
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import stat
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from s400lab.analysis import classroom as cls
 from s400lab.analysis import forecasting as fc
 
-T0 = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 QID = "india-sq4-confirmed-2027-01"
 
 
@@ -22,8 +22,7 @@ def questions():
 
 
 def _forecast(student, p=0.4, minutes=0, questions=None):
-    return fc.make_forecast(student, QID, p, timestamp=T0 + timedelta(minutes=minutes),
-                            questions=questions)
+    return fc.make_forecast(student, QID, p, timestamp=T0 + timedelta(minutes=minutes), questions=questions)
 
 
 def test_submission_file_is_private_whatever_the_umask(tmp_path):
@@ -51,8 +50,11 @@ def _submit_many(args):
     directory, student, n = args
     questions = fc.load_questions()
     for i in range(n):
-        cls.submit_forecast(directory, _forecast(student, p=(i % 100) / 100, minutes=i,
-                                                 questions=questions), questions=questions)
+        cls.submit_forecast(
+            directory,
+            _forecast(student, p=(i % 100) / 100, minutes=i, questions=questions),
+            questions=questions,
+        )
 
 
 def test_concurrent_submits_lose_nothing(tmp_path, questions):
@@ -77,7 +79,8 @@ def test_merge_rejects_forecasts_filed_under_another_students_name(tmp_path, que
     assert list(sub.forecasts["student_id"]) == ["ana"]
     assert sub.forecasts["probability"].tolist() == [0.4]
     assert sub.rejected.to_dict("records") == [
-        {"file": "ben.jsonl", "reason": "records for another student id: ana"}]
+        {"file": "ben.jsonl", "reason": "records for another student id: ana"}
+    ]
     assert cls.expected_in(sub.forecasts, [("ana", QID), ("ben", QID)]) == [("ben", QID)]
 
 

@@ -46,13 +46,23 @@ def class_hub():
     tag = secrets.token_hex(2)
     base = Path(tempfile.mkdtemp(prefix="s400lab-hubtest-"))
     os.chmod(base, 0o755)  # the users must reach their homes and the drop box below it
-    members = [hubctl.Member(f"s4l{tag}t", "instructor"), hubctl.Member(f"s4l{tag}a", "student"),
-               hubctl.Member(f"s4l{tag}b", "student")]
+    members = [
+        hubctl.Member(f"s4l{tag}t", "instructor"),
+        hubctl.Member(f"s4l{tag}a", "student"),
+        hubctl.Member(f"s4l{tag}b", "student"),
+    ]
     roster = base / "roster.csv"
     hubctl.write_roster(roster, members)
-    hub = hubctl.Hub(roster=roster, state=base / "state", homes=base / "homes",
-                     class_dir=base / "class" / "forecasts", group=f"s4l{tag}g",
-                     port=hubctl.free_port(), cull_timeout=600, cull_every=60)
+    hub = hubctl.Hub(
+        roster=roster,
+        state=base / "state",
+        homes=base / "homes",
+        class_dir=base / "class" / "forecasts",
+        group=f"s4l{tag}g",
+        port=hubctl.free_port(),
+        cull_timeout=600,
+        cull_every=60,
+    )
     try:
         hub.start(timeout=120)
         yield hub, hubctl.read_passwords(hub.state)

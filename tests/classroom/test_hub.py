@@ -3,15 +3,14 @@ a forecast submitted from notebook 60 that shows up in the instructor's merge.""
 
 from __future__ import annotations
 
-import os
 import pwd
 import stat
 import subprocess
 from pathlib import Path
 
+import hubctl
 import pytest
 
-import hubctl
 from s400lab.ui import _explorer_serve as serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.classroom]
@@ -60,8 +59,7 @@ def sessions(browser, people):
 
 
 def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True,
-                          cwd="/")
+    return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True, cwd="/")
 
 
 def test_wrong_password_is_refused(browser, people):
@@ -84,8 +82,11 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
         name = people[key]
         assert users[name]["server"] == f"/user/{name}/"
         uid = pwd.getpwnam(name).pw_uid
-        procs = [pid for pid in hubctl.pids_of_uid(uid)
-                 if b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+        procs = [
+            pid
+            for pid in hubctl.pids_of_uid(uid)
+            if b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
         assert procs, f"no single-user server runs as {name}"
         pids[key] = set(procs)
     assert not pids["a"] & pids["b"]
@@ -103,8 +104,7 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
 def test_a_student_cannot_reach_another_students_server(people, sessions):
     hub, a = people["hub"], people["a"]
     page_b = sessions["b"]
-    resp = page_b.context.request.get(f"{hub.url}/user/{a}/api/contents/s400lab",
-                                      fail_on_status_code=False)
+    resp = page_b.context.request.get(f"{hub.url}/user/{a}/api/contents/s400lab", fail_on_status_code=False)
     assert resp.status == 403, (resp.status, resp.text()[:300])
     own = page_b.context.request.get(f"{hub.url}/user/{people['b']}/api/contents/s400lab")
     assert own.status == 200 and "notebooks" in own.text()

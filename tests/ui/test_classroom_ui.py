@@ -23,8 +23,7 @@ def test_off_the_hub_the_form_is_the_local_one(monkeypatch, tmp_path, questions)
     assert type(form) is ForecastForm and form.directory == tmp_path
 
 
-def test_on_the_hub_the_form_submits_to_the_class_under_the_login(monkeypatch, tmp_path,
-                                                                   questions):
+def test_on_the_hub_the_form_submits_to_the_class_under_the_login(monkeypatch, tmp_path, questions):
     monkeypatch.setenv(cls.CLASS_DIR_ENV, str(tmp_path))
     monkeypatch.setenv("JUPYTERHUB_USER", "ana")
     form = forecast_form(questions, directory="unused")

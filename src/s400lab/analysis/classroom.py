@@ -31,8 +31,17 @@ import pandas as pd
 
 from s400lab.analysis import forecasting as fc
 
-__all__ = ["CLASS_DIR_ENV", "SUBMISSION_MODE", "class_dir", "current_user", "submission_file",
-           "submit_forecast", "Submissions", "collect_submissions", "expected_in"]
+__all__ = [
+    "CLASS_DIR_ENV",
+    "SUBMISSION_MODE",
+    "class_dir",
+    "current_user",
+    "submission_file",
+    "submit_forecast",
+    "Submissions",
+    "collect_submissions",
+    "expected_in",
+]
 
 #: Environment variable that names the drop box (set by the classroom hub for every server).
 CLASS_DIR_ENV = "S400LAB_CLASS_DIR"
@@ -69,8 +78,9 @@ def submission_file(directory: str | os.PathLike, student_id: str) -> Path:
     """
     path = fc.forecast_path(student_id, directory)
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
-                     SUBMISSION_MODE)
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), SUBMISSION_MODE
+        )
     except FileExistsError:
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode):
@@ -83,8 +93,9 @@ def submission_file(directory: str | os.PathLike, student_id: str) -> Path:
     return path
 
 
-def submit_forecast(directory: str | os.PathLike, forecast: fc.Forecast, *,
-                    questions: pd.DataFrame | None = None) -> int:
+def submit_forecast(
+    directory: str | os.PathLike, forecast: fc.Forecast, *, questions: pd.DataFrame | None = None
+) -> int:
     """Append one forecast to the student's file in the drop box; return the file's count."""
     path = submission_file(directory, forecast.student_id)
     return fc.append_forecast(path, forecast, questions=questions)
@@ -106,8 +117,7 @@ class Submissions:
 
     forecasts: pd.DataFrame
     files: list[Path] = field(default_factory=list)
-    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file",
-                                                                                 "reason"]))
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "reason"]))
 
 
 def _owner_name(info: os.stat_result) -> str | None:
@@ -119,10 +129,14 @@ def _owner_name(info: os.stat_result) -> str | None:
         return None
 
 
-def collect_submissions(directory: str | os.PathLike, *,
-                        questions: pd.DataFrame | None = None,
-                        deadline: datetime | str | None = None, keep: str = "latest",
-                        check_owner: bool = True) -> Submissions:
+def collect_submissions(
+    directory: str | os.PathLike,
+    *,
+    questions: pd.DataFrame | None = None,
+    deadline: datetime | str | None = None,
+    keep: str = "latest",
+    check_owner: bool = True,
+) -> Submissions:
     """Merge a drop box: the instructor's view of the class.
 
     A file is merged only if it is a regular ``*.jsonl`` file, it is valid (see

@@ -33,14 +33,16 @@ __all__ = ["forecast_form", "ClassForecastForm", "ClassroomResults"]
 class ClassForecastForm(ForecastForm):
     """A :class:`ForecastForm` that submits to the class drop box under the hub login."""
 
-    def __init__(self, questions: pd.DataFrame | None = None,
-                 directory: str | os.PathLike | None = None,
-                 student_id: str | None = None) -> None:
+    def __init__(
+        self,
+        questions: pd.DataFrame | None = None,
+        directory: str | os.PathLike | None = None,
+        student_id: str | None = None,
+    ) -> None:
         directory = directory if directory is not None else cls.class_dir()
         if directory is None:
             raise ValueError(f"no class drop box: ${cls.CLASS_DIR_ENV} is not set")
-        super().__init__(questions, directory=directory,
-                         student_id=student_id or cls.current_user())
+        super().__init__(questions, directory=directory, student_id=student_id or cls.current_user())
         self._student.disabled = True  # the login is the id: no forecasts under another name
         self._submit.description = "Submit to class"
 
@@ -48,14 +50,14 @@ class ClassForecastForm(ForecastForm):
         try:
             cls.submission_file(self.directory, self._student.value.strip())
         except (fc.ForecastFileError, OSError) as exc:
-            self._status.value = (f"<span style='{_ERR}'>Not submitted: "
-                                  f"{html.escape(str(exc))}</span>")
+            self._status.value = f"<span style='{_ERR}'>Not submitted: {html.escape(str(exc))}</span>"
             return None
         return super().submit(timestamp=timestamp)
 
 
-def forecast_form(questions: pd.DataFrame | None = None,
-                  directory: str | os.PathLike = fc.DEFAULT_FORECAST_DIR) -> ForecastForm:
+def forecast_form(
+    questions: pd.DataFrame | None = None, directory: str | os.PathLike = fc.DEFAULT_FORECAST_DIR
+) -> ForecastForm:
     """The forecast form for where the notebook runs: the class drop box on the hub, else local.
 
     Parameters
@@ -86,38 +88,50 @@ class ClassroomResults(ClassResults):
         The last :func:`~s400lab.analysis.classroom.collect_submissions` result.
     """
 
-    def __init__(self, directory: str | os.PathLike, questions: pd.DataFrame | None = None,
-                 outcomes: dict | None = None, deadline: datetime | str | None = None, *,
-                 check_owner: bool = True) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        questions: pd.DataFrame | None = None,
+        outcomes: dict | None = None,
+        deadline: datetime | str | None = None,
+        *,
+        check_owner: bool = True,
+    ) -> None:
         self.check_owner = check_owner
         super().__init__(directory, questions, outcomes, deadline)
 
     def refresh(self) -> None:
         """Re-read the drop box (owners checked), re-score and redraw."""
         try:
-            self.submissions = cls.collect_submissions(self.directory, questions=self.questions,
-                                                       deadline=self.deadline,
-                                                       check_owner=self.check_owner)
+            self.submissions = cls.collect_submissions(
+                self.directory, questions=self.questions, deadline=self.deadline, check_owner=self.check_owner
+            )
         except OSError as exc:
             self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
             return
         self.forecasts = self.submissions.forecasts
         self.scored = fc.score_forecasts(self.forecasts, self.questions, self.outcomes)
         self.scores = fc.student_scores(self.scored)
-        hypo = (" <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes))
-                if self.outcomes else "")
+        hypo = " <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes)) if self.outcomes else ""
         rejected = self.submissions.rejected
-        left_out = ("<br><b>Left out:</b> " + html.escape("; ".join(
-            f"{r.file} ({r.reason})" for r in rejected.itertuples())) if len(rejected) else "")
-        self._message.value = (f"{len(self.forecasts)} forecasts from "
-                               f"{self.forecasts['student_id'].nunique()} students; "
-                               f"{len(self.scored)} on resolved questions.{hypo}{left_out}")
+        left_out = (
+            "<br><b>Left out:</b> "
+            + html.escape("; ".join(f"{r.file} ({r.reason})" for r in rejected.itertuples()))
+            if len(rejected)
+            else ""
+        )
+        self._message.value = (
+            f"{len(self.forecasts)} forecasts from "
+            f"{self.forecasts['student_id'].nunique()} students; "
+            f"{len(self.scored)} on resolved questions.{hypo}{left_out}"
+        )
         latest = self.forecasts[["student_id", "question_id", "probability", "timestamp"]]
-        self._table.value = ("<b>Scores (mean Brier, lower is better)</b>"
-                             + self.scores.round(3).to_html(border=0)
-                             + "<b>Latest forecast per student and question</b>"
-                             + latest.to_html(index=False, border=0, escape=True,
-                                              classes="s400-class-forecasts"))
+        self._table.value = (
+            "<b>Scores (mean Brier, lower is better)</b>"
+            + self.scores.round(3).to_html(border=0)
+            + "<b>Latest forecast per student and question</b>"
+            + latest.to_html(index=False, border=0, escape=True, classes="s400-class-forecasts")
+        )
         if self.scored.empty:
             self._plot.value = b""
             self._plot.layout.display = "none"
@@ -126,8 +140,7 @@ class ClassroomResults(ClassResults):
             fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
             ax1, ax2 = fig.subplots(1, 2)
             plot_student_scores(ax1, self.scores)
-            plot_calibration(ax2, fc.calibration_table(self.scored["probability"],
-                                                       self.scored["outcome"]))
+            plot_calibration(ax2, fc.calibration_table(self.scored["probability"], self.scored["outcome"]))
             buf = io.BytesIO()
             fig.savefig(buf, format="png")
         self._plot.value = buf.getvalue()
