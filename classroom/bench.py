@@ -16,7 +16,7 @@ context in one headless Chromium (Debian's, via ``executable_path``):
 
 Meanwhile it samples memory every 5 s (PSS: shared pages split between processes) of the hub
 (hub, proxy, culler) and of each student's processes (server + kernels) and keeps the peaks.
-Then it merges the drop box as the instructor
+It also adds up the CPU time of each student's processes. Then it merges the drop box as the instructor
 does and checks every submitted forecast is there, stops the round's servers and goes on.
 Printed: one row per K, with the load average. Bounded: each round has a deadline.
 Nothing but loopback is used. Accounts, homes and the hub are removed at the end.
@@ -187,6 +187,8 @@ class PeakMemory:
 
         self.hub, self.names, self.every = hub, names, every
         self.hub_peak, self.peak = 0.0, {n: 0.0 for n in names}
+        self._uids = {pwd.getpwnam(n).pw_uid for n in names}
+        self._cpu: dict[tuple[int, float], tuple[str, float]] = {}  # (pid, start) -> (who, s)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -203,6 +205,23 @@ class PeakMemory:
         self.hub_peak = max(self.hub_peak, hub_mib)
         for n, v in zip(self.names, per, strict=True):
             self.peak[n] = max(self.peak[n], v)
+        root = psutil.Process(self.hub.proc.pid)
+        hub_pids = {root.pid} | {c.pid for c in root.children(recursive=True)}
+        for proc in psutil.process_iter():
+            with contextlib.suppress(psutil.Error):
+                uid = proc.uids().real
+                who = "student" if uid in self._uids else "hub" if proc.pid in hub_pids and uid == 0 else ""
+                if who:
+                    t = proc.cpu_times()
+                    self._cpu[(proc.pid, proc.create_time())] = (who, t.user + t.system)
+
+    def cpu_seconds(self, who: str) -> float:
+        """CPU time (user + system) used by the students' or the hub's processes while sampled.
+
+        Processes that started before the round are counted in full (the hub's only); a process
+        that ended between two samples loses at most its last ``every`` seconds.
+        """
+        return sum(sec for w, sec in self._cpu.values() if w == who)
 
     def __enter__(self) -> PeakMemory:
         self._thread.start()
@@ -295,7 +314,9 @@ def main(argv: list[str] | None = None) -> int:
                     runs = [StudentRun(n, errors=["round deadline"]) for n in names]
                 load1 = os.getloadavg()[0]
             wall = time.monotonic() - t0
+            mem.sample()
             hub_mib, per = mem.hub_peak, list(mem.peak.values())
+            student_cpu = mem.cpu_seconds("student")
             sub = cls.collect_submissions(hub.class_dir)
             submitted = [(r.name, QUESTION) for r in runs if r.submitted]
             missing = cls.expected_in(sub.forecasts, submitted)
@@ -319,6 +340,7 @@ def main(argv: list[str] | None = None) -> int:
                     "submitted": len(submitted),
                     "merged": len(submitted) - len(missing),
                     "load1": load1,
+                    "cpu_per_student": student_cpu / k,
                     "wall": wall,
                 }
             )
@@ -335,14 +357,14 @@ def main(argv: list[str] | None = None) -> int:
     print(
         "\n| K | login -> first widget p50 / p95 (s) | preset -> repaint p50 (ms) "
         "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
-        "| errors | forecasts merged / submitted | load avg 1 min (end) | round (s) |"
+        "| CPU s per student | errors | forecasts merged / submitted | load avg 1 min (end) | round (s) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['K']} | {r['login_p50']:.1f} / {r['login_p95']:.1f} | {r['preset_p50']:.0f} "
             f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
-            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['errors']} "
+            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['cpu_per_student']:.1f} | {r['errors']} "
             f"| {r['merged']} / {r['submitted']} | {r['load1']:.1f} | {r['wall']:.0f} |"
         )
     lost = sum(r["submitted"] - r["merged"] for r in rows)

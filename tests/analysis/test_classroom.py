@@ -104,3 +104,17 @@ def test_merge_with_every_question_still_open(tmp_path, questions):
     fc.append_forecast(tmp_path / "ana.jsonl", _forecast("ana"))
     merged = fc.merge_forecasts(tmp_path, questions=open_only)
     assert merged["student_id"].tolist() == ["ana"]
+
+
+def test_one_folder_per_student_layout(tmp_path, questions):
+    """Kubernetes: each pod mounts its own sub-folder; the instructor merges them all."""
+    for who in ("ana", "ben"):
+        (tmp_path / who).mkdir()
+        cls.submit_forecast(tmp_path / who, _forecast(who, questions=questions), questions=questions)
+    fc.append_forecast(cls.submission_file(tmp_path / "ben", "ana"), _forecast("ana", p=0.9))
+    sub = cls.collect_submissions(tmp_path, questions=questions, check_owner=False, pattern="*/*.jsonl")
+    assert sub.forecasts["student_id"].tolist() == ["ana", "ben"]
+    assert sub.forecasts["probability"].tolist() == [0.4, 0.4]
+    assert sub.rejected.to_dict("records") == [
+        {"file": "ben/ana.jsonl", "reason": "not in the folder of its student"}
+    ]

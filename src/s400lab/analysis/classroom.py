@@ -136,6 +136,7 @@ def collect_submissions(
     deadline: datetime | str | None = None,
     keep: str = "latest",
     check_owner: bool = True,
+    pattern: str = "*.jsonl",
 ) -> Submissions:
     """Merge a drop box: the instructor's view of the class.
 
@@ -150,7 +151,11 @@ def collect_submissions(
     questions, deadline, keep
         Passed to :func:`~s400lab.analysis.forecasting.merge_forecasts`.
     check_owner : bool, default True
-        Set False for a folder collected by other means (e.g. files handed in by e-mail).
+        Set False for a folder collected by other means (e.g. files handed in by e-mail, or a
+        Kubernetes volume where every pod writes as the same uid).
+    pattern : str, default ``"*.jsonl"``
+        Files to merge, relative to ``directory``; ``"*/*.jsonl"`` for one sub-folder per
+        student (then the sub-folder must also be named after the student).
 
     Returns
     -------
@@ -159,24 +164,31 @@ def collect_submissions(
     directory = Path(directory)
     good: list[Path] = []
     rejected: list[tuple[str, str]] = []
-    for path in sorted(directory.glob("*.jsonl")):
+    for path in sorted(directory.glob(pattern)):
+        if path.parent != directory and path.parent.name != path.stem:
+            rejected.append((str(path.relative_to(directory)), "not in the folder of its student"))
+            continue
         info = os.lstat(path)
         if not stat.S_ISREG(info.st_mode):
-            rejected.append((path.name, "not a regular file"))
+            rejected.append((str(path.relative_to(directory)), "not a regular file"))
             continue
         if check_owner:
             owner = _owner_name(info)
             if owner is not None and owner != path.stem:
-                rejected.append((path.name, f"owned by {owner!r}, not by {path.stem!r}"))
+                rejected.append(
+                    (str(path.relative_to(directory)), f"owned by {owner!r}, not by {path.stem!r}")
+                )
                 continue
         try:
             df = fc.read_forecasts(path, questions=questions)
         except (fc.ForecastFileError, OSError) as exc:
-            rejected.append((path.name, str(exc)))
+            rejected.append((str(path.relative_to(directory)), str(exc)))
             continue
         others = sorted(set(df["student_id"]) - {path.stem})
         if others:
-            rejected.append((path.name, f"records for another student id: {', '.join(others)}"))
+            rejected.append(
+                (str(path.relative_to(directory)), f"records for another student id: {', '.join(others)}")
+            )
             continue
         good.append(path)
     merged = fc.merge_forecasts(good, questions=questions, deadline=deadline, keep=keep)

@@ -79,8 +79,10 @@ class ClassroomResults(ClassResults):
     directory, questions, outcomes, deadline
         As :class:`~s400lab.ui.forecast.ClassResults`.
     check_owner : bool, default True
-        Merge only files owned by the student they are named after (see
-        :func:`~s400lab.analysis.classroom.collect_submissions`).
+        Merge only files owned by the student they are named after.
+    pattern : str, default ``"*.jsonl"``
+        ``"*/*.jsonl"`` for one sub-folder per student (Kubernetes; see docs/classroom.md).
+        Both as :func:`~s400lab.analysis.classroom.collect_submissions`.
 
     Attributes
     ----------
@@ -96,15 +98,20 @@ class ClassroomResults(ClassResults):
         deadline: datetime | str | None = None,
         *,
         check_owner: bool = True,
+        pattern: str = "*.jsonl",
     ) -> None:
-        self.check_owner = check_owner
+        self.check_owner, self.pattern = check_owner, pattern
         super().__init__(directory, questions, outcomes, deadline)
 
     def refresh(self) -> None:
         """Re-read the drop box (owners checked), re-score and redraw."""
         try:
             self.submissions = cls.collect_submissions(
-                self.directory, questions=self.questions, deadline=self.deadline, check_owner=self.check_owner
+                self.directory,
+                questions=self.questions,
+                deadline=self.deadline,
+                check_owner=self.check_owner,
+                pattern=self.pattern,
             )
         except OSError as exc:
             self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
