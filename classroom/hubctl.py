@@ -406,6 +406,12 @@ class Hub:
             data = r.read()
         return json.loads(data) if data else None
 
+    def server_ready(self, name: str) -> bool:
+        """True once the user's default server is up (hub API)."""
+        user = self.api("GET", f"/users/{name}")
+        server = (user or {}).get("servers", {}).get("", {})  # type: ignore[union-attr]
+        return bool(server.get("ready"))
+
     def stop_server(self, name: str) -> None:
         try:
             self.api("DELETE", f"/users/{name}/server")

@@ -78,6 +78,10 @@ class ClassSpawner(LocalProcessSpawner):
                 "S400LAB_DATA": f"{home}/s400lab/data",  # the user's own copy of the data
                 "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
                 "MPLCONFIGDIR": f"{home}/.config/matplotlib",
+                # classroom/jupyter-config: no extension installs (read-only extension manager),
+                # no news or update checks, no language-server autodetection (it runs npm at every
+                # server start): less CPU at the login burst and nothing reaches the network
+                "JUPYTER_CONFIG_PATH": str(HERE / "jupyter-config"),
             }
         )
         return env
