@@ -6,6 +6,7 @@ from __future__ import annotations
 import pwd
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import hubctl
@@ -51,11 +52,34 @@ def sessions(browser, people):
         page.fill("input[name=username]", name)
         page.fill("input[name=password]", people["passwords"][name])
         page.locator("form [type=submit]").click()
-        page.wait_for_url(f"**/user/{name}/**")
+        _wait_for_server_page(page, hub, name)
         out[key] = page
     yield out
     for page in out.values():
         page.context.close()
+
+
+def _wait_for_server_page(page, hub, name, timeout=240.0):
+    """Wait until the spawn page has moved on to the user's server.
+
+    Under heavy load the spawn page's progress stream can miss the "ready" event and never
+    redirect; a person would reload the page, and so does the test once the hub reports the
+    server ready for one 15-second wait.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    end, ready_seen = time.monotonic() + timeout, False
+    while True:
+        try:
+            page.wait_for_url(f"**/user/{name}/**", timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > end:
+                raise
+            ready = hub.server_ready(name)
+            if ready and ready_seen:
+                page.goto(f"{hub.url}/user/{name}/")
+            ready_seen = ready
 
 
 def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
