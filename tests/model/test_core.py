@@ -208,12 +208,16 @@ def test_alliance_scorecard():
     assert [sq[k] for k in ("sig_nato_integration", "sig_us_trust", "sig_moscow_leverage",
                             "sig_russian_ad_gain", "alliance_score")] == [0, 0, 0, 0, 0]
     act = run(Scenario.preset("activate"))
-    assert act["sig_nato_integration"] == -1 and act["sig_us_trust"] == -1
-    assert act["alliance_score"] == -2
+    # activation is counted once, in US trust (v1 subtracted it in NATO integration too)
+    assert act["sig_nato_integration"] == 0 and act["sig_us_trust"] == -1
+    assert act["alliance_score"] == -1
     full = run(Scenario.preset("full_return_cash"))
     # 1 x 1 + 1 x 1 + 1 x 1 + 0.5 x (-2/4)
     assert full["alliance_score"] == pytest.approx(2.75)
     offset = run(Scenario.preset("full_return_energy_offset"))
-    assert offset["sig_moscow_leverage"] == 0  # offset keeps Ankara tied to Russian energy
+    # proportional: 1 - offset_dependence (mean offset owed over the horizon / contract)
+    # refund 1.5 over 12 quarters from k_leave = 3: owed sum = 1.5 * (12 - 12*13/24) = 8.25
+    assert offset["offset_dependence"] == pytest.approx(8.25 / 24 / 2.5)
+    assert offset["sig_moscow_leverage"] == pytest.approx(1 - 8.25 / 24 / 2.5)
     heavy = run(Scenario.preset("full_return_cash").with_changes(w_us_trust=2.0))
     assert heavy["alliance_score"] == pytest.approx(3.75)

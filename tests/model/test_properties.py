@@ -14,15 +14,18 @@ from s400lab.model import OUTCOMES, Scenario, evaluate, load_register, presets, 
 from s400lab.model.sampling import sample, triangular_ppf
 
 from _strategies import register_value
+from s400lab.model.scenario import lever_problems
 
 REG = load_register()
 BINARY = [k for k, (unit, _) in OUTCOMES.items() if unit == "0/1"]
 QUARTERS = [k for k, (unit, _) in OUTCOMES.items() if unit == "year"]
 
 
+_DEFAULTS = REG.defaults()
+# levers that do not fit together are refused (lever_problems); generate coherent ones only
 changes_strategy = st.fixed_dictionaries(
     {}, optional={p.name: register_value(p) for p in REG}
-)
+).filter(lambda c: not lever_problems({**_DEFAULTS, **c}))
 
 
 def check_invariants(series: dict, out: pd.DataFrame, sc: Scenario) -> None:

@@ -117,16 +117,17 @@ def test_reexport_to_india_serves_india_sooner_when_india_still_waits():
 
 
 def test_reexport_description_is_honest_about_the_central_case():
-    # at central values the refurbished units come after India's last squadron: the preset
-    # then equals the cash return, and its description must say so (with the right quarters)
+    # at central values the returned units could be in India only after India's last squadron
+    # ships: the preset then equals the cash return, and its description must say so
     sc = Scenario.preset("full_return_reexport_india")
     res, cash = run(sc), run(Scenario.preset("full_return_cash"))
-    usable = sc["start_year"] + 0.25 * (
-        sc["return_quarter"] + math.ceil(sc["removal_months"] / 3) + math.ceil(sc["refurb_months"] / 3))
-    assert res["india_sq5_q"] < usable
+    in_india = sc["start_year"] + 0.25 * (sc["return_quarter"] + math.ceil(
+        (sc["removal_months"] + sc["refurb_months"] + sc["india_transport_months"]) / 3))
+    assert res["returned_india_q"] == in_india
+    assert res["india_sq5_q"] < in_india and res["india_direct_squadrons"] == 0
     assert "already" in sc.description and "equals the cash return" in sc.description
-    assert quarter_label(res["india_sq5_q"]) in sc.description
-    assert quarter_label(usable) in sc.description
+    for q in ("india_sq5_q", "returned_usable_q", "returned_india_q"):
+        assert quarter_label(res[q]) in sc.description
     for k, v in res.raw_outcomes.items():
         assert (math.isnan(v) and math.isnan(cash[k])) or v == cash[k], k
 

@@ -342,7 +342,12 @@ def model_sobol(scenario: Any, outcome: str, names: Sequence[str] | None = None,
     are computed over the same joint distribution ``run_ensemble`` draws from. Discrete
     uncertainties (e.g. Turkiye's holding, 2 or 4 battalions, 4 with the scenario's
     ``p_tr_holding_4``) are step functions of their uniform; the Sobol estimators only need independent inputs, so their index is simply the
-    share of variance due to that discrete assumption. ``n_base * (k + 2)`` model runs.
+    share of variance due to that discrete assumption. Model devices (register ``kind =
+    device``, the uniform block draws ``u_block_*``) are sampled as factors so that a
+    congressional block still happens with its probability, but they are chance, not
+    assumptions: their rows are left out of the table (their total indices are kept in
+    ``attrs["devices_ST"]``). Evidence switches (settings) keep the scenario's reading.
+    ``n_base * (k + 2)`` model runs, ``k`` counting the devices.
 
     Parameters
     ----------
@@ -357,8 +362,16 @@ def model_sobol(scenario: Any, outcome: str, names: Sequence[str] | None = None,
         Bootstrap resamples for the confidence intervals.
     """
     table = uncertainty_table(scenario, names)
-    f = model_function(scenario, outcome, table["name"], nan_fill=nan_fill, space="unit")
-    out = sobol_indices(f, table["name"], [(0.0, 1.0)] * len(table), n_base=n_base, seed=seed,
-                        num_resamples=num_resamples, labels=table["label"])
+    # model devices (kind "device": the uniform block draws u_block_*) are sampled too, so
+    # chance stays chance, but they are not assumptions: their rows are dropped from the result
+    devices = [d for d in scenario.register.devices]
+    factors = list(table["name"]) + devices
+    labels = list(table["label"]) + devices
+    f = model_function(scenario, outcome, factors, nan_fill=nan_fill, space="unit")
+    out = sobol_indices(f, factors, [(0.0, 1.0)] * len(factors), n_base=n_base, seed=seed,
+                        num_resamples=num_resamples, labels=labels)
+    chance = out[out["name"].isin(devices)]
+    out = out[~out["name"].isin(devices)].reset_index(drop=True)
     out.attrs["outcome"] = outcome
+    out.attrs["devices_ST"] = dict(zip(chance["name"], chance["ST"].astype(float)))
     return out

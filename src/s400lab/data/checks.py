@@ -225,8 +225,8 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
                 why = _value_problem(p, p["default"])
                 if why:
                     yield _problem(t, row, "default", why)
-        if kind == "uncertainty" and "distribution" in cols and p["distribution"] in ("", "none"):
-            yield _problem(t, row, "distribution", "an uncertainty needs a distribution (it is drawn in ensembles)")
+        if kind in ("uncertainty", "device") and "distribution" in cols and p["distribution"] in ("", "none"):
+            yield _problem(t, row, "distribution", f"a{'n' if kind == 'uncertainty' else ''} {kind} needs a distribution (it is drawn in ensembles)")
         if {"source_ids", "confidence"} <= cols and not p["source_ids"]:
             if kind != "setting" and p["confidence"] != "claimed":
                 yield _problem(

@@ -32,8 +32,10 @@ __all__ = [
 
 #: The explorer's tabs, in display order.
 GROUPS = ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
-#: Parameter kinds: a choice someone makes, an assumption drawn in ensembles, a fixed setting.
-KINDS = ("lever", "uncertainty", "setting")
+#: Parameter kinds: a choice someone makes, an assumption drawn in ensembles, a fixed setting
+#: (evidence switches included), and a model device (a uniform "luck" number drawn in ensembles
+#: but not an assumption: no slider, not in tornado or Sobol results).
+KINDS = ("lever", "uncertainty", "setting", "device")
 TYPES = ("float", "int", "choice", "bool")
 DISTRIBUTIONS = ("uniform", "triangular", "bernoulli", "discrete", "none")
 
@@ -84,6 +86,25 @@ class Parameter:
         if self.distribution != "discrete" or self.type == "choice" or not self.choices:
             return ()
         return tuple(float(c) for c in self.choices)
+
+    @property
+    def readings(self) -> tuple[float, ...]:
+        """The readings of a numeric evidence dispute, to run side by side: the listed values of
+        a ``discrete`` uncertainty (e.g. Turkiye's holding, 2 or 4) or of a numeric parameter with
+        ``choices`` (an evidence switch, e.g. India's undelivered squadrons 0/1/2, the contract
+        value 2.0/2.2/2.5/2.7); empty otherwise. A switch's readings do not restrict its values."""
+        if self.type == "choice" or not self.choices:
+            return ()
+        try:
+            return tuple(float(c) for c in self.choices)
+        except ValueError:
+            return ()
+
+    @property
+    def is_switch(self) -> bool:
+        """True for an evidence switch: a setting whose ``choices`` list the readings of a
+        disputed fact (a choice setting such as ``war_course`` or a numeric one with readings)."""
+        return self.kind == "setting" and bool(self.choices)
 
     @property
     def is_numeric(self) -> bool:
@@ -225,6 +246,22 @@ class ParameterRegister:
         return self.names(kind="lever")
 
     @property
+    def devices(self) -> list[str]:
+        """Names of the model devices (``kind == "device"``): drawn in ensembles with the
+        uncertainties, but never sliders and never factors of a tornado or Sobol analysis."""
+        return self.names(kind="device")
+
+    @property
+    def drawn(self) -> list[str]:
+        """Everything an ensemble draws: the uncertainties, then the devices."""
+        return self.uncertainties + self.devices
+
+    @property
+    def switches(self) -> list[str]:
+        """Names of the evidence switches (settings with listed readings or choices)."""
+        return [p.name for p in self.params.values() if p.is_switch]
+
+    @property
     def settings(self) -> list[str]:
         """Names of the fixed settings (``kind == "setting"``)."""
         return self.names(kind="setting")
@@ -332,8 +369,8 @@ def build_register(table: pd.DataFrame, file: str = "parameters.csv") -> Paramet
             raise bad("type", f"{typ!r} is not one of {', '.join(TYPES)}")
         if dist not in DISTRIBUTIONS:
             raise bad("distribution", f"{dist!r} is not one of {', '.join(DISTRIBUTIONS)}")
-        if kind == "uncertainty" and dist == "none":
-            raise bad("distribution", "an uncertainty needs a distribution")
+        if kind in ("uncertainty", "device") and dist == "none":
+            raise bad("distribution", f"a{'n' if kind == 'uncertainty' else ''} {kind} needs a distribution")
         if not _text(row["label"]):
             raise bad("label", "is empty")
         if not _text(row["description"]):
