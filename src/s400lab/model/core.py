@@ -79,9 +79,11 @@ queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarte
 Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
 its promised quarter, capped at the quarter before the start, delay 0), delays against
 ``india_promise_sq4/5`` in quarters, on time by ``india_deadline_year``, and the timing ruler:
-``returned_usable_q`` (k_use), ``returned_india_q`` (k_india) and ``india_next_production_q``
-(first quarter with ``floor(credit / 2) >= 1``: the next squadron from production alone). A
-return reaches India earlier only if ``k_india`` comes before the squadron it would replace.
+``returned_usable_q`` (k_use), ``returned_india_q`` (k_india), ``india_next_production_q``
+(first quarter with ``floor(credit / 2) >= 1``: the next squadron from production alone) and
+``india_last_production_q`` (first quarter with ``floor(credit / 2) >= U``: India's order
+complete from production alone). A return brings India's last squadron earlier only if
+``k_india`` comes before ``india_last_production_q``.
 
 6. Turkiye-US milestones (:func:`us_milestones`)
 ------------------------------------------------
@@ -249,6 +251,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "returned_india_q": ("year", "Returned units could be in India (quarter)"),
     "india_next_production_q": (
         "year", "India: next squadron complete from export production (quarter)"),
+    "india_last_production_q": (
+        "year", "India: last squadron complete from export production alone (quarter)"),
     "india_direct_squadrons": ("squadrons", "India: squadrons delivered from returned units"),
     "ru_forgone_usd_bn": ("US$ bn", "Russia: value forgone (its S-400s leave Turkiye)"),
     "ru_deal_net_usd_bn": (
@@ -458,6 +462,7 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
                 d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
                 done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
                 next_prod=np.where(U >= 1, first(from_prod >= 1), np.nan),
+                last_prod=np.where(U >= 1, first(from_prod >= np.maximum(U, 1)), np.nan),
                 direct=ru["direct"] * (k_ship < a.H))
 
 
@@ -657,6 +662,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray
         "returned_usable_q": a.quarter(hold["k_use"], has_ret),
         "returned_india_q": a.quarter(hold["k_india"], has_ret),
         "india_next_production_q": ind["next_prod"],
+        "india_last_production_q": ind["last_prod"],
         "india_direct_squadrons": f(ind["direct"]),
         "ru_forgone_usd_bn": f(cash["forgone"]),
         "ru_deal_net_usd_bn": f(cash["deal"]),

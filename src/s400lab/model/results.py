@@ -13,7 +13,7 @@ from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES, months_to_quarte
 if TYPE_CHECKING:  # pragma: no cover
     from s400lab.model.scenario import Scenario
 
-__all__ = ["Ensemble", "Result", "quarter_label", "verdict"]
+__all__ = ["Ensemble", "Result", "india_timing", "quarter_label", "verdict"]
 
 BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
 
@@ -226,3 +226,59 @@ class Ensemble:
 
     def __repr__(self) -> str:
         return f"Ensemble(scenario={self.scenario.scenario_id!r}, n={len(self)})"
+
+
+def india_timing(result: "Result") -> pd.DataFrame:
+    """The India timing ruler of one run: when returned units are usable and could be in
+    India, against when India's next squadron ships from export production.
+
+    Parameters
+    ----------
+    result : Result
+        A single run (:func:`s400lab.model.run`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``agreement``, ``left_turkiye``, ``usable``, ``in_india`` (lane ``returned``) and
+        ``last_from_production``, ``last_squadron`` (lane ``india``); columns ``lane``,
+        ``label``, ``t`` (decimal year, NaN = not within the horizon / none) and ``quarter``.
+        ``attrs``: ``reaches_india`` (returned units complete a squadron) and ``verdict`` (one
+        sentence: why India moves or not).
+    """
+    v, o = result.scenario.values, result.raw_outcomes
+    t0 = float(v["start_year"])
+    moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
+    agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
+    leave = t0 + 0.25 * (float(v["return_quarter"]) + float(months_to_quarters(v["removal_months"])))
+    rows = [
+        ("returned", "agreement", "Return agreed", agree),
+        ("returned", "left_turkiye", "Last unit leaves Turkiye", leave if moving else np.nan),
+        ("returned", "usable", "Refurbished: usable by Russia", o["returned_usable_q"]),
+        ("returned", "in_india", "Could be in India", o["returned_india_q"]),
+        ("india", "last_from_production", "Last squadron from production alone",
+         o["india_last_production_q"]),
+        ("india", "last_squadron", "India's last squadron delivered", o["india_sq5_q"]),
+    ]
+    df = pd.DataFrame(rows, columns=["lane", "event", "label", "t"]).set_index("event")
+    df["quarter"] = [quarter_label(t) for t in df["t"]]
+    direct = o["india_direct_squadrons"] > 0
+    undelivered = int(o["india_undelivered_start"])
+    nxt, india = o["india_last_production_q"], o["returned_india_q"]
+    if undelivered == 0:
+        text = "India has all five squadrons at the start: a return cannot reach India."
+    elif not moving or np.isnan(india):
+        text = "No returned units reach India within the horizon."
+    elif v["ru_use_returned"] != "india":
+        text = (f"Russia keeps or resells the returned units (ru_use_returned = "
+                f"'{v['ru_use_returned']}'): they never go to India.")
+    elif direct:
+        text = (f"Returned units could be in India in {quarter_label(india)}, before export "
+                f"production alone would finish India's order ({quarter_label(nxt)}): India's "
+                f"last squadron arrives in {quarter_label(o['india_sq5_q'])}.")
+    else:
+        text = (f"Returned units could be in India only in {quarter_label(india)}, after export "
+                f"production has finished India's order ({quarter_label(nxt)}): no squadron is "
+                "left for them, India does not move.")
+    df.attrs.update(reaches_india=bool(direct), verdict=text)
+    return df
