@@ -208,3 +208,22 @@ def test_simulate_is_split_into_short_documented_sections():
         assert fn.__doc__ and f":func:`{name}`" in core.__doc__
     assert len(inspect.getsource(core.simulate).splitlines()) <= 45
     assert months_to_quarters(np.array([4.0]))[0] == 2
+
+
+def test_new_preset_descriptions_match_the_model():
+    from s400lab.model import quarter_label
+
+    e = Scenario.preset("early_return_india")
+    r = run(e)
+    base = run(e.with_changes(tr_action="keep_stored", ru_use_returned="home", return_quarter=2))
+    for q in (r["returned_usable_q"], r["returned_india_q"], base["india_sq5_q"]):
+        assert quarter_label(q) in e.description
+    assert f"{(base['india_sq5_q'] - r['india_sq5_q']) * 4:.0f}" == "3" and "three quarters" in e.description
+    c = Scenario.preset("full_return_cash")
+    assert f"-US${-run(c)['ru_deal_net_usd_bn']:.2f}bn" in c.description
+    low = Scenario.preset("full_return_low_refund")
+    assert run(low)["ru_consents"] == 1 and "would consent" in low.description
+    esc = Scenario.preset("escalation_keep")
+    assert run(esc)["ru_shortfall_end"] > 0 and "fifth" in esc.description
+    share = run_ensemble(esc, 4000, seed=2).probability("ru_stock_below_start")
+    assert 0.12 < share < 0.3  # "about a fifth"
