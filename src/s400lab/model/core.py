@@ -440,30 +440,38 @@ def russian_stock(a: Inputs, hold: dict, war: dict) -> dict[str, np.ndarray]:
 # --------------------------------------------------------------------------- 5. India
 def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     """Section 5: squadrons delivered by quarter ``k`` = ``min(U, floor(credit/2) + direct)``;
-    the 4th/5th squadron dates, delays against the promises, and the timing ruler."""
-    t_grid = a.t0 + 0.25 * np.arange(a.H)
-    kk = np.arange(a.H, dtype=float)[:, None]
-    U, k_ship = ru["U"], hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
-    from_prod = np.floor(ru["credit"] / 2.0)
-    done = np.minimum(from_prod + ru["direct"] * (kk >= k_ship), U)
+    the 4th/5th squadron dates, delays against the promises, and the timing ruler.
 
-    def first(mask):  # decimal year of the first quarter where mask (H, n) holds
-        return np.where(mask[-1], t_grid[mask.argmax(axis=0)], np.nan)
+    ``credit`` never falls, so the first quarter with ``credit >= x`` is the number of quarters
+    with ``credit < x``; the m-th squadron comes from production alone or, once returned units
+    are in India (``k_india``), from ``direct`` squadrons plus ``m - direct`` from production."""
+    credit, U, H = ru["credit"], ru["U"], a.H
+    direct = ru["direct"]
+    k_ship = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
 
-    q1, q2 = first(done >= 1), first(done >= 2)
+    def k_prod(m):  # first quarter production alone has built m squadrons (H = never)
+        return np.sum(credit < 2.0 * m - 1e-9, axis=0) * 1.0
+
+    def k_done(m):  # first quarter the m-th undelivered squadron is in India
+        with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, k_prod(m - direct)))
+        return np.where(U >= m, np.minimum(k_prod(m), with_direct), H)
+
+    q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
     prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
     prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
     before = a.t0 - 0.25
     q4 = np.where(U >= 2, q1, np.minimum(prom4, before))
     q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.minimum(prom5, before)))
     deadline = a("india_deadline_year") + 1e-9
-    return dict(done=done, q4=q4, q5=q5,
+    kk = np.arange(H, dtype=float)[:, None]
+    return dict(done=lambda: np.minimum(np.floor(credit / 2.0) + direct * (kk >= k_ship), U),
+                q4=q4, q5=q5,
                 d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
                 d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
                 done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
-                next_prod=np.where(U >= 1, first(from_prod >= 1), np.nan),
-                last_prod=np.where(U >= 1, first(from_prod >= np.maximum(U, 1)), np.nan),
-                direct=ru["direct"] * (k_ship < a.H))
+                next_prod=a.quarter(k_prod(1), U >= 1),
+                last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
+                direct=direct * (k_ship < H))
 
 
 # --------------------------------------------------------------------------- 6. US
@@ -601,7 +609,7 @@ def _series(a, hold, ru, ind, us, cash) -> LazySeries:
         "ru_shortfall": lambda: np.maximum(0.0, ru["R"][:, None] - ru["stock"].T),
         "ru_exports": lambda: ru["cap"].T + np.where(ks == k_extra[:, None], ru["extra"][:, None], 0.0),
         "ru_returned": lambda: np.where(ks == hold["k_use"][:, None], hold["to_russia"][:, None], 0.0),
-        "india_squadrons": lambda: (5.0 - ru["U"])[:, None] + ind["done"].T,
+        "india_squadrons": lambda: (5.0 - ru["U"])[:, None] + ind["done"]().T,
         "tr_held": lambda: hold["holding"][:, None] - hold["moved"][:, None] * (ks >= hold["k_leave"][:, None]),
         "us_sanctions_lifted": lambda: (us["ok_s"][:, None] & (ks >= us["k_sanc"][:, None])) * 1.0,
         "us_f35_readmitted": lambda: (us["ok_f"][:, None] & (ks >= us["k_f35"][:, None])) * 1.0,
