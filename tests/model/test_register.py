@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from s400lab.model import Scenario
 from s400lab.model.register import build_register, data_dir
 
 DATA = data_dir()

@@ -4,14 +4,12 @@ checked against hand-computed values."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 
+import s400lab.model.core as core
 from s400lab.model import Scenario, compare_readings, lever_bounds, run, run_ensemble
 from s400lab.model.core import SECTIONS, months_to_quarters
-import s400lab.model.core as core
 
 from .conftest import sim1
 
@@ -29,8 +27,9 @@ def test_activation_counted_once():
 def test_small_energy_offset_costs_little_not_a_full_point():
     # v1: any offset above 0 cost 0.5 x 2 = 1 point of the leverage signal, so a partial
     # return with a US$0.125bn offset scored below the status quo
-    part = SQ.with_changes(tr_action="return_partial", compensation_form="energy_offset",
-                           compensation_share=0.1)
+    part = SQ.with_changes(
+        tr_action="return_partial", compensation_form="energy_offset", compensation_share=0.1
+    )
     off, cash = run(part), run(part.with_changes(compensation_form="cash"))
     assert off["tr_refund_usd_bn"] == pytest.approx(0.125)
     assert off["alliance_score"] > run(SQ)["alliance_score"]
@@ -38,8 +37,10 @@ def test_small_energy_offset_costs_little_not_a_full_point():
     # proportional: ten times the offset, (about) ten times the penalty
     big = run(part.with_changes(compensation_share=1.0))
     pen_small = cash["sig_moscow_leverage"] - off["sig_moscow_leverage"]
-    pen_big = run(part.with_changes(compensation_share=1.0, compensation_form="cash"))[
-        "sig_moscow_leverage"] - big["sig_moscow_leverage"]
+    pen_big = (
+        run(part.with_changes(compensation_share=1.0, compensation_form="cash"))["sig_moscow_leverage"]
+        - big["sig_moscow_leverage"]
+    )
     assert pen_big == pytest.approx(10 * pen_small)
 
 
@@ -59,30 +60,36 @@ def test_partial_return_range_follows_the_holding():
 
 def test_incoherent_levers_refused_naming_them():
     # v1 ran a third-party transfer "paid" by an offset on Turkiye's Russian energy bills
-    with pytest.raises(ValueError, match="tr_action='transfer_third_party'.*compensation_form='energy_offset'"):
+    with pytest.raises(
+        ValueError, match="tr_action='transfer_third_party'.*compensation_form='energy_offset'"
+    ):
         SQ.with_changes(tr_action="transfer_third_party", compensation_form="energy_offset")
     with pytest.raises(ValueError, match="incoherent levers"):
-        Scenario.from_dict({"values": {"tr_action": "transfer_third_party",
-                                       "compensation_form": "energy_offset"}})
+        Scenario.from_dict(
+            {"values": {"tr_action": "transfer_third_party", "compensation_form": "energy_offset"}}
+        )
 
 
-@pytest.mark.parametrize("name, readings", [
-    ("india_undelivered_sq", ["0", "1", "2"]),
-    ("india_credit_start_bn", ["0", "1", "2"]),
-    ("tr_holding_bn", ["2", "4"]),
-    ("s400_contract_usd_bn", ["2", "2.2", "2.5", "2.7"]),
-    ("war_course", ["ceasefire", "attrition", "escalation"]),
-])
+@pytest.mark.parametrize(
+    "name, readings",
+    [
+        ("india_undelivered_sq", ["0", "1", "2"]),
+        ("india_credit_start_bn", ["0", "1", "2"]),
+        ("tr_holding_bn", ["2", "4"]),
+        ("s400_contract_usd_bn", ["2", "2.2", "2.5", "2.7"]),
+        ("war_course", ["ceasefire", "attrition", "escalation"]),
+    ],
+)
 def test_evidence_disputes_run_side_by_side(name, readings):
-    table = compare_readings(Scenario.preset("full_return_cash"), name,
-                             ["india_sq5_q", "tr_refund_usd_bn", "ru_stock_end"])
+    table = compare_readings(
+        Scenario.preset("full_return_cash"), name, ["india_sq5_q", "tr_refund_usd_bn", "ru_stock_end"]
+    )
     assert [c.split(" = ")[1] for c in table.columns[2:]] == readings
     assert table.shape == (3, 2 + len(readings))
 
 
 def test_evidence_readings_change_what_they_should():
-    t = compare_readings(Scenario.preset("full_return_cash"), "s400_contract_usd_bn",
-                         ["tr_refund_usd_bn"])
+    t = compare_readings(Scenario.preset("full_return_cash"), "s400_contract_usd_bn", ["tr_refund_usd_bn"])
     # refund = 0.6 x contract value
     assert t.iloc[0, 2:].tolist() == pytest.approx([1.2, 1.32, 1.5, 1.62])
     t = compare_readings(SQ, "india_undelivered_sq", ["india_sq5_q"])
@@ -93,8 +100,14 @@ def test_evidence_readings_change_what_they_should():
 def test_us_months_summed_then_rounded_once():
     # removal 1 + sanctions 1 + readmission 12 + delivery 1 months from the agreement:
     # v1 rounded each stage up (q(1) + q(12) + q(1) = 6 quarters after k_agree + q(1))
-    _, out = sim1(tr_action="return_full", return_quarter=0, removal_months=1,
-                  sanctions_lift_months=1, f35_readmission_months=12, f35_delivery_months=3)
+    _, out = sim1(
+        tr_action="return_full",
+        return_quarter=0,
+        removal_months=1,
+        sanctions_lift_months=1,
+        f35_readmission_months=12,
+        f35_delivery_months=3,
+    )
     t0 = 2026.75
     assert out["divestiture_q"] == t0 + 0.25 * 1  # q(1)
     assert out["sanctions_lifted_q"] == t0 + 0.25 * 1  # q(1 + 1) = 1
@@ -130,8 +143,10 @@ def test_course_of_the_war_switches_losses_and_requirement():
 
 
 def test_depletion_reachable_from_the_ranges():
-    shares = {c: run_ensemble(SQ.with_changes(war_course=c), 4000, seed=3).probability(
-        "ru_stock_below_start") for c in ("ceasefire", "attrition", "escalation")}
+    shares = {
+        c: run_ensemble(SQ.with_changes(war_course=c), 4000, seed=3).probability("ru_stock_below_start")
+        for c in ("ceasefire", "attrition", "escalation")
+    }
     assert shares["ceasefire"] <= shares["attrition"] < shares["escalation"]
     assert shares["escalation"] > 0.1
 
@@ -170,8 +185,9 @@ def test_early_return_to_india_brings_the_last_squadron_earlier():
 
 
 def test_transport_time_is_added_before_rounding():
-    _, out = sim1(tr_action="return_full", return_quarter=0, removal_months=2, refurb_months=2,
-                  india_transport_months=1)
+    _, out = sim1(
+        tr_action="return_full", return_quarter=0, removal_months=2, refurb_months=2, india_transport_months=1
+    )
     assert out["returned_usable_q"] == 2026.75 + 0.25 * 2  # q(4) = 2
     assert out["returned_india_q"] == 2026.75 + 0.25 * 2  # q(5) = 2, not q(4) + q(1) = 3
 
@@ -201,7 +217,7 @@ def test_third_party_transfer_records_russias_objection_and_cost():
 def test_simulate_is_split_into_short_documented_sections():
     import inspect
 
-    for title, name in SECTIONS:
+    for _title, name in SECTIONS:
         fn = getattr(core, name)
         lines = inspect.getsource(fn).splitlines()
         assert len(lines) <= 60, (name, len(lines))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import pytest
 
-from s400lab.analysis.ensembles import milestone_odds  # noqa: E402
-from s400lab.model import Scenario, india_timing, run, run_ensemble  # noqa: E402
-from s400lab.plots.mechanisms import (  # noqa: E402
+from s400lab.analysis.ensembles import milestone_odds
+from s400lab.model import Scenario, india_timing, run, run_ensemble
+from s400lab.plots.mechanisms import (
     deal_balance,
     deal_table,
     depletion_chart,
@@ -60,8 +60,10 @@ def test_deal_balance_nets_by_hand(ax):
 
 def test_depletion_chart_one_line_per_course(ax):
     sq = Scenario.preset("status_quo")
-    bands = {c: run_ensemble(sq.with_changes(war_course=c), 200, seed=1).bands("ru_stock")
-             for c in ("ceasefire", "escalation")}
+    bands = {
+        c: run_ensemble(sq.with_changes(war_course=c), 200, seed=1).bands("ru_stock")
+        for c in ("ceasefire", "escalation")
+    }
     art = depletion_chart(ax, bands, {"ceasefire": 65, "escalation": 90}, start=80)
     assert set(art["medians"]) == {"ceasefire", "escalation"}
     assert art["medians"]["ceasefire"].get_ydata()[-1] > art["medians"]["escalation"].get_ydata()[-1]

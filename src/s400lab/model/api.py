@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -65,8 +66,7 @@ def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"draws row {i}, column {col!r}: {draws[col].iloc[i]!r} is not allowed; "
-                f"use {p.allowed()}"
+                f"draws row {i}, column {col!r}: {draws[col].iloc[i]!r} is not allowed; use {p.allowed()}"
             )
         if col in _SCALAR_ONLY:
             if np.ptp(x) != 0:
@@ -147,8 +147,8 @@ def run_ensemble(
 
 
 def compare(
-    scenarios: "dict[str, Scenario] | None" = None,
-    outcomes: "list[str] | None" = None,
+    scenarios: dict[str, Scenario] | None = None,
+    outcomes: list[str] | None = None,
 ) -> pd.DataFrame:
     """One table of outcomes (rows) for several scenarios (columns), single central runs.
 
@@ -182,9 +182,7 @@ def compare(
     return table
 
 
-def compare_readings(
-    sc: Scenario, name: str, outcomes: "list[str] | None" = None
-) -> pd.DataFrame:
+def compare_readings(sc: Scenario, name: str, outcomes: list[str] | None = None) -> pd.DataFrame:
     """One scenario under each reading of an evidence dispute, side by side (central runs).
 
     Parameters
@@ -209,9 +207,10 @@ def compare_readings(
     for k in names:
         if k not in OUTCOMES:
             raise ValueError(f"unknown outcome {k!r}; outcomes: {', '.join(OUTCOMES)}")
-    table = pd.DataFrame({"unit": [OUTCOMES[k][0] for k in names],
-                          "label": [OUTCOMES[k][1] for k in names]},
-                         index=pd.Index(names, name="outcome"))
+    table = pd.DataFrame(
+        {"unit": [OUTCOMES[k][0] for k in names], "label": [OUTCOMES[k][1] for k in names]},
+        index=pd.Index(names, name="outcome"),
+    )
     for reading, s in _check(sc).readings(name).items():
         res = run(s)
         table[f"{name} = {reading}"] = [res.raw_outcomes[k] for k in names]

@@ -200,8 +200,7 @@ SERIES: dict[str, tuple[str, str]] = {
 
 #: Outcomes: name -> (unit, label).
 OUTCOMES: dict[str, tuple[str, str]] = {
-    "legal_conditions_met": (
-        "0/1", "US legal conditions met within the horizon (verified full divestiture)"),
+    "legal_conditions_met": ("0/1", "US legal conditions met within the horizon (verified full divestiture)"),
     "battalions_divested": ("battalions", "Battalions that left Turkiye within the horizon"),
     "returned_to_russia": ("battalions", "Battalions returned to Russia within the horizon"),
     "divestiture_q": ("year", "Divestiture verified (quarter)"),
@@ -218,7 +217,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ru_shortfall_end": ("battalions", "Russian shortfall at the end of the horizon"),
     "ru_exports_total": ("battalions", "Russian exports over the horizon"),
     "ru_return_production_months": (
-        "months", "Russia: returned battalions in months of its S-400 production"),
+        "months",
+        "Russia: returned battalions in months of its S-400 production",
+    ),
     "india_undelivered_start": ("squadrons", "Indian squadrons undelivered at the start"),
     "india_sq4_q": ("year", "India: 4th squadron delivered (quarter)"),
     "india_sq5_q": ("year", "India: 5th squadron delivered (quarter)"),
@@ -232,7 +233,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "tr_recovered_usd_bn": ("US$ bn", "Turkiye: total recovered within the horizon"),
     "ru_refund_cost_usd_bn": ("US$ bn", "Russia: refund paid (cash or energy offset)"),
     "ru_value_regained_usd_bn": (
-        "US$ bn", "Russia: value of regained battalions put to use within the horizon"),
+        "US$ bn",
+        "Russia: value of regained battalions put to use within the horizon",
+    ),
     "ru_net_usd_bn": ("US$ bn", "Russia: value regained minus refund"),
     "sig_nato_integration": ("signal -1..1", "Signal: NATO integration"),
     "sig_us_trust": ("signal -1..1", "Signal: US trust"),
@@ -246,23 +249,24 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ru_built_home_total": ("battalions", "Russian production kept for home service"),
     "ru_built_export_total": ("battalions", "Russian production allocated to export"),
     "ru_return_loss_share": (
-        "years of losses", "Russia: returned battalions as a share of one year's losses"),
+        "years of losses",
+        "Russia: returned battalions as a share of one year's losses",
+    ),
     "returned_usable_q": ("year", "Returned units usable by Russia (quarter)"),
     "returned_india_q": ("year", "Returned units could be in India (quarter)"),
-    "india_next_production_q": (
-        "year", "India: next squadron complete from export production (quarter)"),
+    "india_next_production_q": ("year", "India: next squadron complete from export production (quarter)"),
     "india_last_production_q": (
-        "year", "India: last squadron complete from export production alone (quarter)"),
+        "year",
+        "India: last squadron complete from export production alone (quarter)",
+    ),
     "india_direct_squadrons": ("squadrons", "India: squadrons delivered from returned units"),
     "ru_forgone_usd_bn": ("US$ bn", "Russia: value forgone (its S-400s leave Turkiye)"),
-    "ru_deal_net_usd_bn": (
-        "US$ bn", "Russia: deal worth (units regained - refund - value forgone)"),
+    "ru_deal_net_usd_bn": ("US$ bn", "Russia: deal worth (units regained - refund - value forgone)"),
     "ru_consents": ("0/1", "Russia: the deal is worth it to Moscow (would consent)"),
     "ru_objects": ("0/1", "Russia objects (transfer against the end-user terms)"),
     "tr_retaliation_usd_bn": ("US$ bn", "Turkiye: cost of Russian retaliation"),
     "tr_net_usd_bn": ("US$ bn", "Turkiye: recovered minus retaliation"),
-    "offset_dependence": (
-        "share", "Turkiye: energy-offset dependence (mean offset outstanding / contract)"),
+    "offset_dependence": ("share", "Turkiye: energy-offset dependence (mean offset outstanding / contract)"),
 }
 
 #: The documented sections of :func:`simulate`, in order: (title, function name).
@@ -352,9 +356,18 @@ def turkiye_holding(a: Inputs) -> dict[str, np.ndarray]:
     k_use = k_agree + months_to_quarters(m_use)
     k_india = k_agree + months_to_quarters(m_use + a("india_transport_months"))
     left = k_leave < a.H
-    return dict(holding=holding, moved=moved, to_russia=to_russia, k_agree=k_agree,
-                m_leave=m_leave, k_leave=k_leave, k_use=k_use, k_india=k_india, left=left,
-                moved_h=moved * left)
+    return dict(
+        holding=holding,
+        moved=moved,
+        to_russia=to_russia,
+        k_agree=k_agree,
+        m_leave=m_leave,
+        k_leave=k_leave,
+        k_use=k_use,
+        k_india=k_india,
+        left=left,
+        moved_h=moved * left,
+    )
 
 
 # --------------------------------------------------------------------------- 2. war
@@ -433,8 +446,9 @@ def russian_stock(a: Inputs, hold: dict, war: dict) -> dict[str, np.ndarray]:
         np.maximum(S, 0.0, out=S)
         cum += cap
         credit[k] = cum
-    return dict(stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra,
-                P4=P4, L4=L4, R=R, U=U)
+    return dict(
+        stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra, P4=P4, L4=L4, R=R, U=U
+    )
 
 
 # --------------------------------------------------------------------------- 5. India
@@ -454,7 +468,7 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
 
     def k_done(m):  # first quarter the m-th undelivered squadron is in India
         with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, k_prod(m - direct)))
-        return np.where(U >= m, np.minimum(k_prod(m), with_direct), H)
+        return np.where(m <= U, np.minimum(k_prod(m), with_direct), H)
 
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
     prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
@@ -464,14 +478,17 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.minimum(prom5, before)))
     deadline = a("india_deadline_year") + 1e-9
     kk = np.arange(H, dtype=float)[:, None]
-    return dict(done=lambda: np.minimum(np.floor(credit / 2.0) + direct * (kk >= k_ship), U),
-                q4=q4, q5=q5,
-                d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
-                d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
-                done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
-                next_prod=a.quarter(k_prod(1), U >= 1),
-                last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
-                direct=direct * (k_ship < H))
+    return dict(
+        done=lambda: np.minimum(np.floor(credit / 2.0) + direct * (kk >= k_ship), U),
+        q4=q4,
+        q5=q5,
+        d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
+        d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
+        done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
+        next_prod=a.quarter(k_prod(1), U >= 1),
+        last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
+        direct=direct * (k_ship < H),
+    )
 
 
 # --------------------------------------------------------------------------- 6. US
@@ -492,9 +509,17 @@ def us_milestones(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     blocked_f = a("u_block_f35") < np.minimum(1.0, mb * a("p_block_f35"))
     ok_s = legal & ~blocked_s & (k_sanc < a.H)
     ok_f = ok_s & ~blocked_f & (k_f35 < a.H)
-    return dict(legal=legal, k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, ok_s=ok_s, ok_f=ok_f,
-                ok_j=ok_f & (k_jet < a.H), blocked_s=legal & blocked_s,
-                blocked_f=legal & ~blocked_s & blocked_f)
+    return dict(
+        legal=legal,
+        k_sanc=k_sanc,
+        k_f35=k_f35,
+        k_jet=k_jet,
+        ok_s=ok_s,
+        ok_f=ok_f,
+        ok_j=ok_f & (k_jet < a.H),
+        blocked_s=legal & blocked_s,
+        blocked_f=legal & ~blocked_s & blocked_f,
+    )
 
 
 # --------------------------------------------------------------------------- 7. money
@@ -526,13 +551,23 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
     forgone = a("ru_leverage_value_usd_bn") * frac
     deal = value * hold["to_russia"] - refund_total * (not transfer) - forgone
     recovered = refund + upkeep + work
-    return dict(refund_total=refund_total, n_q=n_q, refund=refund, upkeep=upkeep, work=work,
-                upkeep_rate=upkeep_rate, work_rate=work_rate, recovered=recovered,
-                retaliation=retaliation, ru_refund=ru_refund,
-                ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
-                forgone=forgone, deal=deal,
-                consents=(a.action in RETURN_ACTIONS) & (hold["to_russia"] > 0) & (deal > 0),
-                dependence=np.minimum(1.0, owed / H / contract * (hold["to_russia"] > 0)))
+    return dict(
+        refund_total=refund_total,
+        n_q=n_q,
+        refund=refund,
+        upkeep=upkeep,
+        work=work,
+        upkeep_rate=upkeep_rate,
+        work_rate=work_rate,
+        recovered=recovered,
+        retaliation=retaliation,
+        ru_refund=ru_refund,
+        ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
+        forgone=forgone,
+        deal=deal,
+        consents=(a.action in RETURN_ACTIONS) & (hold["to_russia"] > 0) & (deal > 0),
+        dependence=np.minimum(1.0, owed / H / contract * (hold["to_russia"] > 0)),
+    )
 
 
 # --------------------------------------------------------------------------- 8. scorecard
@@ -544,15 +579,17 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
     sig = dict(
         sig_nato_integration=0.5 * us["ok_s"] + 0.5 * us["ok_f"],
         sig_us_trust=hold["moved_h"] / holding - activated,
-        sig_moscow_leverage=1.0 - 2.0 * (0.5 * (holding - hold["moved_h"]) / holding
-                                          + 0.5 * cash["dependence"]),
+        sig_moscow_leverage=1.0
+        - 2.0 * (0.5 * (holding - hold["moved_h"]) / holding + 0.5 * cash["dependence"]),
         sig_russian_ad_gain=-np.minimum(1.0, ret_home / 4.0),
     )
     sig = {k: np.asarray(v, dtype=float) * np.ones(a.n) for k, v in sig.items()}
-    sig["alliance_score"] = (a("w_nato_integration") * sig["sig_nato_integration"]
-                             + a("w_us_trust") * sig["sig_us_trust"]
-                             + a("w_moscow_leverage") * sig["sig_moscow_leverage"]
-                             + a("w_russian_ad_gain") * sig["sig_russian_ad_gain"])
+    sig["alliance_score"] = (
+        a("w_nato_integration") * sig["sig_nato_integration"]
+        + a("w_us_trust") * sig["sig_us_trust"]
+        + a("w_moscow_leverage") * sig["sig_moscow_leverage"]
+        + a("w_russian_ad_gain") * sig["sig_russian_ad_gain"]
+    )
     return sig
 
 
@@ -599,24 +636,30 @@ def _series(a, hold, ru, ind, us, cash) -> LazySeries:
         since_leave = np.clip(ks - hold["k_leave"][:, None] + 1.0, 0.0, None)
         since_f35 = np.clip(ks - us["k_f35"][:, None] + 1.0, 0.0, None)
         total = cash["refund_total"][:, None]
-        paid = (_offset_paid(total, since_leave, cash["n_q"][:, None]) if a.form == "energy_offset"
-                else total * (since_leave > 0))
-        return (paid + cash["upkeep_rate"][:, None] * since_leave
-                + cash["work_rate"][:, None] * since_f35)
+        paid = (
+            _offset_paid(total, since_leave, cash["n_q"][:, None])
+            if a.form == "energy_offset"
+            else total * (since_leave > 0)
+        )
+        return paid + cash["upkeep_rate"][:, None] * since_leave + cash["work_rate"][:, None] * since_f35
 
-    return LazySeries({
-        "ru_stock": ru["stock"].T,
-        "ru_shortfall": lambda: np.maximum(0.0, ru["R"][:, None] - ru["stock"].T),
-        "ru_exports": lambda: ru["cap"].T + np.where(ks == k_extra[:, None], ru["extra"][:, None], 0.0),
-        "ru_returned": lambda: np.where(ks == hold["k_use"][:, None], hold["to_russia"][:, None], 0.0),
-        "india_squadrons": lambda: (5.0 - ru["U"])[:, None] + ind["done"]().T,
-        "tr_held": lambda: hold["holding"][:, None] - hold["moved"][:, None] * (ks >= hold["k_leave"][:, None]),
-        "us_sanctions_lifted": lambda: (us["ok_s"][:, None] & (ks >= us["k_sanc"][:, None])) * 1.0,
-        "us_f35_readmitted": lambda: (us["ok_f"][:, None] & (ks >= us["k_f35"][:, None])) * 1.0,
-        "tr_recovered_usd_bn": recovered,
-        "ru_requirement": lambda: np.broadcast_to(ru["R"][:, None], (a.n, a.H)).copy(),
-        "ru_built_home": lambda: ru["P4"][:, None] - ru["cap"].T,
-    })
+    return LazySeries(
+        {
+            "ru_stock": ru["stock"].T,
+            "ru_shortfall": lambda: np.maximum(0.0, ru["R"][:, None] - ru["stock"].T),
+            "ru_exports": lambda: ru["cap"].T + np.where(ks == k_extra[:, None], ru["extra"][:, None], 0.0),
+            "ru_returned": lambda: np.where(ks == hold["k_use"][:, None], hold["to_russia"][:, None], 0.0),
+            "india_squadrons": lambda: (5.0 - ru["U"])[:, None] + ind["done"]().T,
+            "tr_held": lambda: (
+                hold["holding"][:, None] - hold["moved"][:, None] * (ks >= hold["k_leave"][:, None])
+            ),
+            "us_sanctions_lifted": lambda: (us["ok_s"][:, None] & (ks >= us["k_sanc"][:, None])) * 1.0,
+            "us_f35_readmitted": lambda: (us["ok_f"][:, None] & (ks >= us["k_f35"][:, None])) * 1.0,
+            "tr_recovered_usd_bn": recovered,
+            "ru_requirement": lambda: np.broadcast_to(ru["R"][:, None], (a.n, a.H)).copy(),
+            "ru_built_home": lambda: ru["P4"][:, None] - ru["cap"].T,
+        }
+    )
 
 
 def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray]:

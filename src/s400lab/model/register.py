@@ -165,9 +165,7 @@ class Parameter:
             try:
                 value = float(value)
             except ValueError:
-                raise ValueError(
-                    f"{where}: {value!r} is not a number; use {self.allowed()}"
-                ) from None
+                raise ValueError(f"{where}: {value!r} is not a number; use {self.allowed()}") from None
         try:
             x = float(value)
         except (TypeError, ValueError):
@@ -278,10 +276,25 @@ class ParameterRegister:
 
 # --------------------------------------------------------------------------- reading
 
-_REQUIRED_COLUMNS = (
-    "name label group kind type unit low central high step choices default distribution "
-    "description rationale source_ids confidence"
-).split()
+_REQUIRED_COLUMNS = [
+    "name",
+    "label",
+    "group",
+    "kind",
+    "type",
+    "unit",
+    "low",
+    "central",
+    "high",
+    "step",
+    "choices",
+    "default",
+    "distribution",
+    "description",
+    "rationale",
+    "source_ids",
+    "confidence",
+]
 
 
 def _num(value: Any) -> float:
@@ -337,7 +350,7 @@ def build_register(table: pd.DataFrame, file: str = "parameters.csv") -> Paramet
     for i, row in enumerate(table.to_dict("records")):
         line = i + 2  # header is line 1
 
-        def bad(column: str, msg: str) -> ValueError:
+        def bad(column: str, msg: str, line: int = line) -> ValueError:
             return ValueError(f"{file}, line {line}, column {column!r}: {msg}")
 
         name = _text(row["name"])
@@ -444,8 +457,7 @@ def _scenario_tables(
         sid = _text(rec["scenario_id"])
         if sid not in vals:
             raise ValueError(
-                f"scenario_values.csv, line {i + 2}, column 'scenario_id': "
-                f"{sid!r} is not in scenarios.csv"
+                f"scenario_values.csv, line {i + 2}, column 'scenario_id': {sid!r} is not in scenarios.csv"
             )
         vals[sid][_text(rec["parameter"])] = _text(rec["value"])
     return meta, vals

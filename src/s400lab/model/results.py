@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -37,7 +38,7 @@ def _quarters(values) -> tuple[list[str], np.ndarray]:
     return [quarter_label(x) for x in t], t
 
 
-def verdict(scenario: "Scenario") -> str:
+def verdict(scenario: Scenario) -> str:
     """Plain-language statement of whether the scenario meets the US legal conditions.
 
     Judged at the scenario's own values: a full divestiture whose last unit leaves Turkiye
@@ -95,7 +96,7 @@ class Result:
     raw_outcomes : dict of str to float
     """
 
-    def __init__(self, scenario: "Scenario", series: dict, outcomes: dict):
+    def __init__(self, scenario: Scenario, series: Mapping, outcomes: Mapping):
         self.scenario = scenario
         self.raw_series = {k: v[0] for k, v in series.items()}
         self.raw_outcomes = {k: float(v[0]) for k, v in outcomes.items()}
@@ -155,7 +156,7 @@ class Ensemble:
         Outcome arrays of shape ``(n,)``.
     """
 
-    def __init__(self, scenario: "Scenario", draws: pd.DataFrame, series: dict, outcomes: dict):
+    def __init__(self, scenario: Scenario, draws: pd.DataFrame, series: Mapping, outcomes: Mapping):
         self.scenario = scenario
         self.draws = draws
         self.raw_series = series
@@ -168,9 +169,9 @@ class Ensemble:
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """``n`` rows x outcome names (floats; booleans 0/1; NaN = not within horizon)."""
-        return pd.DataFrame(
-            {k: self.raw_outcomes[k] for k in OUTCOMES}, index=self.draws.index.copy()
-        )
+        # one float block (a single copy) rather than one column at a time
+        block = np.column_stack([np.asarray(self.raw_outcomes[k], dtype=float) for k in OUTCOMES])
+        return pd.DataFrame(block, columns=list(OUTCOMES), index=self.draws.index.copy())
 
     def probability(self, outcome: str) -> float:
         """Share of draws in which a 0/1 outcome is 1 (NaN counts as 0)."""
@@ -228,7 +229,7 @@ class Ensemble:
         return f"Ensemble(scenario={self.scenario.scenario_id!r}, n={len(self)})"
 
 
-def india_timing(result: "Result") -> pd.DataFrame:
+def india_timing(result: Result) -> pd.DataFrame:
     """The India timing ruler of one run: when returned units are usable and could be in
     India, against when India's next squadron ships from export production.
 
@@ -256,8 +257,12 @@ def india_timing(result: "Result") -> pd.DataFrame:
         ("returned", "left_turkiye", "Last unit leaves Turkiye", leave if moving else np.nan),
         ("returned", "usable", "Refurbished: usable by Russia", o["returned_usable_q"]),
         ("returned", "in_india", "Could be in India", o["returned_india_q"]),
-        ("india", "last_from_production", "Last squadron from production alone",
-         o["india_last_production_q"]),
+        (
+            "india",
+            "last_from_production",
+            "Last squadron from production alone",
+            o["india_last_production_q"],
+        ),
         ("india", "last_squadron", "India's last squadron delivered", o["india_sq5_q"]),
     ]
     df = pd.DataFrame(rows, columns=["lane", "event", "label", "t"]).set_index("event")
@@ -270,15 +275,21 @@ def india_timing(result: "Result") -> pd.DataFrame:
     elif not moving or np.isnan(india):
         text = "No returned units reach India within the horizon."
     elif v["ru_use_returned"] != "india":
-        text = (f"Russia keeps or resells the returned units (ru_use_returned = "
-                f"'{v['ru_use_returned']}'): they never go to India.")
+        text = (
+            f"Russia keeps or resells the returned units (ru_use_returned = "
+            f"'{v['ru_use_returned']}'): they never go to India."
+        )
     elif direct:
-        text = (f"Returned units could be in India in {quarter_label(india)}, before export "
-                f"production alone would finish India's order ({quarter_label(nxt)}): India's "
-                f"last squadron arrives in {quarter_label(o['india_sq5_q'])}.")
+        text = (
+            f"Returned units could be in India in {quarter_label(india)}, before export "
+            f"production alone would finish India's order ({quarter_label(nxt)}): India's "
+            f"last squadron arrives in {quarter_label(o['india_sq5_q'])}."
+        )
     else:
-        text = (f"Returned units could be in India only in {quarter_label(india)}, after export "
-                f"production has finished India's order ({quarter_label(nxt)}): no squadron is "
-                "left for them, India does not move.")
+        text = (
+            f"Returned units could be in India only in {quarter_label(india)}, after export "
+            f"production has finished India's order ({quarter_label(nxt)}): no squadron is "
+            "left for them, India does not move."
+        )
     df.attrs.update(reaches_india=bool(direct), verdict=text)
     return df

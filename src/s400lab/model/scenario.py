@@ -8,8 +8,9 @@ returns a new, validated scenario. Presets come from ``data/scenarios.csv`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from s400lab.model.register import ParameterRegister, load_presets, load_register
 
@@ -31,7 +32,9 @@ def idle_parameters(values: Mapping[str, Any]) -> set[str]:
     idle = {row for c, rows in COURSES.items() if c != course for row in rows}
     idle -= set(COURSES[course])
     if values.get("ru_use_returned") != "india" or values.get("tr_action") not in (
-            "return_partial", "return_full"):
+        "return_partial",
+        "return_full",
+    ):
         idle.add("india_transport_months")
     if values.get("tr_action") != "transfer_third_party":
         idle.add("ru_retaliation_usd_bn")
@@ -110,7 +113,7 @@ class Scenario:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def default(cls, register: ParameterRegister | None = None) -> "Scenario":
+    def default(cls, register: ParameterRegister | None = None) -> Scenario:
         """The register defaults (identical to the ``status_quo`` preset's starting point)."""
         reg = register if register is not None else load_register()
         return cls(
@@ -122,7 +125,7 @@ class Scenario:
         )
 
     @classmethod
-    def preset(cls, name: str, register: ParameterRegister | None = None) -> "Scenario":
+    def preset(cls, name: str, register: ParameterRegister | None = None) -> Scenario:
         """A preset from ``data/scenarios.csv``.
 
         Parameters
@@ -154,7 +157,7 @@ class Scenario:
         )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], register: ParameterRegister | None = None) -> "Scenario":
+    def from_dict(cls, data: Mapping[str, Any], register: ParameterRegister | None = None) -> Scenario:
         """Rebuild a scenario from :meth:`to_dict` output (e.g. a saved JSON file).
 
         ``data`` may carry ``scenario_id``, ``label``, ``description`` and ``values`` (only the
@@ -177,7 +180,7 @@ class Scenario:
         )
 
     # ------------------------------------------------------------------ changes
-    def _apply(self, changes: Mapping[str, Any]) -> "Scenario":
+    def _apply(self, changes: Mapping[str, Any]) -> Scenario:
         reg = self.register
         new = dict(self.values)
         for name, value in changes.items():
@@ -189,7 +192,7 @@ class Scenario:
             raise ValueError("incoherent levers: " + "; ".join(problems))
         return Scenario(self.scenario_id, self.label, self.description, new, reg)
 
-    def readings(self, name: str) -> "dict[str, Scenario]":
+    def readings(self, name: str) -> dict[str, Scenario]:
         """This scenario under each reading of an evidence dispute, to run side by side.
 
         Parameters
@@ -206,6 +209,7 @@ class Scenario:
             the levers incoherent, e.g. a partial return of 3 with 2 held, is left out).
         """
         p = self.register[name]
+        values: list[Any]
         if p.type == "choice" and p.kind == "setting":
             values = list(p.choices)
         elif p.readings:
@@ -220,7 +224,7 @@ class Scenario:
                 continue
         return out
 
-    def with_changes(self, **changes: Any) -> "Scenario":
+    def with_changes(self, **changes: Any) -> Scenario:
         """Return a new scenario with some values changed.
 
         Parameters

@@ -25,10 +25,18 @@ from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO, quarter_text, use_quar
 
 __all__ = ["deal_balance", "deal_table", "depletion_chart", "milestone_odds_chart", "timing_ruler"]
 
-_LANES = {"returned": ("Returned Turkish units", ACTOR_COLOURS["Russia"]),
-          "india": ("India's squadrons", ACTOR_COLOURS["India"])}
-_MARKERS = {"agreement": "|", "left_turkiye": "s", "usable": "o", "in_india": "D",
-            "last_from_production": "^", "last_squadron": "*"}
+_LANES = {
+    "returned": ("Returned Turkish units", ACTOR_COLOURS["Russia"]),
+    "india": ("India's squadrons", ACTOR_COLOURS["India"]),
+}
+_MARKERS = {
+    "agreement": "|",
+    "left_turkiye": "s",
+    "usable": "o",
+    "in_india": "D",
+    "last_from_production": "^",
+    "last_squadron": "*",
+}
 
 
 def timing_ruler(ax: Axes, timing: pd.DataFrame, *, title: str | None = None) -> dict:
@@ -55,30 +63,46 @@ def timing_ruler(ax: Axes, timing: pd.DataFrame, *, title: str | None = None) ->
             continue
         y = lanes.index(row["lane"])
         colour = _LANES[row["lane"]][1]
-        (pt,) = ax.plot([row["t"]], [y], marker=_MARKERS.get(event, "o"), ms=14, ls="none",
-                        color=colour, label=f"{row['label']} ({quarter_text(row['t'])})")
+        (pt,) = ax.plot(
+            [row["t"]],
+            [y],
+            marker=_MARKERS.get(event, "o"),
+            ms=14,
+            ls="none",
+            color=colour,
+            label=f"{row['label']} ({quarter_text(row['t'])})",
+        )
         points[event] = pt
-    for lane, (name, colour) in _LANES.items():
+    for lane, (_name, colour) in _LANES.items():
         t = timing.loc[timing["lane"] == lane, "t"].dropna()
         if len(t) > 1:
             ax.plot([t.min(), t.max()], [lanes.index(lane)] * 2, color=colour, lw=3, alpha=0.4)
     gap = None
     a, b = timing["t"].get("in_india", np.nan), timing["t"].get("last_from_production", np.nan)
     if np.isfinite(a) and np.isfinite(b):
-        gap = ax.annotate("", xy=(b, 0.5), xytext=(a, 0.5),
-                          arrowprops=dict(arrowstyle="<->", color=OKABE_ITO["black"], lw=1.5))
+        gap = ax.annotate(
+            "",
+            xy=(b, 0.5),
+            xytext=(a, 0.5),
+            arrowprops=dict(arrowstyle="<->", color=OKABE_ITO["black"], lw=1.5),
+        )
         early = a <= b
-        ax.text((a + b) / 2, 0.58, f"{abs(b - a) * 4:.0f} quarter(s) "
-                + ("early" if early else "too late"), ha="center",
-                color=OKABE_ITO["bluish_green"] if early else OKABE_ITO["vermillion"])
+        ax.text(
+            (a + b) / 2,
+            0.58,
+            f"{abs(b - a) * 4:.0f} quarter(s) " + ("early" if early else "too late"),
+            ha="center",
+            color=OKABE_ITO["bluish_green"] if early else OKABE_ITO["vermillion"],
+        )
     ax.set_yticks(range(len(lanes)), [_LANES[k][0] for k in lanes])
     ax.set_ylim(-0.7, len(lanes) - 0.3)
     ax.set_xlabel("quarter")
     use_quarter_ticks(ax.xaxis, step=0.25 if np.ptp(timing["t"].dropna()) <= 2.5 else 0.5)
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, fontsize="small")
-    verdict = ax.text(0.0, -0.32, timing.attrs.get("verdict", ""), transform=ax.transAxes,
-                      ha="left", va="top", wrap=True)
+    verdict = ax.text(
+        0.0, -0.32, timing.attrs.get("verdict", ""), transform=ax.transAxes, ha="left", va="top", wrap=True
+    )
     if title:
         ax.set_title(title)
     return {"points": points, "gap": gap, "verdict": verdict}
@@ -102,7 +126,7 @@ def milestone_odds_chart(ax: Axes, odds: pd.DataFrame, *, title: str | None = No
     p = np.asarray(odds["p_within"], dtype=float)
     bars = ax.barh(y, p, color=ACTOR_COLOURS["United States"], alpha=0.85)
     labels = []
-    for yi, pi, c, m in zip(y, p, odds["central_label"], odds["median_label"]):
+    for yi, pi, c, m in zip(y, p, odds["central_label"], odds["median_label"], strict=False):
         text = f"{100 * pi:.0f}%  (single run: {c}; median of draws: {m})"
         labels.append(ax.text(0.01, yi, text, va="center", ha="left"))
     ax.set_yticks(y, list(odds["label"]))
@@ -135,14 +159,19 @@ def deal_balance(ax: Axes, table: pd.DataFrame, *, title: str | None = None) -> 
     bars = [
         ax.barh(y, value, color=ACTOR_COLOURS["Russia"], alpha=0.8, label="battalions regained"),
         ax.barh(y, refund, color=ACTOR_COLOURS["Turkiye"], alpha=0.8, label="refund paid"),
-        ax.barh(y, forgone, left=refund, color=OKABE_ITO["grey"], alpha=0.8,
-                label="leverage forgone"),
+        ax.barh(y, forgone, left=refund, color=OKABE_ITO["grey"], alpha=0.8, label="leverage forgone"),
     ]
-    (net,) = ax.plot(table["net"], y, marker="D", ms=12, ls="none", color=OKABE_ITO["black"],
-                     label="net for Russia")
-    for yi, n in zip(y, table["net"]):
-        ax.text(n, yi + 0.3, f"{n:+.2f}", ha="center",
-                color=OKABE_ITO["bluish_green"] if n > 0 else OKABE_ITO["vermillion"])
+    (net,) = ax.plot(
+        table["net"], y, marker="D", ms=12, ls="none", color=OKABE_ITO["black"], label="net for Russia"
+    )
+    for yi, n in zip(y, table["net"], strict=False):
+        ax.text(
+            n,
+            yi + 0.3,
+            f"{n:+.2f}",
+            ha="center",
+            color=OKABE_ITO["bluish_green"] if n > 0 else OKABE_ITO["vermillion"],
+        )
     ax.axvline(0, color=OKABE_ITO["black"], lw=1)
     ax.set_yticks(y, list(table.index))
     ax.set_xlabel("US$ bn (whole deal, undiscounted)")
@@ -160,14 +189,18 @@ def deal_table(results: Mapping[str, object]) -> pd.DataFrame:
         v = res.scenario.values  # type: ignore[attr-defined]
         value = float(v["unit_value_usd_bn"]) * o["returned_to_russia"]
         net, forgone = o["ru_deal_net_usd_bn"], o["ru_forgone_usd_bn"]
-        rows[label] = {"value": value, "refund": value - forgone - net, "forgone": forgone,
-                       "net": net}
+        rows[label] = {"value": value, "refund": value - forgone - net, "forgone": forgone, "net": net}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
-def depletion_chart(ax: Axes, bands: Mapping[str, pd.DataFrame],
-                    requirement: Mapping[str, float] | None = None, *, start: float | None = None,
-                    title: str | None = None) -> dict:
+def depletion_chart(
+    ax: Axes,
+    bands: Mapping[str, pd.DataFrame],
+    requirement: Mapping[str, float] | None = None,
+    *,
+    start: float | None = None,
+    title: str | None = None,
+) -> dict:
     """Median and 90% band of Russia's stock for several courses of the war.
 
     Parameters
@@ -184,10 +217,14 @@ def depletion_chart(ax: Axes, bands: Mapping[str, pd.DataFrame],
     -------
     dict with ``medians`` (label -> Line2D) and ``bands`` (label -> PolyCollection).
     """
-    colours = [OKABE_ITO["bluish_green"], OKABE_ITO["blue"], OKABE_ITO["vermillion"],
-               OKABE_ITO["reddish_purple"]]
+    colours = [
+        OKABE_ITO["bluish_green"],
+        OKABE_ITO["blue"],
+        OKABE_ITO["vermillion"],
+        OKABE_ITO["reddish_purple"],
+    ]
     medians, fills = {}, {}
-    for (label, b), colour in zip(bands.items(), colours):
+    for (label, b), colour in zip(bands.items(), colours, strict=False):
         t = np.asarray(b["t"], dtype=float)
         fills[label] = ax.fill_between(t, b["q05"], b["q95"], color=colour, alpha=0.15, lw=0)
         (medians[label],) = ax.plot(t, b["q50"], color=colour, lw=3, label=f"{label}: median stock")
