@@ -193,3 +193,26 @@ def test_export_csv_never_overwrites(tmp_path):
     assert [f.name for f in tmp_path.iterdir()] == ["out.csv"]  # no temp files left
     with pytest.raises(FileNotFoundError):
         export_csv(df, tmp_path / "missing" / "x.csv")
+
+
+def test_milestone_odds_beside_the_central_date():
+    from s400lab.analysis.ensembles import MILESTONES, milestone_odds
+    from s400lab.model import Scenario, run_ensemble
+
+    sc = Scenario.preset("full_return_cash")
+    odds = milestone_odds(sc, n=500, seed=3)
+    assert list(odds.index) == list(MILESTONES)
+    # same seed, same table; the chance equals the ensemble's share of non-NaN dates
+    pd.testing.assert_frame_equal(odds, milestone_odds(sc, n=500, seed=3))
+    ens = run_ensemble(sc, n=500, seed=3)
+    for k in ("sanctions_lifted_q", "f35_first_delivery_q"):
+        assert odds.loc[k, "p_within"] == pytest.approx(ens.outcomes[k].notna().mean())
+    # the single run never shows a block (device at 0.5), the odds do
+    assert odds.loc["f35_first_delivery_q", "central_label"] != "not within horizon"
+    assert odds.loc["f35_first_delivery_q", "p_within"] < 0.5
+    assert odds.loc["sanctions_lifted_q", "p_within"] < 1.0
+    # a mapping of values works too; the status quo never starts the US clock
+    sq = milestone_odds({"tr_action": "keep_stored"}, n=200, seed=1)
+    assert sq.loc["sanctions_lifted_q", "p_within"] == 0.0
+    with pytest.raises(ValueError, match="date outcome"):
+        milestone_odds(sc, n=10, outcomes=["alliance_score"])

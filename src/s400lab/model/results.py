@@ -68,7 +68,9 @@ def verdict(scenario: Scenario) -> str:
         if action == "transfer_third_party":
             text += (
                 " A transfer to a third party also needs Russia's consent under the end-user "
-                "certificate (Lavrov, Dec 2025); the model assumes the transfer happens."
+                "certificate (FSVTS 2020, Lavrov Dec 2025): Russia objects, gets nothing back, and "
+                "the model charges Turkiye the cost of Russian retaliation (ru_retaliation_usd_bn); "
+                "the transfer itself is assumed to happen."
             )
         return text
     what = {
