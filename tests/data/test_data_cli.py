@@ -13,7 +13,7 @@ from s400lab.data.cli import main_validate
 
 def test_ok(h, capsys: pytest.CaptureFixture[str]) -> None:
     assert main_validate([str(h.FIXTURE)]) == 0
-    assert capsys.readouterr().out.startswith("OK: 8 tables, 19 rows")
+    assert capsys.readouterr().out.startswith("OK: 8 tables, 20 rows")
 
 
 def test_problems_exit_1(fixture_copy: Path, h, capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,14 @@ problems; a cell that is not a valid value is skipped here because pass 2 report
   range (or among the choices), int parameters have whole values, uncertainties name a
   distribution, and ``source_ids`` is empty only for a setting or a labelled assumption
   (``confidence = claimed``);
-- every scenario value is a valid value of its parameter.
+- every scenario value is a valid value of its parameter;
+- grading (the rule in data/README.md, as far as it is mechanical): a row graded ``official``
+  cites at least one source whose ``source_type`` is ``official`` or ``on_record``; a row graded
+  ``reported`` cites at least one ``official``, ``on_record`` or ``news`` source (analysis and
+  low-grade items alone support ``claimed`` at most);
+- every source is cited by some row or marked ``background``, and a background source is not
+  cited; every source has an access date that is not in the future nor before its publication;
+  its url is https (unless its notes say "http only") and carries no session id or tracking token.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import keyword
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -105,7 +113,7 @@ def _precision_pairs(t: Table) -> list[tuple[str, str]]:
 
 def check_precision(tables: dict[str, Table]) -> Iterator[Problem]:
     today = dt.date.today()
-    no_future = {("deliveries", "actual_date"), ("sources", "published")}
+    no_future = {("deliveries", "actual_date"), ("sources", "published"), ("sources", "accessed")}
     for t in tables.values():
         for dcol, pcol in _precision_pairs(t):
             for row, r in t.records():
@@ -250,6 +258,84 @@ def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
                 yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
 
 
+#: Source types that may carry each grade (see the grading rule in data/README.md).
+GRADE_NEEDS: dict[str, tuple[str, ...]] = {
+    "official": ("official", "on_record"),
+    "reported": ("official", "on_record", "news"),
+}
+_FRAGILE = re.compile(
+    r"[?&](sessionid|session_id|sid|phpsessid|jsessionid|utm_[a-z]+|fbclid|gclid|lcf|mc_cid|mc_eid|bc)=",
+    re.IGNORECASE,
+)
+
+
+def _source_types(tables: dict[str, Table]) -> dict[str, str] | None:
+    src = tables.get("sources")
+    if src is None or not {"source_id", "source_type"} <= set(src.header or []):
+        return None
+    return {r["source_id"]: r["source_type"] for _, r in src.records()}
+
+
+def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
+    types = _source_types(tables)
+    if types is None:
+        return
+    for t in tables.values():
+        if t.name == "sources" or not {"confidence", "source_ids"} <= set(t.header or []):
+            continue
+        for row, r in t.records():
+            needs = GRADE_NEEDS.get(r.get("confidence", ""))
+            ids = [s for s in r.get("source_ids", "").split(";") if s in types]
+            if needs is None or not ids or any(types[s] in needs for s in ids):
+                continue
+            cited = ", ".join(f"{s} ({types[s]})" for s in ids)
+            if r["confidence"] == "official":
+                hint = "an official row needs an official document or a named on-record statement (source_type official or on_record); grade it reported or claimed, or cite such a source"
+            else:
+                hint = "analysis and low-grade items alone support claimed at most; grade it claimed or cite a news, on_record or official source"
+            yield _problem(t, row, "confidence", f'is "{r["confidence"]}" but its sources are {cited}: {hint}')
+
+
+def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
+    src = tables.get("sources")
+    if src is None or not {"source_id", "background"} <= set(src.header or []):
+        return
+    cited: dict[str, str] = {}
+    for t in tables.values():
+        if "source_ids" not in (t.header or []):
+            continue
+        for row, r in t.records():
+            for sid in filter(None, r.get("source_ids", "").split(";")):
+                cited.setdefault(sid, f"{t.file} row {row}")
+    for row, r in src.records():
+        sid, bg = r["source_id"], r.get("background", "")
+        if bg in _FALSE and sid not in cited:
+            yield _problem(src, row, "background", f'"{sid}" is cited by no row: cite it, mark it background (true) or remove it')
+        elif bg in _TRUE and sid in cited:
+            yield _problem(src, row, "background", f'"{sid}" is marked background but is cited ({cited[sid]}); set background to false')
+
+
+def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
+    src = tables.get("sources")
+    if src is None:
+        return
+    cols = set(src.header or [])
+    for row, r in src.records():
+        url = r.get("url", "")
+        if url.startswith("http://") and "http only" not in r.get("notes", "").lower():
+            yield _problem(src, row, "url", f'"{url}" uses http: give the https address or an archived https copy, or say "http only" in notes')
+        if _FRAGILE.search(url):
+            yield _problem(src, row, "url", f'"{url}" carries a session id or tracking token: cite the clean address')
+        if {"accessed", "published"} <= cols:
+            acc, pub = _date(r["accessed"]), _date(r["published"])
+            if acc is not None and pub is not None:
+                # compare at the coarser of the two precisions
+                prec = {r.get("accessed_precision"), r.get("published_precision")}
+                cut = 4 if "year" in prec else 7 if "month" in prec else 10
+                if r["accessed"][:cut] < r["published"][:cut]:
+                    yield _problem(src, row, "accessed", f'"{r["accessed"]}" is before the publication date {r["published"]}')
+
+
 RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_source_ids,
     check_precision,
@@ -257,4 +343,7 @@ RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_tranches,
     check_parameters,
     check_scenario_values,
+    check_grades,
+    check_source_use,
+    check_source_links,
 ]
