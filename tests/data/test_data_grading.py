@@ -59,8 +59,11 @@ def test_claimed_and_disputed_rows_may_rest_on_low_grade_sources(fixture_copy: P
     for k in range(len(h.read_rows(fixture_copy / "sources.csv")) - 1):
         h.set_cell(fixture_copy / "sources.csv", k, "source_type", "low_grade")
     for table in ("events", "deals", "deliveries", "promises"):
-        for k in range(len(h.read_rows(fixture_copy / f"{table}.csv")) - 1):
-            h.set_cell(fixture_copy / f"{table}.csv", k, "confidence", "claimed")
+        rows = h.read_rows(fixture_copy / f"{table}.csv")
+        variant = rows[0].index("variant_of") if "variant_of" in rows[0] else None
+        for k, r in enumerate(rows[1:]):
+            is_variant = variant is not None and r[variant]
+            h.set_cell(fixture_copy / f"{table}.csv", k, "confidence", "disputed" if is_variant else "claimed")
     params = h.read_rows(fixture_copy / "parameters.csv")
     for k in range(len(params) - 1):
         h.set_cell(fixture_copy / "parameters.csv", k, "confidence", "claimed")
@@ -198,3 +201,11 @@ def test_issue_13_facts_are_rows_with_sources(h) -> None:
     assert "US$10m" in ev.loc["2020-12-14-caatsa-ssb", "description"]
     assert "five or more" in ev.loc["2021-01-01-ndaa-fy2021-s1241", "description"]
     assert "one year" in ev.loc["2021-01-01-ndaa-fy2021-s1241", "description"]
+
+
+def test_variant_row_must_be_graded_disputed(tmp_path: Path, h) -> None:
+    data = h.copy_package(h.REAL, tmp_path)
+    i = index_of(h, data / "events.csv", "event_id", "2025-09-03-nefes-russia-wants-back")
+    row = h.set_cell(data / "events.csv", i, "confidence", "claimed")
+    h.find(broken(data), "events.csv", row, "confidence",
+           'is "claimed" but the row is a variant of "2025-12-17-bloomberg-erdogan-asked"')

@@ -7,7 +7,8 @@ problems; a cell that is not a valid value is skipped here because pass 2 report
 - a date and its ``*_precision`` column go together; a month-precision date falls on the
   1st, a year-precision date on 1 January; delivery dates and publication dates are not
   in the future;
-- a variant row (``variant_of``) points to a main row, not to itself or to another variant;
+- a variant row (``variant_of``) points to a main row, not to itself or to another variant,
+  and is graded ``disputed``;
   a deal variant has the same buyer as its main row;
 - a deal's tranche numbers are unique;
 - parameters: ``low <= central <= high``, ``step > 0`` for numbers, the default lies in the
@@ -150,6 +151,11 @@ def check_variants(tables: dict[str, Table]) -> Iterator[Problem]:
             target = r.get("variant_of", "")
             if not target:
                 continue
+            if "confidence" in r and r["confidence"] and r["confidence"] != "disputed":
+                yield _problem(
+                    t, row, "confidence",
+                    f'is "{r["confidence"]}" but the row is a variant of "{target}": a conflicting version is graded disputed',
+                )
             if target == r[key]:
                 yield _problem(t, row, "variant_of", "a row cannot be a variant of itself")
             elif target in by_id and by_id[target].get("variant_of"):
