@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from s400lab.data.problems import Problem
 
 if TYPE_CHECKING:
-    from s400lab.data.validation import Table
+    from s400lab.data.table import Table
 
 
 def _label(path: Path, root: Path) -> str:

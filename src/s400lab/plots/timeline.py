@@ -32,6 +32,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 from matplotlib.textpath import text_to_path
 
+from s400lab.analysis.events import precision_span  # re-exported for plots.deals and older code
 from s400lab.plots.style import ACTOR_COLOURS, CONFIDENCE_MARKERS, OKABE_ITO
 
 #: Grade order used in legends and filters (strongest evidence first).
@@ -85,34 +86,6 @@ class TimelineArtists:
     def n_points(self) -> int:
         """Number of event markers drawn (highlight ring excluded)."""
         return int(sum(len(c.get_offsets()) for c in self.points.values()))
-
-
-def precision_span(dates: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return the interval ``[start, end)`` that a date of a given precision stands for.
-
-    Parameters
-    ----------
-    dates : Series of datetime64
-        Stored dates (month precision = 1st of the month, year precision = 1 January).
-    precision : Series of str
-        ``day``, ``month`` or ``year``; anything else (or missing) is treated as ``day``.
-
-    Returns
-    -------
-    start, end : Series of datetime64
-        ``start`` is the start of the day/month/year, ``end`` the start of the next one.
-    """
-    dates = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
-    prec = pd.Series(precision, dtype=object).reset_index(drop=True).fillna("day").astype(str)
-    day_start = dates.dt.normalize()
-    month_start = dates.dt.to_period("M").dt.start_time
-    year_start = dates.dt.to_period("Y").dt.start_time
-    start = day_start.where(prec.eq("day") | ~prec.isin(["month", "year"]), month_start)
-    start = start.where(~prec.eq("year"), year_start)
-    end = day_start + pd.Timedelta(days=1)
-    end = end.where(~prec.eq("month"), (dates.dt.to_period("M") + 1).dt.start_time)
-    end = end.where(~prec.eq("year"), (dates.dt.to_period("Y") + 1).dt.start_time)
-    return start, end
 
 
 def format_date(date, precision) -> str:
