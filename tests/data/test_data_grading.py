@@ -38,7 +38,12 @@ def test_official_row_on_a_news_source_fails(package: Path, h) -> None:
     i, ids = first_source_of_official_event(h, package)
     # re-type every source of that row as plain news reporting: the row may no longer be official
     for sid in ids.split(";"):
-        h.set_cell(package / "sources.csv", index_of(h, package / "sources.csv", "source_id", sid), "source_type", "news")
+        h.set_cell(
+            package / "sources.csv",
+            index_of(h, package / "sources.csv", "source_id", sid),
+            "source_type",
+            "news",
+        )
     err = broken(package)
     p = h.find(err, "events.csv", i + 2, "confidence", 'is "official" but its sources are')
     assert "(news)" in p.message and "grade it reported or claimed" in p.message
@@ -50,9 +55,16 @@ def test_reported_row_on_low_grade_sources_only_fails(package: Path, h) -> None:
     i = next(k for k, r in enumerate(rows[1:]) if r[head.index("confidence")] in ("reported", "official"))
     h.set_cell(package / "promises.csv", i, "confidence", "reported")
     for sid in rows[i + 1][head.index("source_ids")].split(";"):
-        h.set_cell(package / "sources.csv", index_of(h, package / "sources.csv", "source_id", sid), "source_type", "low_grade")
+        h.set_cell(
+            package / "sources.csv",
+            index_of(h, package / "sources.csv", "source_id", sid),
+            "source_type",
+            "low_grade",
+        )
     err = broken(package)
-    h.find(err, "promises.csv", i + 2, "confidence", "analysis and low-grade items alone support claimed at most")
+    h.find(
+        err, "promises.csv", i + 2, "confidence", "analysis and low-grade items alone support claimed at most"
+    )
 
 
 def test_claimed_and_disputed_rows_may_rest_on_low_grade_sources(fixture_copy: Path, h) -> None:
@@ -63,7 +75,9 @@ def test_claimed_and_disputed_rows_may_rest_on_low_grade_sources(fixture_copy: P
         variant = rows[0].index("variant_of") if "variant_of" in rows[0] else None
         for k, r in enumerate(rows[1:]):
             is_variant = variant is not None and r[variant]
-            h.set_cell(fixture_copy / f"{table}.csv", k, "confidence", "disputed" if is_variant else "claimed")
+            h.set_cell(
+                fixture_copy / f"{table}.csv", k, "confidence", "disputed" if is_variant else "claimed"
+            )
     params = h.read_rows(fixture_copy / "parameters.csv")
     for k in range(len(params) - 1):
         h.set_cell(fixture_copy / "parameters.csv", k, "confidence", "claimed")
@@ -71,6 +85,7 @@ def test_claimed_and_disputed_rows_may_rest_on_low_grade_sources(fixture_copy: P
 
 
 # --- the rows the fact-check flagged: put the old grade back and the check must say so ------------
+
 
 @pytest.mark.parametrize(
     ("table", "key", "row_id", "old_grade"),
@@ -84,7 +99,9 @@ def test_claimed_and_disputed_rows_may_rest_on_low_grade_sources(fixture_copy: P
         ("events", "event_id", "2026-06-24-trump-gift-bag", "reported"),  # low-grade, wrong venue
     ],
 )
-def test_shipped_rows_regraded_by_the_rule_fail_with_their_old_grade(tmp_path: Path, h, table, key, row_id, old_grade) -> None:
+def test_shipped_rows_regraded_by_the_rule_fail_with_their_old_grade(
+    tmp_path: Path, h, table, key, row_id, old_grade
+) -> None:
     data = h.copy_package(h.REAL, tmp_path)
     i = index_of(h, data / f"{table}.csv", key, row_id)
     row = h.set_cell(data / f"{table}.csv", i, "confidence", old_grade)
@@ -95,9 +112,12 @@ def test_shipped_rows_regraded_by_the_rule_fail_with_their_old_grade(tmp_path: P
 
 # --- sources: cited or background, access date, links -------------------------------------------
 
+
 def test_uncited_source_must_be_marked_background(package: Path, h) -> None:
     with (package / "sources.csv").open("a", encoding="utf-8") as fh:
-        fh.write("orphan-2020,Outlet,,An item nobody cites,https://example.org/a,2020-01-01,day,en,news,2026-12-01,day,false,\n")
+        fh.write(
+            "orphan-2020,Outlet,,An item nobody cites,https://example.org/a,2020-01-01,day,en,news,2026-12-01,day,false,\n"
+        )
     n = len(h.read_rows(package / "sources.csv"))
     err = broken(package)
     h.find(err, "sources.csv", n, "background", '"orphan-2020" is cited by no row')
@@ -108,7 +128,9 @@ def test_uncited_source_must_be_marked_background(package: Path, h) -> None:
 def test_background_source_that_is_cited_fails(package: Path, h) -> None:
     _, ids = first_source_of_official_event(h, package)
     sid = ids.split(";")[0]
-    row = h.set_cell(package / "sources.csv", index_of(h, package / "sources.csv", "source_id", sid), "background", "true")
+    row = h.set_cell(
+        package / "sources.csv", index_of(h, package / "sources.csv", "source_id", sid), "background", "true"
+    )
     err = broken(package)
     h.find(err, "sources.csv", row, "background", f'"{sid}" is marked background but is cited (data/')
 
@@ -118,7 +140,9 @@ def test_every_source_needs_an_access_date(package: Path, h) -> None:
     row = h.set_cell(package / "sources.csv", 0, "accessed_precision", "")
     err = broken(package)
     h.find(err, "sources.csv", row, "accessed", "")
-    assert any(p.row == row and p.column == "accessed" and "required" in p.message.lower() for p in err.problems), str(err)
+    assert any(
+        p.row == row and p.column == "accessed" and "required" in p.message.lower() for p in err.problems
+    ), str(err)
 
 
 def test_access_date_not_in_future_nor_before_publication(package: Path, h) -> None:
@@ -128,7 +152,13 @@ def test_access_date_not_in_future_nor_before_publication(package: Path, h) -> N
     h.set_cell(package / "sources.csv", 0, "published", "2020-06-10")
     h.set_cell(package / "sources.csv", 0, "published_precision", "day")
     h.set_cell(package / "sources.csv", 0, "accessed", "2020-06-09")
-    h.find(broken(package), "sources.csv", row, "accessed", '"2020-06-09" is before the publication date 2020-06-10')
+    h.find(
+        broken(package),
+        "sources.csv",
+        row,
+        "accessed",
+        '"2020-06-09" is before the publication date 2020-06-10',
+    )
 
 
 def test_http_link_is_flagged_unless_notes_say_http_only(package: Path, h) -> None:
@@ -140,7 +170,9 @@ def test_http_link_is_flagged_unless_notes_say_http_only(package: Path, h) -> No
     assert validate(package) == []
 
 
-@pytest.mark.parametrize("token", ["sessionId=aa3abd133ac770d901b5ea4f3bb3797a", "utm_source=rssfeed", "lcf=abc%3D&pg=2"])
+@pytest.mark.parametrize(
+    "token", ["sessionId=aa3abd133ac770d901b5ea4f3bb3797a", "utm_source=rssfeed", "lcf=abc%3D&pg=2"]
+)
 def test_session_ids_and_tracking_tokens_are_flagged(package: Path, h, token: str) -> None:
     url = h.get_cell(package / "sources.csv", 0, "url") + "?" + token
     row = h.set_cell(package / "sources.csv", 0, "url", url)
@@ -149,10 +181,17 @@ def test_session_ids_and_tracking_tokens_are_flagged(package: Path, h, token: st
 
 def test_unknown_source_type_is_rejected(package: Path, h) -> None:
     row = h.set_cell(package / "sources.csv", 0, "source_type", "rumour")
-    h.find(broken(package), "sources.csv", row, "source_type", '"rumour" is not one of: official, on_record, news')
+    h.find(
+        broken(package),
+        "sources.csv",
+        row,
+        "source_type",
+        '"rumour" is not one of: official, on_record, news',
+    )
 
 
 # --- the shipped data after the fact-check --------------------------------------------------------
+
 
 def test_shipped_sources_are_https_dated_and_clean(h) -> None:
     ds = load(h.REAL)
@@ -160,7 +199,9 @@ def test_shipped_sources_are_https_dated_and_clean(h) -> None:
     assert src["accessed"].notna().all()
     assert not src["url"].str.startswith("http://").any()
     assert not src["url"].str.contains("sessionId=|lcf=|utm_", regex=True).any()
-    assert not src["url"].str.contains("longform.social").any(), "social-media mirror replaced by the original"
+    assert not src["url"].str.contains("longform.social").any(), (
+        "social-media mirror replaced by the original"
+    )
     cited = set()
     for name in ds.names:
         frame = ds.table(name)
@@ -207,5 +248,10 @@ def test_variant_row_must_be_graded_disputed(tmp_path: Path, h) -> None:
     data = h.copy_package(h.REAL, tmp_path)
     i = index_of(h, data / "events.csv", "event_id", "2025-09-03-nefes-russia-wants-back")
     row = h.set_cell(data / "events.csv", i, "confidence", "claimed")
-    h.find(broken(data), "events.csv", row, "confidence",
-           'is "claimed" but the row is a variant of "2025-12-17-bloomberg-erdogan-asked"')
+    h.find(
+        broken(data),
+        "events.csv",
+        row,
+        "confidence",
+        'is "claimed" but the row is a variant of "2025-12-17-bloomberg-erdogan-asked"',
+    )

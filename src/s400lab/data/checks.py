@@ -133,7 +133,10 @@ def check_precision(tables: dict[str, Table]) -> Iterator[Problem]:
                     )
                 elif prec == "year" and (day.month, day.day) != (1, 1):
                     yield _problem(
-                        t, row, dcol, f'"{text}" has year precision, so it must be 1 January ({text[:4]}-01-01)'
+                        t,
+                        row,
+                        dcol,
+                        f'"{text}" has year precision, so it must be 1 January ({text[:4]}-01-01)',
                     )
                 if (t.name, dcol) in no_future and day > today:
                     yield _problem(t, row, dcol, f'"{text}" is in the future')
@@ -154,8 +157,11 @@ def check_variants(tables: dict[str, Table]) -> Iterator[Problem]:
                 continue
             if "confidence" in r and r["confidence"] and r["confidence"] != "disputed":
                 yield _problem(
-                    t, row, "confidence",
-                    f'is "{r["confidence"]}" but the row is a variant of "{target}": a conflicting version is graded disputed',
+                    t,
+                    row,
+                    "confidence",
+                    f'is "{r["confidence"]}" but the row is a variant of "{target}": '
+                    "a conflicting version is graded disputed",
                 )
             if target == r[key]:
                 yield _problem(t, row, "variant_of", "a row cannot be a variant of itself")
@@ -209,7 +215,9 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
     for row, p in t.records():
         name, ptype, kind = p.get("name", ""), p.get("type", ""), p.get("kind", "")
         if "name" in cols and name and (not name.isidentifier() or keyword.iskeyword(name)):
-            yield _problem(t, row, "name", f'"{name}" is not a Python identifier (the model uses it as a keyword)')
+            yield _problem(
+                t, row, "name", f'"{name}" is not a Python identifier (the model uses it as a keyword)'
+            )
         if ptype in ("float", "int") and {"low", "central", "high"} <= cols:
             lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
             for c in ("low", "central", "high"):
@@ -217,7 +225,10 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
                     yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
             if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
                 yield _problem(
-                    t, row, "central", f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}"
+                    t,
+                    row,
+                    "central",
+                    f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}",
                 )
             if ptype == "int":
                 for c in ("low", "central", "high"):
@@ -226,11 +237,15 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
             if "step" in cols:
                 step = _num(p["step"])
                 if step is None or step <= 0:
-                    yield _problem(t, row, "step", f'"{p["step"]}" must be a number > 0 for a {ptype} parameter')
+                    yield _problem(
+                        t, row, "step", f'"{p["step"]}" must be a number > 0 for a {ptype} parameter'
+                    )
             if "default" in cols and p["default"] and mid is not None:
                 x = _num(p["default"])
                 if x is not None and x != mid:
-                    yield _problem(t, row, "default", f'"{p["default"]}" should equal central ({p["central"]})')
+                    yield _problem(
+                        t, row, "default", f'"{p["default"]}" should equal central ({p["central"]})'
+                    )
         if ptype == "choice" and "choices" in cols and not [c for c in p["choices"].split(";") if c]:
             yield _problem(t, row, "choices", "is empty but required for a choice parameter")
         if "default" in cols:
@@ -241,13 +256,17 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
                 if why:
                     yield _problem(t, row, "default", why)
         if kind == "uncertainty" and "distribution" in cols and p["distribution"] in ("", "none"):
-            yield _problem(t, row, "distribution", "an uncertainty needs a distribution (it is drawn in ensembles)")
-        if {"source_ids", "confidence"} <= cols and not p["source_ids"]:
-            if kind != "setting" and p["confidence"] != "claimed":
-                yield _problem(
-                    t, row, "source_ids",
-                    "is empty: cite a source, or label the range an assumption (confidence = claimed)",
-                )
+            yield _problem(
+                t, row, "distribution", "an uncertainty needs a distribution (it is drawn in ensembles)"
+            )
+        unsourced = {"source_ids", "confidence"} <= cols and not p["source_ids"]
+        if unsourced and kind != "setting" and p["confidence"] != "claimed":
+            yield _problem(
+                t,
+                row,
+                "source_ids",
+                "is empty: cite a source, or label the range an assumption (confidence = claimed)",
+            )
 
 
 def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
@@ -297,10 +316,18 @@ def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
                 continue
             cited = ", ".join(f"{s} ({types[s]})" for s in ids)
             if r["confidence"] == "official":
-                hint = "an official row needs an official document or a named on-record statement (source_type official or on_record); grade it reported or claimed, or cite such a source"
+                hint = (
+                    "an official row needs an official document or a named on-record statement "
+                    "(source_type official or on_record); grade it reported or claimed, or cite such a source"
+                )
             else:
-                hint = "analysis and low-grade items alone support claimed at most; grade it claimed or cite a news, on_record or official source"
-            yield _problem(t, row, "confidence", f'is "{r["confidence"]}" but its sources are {cited}: {hint}')
+                hint = (
+                    "analysis and low-grade items alone support claimed at most; "
+                    "grade it claimed or cite a news, on_record or official source"
+                )
+            yield _problem(
+                t, row, "confidence", f'is "{r["confidence"]}" but its sources are {cited}: {hint}'
+            )
 
 
 def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
@@ -317,9 +344,19 @@ def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
     for row, r in src.records():
         sid, bg = r["source_id"], r.get("background", "")
         if bg in _FALSE and sid not in cited:
-            yield _problem(src, row, "background", f'"{sid}" is cited by no row: cite it, mark it background (true) or remove it')
+            yield _problem(
+                src,
+                row,
+                "background",
+                f'"{sid}" is cited by no row: cite it, mark it background (true) or remove it',
+            )
         elif bg in _TRUE and sid in cited:
-            yield _problem(src, row, "background", f'"{sid}" is marked background but is cited ({cited[sid]}); set background to false')
+            yield _problem(
+                src,
+                row,
+                "background",
+                f'"{sid}" is marked background but is cited ({cited[sid]}); set background to false',
+            )
 
 
 def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
@@ -330,9 +367,17 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
     for row, r in src.records():
         url = r.get("url", "")
         if url.startswith("http://") and "http only" not in r.get("notes", "").lower():
-            yield _problem(src, row, "url", f'"{url}" uses http: give the https address or an archived https copy, or say "http only" in notes')
+            yield _problem(
+                src,
+                row,
+                "url",
+                f'"{url}" uses http: give the https address or an archived https copy, '
+                'or say "http only" in notes',
+            )
         if _FRAGILE.search(url):
-            yield _problem(src, row, "url", f'"{url}" carries a session id or tracking token: cite the clean address')
+            yield _problem(
+                src, row, "url", f'"{url}" carries a session id or tracking token: cite the clean address'
+            )
         if {"accessed", "published"} <= cols:
             acc, pub = _date(r["accessed"]), _date(r["published"])
             if acc is not None and pub is not None:
@@ -340,7 +385,12 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
                 prec = {r.get("accessed_precision"), r.get("published_precision")}
                 cut = 4 if "year" in prec else 7 if "month" in prec else 10
                 if r["accessed"][:cut] < r["published"][:cut]:
-                    yield _problem(src, row, "accessed", f'"{r["accessed"]}" is before the publication date {r["published"]}')
+                    yield _problem(
+                        src,
+                        row,
+                        "accessed",
+                        f'"{r["accessed"]}" is before the publication date {r["published"]}',
+                    )
 
 
 RULES: list[Callable[[dict[str, Table]], Any]] = [

@@ -157,7 +157,7 @@ def _fingerprint(root: Path) -> tuple[Any, ...]:
     return tuple(entries)
 
 
-_cache: dict[Path, tuple[tuple[Any, ...], Dataset]] = {}
+_cache: dict[Path, tuple[tuple[Any, ...] | None, Dataset]] = {}
 _lock = threading.Lock()
 
 

@@ -32,12 +32,17 @@ def _has(cell: object, name: str) -> bool:
 
 #: The strands the workbook follows: (key, label, which events belong to it).
 AREAS: list[tuple[str, str, Callable[[pd.Series], bool]]] = [
-    ("turkiye", "Turkiye: S-400s, CAATSA, F-35",
-     lambda r: r["actor"] == "Turkiye" or _has(r["counterpart"], "Turkiye")),
-    ("india", "India: deliveries and follow-on",
-     lambda r: r["actor"] == "India" or _has(r["counterpart"], "India")),
-    ("losses", "Russian S-400 losses and moves",
-     lambda r: r["event_type"] in ("strike", "redeployment")),
+    (
+        "turkiye",
+        "Turkiye: S-400s, CAATSA, F-35",
+        lambda r: r["actor"] == "Turkiye" or _has(r["counterpart"], "Turkiye"),
+    ),
+    (
+        "india",
+        "India: deliveries and follow-on",
+        lambda r: r["actor"] == "India" or _has(r["counterpart"], "India"),
+    ),
+    ("losses", "Russian S-400 losses and moves", lambda r: r["event_type"] in ("strike", "redeployment")),
 ]
 
 
@@ -74,6 +79,7 @@ class Freshness:
 
     def lines(self) -> list[str]:
         """The report as text lines."""
+
         def fmt(d: dt.date | None) -> str:
             return d.isoformat() if d else "none"
 
@@ -87,13 +93,17 @@ class Freshness:
         width = max(len(a.label) for a in self.areas)
         for a in self.areas:
             age = f"{a.age_days:>5} days" if a.age_days is not None else "        -"
-            out.append(f"  {a.label:<{width}}  {fmt(a.newest):<10}  {age}  {a.events:>3} events"
-                       f"{'  STALE' if a.stale else ''}")
+            out.append(
+                f"  {a.label:<{width}}  {fmt(a.newest):<10}  {age}  {a.events:>3} events"
+                f"{'  STALE' if a.stale else ''}"
+            )
         if self.overdue:
             out.append("promised dates passed without a recorded delivery:")
             out += [f"  {o}" for o in self.overdue]
-        out.append("to update: search for news after the newest event, add rows as data/README.md "
-                   "explains, and record the search there")
+        out.append(
+            "to update: search for news after the newest event, add rows as data/README.md "
+            "explains, and record the search there"
+        )
         return out
 
     def __str__(self) -> str:
@@ -111,8 +121,10 @@ def _overdue(ds: Dataset, today: dt.date) -> list[str]:
     for _, d in ds.deliveries.iterrows():
         if d["status"] == "delivered" or pd.isna(d["tranche"]):
             continue
-        mine = promises[(promises["deal_id"] == d["deal_id"])
-                        & ((promises["tranche"] == d["tranche"]) | promises["tranche"].isna())]
+        mine = promises[
+            (promises["deal_id"] == d["deal_id"])
+            & ((promises["tranche"] == d["tranche"]) | promises["tranche"].isna())
+        ]
         if mine.empty:
             continue
         last = mine.sort_values(["stated_on", "promised_date"], na_position="first").iloc[-1]
@@ -121,16 +133,27 @@ def _overdue(ds: Dataset, today: dt.date) -> list[str]:
             continue
         # a month- or year-precision promise is kept until the end of that month or year
         prec = last["promised_precision"]
-        end = (pd.Timestamp(due) + (pd.offsets.MonthEnd(0) if prec == "month" else
-                                    pd.offsets.YearEnd(0) if prec == "year" else pd.Timedelta(0))).date()
+        end = (
+            pd.Timestamp(due)
+            + (
+                pd.offsets.MonthEnd(0)
+                if prec == "month"
+                else pd.offsets.YearEnd(0)
+                if prec == "year"
+                else pd.Timedelta(0)
+            )
+        ).date()
         if end < today:
-            out.append(f"{d['delivery_id']}: promised for {due.isoformat()} ({last['promised_precision']}) "
-                       f"by {last['stated_by']}, status {d['status']}")
+            out.append(
+                f"{d['delivery_id']}: promised for {due.isoformat()} ({last['promised_precision']}) "
+                f"by {last['stated_by']}, status {d['status']}"
+            )
     return out
 
 
-def freshness(ds: Dataset | None = None, today: dt.date | None = None,
-              stale_days: int = STALE_DAYS) -> Freshness:
+def freshness(
+    ds: Dataset | None = None, today: dt.date | None = None, stale_days: int = STALE_DAYS
+) -> Freshness:
     """Report the newest event, per-area staleness and overdue promises.
 
     Parameters
@@ -192,7 +215,9 @@ def main_freshness(argv: list[str]) -> int:
         prog="python -m s400lab freshness",
         description="Report the newest event date, stale areas and overdue promises of the data.",
     )
-    parser.add_argument("dir", nargs="?", help="data directory (default: $S400LAB_DATA or the repository's data/)")
+    parser.add_argument(
+        "dir", nargs="?", help="data directory (default: $S400LAB_DATA or the repository's data/)"
+    )
     parser.add_argument("--today", type=dt.date.fromisoformat, help="measure as of this date (YYYY-MM-DD)")
     parser.add_argument("--stale-days", type=int, default=STALE_DAYS, help=f"default {STALE_DAYS}")
     parser.add_argument("--strict", action="store_true", help="exit 1 if anything is stale or overdue")
