@@ -255,9 +255,10 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
                 why = _value_problem(p, p["default"])
                 if why:
                     yield _problem(t, row, "default", why)
-        if kind == "uncertainty" and "distribution" in cols and p["distribution"] in ("", "none"):
+        if kind in ("uncertainty", "device") and "distribution" in cols and p["distribution"] in ("", "none"):
+            article = "an" if kind == "uncertainty" else "a"
             yield _problem(
-                t, row, "distribution", "an uncertainty needs a distribution (it is drawn in ensembles)"
+                t, row, "distribution", f"{article} {kind} needs a distribution (it is drawn in ensembles)"
             )
         unsourced = {"source_ids", "confidence"} <= cols and not p["source_ids"]
         if unsourced and kind != "setting" and p["confidence"] != "claimed":
