@@ -197,7 +197,8 @@ def test_shipped_sources_are_https_dated_and_clean(h) -> None:
     ds = load(h.REAL)
     src = ds.sources
     assert src["accessed"].notna().all()
-    assert not src["url"].str.startswith("http://").any()
+    plain = src[src["url"].str.startswith("http://")]
+    assert plain["notes"].str.lower().str.contains("http only").all(), list(plain["source_id"])
     assert not src["url"].str.contains("sessionId=|lcf=|utm_", regex=True).any()
     assert not src["url"].str.contains("longform.social").any(), (
         "social-media mirror replaced by the original"
