@@ -284,7 +284,7 @@ def _pdf_pages(pdf: bytes, path) -> int:
 def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
     from playwright.sync_api import sync_playwright
 
-    from s400lab.ui._explorer_serve import launch_chromium
+    from _browser import launch_chromium
 
     many = save_scenario(_many_scenario(), tmp_path / "many.json", name="Many changes",
                          notes="Stress test of the layout. " * 30)

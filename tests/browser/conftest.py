@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from s400lab.ui import _explorer_serve as serve
+import _browser as serve
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from s400lab.model import Scenario, presets
-from s400lab.ui._explorer_serve import TABLE_MATCHES_JS, expected_texts
+from _browser import TABLE_MATCHES_JS, expected_texts
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 

@@ -1,8 +1,9 @@
 """Start local JupyterLab / Voila servers and a headless Chromium (tests and benchmarks).
 
-This helper is shared by ``tests/browser`` and :mod:`s400lab.ui.bench`, so both drive the
-explorer the same way. Everything binds to 127.0.0.1, token authentication stays on (a random
-token per server) and a server is stopped by its own process group, never by name.
+This helper is shared by ``tests/browser`` and ``benchmarks/explorer_bench.py``, so both drive
+the explorer the same way; it is test tooling and lives outside the installed package.
+Everything binds to 127.0.0.1, token authentication stays on (a random token per server) and a
+server is stopped by its own process group, never by name.
 
 Nothing here is imported by the explorer itself; Playwright is imported lazily by callers.
 """
