@@ -227,6 +227,8 @@ def jupyterlab_server(root_dir: str | Path, port: int | None = None,
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--ServerApp.disable_check_xsrf=False",
+        "--MappingKernelManager.cull_idle_timeout=600",
+        "--MappingKernelManager.cull_interval=60",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
@@ -235,7 +237,7 @@ def jupyterlab_server(root_dir: str | Path, port: int | None = None,
 
 
 def voila_server(notebook: str | Path, port: int | None = None,
-                 token: str | None = None) -> LocalServer:
+                 token: str | None = None, cull_idle_s: int = 120) -> LocalServer:
     """A Voila server (not yet started) rendering ``notebook`` on 127.0.0.1 with a token.
 
     Sources are stripped (dashboard mode), no browser is opened.
@@ -244,11 +246,16 @@ def voila_server(notebook: str | Path, port: int | None = None,
     port = port or free_port()
     token = token or secrets.token_hex(16)
     workdir = Path(tempfile.mkdtemp(prefix="s400lab-voila-"))
+    from s400lab.ui.dashboard import voila_args
+
     argv = [
         _bin("voila"), str(notebook), "--no-browser",
         "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
         f"--Voila.token={token}",
         "--strip_sources=True",
+        # the dashboard's own settings (kernel shutdown on close; culling as a safety net,
+        # shorter here so a test run never leaves kernels for long)
+        *voila_args(cull_idle_s=cull_idle_s, cull_interval_s=30),
     ]
     return LocalServer(argv=argv, port=port, token=token, cwd=str(notebook.parent),
                        env=_private_jupyter_env(workdir), workdir=str(workdir))
@@ -314,3 +321,44 @@ def expected_texts(values: dict | None = None, preset: str = "status_quo",
     out = run(sc).outcomes
     return {k: format_value(float(out.at[k, "value"]), out.at[k, "unit"])
             for k in (outcomes or KEY_OUTCOMES)}
+
+
+# --------------------------------------------------------------------------- kernels
+
+def kernel_processes(server: LocalServer) -> list:
+    """The ipykernel processes started by ``server`` (psutil.Process objects)."""
+    import psutil
+
+    if server.proc is None:
+        return []
+    try:
+        children = psutil.Process(server.proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for child in children:
+        try:
+            cmd = " ".join(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if "ipykernel" in cmd:
+            out.append(child)
+    return out
+
+
+def kernel_count(server: LocalServer) -> int:
+    """How many kernels ``server`` is running right now."""
+    return len(kernel_processes(server))
+
+
+def kernel_rss_mb(server: LocalServer) -> list[float]:
+    """Resident memory (MB) of each of ``server``'s kernels."""
+    import psutil
+
+    out = []
+    for proc in kernel_processes(server):
+        try:
+            out.append(proc.memory_info().rss / 2**20)
+        except psutil.NoSuchProcess:
+            pass
+    return out

@@ -405,7 +405,7 @@ class IndiaPanel(_Panel):
         (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=11, color=colour,
                                    label="scenario")
         (self.late,) = ax.plot([], [], ls="none", marker=">", ms=12, color=colour)
-        ax.set_title("India: S-400 squadrons", loc="left", fontsize=FONT["title"])
+        ax.set_title("India", loc="left", fontsize=FONT["title"])
         self.fig.legend(handles=[self.promised, self.modelled, self.base], loc="lower right",
                         frameon=False, ncols=3, fontsize=FONT["legend"],
                         bbox_to_anchor=(1.0, 0.0), borderaxespad=0.1, handletextpad=0.2,

@@ -106,9 +106,9 @@ BASELINE_ID = "status_quo"
 #: Screen layouts: name -> (label, width of the figures column, of the controls column,
 #: height of the scrolling controls pane) in px. The figures keep their pixel size (crisp).
 SCREENS = {
-    "compact": ("1024x768 / 1280x720 projector", 572, 432, 330),
-    "laptop": ("1366x768 laptop", 732, 600, 330),
-    "wide": ("1920x1080 wide", 1012, 860, 560),
+    "compact": ("1024-1280", 572, 432, 360),
+    "laptop": ("1366", 732, 610, 360),
+    "wide": ("1920", 1012, 860, 620),
 }
 
 _FOCUS = OKABE_ITO["black"]
@@ -131,6 +131,23 @@ _CSS = f"""
 .s400-explorer .lm-TabBar-tab:focus, .s400-explorer summary:focus
   {{ outline: 3px solid {_FOCUS} !important; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }}
 .s400-explorer .s400-pane {{ overflow-y: auto; overflow-x: hidden; }}
+.s400-explorer .lm-TabBar-tab {{ flex: 0 1 auto !important; min-width: 0 !important;
+  max-width: none !important; padding: 0 8px !important; }}
+.s400-explorer .s400-header {{ gap: 4px 10px; }}
+.s400-explorer .s400-header .widget-label {{ width: auto !important; }}
+.s400-explorer .widget-checkbox label, .s400-explorer .widget-checkbox span
+  {{ font-size: inherit; }}
+.s400-explorer.s400-presenter .widget-checkbox, .s400-explorer.s400-presenter .widget-checkbox *,
+.s400-explorer.s400-presenter .widget-dropdown *, .s400-explorer.s400-presenter .widget-text *
+  {{ font-size: 18px !important; }}
+.s400-explorer .widget-dropdown, .s400-explorer .widget-text, .s400-explorer .widget-checkbox,
+.s400-explorer .widget-button, .s400-explorer .widget-slider {{ height: auto; min-height: 30px; }}
+.s400-explorer .widget-dropdown select {{ height: 32px; }}
+.s400-explorer details summary {{ cursor: pointer; }}
+.s400-explorer .s400-ctl .slider-container {{ flex: 1 1 auto; min-width: 0; }}
+.s400-explorer .s400-ctl .widget-readout {{ flex: 0 0 auto; min-width: 64px; overflow: visible; }}
+.s400-explorer .s400-ctl select {{ flex: 1 1 auto; min-width: 0; max-width: 100%; }}
+.s400-explorer .s400-pane > .widget-tab {{ width: 100%; }}
 .s400-explorer table.s400-outcomes {{ border-collapse: collapse; width: 100%; }}
 .s400-explorer table.s400-outcomes th, .s400-explorer table.s400-outcomes td
   {{ padding: 2px 5px; border-bottom: 1px solid #ccc; text-align: right; vertical-align: top; }}
@@ -215,14 +232,16 @@ def _decimals(step: float) -> int:
 
 def _label(p: Parameter) -> str:
     unit = p.unit.strip()
-    return f"{p.label} ({unit})" if unit and unit not in p.label else p.label
+    if not unit or unit.lower() in p.label.lower() or unit.split()[0].lower() in p.label.lower():
+        return p.label
+    return f"{p.label} ({unit})"
 
 
 def _control(p: Parameter) -> widgets.Widget:
     """The input widget for one register row (value = the register default); its
     description is the label with the unit, so every control has an accessible name."""
     common = dict(description=_label(p), tooltip=_tooltip(p),
-                  layout=widgets.Layout(width="98%"), style={"description_width": "initial"})
+                  layout=widgets.Layout(width="94%"), style={"description_width": "initial"})
     if p.type == "choice":
         w = widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices],
                              value=p.default, **common)
@@ -385,13 +404,13 @@ class ScenarioExplorer:
                                                 "S-400s) under the same assumptions")
         self.compare.add_class("s400-compare")
         self.compare.observe(lambda _c: self._refresh(recompute=False), names="value")
-        self.reset_button = widgets.Button(description="Reset", icon="undo",
+        self.reset_button = widgets.Button(description="Reset",
                                            tooltip="Back to the register defaults (status quo)",
                                            layout=widgets.Layout(width="auto"))
         self.reset_button.on_click(lambda _b: self.reset())
         self.screen = widgets.Dropdown(options=[(v[0], k) for k, v in SCREENS.items()],
                                        value=screen, description="Screen",
-                                       layout=widgets.Layout(width="auto"),
+                                       layout=widgets.Layout(width="200px"),
                                        tooltip="Layout for the display in use")
         self.screen.observe(self._on_screen, names="value")
         self.presenter = widgets.Checkbox(value=presenter, description="Large text",
@@ -430,8 +449,8 @@ class ScenarioExplorer:
         self.message.add_class("s400-status")
         self.download = widgets.HTML()
         self.download.add_class("s400-download-box")
-        self.images = {name: widgets.Image(format="png", tooltip=FIGURE_TITLES[name])
-                       for name in FIGURE_TITLES}
+        # (no tooltip on an Image: ipywidgets' ImageView fails to render with one)
+        self.images = {name: widgets.Image(format="png") for name in FIGURE_TITLES}
         self.overlays = {name: widgets.HTML() for name in FIGURE_TITLES}
         self.figure_boxes = {}
         for name, image in self.images.items():
@@ -857,8 +876,9 @@ class ScenarioExplorer:
             f"<div class='s400-verdict {'met' if met else 'not-met'}' role='status'>"
             f"<b>{html.escape(_short_verdict(res.verdict))}.</b> "
             f"<span class='s400-small'>Horizon ends {html.escape(format_value(t1 - 0.25, 'year'))}"
-            f"; bands and chances from {live.n:,} draws (seed {live.seed}).</span>"
-            f"<details><summary>Why (the legal test)</summary>{html.escape(res.verdict)}"
+            f"; {chance} of {live.n:,} draws meet the conditions.</span>"
+            f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
+            f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
             "</details></div>")
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()
@@ -879,9 +899,9 @@ class ScenarioExplorer:
         else:
             state = ""
         self.scenario_line.value = (
-            f"<div class='s400-small'><b>Preset:</b> {html.escape(preset.label)}"
-            f"{' (edited)' if edited else ''} &middot; {state}"
-            f"<i>{html.escape(preset.description)}</i></div>")
+            f"<details class='s400-small'><summary><b>Preset:</b> {html.escape(preset.label)}"
+            f"{' <b>(edited)</b>' if edited else ''}</summary>{state}"
+            f"<i>{html.escape(preset.description)}</i></details>")
 
     def _effect_line(self) -> None:
         if not self._last_changed:
