@@ -14,7 +14,7 @@ DASH_PORT ?= 8866
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: help setup lab test test-fast bench bench-ema validate dashboard brief clean browser
+.PHONY: help setup lab test test-fast lint bench bench-ema validate dashboard brief clean browser
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -22,7 +22,7 @@ help:  ## list the targets
 $(STAMP): pyproject.toml
 	bash scripts/make_venv.sh $(PYTHON) $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install s400lab with its test tools
@@ -45,6 +45,11 @@ dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0
 
 test: setup browser  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
+
+lint: setup  ## ruff (lint + format check) and mypy on src/ (documented in CONTRIBUTING.md)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/mypy
 
 test-fast: setup  ## unit tests only (no notebooks, no browser)
 	$(BIN)/python -m pytest tests -p no:nbmake -m "not browser" -o addopts="-ra --import-mode=importlib"

@@ -43,7 +43,7 @@ def _requirements(dist: str, extras: tuple[str, ...]) -> list[Requirement]:
             continue
         if req.marker is None:
             reqs.append(req)
-        elif any(req.marker.evaluate({**default_environment(), "extra": e}) for e in extras):
+        elif any(req.marker.evaluate({**default_environment(), "extra": e}) for e in extras):  # type: ignore[dict-item]
             reqs.append(req)
     return reqs
 
@@ -76,7 +76,7 @@ def check_requirement(req: Requirement) -> dict:
 
 
 def _python_row(dist: str) -> dict:
-    spec = (metadata.metadata(dist).get("Requires-Python") or "").strip()
+    spec = (metadata.metadata(dist)["Requires-Python"] or "").strip()
     found = platform.python_version()
     ok = not spec or SpecifierSet(spec).contains(found)
     return {"check": "kernel python", "required": spec or "any", "found": found,
@@ -102,7 +102,7 @@ def _data_row(data_dir) -> dict:
 
 def _chromium_row() -> dict:
     env = os.environ.get("S400LAB_CHROMIUM")
-    candidates = [env] if env else []
+    candidates: list[str | None] = [env] if env else []
     candidates += [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]
     found = next((c for c in candidates if c and os.path.exists(c)), "")
     return {"check": "chromium (browser tests only)", "required": "optional", "found": found,

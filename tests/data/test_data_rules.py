@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from s400lab.data import DataError, load, validate
 from s400lab.data.checks import check_precision
-from s400lab.data.validation import Table
+from s400lab.data.table import Table
 
 
 def broken(path: Path) -> DataError:

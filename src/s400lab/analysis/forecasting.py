@@ -41,6 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from s400lab.analysis.ensembles import wilson_interval
+
 __all__ = [
     "DEFAULT_FORECAST_DIR",
     "QUESTION_COLUMNS",
@@ -113,14 +115,17 @@ class ForecastFileError(ValueError):
 
 
 def default_questions_path() -> Path:
-    """Return the path of ``data/forecast_questions.csv`` in the source tree.
+    """Return the path of ``forecast_questions.csv`` in the data directory.
 
     Returns
     -------
     pathlib.Path
-        ``<repository>/data/forecast_questions.csv``.
+        ``$S400LAB_DATA/forecast_questions.csv`` or ``<repository>/data/forecast_questions.csv``
+        (one rule for every reader: :func:`s400lab.data.default_data_dir`).
     """
-    return Path(__file__).resolve().parents[3] / "data" / "forecast_questions.csv"
+    from s400lab.data import default_data_dir
+
+    return default_data_dir() / "forecast_questions.csv"
 
 
 def _parse_date(text: str, path, row: int, column: str) -> date:
@@ -163,7 +168,8 @@ def load_questions(path: str | os.PathLike | None = None,
         if header is None or tuple(header) != QUESTION_COLUMNS:
             raise ForecastFileError(f"header must be {','.join(QUESTION_COLUMNS)}; got {header}",
                                     path=path, line=1)
-        records, seen = [], set()
+        records: list[dict] = []
+        seen: set[str] = set()
         for row_no, row in enumerate(reader, start=2):
             if len(row) != len(QUESTION_COLUMNS):
                 raise ForecastFileError(f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}",
@@ -363,7 +369,7 @@ def _lock(fd: int) -> None:
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
         return
     fcntl.flock(fd, fcntl.LOCK_EX)
 
@@ -375,7 +381,7 @@ def _unlock(fd: int) -> None:
         import msvcrt
 
         os.lseek(fd, 0, os.SEEK_SET)
-        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)  # type: ignore[attr-defined]
         return
     fcntl.flock(fd, fcntl.LOCK_UN)
 
@@ -658,15 +664,6 @@ def student_scores(scored: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["mean_brier", "n"], ascending=[True, False])
 
 
-def _wilson(k: np.ndarray, n: np.ndarray, z: float = 1.96) -> tuple[np.ndarray, np.ndarray]:
-    with np.errstate(invalid="ignore", divide="ignore"):
-        p = k / n
-        den = 1 + z**2 / n
-        centre = (p + z**2 / (2 * n)) / den
-        half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / den
-    return centre - half, centre + half
-
-
 def calibration_table(probability, outcome, bins: int | Iterable[float] = 5) -> pd.DataFrame:
     """Calibration (reliability) table: forecasts binned, observed frequency per bin.
 
@@ -698,7 +695,10 @@ def calibration_table(probability, outcome, bins: int | Iterable[float] = 5) -> 
     sum_o = np.bincount(idx, weights=o, minlength=k)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean_p, obs = sum_p / n, sum_o / n
-    lo, hi = _wilson(sum_o, n)
+    lo, hi = np.full(k, np.nan), np.full(k, np.nan)  # an empty bin has no interval
+    has = n > 0
+    if has.any():
+        lo[has], hi[has] = wilson_interval(sum_o[has], n[has])
     return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "n": n.astype(int),
                          "mean_forecast": mean_p, "observed": obs, "ci_low": lo, "ci_high": hi})
 

@@ -166,7 +166,8 @@ def outcomes_matrix(outcomes: Mapping[str, pd.DataFrame],
         If an option lacks an outcome a criterion needs (naming both).
     """
     _check_unique(criteria)
-    rows, units = {}, {}
+    rows: dict[str, dict[str, float]] = {}
+    units: dict[str, str] = {}
     for option, table in outcomes.items():
         row = {}
         for c in criteria:

@@ -25,11 +25,12 @@ import math
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import Problem
-from s400lab.data.validation import Table
+from s400lab.data.table import Table
 
-_TRUE = {"true", "True", "TRUE", "1"}
-_FALSE = {"false", "False", "FALSE", "0"}
+_TRUE = set(BOOL_TRUE)
+_FALSE = set(BOOL_FALSE)
 
 
 def _num(text: str) -> float | None:

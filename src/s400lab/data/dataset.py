@@ -12,12 +12,13 @@ from typing import Any
 
 import pandas as pd
 
+from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import DataError
 from s400lab.data.validation import REQUIRED_TABLES, Inspection, Table, default_data_dir, inspect
 
 _RESERVED = {"path", "package", "version", "names", "table", "sources_for"}
-_BOOL_TRUE = ["true", "True", "TRUE", "1"]
-_BOOL_FALSE = ["false", "False", "FALSE", "0"]
+_BOOL_TRUE = list(BOOL_TRUE)
+_BOOL_FALSE = list(BOOL_FALSE)
 
 
 class Dataset:
@@ -156,7 +157,7 @@ def _fingerprint(root: Path) -> tuple[Any, ...]:
     return tuple(entries)
 
 
-_cache: dict[Path, tuple[tuple[Any, ...], Dataset]] = {}
+_cache: dict[Path, tuple[tuple[Any, ...] | None, Dataset]] = {}
 _lock = threading.Lock()
 
 

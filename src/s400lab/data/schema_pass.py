@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from s400lab.data.problems import Problem
 
 if TYPE_CHECKING:
-    from s400lab.data.validation import Table
+    from s400lab.data.table import Table
 
 
 def _label(path: Path, root: Path) -> str:
@@ -40,8 +40,8 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
     from frictionless import FrictionlessException, Package
 
     resources = []
-    for name, table in good.items():
-        schema = json.loads(json.dumps(table.schema))  # private copy
+    for name, tbl in good.items():
+        schema = json.loads(json.dumps(tbl.schema))  # private copy
         schema["fieldsMatch"] = "partial"  # match columns by name; pass 1 already reported header problems
         fks = [fk for fk in schema.get("foreignKeys", []) if fk.get("reference", {}).get("resource", "") in ("", *good)]
         if fks:
@@ -51,7 +51,7 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
         resources.append(
             {
                 "name": name,
-                "path": table.path.relative_to(root).as_posix(),
+                "path": tbl.path.relative_to(root).as_posix(),
                 "format": "csv",
                 "encoding": "utf-8",
                 "schema": schema,
@@ -79,23 +79,23 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
                 short.setdefault(err.row_number, []).append(err.field_name)
             elif err.type == "blank-row":
                 blank.add(err.row_number)
-        for row, cols in short.items():
+        for short_row, cols in short.items():
             n = len(table.header or []) - len(cols)
             problems.append(
                 Problem(
-                    table.file, row, None,
+                    table.file, short_row, None,
                     f"row has {n} cells but the header has {len(table.header or [])} columns "
                     f"(no cell for: {', '.join(cols)}); is a comma or a quote missing?",
-                    line=table.line_of(row),
+                    line=table.line_of(short_row),
                 )
             )
         for err in task.errors:
-            row = getattr(err, "row_number", None)
+            row: int | None = getattr(err, "row_number", None)
             if err.type == "missing-cell" or (row in blank and err.type != "blank-row"):
                 continue
             if row in short and getattr(err, "field_name", None) in short[row]:
                 continue  # "required" on a cell that is not there: already said
-            if err.type == "extra-cell":
+            if err.type == "extra-cell" and row is not None:
                 if row in extra_rows:
                     continue  # one message per row, not one per surplus cell
                 extra_rows.add(row)

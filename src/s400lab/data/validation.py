@@ -19,11 +19,13 @@ import csv
 import io
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from s400lab.data import checks
 from s400lab.data.problems import Problem
+from s400lab.data.table import Table
 
 #: Tables the workbook needs; datapackage.json may list more.
 REQUIRED_TABLES = (
@@ -50,36 +52,6 @@ def default_data_dir() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(__file__).resolve().parents[3] / "data"
-
-
-@dataclass
-class Table:
-    """A CSV file read as text (no type conversion), kept for the cross-table checks."""
-
-    name: str
-    file: str  # shown in messages, e.g. "data/events.csv"
-    path: Path
-    schema: dict[str, Any] | None = None
-    header: list[str] | None = None
-    rows: list[list[str]] = field(default_factory=list)
-    line_starts: list[int] = field(default_factory=list)  # index 0 = header row
-    readable: bool = False  # file parsed and header usable: frictionless may check it
-
-    def records(self) -> list[tuple[int, dict[str, str]]]:
-        """Data rows as ``(row number, {column: text})``; the header is row 1."""
-        if not self.header:
-            return []
-        width = len(self.header)
-        return [
-            (i + 2, dict(zip(self.header, r + [""] * (width - len(r)))))
-            for i, r in enumerate(self.rows)
-            if r  # a blank line is reported by frictionless
-        ]
-
-    def line_of(self, row: int | None) -> int | None:
-        if row is None or row - 1 >= len(self.line_starts) or row < 1:
-            return None
-        return self.line_starts[row - 1]
 
 
 @dataclass
@@ -212,7 +184,6 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
     Inspection
         ``problems`` is empty when the package is valid.
     """
-    from s400lab.data import checks
     from s400lab.data.schema_pass import frictionless_problems
 
     root = Path(path) if path is not None else default_data_dir()

@@ -11,14 +11,15 @@ and falls back to a small private CSV reader otherwise, so the model works on it
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from s400lab.data import DataError, Problem, default_data_dir, load
+from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 
 __all__ = [
     "GROUPS",
@@ -37,13 +38,17 @@ KINDS = ("lever", "uncertainty", "setting")
 TYPES = ("float", "int", "choice", "bool")
 DISTRIBUTIONS = ("uniform", "triangular", "bernoulli", "discrete", "none")
 
-_TRUE = {"true", "1", "yes"}
-_FALSE = {"false", "0", "no"}
+# The data layer's spellings (one home: s400lab.data.literals), compared case-insensitively.
+_TRUE = {v.lower() for v in BOOL_TRUE}
+_FALSE = {v.lower() for v in BOOL_FALSE}
 
 
 def data_dir() -> Path:
-    """Return the repository's ``data/`` directory (the default location of the register)."""
-    return Path(__file__).resolve().parents[3] / "data"
+    """Return the data directory (``$S400LAB_DATA`` or the repository's ``data/``).
+
+    One rule for every reader: this is :func:`s400lab.data.default_data_dir`.
+    """
+    return default_data_dir()
 
 
 @dataclass(frozen=True)
@@ -268,25 +273,6 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
-    with path.open(newline="", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
-    return pd.DataFrame(rows, dtype=object)
-
-
-def _tables_from_loader() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
-    """Return (parameters, scenarios, scenario_values) via ``s400lab.data.load`` if usable."""
-    try:
-        from s400lab.data import load  # type: ignore[attr-defined]
-    except Exception:  # the data layer is not there (yet): use the fallback reader
-        return None
-    try:
-        tables = load()
-        return tables.parameters, tables.scenarios, tables.scenario_values
-    except Exception:
-        return None
-
-
 def build_register(table: pd.DataFrame, file: str = "parameters.csv") -> ParameterRegister:
     """Build and check a :class:`ParameterRegister` from the rows of ``parameters.csv``.
 
@@ -428,20 +414,29 @@ def _scenario_tables(
     return meta, vals
 
 
-@lru_cache(maxsize=4)
+_cache: dict[tuple[str, str], tuple[ParameterRegister, Any, Any]] = {}
+
+
 def _load_cached(directory: str | None):
-    tables = _tables_from_loader() if directory is None else None
-    if tables is None:
-        d = Path(directory) if directory else data_dir()
-        tables = (
-            _read_csv(d / "parameters.csv"),
-            _read_csv(d / "scenarios.csv"),
-            _read_csv(d / "scenario_values.csv"),
-        )
-    params, scenarios, values = tables
-    register = build_register(params)
-    meta, vals = _scenario_tables(scenarios, values)
-    return register, meta, vals
+    """Register and presets of a data directory, read through :func:`s400lab.data.load`.
+
+    The data layer validates the whole package first, so a broken parameter row raises the same
+    :class:`~s400lab.data.DataError` as ``load()`` (naming file, row and column): bad data is
+    never swapped for other data. Cached per (directory, data version); the version changes
+    when any file changes.
+    """
+    ds = load(directory)
+    key = (str(ds.path), ds.version)
+    hit = _cache.get(key)
+    if hit is None:
+        try:
+            register = build_register(ds.parameters)
+            meta, vals = _scenario_tables(ds.scenarios, ds.scenario_values)
+        except ValueError as exc:  # a rule the register checks beyond the data package's own
+            where = f"{ds.path.name}/parameters.csv"
+            raise DataError([Problem(where, None, None, str(exc))], str(ds.path)) from exc
+        hit = _cache[key] = (register, meta, vals)
+    return hit
 
 
 def load_register(directory: str | Path | None = None) -> ParameterRegister:
@@ -450,12 +445,18 @@ def load_register(directory: str | Path | None = None) -> ParameterRegister:
     Parameters
     ----------
     directory : str or Path, optional
-        A data directory holding ``parameters.csv``; default: the repository's ``data/``
-        (via :func:`s400lab.data.load` when available).
+        A data directory (a data package); default ``$S400LAB_DATA`` or the repository's
+        ``data/``. Read and validated by :func:`s400lab.data.load`.
 
     Returns
     -------
     ParameterRegister
+
+    Raises
+    ------
+    s400lab.data.DataError
+        If the data package (the register included) is invalid; the message names the file,
+        row and column of each problem.
     """
     return _load_cached(None if directory is None else str(directory))[0]
 

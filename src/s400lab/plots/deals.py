@@ -459,7 +459,7 @@ def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, fl
             part, FontProperties(size=fontsize), ismath=False)[0] for part in lines)
         w, h = (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
         cx, cy = ax.transData.transform((x, y))
-        best = None
+        best: tuple | None = None
         for dist in (8.0, 22.0, 38.0):
             for dx, dy in _DIRECTIONS:
                 ox, oy = dx * dist * px_per_pt, dy * dist * px_per_pt
@@ -480,8 +480,9 @@ def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, fl
                     best = (hits, dx, dy, dist, box)
                 if hits == 0:
                     break
-            if best[0] == 0:
+            if best is not None and best[0] == 0:
                 break
+        assert best is not None  # the loops above always run
         _, dx, dy, dist, box = best
         placed.append(box)
         ann = ax.annotate(

@@ -32,6 +32,7 @@ from matplotlib.patches import Patch
 from matplotlib.text import Annotation
 from matplotlib.textpath import text_to_path
 
+from s400lab.analysis.events import precision_span  # re-exported for plots.deals and older code
 from s400lab.plots.style import ACTOR_COLOURS, CONFIDENCE_MARKERS, OKABE_ITO
 
 #: Grade order used in legends and filters (strongest evidence first).
@@ -85,34 +86,6 @@ class TimelineArtists:
     def n_points(self) -> int:
         """Number of event markers drawn (highlight ring excluded)."""
         return int(sum(len(c.get_offsets()) for c in self.points.values()))
-
-
-def precision_span(dates: pd.Series, precision: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Return the interval ``[start, end)`` that a date of a given precision stands for.
-
-    Parameters
-    ----------
-    dates : Series of datetime64
-        Stored dates (month precision = 1st of the month, year precision = 1 January).
-    precision : Series of str
-        ``day``, ``month`` or ``year``; anything else (or missing) is treated as ``day``.
-
-    Returns
-    -------
-    start, end : Series of datetime64
-        ``start`` is the start of the day/month/year, ``end`` the start of the next one.
-    """
-    dates = pd.to_datetime(pd.Series(dates)).reset_index(drop=True)
-    prec = pd.Series(precision, dtype=object).reset_index(drop=True).fillna("day").astype(str)
-    day_start = dates.dt.normalize()
-    month_start = dates.dt.to_period("M").dt.start_time
-    year_start = dates.dt.to_period("Y").dt.start_time
-    start = day_start.where(prec.eq("day") | ~prec.isin(["month", "year"]), month_start)
-    start = start.where(~prec.eq("year"), year_start)
-    end = day_start + pd.Timedelta(days=1)
-    end = end.where(~prec.eq("month"), (dates.dt.to_period("M") + 1).dt.start_time)
-    end = end.where(~prec.eq("year"), (dates.dt.to_period("Y") + 1).dt.start_time)
-    return start, end
 
 
 def format_date(date, precision) -> str:
@@ -368,13 +341,12 @@ def _layout_labels(ax: Axes, texts: list[str], xs: np.ndarray, ys: np.ndarray, *
     xp = (np.asarray(xs, float) - lo) * scale
     pad = 0.3 * fontsize  # the label's box padding on each side
     widths = [_text_width(t, fontsize, bold=number) + 2 * pad for t in texts]
-    best: list[_Slot] | None = None
-    for order in (np.argsort(-xp, kind="stable"), np.argsort(xp, kind="stable")):
-        slots = _greedy(order, xp, ys, widths, width_pt, n_tiers)
-        score = (sum(s.fits for s in slots), -sum(s.tier for s in slots))
-        if best is None or score > best_score:
-            best, best_score = slots, score
-    return best  # type: ignore[return-value]
+    candidates = [
+        _greedy(order, xp, ys, widths, width_pt, n_tiers)
+        for order in (np.argsort(-xp, kind="stable"), np.argsort(xp, kind="stable"))
+    ]
+    # most labels that fit, then the lowest tiers; the first order wins a tie
+    return max(candidates, key=lambda slots: (sum(s.fits for s in slots), -sum(s.tier for s in slots)))
 
 
 def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
@@ -383,7 +355,7 @@ def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
     slots: list[_Slot | None] = [None] * len(xp)
     for j in order:
         x, w, lane = xp[j], widths[j], ys[j]
-        placed = None
+        placed: tuple[int, int, int, tuple[float, float]] | None = None
         for k in range(1, n_tiers + 1):
             for side in (1, -1):
                 for direction in (1, -1):
@@ -406,7 +378,7 @@ def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
             if placed:
                 break
         fits = placed is not None
-        if not fits:  # no free slot: the emptiest tier-1 slot, flagged as not fitting
+        if placed is None:  # no free slot: the emptiest tier-1 slot, flagged as not fitting
             side = min((1, -1), key=lambda s: len(spans.get((lane, s, 1), [])))
             direction = 1 if x + w <= width_pt else -1
             ext = (x, x + w) if direction > 0 else (x - w, x)

@@ -6,9 +6,10 @@
 * :class:`SourcesViewer` -- pick any row of events / deals / deliveries / promises and read the
   sources it cites, and the variant rows (other sources' versions) next to it.
 
-The filtering and HTML rendering are plain functions (:func:`filter_events`,
-:func:`sources_of`, :func:`related_variants`, :func:`disagreements`, ...), tested without a
-browser. All text from the data is escaped with :func:`html.escape` before it reaches HTML.
+The filtering helpers (:func:`~s400lab.analysis.events.filter_events`, ``sources_of``,
+``related_variants``, ``disagreements``) live in :mod:`s400lab.analysis.events`; the HTML
+rendering here is plain functions too, tested without a browser. All text from the data is
+escaped with :func:`html.escape` before it reaches HTML.
 The figure is a PNG in an ``ipywidgets.Image``, so it works the same in JupyterLab, in Voila
 and under nbclient.
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import html
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import ipywidgets as widgets
 import matplotlib as mpl
@@ -26,8 +27,36 @@ import pandas as pd
 import traitlets
 from matplotlib.figure import Figure
 
+# The pure table helpers live in the analysis layer; the widgets use them, and older notebooks
+# imported them from this module (re-exported: see __all__).
+from s400lab.analysis.events import (
+    _blank,
+    _table,
+    disagreements,
+    filter_events,
+    precision_span,
+    related_variants,
+    sources_of,
+    split_ids,
+)
 from s400lab.plots.style import PROJECTOR_RC
-from s400lab.plots.timeline import CONFIDENCE_ORDER, format_date, plot_timeline, precision_span
+from s400lab.plots.timeline import CONFIDENCE_ORDER, format_date, plot_timeline
+
+__all__ = [
+    "CONFIDENCE_HELP",
+    "ID_COLUMNS",
+    "SOURCED_TABLES",
+    "CheckGroup",
+    "SourcesViewer",
+    "TimelineExplorer",
+    "disagreements",
+    "filter_events",
+    "html_table",
+    "related_variants",
+    "row_detail_html",
+    "sources_of",
+    "split_ids",
+]
 
 #: Primary-key column of each table that cites sources.
 ID_COLUMNS = {"events": "event_id", "deals": "deal_id", "deliveries": "delivery_id",
@@ -45,110 +74,6 @@ CONFIDENCE_HELP = {
     "disputed": "sources conflict; the versions are kept as variant rows",
 }
 
-
-# --------------------------------------------------------------------------- pure helpers
-def _table(dataset, name: str) -> pd.DataFrame:
-    if isinstance(dataset, dict):
-        return dataset[name]
-    return getattr(dataset, name)
-
-
-def _blank(value) -> bool:
-    if value is None:
-        return True
-    try:
-        if pd.isna(value):
-            return True
-    except (TypeError, ValueError):
-        return False
-    return isinstance(value, str) and not value.strip()
-
-
-def split_ids(value) -> list[str]:
-    """Split a ``source_ids`` cell (``a;b;c``) into ids; an empty cell gives ``[]``."""
-    if _blank(value):
-        return []
-    return [part.strip() for part in str(value).split(";") if part.strip()]
-
-
-def sources_of(row: pd.Series, sources: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``sources`` cited by ``row["source_ids"]``, in the order cited.
-
-    An id missing from ``sources`` is kept as a row with only ``source_id`` filled, so a broken
-    reference shows up instead of silently disappearing.
-    """
-    ids = split_ids(row.get("source_ids"))
-    by_id = sources.set_index("source_id", drop=False)
-    rows = [by_id.loc[i] if i in by_id.index else pd.Series({"source_id": i}) for i in ids]
-    if not rows:
-        return sources.iloc[0:0]
-    return pd.DataFrame(rows).reset_index(drop=True)
-
-
-def related_variants(table: pd.DataFrame, row_id: str, id_column: str) -> pd.DataFrame:
-    """Rows that report the same fact differently: the main row and all its variants.
-
-    The row itself is excluded. With no ``variant_of`` column, or no variants, the result is
-    empty.
-    """
-    if "variant_of" not in table:
-        return table.iloc[0:0]
-    ids = table[id_column].astype(str)
-    var = table["variant_of"].where(~table["variant_of"].map(_blank).astype(bool), None)
-    this = table[ids == str(row_id)]
-    if this.empty:
-        return table.iloc[0:0]
-    parent = this["variant_of"].iloc[0]
-    main = str(row_id) if _blank(parent) else str(parent)
-    group = (ids == main) | (var.astype(object) == main)
-    return table[group & (ids != str(row_id))]
-
-
-def disagreements(table: pd.DataFrame, id_column: str) -> pd.DataFrame:
-    """Every main row that has variants, followed by its variants ("where sources disagree").
-
-    Returns the rows with a leading ``variant_group`` column (the main row's id) and
-    ``role`` (``main`` or ``variant``).
-    """
-    if "variant_of" not in table:
-        return table.iloc[0:0].assign(variant_group=pd.Series(dtype=object),
-                                      role=pd.Series(dtype=object))
-    is_var = ~table["variant_of"].map(_blank).astype(bool)
-    mains = set(table.loc[is_var, "variant_of"].astype(str))
-    ids = table[id_column].astype(str)
-    keep = is_var | ids.isin(mains)
-    out = table[keep].copy()
-    out.insert(0, "variant_group", np.where(is_var[keep], table.loc[keep, "variant_of"].astype(str),
-                                            ids[keep]))
-    out.insert(1, "role", np.where(is_var[keep], "variant", "main"))
-    return out.sort_values(["variant_group", "role"], kind="stable").reset_index(drop=True)
-
-
-def filter_events(events: pd.DataFrame, *, actors: Iterable[str] | None = None,
-                  event_types: Iterable[str] | None = None,
-                  confidence: Iterable[str] | None = None,
-                  start=None, end=None) -> pd.DataFrame:
-    """Events matching every given filter (``None`` = no filter on that field).
-
-    Dates: an event is kept when the period its date stands for (its day, month or year,
-    per ``date_precision``) overlaps ``[start, end)``. A "2017" event is therefore shown for
-    any range that touches 2017 -- the honest reading of an imprecise date.
-    """
-    keep = pd.Series(True, index=events.index)
-    if actors is not None:
-        keep &= events["actor"].isin(list(actors))
-    if event_types is not None:
-        keep &= events["event_type"].isin(list(event_types))
-    if confidence is not None:
-        keep &= events["confidence"].isin(list(confidence))
-    if start is not None or end is not None:
-        s, e = precision_span(events["date"], events["date_precision"])
-        s.index = e.index = events.index
-        if start is not None:
-            keep &= e > pd.Timestamp(start)
-        if end is not None:
-            keep &= s < pd.Timestamp(end)
-    return events[keep]
 
 
 def _esc(value) -> str:

@@ -1,0 +1,39 @@
+"""One CSV table of the data package as read for validation (shared by the readers and the checks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Table"]
+
+
+@dataclass
+class Table:
+    """A CSV file read as text (no type conversion), kept for the cross-table checks."""
+
+    name: str
+    file: str  # shown in messages, e.g. "data/events.csv"
+    path: Path
+    schema: dict[str, Any] | None = None
+    header: list[str] | None = None
+    rows: list[list[str]] = field(default_factory=list)
+    line_starts: list[int] = field(default_factory=list)  # index 0 = header row
+    readable: bool = False  # file parsed and header usable: frictionless may check it
+
+    def records(self) -> list[tuple[int, dict[str, str]]]:
+        """Data rows as ``(row number, {column: text})``; the header is row 1."""
+        if not self.header:
+            return []
+        width = len(self.header)
+        return [
+            (i + 2, dict(zip(self.header, r + [""] * (width - len(r)))))
+            for i, r in enumerate(self.rows)
+            if r  # a blank line is reported by frictionless
+        ]
+
+    def line_of(self, row: int | None) -> int | None:
+        if row is None or row - 1 >= len(self.line_starts) or row < 1:
+            return None
+        return self.line_starts[row - 1]
