@@ -10,6 +10,7 @@ Nothing here is imported by the explorer itself; Playwright is imported lazily b
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -106,7 +107,7 @@ class LocalServer:
         except OSError:
             return "(no log)"
 
-    def start(self, timeout: float = 90.0) -> "LocalServer":
+    def start(self, timeout: float = 90.0) -> LocalServer:
         """Start the process in its own process group and wait until it answers HTTP."""
         env = dict(os.environ)
         env.update(self.env)
@@ -133,7 +134,7 @@ class LocalServer:
         """HTTP status of a GET (redirects not followed), or None if nothing answers."""
 
         class _NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):  # noqa: D401
+            def redirect_request(self, *args, **kwargs):
                 return None
 
         opener = urllib.request.build_opener(_NoRedirect)
@@ -154,19 +155,15 @@ class LocalServer:
             except ProcessLookupError:
                 pgid = None
             if pgid is not None and pgid == proc.pid:  # our own session: kill the group
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(pgid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
             else:
                 proc.terminate()
             try:
                 proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 proc.wait(timeout=grace)
         log = getattr(self, "_log", None)
         if log is not None:
@@ -176,7 +173,7 @@ class LocalServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = ""
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -205,6 +202,7 @@ def _private_jupyter_env(workdir: Path) -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MPLBACKEND": "agg",
+        "JUPYTER_DATA_DIR": str(workdir / "data"),
     }
 
 
@@ -319,8 +317,9 @@ def expected_texts(values: dict | None = None, preset: str = "status_quo",
 
     sc = Scenario.preset(preset).with_changes(**(values or {}))
     out = run(sc).outcomes
-    return {k: format_value(float(out.at[k, "value"]), out.at[k, "unit"])
-            for k in (outcomes or KEY_OUTCOMES)}
+    end = float(sc.values["start_year"]) + 0.25 * (int(sc.values["horizon_quarters"]) - 1)
+    names = [k for k in (outcomes or KEY_OUTCOMES) if k in out.index]
+    return {k: format_value(float(out.at[k, "value"]), out.at[k, "unit"], end) for k in names}
 
 
 # --------------------------------------------------------------------------- kernels
@@ -357,8 +356,6 @@ def kernel_rss_mb(server: LocalServer) -> list[float]:
 
     out = []
     for proc in kernel_processes(server):
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             out.append(proc.memory_info().rss / 2**20)
-        except psutil.NoSuchProcess:
-            pass
     return out

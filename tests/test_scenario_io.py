@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _strategies import register_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,8 +16,6 @@ from s400lab import scenario_io
 from s400lab.model import Scenario
 from s400lab.model.register import load_register
 from s400lab.scenario_io import MAX_BYTES, load_scenario, save_scenario
-
-from _strategies import register_value
 
 REGISTER = load_register()
 HYPO = settings(max_examples=40, deadline=None,

@@ -36,7 +36,7 @@ import math
 import os
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -441,7 +441,8 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
     -------
     dict
         Template context (also ``preset_label``, ``edited``: the preset's label and the
-        names of the values that differ from it): ``scenario``, ``verdict``, ``outcomes`` (key figures against the
+        names of the values that differ from it): ``scenario``, ``verdict``, ``outcomes`` (key
+        figures against the
         baseline), ``params`` (choices and assumptions, changed ones first, each with
         ``refs``: numbers into ``sources``), ``n_changed``, ``sources`` (only those cited by
         ``params``, numbered ``n`` from 1 in order of first citation), ``layout`` (one of
@@ -499,7 +500,7 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
         "figure_png": _figure_png(ens, base_ens, name),
         "n_draws": int(n_draws), "seed": seed, "package_version": __version__,
         "data_version": ds.version,
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 

@@ -16,7 +16,8 @@ A scenario file is a small JSON object::
 
 ``preset`` (optional) names the preset the scenario started from; on loading, the scenario is
 that preset with the file's values (labelled "<preset> (changed)" when they differ), so the
-brief of a file names its preset as the explorer does. ``values`` holds every parameter of the register when written by :func:`save_scenario`. A
+brief of a file names its preset as the explorer does. ``values`` holds every parameter of the
+register when written by :func:`save_scenario`. A
 hand-written file may list only some parameters; the others take the register defaults
 (so files stay loadable after the register gains a parameter).
 
@@ -37,7 +38,7 @@ import json
 import math
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -178,7 +179,7 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "",
         "format_version": FORMAT_VERSION,
         "name": name,
         "notes": notes,
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "s400lab_version": _package_version(),
         "data_version": data_version(),
         "values": values,

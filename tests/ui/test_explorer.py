@@ -8,6 +8,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from _strategies import register_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,8 +22,6 @@ from s400lab.ui.explorer import (
     format_value,
     visible_parameters,
 )
-
-from _strategies import register_value
 
 REGISTER = load_register()
 VISIBLE = visible_parameters(REGISTER)
@@ -64,7 +63,8 @@ def test_every_visible_register_row_has_a_named_control(shared):
         elif p.type == "bool":
             assert isinstance(w, widgets.Checkbox)
         else:
-            assert isinstance(w, widgets.IntSlider if p.type == "int" else widgets.FloatSlider)
+            assert isinstance(w, widgets.BoundedIntText if p.type == "int"
+                              else widgets.BoundedFloatText)
             assert (w.min, w.max) == (p.low, p.high)
             assert w.step == p.step
         assert w.value == p.default
@@ -194,10 +194,10 @@ def test_verdict_says_plainly_when_legal_conditions_are_not_met(ex):
 
 
 def test_figures_change_with_the_scenario(ex):
-    before = {k: bytes(im.value) for k, im in ex.images.items()}
+    before = dict(ex.png)
     assert all(v.startswith(b"\x89PNG") for v in before.values())
     ex.load_preset("full_return_reexport_india")
-    after = {k: bytes(im.value) for k, im in ex.images.items()}
+    after = dict(ex.png)
     assert after["track"] != before["track"]
     stock = ex.figure.stock.line.get_ydata()
     np.testing.assert_array_equal(stock, ex.result.raw_series["ru_stock"])
@@ -368,7 +368,7 @@ def test_same_seed_same_numbers(tmp_path):
     for k in ("sanctions_lifted_q", "f35_first_delivery_q", "india_sq5_q"):
         assert a.live.chance(k) == b.live.chance(k)
     np.testing.assert_array_equal(a.live.band("ru_stock"), b.live.band("ru_stock"))
-    assert a.images["stock"].value == b.images["stock"].value
+    assert a.png["stock"] == b.png["stock"]
 
 
 def test_difference_panel_zooms_to_the_change(ex):
@@ -380,12 +380,16 @@ def test_difference_panel_zooms_to_the_change(ex):
 
 
 def test_images_are_shown_at_their_pixel_size(shared):
-    from PIL import Image
     import io
 
-    for name, image in shared.images.items():
-        w, h = Image.open(io.BytesIO(image.value)).size
-        assert (image.layout.width, image.layout.height) == (f"{w}px", f"{h}px")
+    from PIL import Image
+
+    for name, png in shared.png.items():
+        w, h = Image.open(io.BytesIO(png)).size
+        box = shared.figure_boxes[name]
+        assert (box.layout.width, box.layout.height) == (f"{w}px", f"{h}px")
+        html_text = shared.overlays[name].value
+        assert f"width='{w}' height='{h}'" in html_text and "alt='" in html_text
 
 
 def test_hidden_devices_cannot_be_set_by_hand(ex):

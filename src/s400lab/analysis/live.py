@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -103,9 +102,8 @@ def format_change(value: float, base: float, unit: str) -> str:
     vm, bm = _missing(value), _missing(base)
     if vm and bm:
         return ""
-    if is_timing(unit) or unit == "0/1":
-        if vm != bm:
-            return "no longer reached" if vm else "now reached"
+    if (is_timing(unit) or unit == "0/1") and vm != bm:
+        return "no longer reached" if vm else "now reached"
     if vm or bm:
         return "n/a"
     if unit == "0/1":

@@ -175,7 +175,7 @@ class _Panel:
         old, self._state = self._state, state
         if len(old) != len(state):
             return True
-        for a, b in zip(old, state):
+        for a, b in zip(old, state, strict=True):
             if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
                 if not _same(a, b):
                     return True
@@ -446,7 +446,7 @@ class IndiaPanel(_Panel):
         late = ~np.isfinite(m)
         self.late.set_data(np.full(int(late.sum()), edge), y[late])
         m_seg = np.where(np.isfinite(m), m, edge)
-        segs = [[(pp, yy), (mm, yy)] for pp, mm, yy in zip(p, m_seg, y) if np.isfinite(pp)]
+        segs = [[(pp, yy), (mm, yy)] for pp, mm, yy in zip(p, m_seg, y, strict=True) if np.isfinite(pp)]
         self.gaps.set_segments(segs)
         if b is not None:
             self.base.set_data(np.where(np.isfinite(b), b, edge), y - 0.32)

@@ -29,7 +29,7 @@ class XsrfCookieIdentityProvider(PasswordIdentityProvider):
     """Voila's default identity provider (token/password), plus the ``_xsrf`` cookie on every
     authenticated GET, so the page's kernel-shutdown request passes the XSRF check."""
 
-    async def get_user(self, handler):  # type: ignore[override]
+    async def get_user(self, handler):
         user = super().get_user(handler)
         if inspect.isawaitable(user):
             user = await user

@@ -34,6 +34,7 @@ import contextlib
 import html
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ from s400lab.analysis.live import (
 )
 from s400lab.model import Scenario, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
-from s400lab.plots.explorer import SIZES, ExplorerFigure
+from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
 
 __all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES",
@@ -144,8 +145,7 @@ _CSS = f"""
 .s400-explorer .widget-button, .s400-explorer .widget-slider {{ height: auto; min-height: 30px; }}
 .s400-explorer .widget-dropdown select {{ height: 32px; }}
 .s400-explorer details summary {{ cursor: pointer; }}
-.s400-explorer .s400-ctl .slider-container {{ flex: 1 1 auto; min-width: 0; }}
-.s400-explorer .s400-ctl .widget-readout {{ flex: 0 0 auto; min-width: 64px; overflow: visible; }}
+.s400-explorer .s400-ctl input[type=number] {{ flex: 0 0 140px; max-width: 140px; }}
 .s400-explorer .s400-ctl select {{ flex: 1 1 auto; min-width: 0; max-width: 100%; }}
 .s400-explorer .s400-pane > .widget-tab {{ width: 100%; }}
 .s400-explorer table.s400-outcomes {{ border-collapse: collapse; width: 100%; }}
@@ -166,11 +166,10 @@ _CSS = f"""
 .s400-explorer .s400-help td {{ vertical-align: top; padding: 2px 6px; }}
 .s400-explorer .s400-small {{ color: #333; }}
 .s400-explorer a.s400-download {{ color: #0050a0; font-weight: 600; }}
-.s400-explorer .s400-figwrap {{ position: relative; overflow: visible; margin: 0 0 4px 0; }}
-.s400-explorer .s400-overlay {{ position: absolute !important; left: 0; top: 0; width: 100%;
-  height: 100%; margin: 0 !important; pointer-events: none; }}
-.s400-explorer .s400-overlay .widget-html-content {{ position: relative; width: 100%;
-  height: 100%; line-height: 1.1; }}
+.s400-explorer .s400-figwrap {{ margin: 0 0 4px 0 !important; padding: 0; }}
+.s400-explorer .s400-figwrap .widget-html-content {{ position: relative; width: 100%;
+  height: 100%; line-height: 1.1; padding: 0; margin: 0; }}
+.s400-explorer img.s400-img {{ display: block; max-width: none; }}
 .s400-explorer .s400-ann {{ position: absolute; white-space: nowrap; font-size: 18px;
   background: rgba(255,255,255,0.85); padding: 0 3px; color: #111; }}
 .s400-explorer .s400-ann.left.middle {{ transform: translate(0, -50%); }}
@@ -225,11 +224,6 @@ def _tooltip(p: Parameter) -> str:
     return "\n".join(parts)
 
 
-def _decimals(step: float) -> int:
-    text = f"{step:g}"
-    return len(text.split(".")[1]) if "." in text else 0
-
-
 def _label(p: Parameter) -> str:
     unit = p.unit.strip()
     if not unit or unit.lower() in p.label.lower() or unit.split()[0].lower() in p.label.lower():
@@ -248,12 +242,14 @@ def _control(p: Parameter) -> widgets.Widget:
     elif p.type == "bool":
         w = widgets.Checkbox(value=bool(p.default), indent=False, **common)
     elif p.type == "int":
-        w = widgets.IntSlider(min=int(p.low), max=int(p.high), step=max(1, int(p.step)),
-                              value=int(p.default), continuous_update=False, **common)
+        # A labelled number box (ArrowUp/ArrowDown = one step), not an ipywidgets slider:
+        # a slider's handle carries no accessible name and ipywidgets offers no way to give it
+        # one, so screen readers announced 26 unnamed "slider"s.
+        w = widgets.BoundedIntText(min=int(p.low), max=int(p.high), step=max(1, int(p.step)),
+                                   value=int(p.default), continuous_update=True, **common)
     else:
-        w = widgets.FloatSlider(min=p.low, max=p.high, step=p.step, value=float(p.default),
-                                readout_format=f".{_decimals(p.step)}f",
-                                continuous_update=False, **common)
+        w = widgets.BoundedFloatText(min=p.low, max=p.high, step=p.step, value=float(p.default),
+                                     continuous_update=True, **common)
     w.add_class("s400-ctl")
     return w
 
@@ -269,6 +265,16 @@ def _help_table(params: list[Parameter]) -> str:
             f"<br><i>Sources:</i> {html.escape(', '.join(p.source_ids) or 'none (assumption)')}"
             f"</td></tr>")
     return f"<table class='s400-help'>{''.join(rows)}</table>"
+
+
+def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict]) -> str:
+    """A view: the PNG at its pixel size with alternative text, and the text over it."""
+    w, h = size
+    b64 = base64.b64encode(png).decode("ascii")
+    img = (f"<img class='s400-img s400-img-{name}' width='{w}' height='{h}' "
+           f"alt='{html.escape(FIGURE_TITLES[name], quote=True)}' "
+           f"src='data:image/png;base64,{b64}'>")
+    return img + _overlay_html(labels)
 
 
 def _overlay_html(labels: list[dict]) -> str:
@@ -338,8 +344,8 @@ class ScenarioExplorer:
         self._hold = False
         self._live_engine = LiveEnsemble(n=n_draws, seed=seed)
         self._base_engine = LiveEnsemble(n=n_draws, seed=seed)
-        self._live = None
-        self._base_live = None
+        self._live: Any = None  # a LiveRun after the first refresh
+        self._base_live: Any = None
         self._baseline_key: tuple | None = None
         self._last_changed: list[str] = []
         self._lever_names = set(self.register.levers)
@@ -413,6 +419,7 @@ class ScenarioExplorer:
                                        layout=widgets.Layout(width="200px"),
                                        tooltip="Layout for the display in use")
         self.screen.observe(self._on_screen, names="value")
+        self.screen.add_class("s400-screen")
         self.presenter = widgets.Checkbox(value=presenter, description="Large text",
                                           indent=False, layout=widgets.Layout(width="auto"),
                                           tooltip="Presenter mode: all text at least 18 px")
@@ -449,17 +456,15 @@ class ScenarioExplorer:
         self.message.add_class("s400-status")
         self.download = widgets.HTML()
         self.download.add_class("s400-download-box")
-        # (no tooltip on an Image: ipywidgets' ImageView fails to render with one)
-        self.images = {name: widgets.Image(format="png") for name in FIGURE_TITLES}
+        # Each view is one HTML widget: the PNG (an <img> with alternative text, shown at its
+        # pixel size) and the text drawn over it (dates with chances, notes), replaced together
+        # in one message. (ipywidgets' Image cannot carry alternative text.)
+        self.png: dict[str, bytes] = {name: b"" for name in FIGURE_TITLES}
         self.overlays = {name: widgets.HTML() for name in FIGURE_TITLES}
         self.figure_boxes = {}
-        for name, image in self.images.items():
-            image.add_class(f"s400-img-{name}")
-            image.add_class("s400-img")
-            self.overlays[name].add_class("s400-overlay")
-            self.overlays[name].add_class(f"s400-overlay-{name}")
-            box = widgets.Box([image, self.overlays[name]])
+        for name, box in self.overlays.items():
             box.add_class("s400-figwrap")
+            box.add_class(f"s400-overlay-{name}")
             self.figure_boxes[name] = box
 
         self.file_name = widgets.Text(value="my_scenario.json", description="File",
@@ -480,6 +485,8 @@ class ScenarioExplorer:
             description="Export brief", icon="file-text", layout=widgets.Layout(width="auto"),
             tooltip="The two-page HTML brief (choices, assumptions with sources, outcomes "
                     "against the status quo, uncertainty ranges), offered as a download")
+        self.file_name.add_class("s400-file-name")
+        self.scenario_name.add_class("s400-scenario-name")
         self.save_button.on_click(lambda _b: self.save())
         self.load_button.on_click(lambda _b: self.load())
         self.brief_button.on_click(lambda _b: self.export_brief())
@@ -522,14 +529,12 @@ class ScenarioExplorer:
         self.pane.layout.width = "100%"
 
     def _size_images(self) -> None:
-        """Show every PNG at exactly its pixel size (crisp: never stretched)."""
-        for name, image in self.images.items():
+        """Reserve every view's pixel size (the PNG is shown at exactly that size: crisp)."""
+        for name, box in self.figure_boxes.items():
             w, h = self.figure.panels[name].size_px
-            image.layout.width = f"{w}px"
-            image.layout.height = f"{h}px"
-            image.layout.min_width = f"{w}px"
-            self.figure_boxes[name].layout.width = f"{w}px"
-            self.figure_boxes[name].layout.height = f"{h}px"
+            box.layout.width = f"{w}px"
+            box.layout.height = f"{h}px"
+            box.layout.min_width = f"{w}px"
 
     def _on_screen(self, change: dict) -> None:
         screen = change["new"]
@@ -537,8 +542,8 @@ class ScenarioExplorer:
         t0, t1 = self._horizon()
         self.figure = ExplorerFigure(t0, t1, dpi=self.dpi, layout=screen)
         self._size_images()
-        for image in self.images.values():
-            image.value = b""
+        for name in self.png:
+            self.png[name] = b""
         self._refresh(recompute=False)
 
     def _on_tab(self, change: dict) -> None:
@@ -718,7 +723,7 @@ class ScenarioExplorer:
         display(self.widget)
 
     # ------------------------------------------------------------------ internals
-    def _visible(self, values: dict[str, Any]) -> dict[str, Any]:
+    def _visible(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in values.items() if k in self.controls}
 
     @contextlib.contextmanager
@@ -866,10 +871,11 @@ class ScenarioExplorer:
                 texts=[short(k) for k in MILESTONES]),
         }
         for name, did in changed.items():
-            if did or not self.images[name].value:
+            if did or not self.png[name]:
                 panel = self.figure.panels[name]
-                self.images[name].value = panel.png()
-                self.overlays[name].value = _overlay_html(panel.labels)
+                self.png[name] = panel.png()
+                self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px,
+                                                         panel.labels)
         met = ro["legal_conditions_met"] >= 0.5
         chance = format_chance(live.chance("legal_conditions_met"))
         self.verdict.value = (

@@ -103,6 +103,8 @@ class TradeoffExplorer(widgets.VBox):
         self._equal = widgets.Button(description="Equal weights", icon="balance-scale")
         self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
         self._error = widgets.HTML()
+        self._busy = widgets.HTML()
+        self._busy.add_class("s400-tradeoffs-busy")
         self._table = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.n_redraws = 0
@@ -116,7 +118,7 @@ class TradeoffExplorer(widgets.VBox):
         self._suspend = False
         for s in self._sliders.values():
             s.observe(self._on_change, names="value")
-        super().__init__([self._controls(), self._error, self._table, self.image])
+        super().__init__([self._controls(), self._busy, self._error, self._table, self.image])
         self.ranking = self.robustness = pd.DataFrame()
         self.update()
 
@@ -187,7 +189,18 @@ class TradeoffExplorer(widgets.VBox):
         self._draw()
 
     def _draw(self) -> None:
-        """Clear and redraw the three Axes of the one figure, then render it once."""
+        """Clear and redraw the three Axes of the one figure, then render it once.
+
+        A busy sign shows while it renders. The layout is solved once (constrained layout on
+        the first render) and then frozen, so a change redraws the artists without solving
+        the layout again (several times faster)."""
+        self._busy.value = "<span role='status' style='font-weight:600'>Updating the figure...</span>"
+        try:
+            self._render()
+        finally:
+            self._busy.value = ""
+
+    def _render(self) -> None:
         order = self.ranking.index
         ax_m, ax_s, ax_r = self._axes
         with mpl.rc_context(PROJECTOR_RC):
@@ -213,5 +226,7 @@ class TradeoffExplorer(widgets.VBox):
             ax_r.set_xlabel("share of nearby weightings where it ranks first (%)")
             buf = io.BytesIO()
             self.figure.savefig(buf, format="png")
+            if self.n_redraws == 0:  # layout solved: keep it (see _draw)
+                self.figure.set_layout_engine("none")
         self.image.value = buf.getvalue()
         self.n_redraws += 1
