@@ -10,14 +10,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from s400lab import brief  # noqa: E402
-from s400lab.data import load  # noqa: E402
-from s400lab.model import OUTCOMES, Scenario, quarter_label, run  # noqa: E402
-from s400lab.scenario_io import save_scenario  # noqa: E402
+from s400lab import brief
+from s400lab.data import load
+from s400lab.model import OUTCOMES, Scenario, quarter_label, run
+from s400lab.scenario_io import save_scenario
 
 
 @pytest.fixture(scope="module")
@@ -282,9 +282,8 @@ def _pdf_pages(pdf: bytes, path) -> int:
 
 @pytest.mark.browser
 def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     from _browser import launch_chromium
+    from playwright.sync_api import sync_playwright
 
     many = save_scenario(_many_scenario(), tmp_path / "many.json", name="Many changes",
                          notes="Stress test of the layout. " * 30)
