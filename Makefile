@@ -27,8 +27,15 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install s400lab with its test tools
 
-browser:  ## install Debian's chromium for the browser tests (apt; needs root or sudo)
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+browser:  ## install Debian's chromium (apt) and vendor axe-core (npm) for the browser tests
 	@bash scripts/ensure_chromium.sh
+	@if [ ! -f $(AXE) ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm install --no-audit --no-fund --silent --prefix $(VENV)/axe axe-core@4.11; \
+	  else echo "npm not found: the accessibility (axe-core) browser test will be skipped"; fi; \
+	fi
 
 lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
