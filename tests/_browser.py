@@ -114,21 +114,26 @@ class LocalServer:
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self._log = log
         self.proc = subprocess.Popen(
-            self.argv, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            self.argv,
+            cwd=self.cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
                     f"server exited with code {self.proc.returncode}: {' '.join(self.argv)}\n"
-                    f"{self.log_tail()}")
+                    f"{self.log_tail()}"
+                )
             if self.status("/", token=False) is not None:
                 return self
             time.sleep(0.25)
         self.stop()
-        raise TimeoutError(f"server on port {self.port} did not answer in {timeout:.0f} s\n"
-                           f"{self.log_tail()}")
+        raise TimeoutError(f"server on port {self.port} did not answer in {timeout:.0f} s\n{self.log_tail()}")
 
     def status(self, path: str = "/", token: bool = True) -> int | None:
         """HTTP status of a GET (redirects not followed), or None if nothing answers."""
@@ -193,7 +198,8 @@ def _private_jupyter_env(workdir: Path) -> dict[str, str]:
     notif = dirs["settings"] / "@jupyterlab" / "apputils-extension"
     notif.mkdir(parents=True, exist_ok=True)
     (notif / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}')
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     return {
         "JUPYTER_CONFIG_DIR": str(dirs["config"]),
         "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
@@ -206,8 +212,7 @@ def _private_jupyter_env(workdir: Path) -> dict[str, str]:
     }
 
 
-def jupyterlab_server(root_dir: str | Path, port: int | None = None,
-                      token: str | None = None) -> LocalServer:
+def jupyterlab_server(root_dir: str | Path, port: int | None = None, token: str | None = None) -> LocalServer:
     """A JupyterLab server (not yet started) serving ``root_dir`` on 127.0.0.1.
 
     Token authentication is on (random token unless given); ``--allow-root`` is added only when
@@ -217,8 +222,11 @@ def jupyterlab_server(root_dir: str | Path, port: int | None = None,
     token = token or secrets.token_hex(16)
     workdir = Path(tempfile.mkdtemp(prefix="s400lab-lab-"))
     argv = [
-        _bin("jupyter"), "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        _bin("jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={Path(root_dir).resolve()}",
@@ -230,12 +238,19 @@ def jupyterlab_server(root_dir: str | Path, port: int | None = None,
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
-    return LocalServer(argv=argv, port=port, token=token, cwd=str(root_dir),
-                       env=_private_jupyter_env(workdir), workdir=str(workdir))
+    return LocalServer(
+        argv=argv,
+        port=port,
+        token=token,
+        cwd=str(root_dir),
+        env=_private_jupyter_env(workdir),
+        workdir=str(workdir),
+    )
 
 
-def voila_server(notebook: str | Path, port: int | None = None,
-                 token: str | None = None, cull_idle_s: int = 120) -> LocalServer:
+def voila_server(
+    notebook: str | Path, port: int | None = None, token: str | None = None, cull_idle_s: int = 120
+) -> LocalServer:
     """A Voila server (not yet started) rendering ``notebook`` on 127.0.0.1 with a token.
 
     Sources are stripped (dashboard mode), no browser is opened.
@@ -247,26 +262,36 @@ def voila_server(notebook: str | Path, port: int | None = None,
     from s400lab.ui.dashboard import voila_args
 
     argv = [
-        _bin("voila"), str(notebook), "--no-browser",
-        "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
+        _bin("voila"),
+        str(notebook),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
         f"--Voila.token={token}",
         "--strip_sources=True",
         # the dashboard's own settings (kernel shutdown on close; culling as a safety net,
         # shorter here so a test run never leaves kernels for long)
         *voila_args(cull_idle_s=cull_idle_s, cull_interval_s=30),
     ]
-    return LocalServer(argv=argv, port=port, token=token, cwd=str(notebook.parent),
-                       env=_private_jupyter_env(workdir), workdir=str(workdir))
+    return LocalServer(
+        argv=argv,
+        port=port,
+        token=token,
+        cwd=str(notebook.parent),
+        env=_private_jupyter_env(workdir),
+        workdir=str(workdir),
+    )
 
 
 def launch_chromium(playwright, **kwargs):
     """Launch headless Chromium (``playwright.chromium``) with the flags that work here."""
     path = chromium_path()
     if path is None:
-        raise FileNotFoundError("Chromium not found: install it (make browser) or set "
-                                "S400LAB_CHROMIUM=/path/to/chromium")
-    return playwright.chromium.launch(executable_path=path, headless=True,
-                                      args=list(CHROMIUM_ARGS), **kwargs)
+        raise FileNotFoundError(
+            "Chromium not found: install it (make browser) or set S400LAB_CHROMIUM=/path/to/chromium"
+        )
+    return playwright.chromium.launch(executable_path=path, headless=True, args=list(CHROMIUM_ARGS), **kwargs)
 
 
 # --------------------------------------------------------------------------- driving the explorer
@@ -309,8 +334,7 @@ LATENCY_PROBE_JS = """(selector) => {
 }"""
 
 
-def expected_texts(values: dict | None = None, preset: str = "status_quo",
-                   outcomes=None) -> dict[str, str]:
+def expected_texts(values: dict | None = None, preset: str = "status_quo", outcomes=None) -> dict[str, str]:
     """The table texts the explorer must show for a scenario, computed with the model."""
     from s400lab.model import Scenario, run
     from s400lab.ui.explorer import KEY_OUTCOMES, format_value
@@ -323,6 +347,7 @@ def expected_texts(values: dict | None = None, preset: str = "status_quo",
 
 
 # --------------------------------------------------------------------------- kernels
+
 
 def kernel_processes(server: LocalServer) -> list:
     """The ipykernel processes started by ``server`` (psutil.Process objects)."""

@@ -82,13 +82,20 @@ def _close(context, page) -> None:
 
 
 def _views_in_viewport(page, width: int, height: int) -> None:
-    selectors = [".s400-verdict", "img.s400-img-stock", "img.s400-img-india", "img.s400-img-track",
-                 ".s400-ctl-tr_action select", ".s400-ctl-return_quarter input",
-                 ".s400-files button"]
+    selectors = [
+        ".s400-verdict",
+        "img.s400-img-stock",
+        "img.s400-img-india",
+        "img.s400-img-track",
+        ".s400-ctl-tr_action select",
+        ".s400-ctl-return_quarter input",
+        ".s400-files button",
+    ]
     where = page.evaluate(IN_VIEW_JS, [selectors, width, height])
     assert all(v == "ok" for v in where.values()), where
-    scroll = page.evaluate("() => [document.documentElement.scrollHeight, "
-                           "document.documentElement.scrollWidth]")
+    scroll = page.evaluate(
+        "() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+    )
     assert scroll[0] <= height + 2 and scroll[1] <= width + 2, f"page scrolls: {scroll}"
 
 
@@ -104,8 +111,10 @@ def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, 
     try:
         if width >= 1366:
             page.select_option(".s400-screen select", label="1366")
-            page.wait_for_function("() => [...document.querySelectorAll('img.s400-img')]"
-                                   ".every(i => i.complete && i.naturalWidth === 720)")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('img.s400-img')]"
+                ".every(i => i.complete && i.naturalWidth === 720)"
+            )
         _views_in_viewport(page, width, height)
         # crisp: every view is shown at its own pixel size
         for name in ("stock", "india", "track"):
@@ -126,8 +135,7 @@ def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, 
         _close(context, page)
 
 
-def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, browser,
-                                                                artifacts_dir):
+def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, browser, artifacts_dir):
     context, page = _open(browser, voila_server, 1366, 768)
     try:
         page.select_option(".s400-preset select", label=presets()["full_return_cash"].label)
@@ -136,8 +144,10 @@ def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, bro
         box = page.locator(".s400-ctl-return_quarter input")
         box.focus()
         # the focused control shows a ring of >= 3 px in black (21:1 on white)
-        ring = page.evaluate("() => { const s = getComputedStyle(document.activeElement);"
-                             " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }")
+        ring = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }"
+        )
         assert ring[0] != "none" and ring[1] >= 3 and ring[2] == "rgb(0, 0, 0)", ring
         page.keyboard.press("ArrowUp")  # one step: one quarter later
         start = Scenario.preset("full_return_cash").values["return_quarter"]
@@ -145,16 +155,18 @@ def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, bro
         live = LiveEnsemble(n=1000, seed=1).run(sc)
         text = live.date_text("sanctions_lifted_q").replace(" within the horizon", "")
         page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
-        page.wait_for_function("([sel, old]) => document.querySelector(sel).src !== old",
-                               arg=["img.s400-img-track", before])
+        page.wait_for_function(
+            "([sel, old]) => document.querySelector(sel).src !== old", arg=["img.s400-img-track", before]
+        )
         assert box.input_value() == str(start + 1)
         effect = page.inner_text(".s400-effect")
         assert "Last change" in effect and "CAATSA" in effect, effect
         assert "(edited)" in page.inner_text(".s400-scenario-line")
         # the outcomes tab lists the model's numbers for this scenario
         page.click(".lm-TabBar-tab >> text=Outcomes")
-        page.wait_for_function(TABLE_MATCHES_JS, arg=expected_texts(
-            {"return_quarter": start + 1}, preset="full_return_cash"))
+        page.wait_for_function(
+            TABLE_MATCHES_JS, arg=expected_texts({"return_quarter": start + 1}, preset="full_return_cash")
+        )
     finally:
         _close(context, page)
 
@@ -228,8 +240,12 @@ def test_brief_from_the_dashboard_matches_the_cli(voila_server, browser, tmp_pat
     finally:
         _close(context, page)
     cli_brief = tmp_path / "cli.html"
-    subprocess.run([sys.executable, "-m", "s400lab", "brief", "--scenario", str(scenario_file),
-                    "--out", str(cli_brief)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "s400lab", "brief", "--scenario", str(scenario_file), "--out", str(cli_brief)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
 
     def normal(text: str) -> str:
         return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<generated>", text)

@@ -196,8 +196,9 @@ class LiveRun:
         if key not in self._cache:
             x = np.asarray(self.outcomes[outcome], dtype=float)
             x = x[np.isfinite(x)]
-            self._cache[key] = (tuple(float(v) for v in np.quantile(x, (0.05, 0.5, 0.95)))
-                                if x.size else (math.nan,) * 3)
+            self._cache[key] = (
+                tuple(float(v) for v in np.quantile(x, (0.05, 0.5, 0.95))) if x.size else (math.nan,) * 3
+            )
         return self._cache[key]
 
     def date_text(self, outcome: str) -> str:
@@ -216,8 +217,15 @@ class LiveRun:
         for k in names:
             unit, label = OUTCOMES[k]
             q05, q50, q95 = self.spread(k)
-            rows[k] = {"value": self.central[k], "chance": self.chance(k), "q05": q05,
-                       "q50": q50, "q95": q95, "unit": unit, "label": label}
+            rows[k] = {
+                "value": self.central[k],
+                "chance": self.chance(k),
+                "q05": q05,
+                "q50": q50,
+                "q95": q95,
+                "unit": unit,
+                "label": label,
+            }
         out = pd.DataFrame.from_dict(rows, orient="index")
         out.index.name = "outcome"
         return out
@@ -245,8 +253,9 @@ class LiveEnsemble:
     True
     """
 
-    def __init__(self, n: int = 1000, seed: int = 1, method: str = "lhs",
-                 series: Sequence[str] = ("ru_stock",)) -> None:
+    def __init__(
+        self, n: int = 1000, seed: int = 1, method: str = "lhs", series: Sequence[str] = ("ru_stock",)
+    ) -> None:
         if int(n) < 10:
             raise ValueError(f"n must be at least 10 draws, got {n!r}")
         self.n, self.seed, self.method = int(n), int(seed), method
@@ -275,8 +284,7 @@ class LiveEnsemble:
 
             reg = sc.register
             names = [u for u in reg.uncertainties if reg[u].is_numeric]
-            df = sample(reg, self.n, seed=self.seed, method=self.method, names=names,
-                        values=sc.values)
+            df = sample(reg, self.n, seed=self.seed, method=self.method, names=names, values=sc.values)
             self._draws = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
             self._draws_key = key
             self.samplings += 1
@@ -313,9 +321,16 @@ class LiveEnsemble:
         H = int(sc.values["horizon_quarters"])
         t = float(sc.values["start_year"]) + 0.25 * np.arange(H)
         kept = {k: np.asarray(series[k], dtype=float) for k in self.series_kept if k in series}
-        return LiveRun(scenario=sc, result=result,
-                       outcomes={k: np.asarray(v, dtype=float) for k, v in outcomes.items()},
-                       series=kept, pinned=pinned, n=self.n, seed=self.seed, t=t)
+        return LiveRun(
+            scenario=sc,
+            result=result,
+            outcomes={k: np.asarray(v, dtype=float) for k, v in outcomes.items()},
+            series=kept,
+            pinned=pinned,
+            n=self.n,
+            seed=self.seed,
+            t=t,
+        )
 
     def pinned_draws(self, sc: Scenario) -> pd.DataFrame:
         """The draws actually used for ``sc`` (pinned columns dropped): passing them to
@@ -326,6 +341,7 @@ class LiveEnsemble:
 
 
 # --------------------------------------------------------------------------- effects
+
 
 @dataclass(frozen=True)
 class Effect:

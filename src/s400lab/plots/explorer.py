@@ -157,8 +157,14 @@ class _Panel:
 
     def _note(self, text: str, kind: str = "note") -> dict:
         """A note at the top right of the picture."""
-        return {"x": float(self.size_px[0] - 8), "y": 2.0, "text": text, "align": "right",
-                "kind": kind, "valign": "top"}
+        return {
+            "x": float(self.size_px[0] - 8),
+            "y": 2.0,
+            "text": text,
+            "align": "right",
+            "kind": kind,
+            "valign": "top",
+        }
 
     def _date_label(self, ax, x: float, y: float, text: str) -> dict | None:
         """A date label beside a marker: right of it, or left of it near the right edge."""
@@ -167,8 +173,14 @@ class _Panel:
         x0, x1 = ax.get_xlim()
         right = (x1 - x) / (x1 - x0) > 0.42
         px, py = self._px(ax, x + (0.02 if right else -0.02) * (x1 - x0), y)
-        return {"x": px, "y": py, "text": text, "align": "left" if right else "right",
-                "kind": "date", "valign": "middle"}
+        return {
+            "x": px,
+            "y": py,
+            "text": text,
+            "align": "left" if right else "right",
+            "kind": "date",
+            "valign": "middle",
+        }
 
     def _changed(self, *state) -> bool:
         """Remember ``state``; True if it differs from the last call."""
@@ -227,8 +239,9 @@ class _Panel:
         from PIL import Image  # a matplotlib dependency
 
         # RGB (the figure is opaque) at zlib level 3: the fastest encoding measured here
-        Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
-            .convert("RGB").save(buf, format="png", compress_level=3)
+        Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
+            buf, format="png", compress_level=3
+        )
         return buf.getvalue()
 
 
@@ -244,14 +257,20 @@ class StockPanel(_Panel):
         Figure size in pixels.
     """
 
-    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 262),
-                 dpi: int = DPI) -> None:
+    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 262), dpi: int = DPI) -> None:
         super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
         w, h = self.size_px
-        gs = self.fig.add_gridspec(2, 1, height_ratios=(2.1, 1.0), hspace=0.12,
-                                   left=66 / w, right=1 - 12 / w, top=1 - 32 / h,
-                                   bottom=36 / h)
+        gs = self.fig.add_gridspec(
+            2,
+            1,
+            height_ratios=(2.1, 1.0),
+            hspace=0.12,
+            left=66 / w,
+            right=1 - 12 / w,
+            top=1 - 32 / h,
+            bottom=36 / h,
+        )
         ax = self.ax = self.fig.add_subplot(gs[0])
         dax = self.dax = self.fig.add_subplot(gs[1], sharex=ax)
         colour = ACTOR_COLOURS["Russia"]
@@ -259,12 +278,13 @@ class StockPanel(_Panel):
         self.band_inner = PolyCollection([], facecolors=colour, alpha=0.28, linewidths=0)
         ax.add_collection(self.band_outer)
         ax.add_collection(self.band_inner)
-        (self.base_line,) = ax.plot([], [], color=BASELINE_COLOUR, lw=2.4, ls="--",
-                                    drawstyle="steps-post", label="status quo")
-        (self.req_line,) = ax.plot([], [], color=OKABE_ITO["black"], lw=1.6, ls=":",
-                                   drawstyle="steps-post", label="requirement")
-        (self.line,) = ax.plot([], [], color=colour, lw=2.8, drawstyle="steps-post",
-                               label="this scenario")
+        (self.base_line,) = ax.plot(
+            [], [], color=BASELINE_COLOUR, lw=2.4, ls="--", drawstyle="steps-post", label="status quo"
+        )
+        (self.req_line,) = ax.plot(
+            [], [], color=OKABE_ITO["black"], lw=1.6, ls=":", drawstyle="steps-post", label="requirement"
+        )
+        (self.line,) = ax.plot([], [], color=colour, lw=2.8, drawstyle="steps-post", label="this scenario")
         self.diff_band = PolyCollection([], facecolors=colour, alpha=0.22, linewidths=0)
         dax.add_collection(self.diff_band)
         dax.axhline(0.0, color=BASELINE_COLOUR, lw=1.2, ls="--")
@@ -280,8 +300,15 @@ class StockPanel(_Panel):
         _style_axes(dax)
         ax.tick_params(axis="x", labelbottom=False)
         self._set_xaxis()
-        self._animate(self.band_outer, self.band_inner, self.base_line, self.req_line,
-                      self.line, self.diff_band, self.diff_line)
+        self._animate(
+            self.band_outer,
+            self.band_inner,
+            self.base_line,
+            self.req_line,
+            self.line,
+            self.diff_band,
+            self.diff_line,
+        )
 
     def _legend(self, with_base: bool = True, with_band: bool = True) -> None:
         colour = ACTOR_COLOURS["Russia"]
@@ -289,21 +316,26 @@ class StockPanel(_Panel):
         if with_band:
             handles.append(Patch(facecolor=colour, alpha=0.3, label="90% band"))
         if with_base:
-            handles.append(Line2D([], [], color=BASELINE_COLOUR, lw=2.4, ls="--",
-                                  label="status quo"))
-        handles.append(Line2D([], [], color=OKABE_ITO["black"], lw=1.6, ls=":",
-                              label="needed"))
+            handles.append(Line2D([], [], color=BASELINE_COLOUR, lw=2.4, ls="--", label="status quo"))
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], lw=1.6, ls=":", label="needed"))
         old = getattr(self, "legend", None)
         if old is not None:
             old.remove()
         # above the axes (never over the data): the top row of the picture
-        self.legend = self.fig.legend(handles=handles, loc="upper left", frameon=False,
-                                      ncols=len(handles), fontsize=FONT["legend"],
-                                      bbox_to_anchor=(0.0, 1.0), handlelength=1.3,
-                                      handletextpad=0.3, columnspacing=0.8, borderaxespad=0.1)
+        self.legend = self.fig.legend(
+            handles=handles,
+            loc="upper left",
+            frameon=False,
+            ncols=len(handles),
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(0.0, 1.0),
+            handlelength=1.3,
+            handletextpad=0.3,
+            columnspacing=0.8,
+            borderaxespad=0.1,
+        )
 
-    def update(self, t, stock, requirement=None, baseline=None, band=None,
-               diff_band=None) -> bool:
+    def update(self, t, stock, requirement=None, baseline=None, band=None, diff_band=None) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -373,8 +405,9 @@ class StockPanel(_Panel):
             note = f"scenario - status quo at the end: {end:+.0f} battalions"
         x_px, _ = self._px(self.dax, self.t0, 0.0)
         _, y_px = self._px(self.dax, self.t0, dlim)
-        self.labels = [{"x": x_px + 4, "y": y_px, "text": note, "align": "left",
-                        "kind": "note", "valign": "top"}]
+        self.labels = [
+            {"x": x_px + 4, "y": y_px, "text": note, "align": "left", "kind": "note", "valign": "top"}
+        ]
         return True
 
 
@@ -387,37 +420,52 @@ class IndiaPanel(_Panel):
 
     MAX_ROWS = 4
 
-    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 150),
-                 dpi: int = DPI) -> None:
+    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 150), dpi: int = DPI) -> None:
         super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
         w, h = self.size_px
         ax = self.ax = self.fig.add_subplot()
-        self.fig.subplots_adjust(left=130 / w, right=1 - 12 / w, top=1 - 28 / h,
-                                 bottom=52 / h)
+        self.fig.subplots_adjust(left=130 / w, right=1 - 12 / w, top=1 - 28 / h, bottom=52 / h)
         colour = ACTOR_COLOURS["India"]
         self.gaps = LineCollection([], colors=colour, linewidths=2.0, alpha=0.7)
         ax.add_collection(self.gaps)
-        (self.promised,) = ax.plot([], [], ls="none", marker="D", ms=10, mfc="white",
-                                   mec=OKABE_ITO["black"], mew=1.8, label="promised")
-        (self.base,) = ax.plot([], [], ls="none", marker="o", ms=10, mfc="none",
-                               mec=BASELINE_COLOUR, mew=2.2, label="status quo")
-        (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=11, color=colour,
-                                   label="scenario")
+        (self.promised,) = ax.plot(
+            [],
+            [],
+            ls="none",
+            marker="D",
+            ms=10,
+            mfc="white",
+            mec=OKABE_ITO["black"],
+            mew=1.8,
+            label="promised",
+        )
+        (self.base,) = ax.plot(
+            [], [], ls="none", marker="o", ms=10, mfc="none", mec=BASELINE_COLOUR, mew=2.2, label="status quo"
+        )
+        (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=11, color=colour, label="scenario")
         (self.late,) = ax.plot([], [], ls="none", marker=">", ms=12, color=colour)
         ax.set_title("India", loc="left", fontsize=FONT["title"])
-        self.fig.legend(handles=[self.promised, self.modelled, self.base], loc="lower right",
-                        frameon=False, ncols=3, fontsize=FONT["legend"],
-                        bbox_to_anchor=(1.0, 0.0), borderaxespad=0.1, handletextpad=0.2,
-                        columnspacing=0.9)
+        self.fig.legend(
+            handles=[self.promised, self.modelled, self.base],
+            loc="lower right",
+            frameon=False,
+            ncols=3,
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(1.0, 0.0),
+            borderaxespad=0.1,
+            handletextpad=0.2,
+            columnspacing=0.9,
+        )
         _style_axes(ax)
         self.ax.grid(False, axis="y")
         self.ax.tick_params(axis="x", pad=2)
         self._set_xaxis()
         self._animate(self.gaps, self.promised, self.base, self.modelled, self.late)
 
-    def update(self, labels: Sequence[str], promised, modelled, baseline=None,
-               texts: Sequence[str] | None = None) -> bool:
+    def update(
+        self, labels: Sequence[str], promised, modelled, baseline=None, texts: Sequence[str] | None = None
+    ) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -486,34 +534,48 @@ class TrackPanel(_Panel):
 
     MAX_ROWS = 6
 
-    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 196),
-                 dpi: int = DPI) -> None:
+    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 196), dpi: int = DPI) -> None:
         super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
         w, h = self.size_px
         ax = self.ax = self.fig.add_subplot()
-        self.fig.subplots_adjust(left=168 / w, right=1 - 12 / w, top=1 - 28 / h,
-                                 bottom=52 / h)
-        (self.path,) = ax.plot([], [], color=ACTOR_COLOURS["United States"], lw=1.6,
-                               alpha=0.8)
-        (self.base,) = ax.plot([], [], ls="none", marker="s", ms=10, mfc="none",
-                               mec=BASELINE_COLOUR, mew=2.2, label="status quo")
-        (self.reached,) = ax.plot([], [], ls="none", marker="s", ms=11,
-                                  color=ACTOR_COLOURS["Turkiye"], label="scenario")
-        (self.missed,) = ax.plot([], [], ls="none", marker="X", ms=12, color=BASELINE_COLOUR,
-                                 label="not reached")
+        self.fig.subplots_adjust(left=168 / w, right=1 - 12 / w, top=1 - 28 / h, bottom=52 / h)
+        (self.path,) = ax.plot([], [], color=ACTOR_COLOURS["United States"], lw=1.6, alpha=0.8)
+        (self.base,) = ax.plot(
+            [], [], ls="none", marker="s", ms=10, mfc="none", mec=BASELINE_COLOUR, mew=2.2, label="status quo"
+        )
+        (self.reached,) = ax.plot(
+            [], [], ls="none", marker="s", ms=11, color=ACTOR_COLOURS["Turkiye"], label="scenario"
+        )
+        (self.missed,) = ax.plot(
+            [], [], ls="none", marker="X", ms=12, color=BASELINE_COLOUR, label="not reached"
+        )
         ax.set_title("Turkiye-US track", loc="left", fontsize=FONT["title"])
-        self.fig.legend(handles=[self.reached, self.base, self.missed], loc="lower right",
-                        frameon=False, ncols=3, fontsize=FONT["legend"],
-                        bbox_to_anchor=(1.0, 0.0), borderaxespad=0.1, handletextpad=0.2,
-                        columnspacing=0.9)
+        self.fig.legend(
+            handles=[self.reached, self.base, self.missed],
+            loc="lower right",
+            frameon=False,
+            ncols=3,
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(1.0, 0.0),
+            borderaxespad=0.1,
+            handletextpad=0.2,
+            columnspacing=0.9,
+        )
         _style_axes(ax)
         self.ax.grid(False, axis="y")
         self._set_xaxis()
         self._animate(self.path, self.base, self.reached, self.missed)
 
-    def update(self, labels: Sequence[str], times, note: str = "", baseline=None,
-               good: bool | None = None, texts: Sequence[str] | None = None) -> bool:
+    def update(
+        self,
+        labels: Sequence[str],
+        times,
+        note: str = "",
+        baseline=None,
+        good: bool | None = None,
+        texts: Sequence[str] | None = None,
+    ) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -554,8 +616,7 @@ class TrackPanel(_Panel):
             self.ax.set_yticks(y, labels)
             self.ax.set_ylim(-0.6, max(n, 1) - 0.4)
         self.note = str(note)
-        labels_out = [self._note(self.note, "note" if good is None
-                                 else "good" if good else "bad")]
+        labels_out = [self._note(self.note, "note" if good is None else "good" if good else "bad")]
         for i in range(min(n, len(texts))):
             lab = self._date_label(self.ax, float(xs[i]), float(y[i]), texts[i])
             if lab:

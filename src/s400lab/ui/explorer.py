@@ -54,8 +54,7 @@ from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
 
-__all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES",
-           "visible_parameters"]
+__all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES", "visible_parameters"]
 
 #: Outcomes shown in the table by default (all outcomes with "all outcomes"); names the
 #: model does not have are skipped, new model outcomes appear under "all outcomes".
@@ -92,16 +91,21 @@ INDIA_DATES = ("india_sq4_q", "india_sq5_q")
 #: The three views: name -> accessible title of the picture.
 FIGURE_TITLES = {
     "stock": "Russia's S-400 stock over time: this scenario with its 90% band, the status quo "
-             "and the home requirement; below, the difference from the status quo",
+    "and the home requirement; below, the difference from the status quo",
     "india": "India's undelivered squadrons: promised and modelled delivery quarter",
     "track": "Turkiye-US track: quarter each legal and programme milestone is reached",
 }
 
 #: Tab titles per register group.
-TAB_TITLES = {"Turkiye": "Turkiye", "Russia": "Russia", "United States": "US",
-              "India": "India", "Alliance": "Alliance", "Model": "Model"}
-KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)",
-               "setting": "Settings"}
+TAB_TITLES = {
+    "Turkiye": "Turkiye",
+    "Russia": "Russia",
+    "United States": "US",
+    "India": "India",
+    "Alliance": "Alliance",
+    "Model": "Model",
+}
+KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)", "setting": "Settings"}
 BASELINE_ID = "status_quo"
 
 #: Screen layouts: name -> (label, width of the figures column, of the controls column,
@@ -184,6 +188,7 @@ _CSS = f"""
 
 # --------------------------------------------------------------------------- formatting
 
+
 def _is_missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
@@ -217,8 +222,10 @@ def _tooltip(p: Parameter) -> str:
     elif p.type == "choice":
         parts.append("Choices: " + ", ".join(c.replace("_", " ") for c in p.choices) + ".")
     parts.append(f"Why: {p.rationale}")
-    parts.append("Sources: " + (", ".join(p.source_ids) if p.source_ids
-                                else "none (a labelled assumption or model setting)"))
+    parts.append(
+        "Sources: "
+        + (", ".join(p.source_ids) if p.source_ids else "none (a labelled assumption or model setting)")
+    )
     if p.confidence:
         parts.append(f"Evidence: {p.confidence}; kind: {p.kind}.")
     return "\n".join(parts)
@@ -234,22 +241,32 @@ def _label(p: Parameter) -> str:
 def _control(p: Parameter) -> widgets.Widget:
     """The input widget for one register row (value = the register default); its
     description is the label with the unit, so every control has an accessible name."""
-    common = dict(description=_label(p), tooltip=_tooltip(p),
-                  layout=widgets.Layout(width="94%"), style={"description_width": "initial"})
+    common = dict(
+        description=_label(p),
+        tooltip=_tooltip(p),
+        layout=widgets.Layout(width="94%"),
+        style={"description_width": "initial"},
+    )
     if p.type == "choice":
-        w = widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices],
-                             value=p.default, **common)
+        w = widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices], value=p.default, **common)
     elif p.type == "bool":
         w = widgets.Checkbox(value=bool(p.default), indent=False, **common)
     elif p.type == "int":
         # A labelled number box (ArrowUp/ArrowDown = one step), not an ipywidgets slider:
         # a slider's handle carries no accessible name and ipywidgets offers no way to give it
         # one, so screen readers announced 26 unnamed "slider"s.
-        w = widgets.BoundedIntText(min=int(p.low), max=int(p.high), step=max(1, int(p.step)),
-                                   value=int(p.default), continuous_update=True, **common)
+        w = widgets.BoundedIntText(
+            min=int(p.low),
+            max=int(p.high),
+            step=max(1, int(p.step)),
+            value=int(p.default),
+            continuous_update=True,
+            **common,
+        )
     else:
-        w = widgets.BoundedFloatText(min=p.low, max=p.high, step=p.step, value=float(p.default),
-                                     continuous_update=True, **common)
+        w = widgets.BoundedFloatText(
+            min=p.low, max=p.high, step=p.step, value=float(p.default), continuous_update=True, **common
+        )
     w.add_class("s400-ctl")
     return w
 
@@ -257,13 +274,17 @@ def _control(p: Parameter) -> widgets.Widget:
 def _help_table(params: list[Parameter]) -> str:
     rows = []
     for p in params:
-        rng = (f"{p.low:g} to {p.high:g} {html.escape(p.unit)}" if p.type in ("float", "int")
-               else html.escape(", ".join(c.replace("_", " ") for c in p.choices)))
+        rng = (
+            f"{p.low:g} to {p.high:g} {html.escape(p.unit)}"
+            if p.type in ("float", "int")
+            else html.escape(", ".join(c.replace("_", " ") for c in p.choices))
+        )
         rows.append(
             f"<tr><td><b>{html.escape(p.label)}</b><br><i>{rng}</i></td>"
             f"<td>{html.escape(p.description)}<br><i>Why:</i> {html.escape(p.rationale)}"
             f"<br><i>Sources:</i> {html.escape(', '.join(p.source_ids) or 'none (assumption)')}"
-            f"</td></tr>")
+            f"</td></tr>"
+        )
     return f"<table class='s400-help'>{''.join(rows)}</table>"
 
 
@@ -271,18 +292,23 @@ def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict
     """A view: the PNG at its pixel size with alternative text, and the text over it."""
     w, h = size
     b64 = base64.b64encode(png).decode("ascii")
-    img = (f"<img class='s400-img s400-img-{name}' width='{w}' height='{h}' "
-           f"alt='{html.escape(FIGURE_TITLES[name], quote=True)}' "
-           f"src='data:image/png;base64,{b64}'>")
+    img = (
+        f"<img class='s400-img s400-img-{name}' width='{w}' height='{h}' "
+        f"alt='{html.escape(FIGURE_TITLES[name], quote=True)}' "
+        f"src='data:image/png;base64,{b64}'>"
+    )
     return img + _overlay_html(labels)
 
 
 def _overlay_html(labels: list[dict]) -> str:
     """Absolutely positioned text over a figure (dates with chances, notes)."""
-    spans = [f"<span class='s400-ann {html.escape(lab['align'])} {html.escape(lab['kind'])} "
-             f"{html.escape(lab.get('valign', 'middle'))}' "
-             f"style='left:{lab['x']:.0f}px;top:{lab['y']:.0f}px'>{html.escape(lab['text'])}"
-             "</span>" for lab in labels]
+    spans = [
+        f"<span class='s400-ann {html.escape(lab['align'])} {html.escape(lab['kind'])} "
+        f"{html.escape(lab.get('valign', 'middle'))}' "
+        f"style='left:{lab['x']:.0f}px;top:{lab['y']:.0f}px'>{html.escape(lab['text'])}"
+        "</span>"
+        for lab in labels
+    ]
     return "".join(spans)
 
 
@@ -293,6 +319,7 @@ def _short_verdict(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- the explorer
+
 
 class ScenarioExplorer:
     """Interactive scenario explorer (ipywidgets), for JupyterLab and Voila.
@@ -325,9 +352,17 @@ class ScenarioExplorer:
         The last error shown in the panel.
     """
 
-    def __init__(self, preset: str = BASELINE_ID, compare: bool = True,
-                 save_dir: str | Path = ".", dpi: int = 72, screen: str = "compact",
-                 presenter: bool = True, n_draws: int = 1000, seed: int = 1) -> None:
+    def __init__(
+        self,
+        preset: str = BASELINE_ID,
+        compare: bool = True,
+        save_dir: str | Path = ".",
+        dpi: int = 72,
+        screen: str = "compact",
+        presenter: bool = True,
+        n_draws: int = 1000,
+        seed: int = 1,
+    ) -> None:
         self.register = load_register()
         self.presets = presets()
         if preset not in self.presets:
@@ -392,40 +427,57 @@ class ScenarioExplorer:
                 children.extend(self.controls[p.name] for p in ps)
         about = widgets.HTML(
             "<details><summary>About these values (descriptions, ranges, sources)</summary>"
-            f"{_help_table(params)}</details>")
+            f"{_help_table(params)}</details>"
+        )
         children.append(about)
         return widgets.VBox(children)
 
     def _build_layout(self, preset: str, compare: bool, screen: str, presenter: bool) -> None:
         options = [(sc.label, sid) for sid, sc in self.presets.items()]
-        self.preset_select = widgets.Dropdown(options=options, value=preset,
-                                              description="Preset",
-                                              layout=widgets.Layout(width="330px"),
-                                              tooltip="Load a preset scenario (all values)")
+        self.preset_select = widgets.Dropdown(
+            options=options,
+            value=preset,
+            description="Preset",
+            layout=widgets.Layout(width="330px"),
+            tooltip="Load a preset scenario (all values)",
+        )
         self.preset_select.observe(self._on_preset, names="value")
         self.preset_select.add_class("s400-preset")
-        self.compare = widgets.Checkbox(value=compare, description="Compare with status quo",
-                                        indent=False, layout=widgets.Layout(width="auto"),
-                                        tooltip="Overlay the status quo (Turkiye keeps its "
-                                                "S-400s) under the same assumptions")
+        self.compare = widgets.Checkbox(
+            value=compare,
+            description="Compare with status quo",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Overlay the status quo (Turkiye keeps its S-400s) under the same assumptions",
+        )
         self.compare.add_class("s400-compare")
         self.compare.observe(lambda _c: self._refresh(recompute=False), names="value")
-        self.reset_button = widgets.Button(description="Reset",
-                                           tooltip="Back to the register defaults (status quo)",
-                                           layout=widgets.Layout(width="auto"))
+        self.reset_button = widgets.Button(
+            description="Reset",
+            tooltip="Back to the register defaults (status quo)",
+            layout=widgets.Layout(width="auto"),
+        )
         self.reset_button.on_click(lambda _b: self.reset())
-        self.screen = widgets.Dropdown(options=[(v[0], k) for k, v in SCREENS.items()],
-                                       value=screen, description="Screen",
-                                       layout=widgets.Layout(width="200px"),
-                                       tooltip="Layout for the display in use")
+        self.screen = widgets.Dropdown(
+            options=[(v[0], k) for k, v in SCREENS.items()],
+            value=screen,
+            description="Screen",
+            layout=widgets.Layout(width="200px"),
+            tooltip="Layout for the display in use",
+        )
         self.screen.observe(self._on_screen, names="value")
         self.screen.add_class("s400-screen")
-        self.presenter = widgets.Checkbox(value=presenter, description="Large text",
-                                          indent=False, layout=widgets.Layout(width="auto"),
-                                          tooltip="Presenter mode: all text at least 18 px")
+        self.presenter = widgets.Checkbox(
+            value=presenter,
+            description="Large text",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Presenter mode: all text at least 18 px",
+        )
         self.presenter.observe(self._on_presenter, names="value")
-        self.show_all = widgets.Checkbox(value=False, description="all outcomes", indent=False,
-                                         layout=widgets.Layout(width="auto"))
+        self.show_all = widgets.Checkbox(
+            value=False, description="all outcomes", indent=False, layout=widgets.Layout(width="auto")
+        )
         self.show_all.observe(lambda _c: self._refresh(recompute=False), names="value")
 
         self.table = widgets.HTML()
@@ -467,54 +519,79 @@ class ScenarioExplorer:
             box.add_class(f"s400-overlay-{name}")
             self.figure_boxes[name] = box
 
-        self.file_name = widgets.Text(value="my_scenario.json", description="File",
-                                      layout=widgets.Layout(width="48%"),
-                                      tooltip="File name in the scenario folder (.json)")
-        self.scenario_name = widgets.Text(value="", description="Name", placeholder="optional",
-                                          layout=widgets.Layout(width="48%"),
-                                          tooltip="Name of this scenario (shown in the brief)")
-        self.overwrite = widgets.Checkbox(value=False, description="overwrite", indent=False,
-                                          layout=widgets.Layout(width="auto"))
-        self.save_button = widgets.Button(description="Save", icon="save",
-                                          tooltip="Save all values to the JSON file",
-                                          layout=widgets.Layout(width="auto"))
-        self.load_button = widgets.Button(description="Load", icon="folder-open",
-                                          tooltip="Load a scenario JSON file (validated)",
-                                          layout=widgets.Layout(width="auto"))
+        self.file_name = widgets.Text(
+            value="my_scenario.json",
+            description="File",
+            layout=widgets.Layout(width="48%"),
+            tooltip="File name in the scenario folder (.json)",
+        )
+        self.scenario_name = widgets.Text(
+            value="",
+            description="Name",
+            placeholder="optional",
+            layout=widgets.Layout(width="48%"),
+            tooltip="Name of this scenario (shown in the brief)",
+        )
+        self.overwrite = widgets.Checkbox(
+            value=False, description="overwrite", indent=False, layout=widgets.Layout(width="auto")
+        )
+        self.save_button = widgets.Button(
+            description="Save",
+            icon="save",
+            tooltip="Save all values to the JSON file",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.load_button = widgets.Button(
+            description="Load",
+            icon="folder-open",
+            tooltip="Load a scenario JSON file (validated)",
+            layout=widgets.Layout(width="auto"),
+        )
         self.brief_button = widgets.Button(
-            description="Export brief", icon="file-text", layout=widgets.Layout(width="auto"),
+            description="Export brief",
+            icon="file-text",
+            layout=widgets.Layout(width="auto"),
             tooltip="The two-page HTML brief (choices, assumptions with sources, outcomes "
-                    "against the status quo, uncertainty ranges), offered as a download")
+            "against the status quo, uncertainty ranges), offered as a download",
+        )
         self.file_name.add_class("s400-file-name")
         self.scenario_name.add_class("s400-scenario-name")
         self.save_button.on_click(lambda _b: self.save())
         self.load_button.on_click(lambda _b: self.load())
         self.brief_button.on_click(lambda _b: self.export_brief())
         row = widgets.Layout(flex_flow="row wrap", align_items="center", width="100%")
-        files = widgets.VBox([
-            widgets.HBox([self.scenario_name, self.file_name], layout=row),
-            widgets.HBox([self.save_button, self.load_button, self.brief_button,
-                          self.overwrite], layout=row),
-            widgets.HBox([self.message, self.download], layout=row),
-        ])
+        files = widgets.VBox(
+            [
+                widgets.HBox([self.scenario_name, self.file_name], layout=row),
+                widgets.HBox(
+                    [self.save_button, self.load_button, self.brief_button, self.overwrite], layout=row
+                ),
+                widgets.HBox([self.message, self.download], layout=row),
+            ]
+        )
         files.add_class("s400-files")
 
-        header = widgets.HBox([self.preset_select, self.compare, self.reset_button,
-                               self.screen, self.presenter],
-                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
+        header = widgets.HBox(
+            [self.preset_select, self.compare, self.reset_button, self.screen, self.presenter],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
         header.add_class("s400-header")
         self.pane = widgets.Box([self.tabs])
         self.pane.add_class("s400-pane")
         self.left = widgets.VBox([self.figure_boxes[k] for k in FIGURE_TITLES])
         self.left.add_class("s400-figures")
-        self.right = widgets.VBox([self.verdict, self.scenario_line, self.effect, self.pane,
-                                   files])
+        self.right = widgets.VBox([self.verdict, self.scenario_line, self.effect, self.pane, files])
         self.right.add_class("s400-controls")
-        self.widget = widgets.VBox([
-            widgets.HTML(_CSS), header,
-            widgets.HBox([self.left, self.right],
-                         layout=widgets.Layout(flex_flow="row nowrap", align_items="flex-start")),
-        ])
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(_CSS),
+                header,
+                widgets.HBox(
+                    [self.left, self.right],
+                    layout=widgets.Layout(flex_flow="row nowrap", align_items="flex-start"),
+                ),
+            ]
+        )
         self.widget.add_class("s400-explorer")
         if presenter:
             self.widget.add_class("s400-presenter")
@@ -612,8 +689,9 @@ class ScenarioExplorer:
         self._scenario.with_changes(**values)  # validate first: all or nothing
         hidden = [k for k in values if k not in self.controls]
         if hidden:
-            raise ValueError(f"{', '.join(hidden)}: not a control of the explorer (model "
-                             "devices are not set by hand)")
+            raise ValueError(
+                f"{', '.join(hidden)}: not a control of the explorer (model devices are not set by hand)"
+            )
         with self._held():
             self._apply_to_controls(values)
         self._last_changed = list(values)
@@ -637,8 +715,7 @@ class ScenarioExplorer:
         """The scenario file's content for the current values (name, preset, values)."""
         from s400lab.scenario_io import scenario_to_dict
 
-        return scenario_to_dict(self._scenario, name=self.scenario_name.value.strip(),
-                                preset=self._preset_id)
+        return scenario_to_dict(self._scenario, name=self.scenario_name.value.strip(), preset=self._preset_id)
 
     def save(self) -> Path | None:
         """Save the current scenario to :attr:`file_name` in ``save_dir``; report beside the
@@ -647,8 +724,13 @@ class ScenarioExplorer:
 
         try:
             path = self._file_path()
-            save_scenario(self._scenario, path, name=self.scenario_name.value.strip(),
-                          overwrite=self.overwrite.value, preset=self._preset_id)
+            save_scenario(
+                self._scenario,
+                path,
+                name=self.scenario_name.value.strip(),
+                overwrite=self.overwrite.value,
+                preset=self._preset_id,
+            )
         except (ValueError, OSError) as exc:
             self._say(f"Not saved: {exc}", error=True)
             return None
@@ -665,8 +747,9 @@ class ScenarioExplorer:
         doc = self.scenario_document()
         loaded = scenario_from_dict(doc, source=self._file_name_or_default())
         name = loaded.name or Path(self._file_name_or_default()).stem
-        return brief_html(loaded.scenario, name=name, notes=loaded.notes, n_draws=n_draws,
-                          preset=loaded.preset)
+        return brief_html(
+            loaded.scenario, name=name, notes=loaded.notes, n_draws=n_draws, preset=loaded.preset
+        )
 
     def export_brief(self, n_draws: int = 2000) -> Path | None:
         """Make the two-page HTML brief of the current scenario: offered as a download in the
@@ -681,14 +764,21 @@ class ScenarioExplorer:
             return None
         self._offer(text.encode("utf-8"), path.name, "text/html", "Download the brief")
         if path.exists() and not self.overwrite.value:
-            self._say(f"{path.name} already exists in the scenario folder; not overwritten "
-                      "(tick overwrite). The brief is offered as a download.", error=True)
+            self._say(
+                f"{path.name} already exists in the scenario folder; not overwritten "
+                "(tick overwrite). The brief is offered as a download.",
+                error=True,
+            )
             return None
         try:
             from s400lab._files import write_new_file
 
-            write_new_file(path, lambda fh: fh.write(text), overwrite=self.overwrite.value,
-                           hint="tick overwrite to replace it")
+            write_new_file(
+                path,
+                lambda fh: fh.write(text),
+                overwrite=self.overwrite.value,
+                hint="tick overwrite to replace it",
+            )
         except (ValueError, OSError) as exc:
             self._say(f"Brief not written to the folder: {exc}", error=True)
             return None
@@ -769,8 +859,9 @@ class ScenarioExplorer:
         if not name:
             raise ValueError("type a file name first")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.()-]{0,100}", name) or ".." in name:
-            raise ValueError(f"{name!r}: use a plain file name (letters, digits, space, _ . - ( )),"
-                             " no folders")
+            raise ValueError(
+                f"{name!r}: use a plain file name (letters, digits, space, _ . - ( )), no folders"
+            )
         if not name.lower().endswith(".json"):
             name += ".json"
         return self.save_dir / name
@@ -781,13 +872,15 @@ class ScenarioExplorer:
         self.download.value = (
             f"<a class='s400-download' download='{html.escape(filename, quote=True)}' "
             f"href='data:{mime};base64,{b64}'>{html.escape(text)}: "
-            f"{html.escape(filename)}</a>")
+            f"{html.escape(filename)}</a>"
+        )
 
     def _say(self, text: str, error: bool = False) -> None:
         cls = "error" if error else "ok"
         prefix = "Error: " if error else ""
-        self.message.value = (f"<div class='s400-msg {cls}' role='status' aria-live='polite'>"
-                              f"{html.escape(prefix + text)}</div>")
+        self.message.value = (
+            f"<div class='s400-msg {cls}' role='status' aria-live='polite'>{html.escape(prefix + text)}</div>"
+        )
 
     def _horizon(self) -> tuple[float, float]:
         t0 = float(self._values["start_year"])
@@ -817,15 +910,17 @@ class ScenarioExplorer:
                 self._live = self._live_engine.run(scenario, central=central)
                 self._scenario = scenario
                 self.recomputes += 1
-                key = tuple(sorted((k, v) for k, v in self._values.items()
-                                   if k not in self._lever_names))
+                key = tuple(sorted((k, v) for k, v in self._values.items() if k not in self._lever_names))
                 if key != self._baseline_key:
                     base = Scenario.default().with_changes(**self._baseline_values())
                     self._base_live = self._base_engine.run(base, central=run(base))
                     self._baseline_key = key
                     self.baseline_recomputes += 1
-                self.last_effects = (change_effects(before, self._live, self._effect_outcomes())
-                                     if before is not None and self._last_changed else [])
+                self.last_effects = (
+                    change_effects(before, self._live, self._effect_outcomes())
+                    if before is not None and self._last_changed
+                    else []
+                )
             self._redraw()
             self.redraws += 1
             if self.last_error is not None:
@@ -850,32 +945,40 @@ class ScenarioExplorer:
         t = t0 + 0.25 * np.arange(stock.size)
         diff_band = None
         if compare and "ru_stock" in base.series:
-            diff_band = np.quantile(live.series["ru_stock"] - base.series["ru_stock"],
-                                    (0.05, 0.25, 0.5, 0.75, 0.95), axis=0)
+            diff_band = np.quantile(
+                live.series["ru_stock"] - base.series["ru_stock"], (0.05, 0.25, 0.5, 0.75, 0.95), axis=0
+            )
         short = lambda k: live.date_text(k).replace(" within the horizon", "")  # noqa: E731
         changed = {
             "stock": self.figure.stock.update(
-                t, stock, np.full(stock.size, float(self._values["home_requirement_bn"])),
-                baseline=np.asarray(base.result.raw_series["ru_stock"], dtype=float)
-                if compare else None, band=live.band("ru_stock"), diff_band=diff_band),
+                t,
+                stock,
+                np.full(stock.size, float(self._values["home_requirement_bn"])),
+                baseline=np.asarray(base.result.raw_series["ru_stock"], dtype=float) if compare else None,
+                band=live.band("ru_stock"),
+                diff_band=diff_band,
+            ),
             "india": self.figure.india.update(
                 self._india_labels(ro),
                 [self._values["india_promise_sq4"], self._values["india_promise_sq5"]],
                 [ro["india_sq4_q"], ro["india_sq5_q"]],
                 baseline=[bo["india_sq4_q"], bo["india_sq5_q"]] if compare else None,
-                texts=[short(k) for k in INDIA_DATES]),
+                texts=[short(k) for k in INDIA_DATES],
+            ),
             "track": self.figure.track.update(
-                list(MILESTONES.values()), [ro[k] for k in MILESTONES],
-                note=self._track_note(ro), good=self._track_note(ro) == "legal conditions met",
+                list(MILESTONES.values()),
+                [ro[k] for k in MILESTONES],
+                note=self._track_note(ro),
+                good=self._track_note(ro) == "legal conditions met",
                 baseline=[bo[k] for k in MILESTONES] if compare else None,
-                texts=[short(k) for k in MILESTONES]),
+                texts=[short(k) for k in MILESTONES],
+            ),
         }
         for name, did in changed.items():
             if did or not self.png[name]:
                 panel = self.figure.panels[name]
                 self.png[name] = panel.png()
-                self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px,
-                                                         panel.labels)
+                self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px, panel.labels)
         met = ro["legal_conditions_met"] >= 0.5
         chance = format_chance(live.chance("legal_conditions_met"))
         self.verdict.value = (
@@ -885,7 +988,8 @@ class ScenarioExplorer:
             f"; {chance} of {live.n:,} draws meet the conditions.</span>"
             f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
             f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
-            "</details></div>")
+            "</details></div>"
+        )
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()
             self._table_stale = False
@@ -900,40 +1004,46 @@ class ScenarioExplorer:
         if edited:
             names = ", ".join(self.register[k].label for k in edited[:3])
             more = f" and {len(edited) - 3} more" if len(edited) > 3 else ""
-            state = (f"<b>edited</b> ({len(edited)} value{'s' if len(edited) != 1 else ''} "
-                     f"differ from the preset: {html.escape(names)}{more}); the preset said: ")
+            state = (
+                f"<b>edited</b> ({len(edited)} value{'s' if len(edited) != 1 else ''} "
+                f"differ from the preset: {html.escape(names)}{more}); the preset said: "
+            )
         else:
             state = ""
         self.scenario_line.value = (
             f"<details class='s400-small'><summary><b>Preset:</b> {html.escape(preset.label)}"
             f"{' <b>(edited)</b>' if edited else ''}</summary>{state}"
-            f"<i>{html.escape(preset.description)}</i></details>")
+            f"<i>{html.escape(preset.description)}</i></details>"
+        )
 
     def _effect_line(self) -> None:
         if not self._last_changed:
-            self.effect.value = ("<div class='s400-effect'>Move a control: what it changes "
-                                 "is listed here.</div>")
+            self.effect.value = (
+                "<div class='s400-effect'>Move a control: what it changes is listed here.</div>"
+            )
             return
-        names = ", ".join(self.register[k].label for k in self._last_changed
-                          if k in self.register)
+        names = ", ".join(self.register[k].label for k in self._last_changed if k in self.register)
         if not self.last_effects:
             self.effect.value = (
                 f"<div class='s400-effect dead'><b>Last change</b> ({html.escape(names)}): "
                 "no key outcome moved &mdash; this control has no effect under the current "
-                "choices.</div>")
+                "choices.</div>"
+            )
             return
-        parts = [f"{html.escape(e.label)} <b>{html.escape(e.text)}</b>"
-                 for e in self.last_effects[:4]]
-        more = (f" and {len(self.last_effects) - 4} more"
-                if len(self.last_effects) > 4 else "")
-        self.effect.value = (f"<div class='s400-effect'><b>Last change</b> "
-                             f"({html.escape(names)}): {'; '.join(parts)}{more}.</div>")
+        parts = [f"{html.escape(e.label)} <b>{html.escape(e.text)}</b>" for e in self.last_effects[:4]]
+        more = f" and {len(self.last_effects) - 4} more" if len(self.last_effects) > 4 else ""
+        self.effect.value = (
+            f"<div class='s400-effect'><b>Last change</b> "
+            f"({html.escape(names)}): {'; '.join(parts)}{more}.</div>"
+        )
 
     @staticmethod
     def _india_labels(ro: dict) -> list[str]:
         undelivered = int(round(ro.get("india_undelivered_start", 2)))
-        return ["4th squadron" if undelivered >= 2 else "4th (done)",
-                "5th squadron" if undelivered >= 1 else "5th (done)"]
+        return [
+            "4th squadron" if undelivered >= 2 else "4th (done)",
+            "5th squadron" if undelivered >= 1 else "5th (done)",
+        ]
 
     @staticmethod
     def _track_note(ro: dict) -> str:
@@ -960,40 +1070,53 @@ class ScenarioExplorer:
             elif math.isnan(q05):
                 spread_text = ""
             else:
-                spread_text = (f"{format_value(q05, unit)} to {format_value(q95, unit)}")
-            rows.append({
-                "outcome": k, "label": out.at[k, "label"], "unit": unit,
-                "value": v, "baseline": b,
-                "difference": (v - b) if not (_is_missing(v) or _is_missing(b)) else math.nan,
-                "chance": chance,
-                "value_text": format_value(v, unit, end),
-                "baseline_text": format_value(b, unit, end),
-                "difference_text": format_difference(v, b, unit),
-                "spread_text": spread_text,
-                "unit_text": "" if unit in ("year", "0/1") else unit,
-            })
+                spread_text = f"{format_value(q05, unit)} to {format_value(q95, unit)}"
+            rows.append(
+                {
+                    "outcome": k,
+                    "label": out.at[k, "label"],
+                    "unit": unit,
+                    "value": v,
+                    "baseline": b,
+                    "difference": (v - b) if not (_is_missing(v) or _is_missing(b)) else math.nan,
+                    "chance": chance,
+                    "value_text": format_value(v, unit, end),
+                    "baseline_text": format_value(b, unit, end),
+                    "difference_text": format_difference(v, b, unit),
+                    "spread_text": spread_text,
+                    "unit_text": "" if unit in ("year", "0/1") else unit,
+                }
+            )
         return pd.DataFrame(rows).set_index("outcome")
 
     def _table_html(self) -> str:
         frame = self._outcomes_frame(all_outcomes=self.show_all.value)
         compare = self.compare.value
-        head = ("<th scope='col'>Outcome</th><th scope='col'>Scenario</th>"
-                "<th scope='col'>Unit</th><th scope='col'>Chance / 90% range</th>")
+        head = (
+            "<th scope='col'>Outcome</th><th scope='col'>Scenario</th>"
+            "<th scope='col'>Unit</th><th scope='col'>Chance / 90% range</th>"
+        )
         if compare:
             head += "<th scope='col'>Status quo</th><th scope='col'>Difference</th>"
         rows = []
         for k, r in frame.iterrows():
-            cells = (f"<td>{html.escape(r['label'])}</td>"
-                     f"<td class='v' data-value='{r['value']!r}'>{html.escape(r['value_text'])}</td>"
-                     f"<td class='u'>{html.escape(r['unit_text'])}</td>"
-                     f"<td class='p'>{html.escape(r['spread_text'])}</td>")
+            cells = (
+                f"<td>{html.escape(r['label'])}</td>"
+                f"<td class='v' data-value='{r['value']!r}'>{html.escape(r['value_text'])}</td>"
+                f"<td class='u'>{html.escape(r['unit_text'])}</td>"
+                f"<td class='p'>{html.escape(r['spread_text'])}</td>"
+            )
             if compare:
-                cells += (f"<td class='b' data-value='{r['baseline']!r}'>"
-                          f"{html.escape(r['baseline_text'])}</td>"
-                          f"<td class='d'>{html.escape(r['difference_text'])}</td>")
+                cells += (
+                    f"<td class='b' data-value='{r['baseline']!r}'>"
+                    f"{html.escape(r['baseline_text'])}</td>"
+                    f"<td class='d'>{html.escape(r['difference_text'])}</td>"
+                )
             rows.append(f"<tr data-outcome='{k}'>{cells}</tr>")
         end = format_value(self._live.horizon_end, "year")
-        return (f"<table class='s400-outcomes'><caption class='s400-small'>Quarters by their "
-                f"start; horizon ends {end}; chance = share of {self._live.n:,} draws in which "
-                f"it happens within the horizon.</caption><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
+        return (
+            f"<table class='s400-outcomes'><caption class='s400-small'>Quarters by their "
+            f"start; horizon ends {end}; chance = share of {self._live.n:,} draws in which "
+            f"it happens within the horizon.</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
