@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         f"\nexplorer benchmarks  (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
         f"{os.cpu_count()} cores)"
     )
-    print(f"{"what":<72} {'measured':>12}  {'target':<10}")
+    print(f"{'what':<72} {'measured':>12}  {'target':<10}")
     print("-" * 98)
     slider, preset, n = kernel_latency(n=12 if quick else 40)
     rows = [
