@@ -17,13 +17,18 @@ from s400lab.model import Scenario
 from s400lab.model.register import load_register
 from s400lab.scenario_io import MAX_BYTES, load_scenario, save_scenario
 
+from _strategies import register_value
+from s400lab.model.scenario import lever_problems
+
 REGISTER = load_register()
 HYPO = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 #: Any complete valid assignment of the register.
-VALUES = st.fixed_dictionaries({p.name: register_value(p) for p in REGISTER})
+#: (levers that do not fit together are refused by the model: generate coherent ones only)
+VALUES = st.fixed_dictionaries({p.name: register_value(p) for p in REGISTER}).filter(
+    lambda v: not lever_problems(v))
 
 
 def _write(path: Path, doc) -> Path:

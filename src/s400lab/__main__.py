@@ -1,14 +1,15 @@
-"""Command line: ``python -m s400lab {validate,bench,brief} ...``."""
+"""Command line: ``python -m s400lab {validate,freshness,bench,brief} ...``."""
 
 from __future__ import annotations
 
 import sys
 
-
 USAGE = """usage: python -m s400lab COMMAND [ARGS]
 
 commands:
   validate [DIR]                       check data/ (or DIR) against its datapackage.json
+  freshness [DIR] [--today D] [--stale-days N] [--strict]
+                                       newest event date, stale areas, overdue promises
   bench                                print speed figures (model, ensembles, explorer)
   brief --scenario NAME|FILE --out F   write a two-page HTML brief for a scenario
 """
@@ -24,6 +25,10 @@ def main(argv: list[str] | None = None) -> int:
         from s400lab.data.cli import main_validate
 
         return main_validate(rest)
+    if command == "freshness":
+        from s400lab.data.freshness import main_freshness
+
+        return main_freshness(rest)
     if command == "bench":
         from s400lab.bench import main as bench_main
 

@@ -348,11 +348,15 @@ def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
     reg = sc.register
     defaults = reg.defaults()
     groups: dict[tuple[bool, str], list[dict[str, Any]]] = {k: [] for k in PARAM_GROUPS}
+    from s400lab.model.scenario import idle_parameters
+    idle = idle_parameters(sc.values)
     for name in reg.names():
         p = reg[name]
         value = sc.values[name]
         changed = bool(value != defaults[name])
         if (changed, p.kind) not in groups:  # an unchanged setting: not shown
+            continue
+        if not changed and name in idle:  # cannot change this scenario's outcomes
             continue
         groups[(changed, p.kind)].append({
             "name": name, "label": p.label, "kind": p.kind,

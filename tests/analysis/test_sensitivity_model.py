@@ -59,8 +59,7 @@ def test_nan_timing_filled_with_horizon_end():
 
 def test_from_unit_uses_the_model_convention(full):
     # Turkiye's holding: 4 with probability p_tr_holding_4 (register central 0.25), i.e. u >= 0.75
-    U = pd.DataFrame({"tr_holding_bn": [0.1, 0.74, 0.76, 1.0],
-                      "inventory_bn": [0.0, 0.5, 0.5, 1.0]})
+    U = pd.DataFrame({"tr_holding_bn": [0.1, 0.74, 0.76, 1.0], "inventory_bn": [0.0, 0.5, 0.5, 1.0]})
     X = from_unit(full, U)
     assert X["tr_holding_bn"].tolist() == [2, 2, 4, 4]
     # triangular 55/80/105 is symmetric: its median is the mode
@@ -97,16 +96,16 @@ def test_tornado_range_of_the_holding_follows_the_weight(full):
     none = full.with_changes(p_tr_holding_4=0.0)
     hold = uncertainty_table(none).set_index("name").loc["tr_holding_bn"]
     assert (hold["low"], hold["central"], hold["high"]) == (2.0, 2.0, 2.0)
-    assert model_tornado(none, "returned_to_russia").set_index("name").loc[
-        "tr_holding_bn", "swing"] == 0.0
+    assert model_tornado(none, "returned_to_russia").set_index("name").loc["tr_holding_bn", "swing"] == 0.0
 
 
 @pytest.mark.parametrize("p", [0.0, 0.25, 0.5])
 def test_sobol_uses_the_weight(full, p):
     # returned_to_russia = holding in this preset (every draw leaves within the horizon), so
     # its variance is that of 2 + 2 Bernoulli(p): 4 p (1 - p), all of it due to the holding
-    s = model_sobol(full.with_changes(p_tr_holding_4=p), "returned_to_russia", n_base=256,
-                    seed=3, num_resamples=20)
+    s = model_sobol(
+        full.with_changes(p_tr_holding_4=p), "returned_to_russia", n_base=256, seed=3, num_resamples=20
+    )
     assert s.attrs["variance"] == pytest.approx(4 * p * (1 - p), abs=0.01)
     st = s.set_index("name")
     if p > 0:
@@ -126,12 +125,27 @@ def test_model_sobol_known_structure(full):
     assert others["ST"].abs().max() < 0.02
 
 
-def test_model_sobol_reproducible_and_ranks_india_backlog(full):
+def test_model_sobol_reproducible_and_ranks_russias_side(full):
     a = model_sobol(full, "india_sq5_q", n_base=256, seed=5)
     b = model_sobol(full, "india_sq5_q", n_base=256, seed=5)
     pd.testing.assert_frame_equal(a, b)
-    top = a.sort_values("ST", ascending=False)["name"].iloc[0]
-    assert top == "india_undelivered_sq"
+    # India's backlog is an evidence switch now (not drawn); what Russia needs and has
+    # decides when the last squadron ships
+    top = a.sort_values("ST", ascending=False)["name"].iloc[:2].tolist()
+    assert set(top) <= {"home_requirement_bn", "inventory_bn", "export_floor", "production_bn_per_year"}
+    assert "india_undelivered_sq" not in set(a["name"])
+
+
+def test_model_devices_out_of_tornado_and_sobol(full):
+    # v1: u_block_sanctions was the tornado's biggest bar for the alliance score
+    devices = {"u_block_sanctions", "u_block_f35"}
+    assert set(full.register.devices) == devices
+    t = model_tornado(full, "alliance_score")
+    assert not devices & set(t["name"])
+    s = model_sobol(full, "sanctions_lifted", n_base=128, seed=1)
+    assert not devices & set(s["name"])
+    # ... but chance still acts: the block draws carry the variance of a 0/1 outcome
+    assert s.attrs["devices_ST"]["u_block_sanctions"] > 0.2
 
 
 def test_standard_events_on_model_outcomes(full):
@@ -144,5 +158,6 @@ def test_standard_events_on_model_outcomes(full):
     assert by_sq["CAATSA sanctions lifted by end-2028"] == 0.0
     assert by_fr["CAATSA sanctions lifted by end-2028"] > 0.0
     # "by 2027Q4" and "delayed past 2027" are complements (NaN counts as delayed)
-    assert by_fr["India's last squadron delivered by end-2027"] + \
-        by_fr["India's last squadron later than 2027"] == pytest.approx(1.0)
+    assert by_fr["India's last squadron delivered by end-2027"] + by_fr[
+        "India's last squadron later than 2027"
+    ] == pytest.approx(1.0)

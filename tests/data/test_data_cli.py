@@ -13,7 +13,7 @@ from s400lab.data.cli import main_validate
 
 def test_ok(h, capsys: pytest.CaptureFixture[str]) -> None:
     assert main_validate([str(h.FIXTURE)]) == 0
-    assert capsys.readouterr().out.startswith("OK: 8 tables, 19 rows")
+    assert capsys.readouterr().out.startswith("OK: 8 tables, 20 rows")
 
 
 def test_problems_exit_1(fixture_copy: Path, h, capsys: pytest.CaptureFixture[str]) -> None:
@@ -39,9 +39,13 @@ def test_missing_dir_exit_1(tmp_path: Path) -> None:
 
 
 def test_module_entry_point(fixture_copy: Path, h) -> None:
-    ok = subprocess.run([sys.executable, "-m", "s400lab", "validate", str(fixture_copy)], capture_output=True, text=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "s400lab", "validate", str(fixture_copy)], capture_output=True, text=True
+    )
     assert ok.returncode == 0, ok.stderr
     h.set_cell(fixture_copy / "deals.csv", 0, "status", "maybe")
-    bad = subprocess.run([sys.executable, "-m", "s400lab", "validate", str(fixture_copy)], capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "s400lab", "validate", str(fixture_copy)], capture_output=True, text=True
+    )
     assert bad.returncode == 1
     assert 'data/deals.csv, row 2, column "status": "maybe" is not one of' in bad.stderr

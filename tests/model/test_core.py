@@ -20,9 +20,7 @@ def test_months_to_quarters_rounds_up():
     assert months_to_quarters(np.array([0, 1, 3, 4, 6, 12, 13])).tolist() == [0, 1, 1, 2, 2, 4, 5]
 
 
-@pytest.mark.parametrize(
-    "shortfall, expected", [(0, 1.0), (10, 0.625), (20, 0.25), (40, 0.25)]
-)
+@pytest.mark.parametrize("shortfall, expected", [(0, 1.0), (10, 0.625), (20, 0.25), (40, 0.25)])
 def test_export_factor_allocation_rule(shortfall, expected):
     # f = 1 - (1 - floor) * min(1, shortfall / threshold), floor 0.25, threshold 20
     assert float(export_factor(shortfall, 0.25, 20.0)) == pytest.approx(expected)
@@ -31,9 +29,14 @@ def test_export_factor_allocation_rule(shortfall, expected):
 def test_stock_recursion_three_quarters_by_hand():
     # P/4 = 2, L/4 = 1, cap_max = 2 * 0.5 = 1, floor 0, threshold 20, shortfall at q0 = 10
     series, out = sim1(
-        inventory_bn=55, home_requirement_bn=65, production_bn_per_year=8,
-        loss_rate_bn_per_year=4, export_share=0.5, export_floor=0.0,
-        shortfall_threshold_bn=20, horizon_quarters=4,
+        inventory_bn=55,
+        home_requirement_bn=65,
+        production_bn_per_year=8,
+        loss_rate_bn_per_year=4,
+        export_share=0.5,
+        export_floor=0.0,
+        shortfall_threshold_bn=20,
+        horizon_quarters=4,
     )
     # q0: f = 0.5,     exports 0.5,     S1 = 55 + 2 - 1 - 0.5     = 55.5
     # q1: f = 0.525,   exports 0.525,   S2 = 55.5 + 1 - 0.525     = 55.975
@@ -44,8 +47,9 @@ def test_stock_recursion_three_quarters_by_hand():
 
 
 def test_stock_never_negative_under_heavy_losses():
-    series, out = sim1(inventory_bn=55, loss_rate_bn_per_year=6, production_bn_per_year=6,
-                       horizon_quarters=40)
+    series, out = sim1(
+        inventory_bn=55, loss_rate_bn_per_year=6, production_bn_per_year=6, horizon_quarters=40
+    )
     # net change -0 per quarter at best; with exports the stock shrinks but is floored at 0
     assert series["ru_stock"].min() >= 0
     assert out["ru_stock_end"] >= 0
@@ -53,8 +57,13 @@ def test_stock_never_negative_under_heavy_losses():
 
 def test_india_queue_from_export_capacity():
     # cap = 8/4 * 0.25 = 0.5 per quarter; credit reaches 2 in q3 and 4 in q7
-    _, out = sim1(**NO_SHORTFALL, production_bn_per_year=8, export_share=0.25,
-                  india_undelivered_sq=2, india_credit_start_bn=0.0)
+    _, out = sim1(
+        **NO_SHORTFALL,
+        production_bn_per_year=8,
+        export_share=0.25,
+        india_undelivered_sq=2,
+        india_credit_start_bn=0.0,
+    )
     assert out["india_sq4_q"] == 2027.5  # 2026Q4 + 3 quarters
     assert out["india_sq5_q"] == 2028.5
     assert out["india_sq4_delay_q"] == 5  # promised 2026.25
@@ -63,8 +72,13 @@ def test_india_queue_from_export_capacity():
 
 
 def test_india_queue_with_head_start():
-    _, out = sim1(**NO_SHORTFALL, production_bn_per_year=8, export_share=0.25,
-                  india_undelivered_sq=1, india_credit_start_bn=1.0)
+    _, out = sim1(
+        **NO_SHORTFALL,
+        production_bn_per_year=8,
+        export_share=0.25,
+        india_undelivered_sq=1,
+        india_credit_start_bn=1.0,
+    )
     # only the 5th is missing: credit 1.5 at q0, 2.0 at q1 -> 2027.0
     assert out["india_sq5_q"] == 2027.0
     assert out["india_sq5_delay_q"] == 1
@@ -78,10 +92,19 @@ def test_india_all_delivered_before_start():
     assert (series["india_squadrons"] == 5).all()
 
 
-DIRECT = dict(**NO_SHORTFALL, tr_action="return_full", tr_holding_bn=4, return_quarter=0,
-              removal_months=1, refurb_months=0, production_bn_per_year=6,
-              export_share=0.1, loss_rate_bn_per_year=4, india_undelivered_sq=2,
-              india_credit_start_bn=0.0)
+DIRECT = dict(
+    **NO_SHORTFALL,
+    tr_action="return_full",
+    tr_holding_bn=4,
+    return_quarter=0,
+    removal_months=1,
+    refurb_months=0,
+    production_bn_per_year=6,
+    export_share=0.1,
+    loss_rate_bn_per_year=4,
+    india_undelivered_sq=2,
+    india_credit_start_bn=0.0,
+)
 
 
 def test_returned_units_go_straight_to_india():
@@ -107,8 +130,14 @@ def test_returned_units_home_and_resale():
     assert s_home["ru_returned"][1] == 4 and s_home["ru_returned"].sum() == 4
 
 
-MILESTONES = dict(tr_action="return_full", return_quarter=0, removal_months=3,
-                  sanctions_lift_months=6, f35_readmission_months=12, f35_delivery_months=3)
+MILESTONES = dict(
+    tr_action="return_full",
+    return_quarter=0,
+    removal_months=3,
+    sanctions_lift_months=6,
+    f35_readmission_months=12,
+    f35_delivery_months=3,
+)
 
 
 def test_milestone_quarters_standard():
@@ -134,7 +163,10 @@ def test_milestone_quarters_cooperative():
     _, out = sim1(**MILESTONES, us_response="cooperative")
     # durations x0.5: 3 m -> 1 q (k 2), 6 m -> 2 q (k max(2, 3) = 3), 1.5 m -> 1 q (k 4)
     assert (out["sanctions_lifted_q"], out["f35_readmission_q"], out["f35_first_delivery_q"]) == (
-        2027.25, 2027.5, 2027.75)
+        2027.25,
+        2027.5,
+        2027.75,
+    )
 
 
 def test_sanctions_block_blocks_everything():
@@ -151,8 +183,7 @@ def test_milestone_beyond_horizon_is_nan():
 
 @pytest.mark.parametrize("action", ["keep_stored", "activate", "return_partial"])
 def test_no_legal_conditions_without_full_divestiture(action):
-    sc = Scenario.default().with_changes(tr_action=action, us_response="cooperative",
-                                         return_quarter=0)
+    sc = Scenario.default().with_changes(tr_action=action, us_response="cooperative", return_quarter=0)
     res = run(sc)
     assert res["legal_conditions_met"] == 0
     for k in ("divestiture_q", "sanctions_lifted_q", "f35_readmission_q", "f35_first_delivery_q"):
@@ -183,8 +214,9 @@ def test_money_full_return_cash_by_hand():
 
 
 def test_money_energy_offset_spread_over_years():
-    series, out = sim1(**MILESTONES, compensation_form="energy_offset", energy_offset_years=2,
-                       horizon_quarters=4)
+    series, out = sim1(
+        **MILESTONES, compensation_form="energy_offset", energy_offset_years=2, horizon_quarters=4
+    )
     # 8 quarterly parts from k_leave = 1: 3 received within a 4-quarter horizon
     assert out["tr_refund_usd_bn"] == pytest.approx(1.5 * 3 / 8)
     np.testing.assert_allclose(
@@ -205,15 +237,27 @@ def test_money_partial_and_none():
 
 def test_alliance_scorecard():
     sq = run(Scenario.preset("status_quo"))
-    assert [sq[k] for k in ("sig_nato_integration", "sig_us_trust", "sig_moscow_leverage",
-                            "sig_russian_ad_gain", "alliance_score")] == [0, 0, 0, 0, 0]
+    assert [
+        sq[k]
+        for k in (
+            "sig_nato_integration",
+            "sig_us_trust",
+            "sig_moscow_leverage",
+            "sig_russian_ad_gain",
+            "alliance_score",
+        )
+    ] == [0, 0, 0, 0, 0]
     act = run(Scenario.preset("activate"))
-    assert act["sig_nato_integration"] == -1 and act["sig_us_trust"] == -1
-    assert act["alliance_score"] == -2
+    # activation is counted once, in US trust (v1 subtracted it in NATO integration too)
+    assert act["sig_nato_integration"] == 0 and act["sig_us_trust"] == -1
+    assert act["alliance_score"] == -1
     full = run(Scenario.preset("full_return_cash"))
     # 1 x 1 + 1 x 1 + 1 x 1 + 0.5 x (-2/4)
     assert full["alliance_score"] == pytest.approx(2.75)
     offset = run(Scenario.preset("full_return_energy_offset"))
-    assert offset["sig_moscow_leverage"] == 0  # offset keeps Ankara tied to Russian energy
+    # proportional: 1 - offset_dependence (mean offset owed over the horizon / contract)
+    # refund 1.5 over 12 quarters from k_leave = 3: owed sum = 1.5 * (12 - 12*13/24) = 8.25
+    assert offset["offset_dependence"] == pytest.approx(8.25 / 24 / 2.5)
+    assert offset["sig_moscow_leverage"] == pytest.approx(1 - 8.25 / 24 / 2.5)
     heavy = run(Scenario.preset("full_return_cash").with_changes(w_us_trust=2.0))
     assert heavy["alliance_score"] == pytest.approx(3.75)

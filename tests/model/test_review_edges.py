@@ -22,11 +22,20 @@ def test_returned_units_not_sent_to_india_when_capacity_completes_the_same_quart
     # cap = 8/4 * 0.25 = 0.5 a quarter, credit 1.0 -> 1.5 (q0) -> 2.0 (q1): the 5th squadron
     # ships from export capacity in q1. The two returned battalions are usable in q1
     # (k_use = 0 + ceil(1/3) + 0): India needs nothing more, so they join the home stock.
-    series, out = sim1(**NO_SHORTFALL, tr_action="return_full", tr_holding_bn=2,
-                       return_quarter=0, removal_months=1, refurb_months=0,
-                       production_bn_per_year=8, export_share=0.25, loss_rate_bn_per_year=4,
-                       india_undelivered_sq=1, india_credit_start_bn=1.0,
-                       ru_use_returned="india")
+    series, out = sim1(
+        **NO_SHORTFALL,
+        tr_action="return_full",
+        tr_holding_bn=2,
+        return_quarter=0,
+        removal_months=1,
+        refurb_months=0,
+        production_bn_per_year=8,
+        export_share=0.25,
+        loss_rate_bn_per_year=4,
+        india_undelivered_sq=1,
+        india_credit_start_bn=1.0,
+        ru_use_returned="india",
+    )
     assert out["india_sq5_q"] == 2027.0
     # S1 = 105 + 2 - 1 - 0.5 = 105.5; S2 = 105.5 + 2 (returned, home) + 2 - 1 - 0.5 = 108
     np.testing.assert_allclose(series["ru_stock"][:3], [105, 105.5, 108.0])
@@ -59,8 +68,9 @@ def test_divestiture_in_the_last_quarter_counts():
 
 
 def test_short_horizon_return_agreed_after_it():
-    _, out = sim1(tr_action="return_partial", tr_holding_bn=4, return_battalions=3,
-                  return_quarter=4, horizon_quarters=4)
+    _, out = sim1(
+        tr_action="return_partial", tr_holding_bn=4, return_battalions=3, return_quarter=4, horizon_quarters=4
+    )
     assert out["battalions_divested"] == 0 and out["sig_us_trust"] == 0
     assert out["tr_refund_usd_bn"] == 0 and out["tr_upkeep_avoided_usd_bn"] == 0
 
@@ -75,8 +85,13 @@ def test_verdict_says_when_the_divestiture_falls_outside_the_horizon():
 
 
 def test_partial_return_of_three_of_four():
-    _, out = sim1(tr_action="return_partial", tr_holding_bn=4, return_battalions=3,
-                  ru_use_returned="india", india_undelivered_sq=2)
+    _, out = sim1(
+        tr_action="return_partial",
+        tr_holding_bn=4,
+        return_battalions=3,
+        ru_use_returned="india",
+        india_undelivered_sq=2,
+    )
     assert out["battalions_divested"] == 3 and out["returned_to_russia"] == 3
     assert out["legal_conditions_met"] == 0 and math.isnan(out["sanctions_lifted_q"])
     assert out["sig_us_trust"] == pytest.approx(0.75)
@@ -87,8 +102,10 @@ def test_partial_return_of_three_of_four():
 def test_drawn_promise_dates_reach_every_quarter_of_their_range():
     reg = load_register()
     d = sample(reg, 4000, seed=3, names=["india_promise_sq4", "india_promise_sq5"])
-    for name, quarters in (("india_promise_sq4", {2026.25, 2026.5, 2026.75}),
-                           ("india_promise_sq5", {2026.75, 2027.0, 2027.25, 2027.5, 2027.75})):
+    for name, quarters in (
+        ("india_promise_sq4", {2026.25, 2026.5, 2026.75}),
+        ("india_promise_sq5", {2026.75, 2027.0, 2027.25, 2027.5, 2027.75}),
+    ):
         x = d[name].to_numpy()
         np.testing.assert_allclose(x * 4, np.round(x * 4))  # quarter starts
         assert set(np.unique(x)) == quarters, name  # the 'high' quarter is reachable
@@ -112,21 +129,23 @@ def test_reexport_to_india_serves_india_sooner_when_india_still_waits():
     sq = run(Scenario.preset("status_quo").with_changes(**late))
     ind = run(Scenario.preset("full_return_reexport_india").with_changes(**late))
     assert ind["india_sq5_q"] < sq["india_sq5_q"]
-    assert ind["ru_stock_end"] < run(Scenario.preset("full_return_cash").with_changes(**late))[
-        "ru_stock_end"]
+    assert ind["ru_stock_end"] < run(Scenario.preset("full_return_cash").with_changes(**late))["ru_stock_end"]
 
 
 def test_reexport_description_is_honest_about_the_central_case():
-    # at central values the refurbished units come after India's last squadron: the preset
-    # then equals the cash return, and its description must say so (with the right quarters)
+    # at central values the returned units could be in India only after India's last squadron
+    # ships: the preset then equals the cash return, and its description must say so
     sc = Scenario.preset("full_return_reexport_india")
     res, cash = run(sc), run(Scenario.preset("full_return_cash"))
-    usable = sc["start_year"] + 0.25 * (
-        sc["return_quarter"] + math.ceil(sc["removal_months"] / 3) + math.ceil(sc["refurb_months"] / 3))
-    assert res["india_sq5_q"] < usable
+    in_india = sc["start_year"] + 0.25 * (
+        sc["return_quarter"]
+        + math.ceil((sc["removal_months"] + sc["refurb_months"] + sc["india_transport_months"]) / 3)
+    )
+    assert res["returned_india_q"] == in_india
+    assert res["india_sq5_q"] < in_india and res["india_direct_squadrons"] == 0
     assert "already" in sc.description and "equals the cash return" in sc.description
-    assert quarter_label(res["india_sq5_q"]) in sc.description
-    assert quarter_label(usable) in sc.description
+    for q in ("india_sq5_q", "returned_usable_q", "returned_india_q"):
+        assert quarter_label(res[q]) in sc.description
     for k, v in res.raw_outcomes.items():
         assert (math.isnan(v) and math.isnan(cash[k])) or v == cash[k], k
 
@@ -135,8 +154,7 @@ def test_reexport_description_is_honest_about_the_central_case():
 @pytest.mark.parametrize("holding, production, months", [(2, 16, 1.5), (2, 10, 2.4), (4, 6, 8.0)])
 def test_return_in_months_of_production_matches_domain_facts(holding, production, months):
     # domain facts, "Value of a Turkish return to Russia": holding / (production / 12)
-    _, out = sim1(tr_action="return_full", tr_holding_bn=holding,
-                  production_bn_per_year=production)
+    _, out = sim1(tr_action="return_full", tr_holding_bn=holding, production_bn_per_year=production)
     assert out["ru_return_production_months"] == pytest.approx(months)
     _, none = sim1(tr_action="transfer_third_party", tr_holding_bn=holding)
     assert none["ru_return_production_months"] == 0

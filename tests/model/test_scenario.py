@@ -13,9 +13,12 @@ EXPECTED = [
     "activate",
     "partial_return",
     "full_return_cash",
+    "full_return_low_refund",
     "full_return_energy_offset",
     "full_return_reexport_india",
+    "early_return_india",
     "transfer_third_party",
+    "escalation_keep",
 ]
 
 

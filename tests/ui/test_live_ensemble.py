@@ -85,3 +85,15 @@ def test_formatting_rules():
     assert format_change(math.nan, math.nan, "year") == ""
     assert format_chance(0.734) == "73%" and format_chance(0.001) == "<1%"
     assert format_chance(0.999) == ">99%" and format_chance(1.0) == "100%"
+
+
+def test_without_pins_it_is_the_models_own_ensemble():
+    """Nothing set by hand: the live ensemble is run_ensemble's (uncertainties and model
+    devices drawn alike), so the explorer's chances are the model's chances."""
+    from s400lab.model import run_ensemble
+
+    sc = Scenario.preset("full_return_cash")
+    r = LiveEnsemble(n=500, seed=11).run(sc)
+    e = run_ensemble(sc, n=500, seed=11)
+    for k in ("sanctions_lifted_q", "f35_readmission_q", "ru_stock_end"):
+        np.testing.assert_array_equal(r.outcomes[k], np.asarray(e.raw_outcomes[k], dtype=float))

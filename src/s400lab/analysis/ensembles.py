@@ -24,8 +24,8 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,8 @@ import pandas as pd
 from s400lab._files import write_new_file
 
 __all__ = [
+    "MILESTONES",
+    "milestone_odds",
     "Event",
     "Probability",
     "wilson_interval",
@@ -142,12 +144,18 @@ class Event:
         if self.column not in outcomes:
             have = ", ".join(map(str, getattr(outcomes, "columns", list(outcomes))))
             raise KeyError(f"Event {self.label!r}: no outcome column {self.column!r} (have: {have})")
-        return event_mask(np.asarray(outcomes[self.column], dtype=float), self.op,
-                          self.threshold, nan_as=self.nan_as)
+        return event_mask(
+            np.asarray(outcomes[self.column], dtype=float), self.op, self.threshold, nan_as=self.nan_as
+        )
 
 
-def event_mask(values: Sequence[float] | np.ndarray, op: str = "<=",
-               threshold: str | float = 0.5, *, nan_as: float = math.inf) -> np.ndarray:
+def event_mask(
+    values: Sequence[float] | np.ndarray,
+    op: str = "<=",
+    threshold: str | float = 0.5,
+    *,
+    nan_as: float = math.inf,
+) -> np.ndarray:
     """Evaluate ``values <op> threshold`` with missing values replaced by ``nan_as``.
 
     Parameters
@@ -171,8 +179,9 @@ def event_mask(values: Sequence[float] | np.ndarray, op: str = "<=",
     return _OPS[op](x, parse_quarter(threshold))
 
 
-def wilson_interval(k: int | np.ndarray, n: int | np.ndarray, z: float = Z95
-                    ) -> tuple[np.ndarray | float, np.ndarray | float]:
+def wilson_interval(
+    k: int | np.ndarray, n: int | np.ndarray, z: float = Z95
+) -> tuple[np.ndarray | float, np.ndarray | float]:
     """Wilson score interval for a binomial proportion ``k / n``.
 
     Parameters
@@ -240,8 +249,10 @@ class Probability:
     label: str = ""
 
     def __str__(self) -> str:
-        return (f"{self.label + ': ' if self.label else ''}{100 * self.p:.1f}% "
-                f"(95% interval {100 * self.low:.1f}-{100 * self.high:.1f}%, n={self.n:,})")
+        return (
+            f"{self.label + ': ' if self.label else ''}{100 * self.p:.1f}% "
+            f"(95% interval {100 * self.low:.1f}-{100 * self.high:.1f}%, n={self.n:,})"
+        )
 
 
 def probability(mask: Sequence[bool] | np.ndarray, label: str = "", z: float = Z95) -> Probability:
@@ -270,8 +281,9 @@ def probability(mask: Sequence[bool] | np.ndarray, label: str = "", z: float = Z
     k = int(m.sum())
     p = k / n
     low, high = wilson_interval(k, n, z)
-    return Probability(p=p, se=math.sqrt(p * (1 - p) / n), low=float(low), high=float(high),
-                       k=k, n=n, label=label)
+    return Probability(
+        p=p, se=math.sqrt(p * (1 - p) / n), low=float(low), high=float(high), k=k, n=n, label=label
+    )
 
 
 def probability_table(outcomes: pd.DataFrame, events: Iterable[Event]) -> pd.DataFrame:
@@ -291,13 +303,22 @@ def probability_table(outcomes: pd.DataFrame, events: Iterable[Event]) -> pd.Dat
     rows = []
     for ev in events:
         pr = probability(ev.mask(outcomes), ev.label)
-        rows.append({"event": ev.label, "column": ev.column, "p": pr.p, "se": pr.se,
-                     "low": pr.low, "high": pr.high, "k": pr.k, "n": pr.n})
+        rows.append(
+            {
+                "event": ev.label,
+                "column": ev.column,
+                "p": pr.p,
+                "se": pr.se,
+                "low": pr.low,
+                "high": pr.high,
+                "k": pr.k,
+                "n": pr.n,
+            }
+        )
     return pd.DataFrame(rows, columns=["event", "column", "p", "se", "low", "high", "k", "n"])
 
 
-def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95
-                        ) -> tuple[float, float, float]:
+def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> tuple[float, float, float]:
     """Difference ``p1 - p2`` of two independent proportions with Newcombe's hybrid interval.
 
     Newcombe (1998), method 10: combines the two Wilson intervals; better coverage than the
@@ -316,9 +337,14 @@ def newcombe_difference(k1: int, n1: int, k2: int, n2: int, z: float = Z95
     return d, max(low, -1.0), min(high, 1.0)
 
 
-def compare_probabilities(outcomes_a: pd.DataFrame, outcomes_b: pd.DataFrame,
-                          events: Iterable[Event], names: tuple[str, str] = ("A", "B"),
-                          paired: bool | None = None, z: float = Z95) -> pd.DataFrame:
+def compare_probabilities(
+    outcomes_a: pd.DataFrame,
+    outcomes_b: pd.DataFrame,
+    events: Iterable[Event],
+    names: tuple[str, str] = ("A", "B"),
+    paired: bool | None = None,
+    z: float = Z95,
+) -> pd.DataFrame:
     """Two scenarios side by side: P(event) in each and the difference ``B - A`` with an interval.
 
     Parameters
@@ -359,13 +385,23 @@ def compare_probabilities(outcomes_a: pd.DataFrame, outcomes_b: pd.DataFrame,
             lo, hi = max(d - z * se, -1.0), min(d + z * se, 1.0)
         else:
             d, lo, hi = newcombe_difference(int(mb.sum()), mb.size, int(ma.sum()), ma.size, z)
-        rows.append({"event": ev.label, f"p_{a}": pa, f"p_{b}": pb, "diff": d,
-                     "diff_low": lo, "diff_high": hi, "paired": bool(paired)})
+        rows.append(
+            {
+                "event": ev.label,
+                f"p_{a}": pa,
+                f"p_{b}": pb,
+                "diff": d,
+                "diff_low": lo,
+                "diff_high": hi,
+                "paired": bool(paired),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def quantile_summary(outcomes: pd.DataFrame, columns: Sequence[str] | None = None,
-                     nan_policy: str = "report") -> pd.DataFrame:
+def quantile_summary(
+    outcomes: pd.DataFrame, columns: Sequence[str] | None = None, nan_policy: str = "report"
+) -> pd.DataFrame:
     """Median and the 50% / 90% bands of each scalar outcome.
 
     Parameters
@@ -394,7 +430,7 @@ def quantile_summary(outcomes: pd.DataFrame, columns: Sequence[str] | None = Non
         else:
             vals = np.full(len(qs), np.nan)
             mean = np.nan
-        row = dict(zip(["q05", "q25", "q50", "q75", "q95"], vals))
+        row = dict(zip(["q05", "q25", "q50", "q75", "q95"], vals, strict=False))
         row["mean"] = mean
         if nan_policy == "report":
             row["share_missing"] = float(np.isnan(x).mean()) if x.size else np.nan
@@ -420,14 +456,23 @@ def bands_from_samples(samples: np.ndarray, t: Sequence[float] | None = None) ->
     if s.ndim != 2:
         raise ValueError("samples must be a 2-D array (runs x time steps)")
     q = np.nanquantile(s, [0.05, 0.25, 0.5, 0.75, 0.95], axis=0)
-    out = pd.DataFrame({"t": np.arange(s.shape[1], dtype=float) if t is None else np.asarray(t, float),
-                        "q05": q[0], "q25": q[1], "q50": q[2], "q75": q[3], "q95": q[4],
-                        "mean": np.nanmean(s, axis=0)})
+    out = pd.DataFrame(
+        {
+            "t": np.arange(s.shape[1], dtype=float) if t is None else np.asarray(t, float),
+            "q05": q[0],
+            "q25": q[1],
+            "q50": q[2],
+            "q75": q[3],
+            "q95": q[4],
+            "mean": np.nanmean(s, axis=0),
+        }
+    )
     return out
 
 
-def convergence(mask: Sequence[bool] | np.ndarray, ns: Sequence[int] | None = None,
-                z: float = Z95) -> pd.DataFrame:
+def convergence(
+    mask: Sequence[bool] | np.ndarray, ns: Sequence[int] | None = None, z: float = Z95
+) -> pd.DataFrame:
     """How the estimate of P(event) settles as the number of runs grows.
 
     Uses the first ``n`` runs for each ``n`` in ``ns``. Runs are i.i.d. (Monte Carlo) or in
@@ -460,8 +505,9 @@ def convergence(mask: Sequence[bool] | np.ndarray, ns: Sequence[int] | None = No
     return pd.DataFrame(rows)
 
 
-def export_csv(df: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool = False,
-               index: bool = False) -> Path:
+def export_csv(
+    df: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool = False, index: bool = False
+) -> Path:
     """Write a table to CSV; never overwrite an existing file unless asked.
 
     The file is written to a temporary file in the same folder and then renamed, so an
@@ -481,8 +527,13 @@ def export_csv(df: pd.DataFrame, path: str | os.PathLike, *, overwrite: bool = F
     -------
     pathlib.Path of the written file.
     """
-    return write_new_file(path, lambda fh: df.to_csv(fh, index=index), overwrite=overwrite,
-                          hint="choose another name or pass overwrite=True", newline="")
+    return write_new_file(
+        path,
+        lambda fh: df.to_csv(fh, index=index),
+        overwrite=overwrite,
+        hint="choose another name or pass overwrite=True",
+        newline="",
+    )
 
 
 def last_quarter(scenario: Any | None = None) -> float:
@@ -498,8 +549,7 @@ def last_quarter(scenario: Any | None = None) -> float:
     return float(v["start_year"]) + (int(v["horizon_quarters"]) - 1) / 4
 
 
-def standard_events(scenario: Any | None = None,
-                    columns: Iterable[str] | None = None) -> list[Event]:
+def standard_events(scenario: Any | None = None, columns: Iterable[str] | None = None) -> list[Event]:
     """The yes/no questions the seminar asks of an ensemble, worded without ambiguity.
 
     Every date in a label says which quarter is the last one that counts ("by end-2028"
@@ -528,13 +578,89 @@ def standard_events(scenario: Any | None = None,
         Event(f"CAATSA sanctions lifted by {end}", "sanctions_lifted", ">=", 0.5),
         Event(f"F-35 readmission by {end}", "f35_readmitted", ">=", 0.5),
         Event(f"First F-35 delivered by {end}", "f35_delivered", ">=", 0.5),
-        Event(f"Russia short of its home need in {end}", "ru_shortfall_end", ">", 0.0,
-              nan_as=math.nan),
+        Event(f"Russia short of its home need in {end}", "ru_shortfall_end", ">", 0.0, nan_as=math.nan),
     ]
     if columns is None:
         return events
     have = set(columns)
     return [e for e in events if e.column in have]
+
+
+#: Date outcomes whose odds :func:`milestone_odds` reports, in display order.
+MILESTONES = (
+    "divestiture_q",
+    "sanctions_lifted_q",
+    "f35_readmission_q",
+    "f35_first_delivery_q",
+    "returned_usable_q",
+    "returned_india_q",
+    "india_next_production_q",
+    "india_sq4_q",
+    "india_sq5_q",
+)
+
+
+def milestone_odds(
+    scenario: Any, n: int = 1000, seed: int = 0, outcomes: Iterable[str] | None = None
+) -> pd.DataFrame:
+    """Each milestone's chance beside its central date: a small seeded ensemble.
+
+    Parameters
+    ----------
+    scenario : Scenario or mapping
+        A :class:`s400lab.model.Scenario`, or a mapping of parameter values (changes from the
+        register defaults are validated into a scenario).
+    n : int
+        Draws (Latin hypercube over the uncertainties and the model devices, e.g. the
+        congressional block draws ``u_block_*``).
+    seed : int
+        Same seed -> same table.
+    outcomes : iterable of str, optional
+        Date outcomes (default :data:`MILESTONES`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = outcome; columns ``label``, ``central`` (the single run's quarter, NaN = not
+        within the horizon), ``central_label``, ``p_within`` (share of draws in which it
+        happens within the horizon), ``median`` (median quarter of those draws, on the quarter
+        grid), ``median_label``, ``q05``, ``q95``.
+    """
+    from s400lab.model import OUTCOMES, Scenario, quarter_label, run, run_ensemble
+
+    if not isinstance(scenario, Scenario):
+        if not isinstance(scenario, Mapping):
+            raise TypeError("scenario must be a Scenario or a mapping of parameter values")
+        scenario = Scenario.from_dict({"values": dict(scenario)})
+    names = list(MILESTONES if outcomes is None else outcomes)
+    for k in names:
+        if k not in OUTCOMES or OUTCOMES[k][0] != "year":
+            raise ValueError(f"{k!r} is not a date outcome (unit 'year') of the model")
+    central = run(scenario).raw_outcomes
+    ens = run_ensemble(scenario, n=n, seed=seed)
+    rows = []
+    for k in names:
+        x = np.asarray(ens.raw_outcomes[k], dtype=float)
+        fin = x[~np.isnan(x)]
+        if fin.size:
+            med = float(np.floor(np.median(fin) * 4.0 + 1e-9) / 4.0)
+            q05, q95 = (float(np.floor(v * 4.0 + 1e-9) / 4.0) for v in np.quantile(fin, [0.05, 0.95]))
+        else:
+            med = q05 = q95 = math.nan
+        rows.append(
+            {
+                "outcome": k,
+                "label": OUTCOMES[k][1],
+                "central": central[k],
+                "central_label": quarter_label(central[k]),
+                "p_within": float(fin.size / x.size),
+                "median": med,
+                "median_label": quarter_label(med),
+                "q05": q05,
+                "q95": q95,
+            }
+        )
+    return pd.DataFrame(rows).set_index("outcome")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -592,14 +718,21 @@ class EnsembleRun:
         """Per-quarter ``t q05 q25 q50 q75 q95 mean`` of a kept variable (index: quarter)."""
         if var not in self.series:
             raise ValueError(f"variable {var!r} was not kept; kept: {', '.join(self.series)}")
-        b = bands_from_samples(self.series[var], self.t)
+        b = bands_from_samples(self.series[var], list(self.t))
         b.index = pd.Index(self.quarters, name="quarter")
         return b
 
 
-def run_chunked(scenario, n: int, seed: int = 1, method: str = "lhs", *,
-                series: Iterable[str] = (), chunk_size: int = CHUNK_SIZE,
-                callback: Callable[[int, int], None] | None = None) -> EnsembleRun:
+def run_chunked(
+    scenario,
+    n: int,
+    seed: int = 1,
+    method: str = "lhs",
+    *,
+    series: Iterable[str] = (),
+    chunk_size: int = CHUNK_SIZE,
+    callback: Callable[[int, int], None] | None = None,
+) -> EnsembleRun:
     """Run a large ensemble in chunks of ``chunk_size`` draws, reporting progress.
 
     Parameters
@@ -630,10 +763,12 @@ def run_chunked(scenario, n: int, seed: int = 1, method: str = "lhs", *,
     sizes = [chunk_size] * (n // chunk_size) + ([n % chunk_size] if n % chunk_size else [])
     seeds = chunk_seeds(seed, len(sizes))
     series = list(series)
-    draws, outs, kept = [], [], {v: [] for v in series}
+    draws: list = []
+    outs: list = []
+    kept: dict[str, list] = {v: [] for v in series}
     done = 0
     ens = None
-    for size, s in zip(sizes, seeds):
+    for size, s in zip(sizes, seeds, strict=False):
         ens = run_ensemble(scenario, n=size, seed=s, method=method)
         draws.append(ens.draws)
         outs.append(ens.outcomes)
@@ -657,5 +792,8 @@ def run_chunked(scenario, n: int, seed: int = 1, method: str = "lhs", *,
         draws=pd.concat(draws, ignore_index=True),
         outcomes=pd.concat(outs, ignore_index=True),
         series={v: np.vstack(a) for v, a in kept.items()},
-        t=np.asarray(t, float), quarters=quarters, seed=int(seed), method=method,
+        t=np.asarray(t, float),
+        quarters=quarters,
+        seed=int(seed),
+        method=method,
     )

@@ -283,7 +283,10 @@ class LiveEnsemble:
             from s400lab.model.sampling import sample
 
             reg = sc.register
-            names = [u for u in reg.uncertainties if reg[u].is_numeric]
+            # everything an ensemble draws: the uncertainties and the model devices (the
+            # uniform "luck" numbers behind a congressional block), as run_ensemble does
+            drawn = getattr(reg, "drawn", None) or reg.uncertainties
+            names = [u for u in drawn if reg[u].is_numeric]
             df = sample(reg, self.n, seed=self.seed, method=self.method, names=names, values=sc.values)
             self._draws = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
             self._draws_key = key

@@ -46,8 +46,14 @@ def _as_1d(y: Any, n: int) -> np.ndarray:
     return out
 
 
-def tornado(f: VectorFn, names: Sequence[str], low: Sequence[float], central: Sequence[float],
-            high: Sequence[float], labels: Sequence[str] | None = None) -> pd.DataFrame:
+def tornado(
+    f: VectorFn,
+    names: Sequence[str],
+    low: Sequence[float],
+    central: Sequence[float],
+    high: Sequence[float],
+    labels: Sequence[str] | None = None,
+) -> pd.DataFrame:
     """One-at-a-time sensitivity: each input low -> high with the others at central.
 
     All ``2k + 1`` runs go through ``f`` in a single vectorized call.
@@ -80,23 +86,38 @@ def tornado(f: VectorFn, names: Sequence[str], low: Sequence[float], central: Se
     X[1 + k + idx, idx] = hi
     y = _as_1d(f(X), 2 * k + 1)
     base = y[0]
-    y_low, y_high = y[1:k + 1], y[k + 1:]
-    df = pd.DataFrame({
-        "name": list(names),
-        "label": list(labels) if labels is not None else list(names),
-        "low": lo, "central": ce, "high": hi, "y_low": y_low, "y_high": y_high,
-        "base": base, "swing": np.abs(y_high - y_low),
-    })
+    y_low, y_high = y[1 : k + 1], y[k + 1 :]
+    df = pd.DataFrame(
+        {
+            "name": list(names),
+            "label": list(labels) if labels is not None else list(names),
+            "low": lo,
+            "central": ce,
+            "high": hi,
+            "y_low": y_low,
+            "y_high": y_high,
+            "base": base,
+            "swing": np.abs(y_high - y_low),
+        }
+    )
     # stable sort: ties keep the register order, so the figure is reproducible
     df = df.sort_values("swing", ascending=False, kind="mergesort").reset_index(drop=True)
     df.attrs["base"] = float(base)
     return df
 
 
-def sobol_indices(f: VectorFn, names: Sequence[str], bounds: Sequence[tuple[float, float]],
-                  n_base: int = 1024, seed: int = 0, *, num_resamples: int = 100,
-                  conf_level: float = 0.95, labels: Sequence[str] | None = None,
-                  return_samples: bool = False) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+def sobol_indices(
+    f: VectorFn,
+    names: Sequence[str],
+    bounds: Sequence[tuple[float, float]],
+    n_base: int = 1024,
+    seed: int = 0,
+    *,
+    num_resamples: int = 100,
+    conf_level: float = 0.95,
+    labels: Sequence[str] | None = None,
+    return_samples: bool = False,
+) -> pd.DataFrame | tuple[pd.DataFrame, np.ndarray, np.ndarray]:
     """First- and total-order Sobol indices with bootstrap confidence intervals (SALib).
 
     Inputs are sampled uniformly within ``bounds`` with a scrambled Sobol' sequence
@@ -134,34 +155,47 @@ def sobol_indices(f: VectorFn, names: Sequence[str], bounds: Sequence[tuple[floa
     from SALib.sample import sobol as sobol_sample
 
     names = list(names)
-    problem = {"num_vars": len(names), "names": names,
-               "bounds": [[float(a), float(b)] for a, b in bounds]}
-    X = sobol_sample.sample(problem, int(n_base), calc_second_order=False, scramble=True,
-                            seed=seed)
+    problem = {"num_vars": len(names), "names": names, "bounds": [[float(a), float(b)] for a, b in bounds]}
+    X = sobol_sample.sample(problem, int(n_base), calc_second_order=False, scramble=True, seed=seed)
     y = _as_1d(f(X), X.shape[0])
     if not np.all(np.isfinite(y)):
-        raise ValueError("the outcome has missing or infinite values; fill them first "
-                         "(e.g. model_function(..., nan_fill=...))")
+        raise ValueError(
+            "the outcome has missing or infinite values; fill them first "
+            "(e.g. model_function(..., nan_fill=...))"
+        )
     var = float(np.var(y))
     if var == 0.0:
-        res = {"S1": np.zeros(len(names)), "S1_conf": np.zeros(len(names)),
-               "ST": np.zeros(len(names)), "ST_conf": np.zeros(len(names))}
+        res = {
+            "S1": np.zeros(len(names)),
+            "S1_conf": np.zeros(len(names)),
+            "ST": np.zeros(len(names)),
+            "ST_conf": np.zeros(len(names)),
+        }
     else:
-        res = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                    num_resamples=num_resamples, conf_level=conf_level,
-                                    print_to_console=False, seed=seed)
-    df = pd.DataFrame({
-        "name": names,
-        "label": list(labels) if labels is not None else names,
-        "S1": res["S1"], "S1_conf": res["S1_conf"],
-        "ST": res["ST"], "ST_conf": res["ST_conf"],
-    })
+        res = sobol_analyze.analyze(
+            problem,
+            y,
+            calc_second_order=False,
+            num_resamples=num_resamples,
+            conf_level=conf_level,
+            print_to_console=False,
+            seed=seed,
+        )
+    df = pd.DataFrame(
+        {
+            "name": names,
+            "label": list(labels) if labels is not None else names,
+            "S1": res["S1"],
+            "S1_conf": res["S1_conf"],
+            "ST": res["ST"],
+            "ST_conf": res["ST_conf"],
+        }
+    )
     df["S1_low"] = df["S1"] - df["S1_conf"]
     df["S1_high"] = df["S1"] + df["S1_conf"]
     df["ST_low"] = df["ST"] - df["ST_conf"]
     df["ST_high"] = df["ST"] + df["ST_conf"]
-    df = df[["name", "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high",
-             "S1_conf", "ST_conf"]]
+    df = df[["name", "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "S1_conf", "ST_conf"]]
     df.attrs["n_evaluations"] = int(X.shape[0])
     df.attrs["variance"] = var
     if return_samples:
@@ -182,6 +216,7 @@ def ishigami(X: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # Model adapters
 # ---------------------------------------------------------------------------------------------
+
 
 def uncertainty_table(scenario: Any, names: Sequence[str] | None = None) -> pd.DataFrame:
     """The scenario's uncertain assumptions with their ranges, from the register.
@@ -216,11 +251,18 @@ def uncertainty_table(scenario: Any, names: Sequence[str] | None = None) -> pd.D
             vals, probs = discrete_probabilities(p, scenario.values, reg)
             vals = vals[probs > 0]
             low, high = float(vals.min()), float(vals.max())
-        rows.append({"name": nm, "label": p.label, "unit": p.unit, "low": float(low),
-                     "central": float(scenario.values[nm]), "high": float(high),
-                     "distribution": p.distribution})
-    return pd.DataFrame(rows, columns=["name", "label", "unit", "low", "central", "high",
-                                       "distribution"])
+        rows.append(
+            {
+                "name": nm,
+                "label": p.label,
+                "unit": p.unit,
+                "low": float(low),
+                "central": float(scenario.values[nm]),
+                "high": float(high),
+                "distribution": p.distribution,
+            }
+        )
+    return pd.DataFrame(rows, columns=["name", "label", "unit", "low", "central", "high", "distribution"])
 
 
 def horizon_end(scenario: Any) -> float:
@@ -237,6 +279,7 @@ def _auto_fill(scenario: Any, outcome: str, nan_fill: float | str | None) -> flo
     if nan_fill != "auto":
         return nan_fill  # type: ignore[return-value]
     from s400lab.model import OUTCOMES
+
     unit = OUTCOMES.get(outcome, ("", ""))[0]
     return horizon_end(scenario) if unit == "year" else None
 
@@ -255,12 +298,19 @@ def from_unit(scenario: Any, U: pd.DataFrame) -> pd.DataFrame:
     reg = scenario.register
     u = U.to_numpy(dtype=float)
     u = np.clip(u, 0.0, np.nextafter(1.0, 0.0))
-    return pd.DataFrame({c: transform(reg[c], u[:, j], scenario.values, reg)
-                         for j, c in enumerate(U.columns)}, index=U.index)
+    return pd.DataFrame(
+        {c: transform(reg[c], u[:, j], scenario.values, reg) for j, c in enumerate(U.columns)}, index=U.index
+    )
 
 
-def model_function(scenario: Any, outcome: str, names: Sequence[str], *,
-                   nan_fill: float | str | None = "auto", space: str = "value") -> VectorFn:
+def model_function(
+    scenario: Any,
+    outcome: str,
+    names: Sequence[str],
+    *,
+    nan_fill: float | str | None = "auto",
+    space: str = "value",
+) -> VectorFn:
     """Wrap the model as ``f(X) -> outcome`` for :func:`tornado` / :func:`sobol_indices`.
 
     Parameters
@@ -300,8 +350,9 @@ def model_function(scenario: Any, outcome: str, names: Sequence[str], *,
     return f
 
 
-def model_tornado(scenario: Any, outcome: str, names: Sequence[str] | None = None, *,
-                  nan_fill: float | str | None = "auto") -> pd.DataFrame:
+def model_tornado(
+    scenario: Any, outcome: str, names: Sequence[str] | None = None, *, nan_fill: float | str | None = "auto"
+) -> pd.DataFrame:
     """Tornado of one model outcome over the scenario's uncertainties.
 
     Each uncertainty goes from its register ``low`` to ``high`` (for a discrete one: its
@@ -323,26 +374,38 @@ def model_tornado(scenario: Any, outcome: str, names: Sequence[str] | None = Non
     """
     table = uncertainty_table(scenario, names)
     f = model_function(scenario, outcome, table["name"], nan_fill=nan_fill)
-    out = tornado(f, table["name"], table["low"], table["central"], table["high"],
-                  labels=table["label"])
-    units = dict(zip(table["name"], table["unit"]))
+    out = tornado(f, table["name"], table["low"], table["central"], table["high"], labels=table["label"])
+    units = dict(zip(table["name"], table["unit"], strict=False))
     out["unit"] = out["name"].map(units)
     out.attrs["base"] = float(out["base"].iloc[0]) if len(out) else float("nan")
     out.attrs["outcome"] = outcome
     return out
 
 
-def model_sobol(scenario: Any, outcome: str, names: Sequence[str] | None = None, *,
-                n_base: int = 1024, seed: int = 0, nan_fill: float | str | None = "auto",
-                num_resamples: int = 100) -> pd.DataFrame:
+def model_sobol(
+    scenario: Any,
+    outcome: str,
+    names: Sequence[str] | None = None,
+    *,
+    n_base: int = 1024,
+    seed: int = 0,
+    nan_fill: float | str | None = "auto",
+    num_resamples: int = 100,
+) -> pd.DataFrame:
     """Sobol indices of one model outcome over the scenario's uncertainties.
 
     Every uncertainty is sampled as a uniform in [0, 1] by SALib and mapped to its register
     distribution by :func:`from_unit` (the model's own inverse-CDF convention), so the indices
     are computed over the same joint distribution ``run_ensemble`` draws from. Discrete
     uncertainties (e.g. Turkiye's holding, 2 or 4 battalions, 4 with the scenario's
-    ``p_tr_holding_4``) are step functions of their uniform; the Sobol estimators only need independent inputs, so their index is simply the
-    share of variance due to that discrete assumption. ``n_base * (k + 2)`` model runs.
+    ``p_tr_holding_4``) are step functions of their uniform; the Sobol estimators only need
+    independent inputs, so their index is simply the share of variance due to that discrete
+    assumption. Model devices (register ``kind =
+    device``, the uniform block draws ``u_block_*``) are sampled as factors so that a
+    congressional block still happens with its probability, but they are chance, not
+    assumptions: their rows are left out of the table (their total indices are kept in
+    ``attrs["devices_ST"]``). Evidence switches (settings) keep the scenario's reading.
+    ``n_base * (k + 2)`` model runs, ``k`` counting the devices.
 
     Parameters
     ----------
@@ -357,8 +420,24 @@ def model_sobol(scenario: Any, outcome: str, names: Sequence[str] | None = None,
         Bootstrap resamples for the confidence intervals.
     """
     table = uncertainty_table(scenario, names)
-    f = model_function(scenario, outcome, table["name"], nan_fill=nan_fill, space="unit")
-    out = sobol_indices(f, table["name"], [(0.0, 1.0)] * len(table), n_base=n_base, seed=seed,
-                        num_resamples=num_resamples, labels=table["label"])
+    # model devices (kind "device": the uniform block draws u_block_*) are sampled too, so
+    # chance stays chance, but they are not assumptions: their rows are dropped from the result
+    devices = [d for d in scenario.register.devices]
+    factors = list(table["name"]) + devices
+    labels = list(table["label"]) + devices
+    f = model_function(scenario, outcome, factors, nan_fill=nan_fill, space="unit")
+    out = sobol_indices(
+        f,
+        factors,
+        [(0.0, 1.0)] * len(factors),
+        n_base=n_base,
+        seed=seed,
+        num_resamples=num_resamples,
+        labels=labels,
+    )
+    assert isinstance(out, pd.DataFrame)  # return_samples=False
+    chance = out[out["name"].isin(devices)]
+    out = out[~out["name"].isin(devices)].reset_index(drop=True)
     out.attrs["outcome"] = outcome
+    out.attrs["devices_ST"] = dict(zip(chance["name"], chance["ST"].astype(float), strict=False))
     return out

@@ -7,14 +7,22 @@ problems; a cell that is not a valid value is skipped here because pass 2 report
 - a date and its ``*_precision`` column go together; a month-precision date falls on the
   1st, a year-precision date on 1 January; delivery dates and publication dates are not
   in the future;
-- a variant row (``variant_of``) points to a main row, not to itself or to another variant;
+- a variant row (``variant_of``) points to a main row, not to itself or to another variant,
+  and is graded ``disputed``;
   a deal variant has the same buyer as its main row;
 - a deal's tranche numbers are unique;
 - parameters: ``low <= central <= high``, ``step > 0`` for numbers, the default lies in the
   range (or among the choices), int parameters have whole values, uncertainties name a
   distribution, and ``source_ids`` is empty only for a setting or a labelled assumption
   (``confidence = claimed``);
-- every scenario value is a valid value of its parameter.
+- every scenario value is a valid value of its parameter;
+- grading (the rule in data/README.md, as far as it is mechanical): a row graded ``official``
+  cites at least one source whose ``source_type`` is ``official`` or ``on_record``; a row graded
+  ``reported`` cites at least one ``official``, ``on_record`` or ``news`` source (analysis and
+  low-grade items alone support ``claimed`` at most);
+- every source is cited by some row or marked ``background``, and a background source is not
+  cited; every source has an access date that is not in the future nor before its publication;
+  its url is https (unless its notes say "http only") and carries no session id or tracking token.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import keyword
 import math
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -106,7 +115,7 @@ def _precision_pairs(t: Table) -> list[tuple[str, str]]:
 
 def check_precision(tables: dict[str, Table]) -> Iterator[Problem]:
     today = dt.date.today()
-    no_future = {("deliveries", "actual_date"), ("sources", "published")}
+    no_future = {("deliveries", "actual_date"), ("sources", "published"), ("sources", "accessed")}
     for t in tables.values():
         for dcol, pcol in _precision_pairs(t):
             for row, r in t.records():
@@ -124,7 +133,10 @@ def check_precision(tables: dict[str, Table]) -> Iterator[Problem]:
                     )
                 elif prec == "year" and (day.month, day.day) != (1, 1):
                     yield _problem(
-                        t, row, dcol, f'"{text}" has year precision, so it must be 1 January ({text[:4]}-01-01)'
+                        t,
+                        row,
+                        dcol,
+                        f'"{text}" has year precision, so it must be 1 January ({text[:4]}-01-01)',
                     )
                 if (t.name, dcol) in no_future and day > today:
                     yield _problem(t, row, dcol, f'"{text}" is in the future')
@@ -143,6 +155,14 @@ def check_variants(tables: dict[str, Table]) -> Iterator[Problem]:
             target = r.get("variant_of", "")
             if not target:
                 continue
+            if "confidence" in r and r["confidence"] and r["confidence"] != "disputed":
+                yield _problem(
+                    t,
+                    row,
+                    "confidence",
+                    f'is "{r["confidence"]}" but the row is a variant of "{target}": '
+                    "a conflicting version is graded disputed",
+                )
             if target == r[key]:
                 yield _problem(t, row, "variant_of", "a row cannot be a variant of itself")
             elif target in by_id and by_id[target].get("variant_of"):
@@ -195,7 +215,9 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
     for row, p in t.records():
         name, ptype, kind = p.get("name", ""), p.get("type", ""), p.get("kind", "")
         if "name" in cols and name and (not name.isidentifier() or keyword.iskeyword(name)):
-            yield _problem(t, row, "name", f'"{name}" is not a Python identifier (the model uses it as a keyword)')
+            yield _problem(
+                t, row, "name", f'"{name}" is not a Python identifier (the model uses it as a keyword)'
+            )
         if ptype in ("float", "int") and {"low", "central", "high"} <= cols:
             lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
             for c in ("low", "central", "high"):
@@ -203,7 +225,10 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
                     yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
             if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
                 yield _problem(
-                    t, row, "central", f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}"
+                    t,
+                    row,
+                    "central",
+                    f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}",
                 )
             if ptype == "int":
                 for c in ("low", "central", "high"):
@@ -212,11 +237,15 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
             if "step" in cols:
                 step = _num(p["step"])
                 if step is None or step <= 0:
-                    yield _problem(t, row, "step", f'"{p["step"]}" must be a number > 0 for a {ptype} parameter')
+                    yield _problem(
+                        t, row, "step", f'"{p["step"]}" must be a number > 0 for a {ptype} parameter'
+                    )
             if "default" in cols and p["default"] and mid is not None:
                 x = _num(p["default"])
                 if x is not None and x != mid:
-                    yield _problem(t, row, "default", f'"{p["default"]}" should equal central ({p["central"]})')
+                    yield _problem(
+                        t, row, "default", f'"{p["default"]}" should equal central ({p["central"]})'
+                    )
         if ptype == "choice" and "choices" in cols and not [c for c in p["choices"].split(";") if c]:
             yield _problem(t, row, "choices", "is empty but required for a choice parameter")
         if "default" in cols:
@@ -226,14 +255,19 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
                 why = _value_problem(p, p["default"])
                 if why:
                     yield _problem(t, row, "default", why)
-        if kind == "uncertainty" and "distribution" in cols and p["distribution"] in ("", "none"):
-            yield _problem(t, row, "distribution", "an uncertainty needs a distribution (it is drawn in ensembles)")
-        if {"source_ids", "confidence"} <= cols and not p["source_ids"]:
-            if kind != "setting" and p["confidence"] != "claimed":
-                yield _problem(
-                    t, row, "source_ids",
-                    "is empty: cite a source, or label the range an assumption (confidence = claimed)",
-                )
+        if kind in ("uncertainty", "device") and "distribution" in cols and p["distribution"] in ("", "none"):
+            article = "an" if kind == "uncertainty" else "a"
+            yield _problem(
+                t, row, "distribution", f"{article} {kind} needs a distribution (it is drawn in ensembles)"
+            )
+        unsourced = {"source_ids", "confidence"} <= cols and not p["source_ids"]
+        if unsourced and kind != "setting" and p["confidence"] != "claimed":
+            yield _problem(
+                t,
+                row,
+                "source_ids",
+                "is empty: cite a source, or label the range an assumption (confidence = claimed)",
+            )
 
 
 def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
@@ -251,6 +285,115 @@ def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
                 yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
 
 
+#: Source types that may carry each grade (see the grading rule in data/README.md).
+GRADE_NEEDS: dict[str, tuple[str, ...]] = {
+    "official": ("official", "on_record"),
+    "reported": ("official", "on_record", "news"),
+}
+_FRAGILE = re.compile(
+    r"[?&](sessionid|session_id|sid|phpsessid|jsessionid|utm_[a-z]+|fbclid|gclid|lcf|mc_cid|mc_eid|bc)=",
+    re.IGNORECASE,
+)
+
+
+def _source_types(tables: dict[str, Table]) -> dict[str, str] | None:
+    src = tables.get("sources")
+    if src is None or not {"source_id", "source_type"} <= set(src.header or []):
+        return None
+    return {r["source_id"]: r["source_type"] for _, r in src.records()}
+
+
+def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
+    types = _source_types(tables)
+    if types is None:
+        return
+    for t in tables.values():
+        if t.name == "sources" or not {"confidence", "source_ids"} <= set(t.header or []):
+            continue
+        for row, r in t.records():
+            needs = GRADE_NEEDS.get(r.get("confidence", ""))
+            ids = [s for s in r.get("source_ids", "").split(";") if s in types]
+            if needs is None or not ids or any(types[s] in needs for s in ids):
+                continue
+            cited = ", ".join(f"{s} ({types[s]})" for s in ids)
+            if r["confidence"] == "official":
+                hint = (
+                    "an official row needs an official document or a named on-record statement "
+                    "(source_type official or on_record); grade it reported or claimed, or cite such a source"
+                )
+            else:
+                hint = (
+                    "analysis and low-grade items alone support claimed at most; "
+                    "grade it claimed or cite a news, on_record or official source"
+                )
+            yield _problem(
+                t, row, "confidence", f'is "{r["confidence"]}" but its sources are {cited}: {hint}'
+            )
+
+
+def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
+    src = tables.get("sources")
+    if src is None or not {"source_id", "background"} <= set(src.header or []):
+        return
+    cited: dict[str, str] = {}
+    for t in tables.values():
+        if "source_ids" not in (t.header or []):
+            continue
+        for row, r in t.records():
+            for sid in filter(None, r.get("source_ids", "").split(";")):
+                cited.setdefault(sid, f"{t.file} row {row}")
+    for row, r in src.records():
+        sid, bg = r["source_id"], r.get("background", "")
+        if bg in _FALSE and sid not in cited:
+            yield _problem(
+                src,
+                row,
+                "background",
+                f'"{sid}" is cited by no row: cite it, mark it background (true) or remove it',
+            )
+        elif bg in _TRUE and sid in cited:
+            yield _problem(
+                src,
+                row,
+                "background",
+                f'"{sid}" is marked background but is cited ({cited[sid]}); set background to false',
+            )
+
+
+def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
+    src = tables.get("sources")
+    if src is None:
+        return
+    cols = set(src.header or [])
+    for row, r in src.records():
+        url = r.get("url", "")
+        if url.startswith("http://") and "http only" not in r.get("notes", "").lower():
+            yield _problem(
+                src,
+                row,
+                "url",
+                f'"{url}" uses http: give the https address or an archived https copy, '
+                'or say "http only" in notes',
+            )
+        if _FRAGILE.search(url):
+            yield _problem(
+                src, row, "url", f'"{url}" carries a session id or tracking token: cite the clean address'
+            )
+        if {"accessed", "published"} <= cols:
+            acc, pub = _date(r["accessed"]), _date(r["published"])
+            if acc is not None and pub is not None:
+                # compare at the coarser of the two precisions
+                prec = {r.get("accessed_precision"), r.get("published_precision")}
+                cut = 4 if "year" in prec else 7 if "month" in prec else 10
+                if r["accessed"][:cut] < r["published"][:cut]:
+                    yield _problem(
+                        src,
+                        row,
+                        "accessed",
+                        f'"{r["accessed"]}" is before the publication date {r["published"]}',
+                    )
+
+
 RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_source_ids,
     check_precision,
@@ -258,4 +401,7 @@ RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_tranches,
     check_parameters,
     check_scenario_values,
+    check_grades,
+    check_source_use,
+    check_source_links,
 ]

@@ -40,10 +40,14 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
     from frictionless import FrictionlessException, Package
 
     resources = []
-    for name, tbl in good.items():
-        schema = json.loads(json.dumps(tbl.schema))  # private copy
+    for name, table in good.items():
+        schema = json.loads(json.dumps(table.schema))  # private copy
         schema["fieldsMatch"] = "partial"  # match columns by name; pass 1 already reported header problems
-        fks = [fk for fk in schema.get("foreignKeys", []) if fk.get("reference", {}).get("resource", "") in ("", *good)]
+        fks = [
+            fk
+            for fk in schema.get("foreignKeys", [])
+            if fk.get("reference", {}).get("resource", "") in ("", *good)
+        ]
         if fks:
             schema["foreignKeys"] = fks
         else:
@@ -51,7 +55,7 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
         resources.append(
             {
                 "name": name,
-                "path": tbl.path.relative_to(root).as_posix(),
+                "path": table.path.relative_to(root).as_posix(),
                 "format": "csv",
                 "encoding": "utf-8",
                 "schema": schema,
@@ -67,38 +71,41 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
         return [Problem(_label(root / "datapackage.json", root), None, None, f"frictionless: {exc}")]
     problems: list[Problem] = []
     for task in report.tasks:
-        table = good.get(task.name)
-        if table is None:
+        found = good.get(task.name)
+        if found is None:
             continue
+        table = found
         rows_with_unique: set[int] = set()
         short: dict[int, list[str]] = {}  # row -> columns without a cell
         blank: set[int] = set()
-        extra_rows: set[int] = set()
+        extra_rows: set[int | None] = set()
         for err in task.errors:
             if err.type == "missing-cell":
                 short.setdefault(err.row_number, []).append(err.field_name)
             elif err.type == "blank-row":
                 blank.add(err.row_number)
-        for short_row, cols in short.items():
+        for row, cols in short.items():
             n = len(table.header or []) - len(cols)
             problems.append(
                 Problem(
-                    table.file, short_row, None,
+                    table.file,
+                    row,
+                    None,
                     f"row has {n} cells but the header has {len(table.header or [])} columns "
                     f"(no cell for: {', '.join(cols)}); is a comma or a quote missing?",
-                    line=table.line_of(short_row),
+                    line=table.line_of(row),
                 )
             )
         for err in task.errors:
-            row: int | None = getattr(err, "row_number", None)
-            if err.type == "missing-cell" or (row in blank and err.type != "blank-row"):
+            err_row = getattr(err, "row_number", None)
+            if err.type == "missing-cell" or (err_row in blank and err.type != "blank-row"):
                 continue
-            if row in short and getattr(err, "field_name", None) in short[row]:
+            if err_row in short and getattr(err, "field_name", None) in short[err_row]:
                 continue  # "required" on a cell that is not there: already said
-            if err.type == "extra-cell" and row is not None:
-                if row in extra_rows:
+            if err.type == "extra-cell":
+                if err_row in extra_rows:
                     continue  # one message per row, not one per surplus cell
-                extra_rows.add(row)
+                extra_rows.add(err_row)
             p = _convert(err, table, good)
             if p is None:
                 continue
@@ -138,7 +145,9 @@ def _convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
         if cname == "required":
             msg = "is empty but required"
         elif cname == "minimum":
-            msg = f'"{cell}" is below the minimum {cval}' + (" (negative values are not allowed)" if cval == 0 else "")
+            msg = f'"{cell}" is below the minimum {cval}' + (
+                " (negative values are not allowed)" if cval == 0 else ""
+            )
         elif cname == "maximum":
             msg = f'"{cell}" is above the maximum {cval}'
         elif cname == "enum":

@@ -13,12 +13,12 @@ The equations are documented in :mod:`s400lab.model.core`; every constant is a r
 
 from __future__ import annotations
 
-from s400lab.model.api import compare, evaluate, run, run_ensemble
+from s400lab.model.api import compare, compare_readings, evaluate, run, run_ensemble
 from s400lab.model.core import OUTCOMES, SERIES
 from s400lab.model.register import Parameter, ParameterRegister, assumptions_table, load_register
-from s400lab.model.results import Ensemble, Result, quarter_label
+from s400lab.model.results import Ensemble, Result, india_timing, quarter_label
 from s400lab.model.sampling import sample
-from s400lab.model.scenario import Scenario, presets
+from s400lab.model.scenario import Scenario, lever_bounds, lever_problems, presets
 
 register = load_register
 
@@ -32,7 +32,11 @@ __all__ = [
     "Scenario",
     "assumptions_table",
     "compare",
+    "compare_readings",
     "evaluate",
+    "india_timing",
+    "lever_bounds",
+    "lever_problems",
     "load_register",
     "presets",
     "quarter_label",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -12,7 +13,7 @@ from s400lab.model.results import Ensemble, Result
 from s400lab.model.sampling import sample
 from s400lab.model.scenario import Scenario
 
-__all__ = ["compare", "evaluate", "run", "run_ensemble"]
+__all__ = ["compare", "compare_readings", "evaluate", "run", "run_ensemble"]
 
 #: Parameters that set the time grid and must be the same for every draw.
 _SCALAR_ONLY = ("start_year", "horizon_quarters")
@@ -65,8 +66,7 @@ def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
-                f"draws row {i}, column {col!r}: {draws[col].iloc[i]!r} is not allowed; "
-                f"use {p.allowed()}"
+                f"draws row {i}, column {col!r}: {draws[col].iloc[i]!r} is not allowed; use {p.allowed()}"
             )
         if col in _SCALAR_ONLY:
             if np.ptp(x) != 0:
@@ -141,14 +141,14 @@ def run_ensemble(
     for name in fixed:
         if name not in sc.register:
             raise ValueError(sc.register.unknown_message(name))
-    names = [u for u in sc.register.uncertainties if u not in fixed]
+    names = [u for u in sc.register.drawn if u not in fixed]
     draws = sample(sc.register, n, seed=seed, method=method, names=names, values=sc.values)
     return _ensemble(sc, draws)
 
 
 def compare(
-    scenarios: "dict[str, Scenario] | None" = None,
-    outcomes: "list[str] | None" = None,
+    scenarios: dict[str, Scenario] | None = None,
+    outcomes: list[str] | None = None,
 ) -> pd.DataFrame:
     """One table of outcomes (rows) for several scenarios (columns), single central runs.
 
@@ -179,4 +179,39 @@ def compare(
     for sc in scenarios.values():
         res = run(sc)
         table[sc.label] = [res.raw_outcomes[k] for k in names]
+    return table
+
+
+def compare_readings(sc: Scenario, name: str, outcomes: list[str] | None = None) -> pd.DataFrame:
+    """One scenario under each reading of an evidence dispute, side by side (central runs).
+
+    Parameters
+    ----------
+    sc : Scenario
+    name : str
+        An evidence switch or disputed parameter (see :meth:`Scenario.readings`), e.g.
+        ``"india_undelivered_sq"``, ``"india_credit_start_bn"``, ``"war_course"``,
+        ``"tr_holding_bn"``, ``"s400_contract_usd_bn"``.
+    outcomes : list of str, optional
+        Outcome names (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index = outcome name; columns ``unit``, ``label``, then one column per reading
+        (``"<name> = <reading>"``).
+    """
+    from s400lab.model.core import OUTCOMES
+
+    names = list(OUTCOMES) if outcomes is None else list(outcomes)
+    for k in names:
+        if k not in OUTCOMES:
+            raise ValueError(f"unknown outcome {k!r}; outcomes: {', '.join(OUTCOMES)}")
+    table = pd.DataFrame(
+        {"unit": [OUTCOMES[k][0] for k in names], "label": [OUTCOMES[k][1] for k in names]},
+        index=pd.Index(names, name="outcome"),
+    )
+    for reading, s in _check(sc).readings(name).items():
+        res = run(s)
+        table[f"{name} = {reading}"] = [res.raw_outcomes[k] for k in names]
     return table

@@ -3,100 +3,110 @@ r"""The equations of the quarterly scenario model (pure numpy, vectorized over d
 Everything here works on arrays of shape ``(n,)`` (one value per ensemble member, or draw) and
 state arrays of shape ``(n, H)`` (draws x quarters). A single run is an ensemble of one at the
 central values: there is one code path. No I/O happens here; the parameter values arrive in a
-mapping built by :mod:`s400lab.model.api` from the register.
+mapping built by :mod:`s400lab.model.api` from the register. :func:`simulate` calls one short
+function per section below (listed in :data:`SECTIONS`), in order.
 
 Time
 ----
 Quarter index ``k = 0 .. H-1`` with ``H = horizon_quarters``; quarter ``k`` starts at the
-decimal year ``t_k = start_year + k / 4`` (2026.75 = 2026Q4). Durations given in months are
-converted to whole quarters by rounding up: ``q(m) = ceil(m / 3)``. An event "in quarter k"
-happens during that quarter: stocks (``ru_stock``, ``tr_held``) are start-of-quarter values, so
-its effect shows in a stock from quarter ``k + 1`` (``tr_held`` drops at ``k_leave``, the first
-quarter without the units); cumulative money and India's squadrons count up to the end of
-quarter ``k``. Outcome quarters are the decimal year of the quarter's start; NaN = not within
-the horizon (``k >= H``). Dates in decimal years (India's promises) count from the start of the
-quarter they fall in; ensembles draw them on the quarter grid (see
-:mod:`s400lab.model.sampling`).
+decimal year ``t_k = start_year + k / 4`` (2026.75 = 2026Q4). Durations in months are summed
+along a chain first and converted to whole quarters once, by rounding up: ``q(m) = ceil(m / 3)``.
+An event "in quarter k" happens during that quarter: stocks (``ru_stock``, ``tr_held``) are
+start-of-quarter values, so its effect shows in a stock from quarter ``k + 1`` (``tr_held`` drops
+at ``k_leave``, the first quarter without the units); cumulative money and India's squadrons
+count up to the end of quarter ``k``. Outcome quarters are the decimal year of the quarter's
+start; NaN = not within the horizon (``k >= H``). Dates in decimal years (India's promises)
+count from the start of the quarter they fall in.
 
-1. Turkiye's holding and what leaves it
----------------------------------------
+1. Turkiye's holding and what leaves it (:func:`turkiye_holding`)
+-----------------------------------------------------------------
 ``holding = tr_holding_bn`` battalions (2 in a central run; ensembles draw 4 with probability
-``p_tr_holding_4``, see :mod:`s400lab.model.sampling`). Units that leave Turkiye::
+``p_tr_holding_4``). Units that leave Turkiye::
 
     moved = holding                                   if tr_action in {return_full, transfer_third_party}
           = min(return_battalions, holding - 1)        if tr_action == return_partial
           = 0                                          otherwise (keep_stored, activate)
 
-``to_russia = moved`` for a return (partial or full), 0 for a third-party transfer. The
-agreement takes effect in quarter ``k_agree = return_quarter``; removal starts then, and
-``k_leave = k_agree + q(removal_months)`` is the first quarter Turkiye starts without the
-units; returned units are usable by Russia in quarter ``k_use = k_leave + q(refurb_months)``.
-Only what has happened within the horizon counts: ``left = (k_leave < H)``, and
-``moved_h = moved * left`` battalions have left Turkiye by the end (the outcomes
-``battalions_divested`` and ``returned_to_russia``, the scorecard and the money use these).
+(a single scenario asking for ``return_battalions > holding - 1`` is refused by
+:func:`s400lab.model.scenario.lever_problems`; the ``min`` only acts in ensembles that draw a
+smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transfer. With
+``k_agree = return_quarter`` and the month durations summed before rounding::
 
-2. Russian stock (battalions)
------------------------------
-With ``P = production_bn_per_year``, ``L = loss_rate_bn_per_year``, ``R = home_requirement_bn``::
+    k_leave = k_agree + q(removal_months)                              (last unit left Turkiye)
+    k_use   = k_agree + q(removal_months + refurb_months)              (usable by Russia)
+    k_india = k_agree + q(removal_months + refurb_months + india_transport_months)
 
-    S[0]   = inventory_bn
-    S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])
-    shortfall[k] = max(0, R - S[k])
+``left = (k_leave < H)``; ``moved_h = moved * left`` battalions have left Turkiye by the end.
 
-``returned[k] = to_russia`` in quarter ``k_use`` (0 otherwise).
+2. Course of the war (:func:`war_course`)
+-----------------------------------------
+``war_course`` (a switch) selects the loss rate ``L`` and home requirement ``R``:
+ceasefire -> (``loss_rate_ceasefire_bn_per_year``, ``home_requirement_peace_bn``); attrition as
+in 2023-25 -> (``loss_rate_bn_per_year``, ``home_requirement_bn``); escalation ->
+(``loss_rate_escalation_bn_per_year``, ``home_requirement_bn``). Both are drawn in ensembles.
 
-3. Export allocation rule
--------------------------
-Export capacity per quarter (battalions)::
+3. Export allocation rule (:func:`export_capacity`)
+---------------------------------------------------
+With ``P = production_bn_per_year`` and shortfall ``max(0, R - S[k])``::
 
     f(shortfall) = 1 - (1 - export_floor) * min(1, shortfall / shortfall_threshold_bn)
-    cap[k]       = P/4 * export_share * f(shortfall[k])
+    cap[k]       = P/4 * export_share * f(shortfall[k])        (built for export)
+    home[k]      = P/4 - cap[k]                                (built for Russia itself)
 
-``f`` falls linearly from 1 at zero shortfall to ``export_floor`` at a shortfall of
-``shortfall_threshold_bn`` and stays there. The capacity leaves the home stock as it is built
-(export work in progress); it first serves India's undelivered squadrons (1 squadron = 2
-battalions), in order, and afterwards other buyers. India's queue credit starts at
-``india_credit_start_bn`` and grows by ``cap[k]``; a squadron ships in the quarter the credit
-reaches 2 battalions (the credit then drops by 2). If Russia's lever ``ru_use_returned`` is
-``india``, in quarter ``k_use`` the returned units complete ``floor(to_russia / 2)`` of the
-squadrons still undelivered directly -- those not already completed from export capacity by
-the end of that quarter, so no squadron is delivered twice -- and the rest join the home
-stock; if it is ``resale``, the
-returned units are exported to another buyer in quarter ``k_use``. Hence::
+The capacity leaves the home stock as it is built; it first serves India's undelivered
+squadrons (1 squadron = 2 battalions), in order, and afterwards other buyers.
 
-    exports[k] = cap[k] + 2 * direct_india[k] + resold[k]
+4. Russian stock and the returned units (:func:`russian_stock`)
+---------------------------------------------------------------
+::
 
-Outcomes: delivery quarter of the 4th and 5th squadron (a squadron already delivered before the
-start is reported at its promised quarter, capped at the quarter before the start, with delay 0),
-delay versus the promise ``india_promise_sq4/5`` (snapped to the start of its quarter) in
-quarters (negative = early) and whether the
-last squadron arrived by ``india_deadline_year``.
+    S[0]   = inventory_bn
+    S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - cap[k] - 2 * direct_india[k])
 
-4. Turkiye-US milestones
-------------------------
-Only a verified full divestiture meets the US legal conditions (FY2021 NDAA s.1241: no
-possession by or for Turkiye, no Russian operation or maintenance, credible assurances; FY2020
-NDAA s.1245 for the F-35). ``return_full`` and ``transfer_third_party`` (all units leave
-Turkiye) qualify, provided the last unit has left within the horizon (``left``);
-``keep_stored``, ``activate`` and ``return_partial`` never do. Otherwise
-``legal_conditions_met = 0`` and every milestone is NaN ("never within the horizon"); the
-block outcomes are 0 (nothing was there to block). With the US-response multipliers
-``m_d`` (durations) and ``m_b`` (block probabilities) -- 1 for ``standard``, the register rows
-``us_duration_mult_*`` / ``us_block_mult_*`` otherwise::
+Returned units join the stock in ``k_use`` (``ru_use_returned`` = home or india). Sent to India
+(``india``), in ``k_india`` they complete ``floor(to_russia / 2)`` of the squadrons India still
+waits for -- those not already completed from export capacity by the end of that quarter, so no
+squadron is delivered twice -- and leave the stock; the rest stay in Russian service. Resold
+(``resale``), they are exported in ``k_use`` and never join the stock.
 
-    k_div   = k_leave                                         (divestiture verified)
-    k_sanc  = k_div + q(m_d * sanctions_lift_months)
-    k_f35   = max(k_sanc, k_div + q(m_d * f35_readmission_months))
-    k_jet   = k_f35 + q(m_d * f35_delivery_months)
+5. India's squadrons (:func:`india_deliveries`)
+-----------------------------------------------
+``U = india_undelivered_sq`` and ``credit0 = india_credit_start_bn`` are evidence switches. The
+queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarter ``k``::
+
+    done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
+
+Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
+its promised quarter, capped at the quarter before the start, delay 0), delays against
+``india_promise_sq4/5`` in quarters, on time by ``india_deadline_year``, and the timing ruler:
+``returned_usable_q`` (k_use), ``returned_india_q`` (k_india), ``india_next_production_q``
+(first quarter with ``floor(credit / 2) >= 1``: the next squadron from production alone) and
+``india_last_production_q`` (first quarter with ``floor(credit / 2) >= U``: India's order
+complete from production alone). A return brings India's last squadron earlier only if
+``k_india`` comes before ``india_last_production_q``.
+
+6. Turkiye-US milestones (:func:`us_milestones`)
+------------------------------------------------
+Only a verified full divestiture meets the US legal conditions (FY2021 NDAA s.1241; FY2020 NDAA
+s.1245): ``return_full`` or ``transfer_third_party`` with ``left``. Otherwise every milestone
+is NaN and the block outcomes are 0. With the US-response multipliers ``m_d`` (durations) and
+``m_b`` (block probabilities) -- 1 for ``standard`` -- months are summed from the agreement
+and rounded once::
+
+    m_sanc = m_d * sanctions_lift_months
+    m_f35  = max(m_sanc, m_d * f35_readmission_months)
+    m_jet  = m_f35 + m_d * f35_delivery_months          (the stored jets count here only)
+    k_x    = k_agree + q(removal_months + m_x)          for x in sanc, f35, jet
     blocked_sanctions = u_block_sanctions < min(1, m_b * p_block_sanctions)
     blocked_f35       = u_block_f35       < min(1, m_b * p_block_f35)
 
-A blocked sanctions track blocks the F-35 track too. A milestone at or after quarter ``H`` is
-NaN (not within the horizon). The uniforms ``u_block_*`` are register rows (central 0.5), so a
-single central run is deterministic.
+A blocked sanctions track blocks the F-35 track too. ``u_block_*`` are model devices (kind
+``device``): drawn in ensembles, 0.5 in a single run, never factors of tornado or Sobol. A
+single run's chance of each milestone comes from
+:func:`s400lab.analysis.ensembles.milestone_odds`.
 
-5. Money (US$ bn, undiscounted, within the horizon)
----------------------------------------------------
+7. Money and Russia's deal (:func:`money`; US$ bn, undiscounted)
+----------------------------------------------------------------
 ::
 
     refund_total  = compensation_share * s400_contract_usd_bn * moved / holding    (0 if form 'none')
@@ -104,29 +114,33 @@ single central run is deterministic.
     refund (offset) = refund_total * min(1, (H - k_leave) / (4 * energy_offset_years))
     upkeep_avoided  = upkeep_usd_bn_per_year * (moved / holding) * (H - k_leave) / 4
     workshare       = f35_workshare_usd_bn_per_year * (H - k_f35) / 4      (if readmitted)
-    tr_sunk         = s400_contract_usd_bn + f35_paid_usd_bn
     tr_recovered    = refund + upkeep_avoided + workshare
+    tr_retaliation  = ru_retaliation_usd_bn                   (transfer_third_party only)
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
-    ru_net          = ru_value - ru_refund_cost
-    ru_return_production_months = returned_to_russia / (P / 12)
+    ru_forgone      = ru_leverage_value_usd_bn * moved / holding
+    ru_deal_net     = unit_value_usd_bn * to_russia - refund_total - ru_forgone
+    ru_consents     = return action and ru_deal_net > 0
+    offset_dependence = mean over the horizon of the offset still owed / s400_contract_usd_bn
 
-Refund and upkeep are 0 when ``k_leave >= H`` (nothing has left within the horizon).
+``ru_deal_net`` judges the whole deal (not cut at the horizon); a transfer to a third party
+gives Russia nothing and costs it ``ru_forgone``, so Russia objects (``ru_objects`` = 1, the
+end-user certificate needs its consent) and Turkiye bears ``tr_retaliation``.
+``ru_return_production_months = returned / (P / 12)`` and ``ru_return_loss_share =
+returned / L`` put a return in a student's terms.
 
-6. Alliance scorecard
----------------------
+8. Alliance scorecard (:func:`scorecard`)
+-----------------------------------------
 Four signals, each in [-1, 1], higher = better for Turkiye's place in NATO::
 
-    sig_nato_integration = 0.5 * sanctions_lifted + 0.5 * f35_readmitted - activated
-    sig_us_trust         = moved_h / holding - activated
-    sig_moscow_leverage  = 1 - 2 * (0.5 * held_end / holding + 0.5 * energy_offset_used)
+    sig_nato_integration = 0.5 * sanctions_lifted + 0.5 * f35_readmitted
+    sig_us_trust         = moved_h / holding - activated          (activation counted once)
+    sig_moscow_leverage  = 1 - 2 * (0.5 * held_end / holding + 0.5 * offset_dependence)
     sig_russian_ad_gain  = -min(1, to_russia_home / 4)
     alliance_score       = sum(w_* x sig_*)       (weights: register rows, group Alliance)
 
-with ``held_end = holding - moved_h`` (battalions still in Turkiye at the end),
-``energy_offset_used`` = 1 when a returned unit has left within the horizon against an energy
-offset with a refund above 0, and ``to_russia_home`` the returned battalions put into Russian
-home service within the horizon (not those sent to India or resold).
+with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions put into
+Russian home service within the horizon (not those sent to India or resold).
 """
 
 from __future__ import annotations
@@ -138,17 +152,36 @@ import numpy as np
 
 __all__ = [
     "ACTIONS",
+    "COURSES",
     "LEGAL_ACTIONS",
     "OUTCOMES",
+    "RETURN_ACTIONS",
+    "SECTIONS",
     "SERIES",
-    "simulate",
+    "export_capacity",
     "export_factor",
+    "india_deliveries",
+    "money",
     "months_to_quarters",
+    "russian_stock",
+    "scorecard",
+    "simulate",
+    "turkiye_holding",
+    "us_milestones",
+    "war_course",
 ]
 
 ACTIONS = ("keep_stored", "activate", "return_partial", "return_full", "transfer_third_party")
 #: Actions that remove every unit from Turkiye and so can satisfy US law.
 LEGAL_ACTIONS = ("return_full", "transfer_third_party")
+#: Actions that hand units back to Russia.
+RETURN_ACTIONS = ("return_partial", "return_full")
+#: Course of the war -> (loss-rate row, home-requirement row) of the register.
+COURSES: dict[str, tuple[str, str]] = {
+    "ceasefire": ("loss_rate_ceasefire_bn_per_year", "home_requirement_peace_bn"),
+    "attrition": ("loss_rate_bn_per_year", "home_requirement_bn"),
+    "escalation": ("loss_rate_escalation_bn_per_year", "home_requirement_bn"),
+}
 
 #: Per-quarter variables: name -> (unit, label).
 SERIES: dict[str, tuple[str, str]] = {
@@ -161,12 +194,13 @@ SERIES: dict[str, tuple[str, str]] = {
     "us_sanctions_lifted": ("0/1", "CAATSA sanctions on SSB lifted"),
     "us_f35_readmitted": ("0/1", "Turkiye readmitted to the F-35 programme"),
     "tr_recovered_usd_bn": ("US$ bn", "Turkiye: money recovered so far (cumulative)"),
+    "ru_requirement": ("battalions", "Russian home requirement (course of the war)"),
+    "ru_built_home": ("battalions / quarter", "Russian production kept for home service"),
 }
 
 #: Outcomes: name -> (unit, label).
 OUTCOMES: dict[str, tuple[str, str]] = {
-    "legal_conditions_met": (
-        "0/1", "US legal conditions met within the horizon (verified full divestiture)"),
+    "legal_conditions_met": ("0/1", "US legal conditions met within the horizon (verified full divestiture)"),
     "battalions_divested": ("battalions", "Battalions that left Turkiye within the horizon"),
     "returned_to_russia": ("battalions", "Battalions returned to Russia within the horizon"),
     "divestiture_q": ("year", "Divestiture verified (quarter)"),
@@ -183,7 +217,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "ru_shortfall_end": ("battalions", "Russian shortfall at the end of the horizon"),
     "ru_exports_total": ("battalions", "Russian exports over the horizon"),
     "ru_return_production_months": (
-        "months", "Russia: returned battalions in months of its S-400 production"),
+        "months",
+        "Russia: returned battalions in months of its S-400 production",
+    ),
     "india_undelivered_start": ("squadrons", "Indian squadrons undelivered at the start"),
     "india_sq4_q": ("year", "India: 4th squadron delivered (quarter)"),
     "india_sq5_q": ("year", "India: 5th squadron delivered (quarter)"),
@@ -197,26 +233,58 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "tr_recovered_usd_bn": ("US$ bn", "Turkiye: total recovered within the horizon"),
     "ru_refund_cost_usd_bn": ("US$ bn", "Russia: refund paid (cash or energy offset)"),
     "ru_value_regained_usd_bn": (
-        "US$ bn", "Russia: value of regained battalions put to use within the horizon"),
+        "US$ bn",
+        "Russia: value of regained battalions put to use within the horizon",
+    ),
     "ru_net_usd_bn": ("US$ bn", "Russia: value regained minus refund"),
     "sig_nato_integration": ("signal -1..1", "Signal: NATO integration"),
     "sig_us_trust": ("signal -1..1", "Signal: US trust"),
     "sig_moscow_leverage": ("signal -1..1", "Signal: freedom from Moscow's leverage"),
     "sig_russian_ad_gain": ("signal -1..0", "Signal: no Russian air-defence gain"),
     "alliance_score": ("weighted sum", "Alliance score (weighted sum of the signals)"),
+    # --- v2: Russia's depletion, the India channel, the actors' logic
+    "ru_stock_change": ("battalions", "Russian stock: end minus start"),
+    "ru_stock_below_start": ("0/1", "Russian stock ends below its start"),
+    "ru_losses_total": ("battalions", "Russian losses over the horizon"),
+    "ru_built_home_total": ("battalions", "Russian production kept for home service"),
+    "ru_built_export_total": ("battalions", "Russian production allocated to export"),
+    "ru_return_loss_share": (
+        "years of losses",
+        "Russia: returned battalions as a share of one year's losses",
+    ),
+    "returned_usable_q": ("year", "Returned units usable by Russia (quarter)"),
+    "returned_india_q": ("year", "Returned units could be in India (quarter)"),
+    "india_next_production_q": ("year", "India: next squadron complete from export production (quarter)"),
+    "india_last_production_q": (
+        "year",
+        "India: last squadron complete from export production alone (quarter)",
+    ),
+    "india_direct_squadrons": ("squadrons", "India: squadrons delivered from returned units"),
+    "ru_forgone_usd_bn": ("US$ bn", "Russia: value forgone (its S-400s leave Turkiye)"),
+    "ru_deal_net_usd_bn": ("US$ bn", "Russia: deal worth (units regained - refund - value forgone)"),
+    "ru_consents": ("0/1", "Russia: the deal is worth it to Moscow (would consent)"),
+    "ru_objects": ("0/1", "Russia objects (transfer against the end-user terms)"),
+    "tr_retaliation_usd_bn": ("US$ bn", "Turkiye: cost of Russian retaliation"),
+    "tr_net_usd_bn": ("US$ bn", "Turkiye: recovered minus retaliation"),
+    "offset_dependence": ("share", "Turkiye: energy-offset dependence (mean offset outstanding / contract)"),
 }
+
+#: The documented sections of :func:`simulate`, in order: (title, function name).
+SECTIONS = (
+    ("1. Turkiye's holding and what leaves it", "turkiye_holding"),
+    ("2. Course of the war (losses and home requirement)", "war_course"),
+    ("3. Export allocation rule", "export_capacity"),
+    ("4. Russian stock and the returned units", "russian_stock"),
+    ("5. India's squadrons", "india_deliveries"),
+    ("6. Turkiye-US milestones", "us_milestones"),
+    ("7. Money and Russia's deal", "money"),
+    ("8. Alliance scorecard", "scorecard"),
+)
 
 
 def months_to_quarters(months: np.ndarray) -> np.ndarray:
     """Whole quarters needed for a duration in months: ``ceil(months / 3)`` (as float)."""
     return np.ceil(np.asarray(months, dtype=float) / 3.0 - 1e-9)
-
-
-def _refund_series(total: np.ndarray, since_leave: np.ndarray, n_q: np.ndarray, form: str) -> np.ndarray:
-    """Cumulative refund per quarter, shape (n, H)."""
-    if form == "energy_offset":
-        return total[:, None] * np.minimum(1.0, since_leave / n_q[:, None])
-    return total[:, None] * (since_leave > 0)
 
 
 class LazySeries(Mapping):
@@ -239,6 +307,77 @@ class LazySeries(Mapping):
         return len(self._items)
 
 
+class Inputs:
+    """The parameter values of one call: ``a(name)`` is an array of shape ``(n,)``; the
+    choices and the time grid are attributes (``action``, ``form``, ``use``, ``us``,
+    ``course``, ``H``, ``t0``, ``n``)."""
+
+    def __init__(self, values: Mapping[str, Any], n: int):
+        self.values, self.n = values, n
+        self.H = int(values["horizon_quarters"])
+        self.t0 = float(values["start_year"])
+        self.action = values["tr_action"]
+        self.form = values["compensation_form"]
+        self.use = values["ru_use_returned"]
+        self.us = values["us_response"]
+        self.course = values.get("war_course", "attrition")
+        if self.action not in ACTIONS:
+            raise ValueError(f"tr_action {self.action!r} is not one of {ACTIONS}")
+        if self.course not in COURSES:
+            raise ValueError(f"war_course {self.course!r} is not one of {tuple(COURSES)}")
+
+    def __call__(self, name: str) -> np.ndarray:
+        x = np.asarray(self.values[name], dtype=float)
+        return np.broadcast_to(x, (self.n,)) if x.ndim == 0 else x
+
+    def quarter(self, k: np.ndarray, ok: np.ndarray | bool = True) -> np.ndarray:
+        """Decimal year of quarter index ``k`` where ``ok`` (and ``k < H``), NaN elsewhere."""
+        return np.where(np.asarray(ok) & (k < self.H), self.t0 + 0.25 * k, np.nan)
+
+
+# --------------------------------------------------------------------------- 1. holding
+def turkiye_holding(a: Inputs) -> dict[str, np.ndarray]:
+    """Section 1: battalions held, moved and returned; the quarters they leave and are used.
+
+    Month durations from the agreement are summed, then rounded to quarters once.
+    """
+    holding = a("tr_holding_bn")
+    if a.action in LEGAL_ACTIONS:
+        moved = holding.copy()
+    elif a.action == "return_partial":
+        moved = np.minimum(a("return_battalions"), holding - 1.0)
+    else:
+        moved = np.zeros(a.n)
+    to_russia = moved if a.action in RETURN_ACTIONS else np.zeros(a.n)
+    k_agree = a("return_quarter")
+    m_leave = a("removal_months")
+    m_use = m_leave + a("refurb_months")
+    k_leave = k_agree + months_to_quarters(m_leave)
+    k_use = k_agree + months_to_quarters(m_use)
+    k_india = k_agree + months_to_quarters(m_use + a("india_transport_months"))
+    left = k_leave < a.H
+    return dict(
+        holding=holding,
+        moved=moved,
+        to_russia=to_russia,
+        k_agree=k_agree,
+        m_leave=m_leave,
+        k_leave=k_leave,
+        k_use=k_use,
+        k_india=k_india,
+        left=left,
+        moved_h=moved * left,
+    )
+
+
+# --------------------------------------------------------------------------- 2. war
+def war_course(a: Inputs) -> dict[str, np.ndarray]:
+    """Section 2: the loss rate ``L`` and home requirement ``R`` of the chosen course."""
+    loss_row, req_row = COURSES[a.course]
+    return dict(L=a(loss_row), R=a(req_row))
+
+
+# --------------------------------------------------------------------------- 3. allocation
 def export_factor(shortfall: np.ndarray, floor: np.ndarray, threshold: np.ndarray) -> np.ndarray:
     """Allocation rule: share of export capacity honoured at a given home shortfall.
 
@@ -254,272 +393,334 @@ def export_factor(shortfall: np.ndarray, floor: np.ndarray, threshold: np.ndarra
     return 1.0 - (1.0 - floor) * np.minimum(1.0, shortfall / threshold)
 
 
-def simulate(values: Mapping[str, Any], n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """Run the model for ``n`` draws.
+def export_capacity(S, R, cap_max, slope, thresh, out, tmp):
+    """Section 3: ``cap = P/4 * export_share * f(max(0, R - S))`` into ``out`` (in place).
+
+    ``slope = cap_max * (1 - export_floor) / threshold``, so ``cap = cap_max - slope *
+    min(shortfall, threshold)`` (the same as :func:`export_factor`, without temporaries).
+    """
+    np.subtract(R, S, out=tmp)
+    np.maximum(tmp, 0.0, out=tmp)
+    np.minimum(tmp, thresh, out=tmp)
+    tmp *= slope
+    np.subtract(cap_max, tmp, out=out)
+    return out
+
+
+# --------------------------------------------------------------------------- 4. stock
+def russian_stock(a: Inputs, hold: dict, war: dict) -> dict[str, np.ndarray]:
+    """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
+
+    Returned units join the stock in ``k_use``; sent to India they leave it in ``k_india``
+    as whole squadrons not yet served from export capacity; resold they leave in ``k_use``.
+    """
+    H, n = a.H, a.n
+    P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
+    cap_max = P4 * a("export_share")
+    thresh = a("shortfall_threshold_bn")
+    slope = cap_max * (1.0 - a("export_floor")) / thresh
+    U, cum = a("india_undelivered_sq"), a("india_credit_start_bn").copy()
+    S = a("inventory_bn").copy()
+    stock, cap_s, credit = np.empty((H, n)), np.empty((H, n)), np.empty((H, n))
+    tmp, direct, extra = np.empty(n), np.zeros(n), np.zeros(n)
+    ret, k_use, k_india = hold["to_russia"], hold["k_use"], hold["k_india"]
+    arrivals = set(np.unique(k_use[ret > 0]).tolist())
+    shipments = set(np.unique(k_india[ret > 0]).tolist()) if a.use == "india" else set()
+    for k in range(H):
+        stock[k] = S
+        cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
+        if k in arrivals:
+            arrive = np.where(k_use == k, ret, 0.0)
+            if a.use == "resale":
+                extra += arrive  # sold on at once: never in Russia's home stock
+            else:
+                S += arrive
+        if k in shipments:  # whole squadrons India still waits for after this quarter's output
+            served = np.minimum(U, np.floor((cum + cap) / 2.0))
+            d = np.where(k_india == k, np.minimum(np.floor(ret / 2.0), U - served), 0.0)
+            direct += d
+            extra += 2.0 * d
+            S -= 2.0 * d
+        S += P4 - L4
+        S -= cap
+        np.maximum(S, 0.0, out=S)
+        cum += cap
+        credit[k] = cum
+    return dict(
+        stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra, P4=P4, L4=L4, R=R, U=U
+    )
+
+
+# --------------------------------------------------------------------------- 5. India
+def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
+    """Section 5: squadrons delivered by quarter ``k`` = ``min(U, floor(credit/2) + direct)``;
+    the 4th/5th squadron dates, delays against the promises, and the timing ruler.
+
+    ``credit`` never falls, so the first quarter with ``credit >= x`` is the number of quarters
+    with ``credit < x``; the m-th squadron comes from production alone or, once returned units
+    are in India (``k_india``), from ``direct`` squadrons plus ``m - direct`` from production."""
+    credit, U, H = ru["credit"], ru["U"], a.H
+    direct = ru["direct"]
+    k_ship = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
+
+    def k_prod(m):  # first quarter production alone has built m squadrons (H = never)
+        return np.sum(credit < 2.0 * m - 1e-9, axis=0) * 1.0
+
+    def k_done(m):  # first quarter the m-th undelivered squadron is in India
+        with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, k_prod(m - direct)))
+        return np.where(m <= U, np.minimum(k_prod(m), with_direct), H)
+
+    q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
+    prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
+    prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
+    before = a.t0 - 0.25
+    q4 = np.where(U >= 2, q1, np.minimum(prom4, before))
+    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.minimum(prom5, before)))
+    deadline = a("india_deadline_year") + 1e-9
+    kk = np.arange(H, dtype=float)[:, None]
+    return dict(
+        done=lambda: np.minimum(np.floor(credit / 2.0) + direct * (kk >= k_ship), U),
+        q4=q4,
+        q5=q5,
+        d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
+        d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
+        done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
+        next_prod=a.quarter(k_prod(1), U >= 1),
+        last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
+        direct=direct * (k_ship < H),
+    )
+
+
+# --------------------------------------------------------------------------- 6. US
+def us_milestones(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+    """Section 6: months from the agreement summed along the chain, rounded to quarters once:
+    ``k_x = k_agree + q(removal + m_d * months to x)``; blocked when ``u < min(1, m_b * p)``."""
+    legal = (a.action in LEGAL_ACTIONS) & hold["left"]
+    if a.us in ("cooperative", "hostile"):
+        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
+    else:
+        md = mb = np.ones(a.n)
+    m_sanc = md * a("sanctions_lift_months")
+    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
+    m_jet = m_f35 + md * a("f35_delivery_months")
+    k0, m0 = hold["k_agree"], hold["m_leave"]
+    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
+    blocked_s = a("u_block_sanctions") < np.minimum(1.0, mb * a("p_block_sanctions"))
+    blocked_f = a("u_block_f35") < np.minimum(1.0, mb * a("p_block_f35"))
+    ok_s = legal & ~blocked_s & (k_sanc < a.H)
+    ok_f = ok_s & ~blocked_f & (k_f35 < a.H)
+    return dict(
+        legal=legal,
+        k_sanc=k_sanc,
+        k_f35=k_f35,
+        k_jet=k_jet,
+        ok_s=ok_s,
+        ok_f=ok_f,
+        ok_j=ok_f & (k_jet < a.H),
+        blocked_s=legal & blocked_s,
+        blocked_f=legal & ~blocked_s & blocked_f,
+    )
+
+
+# --------------------------------------------------------------------------- 7. money
+def _offset_paid(total, quarters, n_q):
+    """Energy offset credited after ``quarters`` quarters (equal quarterly amounts)."""
+    return total * np.minimum(1.0, quarters / n_q)
+
+
+def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
+    """Section 7: Turkiye's account, Russia's refund and value, and Russia's view of the deal
+    (``ru_deal_net = unit value x returned - refund - leverage value x share leaving``)."""
+    H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
+    contract = a("s400_contract_usd_bn")
+    refund_total = (a.form != "none") * a("compensation_share") * contract * frac
+    n_q = 4.0 * a("energy_offset_years")
+    since_leave = np.maximum(0.0, H - hold["k_leave"])
+    offset = a.form == "energy_offset"
+    refund = _offset_paid(refund_total, since_leave, n_q) if offset else refund_total * left
+    # offset still outstanding, summed over the quarters after leaving: sum_j max(0, 1 - j/n_q)
+    J = np.minimum(since_leave, np.floor(n_q))
+    owed = refund_total * (J - J * (J + 1.0) / (2.0 * n_q)) if offset else np.zeros(a.n)
+    upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0
+    work_rate = a("f35_workshare_usd_bn_per_year") / 4.0 * us["ok_f"]
+    upkeep, work = upkeep_rate * since_leave, work_rate * np.maximum(0.0, H - us["k_f35"])
+    transfer = a.action == "transfer_third_party"
+    retaliation = a("ru_retaliation_usd_bn") * transfer * left
+    ru_refund = refund * (not transfer)
+    value = a("unit_value_usd_bn")
+    forgone = a("ru_leverage_value_usd_bn") * frac
+    deal = value * hold["to_russia"] - refund_total * (not transfer) - forgone
+    recovered = refund + upkeep + work
+    return dict(
+        refund_total=refund_total,
+        n_q=n_q,
+        refund=refund,
+        upkeep=upkeep,
+        work=work,
+        upkeep_rate=upkeep_rate,
+        work_rate=work_rate,
+        recovered=recovered,
+        retaliation=retaliation,
+        ru_refund=ru_refund,
+        ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
+        forgone=forgone,
+        deal=deal,
+        consents=(a.action in RETURN_ACTIONS) & (hold["to_russia"] > 0) & (deal > 0),
+        dependence=np.minimum(1.0, owed / H / contract * (hold["to_russia"] > 0)),
+    )
+
+
+# --------------------------------------------------------------------------- 8. scorecard
+def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray) -> dict:
+    """Section 8: four signals in [-1, 1] and their weighted sum (activation counted once,
+    in US trust; offset dependence proportional to the offset outstanding)."""
+    activated = 1.0 if a.action == "activate" else 0.0
+    holding = hold["holding"]
+    sig = dict(
+        sig_nato_integration=0.5 * us["ok_s"] + 0.5 * us["ok_f"],
+        sig_us_trust=hold["moved_h"] / holding - activated,
+        sig_moscow_leverage=1.0
+        - 2.0 * (0.5 * (holding - hold["moved_h"]) / holding + 0.5 * cash["dependence"]),
+        sig_russian_ad_gain=-np.minimum(1.0, ret_home / 4.0),
+    )
+    sig = {k: np.asarray(v, dtype=float) * np.ones(a.n) for k, v in sig.items()}
+    sig["alliance_score"] = (
+        a("w_nato_integration") * sig["sig_nato_integration"]
+        + a("w_us_trust") * sig["sig_us_trust"]
+        + a("w_moscow_leverage") * sig["sig_moscow_leverage"]
+        + a("w_russian_ad_gain") * sig["sig_russian_ad_gain"]
+    )
+    return sig
+
+
+# --------------------------------------------------------------------------- the run
+def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray], dict[str, np.ndarray]]:
+    """Run the model for ``n`` draws: the sections of :data:`SECTIONS`, in order.
 
     Parameters
     ----------
     values : mapping
         Every register parameter: numeric parameters as scalars or arrays of shape ``(n,)``;
-        choice levers (``tr_action``, ``compensation_form``, ``ru_use_returned``,
-        ``us_response``) as strings; ``start_year`` and ``horizon_quarters`` as scalars.
+        choices (``tr_action``, ``compensation_form``, ``ru_use_returned``, ``us_response``,
+        ``war_course``) as strings; ``start_year`` and ``horizon_quarters`` as scalars.
     n : int
         Number of draws.
 
     Returns
     -------
-    series : dict of str to ndarray
+    series : mapping of str to ndarray
         Per-quarter variables of shape ``(n, H)`` (see :data:`SERIES`).
     outcomes : dict of str to ndarray
         Outcomes of shape ``(n,)`` (see :data:`OUTCOMES`); quarters as decimal years, NaN =
         not within the horizon.
     """
+    a = Inputs(values, n)
+    hold = turkiye_holding(a)
+    war = war_course(a)
+    ru = russian_stock(a, hold, war)
+    ind = india_deliveries(a, hold, ru)
+    us = us_milestones(a, hold)
+    cash = money(a, hold, ru, us)
+    ret_used = hold["to_russia"] * (hold["k_use"] < a.H)
+    ret_home = {"home": ret_used, "india": ret_used - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_used)
+    sig = scorecard(a, hold, us, cash, ret_home)
+    return _series(a, hold, ru, ind, us, cash), _outcomes(a, hold, ru, ind, us, cash, sig, ret_used)
 
-    def a(name: str) -> np.ndarray:
-        x = np.asarray(values[name], dtype=float)
-        return np.broadcast_to(x, (n,)) if x.ndim == 0 else x
 
-    H = int(values["horizon_quarters"])
-    t0 = float(values["start_year"])
-    action = values["tr_action"]
-    form = values["compensation_form"]
-    use = values["ru_use_returned"]
-    us = values["us_response"]
-    if action not in ACTIONS:
-        raise ValueError(f"tr_action {action!r} is not one of {ACTIONS}")
+def _series(a, hold, ru, ind, us, cash) -> LazySeries:
+    """Per-quarter series: loop states as (n, H) views; the rest computed on first access."""
+    ks = np.arange(a.H, dtype=float)[None, :]
+    k_extra = hold["k_india"] if a.use == "india" else hold["k_use"]
 
-    # 1. Turkiye's holding -------------------------------------------------------------
-    holding = a("tr_holding_bn")
-    if action in LEGAL_ACTIONS:
-        moved = holding.copy()
-    elif action == "return_partial":
-        moved = np.minimum(a("return_battalions"), holding - 1.0)
-    else:
-        moved = np.zeros(n)
-    to_russia = moved if action in ("return_partial", "return_full") else np.zeros(n)
-    k_leave = a("return_quarter") + months_to_quarters(a("removal_months"))
-    k_use = k_leave + months_to_quarters(a("refurb_months"))
-    left = k_leave < H  # the units have left Turkiye within the horizon
-    moved_h = moved * left  # ... and how many
-
-    # 2-3. Russian stock, export allocation, India's queue --------------------------------
-    P4 = a("production_bn_per_year") / 4.0
-    L4 = a("loss_rate_bn_per_year") / 4.0
-    R = a("home_requirement_bn")
-    cap_max = P4 * a("export_share")
-    thresh = a("shortfall_threshold_bn")
-    # cap = cap_max * f(shortfall) = cap_max - c2 * min(shortfall, threshold)
-    c2 = cap_max * (1.0 - a("export_floor")) / thresh
-    U = a("india_undelivered_sq")
-    credit0 = a("india_credit_start_bn")
-    S = a("inventory_bn").copy()
-    net_flow = P4 - L4
-
-    # State arrays are time-major (H, n) inside the loop (contiguous rows); callers see
-    # (n, H) views.
-    stock = np.empty((H, n))
-    cap_s = np.empty((H, n))  # export capacity used each quarter
-    credit_cum = np.empty((H, n))  # India's queue credit: credit0 + capacity so far
-    cum = credit0.copy()
-    tmp = np.empty(n)
-    use_india = use == "india"
-    use_resale = use == "resale"
-    arrival_quarters = set(np.unique(k_use[to_russia > 0]).tolist())
-    direct = np.zeros(n)  # squadrons India receives straight from returned units
-    extra_exports = np.zeros(n)  # returned units re-exported (to India or resold)
-    for k in range(H):
-        stock[k] = S
-        np.subtract(R, S, out=tmp)
-        np.maximum(tmp, 0.0, out=tmp)
-        np.minimum(tmp, thresh, out=tmp)
-        tmp *= c2
-        cap = cap_s[k]
-        np.subtract(cap_max, tmp, out=cap)
-        if k in arrival_quarters:
-            arrive = k_use == k
-            ret = np.where(arrive, to_russia, 0.0)
-            S += ret
-            if use_india:
-                # squadrons served from export capacity by the end of this quarter (this
-                # quarter's capacity included, so a squadron is never delivered twice)
-                served = np.minimum(U, np.floor((cum + cap) / 2.0))
-                d = np.where(arrive, np.minimum(np.floor(ret / 2.0), U - served), 0.0)
-                direct += d
-                extra_exports += 2.0 * d
-                S -= 2.0 * d
-            elif use_resale:
-                extra_exports += ret
-                S -= ret
-        S += net_flow
-        S -= cap
-        np.maximum(S, 0.0, out=S)
-        cum += cap
-        credit_cum[k] = cum
-
-    t_grid = t0 + 0.25 * np.arange(H)
-    kk = np.arange(H, dtype=float)[:, None]
-    # India's queue: squadrons delivered by the end of quarter k (time-major)
-    done_s = np.floor(credit_cum / 2.0)
-    if use_india:
-        done_s += direct * (kk >= k_use)
-    np.minimum(done_s, U, out=done_s)
-
-    def first_quarter(mask: np.ndarray) -> np.ndarray:
-        """Decimal year of the first quarter where ``mask`` (H, n) holds (NaN if never)."""
-        return np.where(mask[-1], t_grid[mask.argmax(axis=0)], np.nan)  # mask is monotone in k
-
-    q_first = first_quarter(done_s >= 1)
-    q_second = first_quarter(done_s >= 2)
-    ret_used = to_russia * (k_use < H)
-    if use == "home":
-        ret_home_total = ret_used
-    elif use_india:
-        ret_home_total = ret_used - 2.0 * direct
-    else:
-        ret_home_total = np.zeros(n)
-
-    # India outcomes: map "1st/2nd remaining" to the 4th/5th squadron.
-    # promised dates snap to the start of their quarter (drawn values may fall inside one)
-    prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
-    prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
-    before_start = t0 - 0.25
-    q4 = np.where(U >= 2, q_first, np.minimum(prom4, before_start))
-    q5 = np.where(U >= 2, q_second, np.where(U >= 1, q_first, np.minimum(prom5, before_start)))
-    d4 = np.where(U >= 2, (q4 - prom4) * 4.0, 0.0)
-    d5 = np.where(U >= 1, (q5 - prom5) * 4.0, 0.0)
-    done_by = np.where(np.isnan(q5), 0.0, (q5 <= a("india_deadline_year") + 1e-9).astype(float))
-
-    # 4. Turkiye-US milestones ----------------------------------------------------------
-    legal = (action in LEGAL_ACTIONS) & left  # verified full divestiture within the horizon
-    if us == "cooperative":
-        md, mb = a("us_duration_mult_cooperative"), a("us_block_mult_cooperative")
-    elif us == "hostile":
-        md, mb = a("us_duration_mult_hostile"), a("us_block_mult_hostile")
-    else:
-        md, mb = np.ones(n), np.ones(n)
-    blocked_s = a("u_block_sanctions") < np.minimum(1.0, mb * a("p_block_sanctions"))
-    blocked_f = a("u_block_f35") < np.minimum(1.0, mb * a("p_block_f35"))
-    k_sanc = k_leave + months_to_quarters(md * a("sanctions_lift_months"))
-    k_f35 = np.maximum(k_sanc, k_leave + months_to_quarters(md * a("f35_readmission_months")))
-    k_jet = k_f35 + months_to_quarters(md * a("f35_delivery_months"))
-    ok_s = legal & ~blocked_s & (k_sanc < H)
-    ok_f = ok_s & ~blocked_f & (k_f35 < H)
-    ok_j = ok_f & (k_jet < H)
-    nan = np.nan
-    div_q = np.where(legal, t0 + 0.25 * k_leave, nan)
-    sanc_q = np.where(ok_s, t0 + 0.25 * k_sanc, nan)
-    f35_q = np.where(ok_f, t0 + 0.25 * k_f35, nan)
-    jet_q = np.where(ok_j, t0 + 0.25 * k_jet, nan)
-
-    # 5. Money (closed form at the end of the horizon; per-quarter series built lazily) ---
-    frac = moved / holding
-    contract = a("s400_contract_usd_bn")
-    refund_total = (0.0 if form == "none" else 1.0) * a("compensation_share") * contract * frac
-    n_q_offset = 4.0 * a("energy_offset_years")
-    upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0
-    work_rate = a("f35_workshare_usd_bn_per_year") / 4.0 * ok_f
-
-    def refund_after(quarters: np.ndarray) -> np.ndarray:
-        """Refund received after ``quarters`` quarters since (and including) k_leave."""
-        if form == "energy_offset":
-            return refund_total * np.minimum(1.0, quarters / n_q_offset)
-        return refund_total * (quarters > 0)
-
-    q_since_leave = np.maximum(0.0, H - k_leave)
-    q_since_f35 = np.maximum(0.0, H - k_f35)
-    refund = refund_after(q_since_leave)
-    upkeep_avoided = upkeep_rate * q_since_leave
-    workshare = work_rate * q_since_f35
-    ru_refund = refund if action != "transfer_third_party" else np.zeros(n)
-    ru_value = a("unit_value_usd_bn") * ret_used
-
-    # 6. Alliance scorecard -------------------------------------------------------------
-    activated = 1.0 if action == "activate" else 0.0
-    sanctions_lifted = ok_s.astype(float)
-    f35_readmitted = ok_f.astype(float)
-    sig_nato = 0.5 * sanctions_lifted + 0.5 * f35_readmitted - activated
-    sig_trust = moved_h / holding - activated
-    held_end = holding - moved_h
-    offset_used = float(form == "energy_offset") * (refund_total > 0) * (to_russia > 0) * left
-    leverage = 0.5 * held_end / holding + 0.5 * offset_used
-    sig_lev = 1.0 - 2.0 * leverage
-    sig_ad = -np.minimum(1.0, ret_home_total / 4.0)
-    score = (
-        a("w_nato_integration") * sig_nato
-        + a("w_us_trust") * sig_trust
-        + a("w_moscow_leverage") * sig_lev
-        + a("w_russian_ad_gain") * sig_ad
-    )
-
-    # Per-quarter series: loop states as (n, H) views; the rest computed on first access.
-    ks = np.arange(H, dtype=float)[None, :]
-
-    def returned_series() -> np.ndarray:
-        return np.where(ks == k_use[:, None], to_russia[:, None], 0.0)
-
-    def exports_series() -> np.ndarray:
-        return cap_s.T + np.where(ks == k_use[:, None], extra_exports[:, None], 0.0)
-
-    def recovered_series() -> np.ndarray:
-        since_leave = np.clip(ks - k_leave[:, None] + 1.0, 0.0, None)
-        since_f35 = np.clip(ks - k_f35[:, None] + 1.0, 0.0, None)
-        return (
-            _refund_series(refund_total, since_leave, n_q_offset, form)
-            + upkeep_rate[:, None] * since_leave
-            + work_rate[:, None] * since_f35
+    def recovered():
+        since_leave = np.clip(ks - hold["k_leave"][:, None] + 1.0, 0.0, None)
+        since_f35 = np.clip(ks - us["k_f35"][:, None] + 1.0, 0.0, None)
+        total = cash["refund_total"][:, None]
+        paid = (
+            _offset_paid(total, since_leave, cash["n_q"][:, None])
+            if a.form == "energy_offset"
+            else total * (since_leave > 0)
         )
+        return paid + cash["upkeep_rate"][:, None] * since_leave + cash["work_rate"][:, None] * since_f35
 
-    series = LazySeries(
+    return LazySeries(
         {
-            "ru_stock": stock.T,
-            "ru_shortfall": lambda: np.maximum(0.0, R[:, None] - stock.T),
-            "ru_exports": exports_series,
-            "ru_returned": returned_series,
-            "india_squadrons": lambda: (5.0 - U)[:, None] + done_s.T,
-            "tr_held": lambda: holding[:, None] - moved[:, None] * (ks >= k_leave[:, None]),
-            "us_sanctions_lifted": lambda: (ok_s[:, None] & (ks >= k_sanc[:, None])).astype(float),
-            "us_f35_readmitted": lambda: (ok_f[:, None] & (ks >= k_f35[:, None])).astype(float),
-            "tr_recovered_usd_bn": recovered_series,
+            "ru_stock": ru["stock"].T,
+            "ru_shortfall": lambda: np.maximum(0.0, ru["R"][:, None] - ru["stock"].T),
+            "ru_exports": lambda: ru["cap"].T + np.where(ks == k_extra[:, None], ru["extra"][:, None], 0.0),
+            "ru_returned": lambda: np.where(ks == hold["k_use"][:, None], hold["to_russia"][:, None], 0.0),
+            "india_squadrons": lambda: (5.0 - ru["U"])[:, None] + ind["done"]().T,
+            "tr_held": lambda: (
+                hold["holding"][:, None] - hold["moved"][:, None] * (ks >= hold["k_leave"][:, None])
+            ),
+            "us_sanctions_lifted": lambda: (us["ok_s"][:, None] & (ks >= us["k_sanc"][:, None])) * 1.0,
+            "us_f35_readmitted": lambda: (us["ok_f"][:, None] & (ks >= us["k_f35"][:, None])) * 1.0,
+            "tr_recovered_usd_bn": recovered,
+            "ru_requirement": lambda: np.broadcast_to(ru["R"][:, None], (a.n, a.H)).copy(),
+            "ru_built_home": lambda: ru["P4"][:, None] - ru["cap"].T,
         }
     )
 
-    f = lambda b: np.asarray(b, dtype=float) * np.ones(n)  # noqa: E731 - broadcast helper
-    outcomes = {
-        "legal_conditions_met": f(legal),
-        "battalions_divested": moved_h * 1.0,
-        "returned_to_russia": to_russia * left,
-        "divestiture_q": div_q,
-        "sanctions_lifted_q": sanc_q,
-        "f35_readmission_q": f35_q,
-        "f35_first_delivery_q": jet_q,
-        "sanctions_lifted": sanctions_lifted,
-        "f35_readmitted": f35_readmitted,
-        "f35_delivered": ok_j.astype(float),
-        "sanctions_blocked": f(legal & blocked_s),
-        "f35_blocked": f(legal & ~blocked_s & blocked_f),
+
+def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray]:
+    """The outcome arrays of :data:`OUTCOMES`, each of shape ``(n,)``."""
+    f = lambda b: np.asarray(b, dtype=float) * np.ones(a.n)  # noqa: E731 - broadcast helper
+    S, S0, H = ru["S"], a("inventory_bn"), a.H
+    returned = hold["to_russia"] * hold["left"]
+    L = ru["L4"] * 4.0
+    exported = ru["cap"].sum(axis=0)
+    k_extra = hold["k_india"] if a.use == "india" else hold["k_use"]
+    has_ret = hold["to_russia"] > 0
+    out = {
+        "legal_conditions_met": f(us["legal"]),
+        "battalions_divested": hold["moved_h"] * 1.0,
+        "returned_to_russia": returned,
+        "divestiture_q": a.quarter(hold["k_leave"], us["legal"]),
+        "sanctions_lifted_q": a.quarter(us["k_sanc"], us["ok_s"]),
+        "f35_readmission_q": a.quarter(us["k_f35"], us["ok_f"]),
+        "f35_first_delivery_q": a.quarter(us["k_jet"], us["ok_j"]),
+        "sanctions_lifted": f(us["ok_s"]),
+        "f35_readmitted": f(us["ok_f"]),
+        "f35_delivered": f(us["ok_j"]),
+        "sanctions_blocked": f(us["blocked_s"]),
+        "f35_blocked": f(us["blocked_f"]),
         "ru_stock_end": S,
-        "ru_stock_min": np.minimum(stock.min(axis=0), S),
-        "ru_shortfall_end": np.maximum(0.0, R - S),
-        "ru_exports_total": cap_s.sum(axis=0) + extra_exports * (k_use < H),
-        "ru_return_production_months": to_russia * left / (P4 / 3.0),
-        "india_undelivered_start": U * 1.0,
-        "india_sq4_q": q4,
-        "india_sq5_q": q5,
-        "india_sq4_delay_q": d4,
-        "india_sq5_delay_q": d5,
-        "india_done_by_deadline": done_by,
-        "tr_sunk_usd_bn": contract + a("f35_paid_usd_bn"),
-        "tr_refund_usd_bn": refund,
-        "tr_upkeep_avoided_usd_bn": upkeep_avoided,
-        "tr_workshare_usd_bn": workshare,
-        "tr_recovered_usd_bn": refund + upkeep_avoided + workshare,
-        "ru_refund_cost_usd_bn": ru_refund,
-        "ru_value_regained_usd_bn": ru_value,
-        "ru_net_usd_bn": ru_value - ru_refund,
-        "sig_nato_integration": f(sig_nato),
-        "sig_us_trust": f(sig_trust),
-        "sig_moscow_leverage": f(sig_lev),
-        "sig_russian_ad_gain": f(sig_ad),
-        "alliance_score": f(score),
+        "ru_stock_min": np.minimum(ru["stock"].min(axis=0), S),
+        "ru_shortfall_end": np.maximum(0.0, ru["R"] - S),
+        "ru_exports_total": exported + ru["extra"] * (k_extra < H),
+        "ru_return_production_months": returned / (ru["P4"] / 3.0),
+        "india_undelivered_start": ru["U"] * 1.0,
+        "india_sq4_q": ind["q4"],
+        "india_sq5_q": ind["q5"],
+        "india_sq4_delay_q": ind["d4"],
+        "india_sq5_delay_q": ind["d5"],
+        "india_done_by_deadline": ind["done_by"],
+        "tr_sunk_usd_bn": a("s400_contract_usd_bn") + a("f35_paid_usd_bn"),
+        "tr_refund_usd_bn": cash["refund"],
+        "tr_upkeep_avoided_usd_bn": cash["upkeep"],
+        "tr_workshare_usd_bn": cash["work"],
+        "tr_recovered_usd_bn": cash["recovered"],
+        "ru_refund_cost_usd_bn": f(cash["ru_refund"]),
+        "ru_value_regained_usd_bn": cash["ru_value"],
+        "ru_net_usd_bn": cash["ru_value"] - cash["ru_refund"],
+        **sig,
+        "ru_stock_change": S - S0,
+        "ru_stock_below_start": f(S < S0 - 1e-9),
+        "ru_losses_total": f(L * H / 4.0),
+        "ru_built_home_total": ru["P4"] * H - exported,
+        "ru_built_export_total": exported,
+        "ru_return_loss_share": np.divide(returned, L, out=np.full(a.n, np.nan), where=L > 0),
+        "returned_usable_q": a.quarter(hold["k_use"], has_ret),
+        "returned_india_q": a.quarter(hold["k_india"], has_ret),
+        "india_next_production_q": ind["next_prod"],
+        "india_last_production_q": ind["last_prod"],
+        "india_direct_squadrons": f(ind["direct"]),
+        "ru_forgone_usd_bn": f(cash["forgone"]),
+        "ru_deal_net_usd_bn": f(cash["deal"]),
+        "ru_consents": f(cash["consents"]),
+        "ru_objects": f(np.full(a.n, a.action == "transfer_third_party")),
+        "tr_retaliation_usd_bn": f(cash["retaliation"]),
+        "tr_net_usd_bn": cash["recovered"] - cash["retaliation"],
+        "offset_dependence": f(cash["dependence"]),
     }
-    return series, outcomes
+    return out

@@ -33,8 +33,10 @@ __all__ = [
 
 #: The explorer's tabs, in display order.
 GROUPS = ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
-#: Parameter kinds: a choice someone makes, an assumption drawn in ensembles, a fixed setting.
-KINDS = ("lever", "uncertainty", "setting")
+#: Parameter kinds: a choice someone makes, an assumption drawn in ensembles, a fixed setting
+#: (evidence switches included), and a model device (a uniform "luck" number drawn in ensembles
+#: but not an assumption: no slider, not in tornado or Sobol results).
+KINDS = ("lever", "uncertainty", "setting", "device")
 TYPES = ("float", "int", "choice", "bool")
 DISTRIBUTIONS = ("uniform", "triangular", "bernoulli", "discrete", "none")
 
@@ -91,6 +93,25 @@ class Parameter:
         return tuple(float(c) for c in self.choices)
 
     @property
+    def readings(self) -> tuple[float, ...]:
+        """The readings of a numeric evidence dispute, to run side by side: the listed values of
+        a ``discrete`` uncertainty (e.g. Turkiye's holding, 2 or 4) or of a numeric parameter with
+        ``choices`` (an evidence switch, e.g. India's undelivered squadrons 0/1/2, the contract
+        value 2.0/2.2/2.5/2.7); empty otherwise. A switch's readings do not restrict its values."""
+        if self.type == "choice" or not self.choices:
+            return ()
+        try:
+            return tuple(float(c) for c in self.choices)
+        except ValueError:
+            return ()
+
+    @property
+    def is_switch(self) -> bool:
+        """True for an evidence switch: a setting whose ``choices`` list the readings of a
+        disputed fact (a choice setting such as ``war_course`` or a numeric one with readings)."""
+        return self.kind == "setting" and bool(self.choices)
+
+    @property
     def is_numeric(self) -> bool:
         """True for ``float``, ``int`` and ``bool`` parameters (those that can vary per draw)."""
         return self.type in ("float", "int", "bool")
@@ -144,9 +165,7 @@ class Parameter:
             try:
                 value = float(value)
             except ValueError:
-                raise ValueError(
-                    f"{where}: {value!r} is not a number; use {self.allowed()}"
-                ) from None
+                raise ValueError(f"{where}: {value!r} is not a number; use {self.allowed()}") from None
         try:
             x = float(value)
         except (TypeError, ValueError):
@@ -230,6 +249,22 @@ class ParameterRegister:
         return self.names(kind="lever")
 
     @property
+    def devices(self) -> list[str]:
+        """Names of the model devices (``kind == "device"``): drawn in ensembles with the
+        uncertainties, but never sliders and never factors of a tornado or Sobol analysis."""
+        return self.names(kind="device")
+
+    @property
+    def drawn(self) -> list[str]:
+        """Everything an ensemble draws: the uncertainties, then the devices."""
+        return self.uncertainties + self.devices
+
+    @property
+    def switches(self) -> list[str]:
+        """Names of the evidence switches (settings with listed readings or choices)."""
+        return [p.name for p in self.params.values() if p.is_switch]
+
+    @property
     def settings(self) -> list[str]:
         """Names of the fixed settings (``kind == "setting"``)."""
         return self.names(kind="setting")
@@ -241,10 +276,25 @@ class ParameterRegister:
 
 # --------------------------------------------------------------------------- reading
 
-_REQUIRED_COLUMNS = (
-    "name label group kind type unit low central high step choices default distribution "
-    "description rationale source_ids confidence"
-).split()
+_REQUIRED_COLUMNS = [
+    "name",
+    "label",
+    "group",
+    "kind",
+    "type",
+    "unit",
+    "low",
+    "central",
+    "high",
+    "step",
+    "choices",
+    "default",
+    "distribution",
+    "description",
+    "rationale",
+    "source_ids",
+    "confidence",
+]
 
 
 def _num(value: Any) -> float:
@@ -300,7 +350,7 @@ def build_register(table: pd.DataFrame, file: str = "parameters.csv") -> Paramet
     for i, row in enumerate(table.to_dict("records")):
         line = i + 2  # header is line 1
 
-        def bad(column: str, msg: str) -> ValueError:
+        def bad(column: str, msg: str, line: int = line) -> ValueError:
             return ValueError(f"{file}, line {line}, column {column!r}: {msg}")
 
         name = _text(row["name"])
@@ -318,8 +368,8 @@ def build_register(table: pd.DataFrame, file: str = "parameters.csv") -> Paramet
             raise bad("type", f"{typ!r} is not one of {', '.join(TYPES)}")
         if dist not in DISTRIBUTIONS:
             raise bad("distribution", f"{dist!r} is not one of {', '.join(DISTRIBUTIONS)}")
-        if kind == "uncertainty" and dist == "none":
-            raise bad("distribution", "an uncertainty needs a distribution")
+        if kind in ("uncertainty", "device") and dist == "none":
+            raise bad("distribution", f"a{'n' if kind == 'uncertainty' else ''} {kind} needs a distribution")
         if not _text(row["label"]):
             raise bad("label", "is empty")
         if not _text(row["description"]):
@@ -407,8 +457,7 @@ def _scenario_tables(
         sid = _text(rec["scenario_id"])
         if sid not in vals:
             raise ValueError(
-                f"scenario_values.csv, line {i + 2}, column 'scenario_id': "
-                f"{sid!r} is not in scenarios.csv"
+                f"scenario_values.csv, line {i + 2}, column 'scenario_id': {sid!r} is not in scenarios.csv"
             )
         vals[sid][_text(rec["parameter"])] = _text(rec["value"])
     return meta, vals

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -13,7 +14,7 @@ from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES, months_to_quarte
 if TYPE_CHECKING:  # pragma: no cover
     from s400lab.model.scenario import Scenario
 
-__all__ = ["Ensemble", "Result", "quarter_label", "verdict"]
+__all__ = ["Ensemble", "Result", "india_timing", "quarter_label", "verdict"]
 
 BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
 
@@ -37,7 +38,7 @@ def _quarters(values) -> tuple[list[str], np.ndarray]:
     return [quarter_label(x) for x in t], t
 
 
-def verdict(scenario: "Scenario") -> str:
+def verdict(scenario: Scenario) -> str:
     """Plain-language statement of whether the scenario meets the US legal conditions.
 
     Judged at the scenario's own values: a full divestiture whose last unit leaves Turkiye
@@ -67,7 +68,9 @@ def verdict(scenario: "Scenario") -> str:
         if action == "transfer_third_party":
             text += (
                 " A transfer to a third party also needs Russia's consent under the end-user "
-                "certificate (Lavrov, Dec 2025); the model assumes the transfer happens."
+                "certificate (FSVTS 2020, Lavrov Dec 2025): Russia objects, gets nothing back, and "
+                "the model charges Turkiye the cost of Russian retaliation (ru_retaliation_usd_bn); "
+                "the transfer itself is assumed to happen."
             )
         return text
     what = {
@@ -95,7 +98,7 @@ class Result:
     raw_outcomes : dict of str to float
     """
 
-    def __init__(self, scenario: "Scenario", series: dict, outcomes: dict):
+    def __init__(self, scenario: Scenario, series: Mapping, outcomes: Mapping):
         self.scenario = scenario
         self.raw_series = {k: v[0] for k, v in series.items()}
         self.raw_outcomes = {k: float(v[0]) for k, v in outcomes.items()}
@@ -155,7 +158,7 @@ class Ensemble:
         Outcome arrays of shape ``(n,)``.
     """
 
-    def __init__(self, scenario: "Scenario", draws: pd.DataFrame, series: dict, outcomes: dict):
+    def __init__(self, scenario: Scenario, draws: pd.DataFrame, series: Mapping, outcomes: Mapping):
         self.scenario = scenario
         self.draws = draws
         self.raw_series = series
@@ -168,9 +171,9 @@ class Ensemble:
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """``n`` rows x outcome names (floats; booleans 0/1; NaN = not within horizon)."""
-        return pd.DataFrame(
-            {k: self.raw_outcomes[k] for k in OUTCOMES}, index=self.draws.index.copy()
-        )
+        # one float block (a single copy) rather than one column at a time
+        block = np.column_stack([np.asarray(self.raw_outcomes[k], dtype=float) for k in OUTCOMES])
+        return pd.DataFrame(block, columns=list(OUTCOMES), index=self.draws.index.copy())
 
     def probability(self, outcome: str) -> float:
         """Share of draws in which a 0/1 outcome is 1 (NaN counts as 0)."""
@@ -226,3 +229,69 @@ class Ensemble:
 
     def __repr__(self) -> str:
         return f"Ensemble(scenario={self.scenario.scenario_id!r}, n={len(self)})"
+
+
+def india_timing(result: Result) -> pd.DataFrame:
+    """The India timing ruler of one run: when returned units are usable and could be in
+    India, against when India's next squadron ships from export production.
+
+    Parameters
+    ----------
+    result : Result
+        A single run (:func:`s400lab.model.run`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows ``agreement``, ``left_turkiye``, ``usable``, ``in_india`` (lane ``returned``) and
+        ``last_from_production``, ``last_squadron`` (lane ``india``); columns ``lane``,
+        ``label``, ``t`` (decimal year, NaN = not within the horizon / none) and ``quarter``.
+        ``attrs``: ``reaches_india`` (returned units complete a squadron) and ``verdict`` (one
+        sentence: why India moves or not).
+    """
+    v, o = result.scenario.values, result.raw_outcomes
+    t0 = float(v["start_year"])
+    moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
+    agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
+    leave = t0 + 0.25 * (float(v["return_quarter"]) + float(months_to_quarters(v["removal_months"])))
+    rows = [
+        ("returned", "agreement", "Return agreed", agree),
+        ("returned", "left_turkiye", "Last unit leaves Turkiye", leave if moving else np.nan),
+        ("returned", "usable", "Refurbished: usable by Russia", o["returned_usable_q"]),
+        ("returned", "in_india", "Could be in India", o["returned_india_q"]),
+        (
+            "india",
+            "last_from_production",
+            "Last squadron from production alone",
+            o["india_last_production_q"],
+        ),
+        ("india", "last_squadron", "India's last squadron delivered", o["india_sq5_q"]),
+    ]
+    df = pd.DataFrame(rows, columns=["lane", "event", "label", "t"]).set_index("event")
+    df["quarter"] = [quarter_label(t) for t in df["t"]]
+    direct = o["india_direct_squadrons"] > 0
+    undelivered = int(o["india_undelivered_start"])
+    nxt, india = o["india_last_production_q"], o["returned_india_q"]
+    if undelivered == 0:
+        text = "India has all five squadrons at the start: a return cannot reach India."
+    elif not moving or np.isnan(india):
+        text = "No returned units reach India within the horizon."
+    elif v["ru_use_returned"] != "india":
+        text = (
+            f"Russia keeps or resells the returned units (ru_use_returned = "
+            f"'{v['ru_use_returned']}'): they never go to India."
+        )
+    elif direct:
+        text = (
+            f"Returned units could be in India in {quarter_label(india)}, before export "
+            f"production alone would finish India's order ({quarter_label(nxt)}): India's "
+            f"last squadron arrives in {quarter_label(o['india_sq5_q'])}."
+        )
+    else:
+        text = (
+            f"Returned units could be in India only in {quarter_label(india)}, after export "
+            f"production has finished India's order ({quarter_label(nxt)}): no squadron is "
+            "left for them, India does not move."
+        )
+    df.attrs.update(reaches_india=bool(direct), verdict=text)
+    return df

@@ -35,7 +35,8 @@ Sampling is seeded (``numpy.random.Generator``): the same seed gives the same dr
 
 from __future__ import annotations
 
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,9 +104,7 @@ def check_discrete_weights(register: ParameterRegister) -> None:
             raise ValueError(f"DISCRETE_WEIGHTS: parameter {name!r} is not a numeric discrete uncertainty")
         for value, setting in weights.items():
             if not any(abs(value - v) < 1e-9 for v in p.discrete_values):
-                raise ValueError(
-                    f"DISCRETE_WEIGHTS: {value:g} is not a value of {name!r} ({p.allowed()})"
-                )
+                raise ValueError(f"DISCRETE_WEIGHTS: {value:g} is not a value of {name!r} ({p.allowed()})")
             if setting not in register:
                 raise ValueError(
                     f"DISCRETE_WEIGHTS: weight of {name!r} = {value:g} names {setting!r}, "
@@ -171,9 +170,7 @@ def discrete_probabilities(
     free = np.isnan(probs)
     rest = 1.0 - np.nansum(probs)
     if rest < -1e-12:
-        raise ValueError(
-            f"parameter {p.name!r}: the weights of its values add up to more than 1"
-        )
+        raise ValueError(f"parameter {p.name!r}: the weights of its values add up to more than 1")
     if free.any():
         probs[free] = max(rest, 0.0) / free.sum()
     elif abs(rest) > 1e-9:
@@ -279,8 +276,5 @@ def sample(
     else:
         raise ValueError(f"method must be 'lhs' or 'mc', got {method!r}")
     check_discrete_weights(register)
-    cols = {
-        nm: transform(register.params[nm], u[:, j], values, register)
-        for j, nm in enumerate(names)
-    }
+    cols = {nm: transform(register.params[nm], u[:, j], values, register) for j, nm in enumerate(names)}
     return pd.DataFrame(cols, index=pd.RangeIndex(n, name="draw"))

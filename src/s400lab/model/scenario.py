@@ -8,12 +8,82 @@ returns a new, validated scenario. Presets come from ``data/scenarios.csv`` and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from s400lab.model.register import ParameterRegister, load_presets, load_register
 
-__all__ = ["Scenario", "presets"]
+__all__ = ["Scenario", "idle_parameters", "lever_bounds", "lever_problems", "presets"]
+
+
+def idle_parameters(values: Mapping[str, Any]) -> set[str]:
+    """Uncertainties that cannot change this scenario's outcomes (e.g. the loss rates of the
+    courses of the war not chosen, the transport time to India when Russia keeps the units,
+    the retaliation cost when nothing is transferred); views may leave them out.
+
+    >>> sorted(idle_parameters({"war_course": "attrition", "tr_action": "keep_stored",
+    ...                         "ru_use_returned": "home"}))[:2]
+    ['home_requirement_peace_bn', 'india_transport_months']
+    """
+    from s400lab.model.core import COURSES
+
+    course = values.get("war_course", "attrition")
+    idle = {row for c, rows in COURSES.items() if c != course for row in rows}
+    idle -= set(COURSES[course])
+    if values.get("ru_use_returned") != "india" or values.get("tr_action") not in (
+        "return_partial",
+        "return_full",
+    ):
+        idle.add("india_transport_months")
+    if values.get("tr_action") != "transfer_third_party":
+        idle.add("ru_retaliation_usd_bn")
+    return idle
+
+
+def lever_bounds(values: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
+    """Ranges of the levers that depend on other values (for the explorer's controls).
+
+    Currently ``return_battalions``: 1 .. ``tr_holding_bn - 1`` (a partial return keeps at
+    least one battalion; 1 with 2 battalions held, 3 with 4).
+
+    >>> lever_bounds({"tr_holding_bn": 2})["return_battalions"]
+    (1.0, 1.0)
+    """
+    holding = float(values["tr_holding_bn"])
+    return {"return_battalions": (1.0, max(1.0, holding - 1.0))}
+
+
+def lever_problems(values: Mapping[str, Any]) -> list[str]:
+    """Incoherent combinations of levers in ``values``; each message names the levers.
+
+    - ``tr_action = 'return_partial'`` with ``return_battalions`` above ``tr_holding_bn - 1``
+      (Turkiye cannot hand back that many and keep a battalion);
+    - ``tr_action = 'transfer_third_party'`` with ``compensation_form = 'energy_offset'`` (a
+      third party cannot pay by discounting Turkiye's Russian oil and gas bills).
+
+    Returns
+    -------
+    list of str
+        Empty when the levers fit together.
+    """
+    problems = []
+    action = values.get("tr_action")
+    lo, hi = lever_bounds(values)["return_battalions"]
+    if action == "return_partial" and not lo <= float(values["return_battalions"]) <= hi:
+        problems.append(
+            f"levers tr_action='return_partial', return_battalions={values['return_battalions']} "
+            f"and tr_holding_bn={values['tr_holding_bn']} do not fit: a partial return keeps at "
+            f"least one battalion, so return_battalions must be {lo:g}..{hi:g} "
+            "(or choose tr_action='return_full')"
+        )
+    if action == "transfer_third_party" and values.get("compensation_form") == "energy_offset":
+        problems.append(
+            "levers tr_action='transfer_third_party' and compensation_form='energy_offset' do not "
+            "fit: a third party cannot pay by an offset on Turkiye's Russian energy bills; choose "
+            "compensation_form 'cash' or 'none'"
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -43,7 +113,7 @@ class Scenario:
 
     # ------------------------------------------------------------------ constructors
     @classmethod
-    def default(cls, register: ParameterRegister | None = None) -> "Scenario":
+    def default(cls, register: ParameterRegister | None = None) -> Scenario:
         """The register defaults (identical to the ``status_quo`` preset's starting point)."""
         reg = register if register is not None else load_register()
         return cls(
@@ -55,7 +125,7 @@ class Scenario:
         )
 
     @classmethod
-    def preset(cls, name: str, register: ParameterRegister | None = None) -> "Scenario":
+    def preset(cls, name: str, register: ParameterRegister | None = None) -> Scenario:
         """A preset from ``data/scenarios.csv``.
 
         Parameters
@@ -87,7 +157,7 @@ class Scenario:
         )
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any], register: ParameterRegister | None = None) -> "Scenario":
+    def from_dict(cls, data: Mapping[str, Any], register: ParameterRegister | None = None) -> Scenario:
         """Rebuild a scenario from :meth:`to_dict` output (e.g. a saved JSON file).
 
         ``data`` may carry ``scenario_id``, ``label``, ``description`` and ``values`` (only the
@@ -110,16 +180,51 @@ class Scenario:
         )
 
     # ------------------------------------------------------------------ changes
-    def _apply(self, changes: Mapping[str, Any]) -> "Scenario":
+    def _apply(self, changes: Mapping[str, Any]) -> Scenario:
         reg = self.register
         new = dict(self.values)
         for name, value in changes.items():
             if name not in reg:
                 raise ValueError(reg.unknown_message(name))
             new[name] = reg.params[name].validate(value)
+        problems = lever_problems(new)
+        if problems:
+            raise ValueError("incoherent levers: " + "; ".join(problems))
         return Scenario(self.scenario_id, self.label, self.description, new, reg)
 
-    def with_changes(self, **changes: Any) -> "Scenario":
+    def readings(self, name: str) -> dict[str, Scenario]:
+        """This scenario under each reading of an evidence dispute, to run side by side.
+
+        Parameters
+        ----------
+        name : str
+            A switch or disputed parameter with listed readings: a choice setting such as
+            ``war_course``, or a numeric one such as ``india_undelivered_sq``,
+            ``india_credit_start_bn``, ``s400_contract_usd_bn`` or ``tr_holding_bn``.
+
+        Returns
+        -------
+        dict of str to Scenario
+            Reading (as text) -> scenario with that reading (levers kept; a reading that makes
+            the levers incoherent, e.g. a partial return of 3 with 2 held, is left out).
+        """
+        p = self.register[name]
+        values: list[Any]
+        if p.type == "choice" and p.kind == "setting":
+            values = list(p.choices)
+        elif p.readings:
+            values = [int(v) if p.type == "int" else v for v in p.readings]
+        else:
+            raise ValueError(f"parameter {name!r} has no listed readings (not an evidence switch)")
+        out = {}
+        for v in values:
+            try:
+                out[f"{v:g}" if isinstance(v, (int, float)) else v] = self.with_changes(**{name: v})
+            except ValueError:
+                continue
+        return out
+
+    def with_changes(self, **changes: Any) -> Scenario:
         """Return a new scenario with some values changed.
 
         Parameters

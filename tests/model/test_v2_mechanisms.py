@@ -1,0 +1,245 @@
+"""Model v2 (issue 10): each defect of v1 has a test here that fails on the v1 code, and the
+three headline mechanisms (Russia's depletion, the India channel, Russia's consent) are
+checked against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import s400lab.model.core as core
+from s400lab.model import Scenario, compare_readings, lever_bounds, run, run_ensemble
+from s400lab.model.core import SECTIONS, months_to_quarters
+
+from .conftest import sim1
+
+SQ = Scenario.preset("status_quo")
+
+
+# ------------------------------------------------------------------ defects of v1
+def test_activation_counted_once():
+    # v1: -1 in NATO integration and -1 in US trust -> score -2
+    act, sq = run(Scenario.preset("activate")), run(SQ)
+    assert act["alliance_score"] - sq["alliance_score"] == pytest.approx(-1.0)
+    assert act["sig_nato_integration"] == sq["sig_nato_integration"] == 0
+
+
+def test_small_energy_offset_costs_little_not_a_full_point():
+    # v1: any offset above 0 cost 0.5 x 2 = 1 point of the leverage signal, so a partial
+    # return with a US$0.125bn offset scored below the status quo
+    part = SQ.with_changes(
+        tr_action="return_partial", compensation_form="energy_offset", compensation_share=0.1
+    )
+    off, cash = run(part), run(part.with_changes(compensation_form="cash"))
+    assert off["tr_refund_usd_bn"] == pytest.approx(0.125)
+    assert off["alliance_score"] > run(SQ)["alliance_score"]
+    assert 0 < cash["alliance_score"] - off["alliance_score"] < 0.05
+    # proportional: ten times the offset, (about) ten times the penalty
+    big = run(part.with_changes(compensation_share=1.0))
+    pen_small = cash["sig_moscow_leverage"] - off["sig_moscow_leverage"]
+    pen_big = (
+        run(part.with_changes(compensation_share=1.0, compensation_form="cash"))["sig_moscow_leverage"]
+        - big["sig_moscow_leverage"]
+    )
+    assert pen_big == pytest.approx(10 * pen_small)
+
+
+def test_partial_return_range_follows_the_holding():
+    # v1: with 2 battalions held, return_battalions 2 or 3 silently returned 1
+    for k in (2, 3):
+        with pytest.raises(ValueError, match="return_battalions.*tr_holding_bn"):
+            SQ.with_changes(tr_action="return_partial", return_battalions=k)
+    assert lever_bounds({"tr_holding_bn": 2})["return_battalions"] == (1.0, 1.0)
+    assert lever_bounds({"tr_holding_bn": 4})["return_battalions"] == (1.0, 3.0)
+    ok = SQ.with_changes(tr_holding_bn=4, tr_action="return_partial", return_battalions=3)
+    assert run(ok)["battalions_divested"] == 3
+    # going back to a holding of 2 with 3 to return is refused too (the control's max moves)
+    with pytest.raises(ValueError, match="return_battalions"):
+        ok.with_changes(tr_holding_bn=2)
+
+
+def test_incoherent_levers_refused_naming_them():
+    # v1 ran a third-party transfer "paid" by an offset on Turkiye's Russian energy bills
+    with pytest.raises(
+        ValueError, match="tr_action='transfer_third_party'.*compensation_form='energy_offset'"
+    ):
+        SQ.with_changes(tr_action="transfer_third_party", compensation_form="energy_offset")
+    with pytest.raises(ValueError, match="incoherent levers"):
+        Scenario.from_dict(
+            {"values": {"tr_action": "transfer_third_party", "compensation_form": "energy_offset"}}
+        )
+
+
+@pytest.mark.parametrize(
+    "name, readings",
+    [
+        ("india_undelivered_sq", ["0", "1", "2"]),
+        ("india_credit_start_bn", ["0", "1", "2"]),
+        ("tr_holding_bn", ["2", "4"]),
+        ("s400_contract_usd_bn", ["2", "2.2", "2.5", "2.7"]),
+        ("war_course", ["ceasefire", "attrition", "escalation"]),
+    ],
+)
+def test_evidence_disputes_run_side_by_side(name, readings):
+    table = compare_readings(
+        Scenario.preset("full_return_cash"), name, ["india_sq5_q", "tr_refund_usd_bn", "ru_stock_end"]
+    )
+    assert [c.split(" = ")[1] for c in table.columns[2:]] == readings
+    assert table.shape == (3, 2 + len(readings))
+
+
+def test_evidence_readings_change_what_they_should():
+    t = compare_readings(Scenario.preset("full_return_cash"), "s400_contract_usd_bn", ["tr_refund_usd_bn"])
+    # refund = 0.6 x contract value
+    assert t.iloc[0, 2:].tolist() == pytest.approx([1.2, 1.32, 1.5, 1.62])
+    t = compare_readings(SQ, "india_undelivered_sq", ["india_sq5_q"])
+    q = t.iloc[0, 2:].tolist()
+    assert q[0] < SQ["start_year"] <= q[1] < q[2]  # 0 outstanding: already delivered
+
+
+def test_us_months_summed_then_rounded_once():
+    # removal 1 + sanctions 1 + readmission 12 + delivery 1 months from the agreement:
+    # v1 rounded each stage up (q(1) + q(12) + q(1) = 6 quarters after k_agree + q(1))
+    _, out = sim1(
+        tr_action="return_full",
+        return_quarter=0,
+        removal_months=1,
+        sanctions_lift_months=1,
+        f35_readmission_months=12,
+        f35_delivery_months=3,
+    )
+    t0 = 2026.75
+    assert out["divestiture_q"] == t0 + 0.25 * 1  # q(1)
+    assert out["sanctions_lifted_q"] == t0 + 0.25 * 1  # q(1 + 1) = 1
+    assert out["f35_readmission_q"] == t0 + 0.25 * 5  # q(1 + 12) = 5
+    assert out["f35_first_delivery_q"] == t0 + 0.25 * 6  # q(1 + 12 + 3) = 6 (v1: 1 + 4 + 1)
+
+
+def test_stored_jets_counted_only_in_the_delivery_time(reg):
+    # the readmission range may not lean on the stored Turkish jets as well
+    assert "stored" in reg["f35_delivery_months"].rationale
+    assert "do not enter here" in reg["f35_readmission_months"].rationale
+    assert not any("stored" in reg[n].rationale for n in ("sanctions_lift_months",))
+
+
+# ------------------------------------------------------------------ Russia's side
+def test_loss_range_covers_each_years_claims(reg):
+    p = reg["loss_rate_bn_per_year"]
+    for lo, hi in ((4, 6), (4, 5), (3, 5)):  # 2023, 2024, 2025 claims
+        assert p.low <= lo and hi <= p.high
+    assert 4 <= p.central <= 5
+    assert reg["home_requirement_bn"].kind == "uncertainty"  # drawn in ensembles
+    assert "home_requirement_bn" in reg.drawn
+
+
+def test_course_of_the_war_switches_losses_and_requirement():
+    a = {c: run(SQ.with_changes(war_course=c)) for c in ("ceasefire", "attrition", "escalation")}
+    assert a["ceasefire"]["ru_losses_total"] == pytest.approx(0.25 * 6)
+    assert a["attrition"]["ru_losses_total"] == pytest.approx(4.5 * 6)
+    assert a["escalation"]["ru_losses_total"] == pytest.approx(7 * 6)
+    assert a["ceasefire"]["ru_stock_end"] > a["attrition"]["ru_stock_end"] > a["escalation"]["ru_stock_end"]
+    series = run(SQ.with_changes(war_course="ceasefire")).raw_series
+    assert np.all(series["ru_requirement"] == 65)  # the peacetime plan
+
+
+def test_depletion_reachable_from_the_ranges():
+    shares = {
+        c: run_ensemble(SQ.with_changes(war_course=c), 4000, seed=3).probability("ru_stock_below_start")
+        for c in ("ceasefire", "attrition", "escalation")
+    }
+    assert shares["ceasefire"] <= shares["attrition"] < shares["escalation"]
+    assert shares["escalation"] > 0.1
+
+
+def test_production_split_adds_up():
+    series, out = sim1()
+    assert out["ru_built_home_total"] + out["ru_built_export_total"] == pytest.approx(10 / 4 * 24)
+    np.testing.assert_allclose(series["ru_built_home"] + series["ru_exports"], 2.5)
+
+
+def test_return_in_a_students_terms():
+    _, out = sim1(tr_action="return_full")
+    assert out["ru_return_production_months"] == pytest.approx(2 / (10 / 12))
+    assert out["ru_return_loss_share"] == pytest.approx(2 / 4.5)
+
+
+# ------------------------------------------------------------------ India's channel
+def test_default_return_does_not_reach_india_and_the_ruler_says_why():
+    r = run(Scenario.preset("full_return_reexport_india"))
+    sq = run(SQ)
+    assert r["india_sq5_q"] == sq["india_sq5_q"] == r["india_next_production_q"]
+    assert r["returned_india_q"] > r["india_next_production_q"]  # too late
+    assert r["india_direct_squadrons"] == 0
+
+
+def test_early_return_to_india_brings_the_last_squadron_earlier():
+    sc = Scenario.preset("early_return_india")
+    base = sc.with_changes(tr_action="keep_stored", ru_use_returned="home", return_quarter=2)
+    r, b = run(sc), run(base)
+    assert r["returned_india_q"] < b["india_sq5_q"]
+    assert r["india_sq5_q"] == r["returned_india_q"] < b["india_sq5_q"]
+    assert r["india_direct_squadrons"] == 1
+    # the same return kept at home does not move India's last squadron
+    home = run(sc.with_changes(ru_use_returned="home"))
+    assert home["india_sq5_q"] == b["india_sq5_q"]
+
+
+def test_transport_time_is_added_before_rounding():
+    _, out = sim1(
+        tr_action="return_full", return_quarter=0, removal_months=2, refurb_months=2, india_transport_months=1
+    )
+    assert out["returned_usable_q"] == 2026.75 + 0.25 * 2  # q(4) = 2
+    assert out["returned_india_q"] == 2026.75 + 0.25 * 2  # q(5) = 2, not q(4) + q(1) = 3
+
+
+# ------------------------------------------------------------------ Russia's consent
+def test_russias_deal_and_consent_by_hand():
+    # value 0.6 x 2 = 1.2; refund 0.6 x 2.5 = 1.5; forgone 0.25 -> -0.55: no consent
+    r = run(Scenario.preset("full_return_cash"))
+    assert r["ru_deal_net_usd_bn"] == pytest.approx(1.2 - 1.5 - 0.25)
+    assert r["ru_consents"] == 0
+    low = run(Scenario.preset("full_return_low_refund"))
+    assert low["ru_deal_net_usd_bn"] == pytest.approx(1.2 - 0.75 - 0.25) and low["ru_consents"] == 1
+
+
+def test_third_party_transfer_records_russias_objection_and_cost():
+    r = run(Scenario.preset("transfer_third_party"))
+    assert r["ru_objects"] == 1 and r["ru_consents"] == 0
+    assert r["ru_deal_net_usd_bn"] == pytest.approx(-0.25)
+    assert r["tr_retaliation_usd_bn"] == 1.0
+    assert r["tr_net_usd_bn"] == pytest.approx(r["tr_recovered_usd_bn"] - 1.0)
+    assert "end-user" in Scenario.preset("transfer_third_party").description
+    for p in ("status_quo", "full_return_cash"):
+        assert run(Scenario.preset(p))["ru_objects"] == 0
+
+
+# ------------------------------------------------------------------ readable code
+def test_simulate_is_split_into_short_documented_sections():
+    import inspect
+
+    for _title, name in SECTIONS:
+        fn = getattr(core, name)
+        lines = inspect.getsource(fn).splitlines()
+        assert len(lines) <= 60, (name, len(lines))
+        assert fn.__doc__ and f":func:`{name}`" in core.__doc__
+    assert len(inspect.getsource(core.simulate).splitlines()) <= 45
+    assert months_to_quarters(np.array([4.0]))[0] == 2
+
+
+def test_new_preset_descriptions_match_the_model():
+    from s400lab.model import quarter_label
+
+    e = Scenario.preset("early_return_india")
+    r = run(e)
+    base = run(e.with_changes(tr_action="keep_stored", ru_use_returned="home", return_quarter=2))
+    for q in (r["returned_usable_q"], r["returned_india_q"], base["india_sq5_q"]):
+        assert quarter_label(q) in e.description
+    assert f"{(base['india_sq5_q'] - r['india_sq5_q']) * 4:.0f}" == "3" and "three quarters" in e.description
+    c = Scenario.preset("full_return_cash")
+    assert f"-US${-run(c)['ru_deal_net_usd_bn']:.2f}bn" in c.description
+    low = Scenario.preset("full_return_low_refund")
+    assert run(low)["ru_consents"] == 1 and "would consent" in low.description
+    esc = Scenario.preset("escalation_keep")
+    assert run(esc)["ru_shortfall_end"] > 0 and "fifth" in esc.description
+    share = run_ensemble(esc, 4000, seed=2).probability("ru_stock_below_start")
+    assert 0.12 < share < 0.3  # "about a fifth"
