@@ -28,16 +28,28 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install s400lab with its test tools
 
-browser:  ## install Debian's chromium for the browser tests (apt; needs root or sudo)
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+browser:  ## install Debian's chromium (apt) and vendor axe-core (npm) for the browser tests
 	@bash scripts/ensure_chromium.sh
+	@if [ ! -f $(AXE) ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm install --no-audit --no-fund --silent --prefix $(VENV)/axe axe-core@4.11; \
+	  else echo "npm not found: the accessibility (axe-core) browser test will be skipped"; fi; \
+	fi
 
 lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
 	  --ServerApp.root_dir=$(CURDIR) notebooks/00_start_here.ipynb
 
+# A closed dashboard page shuts its kernel down (s400lab.ui.dashboard: the _xsrf cookie the
+# page's shutdown request needs); idle kernels with no page are culled after 10 min anyway.
 dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
 	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
-	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token
+	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token \
+	  --Voila.identity_provider_class=s400lab.ui.dashboard.XsrfCookieIdentityProvider \
+	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
+	  --MappingKernelManager.cull_connected=False
 
 test: setup browser classroom-setup  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
@@ -53,8 +65,9 @@ test-fast: setup  ## unit tests only (no notebooks, no browser)
 validate: setup  ## validate data/ against data/datapackage.json
 	$(BIN)/python -m s400lab validate data
 
-bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer redraw in kernel and browser)
+bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer in kernel and browser)
 	$(BIN)/python -m s400lab bench
+	$(BIN)/python benchmarks/explorer_bench.py
 
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.s400lab-bench-installed
