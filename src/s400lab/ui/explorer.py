@@ -49,7 +49,7 @@ from s400lab.analysis.live import (
     format_change,
     format_outcome,
 )
-from s400lab.model import Scenario, presets, run
+from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
@@ -310,6 +310,22 @@ def _overlay_html(labels: list[dict]) -> str:
         for lab in labels
     ]
     return "".join(spans)
+
+
+def _india_why(result) -> str:
+    """Why India's dates move or not: the timing ruler's sentence (:func:`s400lab.model.india_timing`)."""
+    return str(india_timing(result).attrs["verdict"])
+
+
+def _russia_why(outcomes) -> str:
+    """Whether the deal is worth it to Russia, in one line (``ru_deal_net_usd_bn``, ``ru_consents``)."""
+    net = float(outcomes.get("ru_deal_net_usd_bn", float("nan")))
+    if outcomes.get("ru_objects", 0) >= 0.5:
+        return "objects: a transfer to a third party breaks the end-user terms."
+    if outcomes.get("returned_to_russia", 0) <= 0 or not np.isfinite(net):
+        return "nothing is returned; no deal to weigh."
+    verb = "would consent" if outcomes.get("ru_consents", 0) >= 0.5 else "would not consent"
+    return f"deal worth {net:+.2f} US$ bn to Moscow (units regained - refund - value forgone): {verb}."
 
 
 def _short_verdict(text: str) -> str:
@@ -964,6 +980,9 @@ class ScenarioExplorer:
                 [ro["india_sq4_q"], ro["india_sq5_q"]],
                 baseline=[bo["india_sq4_q"], bo["india_sq5_q"]] if compare else None,
                 texts=[short(k) for k in INDIA_DATES],
+                returned=ro.get("returned_india_q", float("nan"))
+                if self._values.get("ru_use_returned") == "india"
+                else float("nan"),
             ),
             "track": self.figure.track.update(
                 list(MILESTONES.values()),
@@ -988,7 +1007,10 @@ class ScenarioExplorer:
             f"; {chance} of {live.n:,} draws meet the conditions.</span>"
             f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
             f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
-            "</details></div>"
+            "</details>"
+            f"<div class='s400-small s400-why-india'><b>India:</b> {html.escape(_india_why(res))}</div>"
+            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(_russia_why(ro))}</div>"
+            "</div>"
         )
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()
