@@ -30,7 +30,8 @@ def _india_line(ex) -> str:
 def test_default_return_does_not_reach_india_and_says_why(ex):
     ex.load_preset("full_return_cash")
     line = _india_line(ex)
-    assert "never go to India" in line
+    assert "stay with Russia" in line
+    assert "never go to India" in ex.verdict.value  # the full sentence, under "Why"
     assert not any("returned units in India" in lab["text"] for lab in ex.figure.india.labels)
 
 
@@ -40,7 +41,8 @@ def test_early_return_to_india_moves_the_last_squadron_and_shows_the_ruler(ex):
     ruler = india_timing(result)
     assert ruler.attrs["reaches_india"]
     line = _india_line(ex)
-    assert "before export production" in line
+    assert "before production" in line and "India gains" in line
+    assert "before export production" in ex.verdict.value
     # the ruler's marker on the India view, at the quarter the returned units could be there
     marks = [lab["text"] for lab in ex.figure.india.labels if "returned units in India" in lab["text"]]
     assert marks == [f"returned units in India {ruler.loc['in_india', 'quarter']}"]
