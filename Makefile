@@ -14,7 +14,8 @@ DASH_PORT ?= 8866
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
-.PHONY: help setup lab test test-fast lint bench bench-ema validate dashboard brief clean browser
+.PHONY: help setup lab test test-fast lint bench bench-ema validate dashboard brief clean browser \
+	classroom classroom-setup classroom-remove-users bench-classroom
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -27,23 +28,35 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)  ## create .venv and install s400lab with its test tools
 
-browser:  ## install Debian's chromium for the browser tests (apt; needs root or sudo)
+AXE := $(VENV)/axe/node_modules/axe-core/axe.min.js
+
+browser:  ## install Debian's chromium (apt) and vendor axe-core (npm) for the browser tests
 	@bash scripts/ensure_chromium.sh
+	@if [ ! -f $(AXE) ]; then \
+	  if command -v npm >/dev/null; then \
+	    npm install --no-audit --no-fund --silent --prefix $(VENV)/axe axe-core@4.11; \
+	  else echo "npm not found: the accessibility (axe-core) browser test will be skipped"; fi; \
+	fi
 
 lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
 	  --ServerApp.root_dir=$(CURDIR) notebooks/00_start_here.ipynb
 
+# A closed dashboard page shuts its kernel down (s400lab.ui.dashboard: the _xsrf cookie the
+# page's shutdown request needs); idle kernels with no page are culled after 10 min anyway.
 dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
 	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
-	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token
+	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token \
+	  --Voila.identity_provider_class=s400lab.ui.dashboard.XsrfCookieIdentityProvider \
+	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
+	  --MappingKernelManager.cull_connected=False
 
-test: setup browser  ## run the whole test suite (what CI runs)
+test: setup browser classroom-setup  ## run the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 lint: setup  ## ruff (lint + format check) and mypy on src/ (documented in CONTRIBUTING.md)
-	$(BIN)/ruff check src tests benchmarks scripts
-	$(BIN)/ruff format --check src tests benchmarks scripts
+	$(BIN)/ruff check src tests benchmarks scripts classroom
+	$(BIN)/ruff format --check src tests benchmarks scripts classroom
 	$(BIN)/mypy
 
 test-fast: setup  ## unit tests only (no notebooks, no browser)
@@ -52,8 +65,9 @@ test-fast: setup  ## unit tests only (no notebooks, no browser)
 validate: setup  ## validate data/ against data/datapackage.json
 	$(BIN)/python -m s400lab validate data
 
-bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer redraw in kernel and browser)
+bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer in kernel and browser)
 	$(BIN)/python -m s400lab bench
+	$(BIN)/python benchmarks/explorer_bench.py
 
 BENCH_VENV  := .venv-bench
 BENCH_STAMP := $(BENCH_VENV)/.s400lab-bench-installed
@@ -67,5 +81,34 @@ $(BENCH_STAMP): pyproject.toml
 bench-ema: $(BENCH_STAMP)  ## ensemble speed against the EMA Workbench on the same model (own venv)
 	$(BENCH_VENV)/bin/python benchmarks/ema_compare.py
 
+# --- classroom hub (docs/classroom.md) -------------------------------------------------------
+HUB_PORT ?= 8000
+PROXY_STAMP := classroom/node_modules/.s400lab-installed
+# The hub's venv: students' servers run as their own Unix users, so the interpreter must be one
+# every user can execute (Debian's /usr/bin/python3; not a pyenv build under /root).
+CLASSROOM_PYTHON ?= $(shell [ -x /usr/bin/python3 ] && echo /usr/bin/python3 || echo $(PYTHON))
+CLASSROOM_VENV  := .venv-classroom
+CLASSROOM_STAMP := $(CLASSROOM_VENV)/.s400lab-installed
+
+$(CLASSROOM_STAMP): pyproject.toml
+	bash scripts/make_venv.sh $(CLASSROOM_PYTHON) $(CLASSROOM_VENV)
+	$(CLASSROOM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(CLASSROOM_VENV)/bin/python -m pip install --quiet -e ".[classroom]"
+	@touch $(CLASSROOM_STAMP)
+
+$(PROXY_STAMP): classroom/package.json classroom/package-lock.json
+	bash classroom/ensure_proxy.sh
+
+classroom-setup: setup $(CLASSROOM_STAMP) $(PROXY_STAMP)  ## install the hub (.venv-classroom) and its proxy (npm)
+
+classroom: classroom-setup  ## JupyterHub for a seminar on 127.0.0.1:$(HUB_PORT): roster users, passwords (root)
+	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py start --port $(HUB_PORT)
+
+classroom-remove-users:  ## delete the Unix accounts that `make classroom` created for the roster
+	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py remove-users
+
+bench-classroom: classroom-setup browser  ## load test: K = 5, 10, 20 simulated students on the hub
+	$(BIN)/python classroom/bench.py
+
 clean:  ## remove the virtual environment and caches
-	rm -rf $(VENV) $(BENCH_VENV) .pytest_cache .hypothesis test-artifacts
+	rm -rf $(VENV) $(BENCH_VENV) $(CLASSROOM_VENV) .pytest_cache .hypothesis test-artifacts classroom/node_modules

@@ -10,15 +10,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from s400lab import brief  # noqa: E402
-from s400lab.data import load  # noqa: E402
-from s400lab.model import OUTCOMES, Scenario, quarter_label, run  # noqa: E402
+from s400lab import brief
+from s400lab.data import load
+from s400lab.model import OUTCOMES, Scenario, quarter_label, run
 from s400lab.model.scenario import idle_parameters
-from s400lab.scenario_io import save_scenario  # noqa: E402
+from s400lab.scenario_io import save_scenario
 
 
 @pytest.fixture(scope="module")
@@ -287,9 +287,8 @@ def _pdf_pages(pdf: bytes, path) -> int:
 
 @pytest.mark.browser
 def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
+    from _browser import launch_chromium
     from playwright.sync_api import sync_playwright
-
-    from s400lab.ui._explorer_serve import launch_chromium
 
     many = save_scenario(_many_scenario(), tmp_path / "many.json", name="Many changes",
                          notes="Stress test of the layout. " * 30)
@@ -310,3 +309,32 @@ def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
         finally:
             browser.close()
     assert all(1 <= n <= 2 for n in pages.values()), pages
+
+
+def test_explorer_brief_equals_the_cli_brief_of_its_saved_file(tmp_path):
+    """The brief exported from the explorer carries the scenario's name, preset and changed
+    values exactly as the command line writes it for the file the explorer saves."""
+    import re
+    import subprocess
+    import sys
+
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(preset="full_return_cash", save_dir=tmp_path)
+    ex.set_values(compensation_share=0.4, us_response="hostile")
+    ex.scenario_name.value = "Seminar 4: cheaper refund"
+    ex.file_name.value = "seminar4.json"
+    assert ex.save() == tmp_path / "seminar4.json"
+    ui = ex.brief_html(n_draws=300)
+    out = tmp_path / "cli.html"
+    subprocess.run([sys.executable, "-m", "s400lab", "brief", "--scenario",
+                    str(tmp_path / "seminar4.json"), "--out", str(out), "--draws", "300"],
+                   check=True, capture_output=True, timeout=600)
+
+    def normal(text: str) -> str:
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<generated>", text)
+
+    assert normal(ui) == normal(out.read_text(encoding="utf-8"))
+    assert "<h1>Seminar 4: cheaper refund</h1>" in ui
+    assert "Full return for a cash refund" in ui and "edited: 2 values differ" in ui
+    assert "0.4 share of US$2.5bn" in ui  # the changed value, not the default

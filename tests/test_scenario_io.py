@@ -63,11 +63,13 @@ def test_file_holds_every_value_and_metadata(tmp_path):
         "format_version",
         "name",
         "notes",
+        "preset",
         "created",
         "s400lab_version",
         "data_version",
         "values",
     }
+    assert doc["preset"] == "full_return_cash"  # a preset names itself
     assert doc["values"] == dict(sc.values)
     assert doc["values"]["tr_action"] == "return_full"
     dp = json.loads((Path(__file__).parents[1] / "data" / "datapackage.json").read_text())
@@ -259,3 +261,22 @@ def test_module_uses_no_eval_or_pickle():
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     }
     assert not called & {"eval", "exec", "compile", "__import__"}
+
+
+def test_preset_is_kept_and_an_edited_scenario_is_labelled_so(tmp_path):
+    sc = Scenario.preset("full_return_cash").with_changes(compensation_share=0.4)
+    path = save_scenario(sc, tmp_path / "e.json", name="Edited", preset="full_return_cash")
+    loaded = load_scenario(path)
+    assert loaded.preset == "full_return_cash"
+    assert loaded.scenario.label == Scenario.preset("full_return_cash").label + " (changed)"
+    assert dict(loaded.scenario.values) == dict(sc.values)
+    same = save_scenario(Scenario.preset("full_return_cash"), tmp_path / "p.json")
+    assert load_scenario(same).scenario.label == Scenario.preset("full_return_cash").label
+
+
+def test_unknown_preset_is_named(tmp_path):
+    doc = _doc(tr_action="return_full")
+    doc["preset"] = "no_such_preset"
+    path = _write(tmp_path / "u.json", doc)
+    with pytest.raises(ValueError, match=r"u.json: key 'preset': unknown preset 'no_such_preset'"):
+        load_scenario(path)

@@ -2,7 +2,8 @@
 
 Each layer contributes a ``collect()`` function returning rows
 ``(what, median_seconds_or_value, unit, target)``. The figures are measurements, printed for a
-person to read; no test asserts on wall-clock time.
+person to read; no test asserts on wall-clock time. The explorer's figures (kernel and
+browser) come from ``benchmarks/explorer_bench.py`` (``make bench`` runs both).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from collections.abc import Callable
 SECTIONS = (
     "s400lab.model.bench",
     "s400lab.analysis.bench",
-    "s400lab.ui.bench",
 )
 
 

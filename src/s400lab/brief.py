@@ -36,7 +36,7 @@ import math
 import os
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -49,7 +49,7 @@ from s400lab._files import write_new_file
 
 __all__ = ["KEY_OUTCOMES", "FIGURE_SERIES", "PARAM_GROUPS", "LAYOUTS", "format_range",
            "format_value", "estimate_page2_mm", "choose_layout",
-           "resolve_scenario", "brief_context", "render_brief", "write_brief", "main"]
+           "resolve_scenario", "brief_context", "brief_html", "render_brief", "write_brief", "main"]
 
 #: Outcomes in the key-figures table, in order.
 KEY_OUTCOMES = (
@@ -408,8 +408,23 @@ def choose_layout(params: list[dict[str, Any]], sources: list[dict[str, Any]]) -
     return LAYOUTS[-1]
 
 
+def _preset_of(scenario: Any) -> str:
+    """The preset a scenario or scenario file starts from ("" if none)."""
+    from s400lab.model import Scenario, presets
+
+    if isinstance(scenario, Scenario):
+        return scenario.scenario_id if scenario.scenario_id in presets() else ""
+    text = os.fspath(scenario)
+    if text in presets():
+        return text
+    from s400lab.scenario_io import load_scenario
+
+    return load_scenario(Path(text)).preset
+
+
 def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
-                  baseline: str = "status_quo") -> dict[str, Any]:
+                  baseline: str = "status_quo", *, name: str | None = None,
+                  notes: str | None = None, preset: str | None = None) -> dict[str, Any]:
     """Compute everything the brief shows (no HTML).
 
     Parameters
@@ -422,11 +437,16 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
         Same seed for scenario and baseline (common random numbers).
     baseline : str, default "status_quo"
         Preset to compare against.
+    name, notes, preset : str, optional
+        Override the display name, the notes and the preset the scenario started from
+        (default: from the scenario file, or the preset itself).
 
     Returns
     -------
     dict
-        Template context: ``scenario``, ``verdict``, ``outcomes`` (key figures against the
+        Template context (also ``preset_label``, ``edited``: the preset's label and the
+        names of the values that differ from it): ``scenario``, ``verdict``, ``outcomes`` (key
+        figures against the
         baseline), ``params`` (choices and assumptions, changed ones first, each with
         ``refs``: numbers into ``sources``), ``n_changed``, ``sources`` (only those cited by
         ``params``, numbered ``n`` from 1 in order of first citation), ``layout`` (one of
@@ -439,7 +459,15 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
 
     if int(n_draws) < 100:
         raise ValueError(f"n_draws must be at least 100; got {n_draws}")
-    sc, name, notes = resolve_scenario(scenario)
+    sc, resolved_name, resolved_notes = resolve_scenario(scenario)
+    name = resolved_name if name is None else name
+    notes = resolved_notes if notes is None else notes
+    preset = _preset_of(scenario) if preset is None else preset
+    from s400lab.model import presets as _presets
+
+    preset_sc = _presets().get(preset) if preset else None
+    edited = ([p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
+              if preset_sc is not None else [])
     base = Scenario.preset(baseline)
     res, base_res = run(sc), run(base)
     ens = run_ensemble(sc, n=int(n_draws), seed=seed)
@@ -467,6 +495,8 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
     return {
         "name": name, "notes": _short(notes, NOTES_CHARS) if notes else "", "scenario": sc,
         "description": _short(sc.description, NOTES_CHARS + 200),
+        "preset_label": preset_sc.label if preset_sc is not None else "",
+        "edited": edited,
         "baseline": base, "verdict": res.verdict, "params": params,
         "n_changed": sum(r["changed"] for r in params),
         "layout": choose_layout(params, sources),
@@ -474,8 +504,16 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
         "figure_png": _figure_png(ens, base_ens, name),
         "n_draws": int(n_draws), "seed": seed, "package_version": __version__,
         "data_version": ds.version,
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def brief_html(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED, *,
+               baseline: str = "status_quo", name: str | None = None, notes: str | None = None,
+               preset: str | None = None) -> str:
+    """The brief of ``scenario`` as an HTML string (see :func:`brief_context`)."""
+    return render_brief(brief_context(scenario, n_draws=n_draws, seed=seed, baseline=baseline,
+                                      name=name, notes=notes, preset=preset))
 
 
 def render_brief(context: dict[str, Any]) -> str:

@@ -6,6 +6,7 @@ A scenario file is a small JSON object::
       "format": "s400lab-scenario",
       "format_version": 1,
       "name": "Full return, slow US",
+      "preset": "full_return_cash",
       "notes": "free text",
       "created": "2026-11-25T10:30:00+00:00",
       "s400lab_version": "0.1.0",
@@ -13,7 +14,10 @@ A scenario file is a small JSON object::
       "values": {"tr_action": "return_full", "return_quarter": 2, ...}
     }
 
-``values`` holds every parameter of the register when written by :func:`save_scenario`. A
+``preset`` (optional) names the preset the scenario started from; on loading, the scenario is
+that preset with the file's values (labelled "<preset> (changed)" when they differ), so the
+brief of a file names its preset as the explorer does. ``values`` holds every parameter of the
+register when written by :func:`save_scenario`. A
 hand-written file may list only some parameters; the others take the register defaults
 (so files stay loadable after the register gains a parameter).
 
@@ -61,8 +65,18 @@ MAX_BYTES = 64 * 1024
 MAX_NAME = 200
 MAX_NOTES = 10_000
 
-_KEYS = ("format", "format_version", "name", "notes", "created", "s400lab_version", "data_version", "values")
-_STR_KEYS = ("name", "notes", "created", "s400lab_version", "data_version")
+_KEYS = (
+    "format",
+    "format_version",
+    "name",
+    "notes",
+    "preset",
+    "created",
+    "s400lab_version",
+    "data_version",
+    "values",
+)
+_STR_KEYS = ("name", "notes", "preset", "created", "s400lab_version", "data_version")
 
 
 @dataclass(frozen=True)
@@ -79,6 +93,8 @@ class LoadedScenario:
         The remaining metadata (``created``, ``s400lab_version``, ``data_version``, ...).
     path : pathlib.Path or None
         The file it came from.
+    preset : str
+        The preset the scenario started from ("" if the file names none).
     """
 
     scenario: Any
@@ -86,6 +102,7 @@ class LoadedScenario:
     notes: str = ""
     meta: dict = field(default_factory=dict)
     path: Path | None = None
+    preset: str = ""
 
 
 # --------------------------------------------------------------------------- helpers
@@ -142,7 +159,7 @@ def _plain(name: str, value: Any) -> Any:
 # --------------------------------------------------------------------------- to/from dict
 
 
-def scenario_to_dict(scenario: Any, name: str = "", notes: str = "") -> dict[str, Any]:
+def scenario_to_dict(scenario: Any, name: str = "", notes: str = "", preset: str = "") -> dict[str, Any]:
     """The JSON document for ``scenario`` (every parameter value plus metadata).
 
     Parameters
@@ -150,6 +167,9 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "") -> dict[str
     scenario : s400lab.model.Scenario
     name, notes : str
         Shown when the file is loaded again.
+    preset : str, optional
+        The preset the scenario started from (default: the scenario's own id when it is a
+        preset, else none).
 
     Returns
     -------
@@ -161,7 +181,10 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "") -> dict[str
     if not isinstance(notes, str) or len(notes) > MAX_NOTES:
         raise ValueError(f"notes must be a string of at most {MAX_NOTES} characters")
     values = {k: _plain(k, v) for k, v in _values_of(scenario).items()}
-    return {
+    if not preset:
+        sid = getattr(scenario, "scenario_id", "")
+        preset = sid if sid not in ("", "custom", "default") else ""
+    doc = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "name": name,
@@ -171,6 +194,9 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "") -> dict[str
         "data_version": data_version(),
         "values": values,
     }
+    if preset:
+        doc["preset"] = str(preset)
+    return doc
 
 
 def _check_type(param: Any, value: Any) -> str | None:
@@ -237,6 +263,14 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
 
     register = _register()
     scenario = Scenario.default()
+    preset = data.get("preset", "")
+    if preset:
+        from s400lab.model import presets
+
+        available = presets()
+        if preset not in available:
+            raise bad("preset", f"unknown preset {preset!r}; presets: {', '.join(available)}")
+        scenario = available[preset]
     for key, value in values.items():
         where = f"values.{key}"
         if key not in register:
@@ -256,7 +290,7 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
     meta = {k: data[k] for k in ("created", "s400lab_version", "data_version") if k in data}
     meta["format_version"] = version
     return LoadedScenario(
-        scenario=scenario, name=data.get("name", ""), notes=data.get("notes", ""), meta=meta
+        scenario=scenario, name=data.get("name", ""), notes=data.get("notes", ""), meta=meta, preset=preset
     )
 
 
@@ -320,12 +354,23 @@ def load_scenario(path: str | os.PathLike) -> LoadedScenario:
         raise ValueError(f"{name}: not a valid scenario file ({exc})") from None
     loaded = scenario_from_dict(data, source=name)
     return LoadedScenario(
-        scenario=loaded.scenario, name=loaded.name, notes=loaded.notes, meta=loaded.meta, path=path
+        scenario=loaded.scenario,
+        name=loaded.name,
+        notes=loaded.notes,
+        meta=loaded.meta,
+        path=path,
+        preset=loaded.preset,
     )
 
 
 def save_scenario(
-    scenario: Any, path: str | os.PathLike, *, name: str = "", notes: str = "", overwrite: bool = False
+    scenario: Any,
+    path: str | os.PathLike,
+    *,
+    name: str = "",
+    notes: str = "",
+    overwrite: bool = False,
+    preset: str = "",
 ) -> Path:
     """Write ``scenario`` to ``path`` as JSON.
 
@@ -357,7 +402,10 @@ def save_scenario(
         raise ValueError(f"{path}: folder {str(folder)!r} does not exist")
     text = (
         json.dumps(
-            scenario_to_dict(scenario, name=name, notes=notes), indent=2, ensure_ascii=False, allow_nan=False
+            scenario_to_dict(scenario, name=name, notes=notes, preset=preset),
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
         )
         + "\n"
     )

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from s400lab.ui import _explorer_serve as serve
+import _browser as serve
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
@@ -110,11 +110,14 @@ def lab_server(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def voila_server():
-    """Voila rendering notebooks/30_scenario_explorer.ipynb (token on), for the session."""
+def voila_server(tmp_path_factory):
+    """Voila rendering a temporary copy of notebooks/30_scenario_explorer.ipynb (token on), for
+    the session; the copy's folder is where the dashboard saves files (never the repository)."""
     if not EXPLORER_NB.exists():
         pytest.fail(f"missing {EXPLORER_NB}")
-    server = serve.voila_server(EXPLORER_NB)
+    root = tmp_path_factory.mktemp("voila")
+    shutil.copy(EXPLORER_NB, root / EXPLORER_NB.name)
+    server = serve.voila_server(root / EXPLORER_NB.name)
     server.start(timeout=120)
     yield server
     server.stop()

@@ -1,58 +1,287 @@
-"""The explorer in a real browser: JupyterLab (run the notebook) and Voila (dashboard).
+"""The explorer in a real browser: Voila (dashboard, projector sizes) and JupyterLab.
 
-The expected numbers come from the model itself (``s400lab.model.run``) for the scenario the
-browser has set, so these tests check the whole chain: widget -> kernel -> model -> table/figure.
+The expected numbers come from the package itself (the model and the live ensemble) for the
+scenario the browser has set, so these tests check the whole chain widget -> kernel -> model
+-> views. Layout is checked at the sizes a seminar room uses (1024x768, 1366x768): the verdict,
+the three views and the active tab's controls are inside the viewport after load and after a
+preset change, without scrolling.
 """
 
 from __future__ import annotations
 
+import json
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import _browser as serve
 import pytest
+from _browser import TABLE_MATCHES_JS, expected_texts
 
+from s400lab.analysis.live import LiveEnsemble
 from s400lab.model import Scenario, presets
-from s400lab.ui._explorer_serve import TABLE_MATCHES_JS, expected_texts
 
-pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
-READY = "table.s400-outcomes tr[data-outcome] td.v"
+READY = ".s400-overlay-track .s400-ann.date"
+FIRST_WIDGET = ".s400-header"
+AXE = Path(__file__).resolve().parents[2] / ".venv" / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+
+IN_VIEW_JS = """([sel, w, h]) => {
+  const out = {};
+  for (const s of sel) {
+    const e = document.querySelector(s);
+    if (!e) { out[s] = 'missing'; continue; }
+    const r = e.getBoundingClientRect();
+    out[s] = (r.width > 0 && r.height > 0 && r.left >= -1 && r.top >= -1 &&
+              r.right <= w + 1 && r.bottom <= h + 1) ? 'ok'
+             : `outside: ${[r.left, r.top, r.right, r.bottom].map(Math.round).join(',')}`;
+  }
+  return out;
+}"""
+
+#: Smallest computed font size (px) over the visible text of the explorer.
+MIN_FONT_JS = """() => {
+  const root = document.querySelector('.s400-explorer');
+  const small = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    if (!node.textContent.trim()) continue;
+    const el = node.parentElement;
+    if (!el || el.closest('style') || el.closest('details:not([open]) > :not(summary)')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0) continue;
+    const size = parseFloat(getComputedStyle(el).fontSize);
+    if (size < 18) small.push(`${size}px: ${node.textContent.trim().slice(0, 40)}`);
+  }
+  return small;
+}"""
+
+IMG_SIZE_JS = """(sel) => { const i = document.querySelector(sel);
+  const r = i.getBoundingClientRect();
+  return [i.naturalWidth, i.naturalHeight, r.width, r.height]; }"""
 
 
-def _wait_table(page, expected: dict[str, str], timeout: float = 60_000) -> None:
-    page.wait_for_function(TABLE_MATCHES_JS, arg=expected, timeout=timeout)
+def _open(browser, server, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height})
+    context.set_default_timeout(120_000)
+    page = context.new_page()
+    page.goto(server.url("/"), wait_until="commit", timeout=240_000)
+    page.wait_for_selector(READY, timeout=240_000)
+    return context, page
 
 
-def _img_src(page, name: str) -> str:
-    return page.get_attribute(f"img.s400-img-{name}", "src") or ""
+def _close(context, page) -> None:
+    """Close like a user closing the tab (the page's unload handler runs), then the context."""
+    if not page.is_closed():
+        page.close(run_before_unload=True)
+    context.close()
 
 
-def test_voila_dashboard_preset_and_slider(voila_server, page, artifacts_dir):
-    page.goto(voila_server.url("/"))
-    page.wait_for_selector(READY, timeout=180_000)
-    _wait_table(page, expected_texts(preset="status_quo"))
-    # Dashboard mode: no code on the page.
-    assert "ScenarioExplorer(" not in page.inner_text("body")
-    assert page.locator(".jp-CodeMirrorEditor, .CodeMirror").count() == 0
+def _views_in_viewport(page, width: int, height: int) -> None:
+    selectors = [
+        ".s400-verdict",
+        "img.s400-img-stock",
+        "img.s400-img-india",
+        "img.s400-img-track",
+        ".s400-ctl-tr_action select",
+        ".s400-ctl-return_quarter input",
+        ".s400-files button",
+    ]
+    where = page.evaluate(IN_VIEW_JS, [selectors, width, height])
+    assert all(v == "ok" for v in where.values()), where
+    scroll = page.evaluate(
+        "() => [document.documentElement.scrollHeight, document.documentElement.scrollWidth]"
+    )
+    assert scroll[0] <= height + 2 and scroll[1] <= width + 2, f"page scrolls: {scroll}"
 
-    label = presets()["full_return_cash"].label
-    track_before = _img_src(page, "track")
-    page.select_option(".s400-preset select", label=label)
-    _wait_table(page, expected_texts(preset="full_return_cash"))
-    assert "Legal conditions can be met" in page.inner_text(".s400-verdict")
-    page.wait_for_function("([sel, old]) => document.querySelector(sel).src !== old",
-                           arg=["img.s400-img-track", track_before])
 
-    # One key press on the "return agreed" slider = one step (+1 quarter).
-    start = Scenario.preset("full_return_cash").values["return_quarter"]
-    before = {n: _img_src(page, n) for n in ("stock", "india", "track")}
-    handle = page.locator(".s400-ctl-return_quarter .noUi-handle")
-    handle.focus()
-    page.keyboard.press("ArrowRight")
-    expected = expected_texts({"return_quarter": start + 1}, preset="full_return_cash")
-    assert expected != expected_texts(preset="full_return_cash")  # the step matters
-    _wait_table(page, expected)
-    page.wait_for_function("([sel, old]) => document.querySelector(sel).src !== old",
-                           arg=["img.s400-img-track", before["track"]])
-    assert _img_src(page, "track") != before["track"]
-    page.screenshot(path=str(artifacts_dir / "voila_explorer.png"), full_page=True)
+def _date_texts(preset: str, outcomes) -> list[str]:
+    live = LiveEnsemble(n=1000, seed=1).run(Scenario.preset(preset))
+    return [live.date_text(k).replace(" within the horizon", "") for k in outcomes]
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (1366, 768)], ids=["1024x768", "1366x768"])
+def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, size):
+    width, height = size
+    context, page = _open(browser, voila_server, width, height)
+    try:
+        if width >= 1366:
+            page.select_option(".s400-screen select", label="1366")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('img.s400-img')]"
+                ".every(i => i.complete && i.naturalWidth === 720)"
+            )
+        _views_in_viewport(page, width, height)
+        # crisp: every view is shown at its own pixel size
+        for name in ("stock", "india", "track"):
+            nw, nh, w, h = page.evaluate(IMG_SIZE_JS, f"img.s400-img-{name}")
+            assert (nw, nh) == (round(w), round(h)), name
+        assert page.evaluate(MIN_FONT_JS) == []  # presenter mode: no text under 18 px
+        # dashboard mode: no code on the page
+        assert "ScenarioExplorer(" not in page.inner_text("body")
+
+        page.select_option(".s400-preset select", label=presets()["full_return_cash"].label)
+        page.wait_for_selector(".s400-verdict >> text=Legal conditions can be met")
+        expected = _date_texts("full_return_cash", ["sanctions_lifted_q", "f35_readmission_q"])
+        for text in expected:  # each milestone date with its chance, beside the marker
+            page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
+        _views_in_viewport(page, width, height)
+        page.screenshot(path=str(artifacts_dir / f"voila_explorer_{width}x{height}.png"))
+    finally:
+        _close(context, page)
+
+
+def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, browser, artifacts_dir):
+    context, page = _open(browser, voila_server, 1366, 768)
+    try:
+        page.select_option(".s400-preset select", label=presets()["full_return_cash"].label)
+        page.wait_for_selector(".s400-verdict >> text=Legal conditions can be met")
+        before = page.get_attribute("img.s400-img-track", "src")
+        box = page.locator(".s400-ctl-return_quarter input")
+        box.focus()
+        # the focused control shows a ring of >= 3 px in black (21:1 on white)
+        ring = page.evaluate(
+            "() => { const s = getComputedStyle(document.activeElement);"
+            " return [s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }"
+        )
+        assert ring[0] != "none" and ring[1] >= 3 and ring[2] == "rgb(0, 0, 0)", ring
+        page.keyboard.press("ArrowUp")  # one step: one quarter later
+        start = Scenario.preset("full_return_cash").values["return_quarter"]
+        sc = Scenario.preset("full_return_cash").with_changes(return_quarter=start + 1)
+        live = LiveEnsemble(n=1000, seed=1).run(sc)
+        text = live.date_text("sanctions_lifted_q").replace(" within the horizon", "")
+        page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
+        page.wait_for_function(
+            "([sel, old]) => document.querySelector(sel).src !== old", arg=["img.s400-img-track", before]
+        )
+        assert box.input_value() == str(start + 1)
+        effect = page.inner_text(".s400-effect")
+        assert "Last change" in effect and "CAATSA" in effect, effect
+        assert "(edited)" in page.inner_text(".s400-scenario-line")
+        # the outcomes tab lists the model's numbers for this scenario
+        page.click(".lm-TabBar-tab >> text=Outcomes")
+        page.wait_for_function(
+            TABLE_MATCHES_JS, arg=expected_texts({"return_quarter": start + 1}, preset="full_return_cash")
+        )
+    finally:
+        _close(context, page)
+
+
+def test_accessibility_axe_and_keyboard_help(voila_server, browser, artifacts_dir):
+    if not AXE.exists():
+        pytest.skip(f"axe-core not vendored ({AXE}); run `make browser`")
+    context, page = _open(browser, voila_server, 1024, 768)
+    try:
+        # help without a mouse: the "About these values" list opens with Enter
+        summary = page.locator(".s400-pane details summary").first
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_selector(".s400-pane details[open] table.s400-help")
+        # the comparison toggle exposes its state
+        assert page.locator(".s400-compare input[type=checkbox]").is_checked()
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("""async () => {
+            const r = await axe.run(document.querySelector('.s400-explorer'),
+                                    {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }""")
+        (artifacts_dir / "axe_explorer.json").write_text(json.dumps(result, indent=1))
+        serious = [v for v in result if v["impact"] in ("serious", "critical")]
+        assert serious == [], json.dumps(serious, indent=1)
+        # every control has an accessible name
+        unnamed = page.evaluate("""() => [...document.querySelectorAll(
+            '.s400-explorer input, .s400-explorer select, .s400-explorer button, '
+            + '.s400-explorer [role=slider]')].filter(e => {
+              const lab = e.labels && e.labels.length ? e.labels[0].textContent.trim() : '';
+              const by = e.getAttribute('aria-labelledby');
+              const byText = by ? by.split(' ').map(i => (document.getElementById(i) || {})
+                  .textContent || '').join('').trim() : '';
+              return !(lab || byText || (e.getAttribute('aria-label') || '').trim()
+                       || (e.getAttribute('title') || '').trim() || e.textContent.trim());
+            }).map(e => e.outerHTML.slice(0, 120))""")
+        assert unnamed == []
+    finally:
+        _close(context, page)
+
+
+def test_brief_from_the_dashboard_matches_the_cli(voila_server, browser, tmp_path):
+    context, page = _open(browser, voila_server, 1366, 768)
+    try:
+        page.select_option(".s400-preset select", label=presets()["full_return_cash"].label)
+        page.wait_for_selector(".s400-verdict >> text=Legal conditions can be met")
+        page.locator(".s400-ctl-compensation_share input").focus()
+        page.keyboard.press("ArrowDown")
+        page.wait_for_selector(".s400-scenario-line >> text=(edited)")
+        page.fill(".s400-scenario-name input", "Seminar 4: cheaper refund")
+        page.locator(".s400-scenario-name input").press("Tab")
+        page.fill(".s400-file-name input", "seminar4.json")
+        page.locator(".s400-file-name input").press("Tab")
+        # the scenario file, offered as a download where the user is
+        page.click(".s400-files button >> text=Save")
+        page.wait_for_selector(".s400-status >> text=Saved to seminar4.json")
+        with page.expect_download() as dl:
+            page.click("a.s400-download")
+        scenario_file = tmp_path / "seminar4.json"
+        dl.value.save_as(scenario_file)
+        doc = json.loads(scenario_file.read_text())
+        assert doc["name"] == "Seminar 4: cheaper refund" and doc["preset"] == "full_return_cash"
+        # the brief, offered as a download
+        page.click(".s400-files button >> text=Export brief")
+        page.wait_for_selector("a.s400-download >> text=Download the brief", timeout=180_000)
+        with page.expect_download() as dl:
+            page.click("a.s400-download")
+        ui_brief = tmp_path / "ui.html"
+        dl.value.save_as(ui_brief)
+    finally:
+        _close(context, page)
+    cli_brief = tmp_path / "cli.html"
+    subprocess.run(
+        [sys.executable, "-m", "s400lab", "brief", "--scenario", str(scenario_file), "--out", str(cli_brief)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+
+    def normal(text: str) -> str:
+        return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<generated>", text)
+
+    ui_text, cli_text = ui_brief.read_text(), cli_brief.read_text()
+    assert "Seminar 4: cheaper refund" in ui_text
+    assert "Full return for a cash refund" in ui_text and "edited" in ui_text
+    assert normal(ui_text) == normal(cli_text)
+
+
+def test_closed_dashboards_leave_no_kernels(voila_server, browser):
+    """Open and close the dashboard 10 times: each closed page gives its kernel back (the
+    page's shutdown request passes the XSRF check), so the count returns to where it was."""
+
+    def settle(limit: float) -> int:
+        deadline = time.monotonic() + limit
+        while serve.kernel_count(voila_server) > start and time.monotonic() < deadline:
+            time.sleep(0.25)
+        return serve.kernel_count(voila_server)
+
+    # pages of earlier tests were closed the same way: wait until their kernels are gone
+    start = 0
+    start = settle(90)
+    for cycle in range(10):
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        context.set_default_timeout(240_000)
+        page = context.new_page()
+        page.goto(voila_server.url("/"), wait_until="commit")
+        page.wait_for_selector(READY)
+        opened = serve.kernel_count(voila_server)
+        assert opened == start + 1, f"cycle {cycle}: {opened} kernels while open"
+        page.close(run_before_unload=True)
+        context.close()
+        # well before the idle culler (120 s here) could have done it
+        assert settle(45) == start, f"cycle {cycle}: the closed page kept its kernel"
+    assert serve.kernel_count(voila_server) == start
 
 
 def test_jupyterlab_runs_the_notebook(lab_server, page, artifacts_dir):
@@ -64,9 +293,8 @@ def test_jupyterlab_runs_the_notebook(lab_server, page, artifacts_dir):
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")
     page.wait_for_selector(READY, timeout=180_000)
-    _wait_table(page, expected_texts(preset="status_quo"), timeout=120_000)
-
     page.select_option(".s400-preset select", label=presets()["partial_return"].label)
-    _wait_table(page, expected_texts(preset="partial_return"))
-    assert "NOT met" in page.inner_text(".s400-verdict")
+    page.wait_for_selector(".s400-verdict >> text=NOT met")
+    page.click(".lm-TabBar-tab >> text=Outcomes")
+    page.wait_for_function(TABLE_MATCHES_JS, arg=expected_texts(preset="partial_return"))
     page.screenshot(path=str(artifacts_dir / "jupyterlab_explorer.png"))

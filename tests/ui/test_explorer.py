@@ -8,16 +8,23 @@ import math
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from _strategies import register_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from s400lab.model import Scenario, presets, run
 from s400lab.model.register import load_register
-from s400lab.ui.explorer import KEY_OUTCOMES, ScenarioExplorer, format_difference, format_value
-
-from _strategies import register_value
+from s400lab.ui.explorer import (
+    KEY_OUTCOMES,
+    TAB_TITLES,
+    ScenarioExplorer,
+    format_difference,
+    format_value,
+    visible_parameters,
+)
 
 REGISTER = load_register()
+VISIBLE = visible_parameters(REGISTER)
 
 
 @pytest.fixture(scope="module")
@@ -33,10 +40,20 @@ def ex(tmp_path):
 
 # --------------------------------------------------------------------------- built from the register
 
-def test_every_register_row_has_a_matching_control(shared):
-    assert set(shared.controls) == {p.name for p in REGISTER}
-    for p in REGISTER:
+def test_model_devices_are_hidden():
+    names = {p.name for p in VISIBLE}
+    assert not any(n.startswith("u_block") for n in names)
+    assert all(p.kind != "device" for p in VISIBLE)
+    hidden = {p.name for p in REGISTER} - names
+    assert hidden == {p.name for p in REGISTER
+                      if p.kind == "device" or p.name.startswith("u_block")}
+
+
+def test_every_visible_register_row_has_a_named_control(shared):
+    assert set(shared.controls) == {p.name for p in VISIBLE}
+    for p in VISIBLE:
         w = shared.controls[p.name]
+        assert p.label in w.description  # the accessible name of the control
         assert p.description in w.tooltip and p.rationale in w.tooltip
         for sid in p.source_ids:
             assert sid in w.tooltip
@@ -46,7 +63,8 @@ def test_every_register_row_has_a_matching_control(shared):
         elif p.type == "bool":
             assert isinstance(w, widgets.Checkbox)
         else:
-            assert isinstance(w, widgets.IntSlider if p.type == "int" else widgets.FloatSlider)
+            assert isinstance(w, widgets.BoundedIntText if p.type == "int"
+                              else widgets.BoundedFloatText)
             assert (w.min, w.max) == (p.low, p.high)
             assert w.step == p.step
         assert w.value == p.default
@@ -54,19 +72,13 @@ def test_every_register_row_has_a_matching_control(shared):
 
 def test_tabs_follow_register_groups(shared):
     titles = [shared.tabs.get_title(i) for i in range(len(shared.tabs.children))]
-    groups = [g for g in ("Turkiye", "Russia", "United States", "India")
-              if any(p.group == g for p in REGISTER)]
-    assert titles[: len(groups)] == groups
+    groups = [g for g in ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
+              if any(p.group == g for p in VISIBLE)]
+    assert titles == [TAB_TITLES[g] for g in groups] + ["Outcomes"]
     # each control sits in the tab of its group
-    for i, tab in enumerate(shared.tabs.children):
-        inside = {id(w) for row in tab.children if isinstance(row, widgets.HBox)
-                  for w in row.children}
-        group = [g for g in ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
-                 if any(p.group == g for p in REGISTER)][i]
-        for p in REGISTER:
-            if p.kind == "device":  # model devices (u_block_*) are never sliders
-                assert id(shared.controls.get(p.name)) not in inside
-                continue
+    for i, group in enumerate(groups):
+        inside = {id(w) for w in shared.tabs.children[i].children}
+        for p in VISIBLE:
             assert (id(shared.controls[p.name]) in inside) == (p.group == group)
 
 
@@ -116,6 +128,7 @@ def test_set_values_is_one_recompute_and_validates_all_or_nothing(ex):
 
 
 def test_compare_toggle_redraws_without_recompute(ex):
+    ex.show_outcomes()
     r0, d0 = ex.recomputes, ex.redraws
     ex.compare.value = not ex.compare.value
     assert (ex.recomputes, ex.redraws) == (r0, d0 + 1)
@@ -152,11 +165,18 @@ def test_outcomes_equal_the_model_and_baseline_diffs_are_right(ex):
 
 def test_table_html_shows_the_model_values(ex):
     ex.set_values(tr_action="return_full")
+    stale = ex.table.value
+    ex.show_outcomes()  # the table is rendered when its tab is shown
+    assert ex.table.value != stale
     out = run(ex.scenario).outcomes
+    end = ex.live.horizon_end
     for k in KEY_OUTCOMES:
+        if k not in out.index:
+            continue
         v, unit = out.at[k, "value"], out.at[k, "unit"]
         assert f"<tr data-outcome='{k}'>" in ex.table.value
-        assert f"data-value='{float(v)!r}'>{format_value(v, unit)}</td>" in ex.table.value
+        assert f"data-value='{float(v)!r}'>{format_value(v, unit, end)}</td>" in ex.table.value
+    assert "horizon ends 2032Q3" in ex.table.value
 
 
 def test_status_quo_differs_from_nothing(shared):
@@ -168,16 +188,16 @@ def test_verdict_says_plainly_when_legal_conditions_are_not_met(ex):
     for sid in ("status_quo", "activate", "partial_return"):
         ex.load_preset(sid)
         assert "NOT met" in ex.verdict.value
-        assert ex.figure.track.note.get_text() == "legal conditions NOT met"
+        assert ex.figure.track.note == "legal conditions NOT met"
     ex.load_preset("full_return_cash")
     assert "NOT met" not in ex.verdict.value
 
 
 def test_figures_change_with_the_scenario(ex):
-    before = {k: bytes(im.value) for k, im in ex.images.items()}
+    before = dict(ex.png)
     assert all(v.startswith(b"\x89PNG") for v in before.values())
     ex.load_preset("full_return_reexport_india")
-    after = {k: bytes(im.value) for k, im in ex.images.items()}
+    after = dict(ex.png)
     assert after["track"] != before["track"]
     stock = ex.figure.stock.line.get_ydata()
     np.testing.assert_array_equal(stock, ex.result.raw_series["ru_stock"])
@@ -188,7 +208,7 @@ def test_reset_restores_defaults(ex):
     ex.load_preset("activate")
     ex.reset()
     assert dict(ex.scenario.values) == REGISTER.defaults()
-    assert all(ex.controls[p.name].value == p.default for p in REGISTER)
+    assert all(ex.controls[p.name].value == p.default for p in VISIBLE)
     assert ex.preset_select.value == "status_quo"
 
 
@@ -224,7 +244,7 @@ def _strategy(p):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_any_value_in_a_controls_range_works(shared, data):
-    p = data.draw(st.sampled_from(list(REGISTER)), label="parameter")
+    p = data.draw(st.sampled_from(VISIBLE), label="parameter")
     value = data.draw(_strategy(p), label="value")
     shared.controls[p.name].value = value
     assert shared.last_error is None, shared.last_error
@@ -271,7 +291,7 @@ def test_brief_button_writes_the_current_scenario_and_never_clobbers(ex, tmp_pat
     path = ex.export_brief(n_draws=200)
     assert path == tmp_path / "class brief.html"
     text = path.read_text(encoding="utf-8")
-    assert "Brief written" in ex.message.value
+    assert "Brief ready" in ex.message.value and "Download the brief" in ex.download.value
     assert "return_full" in text or "return full" in text.lower()
     assert "0.8 share of US$2.5bn" in text  # the compensation share chosen in the UI
     assert "https://" in text  # the sources behind the assumptions
@@ -291,9 +311,87 @@ def test_file_names_cannot_leave_the_scenario_folder(ex, name):
 def test_formatting():
     assert format_value(2027.25, "year") == "2027Q2"
     assert format_value(float("nan"), "year") == "not within horizon"
+    assert format_value(float("nan"), "year", 2032.5) == "not by 2032Q3"
     assert format_value(1.0, "0/1") == "yes" and format_value(0.0, "0/1") == "no"
-    assert format_value(3.14159, "battalions") == "3.14"
-    assert format_difference(2028.0, 2027.25, "year") == "+3 quarters"
-    assert format_difference(float("nan"), 2027.25, "year") == "changed"
+    assert format_value(110.77, "battalions") == "111"  # whole battalions
+    assert format_value(-0.2, "battalions") == "0"
+    assert format_value(3.14159, "US$ bn") == "3.14"
+    assert format_difference(2028.0, 2027.25, "year") == "+3 q"
+    assert format_difference(float("nan"), 2027.25, "year") == "no longer reached"
+    assert format_difference(2027.25, float("nan"), "year") == "now reached"
     assert format_difference(1.0, 1.0, "0/1") == ""
+    assert format_difference(1.0, 0.0, "0/1") == "now yes"
     assert format_difference(2.5, 1.0, "US$ bn") == "+1.50"
+    assert format_difference(112.4, 110.6, "battalions") == "+2"
+
+
+# --------------------------------------------------------------------------- show the change
+
+def test_preset_description_is_marked_edited_once_a_value_departs(ex):
+    ex.load_preset("full_return_cash")
+    assert "(edited)" not in ex.scenario_line.value and ex.edited == []
+    assert ex.scenario.label == Scenario.preset("full_return_cash").label
+    ex.controls["compensation_share"].value = 0.4
+    assert "(edited)" in ex.scenario_line.value and ex.edited == ["compensation_share"]
+    assert ex.scenario.label.endswith("(changed)")
+    ex.controls["compensation_share"].value = Scenario.preset("full_return_cash").values[
+        "compensation_share"]
+    assert "(edited)" not in ex.scenario_line.value
+
+
+def test_last_change_lists_what_moved_and_a_dead_lever_says_so(ex):
+    ex.load_preset("full_return_cash")
+    ex.controls["return_quarter"].value = ex.controls["return_quarter"].value + 1
+    moved = {e.outcome for e in ex.last_effects}
+    assert "sanctions_lifted_q" in moved
+    assert "Last change" in ex.effect.value and "CAATSA" in ex.effect.value
+    ex.load_preset("status_quo")
+    # keeping the S-400s: the compensation share cannot move anything
+    ex.controls["compensation_share"].value = 0.9
+    assert ex.last_effects == []
+    assert "no key outcome moved" in ex.effect.value
+
+
+def test_dates_carry_their_chance_in_the_views(ex):
+    ex.load_preset("full_return_cash")
+    live = ex.live
+    text = ex.overlays["track"].value
+    for k in ("sanctions_lifted_q", "f35_readmission_q"):
+        assert live.date_text(k).replace(" within the horizon", "") in text
+    assert "%" in ex.overlays["india"].value
+    assert "within the horizon" in live.date_text("sanctions_lifted_q")
+
+
+def test_same_seed_same_numbers(tmp_path):
+    a = ScenarioExplorer(preset="full_return_cash", save_dir=tmp_path)
+    b = ScenarioExplorer(preset="full_return_cash", save_dir=tmp_path)
+    for k in ("sanctions_lifted_q", "f35_first_delivery_q", "india_sq5_q"):
+        assert a.live.chance(k) == b.live.chance(k)
+    np.testing.assert_array_equal(a.live.band("ru_stock"), b.live.band("ru_stock"))
+    assert a.png["stock"] == b.png["stock"]
+
+
+def test_difference_panel_zooms_to_the_change(ex):
+    ex.load_preset("full_return_cash")
+    lo, hi = ex.figure.stock.dax.get_ylim()
+    diff = ex.result.raw_series["ru_stock"] - ex.baseline_result.raw_series["ru_stock"]
+    assert hi >= np.abs(diff).max() > 0
+    assert hi <= 10  # a +2 battalion return fills the panel, not 2% of a 0-120 axis
+
+
+def test_images_are_shown_at_their_pixel_size(shared):
+    import io
+
+    from PIL import Image
+
+    for name, png in shared.png.items():
+        w, h = Image.open(io.BytesIO(png)).size
+        box = shared.figure_boxes[name]
+        assert (box.layout.width, box.layout.height) == (f"{w}px", f"{h}px")
+        html_text = shared.overlays[name].value
+        assert f"width='{w}' height='{h}'" in html_text and "alt='" in html_text
+
+
+def test_hidden_devices_cannot_be_set_by_hand(ex):
+    with pytest.raises(ValueError, match="u_block_sanctions"):
+        ex.set_values(u_block_sanctions=0.5)

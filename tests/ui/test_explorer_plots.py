@@ -99,7 +99,8 @@ def test_late_squadrons_and_missed_milestones_are_drawn_at_the_edge():
     _fill(fig)
     x, y = fig.india.late.get_data()
     assert len(x) == 1 and x[0] > T1 - 0.25 and y[0] == 0.0  # the 5th squadron (bottom row)
-    assert "1 not delivered within the horizon" == fig.india.note.get_text()
+    notes = [lab["text"] for lab in fig.india.labels if lab["kind"] == "note"]
+    assert notes == ["1 not delivered by 2032Q3"]
     mx, _ = fig.track.missed.get_data()
     assert len(mx) == 2
 
@@ -118,3 +119,36 @@ def test_quarter_text():
     assert quarter_text(2027.25) == "2027Q2"
     assert quarter_text(2027.0) == "2027Q1"
     assert quarter_text(float("nan")) == "-"
+
+
+def test_panels_are_rendered_at_their_pixel_size():
+    from s400lab.plots.explorer import SIZES
+
+    for layout, sizes in SIZES.items():
+        fig = ExplorerFigure(T0, T1, layout=layout)
+        _fill(fig)
+        for name, panel in fig.panels.items():
+            assert Image.open(io.BytesIO(panel.png())).size == sizes[name]
+
+
+def test_date_labels_sit_beside_their_markers():
+    fig = ExplorerFigure(T0, T1)
+    fig.track.update(MILESTONES, [2027.25, 2027.75, np.nan, np.nan], note="x",
+                     texts=["2027Q2 - 90%", "2027Q4 - 70%", "", ""])
+    dates = [lab for lab in fig.track.labels if lab["kind"] == "date"]
+    assert [d["text"] for d in dates] == ["2027Q2 - 90%", "2027Q4 - 70%"]
+    x_marker, _ = fig.track._px(fig.track.ax, 2027.25, 3.0)
+    assert dates[0]["align"] == "left" and dates[0]["x"] > x_marker
+    assert dates[0]["y"] < dates[1]["y"]  # rows top to bottom
+    w, h = fig.track.size_px
+    assert all(0 <= d["x"] <= w and 0 <= d["y"] <= h for d in dates)
+
+
+def test_status_quo_markers_do_not_hide_under_the_scenario():
+    fig = ExplorerFigure(T0, T1)
+    fig.track.update(MILESTONES, [2027.25, 2027.75, 2028.0, 2028.5], note="",
+                     baseline=[2027.25, 2027.75, 2028.0, 2028.5])
+    xs, ys = fig.track.reached.get_data()
+    bx, by = fig.track.base.get_data()
+    np.testing.assert_array_equal(xs, bx)
+    assert np.all(np.abs(np.asarray(ys) - np.asarray(by)) >= 0.25)  # own offset row

@@ -173,3 +173,25 @@ def test_timing_outcomes_read_as_quarters_not_years():
         "India: 5th squadron delivered (quarter)"
     assert _option_text("Sanctions lifted", "year") == "Sanctions lifted (quarter)"
     assert _option_text("Russian stock", "battalions") == "Russian stock [battalions]"
+
+
+def test_results_are_marked_out_of_date_until_run_again(tmp_path):
+    panel = UncertaintyPanel(n=1_000, seed=3)
+    assert not panel.stale
+    panel.seed_w.value = 4
+    assert panel.stale and "Out of date" in panel.status_w.value
+    assert "stale" in panel.table_w.value and "s400-unc-stale" in panel._dom_classes
+    panel.seed_w.value = 3  # back to what was run: the results are current again
+    assert not panel.stale
+    panel.n_w.value = 2_000
+    panel.run()
+    assert not panel.stale and "Out of date" not in panel.status_w.value
+
+
+def test_export_message_speaks_ui_not_code(tmp_path):
+    panel = UncertaintyPanel(n=1_000, seed=3)
+    path = tmp_path / "p.csv"
+    assert panel.export(str(path)) == path
+    assert panel.export(str(path)) is None
+    msg = panel.export_msg_w.value
+    assert "overwrite if it exists" in msg and "overwrite=True" not in msg

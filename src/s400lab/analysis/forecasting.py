@@ -567,7 +567,8 @@ def merge_forecasts(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
     if exclude_after_resolution and questions is not None and len(df):
         resolved = pd.to_datetime(questions["resolved_on"].map(
             lambda d: d.isoformat() if d is not None else None), utc=True)
-        limit = df["question_id"].map(resolved.to_dict())
+        # utc=True again: with no question resolved the mapped column is all NaT, tz-naive
+        limit = pd.to_datetime(df["question_id"].map(resolved.to_dict()), utc=True)
         df = df[~(limit.notna() & (df["timestamp"] >= limit))]
     df = df.sort_values(["student_id", "question_id", "timestamp"], kind="stable")
     if keep == "latest":

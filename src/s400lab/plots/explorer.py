@@ -1,49 +1,70 @@
 """The scenario explorer's three linked views, drawn once and updated in place.
 
-Each view is its own small :class:`matplotlib.figure.Figure` (Agg canvas, no pyplot state):
+Each view is its own small :class:`matplotlib.figure.Figure` (Agg canvas, no pyplot state),
+sized in **pixels** so the PNG is shown at exactly its own size in the page (crisp on a
+projector; at ``dpi=72`` one point of font size is one pixel):
 
-1. :class:`StockPanel` - Russia's S-400 stock over time, with the domestic requirement line.
-2. :class:`IndiaPanel` - India's undelivered squadrons: promised quarter vs modelled delivery.
-3. :class:`TrackPanel` - the Turkiye-US milestone track after a verified divestiture.
+1. :class:`StockPanel` - Russia's S-400 stock over time: the scenario's central run, the
+   ensemble bands (5-95 % and 25-75 %), the status quo and the domestic requirement, and below
+   it a *difference panel* (scenario minus status quo, same draws) whose axis zooms to the
+   change, so a +2 battalion return is visible on a 0-120 stock.
+2. :class:`IndiaPanel` - India's undelivered squadrons: promised quarter vs modelled delivery,
+   each date with its chance within the horizon; status-quo markers sit on their own row
+   offset, so they never hide under the scenario's markers.
+3. :class:`TrackPanel` - the Turkiye-US milestone track after a verified divestiture, each
+   milestone with its date and chance.
 
 A panel's artists are created once; :meth:`update` only calls ``set_data`` / ``set_text`` /
-``set_segments`` and returns whether anything visible changed, so the caller re-renders
-(:meth:`png`) only the panels that changed. With a scenario change that touches one actor this
-keeps the redraw to one small figure.
+``set_verts`` and returns whether anything visible changed, so the caller re-renders
+(:meth:`png`) only the panels that changed. The static layer (axes, ticks, legend) is cached
+as pixels and the data layer is blitted over it.
 
-The panels take plain numbers (decimal years of a quarter's start; NaN = not within the horizon
-or never), so they work with any source of data and never import the model or any widget.
+The panels take plain numbers (decimal years of a quarter's start; NaN = not within the
+horizon or never), so they work with any source of data and never import the model or any
+widget.
 """
 
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.collections import LineCollection
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, MultipleLocator
 
-from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO, PROJECTOR_RC
+from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO
 
-#: Default render resolution (dots per inch) of the explorer's PNGs.
-DPI = 80
+#: Render resolution: 72 dpi, so a font size in points is the same number of pixels.
+DPI = 72
 
 #: Colour of baseline (status quo) overlays.
 BASELINE_COLOUR = OKABE_ITO["grey"]
 
+#: Panel sizes in pixels (width, height) per screen layout; the UI picks one.
+SIZES = {
+    "compact": {"stock": (560, 262), "india": (560, 164), "track": (560, 204)},
+    "laptop": {"stock": (720, 262), "india": (720, 164), "track": (720, 204)},
+    "wide": {"stock": (1000, 420), "india": (1000, 210), "track": (1000, 270)},
+}
 
-def _apply_rc(fig: Figure) -> None:
-    """Projector sizes for one figure without touching global rcParams."""
-    for ax in fig.axes:
-        ax.title.set_fontsize(PROJECTOR_RC["axes.titlesize"])
-        ax.xaxis.label.set_fontsize(PROJECTOR_RC["axes.labelsize"])
-        ax.yaxis.label.set_fontsize(PROJECTOR_RC["axes.labelsize"])
-        ax.tick_params(labelsize=PROJECTOR_RC["xtick.labelsize"])
-        ax.grid(True, alpha=PROJECTOR_RC["grid.alpha"])
-        ax.spines["top"].set_visible(False)
-        ax.spines["right"].set_visible(False)
+#: Font sizes in px (= pt at 72 dpi): at least 18 px, readable from the back of a room.
+FONT = {"title": 18, "label": 18, "tick": 18, "legend": 18}
+
+
+def _style_axes(ax) -> None:
+    ax.title.set_fontsize(FONT["title"])
+    ax.xaxis.label.set_fontsize(FONT["label"])
+    ax.yaxis.label.set_fontsize(FONT["label"])
+    ax.tick_params(labelsize=FONT["tick"])
+    ax.grid(True, alpha=0.3)
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
 
 
 def _arr(x: Sequence[float] | np.ndarray | None) -> np.ndarray:
@@ -67,22 +88,106 @@ def quarter_text(t: float) -> str:
     return f"{year}Q{q}"
 
 
-class _Panel:
-    """Base: one Figure with an Agg canvas, rendered to PNG bytes."""
+def _quarter_axis(ax, t0: float, t1: float, width_px: float) -> None:
+    """See below; ``width_px`` is the figure's width (the axes take about 75% of it)."""
+    width_px = 0.75 * width_px
+    _quarter_ticks(ax, t0, t1, width_px)
 
-    def __init__(self, size: tuple[float, float], dpi: int = DPI) -> None:
-        self.fig = Figure(figsize=size, dpi=dpi)
+
+def _quarter_ticks(ax, t0: float, t1: float, width_px: float) -> None:
+    """Major ticks at year starts labelled ``2027Q1`` (every 2nd year if narrow), minor ticks
+    at every quarter, so each view reads in quarters."""
+    first = math.ceil(t0 - 1e-9)
+    years = np.arange(first, math.floor(t1 + 1e-9) + 1, dtype=float)
+    step = 1 if width_px / max(len(years), 1) >= 80 else 2
+    ticks = years[::step]
+    ax.xaxis.set_major_locator(FixedLocator(ticks))
+    ax.set_xticks(ticks, [f"{int(y)}Q1" for y in ticks])
+    ax.xaxis.set_minor_locator(MultipleLocator(0.25))
+    ax.tick_params(axis="x", which="minor", length=3)
+
+
+def _nice_limit(x: float) -> float:
+    """Smallest of 1, 2, 5, 10, 20, 50, ... that is >= x (at least 1)."""
+    x = max(float(x), 1.0)
+    mag = 10 ** math.floor(math.log10(x))
+    for m in (1, 2, 5, 10):
+        if m * mag >= x - 1e-9:
+            return m * mag
+    return 10 * mag
+
+
+def _band_verts(t: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarray]:
+    """Polygon of a step band (drawstyle steps-post) between ``lo`` and ``hi``."""
+    if t.size == 0:
+        return []
+    step = t[1] - t[0] if t.size > 1 else 0.25
+    tt = np.repeat(np.append(t, t[-1] + step), 2)[1:-1]
+    lo2, hi2 = np.repeat(lo, 2), np.repeat(hi, 2)
+    xs = np.concatenate([tt, tt[::-1]])
+    ys = np.concatenate([lo2, hi2[::-1]])
+    return [np.column_stack([xs, ys])]
+
+
+class _Panel:
+    """Base: one Figure of ``size_px`` pixels with an Agg canvas, rendered to PNG bytes."""
+
+    def __init__(self, size_px: tuple[int, int], dpi: int = DPI) -> None:
+        w, h = size_px
+        self.size_px = (int(w), int(h))
+        self.fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         self.dpi = dpi
         self.draws = 0
+        self.full_draws = 0
         self._state: tuple = ()
+        self._dynamic: list = []
+        self._frame_key: tuple | None = None
+        self._background = None
+        #: Text labels drawn by the page over the picture (dates with chances, notes): dicts
+        #: with ``x``, ``y`` (pixels from the top left), ``text``, ``align`` ("left", "right"),
+        #: ``kind`` ("date", "note", "good", "bad"). Text is left to the browser: crisp,
+        #: selectable, read by screen readers, and ~10x cheaper than drawing it per update.
+        self.labels: list[dict] = []
+
+    def _px(self, ax, x: float, y: float) -> tuple[float, float]:
+        """Pixel position (from the top left of the PNG) of data point ``(x, y)`` on ``ax``."""
+        dx, dy = ax.transData.transform((x, y))
+        return float(dx), float(self.size_px[1] - dy)
+
+    def _note(self, text: str, kind: str = "note") -> dict:
+        """A note at the top right of the picture."""
+        return {
+            "x": float(self.size_px[0] - 8),
+            "y": 2.0,
+            "text": text,
+            "align": "right",
+            "kind": kind,
+            "valign": "top",
+        }
+
+    def _date_label(self, ax, x: float, y: float, text: str) -> dict | None:
+        """A date label beside a marker: right of it, or left of it near the right edge."""
+        if not text or not np.isfinite(x):
+            return None
+        x0, x1 = ax.get_xlim()
+        right = (x1 - x) / (x1 - x0) > 0.42
+        px, py = self._px(ax, x + (0.02 if right else -0.02) * (x1 - x0), y)
+        return {
+            "x": px,
+            "y": py,
+            "text": text,
+            "align": "left" if right else "right",
+            "kind": "date",
+            "valign": "middle",
+        }
 
     def _changed(self, *state) -> bool:
         """Remember ``state``; True if it differs from the last call."""
         old, self._state = self._state, state
         if len(old) != len(state):
             return True
-        for a, b in zip(old, state):
+        for a, b in zip(old, state, strict=True):
             if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
                 if not _same(a, b):
                     return True
@@ -94,86 +199,143 @@ class _Panel:
         """Mark ``artists`` as the data layer, drawn over a cached background."""
         for a in artists:
             a.set_animated(True)
-        self._dynamic = list(getattr(self, "_dynamic", [])) + list(artists)
+        self._dynamic.extend(artists)
 
-    def _frame(self, *key) -> None:
-        """Declare the background's state (limits, tick labels, legend); a new key redraws it."""
-        if key != getattr(self, "_frame_key", None):
+    def _frame(self, *key) -> bool:
+        """Declare the background's state (limits, tick labels, legend); a new key redraws it.
+        Returns True when the key changed."""
+        if key != self._frame_key:
             self._frame_key = key
             self._background = None
+            return True
+        return False
+
+    def _set_xaxis(self) -> None:
+        for ax in self.fig.axes:
+            ax.set_xlim(self.t0, self.t1)
+            _quarter_axis(ax, self.t0, self.t1, self.size_px[0])
 
     def set_horizon(self, t0: float, t1: float) -> None:
         """Change the time axis (decimal years); the background is redrawn on the next render."""
         if (t0, t1) != (getattr(self, "t0", None), getattr(self, "t1", None)):
             self.t0, self.t1 = float(t0), float(t1)
-            self.ax.set_xlim(self.t0, self.t1)
+            self._set_xaxis()
             self._background = None
             self._state = ()
 
     def png(self) -> bytes:
-        """Render and return PNG bytes.
-
-        The static layer (axes, ticks, labels, legend) is drawn once per frame state and cached
-        as pixels; each call restores it and draws only the data artists on top (blitting), so
-        an update costs a few milliseconds instead of a full text layout.
-        """
-        if getattr(self, "_background", None) is None:
+        """Render and return PNG bytes (``size_px``, blitting over the cached static layer)."""
+        if self._background is None:
             self.canvas.draw()  # animated (data) artists are skipped here
             self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self.full_draws = getattr(self, "full_draws", 0) + 1
+            self.full_draws += 1
         else:
             self.canvas.restore_region(self._background)
-        for artist in getattr(self, "_dynamic", []):
+        for artist in self._dynamic:
             self.fig.draw_artist(artist)
         self.draws += 1
         buf = io.BytesIO()
         w, h = self.canvas.get_width_height(physical=True)
-        try:
-            from PIL import Image
+        from PIL import Image  # a matplotlib dependency
 
-            Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
-                .save(buf, format="png", compress_level=1)
-        except ImportError:  # pragma: no cover - Pillow is a matplotlib dependency
-            import matplotlib.image as mimage
-
-            mimage.imsave(buf, np.asarray(self.canvas.buffer_rgba()), format="png")
+        # RGB (the figure is opaque) at zlib level 3: the fastest encoding measured here
+        Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
+            buf, format="png", compress_level=3
+        )
         return buf.getvalue()
 
 
 class StockPanel(_Panel):
-    """Russia's S-400 stock (battalions) over time, with the requirement and a baseline.
+    """Russia's S-400 stock (battalions): bands, central run, status quo, requirement, and a
+    difference panel (scenario minus status quo) whose axis zooms to the change.
 
     Parameters
     ----------
     t0, t1 : float
         Horizon as decimal years (x-axis limits are fixed to it).
-    size : tuple of float
-        Figure size in inches.
+    size_px : tuple of int
+        Figure size in pixels.
     """
 
-    def __init__(self, t0: float, t1: float, size: tuple[float, float] = (6.4, 3.3),
-                 dpi: int = DPI) -> None:
-        super().__init__(size, dpi)
+    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 262), dpi: int = DPI) -> None:
+        super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
-        ax = self.ax = self.fig.add_subplot()
-        self.fig.subplots_adjust(left=0.12, right=0.97, top=0.87, bottom=0.16)
+        w, h = self.size_px
+        gs = self.fig.add_gridspec(
+            2,
+            1,
+            height_ratios=(2.1, 1.0),
+            hspace=0.12,
+            left=66 / w,
+            right=1 - 12 / w,
+            top=1 - 32 / h,
+            bottom=36 / h,
+        )
+        ax = self.ax = self.fig.add_subplot(gs[0])
+        dax = self.dax = self.fig.add_subplot(gs[1], sharex=ax)
         colour = ACTOR_COLOURS["Russia"]
-        (self.base_line,) = ax.plot([], [], color=BASELINE_COLOUR, lw=2.0, ls="--",
-                                    label="status quo")
-        (self.req_line,) = ax.plot([], [], color=OKABE_ITO["black"], lw=1.6, ls=":",
-                                   drawstyle="steps-post", label="requirement")
-        (self.line,) = ax.plot([], [], color=colour, lw=2.6, drawstyle="steps-post",
-                               label="stock (this scenario)")
-        self.base_line.set_drawstyle("steps-post")
-        ax.set_xlim(t0, t1)
+        self.band_outer = PolyCollection([], facecolors=colour, alpha=0.16, linewidths=0)
+        self.band_inner = PolyCollection([], facecolors=colour, alpha=0.28, linewidths=0)
+        ax.add_collection(self.band_outer)
+        ax.add_collection(self.band_inner)
+        (self.base_line,) = ax.plot(
+            [], [], color=BASELINE_COLOUR, lw=2.4, ls="--", drawstyle="steps-post", label="status quo"
+        )
+        (self.req_line,) = ax.plot(
+            [], [], color=OKABE_ITO["black"], lw=1.6, ls=":", drawstyle="steps-post", label="requirement"
+        )
+        (self.line,) = ax.plot([], [], color=colour, lw=2.8, drawstyle="steps-post", label="this scenario")
+        self.diff_band = PolyCollection([], facecolors=colour, alpha=0.22, linewidths=0)
+        dax.add_collection(self.diff_band)
+        dax.axhline(0.0, color=BASELINE_COLOUR, lw=1.2, ls="--")
+        (self.diff_line,) = dax.plot([], [], color=colour, lw=2.4, drawstyle="steps-post")
         ax.set_ylim(0, 10)
-        ax.set_title("Russia: S-400 stock", loc="left")
-        ax.set_ylabel("battalions")
-        self.legend = ax.legend(loc="lower left", frameon=False, ncols=3, fontsize=10)
-        _apply_rc(self.fig)
-        self._animate(self.base_line, self.req_line, self.line)
+        dax.set_ylim(-1, 1)
+        ax.set_ylabel("battalions", fontsize=FONT["label"])
+        dax.set_ylabel("vs SQ", fontsize=FONT["label"])
+        ax.yaxis.set_label_coords(-50 / w, 0.5)
+        dax.yaxis.set_label_coords(-50 / w, 0.5)
+        self._legend()
+        _style_axes(ax)
+        _style_axes(dax)
+        ax.tick_params(axis="x", labelbottom=False)
+        self._set_xaxis()
+        self._animate(
+            self.band_outer,
+            self.band_inner,
+            self.base_line,
+            self.req_line,
+            self.line,
+            self.diff_band,
+            self.diff_line,
+        )
 
-    def update(self, t, stock, requirement=None, baseline=None) -> bool:
+    def _legend(self, with_base: bool = True, with_band: bool = True) -> None:
+        colour = ACTOR_COLOURS["Russia"]
+        handles = [Line2D([], [], color=colour, lw=2.8, label="scenario")]
+        if with_band:
+            handles.append(Patch(facecolor=colour, alpha=0.3, label="90% band"))
+        if with_base:
+            handles.append(Line2D([], [], color=BASELINE_COLOUR, lw=2.4, ls="--", label="status quo"))
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], lw=1.6, ls=":", label="needed"))
+        old = getattr(self, "legend", None)
+        if old is not None:
+            old.remove()
+        # above the axes (never over the data): the top row of the picture
+        self.legend = self.fig.legend(
+            handles=handles,
+            loc="upper left",
+            frameon=False,
+            ncols=len(handles),
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(0.0, 1.0),
+            handlelength=1.3,
+            handletextpad=0.3,
+            columnspacing=0.8,
+            borderaxespad=0.1,
+        )
+
+    def update(self, t, stock, requirement=None, baseline=None, band=None, diff_band=None) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -181,69 +343,139 @@ class StockPanel(_Panel):
         t : array of float
             Quarter start times (decimal years).
         stock : array of float
-            Stock in battalions per quarter.
+            Central run's stock in battalions per quarter.
         requirement : array of float, optional
             Domestic requirement per quarter (battalions).
         baseline : array of float, optional
-            Status quo stock per quarter (shown dashed grey), or None to hide it.
+            Status quo stock per quarter (dashed grey), or None to hide it (and the
+            difference panel's line).
+        band : array, shape (5, H), optional
+            Ensemble quantiles 5/25/50/75/95 % of the stock.
+        diff_band : array, shape (5, H), optional
+            Quantiles of the paired difference scenario minus status quo (same draws).
         """
         t, stock = _arr(t), _arr(stock)
         req = None if requirement is None else _arr(requirement)
         base = None if baseline is None else _arr(baseline)
-        if not self._changed(t, stock, req, base):
+        band = None if band is None else np.asarray(band, dtype=float)
+        dband = None if diff_band is None else np.asarray(diff_band, dtype=float)
+        if not self._changed(t, stock, req, base, band, dband):
             return False
         self.line.set_data(t, stock)
         self.req_line.set_data(t if req is not None else [], req if req is not None else [])
         self.base_line.set_data(t if base is not None else [], base if base is not None else [])
-        self.base_line.set_visible(base is not None)
-        self.base_line.set_label("status quo" if base is not None else "_status quo")
+        if band is not None and band.shape[-1] == t.size:
+            self.band_outer.set_verts(_band_verts(t, band[0], band[-1]))
+            self.band_inner.set_verts(_band_verts(t, band[1], band[-2]))
+        else:
+            self.band_outer.set_verts([])
+            self.band_inner.set_verts([])
         vals = [v[np.isfinite(v)] for v in (stock, req, base) if v is not None]
+        if band is not None:
+            vals += [band[0][np.isfinite(band[0])], band[-1][np.isfinite(band[-1])]]
         vals = [v for v in vals if v.size]
         top = max((float(v.max()) for v in vals), default=1.0)
         lo = min((float(v.min()) for v in vals), default=0.0)
-        # Limits snap to steps of 5 battalions, so most changes reuse the cached background.
-        ylim = (min(0.0, 5.0 * np.floor(lo / 5.0)), 5.0 * np.ceil(max(top, 1.0) * 1.12 / 5.0))
-        key = (ylim, base is not None, req is not None)
-        if key != getattr(self, "_frame_key", None):
+        ylim = (min(0.0, 5.0 * np.floor(lo / 5.0)), 5.0 * np.ceil(max(top, 1.0) * 1.08 / 5.0))
+        # difference panel: central difference and the paired band; its axis zooms in
+        diff = (stock - base) if base is not None and base.size == stock.size else None
+        dvals = []
+        if diff is not None:
+            self.diff_line.set_data(t, diff)
+            dvals.append(diff[np.isfinite(diff)])
+        else:
+            self.diff_line.set_data([], [])
+        if dband is not None and diff is not None and dband.shape[-1] == t.size:
+            self.diff_band.set_verts(_band_verts(t, dband[0], dband[-1]))
+            dvals += [dband[0][np.isfinite(dband[0])], dband[-1][np.isfinite(dband[-1])]]
+        else:
+            self.diff_band.set_verts([])
+        dmax = max((float(np.abs(v).max()) for v in dvals if v.size), default=0.0)
+        dlim = _nice_limit(dmax * 1.15)
+        key = (ylim, dlim, base is not None, band is not None)
+        if self._frame(*key):
             self.ax.set_ylim(*ylim)
-            self.legend.remove()
-            self.legend = self.ax.legend(loc="lower left", frameon=False, ncols=3, fontsize=10)
-        self._frame(*key)
+            self.dax.set_ylim(-dlim, dlim)
+            self.dax.set_yticks([-dlim, 0, dlim])
+            self._legend(with_base=base is not None, with_band=band is not None)
+        if diff is None:
+            note = "difference from the status quo: tick Compare"
+        else:
+            end = float(diff[-1]) if diff.size else 0.0
+            note = f"scenario - status quo at the end: {end:+.0f} battalions"
+        x_px, _ = self._px(self.dax, self.t0, 0.0)
+        _, y_px = self._px(self.dax, self.t0, dlim)
+        self.labels = [
+            {"x": x_px + 4, "y": y_px, "text": note, "align": "left", "kind": "note", "valign": "top"}
+        ]
         return True
 
 
 class IndiaPanel(_Panel):
-    """India's undelivered squadrons: promised quarter (hollow) vs modelled delivery (filled).
-
-    A squadron not delivered within the horizon is drawn as an arrow at the right edge.
+    """India's undelivered squadrons: promised quarter (hollow diamond) vs modelled delivery
+    (filled circle, with its date and chance); the status quo (hollow grey circle) sits just
+    below each row so the two never cover each other. A squadron not delivered within the
+    horizon is drawn as an arrow at the right edge. When a return is routed to India, a dashed
+    vertical line marks the quarter the returned units could be in India: left of the modelled
+    last squadron they can complete it, right of it production has already done so (the timing
+    ruler of :func:`s400lab.model.india_timing`).
     """
 
-    def __init__(self, t0: float, t1: float, size: tuple[float, float] = (6.4, 2.6),
-                 dpi: int = DPI) -> None:
-        super().__init__(size, dpi)
+    MAX_ROWS = 4
+
+    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 150), dpi: int = DPI) -> None:
+        super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
+        w, h = self.size_px
         ax = self.ax = self.fig.add_subplot()
-        self.fig.subplots_adjust(left=0.27, right=0.97, top=0.84, bottom=0.2)
+        self.fig.subplots_adjust(left=130 / w, right=1 - 12 / w, top=1 - 28 / h, bottom=52 / h)
         colour = ACTOR_COLOURS["India"]
         self.gaps = LineCollection([], colors=colour, linewidths=2.0, alpha=0.7)
         ax.add_collection(self.gaps)
-        (self.promised,) = ax.plot([], [], ls="none", marker="D", ms=10, mfc="white",
-                                   mec=OKABE_ITO["black"], mew=1.8, label="promised")
-        (self.base,) = ax.plot([], [], ls="none", marker="o", ms=13, mfc="none",
-                               mec=BASELINE_COLOUR, mew=2.2, label="status quo")
-        (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=10, color=colour,
-                                   label="modelled")
+        (self.promised,) = ax.plot(
+            [],
+            [],
+            ls="none",
+            marker="D",
+            ms=10,
+            mfc="white",
+            mec=OKABE_ITO["black"],
+            mew=1.8,
+            label="promised",
+        )
+        (self.base,) = ax.plot(
+            [], [], ls="none", marker="o", ms=10, mfc="none", mec=BASELINE_COLOUR, mew=2.2, label="status quo"
+        )
+        (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=11, color=colour, label="scenario")
         (self.late,) = ax.plot([], [], ls="none", marker=">", ms=12, color=colour)
-        self.note = ax.text(1.0, 1.02, "", transform=ax.transAxes, ha="right", va="bottom",
-                            fontsize=11)
-        ax.set_xlim(t0, t1)
-        ax.set_title("India", loc="left")
-        ax.legend(loc="lower right", frameon=False, ncols=3, fontsize=10)
-        _apply_rc(self.fig)
+        (self.returned,) = ax.plot([], [], ls="--", lw=2.4, color=OKABE_ITO["vermillion"])
+        ax.set_title("India", loc="left", fontsize=FONT["title"])
+        self.fig.legend(
+            handles=[self.promised, self.modelled, self.base],
+            loc="lower right",
+            frameon=False,
+            ncols=3,
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(1.0, 0.0),
+            borderaxespad=0.1,
+            handletextpad=0.2,
+            columnspacing=0.9,
+        )
+        _style_axes(ax)
         self.ax.grid(False, axis="y")
-        self._animate(self.gaps, self.promised, self.base, self.modelled, self.late, self.note)
+        self.ax.tick_params(axis="x", pad=2)
+        self._set_xaxis()
+        self._animate(self.gaps, self.promised, self.base, self.modelled, self.late, self.returned)
 
-    def update(self, labels: Sequence[str], promised, modelled, baseline=None) -> bool:
+    def update(
+        self,
+        labels: Sequence[str],
+        promised,
+        modelled,
+        baseline=None,
+        texts: Sequence[str] | None = None,
+        returned: float = float("nan"),
+    ) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -254,13 +486,19 @@ class IndiaPanel(_Panel):
             Promised and modelled delivery quarter (decimal years; NaN = beyond the horizon).
         baseline : array of float, optional
             Status quo modelled delivery, or None to hide it.
+        texts : sequence of str, optional
+            Annotation per row (e.g. ``"2027Q2 - 99%"``), written beside the modelled date.
+        returned : float, optional
+            Quarter returned Turkish units could be in India (NaN = none routed to India).
         """
-        labels = tuple(str(x) for x in labels)
-        p, m = _arr(promised), _arr(modelled)
-        b = None if baseline is None else _arr(baseline)
-        if not self._changed(labels, p, m, b):
-            return False
+        labels = tuple(str(x) for x in labels)[: self.MAX_ROWS]
         n = len(labels)
+        p, m = _arr(promised)[:n], _arr(modelled)[:n]
+        b = None if baseline is None else _arr(baseline)[:n]
+        texts = tuple(texts or ())[:n]
+        r = float(returned) if returned is not None and np.isfinite(returned) else float("nan")
+        if not self._changed(labels, p, m, b, texts, np.array([r])):  # array: NaN-aware compare
+            return False
         y = np.arange(n, dtype=float)[::-1]
         edge = self.t1 - 0.02 * (self.t1 - self.t0)
         m_in = np.where(np.isfinite(m), m, np.nan)
@@ -269,62 +507,95 @@ class IndiaPanel(_Panel):
         late = ~np.isfinite(m)
         self.late.set_data(np.full(int(late.sum()), edge), y[late])
         m_seg = np.where(np.isfinite(m), m, edge)
-        segs = [[(pp, yy), (mm, yy)] for pp, mm, yy in zip(p, m_seg, y) if np.isfinite(pp)]
+        segs = [[(pp, yy), (mm, yy)] for pp, mm, yy in zip(p, m_seg, y, strict=True) if np.isfinite(pp)]
         self.gaps.set_segments(segs)
         if b is not None:
-            self.base.set_data(np.where(np.isfinite(b), b, edge), y)
+            self.base.set_data(np.where(np.isfinite(b), b, edge), y - 0.32)
         else:
             self.base.set_data([], [])
         finite_p = p[np.isfinite(p)]
-        left = min(self.t0, float(finite_p.min()) - 0.25) if finite_p.size else self.t0
-        key = (labels, left, self.t0, self.t1)
-        if key != getattr(self, "_frame_key", None):
+        left = min(self.t0, float(np.floor(finite_p.min()))) if finite_p.size else self.t0
+        key = (labels, left, self.t0, self.t1, b is not None)
+        if self._frame(*key):
             self.ax.set_yticks(y, labels)
-            self.ax.set_ylim(-1.4, max(n, 1) - 0.4)  # room for the legend below the rows
+            self.ax.set_ylim(-0.6, max(n, 1) - 0.2)
             self.ax.set_xlim(left, self.t1)
-        self._frame(*key)
-        slips = m_seg - p
+            _quarter_axis(self.ax, left, self.t1, self.size_px[0])
         if n == 0:
-            self.note.set_text("no undelivered squadrons")
+            note = "no undelivered squadrons"
         elif late.any():
-            self.note.set_text(f"{int(late.sum())} not delivered within the horizon")
+            note = f"{int(late.sum())} not delivered by {quarter_text(self.t1 - 0.25)}"
         else:
+            slips = m_seg - p
             worst = float(np.nanmax(slips)) if np.isfinite(slips).any() else 0.0
-            self.note.set_text(f"last: {quarter_text(float(np.nanmax(m)))}; "
-                               f"worst slip {worst * 4:.0f} quarters")
+            note = f"worst slip {worst * 4:+.0f} quarters"
+        labels_out = [self._note(note)]
+        for i in range(min(n, len(texts))):
+            lab = self._date_label(self.ax, float(m_seg[i]), float(y[i]) + 0.28, texts[i])
+            if lab:
+                labels_out.append(lab)
+        if np.isfinite(r) and n and r < self.t1:
+            self.returned.set_data([r, r], [-0.6, max(n, 1) - 0.2])
+            lab = self._date_label(self.ax, r, -0.45, f"returned units in India {quarter_text(r)}")
+            if lab:
+                labels_out.append(lab)
+        else:
+            self.returned.set_data([], [])
+        self.labels = labels_out
         return True
 
 
 class TrackPanel(_Panel):
-    """The Turkiye-US milestone track: when each legal/programme milestone is reached.
-
-    A milestone not reached (conditions not met, or beyond the horizon) is drawn as a grey
-    cross at the right edge, with the reason in the panel's note.
+    """The Turkiye-US milestone track: when each legal/programme milestone is reached, with
+    its date and chance beside it. A milestone not reached (conditions not met, or beyond the
+    horizon) is a grey cross at the right edge; the status quo's markers sit just below each
+    row (hollow grey squares) so they never hide under the scenario's.
     """
 
-    def __init__(self, t0: float, t1: float, size: tuple[float, float] = (7.0, 2.9),
-                 dpi: int = DPI) -> None:
-        super().__init__(size, dpi)
-        self.t0, self.t1 = t0, t1
-        ax = self.ax = self.fig.add_subplot()
-        self.fig.subplots_adjust(left=0.36, right=0.97, top=0.84, bottom=0.17)
-        (self.path,) = ax.plot([], [], color=ACTOR_COLOURS["United States"], lw=1.6, alpha=0.8)
-        (self.base,) = ax.plot([], [], ls="none", marker="s", ms=13, mfc="none",
-                               mec=BASELINE_COLOUR, mew=2.2, label="status quo")
-        (self.reached,) = ax.plot([], [], ls="none", marker="s", ms=10,
-                                  color=ACTOR_COLOURS["Turkiye"], label="reached")
-        (self.missed,) = ax.plot([], [], ls="none", marker="X", ms=12, color=BASELINE_COLOUR,
-                                 label="not reached")
-        self.note = ax.text(1.0, 1.02, "", transform=ax.transAxes, ha="right", va="bottom",
-                            fontsize=11, color=OKABE_ITO["vermillion"])
-        ax.set_xlim(t0, t1)
-        ax.set_title("Turkiye-US track", loc="left")
-        _apply_rc(self.fig)
-        self.ax.grid(False, axis="y")
-        self._animate(self.path, self.base, self.reached, self.missed, self.note)
+    MAX_ROWS = 6
 
-    def update(self, labels: Sequence[str], times, note: str = "", baseline=None,
-               good: bool | None = None) -> bool:
+    def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 196), dpi: int = DPI) -> None:
+        super().__init__(size_px, dpi)
+        self.t0, self.t1 = t0, t1
+        w, h = self.size_px
+        ax = self.ax = self.fig.add_subplot()
+        self.fig.subplots_adjust(left=168 / w, right=1 - 12 / w, top=1 - 28 / h, bottom=52 / h)
+        (self.path,) = ax.plot([], [], color=ACTOR_COLOURS["United States"], lw=1.6, alpha=0.8)
+        (self.base,) = ax.plot(
+            [], [], ls="none", marker="s", ms=10, mfc="none", mec=BASELINE_COLOUR, mew=2.2, label="status quo"
+        )
+        (self.reached,) = ax.plot(
+            [], [], ls="none", marker="s", ms=11, color=ACTOR_COLOURS["Turkiye"], label="scenario"
+        )
+        (self.missed,) = ax.plot(
+            [], [], ls="none", marker="X", ms=12, color=BASELINE_COLOUR, label="not reached"
+        )
+        ax.set_title("Turkiye-US track", loc="left", fontsize=FONT["title"])
+        self.fig.legend(
+            handles=[self.reached, self.base, self.missed],
+            loc="lower right",
+            frameon=False,
+            ncols=3,
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(1.0, 0.0),
+            borderaxespad=0.1,
+            handletextpad=0.2,
+            columnspacing=0.9,
+        )
+        _style_axes(ax)
+        self.ax.grid(False, axis="y")
+        self._set_xaxis()
+        self._animate(self.path, self.base, self.reached, self.missed)
+
+    def update(
+        self,
+        labels: Sequence[str],
+        times,
+        note: str = "",
+        baseline=None,
+        good: bool | None = None,
+        texts: Sequence[str] | None = None,
+    ) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -335,17 +606,20 @@ class TrackPanel(_Panel):
             Quarter each milestone is reached (decimal years); NaN = not reached.
         note : str
             One line shown above the panel (e.g. "legal conditions not met").
-        good : bool, optional
-            Colour the note as good news (bluish green) or bad news (vermillion).
         baseline : array of float, optional
             Status quo milestone quarters, or None to hide.
+        good : bool, optional
+            Colour the note as good news (bluish green) or bad news (vermillion).
+        texts : sequence of str, optional
+            Annotation per row (e.g. ``"2028Q1 - 73%"``).
         """
-        labels = tuple(str(x) for x in labels)
-        x = _arr(times)
-        b = None if baseline is None else _arr(baseline)
-        if not self._changed(labels, x, str(note), b, good):
-            return False
+        labels = tuple(str(x) for x in labels)[: self.MAX_ROWS]
         n = len(labels)
+        x = _arr(times)[:n]
+        b = None if baseline is None else _arr(baseline)[:n]
+        texts = tuple(texts or ())[:n]
+        if not self._changed(labels, x, str(note), b, good, texts):
+            return False
         y = np.arange(n, dtype=float)[::-1]
         edge = self.t1 - 0.02 * (self.t1 - self.t0)
         ok = np.isfinite(x)
@@ -354,16 +628,20 @@ class TrackPanel(_Panel):
         self.path.set_data(x[ok], y[ok])
         if b is not None:
             bok = np.isfinite(b)
-            self.base.set_data(b[bok], y[bok])
+            self.base.set_data(b[bok], y[bok] - 0.3)
         else:
             self.base.set_data([], [])
-        if labels != getattr(self, "_frame_key", (None,))[0]:
+        xs = np.where(ok, x, edge)
+        if self._frame(labels, self.t0, self.t1):
             self.ax.set_yticks(y, labels)
-            self.ax.set_ylim(-0.7, max(n, 1) - 0.3)
-        self._frame(labels)
-        self.note.set_text(note)
-        self.note.set_color(OKABE_ITO["black"] if good is None
-                            else OKABE_ITO["bluish_green"] if good else OKABE_ITO["vermillion"])
+            self.ax.set_ylim(-0.6, max(n, 1) - 0.4)
+        self.note = str(note)
+        labels_out = [self._note(self.note, "note" if good is None else "good" if good else "bad")]
+        for i in range(min(n, len(texts))):
+            lab = self._date_label(self.ax, float(xs[i]), float(y[i]), texts[i])
+            if lab:
+                labels_out.append(lab)
+        self.labels = labels_out
         return True
 
 
@@ -376,13 +654,19 @@ class ExplorerFigure:
         The model horizon (decimal years); fixed x-limits for all panels, so the three views
         share one time axis and read together.
     dpi : int
-        PNG resolution.
+        PNG resolution (72: font points = pixels).
+    layout : str
+        A key of :data:`SIZES` (panel pixel sizes).
     """
 
-    def __init__(self, t0: float, t1: float, dpi: int = DPI) -> None:
-        self.stock = StockPanel(t0, t1, dpi=dpi)
-        self.india = IndiaPanel(t0, t1, dpi=dpi)
-        self.track = TrackPanel(t0, t1, dpi=dpi)
+    def __init__(self, t0: float, t1: float, dpi: int = DPI, layout: str = "compact") -> None:
+        if layout not in SIZES:
+            raise ValueError(f"layout must be one of {', '.join(SIZES)}, got {layout!r}")
+        self.layout = layout
+        sizes = SIZES[layout]
+        self.stock = StockPanel(t0, t1, size_px=sizes["stock"], dpi=dpi)
+        self.india = IndiaPanel(t0, t1, size_px=sizes["india"], dpi=dpi)
+        self.track = TrackPanel(t0, t1, size_px=sizes["track"], dpi=dpi)
         self.panels = {"stock": self.stock, "india": self.india, "track": self.track}
 
     def set_horizon(self, t0: float, t1: float) -> None:

@@ -1,28 +1,40 @@
-"""The scenario explorer: presets, levers and assumptions -> model -> three linked views.
+"""The scenario explorer: presets, levers and assumptions -> model + live ensemble -> views.
 
 Build it in a notebook (or a Voila dashboard) and display it::
 
     from s400lab.ui.explorer import ScenarioExplorer
     ScenarioExplorer()
 
-Every control is built from the parameter register (``data/parameters.csv``): its label, unit,
-range, step, choices and a help text with the description, the rationale of the range and the
-source ids. The explorer does no model arithmetic: a change calls :func:`s400lab.model.run`
-once and hands the numbers to :mod:`s400lab.plots.explorer`, whose figures are created once and
-updated in place (rendered to PNG into ``Image`` widgets; only the panels that changed are
-re-rendered).
+Projector first: one screen shows the three views (left, at their pixel size) and, on the
+right, the verdict, what the last change did, and the active tab's controls in a scrolling pane
+with the file buttons and their status under it; the page itself does not scroll at 1024x768,
+1280x720 or 1366x768 ("compact"/"laptop" screens) and the "wide" screen uses a 1920 px display.
+Presenter mode sets all text to at least 18 px.
 
-For tests and scripts the explorer has a small programmatic API: :meth:`set_values`,
-:attr:`scenario`, :attr:`result`, :attr:`outcomes_frame`, and the counters
-:attr:`recomputes` (model runs of the scenario) and :attr:`redraws` (refresh passes).
+Every control is built from the parameter register (``data/parameters.csv``): its label, unit,
+range, step, choices and a help text (description, rationale of the range, sources) that is
+also listed under *About these values* in each tab, reachable by keyboard. Rows whose kind is
+``device`` (model devices such as the uniform draws behind a congressional block, named
+``u_block_*``) are never shown.
+
+Each change runs the central scenario and a seeded ensemble (:mod:`s400lab.analysis.live`;
+1,000 draws by default, same seed -> same numbers): the stock view shows bands and the
+difference from the status quo; every milestone and India's dates carry their chance within
+the horizon. The explorer does no model arithmetic itself.
+
+For tests and scripts: :meth:`set_values`, :attr:`scenario`, :attr:`result`, :attr:`live`,
+:attr:`outcomes_frame`, :meth:`brief_html`, and the counters :attr:`recomputes` (model runs of
+the scenario), :attr:`baseline_recomputes` and :attr:`redraws` (refresh passes).
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import html
 import math
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -30,20 +42,27 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
-from s400lab.brief import write_brief
-from s400lab.model import Scenario, presets, quarter_label, run
+from s400lab.analysis.live import (
+    LiveEnsemble,
+    change_effects,
+    format_chance,
+    format_change,
+    format_outcome,
+)
+from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
-from s400lab.scenario_io import load_scenario, save_scenario
 
-__all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES"]
+__all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES", "visible_parameters"]
 
-#: Outcomes shown in the table by default (all outcomes with "show all").
+#: Outcomes shown in the table by default (all outcomes with "all outcomes"); names the
+#: model does not have are skipped, new model outcomes appear under "all outcomes".
 KEY_OUTCOMES = (
     "legal_conditions_met",
     "battalions_divested",
     "returned_to_russia",
+    "returned_usable_q",
     "sanctions_lifted_q",
     "f35_readmission_q",
     "f35_first_delivery_q",
@@ -52,95 +71,147 @@ KEY_OUTCOMES = (
     "ru_shortfall_end",
     "india_sq4_q",
     "india_sq5_q",
+    "india_direct_squadrons",
     "india_done_by_deadline",
     "tr_recovered_usd_bn",
     "ru_net_usd_bn",
+    "ru_deal_net_usd_bn",
     "alliance_score",
 )
 
 #: The Turkiye-US milestones, in order: outcome name -> label in the track panel.
 MILESTONES = {
-    "divestiture_q": "Verified divestiture",
-    "sanctions_lifted_q": "CAATSA lifted (s.1241)",
-    "f35_readmission_q": "F-35 readmission (s.1245)",
-    "f35_first_delivery_q": "First F-35 delivered",
+    "divestiture_q": "Divested",
+    "sanctions_lifted_q": "CAATSA lifted",
+    "f35_readmission_q": "F-35 readmitted",
+    "f35_first_delivery_q": "First F-35",
+}
+INDIA_DATES = ("india_sq4_q", "india_sq5_q")
+
+#: The three views: name -> accessible title of the picture.
+FIGURE_TITLES = {
+    "stock": "Russia's S-400 stock over time: this scenario with its 90% band, the status quo "
+    "and the home requirement; below, the difference from the status quo",
+    "india": "India's undelivered squadrons: promised and modelled delivery quarter",
+    "track": "Turkiye-US track: quarter each legal and programme milestone is reached",
 }
 
 #: Tab titles per register group.
-TAB_TITLES = {"Turkiye": "Turkiye", "Russia": "Russia", "United States": "United States",
-              "India": "India", "Alliance": "Alliance score", "Model": "Model"}
-KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)",
-               "setting": "Settings"}
+TAB_TITLES = {
+    "Turkiye": "Turkiye",
+    "Russia": "Russia",
+    "United States": "US",
+    "India": "India",
+    "Alliance": "Alliance",
+    "Model": "Model",
+}
+KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)", "setting": "Settings"}
 BASELINE_ID = "status_quo"
 
+#: Screen layouts: name -> (label, width of the figures column, of the controls column,
+#: height of the scrolling controls pane) in px. The figures keep their pixel size (crisp).
+SCREENS = {
+    "compact": ("1024-1280", 572, 432, 270),
+    "laptop": ("1366", 732, 610, 300),
+    "wide": ("1920", 1012, 860, 620),
+}
+
+_FOCUS = OKABE_ITO["black"]
 _CSS = f"""
 <style>
-.s400-explorer {{ font-size: 15px; }}
-.s400-explorer .s400-title {{ font-size: 22px; font-weight: 600; margin: 0; }}
-.s400-explorer .s400-lab {{ font-size: 14px; line-height: 1.2; }}
-.s400-explorer .s400-unit {{ font-size: 13px; color: #444; }}
-.s400-explorer table.s400-outcomes {{ border-collapse: collapse; font-size: 14px; width: 100%; }}
+.s400-explorer {{ font-size: 15px; line-height: 1.25; }}
+.s400-explorer.s400-presenter, .s400-explorer.s400-presenter .widget-label,
+.s400-explorer.s400-presenter .widget-readout, .s400-explorer.s400-presenter select,
+.s400-explorer.s400-presenter input, .s400-explorer.s400-presenter button,
+.s400-explorer.s400-presenter .lm-TabBar-tabLabel, .s400-explorer.s400-presenter .widget-html-content,
+.s400-explorer.s400-presenter .lm-AccordionPanel-title,
+.s400-explorer.s400-presenter table, .s400-explorer.s400-presenter summary
+  {{ font-size: 18px !important; }}
+.s400-explorer .widget-label, .s400-explorer .widget-readout {{ color: #111; }}
+.s400-explorer .s400-ctl.widget-inline-hbox {{ flex-wrap: wrap; height: auto; }}
+.s400-explorer .s400-ctl > .widget-label {{ width: 100% !important; max-width: 100% !important;
+  text-align: left !important; line-height: 1.25; height: auto; white-space: normal; }}
+.s400-explorer :focus-visible, .s400-explorer .noUi-handle:focus,
+.s400-explorer button:focus, .s400-explorer select:focus, .s400-explorer input:focus,
+.s400-explorer .lm-TabBar-tab:focus, .s400-explorer summary:focus
+  {{ outline: 3px solid {_FOCUS} !important; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }}
+.s400-explorer .s400-pane {{ overflow-y: auto; overflow-x: hidden; }}
+.s400-explorer .lm-TabBar-tab {{ flex: 0 1 auto !important; min-width: 0 !important;
+  max-width: none !important; padding: 0 8px !important; }}
+.s400-explorer .s400-header {{ gap: 4px 10px; }}
+.s400-explorer .s400-header .widget-label {{ width: auto !important; }}
+.s400-explorer .widget-checkbox label, .s400-explorer .widget-checkbox span
+  {{ font-size: inherit; }}
+.s400-explorer.s400-presenter .widget-checkbox, .s400-explorer.s400-presenter .widget-checkbox *,
+.s400-explorer.s400-presenter .widget-dropdown *, .s400-explorer.s400-presenter .widget-text *
+  {{ font-size: 18px !important; }}
+.s400-explorer .widget-dropdown, .s400-explorer .widget-text, .s400-explorer .widget-checkbox,
+.s400-explorer .widget-button, .s400-explorer .widget-slider {{ height: auto; min-height: 30px; }}
+.s400-explorer .widget-dropdown select {{ height: 32px; }}
+.s400-explorer details summary {{ cursor: pointer; }}
+.s400-explorer .s400-ctl input[type=number] {{ flex: 0 0 140px; max-width: 140px; }}
+.s400-explorer .s400-ctl select {{ flex: 1 1 auto; min-width: 0; max-width: 100%; }}
+.s400-explorer .s400-pane > .widget-tab {{ width: 100%; }}
+.s400-explorer table.s400-outcomes {{ border-collapse: collapse; width: 100%; }}
 .s400-explorer table.s400-outcomes th, .s400-explorer table.s400-outcomes td
-  {{ padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: right; }}
+  {{ padding: 2px 5px; border-bottom: 1px solid #ccc; text-align: right; vertical-align: top; }}
 .s400-explorer table.s400-outcomes th:first-child, .s400-explorer table.s400-outcomes td:first-child
   {{ text-align: left; }}
+.s400-explorer table.s400-outcomes td.u {{ text-align: left; color: #333; white-space: nowrap; }}
 .s400-explorer table.s400-outcomes td.v, .s400-explorer table.s400-outcomes td.b,
-.s400-explorer table.s400-outcomes td.d {{ white-space: nowrap; }}
-.s400-explorer .s400-verdict {{ font-size: 16px; padding: 6px 10px; border-left: 6px solid; }}
+.s400-explorer table.s400-outcomes td.d, .s400-explorer table.s400-outcomes td.p
+  {{ white-space: nowrap; }}
+.s400-explorer .s400-verdict {{ padding: 4px 8px; border-left: 6px solid; }}
 .s400-explorer .s400-verdict.not-met {{ border-color: {OKABE_ITO["vermillion"]}; }}
 .s400-explorer .s400-verdict.met {{ border-color: {OKABE_ITO["bluish_green"]}; }}
-.s400-explorer .s400-msg.error {{ color: {OKABE_ITO["vermillion"]}; font-weight: 600; }}
-.s400-explorer .s400-msg.ok {{ color: #00664a; }}
-.s400-explorer .s400-help td {{ vertical-align: top; padding: 2px 6px; font-size: 13px; }}
+.s400-explorer .s400-msg.error {{ color: #a33100; font-weight: 600; }}
+.s400-explorer .s400-msg.ok {{ color: #00573f; }}
+.s400-explorer .s400-effect.dead {{ color: #a33100; }}
+.s400-explorer .s400-help td {{ vertical-align: top; padding: 2px 6px; }}
+.s400-explorer .s400-small {{ color: #333; }}
+.s400-explorer a.s400-download {{ color: #0050a0; font-weight: 600; }}
+.s400-explorer .s400-figwrap {{ margin: 0 0 4px 0 !important; padding: 0; }}
+.s400-explorer .s400-figwrap .widget-html-content {{ position: relative; width: 100%;
+  height: 100%; line-height: 1.1; padding: 0; margin: 0; }}
+.s400-explorer img.s400-img {{ display: block; max-width: none; }}
+.s400-explorer .s400-ann {{ position: absolute; white-space: nowrap; font-size: 18px;
+  background: rgba(255,255,255,0.85); padding: 0 3px; color: #111; }}
+.s400-explorer .s400-ann.left.middle {{ transform: translate(0, -50%); }}
+.s400-explorer .s400-ann.right.middle {{ transform: translate(-100%, -50%); }}
+.s400-explorer .s400-ann.right.top {{ transform: translate(-100%, 0); }}
+.s400-explorer .s400-ann.bad {{ color: #a33100; font-weight: 600; }}
+.s400-explorer .s400-ann.good {{ color: #00573f; font-weight: 600; }}
+.s400-explorer .s400-ann.date {{ font-weight: 600; }}
 </style>
 """
 
 
 # --------------------------------------------------------------------------- formatting
 
+
 def _is_missing(x: Any) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
 
 
-def format_value(value: float, unit: str) -> str:
-    """How the explorer shows an outcome value.
+def format_value(value: float, unit: str, horizon_end: float | None = None) -> str:
+    """How the explorer shows an outcome value (the unit is shown in its own column).
 
-    Parameters
-    ----------
-    value : float
-        Outcome value (NaN = not within the horizon).
-    unit : str
-        The outcome's unit from the model (``year`` for a quarter, ``0/1`` for yes/no, ...).
-
-    Returns
-    -------
-    str
-        ``"2027Q2"`` for a quarter, ``"yes"``/``"no"`` for 0/1, ``"not within horizon"`` for
-        NaN, else the number with two decimals.
+    ``"2027Q2"`` for a quarter, ``"yes"``/``"no"`` for 0/1, whole numbers for battalions,
+    squadrons, quarters and months, two decimals otherwise (US$ bn, scores); NaN reads
+    ``"not by <last quarter>"`` (or ``"not within horizon"`` without ``horizon_end``).
     """
-    if _is_missing(value):
-        return "not within horizon"
-    if unit == "year":
-        return quarter_label(value)
-    if unit == "0/1":
-        return "yes" if value >= 0.5 else "no"
-    return f"{value:.2f}"
+    return format_outcome(value, unit, horizon_end)
 
 
 def format_difference(value: float, base: float, unit: str) -> str:
     """Difference of an outcome from the baseline, as shown in the table (empty = same)."""
-    if _is_missing(value) and _is_missing(base):
-        return ""
-    if _is_missing(value) or _is_missing(base):
-        return "changed"
-    if unit == "0/1":
-        return "" if (value >= 0.5) == (base >= 0.5) else "changed"
-    d = value - base
-    if abs(d) < 5e-10:
-        return ""
-    if unit == "year":
-        return f"{d * 4:+.0f} quarters"
-    return f"{d:+.2f}"
+    return format_change(value, base, unit)
+
+
+def visible_parameters(register) -> list[Parameter]:
+    """Register rows the explorer shows: everything except model devices (kind ``device``,
+    or a name starting with ``u_block`` - the uniform draws behind a congressional block)."""
+    return [p for p in register if p.kind != "device" and not p.name.startswith("u_block")]
 
 
 def _tooltip(p: Parameter) -> str:
@@ -151,49 +222,135 @@ def _tooltip(p: Parameter) -> str:
     elif p.type == "choice":
         parts.append("Choices: " + ", ".join(c.replace("_", " ") for c in p.choices) + ".")
     parts.append(f"Why: {p.rationale}")
-    parts.append("Sources: " + (", ".join(p.source_ids) if p.source_ids
-                                else "none (a labelled assumption or model setting)"))
+    parts.append(
+        "Sources: "
+        + (", ".join(p.source_ids) if p.source_ids else "none (a labelled assumption or model setting)")
+    )
     if p.confidence:
         parts.append(f"Evidence: {p.confidence}; kind: {p.kind}.")
     return "\n".join(parts)
 
 
-def _decimals(step: float) -> int:
-    text = f"{step:g}"
-    return len(text.split(".")[1]) if "." in text else 0
+def _label(p: Parameter) -> str:
+    unit = p.unit.strip()
+    if not unit or unit.lower() in p.label.lower() or unit.split()[0].lower() in p.label.lower():
+        return p.label
+    return f"{p.label} ({unit})"
 
 
 def _control(p: Parameter) -> widgets.Widget:
-    """The input widget for one register row (value = the register default)."""
-    tip = _tooltip(p)
-    common = dict(tooltip=tip, layout=widgets.Layout(width="290px"), style={"description_width": "0px"})
+    """The input widget for one register row (value = the register default); its
+    description is the label with the unit, so every control has an accessible name."""
+    common = dict(
+        description=_label(p),
+        tooltip=_tooltip(p),
+        layout=widgets.Layout(width="94%"),
+        style={"description_width": "initial"},
+    )
     if p.type == "choice":
-        return widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices],
-                                value=p.default, **common)
-    if p.type == "bool":
-        return widgets.Checkbox(value=bool(p.default), indent=False, **common)
-    if p.type == "int":
-        return widgets.IntSlider(min=int(p.low), max=int(p.high), step=max(1, int(p.step)),
-                                 value=int(p.default), continuous_update=False, **common)
-    return widgets.FloatSlider(min=p.low, max=p.high, step=p.step, value=float(p.default),
-                               readout_format=f".{_decimals(p.step)}f",
-                               continuous_update=False, **common)
+        w = widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices], value=p.default, **common)
+    elif p.type == "bool":
+        w = widgets.Checkbox(value=bool(p.default), indent=False, **common)
+    elif p.type == "int":
+        # A labelled number box (ArrowUp/ArrowDown = one step), not an ipywidgets slider:
+        # a slider's handle carries no accessible name and ipywidgets offers no way to give it
+        # one, so screen readers announced 26 unnamed "slider"s.
+        w = widgets.BoundedIntText(
+            min=int(p.low),
+            max=int(p.high),
+            step=max(1, int(p.step)),
+            value=int(p.default),
+            continuous_update=True,
+            **common,
+        )
+    else:
+        w = widgets.BoundedFloatText(
+            min=p.low, max=p.high, step=p.step, value=float(p.default), continuous_update=True, **common
+        )
+    w.add_class("s400-ctl")
+    return w
 
 
 def _help_table(params: list[Parameter]) -> str:
     rows = []
     for p in params:
-        rng = (f"{p.low:g} to {p.high:g} {html.escape(p.unit)}" if p.type in ("float", "int")
-               else html.escape(", ".join(p.choices)))
+        rng = (
+            f"{p.low:g} to {p.high:g} {html.escape(p.unit)}"
+            if p.type in ("float", "int")
+            else html.escape(", ".join(c.replace("_", " ") for c in p.choices))
+        )
         rows.append(
             f"<tr><td><b>{html.escape(p.label)}</b><br><i>{rng}</i></td>"
             f"<td>{html.escape(p.description)}<br><i>Why:</i> {html.escape(p.rationale)}"
             f"<br><i>Sources:</i> {html.escape(', '.join(p.source_ids) or 'none (assumption)')}"
-            f"</td></tr>")
+            f"</td></tr>"
+        )
     return f"<table class='s400-help'>{''.join(rows)}</table>"
 
 
+def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict]) -> str:
+    """A view: the PNG at its pixel size with alternative text, and the text over it."""
+    w, h = size
+    b64 = base64.b64encode(png).decode("ascii")
+    img = (
+        f"<img class='s400-img s400-img-{name}' width='{w}' height='{h}' "
+        f"alt='{html.escape(FIGURE_TITLES[name], quote=True)}' "
+        f"src='data:image/png;base64,{b64}'>"
+    )
+    return img + _overlay_html(labels)
+
+
+def _overlay_html(labels: list[dict]) -> str:
+    """Absolutely positioned text over a figure (dates with chances, notes)."""
+    spans = [
+        f"<span class='s400-ann {html.escape(lab['align'])} {html.escape(lab['kind'])} "
+        f"{html.escape(lab.get('valign', 'middle'))}' "
+        f"style='left:{lab['x']:.0f}px;top:{lab['y']:.0f}px'>{html.escape(lab['text'])}"
+        "</span>"
+        for lab in labels
+    ]
+    return "".join(spans)
+
+
+def _india_why(result) -> tuple[str, str]:
+    """Why India's dates move or not: (short line, the timing ruler's full sentence), from
+    :func:`s400lab.model.india_timing`."""
+    ruler = india_timing(result)
+    full = str(ruler.attrs["verdict"])
+    o, v = result.raw_outcomes, result.scenario.values
+    there, prod = ruler.loc["in_india", "quarter"], ruler.loc["last_from_production", "quarter"]
+    if o.get("india_undelivered_start", 0) < 1:
+        short = "all squadrons delivered; a return cannot reach India."
+    elif o.get("returned_to_russia", 0) <= 0 and v.get("tr_action") not in ("return_partial", "return_full"):
+        short = "nothing is returned; India waits for production."
+    elif v.get("ru_use_returned") != "india":
+        short = f"returned units stay with Russia ({v.get('ru_use_returned')}); India waits for production."
+    elif ruler.attrs["reaches_india"]:
+        short = f"returned units there {there}, before production ({prod}): India gains."
+    else:
+        short = f"returned units there {there}, after production ({prod}): no gain."
+    return short, full
+
+
+def _russia_why(outcomes) -> str:
+    """Whether the deal is worth it to Russia, in one line (``ru_deal_net_usd_bn``, ``ru_consents``)."""
+    net = float(outcomes.get("ru_deal_net_usd_bn", float("nan")))
+    if outcomes.get("ru_objects", 0) >= 0.5:
+        return "objects: a transfer to a third party breaks the end-user terms."
+    if outcomes.get("returned_to_russia", 0) <= 0 or not np.isfinite(net):
+        return "nothing is returned; no deal to weigh."
+    verb = "would consent" if outcomes.get("ru_consents", 0) >= 0.5 else "would not consent"
+    return f"deal worth {net:+.2f} US$ bn to Moscow: {verb}."
+
+
+def _short_verdict(text: str) -> str:
+    """First sentence of the verdict (up to the first ': ' or '. ')."""
+    m = re.match(r"(.+?[.:])(\s|$)", text)
+    return (m.group(1) if m else text).rstrip(":.")
+
+
 # --------------------------------------------------------------------------- the explorer
+
 
 class ScenarioExplorer:
     """Interactive scenario explorer (ipywidgets), for JupyterLab and Voila.
@@ -203,52 +360,73 @@ class ScenarioExplorer:
     preset : str
         Preset to start from (``scenario_id`` of ``data/scenarios.csv``).
     compare : bool
-        Start with the "compare with status quo" overlay on.
+        Start with the comparison with the status quo on.
     save_dir : str or Path
         Folder where scenario files are saved to and loaded from (file names only, no paths,
         so a dashboard user cannot write elsewhere). Default: the current folder.
     dpi : int
-        Resolution of the figures.
+        Resolution of the figures (72: a font point is a pixel).
+    screen : {"compact", "laptop", "wide"}
+        Starting layout (see :data:`SCREENS`); a dropdown changes it.
+    presenter : bool
+        Presenter mode: text at least 18 px.
+    n_draws, seed : int
+        Size and seed of the live ensemble.
 
     Attributes
     ----------
     controls : dict of str to ipywidgets.Widget
-        One input per register parameter.
-    recomputes : int
-        How many times the scenario was run through the model.
-    baseline_recomputes : int
-        How many times the baseline was run (only when a non-lever value changed).
-    redraws : int
-        How many refresh passes (figures + table) happened.
+        One input per visible register parameter.
+    recomputes, baseline_recomputes, redraws : int
+        Model runs of the scenario, of the baseline, and refresh passes.
     last_error : str or None
         The last error shown in the panel.
     """
 
-    def __init__(self, preset: str = BASELINE_ID, compare: bool = True,
-                 save_dir: str | Path = ".", dpi: int = 80) -> None:
+    def __init__(
+        self,
+        preset: str = BASELINE_ID,
+        compare: bool = True,
+        save_dir: str | Path = ".",
+        dpi: int = 72,
+        screen: str = "compact",
+        presenter: bool = True,
+        n_draws: int = 1000,
+        seed: int = 1,
+    ) -> None:
         self.register = load_register()
         self.presets = presets()
         if preset not in self.presets:
             raise ValueError(f"unknown preset {preset!r}; presets: {', '.join(self.presets)}")
+        if screen not in SCREENS:
+            raise ValueError(f"screen must be one of {', '.join(SCREENS)}, got {screen!r}")
         self.save_dir = Path(save_dir)
+        self.dpi = dpi
         self.recomputes = 0
         self.baseline_recomputes = 0
         self.redraws = 0
         self.last_error: str | None = None
+        self.last_effects: list = []
         self._hold = False
-        self._result = None
+        self._live_engine = LiveEnsemble(n=n_draws, seed=seed)
+        self._base_engine = LiveEnsemble(n=n_draws, seed=seed)
+        self._live: Any = None  # a LiveRun after the first refresh
+        self._base_live: Any = None
         self._baseline_key: tuple | None = None
-        self._baseline_result = None
+        self._last_changed: list[str] = []
         self._lever_names = set(self.register.levers)
         self._status_quo = self.presets[BASELINE_ID]
+        self._params = visible_parameters(self.register)
 
         start = self.presets[preset]
         self._values: dict[str, Any] = dict(start.values)
+        self._preset_id = preset
         self._scenario = start
         self._build_controls()
-        self._build_layout(preset, compare)
+        self._build_layout(preset, compare, screen, presenter)
         t0, t1 = self._horizon()
-        self.figure = ExplorerFigure(t0, t1, dpi=dpi)
+        self.figure = ExplorerFigure(t0, t1, dpi=dpi, layout=screen)
+        self._size_images()
         with self._held():
             self._apply_to_controls(self._values)
         self._refresh(recompute=True)
@@ -256,7 +434,7 @@ class ScenarioExplorer:
     # ------------------------------------------------------------------ building
     def _build_controls(self) -> None:
         self.controls: dict[str, widgets.Widget] = {}
-        for p in self.register:
+        for p in self._params:
             w = _control(p)
             w.add_class(f"s400-ctl-{p.name}")  # stable hooks for browser tests
             w.observe(self._make_observer(p.name), names="value")
@@ -266,110 +444,230 @@ class ScenarioExplorer:
         def on_change(change: dict) -> None:
             self._values[name] = change["new"]
             if not self._hold:
+                self._last_changed = [name]
                 self._refresh(recompute=True)
 
         return on_change
 
-    def _row(self, p: Parameter) -> widgets.Widget:
-        tip = _tooltip(p)
-        label = widgets.HTML(f"<span class='s400-lab' title='{html.escape(tip, quote=True)}'>"
-                             f"{html.escape(p.label)}</span>",
-                             layout=widgets.Layout(width="250px"), tooltip=tip)
-        unit = widgets.HTML(f"<span class='s400-unit'>{html.escape(p.unit)}</span>",
-                            layout=widgets.Layout(width="120px"))
-        return widgets.HBox([label, self.controls[p.name], unit],
-                            layout=widgets.Layout(align_items="center"))
+    def _group_tab(self, params: list[Parameter]) -> widgets.Widget:
+        children: list[widgets.Widget] = []
+        for kind in ("lever", "uncertainty", "setting"):
+            ps = [p for p in params if p.kind == kind]
+            if ps:
+                children.append(widgets.HTML(f"<b>{KIND_TITLES[kind]}</b>"))
+                children.extend(self.controls[p.name] for p in ps)
+        about = widgets.HTML(
+            "<details><summary>About these values (descriptions, ranges, sources)</summary>"
+            f"{_help_table(params)}</details>"
+        )
+        children.append(about)
+        return widgets.VBox(children)
 
-    def _build_layout(self, preset: str, compare: bool) -> None:
+    def _build_layout(self, preset: str, compare: bool, screen: str, presenter: bool) -> None:
         options = [(sc.label, sid) for sid, sc in self.presets.items()]
-        self.preset_select = widgets.Dropdown(options=options, value=preset,
-                                              description="Preset",
-                                              layout=widgets.Layout(width="430px"),
-                                              tooltip="Load a preset scenario (all values)")
+        self.preset_select = widgets.Dropdown(
+            options=options,
+            value=preset,
+            description="Preset",
+            layout=widgets.Layout(width="330px"),
+            tooltip="Load a preset scenario (all values)",
+        )
         self.preset_select.observe(self._on_preset, names="value")
-        self.compare = widgets.ToggleButton(value=compare, description="Compare with status quo",
-                                            icon="balance-scale",
-                                            layout=widgets.Layout(width="230px"),
-                                            tooltip="Overlay the status quo (Turkiye keeps its "
-                                                    "S-400s) under the same assumptions")
+        self.preset_select.add_class("s400-preset")
+        self.compare = widgets.Checkbox(
+            value=compare,
+            description="Compare with status quo",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Overlay the status quo (Turkiye keeps its S-400s) under the same assumptions",
+        )
+        self.compare.add_class("s400-compare")
         self.compare.observe(lambda _c: self._refresh(recompute=False), names="value")
-        self.reset_button = widgets.Button(description="Reset", icon="undo",
-                                           tooltip="Back to the register defaults (status quo)")
+        self.reset_button = widgets.Button(
+            description="Reset",
+            tooltip="Back to the register defaults (status quo)",
+            layout=widgets.Layout(width="auto"),
+        )
         self.reset_button.on_click(lambda _b: self.reset())
-        self.show_all = widgets.Checkbox(value=False, description="all outcomes", indent=False,
-                                         layout=widgets.Layout(width="140px"))
+        self.screen = widgets.Dropdown(
+            options=[(v[0], k) for k, v in SCREENS.items()],
+            value=screen,
+            description="Screen",
+            layout=widgets.Layout(width="200px"),
+            tooltip="Layout for the display in use",
+        )
+        self.screen.observe(self._on_screen, names="value")
+        self.screen.add_class("s400-screen")
+        self.presenter = widgets.Checkbox(
+            value=presenter,
+            description="Large text",
+            indent=False,
+            layout=widgets.Layout(width="auto"),
+            tooltip="Presenter mode: all text at least 18 px",
+        )
+        self.presenter.observe(self._on_presenter, names="value")
+        self.show_all = widgets.Checkbox(
+            value=False, description="all outcomes", indent=False, layout=widgets.Layout(width="auto")
+        )
         self.show_all.observe(lambda _c: self._refresh(recompute=False), names="value")
 
+        self.table = widgets.HTML()
+        self.table.add_class("s400-table")
         tabs, titles = [], []
         for group in GROUPS:
-            params = [p for p in self.register if p.group == group]
-            if not params:
-                continue
-            children: list[widgets.Widget] = []
-            for kind in ("lever", "uncertainty", "setting"):
-                ps = [p for p in params if p.kind == kind]
-                if ps:
-                    children.append(widgets.HTML(f"<b>{KIND_TITLES[kind]}</b>"))
-                    children.extend(self._row(p) for p in ps)
-            about = widgets.Accordion([widgets.HTML(_help_table(params))])
-            about.set_title(0, "About these values (descriptions, ranges, sources)")
-            about.selected_index = None
-            children.append(about)
-            tabs.append(widgets.VBox(children))
-            titles.append(TAB_TITLES.get(group, group))
+            params = [p for p in self._params if p.group == group]
+            if params:
+                tabs.append(self._group_tab(params))
+                titles.append(TAB_TITLES.get(group, group))
+        tabs.append(widgets.VBox([self.show_all, self.table]))
+        titles.append("Outcomes")
         self.tabs = widgets.Tab(tabs)
         for i, t in enumerate(titles):
             self.tabs.set_title(i, t)
+        self.tabs.selected_index = 0
+        self._outcomes_tab = len(tabs) - 1
+        self._table_stale = True
+        self.tabs.observe(self._on_tab, names="selected_index")
 
         self.scenario_line = widgets.HTML()
+        self.scenario_line.add_class("s400-scenario-line")
         self.verdict = widgets.HTML()
+        self.verdict.add_class("s400-verdict-box")
+        self.effect = widgets.HTML()
+        self.effect.add_class("s400-effect-box")
         self.message = widgets.HTML()
-        self.table = widgets.HTML()
-        self.images = {name: widgets.Image(format="png") for name in ("stock", "india", "track")}
-        for name, image in self.images.items():
-            image.add_class(f"s400-img-{name}")
-        self.preset_select.add_class("s400-preset")
+        self.message.add_class("s400-status")
+        self.download = widgets.HTML()
+        self.download.add_class("s400-download-box")
+        # Each view is one HTML widget: the PNG (an <img> with alternative text, shown at its
+        # pixel size) and the text drawn over it (dates with chances, notes), replaced together
+        # in one message. (ipywidgets' Image cannot carry alternative text.)
+        self.png: dict[str, bytes] = {name: b"" for name in FIGURE_TITLES}
+        self.overlays = {name: widgets.HTML() for name in FIGURE_TITLES}
+        self.figure_boxes = {}
+        for name, box in self.overlays.items():
+            box.add_class("s400-figwrap")
+            box.add_class(f"s400-overlay-{name}")
+            self.figure_boxes[name] = box
 
-        self.file_name = widgets.Text(value="my_scenario.json", description="File",
-                                      layout=widgets.Layout(width="300px"),
-                                      tooltip="File name in the scenario folder (.json)")
-        self.scenario_name = widgets.Text(value="", description="Name", placeholder="optional",
-                                          layout=widgets.Layout(width="300px"))
-        self.overwrite = widgets.Checkbox(value=False, description="overwrite", indent=False,
-                                          layout=widgets.Layout(width="110px"))
-        self.save_button = widgets.Button(description="Save", icon="save",
-                                          tooltip="Save all values to the JSON file")
-        self.load_button = widgets.Button(description="Load", icon="folder-open",
-                                          tooltip="Load a scenario JSON file (validated)")
+        self.file_name = widgets.Text(
+            value="my_scenario.json",
+            description="File",
+            layout=widgets.Layout(width="48%"),
+            tooltip="File name in the scenario folder (.json)",
+        )
+        self.scenario_name = widgets.Text(
+            value="",
+            description="Name",
+            placeholder="optional",
+            layout=widgets.Layout(width="48%"),
+            tooltip="Name of this scenario (shown in the brief)",
+        )
+        self.overwrite = widgets.Checkbox(
+            value=False, description="overwrite", indent=False, layout=widgets.Layout(width="auto")
+        )
+        self.save_button = widgets.Button(
+            description="Save",
+            icon="save",
+            tooltip="Save all values to the JSON file",
+            layout=widgets.Layout(width="auto"),
+        )
+        self.load_button = widgets.Button(
+            description="Load",
+            icon="folder-open",
+            tooltip="Load a scenario JSON file (validated)",
+            layout=widgets.Layout(width="auto"),
+        )
         self.brief_button = widgets.Button(
-            description="Export brief", icon="file-text",
-            tooltip="Write the two-page HTML brief (choices, assumptions with sources, outcomes "
-                    "against the status quo, uncertainty ranges) next to the scenario file")
+            description="Export brief",
+            icon="file-text",
+            layout=widgets.Layout(width="auto"),
+            tooltip="The two-page HTML brief (choices, assumptions with sources, outcomes "
+            "against the status quo, uncertainty ranges), offered as a download",
+        )
+        self.file_name.add_class("s400-file-name")
+        self.scenario_name.add_class("s400-scenario-name")
         self.save_button.on_click(lambda _b: self.save())
         self.load_button.on_click(lambda _b: self.load())
         self.brief_button.on_click(lambda _b: self.export_brief())
-        files = widgets.VBox([
-            widgets.HTML("<b>Scenario file</b>"),
-            widgets.HBox([self.file_name, self.overwrite]),
-            widgets.HBox([self.scenario_name, self.save_button, self.load_button,
-                          self.brief_button]),
-        ])
+        row = widgets.Layout(flex_flow="row wrap", align_items="center", width="100%")
+        files = widgets.VBox(
+            [
+                widgets.HBox([self.scenario_name, self.file_name], layout=row),
+                widgets.HBox(
+                    [self.save_button, self.load_button, self.brief_button, self.overwrite], layout=row
+                ),
+                widgets.HBox([self.message, self.download], layout=row),
+            ]
+        )
+        files.add_class("s400-files")
 
-        header = widgets.HBox([self.preset_select, self.compare, self.reset_button],
-                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        left = widgets.VBox([self.tabs, widgets.HBox([widgets.HTML("<b>Outcomes</b>"),
-                                                      self.show_all]),
-                             self.table, files],
-                            layout=widgets.Layout(width="690px"))
-        right = widgets.VBox([self.verdict, self.images["stock"], self.images["india"],
-                              self.images["track"]],
-                             layout=widgets.Layout(width="590px"))
-        self.widget = widgets.VBox([
-            widgets.HTML(_CSS),
-            header, self.scenario_line, self.message,
-            widgets.HBox([left, right], layout=widgets.Layout(flex_flow="row wrap")),
-        ])
+        header = widgets.HBox(
+            [self.preset_select, self.compare, self.reset_button, self.screen, self.presenter],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        header.add_class("s400-header")
+        self.pane = widgets.Box([self.tabs])
+        self.pane.add_class("s400-pane")
+        self.left = widgets.VBox([self.figure_boxes[k] for k in FIGURE_TITLES])
+        self.left.add_class("s400-figures")
+        self.right = widgets.VBox([self.verdict, self.scenario_line, self.effect, self.pane, files])
+        self.right.add_class("s400-controls")
+        self.widget = widgets.VBox(
+            [
+                widgets.HTML(_CSS),
+                header,
+                widgets.HBox(
+                    [self.left, self.right],
+                    layout=widgets.Layout(flex_flow="row nowrap", align_items="flex-start"),
+                ),
+            ]
+        )
         self.widget.add_class("s400-explorer")
+        if presenter:
+            self.widget.add_class("s400-presenter")
+        self._apply_screen(screen)
+
+    def _apply_screen(self, screen: str) -> None:
+        _label, left_w, right_w, pane_h = SCREENS[screen]
+        self.left.layout.width = f"{left_w}px"
+        self.left.layout.min_width = f"{left_w}px"
+        self.right.layout.width = f"{right_w}px"
+        self.pane.layout.height = f"{pane_h}px"
+        self.pane.layout.width = "100%"
+
+    def _size_images(self) -> None:
+        """Reserve every view's pixel size (the PNG is shown at exactly that size: crisp)."""
+        for name, box in self.figure_boxes.items():
+            w, h = self.figure.panels[name].size_px
+            box.layout.width = f"{w}px"
+            box.layout.height = f"{h}px"
+            box.layout.min_width = f"{w}px"
+
+    def _on_screen(self, change: dict) -> None:
+        screen = change["new"]
+        self._apply_screen(screen)
+        t0, t1 = self._horizon()
+        self.figure = ExplorerFigure(t0, t1, dpi=self.dpi, layout=screen)
+        self._size_images()
+        for name in self.png:
+            self.png[name] = b""
+        self._refresh(recompute=False)
+
+    def _on_tab(self, change: dict) -> None:
+        if change["new"] == self._outcomes_tab and self._table_stale and self._live is not None:
+            self.table.value = self._table_html()
+            self._table_stale = False
+
+    def show_outcomes(self) -> None:
+        """Open the Outcomes tab (its table is rendered only while it is shown)."""
+        self.tabs.selected_index = self._outcomes_tab
+
+    def _on_presenter(self, change: dict) -> None:
+        if change["new"]:
+            self.widget.add_class("s400-presenter")
+        else:
+            self.widget.remove_class("s400-presenter")
 
     # ------------------------------------------------------------------ public API
     @property
@@ -379,13 +677,29 @@ class ScenarioExplorer:
 
     @property
     def result(self):
-        """The model :class:`~s400lab.model.Result` of :attr:`scenario`."""
-        return self._result
+        """The model :class:`~s400lab.model.Result` of :attr:`scenario` (central run)."""
+        return self._live.result
+
+    @property
+    def live(self):
+        """The :class:`~s400lab.analysis.live.LiveRun` of the scenario (central + ensemble)."""
+        return self._live
 
     @property
     def baseline_result(self):
         """The model result of the status quo under the current assumptions and settings."""
-        return self._baseline_result
+        return self._base_live.result
+
+    @property
+    def preset_id(self) -> str:
+        """The preset the current values started from."""
+        return self._preset_id
+
+    @property
+    def edited(self) -> list[str]:
+        """Names of the values that depart from the selected preset."""
+        preset = self.presets[self._preset_id]
+        return [k for k, v in self._scenario.values.items() if preset.values.get(k) != v]
 
     @property
     def outcomes_frame(self) -> pd.DataFrame:
@@ -404,15 +718,23 @@ class ScenarioExplorer:
         if not values:
             return
         self._scenario.with_changes(**values)  # validate first: all or nothing
+        hidden = [k for k in values if k not in self.controls]
+        if hidden:
+            raise ValueError(
+                f"{', '.join(hidden)}: not a control of the explorer (model devices are not set by hand)"
+            )
         with self._held():
             self._apply_to_controls(values)
+        self._last_changed = list(values)
         self._refresh(recompute=True)
 
     def reset(self) -> None:
         """Back to the register defaults (the status quo); one run and one redraw."""
         with self._held():
             self.preset_select.value = BASELINE_ID
-            self._apply_to_controls(self.register.defaults())
+            self._preset_id = BASELINE_ID
+            self._apply_to_controls(self._visible(self.register.defaults()))
+        self._last_changed = []
         self._refresh(recompute=True)
         self._say("Reset to the register defaults (status quo).")
 
@@ -420,36 +742,84 @@ class ScenarioExplorer:
         """Select a preset (same as choosing it in the dropdown)."""
         self.preset_select.value = scenario_id
 
+    def scenario_document(self) -> dict[str, Any]:
+        """The scenario file's content for the current values (name, preset, values)."""
+        from s400lab.scenario_io import scenario_to_dict
+
+        return scenario_to_dict(self._scenario, name=self.scenario_name.value.strip(), preset=self._preset_id)
+
     def save(self) -> Path | None:
-        """Save the current scenario to :attr:`file_name` in ``save_dir``; report in the panel."""
+        """Save the current scenario to :attr:`file_name` in ``save_dir``; report beside the
+        buttons and offer the file as a download."""
+        from s400lab.scenario_io import save_scenario
+
         try:
             path = self._file_path()
-            save_scenario(self._scenario, path, name=self.scenario_name.value,
-                          overwrite=self.overwrite.value)
+            save_scenario(
+                self._scenario,
+                path,
+                name=self.scenario_name.value.strip(),
+                overwrite=self.overwrite.value,
+                preset=self._preset_id,
+            )
         except (ValueError, OSError) as exc:
             self._say(f"Not saved: {exc}", error=True)
             return None
-        self._say(f"Saved to {path}.")
+        self._offer(path.read_bytes(), path.name, "application/json", "Download the file")
+        self._say(f"Saved to {path.name} in the scenario folder.")
         return path
 
-    def export_brief(self, n_draws: int = 2000) -> Path | None:
-        """Write the two-page HTML brief of the current scenario; report in the panel.
+    def brief_html(self, n_draws: int = 2000) -> str:
+        """The two-page brief of the current scenario, exactly as the command line writes it
+        for the same scenario file (name, preset and changed values)."""
+        from s400lab.brief import brief_html
+        from s400lab.scenario_io import scenario_from_dict
 
-        The brief goes next to the scenario file, with the same name and ``.html``; an existing
-        brief is replaced only when *overwrite* is ticked.
-        """
+        doc = self.scenario_document()
+        loaded = scenario_from_dict(doc, source=self._file_name_or_default())
+        name = loaded.name or Path(self._file_name_or_default()).stem
+        return brief_html(
+            loaded.scenario, name=name, notes=loaded.notes, n_draws=n_draws, preset=loaded.preset
+        )
+
+    def export_brief(self, n_draws: int = 2000) -> Path | None:
+        """Make the two-page HTML brief of the current scenario: offered as a download in the
+        browser, and written next to the scenario file (replaced only when *overwrite* is
+        ticked). Reports beside the buttons."""
         self._say("Writing the brief (runs an ensemble)...")
         try:
             path = self._file_path().with_suffix(".html")
-            write_brief(self._scenario, path, n_draws=n_draws, force=self.overwrite.value)
+            text = self.brief_html(n_draws=n_draws)
         except (ValueError, OSError) as exc:
-            self._say(f"Brief not written: {exc}", error=True)
+            self._say(f"Brief not made: {exc}", error=True)
             return None
-        self._say(f"Brief written to {path}; open it in a browser and print it (A4/Letter).")
+        self._offer(text.encode("utf-8"), path.name, "text/html", "Download the brief")
+        if path.exists() and not self.overwrite.value:
+            self._say(
+                f"{path.name} already exists in the scenario folder; not overwritten "
+                "(tick overwrite). The brief is offered as a download.",
+                error=True,
+            )
+            return None
+        try:
+            from s400lab._files import write_new_file
+
+            write_new_file(
+                path,
+                lambda fh: fh.write(text),
+                overwrite=self.overwrite.value,
+                hint="tick overwrite to replace it",
+            )
+        except (ValueError, OSError) as exc:
+            self._say(f"Brief not written to the folder: {exc}", error=True)
+            return None
+        self._say(f"Brief ready: {path.name} (download it, open it in a browser, print A4/Letter).")
         return path
 
     def load(self) -> bool:
         """Load :attr:`file_name` from ``save_dir``; on any problem nothing changes."""
+        from s400lab.scenario_io import load_scenario
+
         try:
             path = self._file_path()
             loaded = load_scenario(path)
@@ -457,12 +827,15 @@ class ScenarioExplorer:
             self._say(f"Not loaded: {exc}", error=True)
             return False
         with self._held():
-            self._apply_to_controls(loaded.scenario.values)
-            if loaded.name:
-                self.scenario_name.value = loaded.name
+            preset = loaded.preset if loaded.preset in self.presets else BASELINE_ID
+            self.preset_select.value = preset
+            self._preset_id = preset
+            self._apply_to_controls(self._visible(loaded.scenario.values))
+            self.scenario_name.value = loaded.name
+        self._last_changed = []
         self._refresh(recompute=True)
         if self.last_error is None:
-            self._say(f"Loaded {loaded.name or path.name!r} from {path}.")
+            self._say(f"Loaded {loaded.name or path.name!r} from {path.name}.")
         return self.last_error is None
 
     def _ipython_display_(self) -> None:  # pragma: no cover - exercised in the browser tests
@@ -471,6 +844,9 @@ class ScenarioExplorer:
         display(self.widget)
 
     # ------------------------------------------------------------------ internals
+    def _visible(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in values.items() if k in self.controls}
+
     @contextlib.contextmanager
     def _held(self):
         """Suspend the refresh while many controls change (and batch the sync messages)."""
@@ -485,6 +861,9 @@ class ScenarioExplorer:
 
     def _apply_to_controls(self, values: dict[str, Any]) -> None:
         for name, value in values.items():
+            if name not in self.controls:
+                self._values[name] = value
+                continue
             w = self.controls[name]
             if w.value != value:
                 w.value = value
@@ -494,27 +873,45 @@ class ScenarioExplorer:
         if self._hold:
             return
         sc = self.presets[change["new"]]
+        self._preset_id = change["new"]
         with self._held():
-            self._apply_to_controls(sc.values)
+            self._values.update(sc.values)
+            self._apply_to_controls(self._visible(sc.values))
+        self._last_changed = []
         self._refresh(recompute=True)
-        self._say(sc.description)
+        self._say(f"Preset loaded: {sc.label}.")
+
+    def _file_name_or_default(self) -> str:
+        name = self.file_name.value.strip() or "scenario.json"
+        return name if name.lower().endswith(".json") else name + ".json"
 
     def _file_path(self) -> Path:
         name = self.file_name.value.strip()
         if not name:
             raise ValueError("type a file name first")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.()-]{0,100}", name) or ".." in name:
-            raise ValueError(f"{name!r}: use a plain file name (letters, digits, space, _ . - ( )),"
-                             " no folders")
+            raise ValueError(
+                f"{name!r}: use a plain file name (letters, digits, space, _ . - ( )), no folders"
+            )
         if not name.lower().endswith(".json"):
             name += ".json"
         return self.save_dir / name
 
+    def _offer(self, data: bytes, filename: str, mime: str, text: str) -> None:
+        """A link that saves ``data`` in the user's browser (works in Voila and JupyterLab)."""
+        b64 = base64.b64encode(data).decode("ascii")
+        self.download.value = (
+            f"<a class='s400-download' download='{html.escape(filename, quote=True)}' "
+            f"href='data:{mime};base64,{b64}'>{html.escape(text)}: "
+            f"{html.escape(filename)}</a>"
+        )
+
     def _say(self, text: str, error: bool = False) -> None:
         cls = "error" if error else "ok"
         prefix = "Error: " if error else ""
-        self.message.value = (f"<div class='s400-msg {cls}' role='status'>"
-                              f"{html.escape(prefix + text)}</div>")
+        self.message.value = (
+            f"<div class='s400-msg {cls}' role='status' aria-live='polite'>{html.escape(prefix + text)}</div>"
+        )
 
     def _horizon(self) -> tuple[float, float]:
         t0 = float(self._values["start_year"])
@@ -527,20 +924,34 @@ class ScenarioExplorer:
             vals[name] = self._status_quo.values[name]
         return vals
 
+    def _make_scenario(self) -> Scenario:
+        """The preset with the values that depart from it: its label ends in "(changed)"
+        once edited, as the command line names the same scenario."""
+        preset = self.presets[self._preset_id]
+        diff = {k: v for k, v in self._values.items() if preset.values.get(k) != v}
+        return preset.with_changes(**diff) if diff else preset
+
     def _refresh(self, recompute: bool) -> None:
         """Recompute (optional) and redraw everything; errors go to the panel."""
         try:
             if recompute:
-                self._scenario = Scenario.default().with_changes(**self._values)
-                self._result = run(self._scenario)
+                before = self._live
+                scenario = self._make_scenario()
+                central = run(scenario)
+                self._live = self._live_engine.run(scenario, central=central)
+                self._scenario = scenario
                 self.recomputes += 1
-                key = tuple(sorted((k, v) for k, v in self._values.items()
-                                   if k not in self._lever_names))
+                key = tuple(sorted((k, v) for k, v in self._values.items() if k not in self._lever_names))
                 if key != self._baseline_key:
                     base = Scenario.default().with_changes(**self._baseline_values())
-                    self._baseline_result = run(base)
+                    self._base_live = self._base_engine.run(base, central=run(base))
                     self._baseline_key = key
                     self.baseline_recomputes += 1
+                self.last_effects = (
+                    change_effects(before, self._live, self._effect_outcomes())
+                    if before is not None and self._last_changed
+                    else []
+                )
             self._redraw()
             self.redraws += 1
             if self.last_error is not None:
@@ -550,49 +961,127 @@ class ScenarioExplorer:
             self.last_error = f"{type(exc).__name__}: {exc}"
             self._say(f"could not update the results ({self.last_error})", error=True)
 
+    def _effect_outcomes(self) -> list[str]:
+        out = self._live.result.raw_outcomes
+        return [k for k in KEY_OUTCOMES if k in out]
+
     def _redraw(self) -> None:
-        res, base = self._result, self._baseline_result
+        live, base = self._live, self._base_live
+        res = live.result
         compare = self.compare.value
         t0, t1 = self._horizon()
         self.figure.set_horizon(t0, t1)
-        ro, bo = res.raw_outcomes, base.raw_outcomes
+        ro, bo = res.raw_outcomes, base.result.raw_outcomes
         stock = np.asarray(res.raw_series["ru_stock"], dtype=float)
         t = t0 + 0.25 * np.arange(stock.size)
+        diff_band = None
+        if compare and "ru_stock" in base.series:
+            diff_band = np.quantile(
+                live.series["ru_stock"] - base.series["ru_stock"], (0.05, 0.25, 0.5, 0.75, 0.95), axis=0
+            )
+        short = lambda k: live.date_text(k).replace(" within the horizon", "")  # noqa: E731
         changed = {
             "stock": self.figure.stock.update(
-                t, stock, np.full(stock.size, float(self._values["home_requirement_bn"])),
-                baseline=np.asarray(base.raw_series["ru_stock"], dtype=float) if compare
-                else None),
+                t,
+                stock,
+                np.full(stock.size, float(self._values["home_requirement_bn"])),
+                baseline=np.asarray(base.result.raw_series["ru_stock"], dtype=float) if compare else None,
+                band=live.band("ru_stock"),
+                diff_band=diff_band,
+            ),
             "india": self.figure.india.update(
                 self._india_labels(ro),
                 [self._values["india_promise_sq4"], self._values["india_promise_sq5"]],
                 [ro["india_sq4_q"], ro["india_sq5_q"]],
-                baseline=[bo["india_sq4_q"], bo["india_sq5_q"]] if compare else None),
+                baseline=[bo["india_sq4_q"], bo["india_sq5_q"]] if compare else None,
+                texts=[short(k) for k in INDIA_DATES],
+                returned=ro.get("returned_india_q", float("nan"))
+                if self._values.get("ru_use_returned") == "india"
+                else float("nan"),
+            ),
             "track": self.figure.track.update(
-                list(MILESTONES.values()), [ro[k] for k in MILESTONES],
-                note=self._track_note(ro), good=self._track_note(ro) == "legal conditions met",
-                baseline=[bo[k] for k in MILESTONES] if compare else None),
+                list(MILESTONES.values()),
+                [ro[k] for k in MILESTONES],
+                note=self._track_note(ro),
+                good=self._track_note(ro) == "legal conditions met",
+                baseline=[bo[k] for k in MILESTONES] if compare else None,
+                texts=[short(k) for k in MILESTONES],
+            ),
         }
         for name, did in changed.items():
-            if did or not self.images[name].value:
-                self.images[name].value = self.figure.panels[name].png()
+            if did or not self.png[name]:
+                panel = self.figure.panels[name]
+                self.png[name] = panel.png()
+                self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px, panel.labels)
         met = ro["legal_conditions_met"] >= 0.5
-        self.verdict.value = (f"<div class='s400-verdict {'met' if met else 'not-met'}'>"
-                              f"{html.escape(res.verdict)}</div>")
-        self.table.value = self._table_html()
-        changes = self._scenario.changes()
-        preset = self.presets.get(self.preset_select.value)
-        same = preset is not None and dict(preset.values) == dict(self._scenario.values)
-        label = preset.label if same else "Custom scenario"
+        chance = format_chance(live.chance("legal_conditions_met"))
+        india_short, india_full = _india_why(res)
+        self.verdict.value = (
+            f"<div class='s400-verdict {'met' if met else 'not-met'}' role='status'>"
+            f"<b>{html.escape(_short_verdict(res.verdict))}.</b> "
+            f"<span class='s400-small'>Horizon ends {html.escape(format_value(t1 - 0.25, 'year'))}"
+            f"; {chance} of {live.n:,} draws meet the conditions.</span>"
+            f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
+            f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
+            f"<br><b>India:</b> {html.escape(india_full)}</details>"
+            f"<div class='s400-small s400-why-india'><b>India:</b> {html.escape(india_short)}</div>"
+            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(_russia_why(ro))}</div>"
+            "</div>"
+        )
+        if self.tabs.selected_index == self._outcomes_tab:
+            self.table.value = self._table_html()
+            self._table_stale = False
+        else:  # rendered when the tab is opened: a hidden table costs nothing per key press
+            self._table_stale = True
+        self._scenario_line()
+        self._effect_line()
+
+    def _scenario_line(self) -> None:
+        preset = self.presets[self._preset_id]
+        edited = self.edited
+        if edited:
+            names = ", ".join(self.register[k].label for k in edited[:3])
+            more = f" and {len(edited) - 3} more" if len(edited) > 3 else ""
+            state = (
+                f"<b>edited</b> ({len(edited)} value{'s' if len(edited) != 1 else ''} "
+                f"differ from the preset: {html.escape(names)}{more}); the preset said: "
+            )
+        else:
+            state = ""
         self.scenario_line.value = (
-            f"<span><b>Scenario:</b> {html.escape(label)} &middot; "
-            f"{len(changes)} value(s) differ from the register defaults</span>")
+            f"<details class='s400-small'><summary><b>Preset:</b> {html.escape(preset.label)}"
+            f"{' <b>(edited)</b>' if edited else ''}</summary>{state}"
+            f"<i>{html.escape(preset.description)}</i></details>"
+        )
+
+    def _effect_line(self) -> None:
+        if not self._last_changed:
+            self.effect.value = (
+                "<div class='s400-effect'>Move a control: what it changes is listed here.</div>"
+            )
+            return
+        names = ", ".join(self.register[k].label for k in self._last_changed if k in self.register)
+        if not self.last_effects:
+            self.effect.value = (
+                f"<div class='s400-effect dead'><b>Last change</b> ({html.escape(names)}): "
+                "no key outcome moved &mdash; this control has no effect under the current "
+                "choices.</div>"
+            )
+            return
+        parts = [f"{html.escape(e.label)} <b>{html.escape(e.text)}</b>" for e in self.last_effects[:4]]
+        more = f" and {len(self.last_effects) - 4} more" if len(self.last_effects) > 4 else ""
+        self.effect.value = (
+            f"<div class='s400-effect'><b>Last change</b> "
+            f"({html.escape(names)}): {'; '.join(parts)}{more}.</div>"
+        )
 
     @staticmethod
     def _india_labels(ro: dict) -> list[str]:
         undelivered = int(round(ro.get("india_undelivered_start", 2)))
-        return ["4th squadron" if undelivered >= 2 else "4th (delivered)",
-                "5th squadron" if undelivered >= 1 else "5th (delivered)"]
+        return [
+            "4th squadron" if undelivered >= 2 else "4th (done)",
+            "5th squadron" if undelivered >= 1 else "5th (done)",
+        ]
 
     @staticmethod
     def _track_note(ro: dict) -> str:
@@ -605,36 +1094,67 @@ class ScenarioExplorer:
         return "legal conditions met"
 
     def _outcomes_frame(self, all_outcomes: bool) -> pd.DataFrame:
-        out = self._result.outcomes
-        base = self._baseline_result.outcomes
+        out = self._live.result.outcomes
+        base = self._base_live.result.outcomes
+        end = self._live.horizon_end
         names = list(out.index) if all_outcomes else [k for k in KEY_OUTCOMES if k in out.index]
         rows = []
         for k in names:
             v, b, unit = float(out.at[k, "value"]), float(base.at[k, "value"]), out.at[k, "unit"]
-            rows.append({
-                "outcome": k, "label": out.at[k, "label"], "unit": unit,
-                "value": v, "baseline": b,
-                "difference": (v - b) if not (_is_missing(v) or _is_missing(b)) else math.nan,
-                "value_text": format_value(v, unit), "baseline_text": format_value(b, unit),
-                "difference_text": format_difference(v, b, unit),
-            })
+            chance = self._live.chance(k)
+            q05, _q50, q95 = self._live.spread(k)
+            if not math.isnan(chance):
+                spread_text = f"{format_chance(chance)}"
+            elif math.isnan(q05):
+                spread_text = ""
+            else:
+                spread_text = f"{format_value(q05, unit)} to {format_value(q95, unit)}"
+            rows.append(
+                {
+                    "outcome": k,
+                    "label": out.at[k, "label"],
+                    "unit": unit,
+                    "value": v,
+                    "baseline": b,
+                    "difference": (v - b) if not (_is_missing(v) or _is_missing(b)) else math.nan,
+                    "chance": chance,
+                    "value_text": format_value(v, unit, end),
+                    "baseline_text": format_value(b, unit, end),
+                    "difference_text": format_difference(v, b, unit),
+                    "spread_text": spread_text,
+                    "unit_text": "" if unit in ("year", "0/1") else unit,
+                }
+            )
         return pd.DataFrame(rows).set_index("outcome")
 
     def _table_html(self) -> str:
         frame = self._outcomes_frame(all_outcomes=self.show_all.value)
         compare = self.compare.value
-        head = "<th>Outcome</th><th>This scenario</th>"
+        head = (
+            "<th scope='col'>Outcome</th><th scope='col'>Scenario</th>"
+            "<th scope='col'>Unit</th><th scope='col'>Chance / 90% range</th>"
+        )
         if compare:
-            head += "<th>Status quo</th><th>Difference</th>"
+            head += "<th scope='col'>Status quo</th><th scope='col'>Difference</th>"
         rows = []
         for k, r in frame.iterrows():
-            unit = "" if r["unit"] in ("year", "0/1") else f" <small>{html.escape(r['unit'])}</small>"
-            cells = (f"<td>{html.escape(r['label'])}{unit}</td>"
-                     f"<td class='v' data-value='{r['value']!r}'>{html.escape(r['value_text'])}</td>")
+            cells = (
+                f"<td>{html.escape(r['label'])}</td>"
+                f"<td class='v' data-value='{r['value']!r}'>{html.escape(r['value_text'])}</td>"
+                f"<td class='u'>{html.escape(r['unit_text'])}</td>"
+                f"<td class='p'>{html.escape(r['spread_text'])}</td>"
+            )
             if compare:
-                cells += (f"<td class='b' data-value='{r['baseline']!r}'>"
-                          f"{html.escape(r['baseline_text'])}</td>"
-                          f"<td class='d'>{html.escape(r['difference_text'])}</td>")
+                cells += (
+                    f"<td class='b' data-value='{r['baseline']!r}'>"
+                    f"{html.escape(r['baseline_text'])}</td>"
+                    f"<td class='d'>{html.escape(r['difference_text'])}</td>"
+                )
             rows.append(f"<tr data-outcome='{k}'>{cells}</tr>")
-        return (f"<table class='s400-outcomes'><thead><tr>{head}</tr></thead>"
-                f"<tbody>{''.join(rows)}</tbody></table>")
+        end = format_value(self._live.horizon_end, "year")
+        return (
+            f"<table class='s400-outcomes'><caption class='s400-small'>Quarters by their "
+            f"start; horizon ends {end}; chance = share of {self._live.n:,} draws in which "
+            f"it happens within the horizon.</caption><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )

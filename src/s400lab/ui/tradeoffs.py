@@ -18,7 +18,9 @@ from collections.abc import Mapping, Sequence
 import ipywidgets as widgets
 import matplotlib as mpl
 import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 from s400lab.analysis import tradeoffs as tr
 from s400lab.plots.seminar import plot_first_place_shares, plot_outcomes_matrix
@@ -103,6 +105,8 @@ class TradeoffExplorer(widgets.VBox):
         self._equal = widgets.Button(description="Equal weights", icon="balance-scale")
         self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
         self._error = widgets.HTML()
+        self._busy = widgets.HTML()
+        self._busy.add_class("s400-tradeoffs-busy")
         self._table = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.n_redraws = 0
@@ -113,10 +117,12 @@ class TradeoffExplorer(widgets.VBox):
             mosaic = self.figure.subplot_mosaic([["matrix", "matrix"], ["score", "robust"]],
                                                 height_ratios=[1.6, 1])
             self._axes = (mosaic["matrix"], mosaic["score"], mosaic["robust"])
+        self._canvas = FigureCanvasAgg(self.figure)
+        self._background = None
         self._suspend = False
         for s in self._sliders.values():
             s.observe(self._on_change, names="value")
-        super().__init__([self._controls(), self._error, self._table, self.image])
+        super().__init__([self._controls(), self._busy, self._error, self._table, self.image])
         self.ranking = self.robustness = pd.DataFrame()
         self.update()
 
@@ -187,17 +193,52 @@ class TradeoffExplorer(widgets.VBox):
         self._draw()
 
     def _draw(self) -> None:
-        """Clear and redraw the three Axes of the one figure, then render it once."""
+        """Clear and redraw the three Axes of the one figure, then render it once.
+
+        A busy sign shows while it renders. The layout is solved once (constrained layout on
+        the first render) and then frozen, so a change redraws the artists without solving
+        the layout again (several times faster)."""
+        self._busy.value = "<span role='status' style='font-weight:600'>Updating the figure...</span>"
+        try:
+            self._render()
+        finally:
+            self._busy.value = ""
+
+    def _png(self, redraw_matrix: bool) -> bytes:
+        """Render to PNG. The matrix (most of the text) is kept as cached pixels while the
+        ranking order holds; only the two lower panels are drawn again over it."""
+        canvas = self._canvas
+        lower = self._axes[1:]
+        if redraw_matrix or self._background is None:
+            for ax in lower:
+                ax.set_animated(True)
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for ax in lower:
+            ax.set_animated(True)
+            self.figure.draw_artist(ax)
+        w, h = canvas.get_width_height(physical=True)
+        buf = io.BytesIO()
+        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
+            .convert("RGB").save(buf, format="png", compress_level=3)
+        return buf.getvalue()
+
+    def _render(self) -> None:
         order = self.ranking.index
         ax_m, ax_s, ax_r = self._axes
+        same_order = list(order) == getattr(self, "_drawn_order", None)
         with mpl.rc_context(PROJECTOR_RC):
-            for ax in self._axes:
+            if not same_order:
+                ax_m.clear()
+                plot_outcomes_matrix(ax_m, self.normalised.loc[order],
+                                     matrix=self.matrix.loc[order], units=self.units,
+                                     labels={c.criterion_id: c.label for c in self.criteria},
+                                     option_labels=self.option_labels, fontsize=11)
+                ax_m.set_title("Outcomes matrix (rows: your ranking, best first)")
+            for ax in (ax_s, ax_r):
                 ax.clear()
-            plot_outcomes_matrix(ax_m, self.normalised.loc[order],
-                                 matrix=self.matrix.loc[order], units=self.units,
-                                 labels={c.criterion_id: c.label for c in self.criteria},
-                                 option_labels=self.option_labels, fontsize=11)
-            ax_m.set_title("Outcomes matrix (rows: your ranking, best first)")
             ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
             for yi, v in enumerate(self.ranking["score"]):
                 ax_s.annotate(f"{v:.2f}", (v, yi), xytext=(4, 0), textcoords="offset points",
@@ -211,7 +252,10 @@ class TradeoffExplorer(widgets.VBox):
             plot_first_place_shares(ax_r, self.robustness, option_labels=self.option_labels)
             ax_r.set_title("Ranks first under nearby weights")
             ax_r.set_xlabel("share of nearby weightings where it ranks first (%)")
-            buf = io.BytesIO()
-            self.figure.savefig(buf, format="png")
-        self.image.value = buf.getvalue()
+            if self.n_redraws == 0:  # solve the layout once (constrained), then keep it
+                self.figure.savefig(io.BytesIO(), format="png")
+                self.figure.set_layout_engine("none")
+            png = self._png(redraw_matrix=not same_order)
+        self._drawn_order = list(order)
+        self.image.value = png
         self.n_redraws += 1

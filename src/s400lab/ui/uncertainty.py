@@ -153,6 +153,11 @@ class UncertaintyPanel(widgets.VBox):
         self.export_w.on_click(lambda _b: self.export())
         for w in (self.outcome_w, self.variable_w):
             w.observe(lambda _c: self.redraw(), names="value")
+        #: True when the choices above no longer match the results shown (until Run).
+        self.stale = False
+        self._ran_with: tuple | None = None
+        for w in (self.scenario_w, self.compare_w, self.n_w, self.seed_w, self.method_w):
+            w.observe(lambda _c: self._check_stale(), names="value")
 
         super().__init__([
             widgets.HBox([self.scenario_w, self.compare_w]),
@@ -196,6 +201,27 @@ class UncertaintyPanel(widgets.VBox):
         self.status_w.value = f"<span style='{_OK}'>Loaded {html.escape(str(path))}.</span>"
         return loaded.scenario
 
+    def _choices(self) -> tuple:
+        return (self.scenario_w.value, self.compare_w.value, int(self.n_w.value),
+                int(self.seed_w.value), self.method_w.value)
+
+    def _check_stale(self) -> None:
+        """Mark the results out of date when a choice above differs from the last run."""
+        stale = self._ran_with is not None and self._choices() != self._ran_with
+        if stale == self.stale:
+            return
+        self.stale = stale
+        if stale:
+            self.add_class("s400-unc-stale")
+            self.status_w.value = (f"<span style='{_ERR}'>Out of date: the table and figure "
+                                   "still show the last run. Press Run to update them.</span>")
+            self.table_w.value = self.table_w.value.replace(
+                "<table class='s400-probs' style='", "<table class='s400-probs stale' style='"
+                "opacity:0.45;", 1)
+        else:
+            self.remove_class("s400-unc-stale")
+            self.redraw()
+
     def _progress(self, done: int, total: int) -> None:
         self.progress_w.value = int(round(100 * done / total))
 
@@ -222,9 +248,12 @@ class UncertaintyPanel(widgets.VBox):
             return
         finally:
             self.run_w.disabled = False
+        self._ran_with = (self.scenario_w.value, self.compare_w.value, n, seed, method)
+        self.stale = False
+        self.remove_class("s400-unc-stale")
+        self.redraw()
         self.status_w.value = (f"<span style='{_OK}'>{2 * n:,} runs in "
                                f"{time.perf_counter() - t0:.1f} s (seed {seed}, {method}).</span>")
-        self.redraw()
 
     def names(self) -> tuple[str, str]:
         """Display names of the compared and the chosen scenario."""
@@ -257,7 +286,8 @@ class UncertaintyPanel(widgets.VBox):
             unit, label = OUTCOMES[out]
             pu.distribution_comparison(ax_dist, self.run_a.outcomes[out],
                                        self.run_b.outcomes[out],
-                                       names=("A", "B"), unit=unit, quarters=unit == "year", legend_below=True)
+                                       names=("A", "B"), unit=unit, quarters=unit == "year",
+                                       legend_below=True)
             ax_dist.set_title(label)
             self.events = en.standard_events(self._scenarios[self.scenario_w.value])
             probs = en.probability_table(self.run_b.outcomes, self.events)
@@ -327,10 +357,18 @@ class UncertaintyPanel(widgets.VBox):
             return None
         try:
             out = en.export_csv(self.export_frame(), path, overwrite=overwrite)
-        except (FileExistsError, FileNotFoundError, ValueError, OSError) as exc:
+        except FileExistsError:
+            self.export_msg_w.value = (
+                f"<span style='{_ERR}'>{html.escape(path)} already exists and was kept. Tick "
+                "<i>overwrite if it exists</i> to replace it, or type another file name."
+                "</span>")
+            return None
+        except (FileNotFoundError, ValueError, OSError) as exc:
             self.export_msg_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
             return None
-        self.export_msg_w.value = f"<span style='{_OK}'>Wrote {html.escape(str(out))}.</span>"
+        note = " (from results that are out of date: press Run first)" if self.stale else ""
+        self.export_msg_w.value = (f"<span style='{_OK}'>Wrote {html.escape(str(out))}"
+                                   f"{note}.</span>")
         return out
 
 

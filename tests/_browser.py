@@ -1,14 +1,16 @@
 """Start local JupyterLab / Voila servers and a headless Chromium (tests and benchmarks).
 
-This helper is shared by ``tests/browser`` and :mod:`s400lab.ui.bench`, so both drive the
-explorer the same way. Everything binds to 127.0.0.1, token authentication stays on (a random
-token per server) and a server is stopped by its own process group, never by name.
+This helper is shared by ``tests/browser`` and ``benchmarks/explorer_bench.py``, so both drive
+the explorer the same way; it is test tooling and lives outside the installed package.
+Everything binds to 127.0.0.1, token authentication stays on (a random token per server) and a
+server is stopped by its own process group, never by name.
 
 Nothing here is imported by the explorer itself; Playwright is imported lazily by callers.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -105,34 +107,39 @@ class LocalServer:
         except OSError:
             return "(no log)"
 
-    def start(self, timeout: float = 90.0) -> "LocalServer":
+    def start(self, timeout: float = 90.0) -> LocalServer:
         """Start the process in its own process group and wait until it answers HTTP."""
         env = dict(os.environ)
         env.update(self.env)
         log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
         self._log = log
         self.proc = subprocess.Popen(
-            self.argv, cwd=self.cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True,
+            self.argv,
+            cwd=self.cwd,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
                     f"server exited with code {self.proc.returncode}: {' '.join(self.argv)}\n"
-                    f"{self.log_tail()}")
+                    f"{self.log_tail()}"
+                )
             if self.status("/", token=False) is not None:
                 return self
             time.sleep(0.25)
         self.stop()
-        raise TimeoutError(f"server on port {self.port} did not answer in {timeout:.0f} s\n"
-                           f"{self.log_tail()}")
+        raise TimeoutError(f"server on port {self.port} did not answer in {timeout:.0f} s\n{self.log_tail()}")
 
     def status(self, path: str = "/", token: bool = True) -> int | None:
         """HTTP status of a GET (redirects not followed), or None if nothing answers."""
 
         class _NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):  # noqa: D401
+            def redirect_request(self, *args, **kwargs):
                 return None
 
         opener = urllib.request.build_opener(_NoRedirect)
@@ -153,19 +160,15 @@ class LocalServer:
             except ProcessLookupError:
                 pgid = None
             if pgid is not None and pgid == proc.pid:  # our own session: kill the group
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(pgid, signal.SIGTERM)
-                except ProcessLookupError:
-                    pass
             else:
                 proc.terminate()
             try:
                 proc.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 proc.wait(timeout=grace)
         log = getattr(self, "_log", None)
         if log is not None:
@@ -175,7 +178,7 @@ class LocalServer:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = ""
 
-    def __enter__(self) -> "LocalServer":
+    def __enter__(self) -> LocalServer:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -195,7 +198,8 @@ def _private_jupyter_env(workdir: Path) -> dict[str, str]:
     notif = dirs["settings"] / "@jupyterlab" / "apputils-extension"
     notif.mkdir(parents=True, exist_ok=True)
     (notif / "notification.jupyterlab-settings").write_text(
-        '{"fetchNews": "false", "checkForUpdates": false}')
+        '{"fetchNews": "false", "checkForUpdates": false}'
+    )
     return {
         "JUPYTER_CONFIG_DIR": str(dirs["config"]),
         "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
@@ -204,11 +208,11 @@ def _private_jupyter_env(workdir: Path) -> dict[str, str]:
         "JUPYTER_PLATFORM_DIRS": "1",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
         "MPLBACKEND": "agg",
+        "JUPYTER_DATA_DIR": str(workdir / "data"),
     }
 
 
-def jupyterlab_server(root_dir: str | Path, port: int | None = None,
-                      token: str | None = None) -> LocalServer:
+def jupyterlab_server(root_dir: str | Path, port: int | None = None, token: str | None = None) -> LocalServer:
     """A JupyterLab server (not yet started) serving ``root_dir`` on 127.0.0.1.
 
     Token authentication is on (random token unless given); ``--allow-root`` is added only when
@@ -218,23 +222,35 @@ def jupyterlab_server(root_dir: str | Path, port: int | None = None,
     token = token or secrets.token_hex(16)
     workdir = Path(tempfile.mkdtemp(prefix="s400lab-lab-"))
     argv = [
-        _bin("jupyter"), "lab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+        _bin("jupyter"),
+        "lab",
+        "--no-browser",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
         "--ServerApp.port_retries=0",
         f"--IdentityProvider.token={token}",
         f"--ServerApp.root_dir={Path(root_dir).resolve()}",
         "--LabApp.news_url=None",
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--ServerApp.disable_check_xsrf=False",
+        "--MappingKernelManager.cull_idle_timeout=600",
+        "--MappingKernelManager.cull_interval=60",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")
-    return LocalServer(argv=argv, port=port, token=token, cwd=str(root_dir),
-                       env=_private_jupyter_env(workdir), workdir=str(workdir))
+    return LocalServer(
+        argv=argv,
+        port=port,
+        token=token,
+        cwd=str(root_dir),
+        env=_private_jupyter_env(workdir),
+        workdir=str(workdir),
+    )
 
 
-def voila_server(notebook: str | Path, port: int | None = None,
-                 token: str | None = None) -> LocalServer:
+def voila_server(
+    notebook: str | Path, port: int | None = None, token: str | None = None, cull_idle_s: int = 120
+) -> LocalServer:
     """A Voila server (not yet started) rendering ``notebook`` on 127.0.0.1 with a token.
 
     Sources are stripped (dashboard mode), no browser is opened.
@@ -243,24 +259,39 @@ def voila_server(notebook: str | Path, port: int | None = None,
     port = port or free_port()
     token = token or secrets.token_hex(16)
     workdir = Path(tempfile.mkdtemp(prefix="s400lab-voila-"))
+    from s400lab.ui.dashboard import voila_args
+
     argv = [
-        _bin("voila"), str(notebook), "--no-browser",
-        "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0",
+        _bin("voila"),
+        str(notebook),
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        f"--port={port}",
+        "--Voila.port_retries=0",
         f"--Voila.token={token}",
         "--strip_sources=True",
+        # the dashboard's own settings (kernel shutdown on close; culling as a safety net,
+        # shorter here so a test run never leaves kernels for long)
+        *voila_args(cull_idle_s=cull_idle_s, cull_interval_s=30),
     ]
-    return LocalServer(argv=argv, port=port, token=token, cwd=str(notebook.parent),
-                       env=_private_jupyter_env(workdir), workdir=str(workdir))
+    return LocalServer(
+        argv=argv,
+        port=port,
+        token=token,
+        cwd=str(notebook.parent),
+        env=_private_jupyter_env(workdir),
+        workdir=str(workdir),
+    )
 
 
 def launch_chromium(playwright, **kwargs):
     """Launch headless Chromium (``playwright.chromium``) with the flags that work here."""
     path = chromium_path()
     if path is None:
-        raise FileNotFoundError("Chromium not found: install it (make browser) or set "
-                                "S400LAB_CHROMIUM=/path/to/chromium")
-    return playwright.chromium.launch(executable_path=path, headless=True,
-                                      args=list(CHROMIUM_ARGS), **kwargs)
+        raise FileNotFoundError(
+            "Chromium not found: install it (make browser) or set S400LAB_CHROMIUM=/path/to/chromium"
+        )
+    return playwright.chromium.launch(executable_path=path, headless=True, args=list(CHROMIUM_ARGS), **kwargs)
 
 
 # --------------------------------------------------------------------------- driving the explorer
@@ -303,13 +334,53 @@ LATENCY_PROBE_JS = """(selector) => {
 }"""
 
 
-def expected_texts(values: dict | None = None, preset: str = "status_quo",
-                   outcomes=None) -> dict[str, str]:
+def expected_texts(values: dict | None = None, preset: str = "status_quo", outcomes=None) -> dict[str, str]:
     """The table texts the explorer must show for a scenario, computed with the model."""
     from s400lab.model import Scenario, run
     from s400lab.ui.explorer import KEY_OUTCOMES, format_value
 
     sc = Scenario.preset(preset).with_changes(**(values or {}))
     out = run(sc).outcomes
-    return {k: format_value(float(out.at[k, "value"]), out.at[k, "unit"])
-            for k in (outcomes or KEY_OUTCOMES)}
+    end = float(sc.values["start_year"]) + 0.25 * (int(sc.values["horizon_quarters"]) - 1)
+    names = [k for k in (outcomes or KEY_OUTCOMES) if k in out.index]
+    return {k: format_value(float(out.at[k, "value"]), out.at[k, "unit"], end) for k in names}
+
+
+# --------------------------------------------------------------------------- kernels
+
+
+def kernel_processes(server: LocalServer) -> list:
+    """The ipykernel processes started by ``server`` (psutil.Process objects)."""
+    import psutil
+
+    if server.proc is None:
+        return []
+    try:
+        children = psutil.Process(server.proc.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    out = []
+    for child in children:
+        try:
+            cmd = " ".join(child.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        if "ipykernel" in cmd:
+            out.append(child)
+    return out
+
+
+def kernel_count(server: LocalServer) -> int:
+    """How many kernels ``server`` is running right now."""
+    return len(kernel_processes(server))
+
+
+def kernel_rss_mb(server: LocalServer) -> list[float]:
+    """Resident memory (MB) of each of ``server``'s kernels."""
+    import psutil
+
+    out = []
+    for proc in kernel_processes(server):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            out.append(proc.memory_info().rss / 2**20)
+    return out

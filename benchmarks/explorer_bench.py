@@ -1,0 +1,168 @@
+"""Speed of the scenario explorer, with its live ensemble: ``python benchmarks/explorer_bench.py``.
+
+``make bench`` runs it after ``python -m s400lab bench``. Printed figures (medians of several
+runs, with the machine's load average), never asserted:
+
+* in-kernel: one slider change -> central run + 1,000-draw ensemble + redraw (target <= 25 ms),
+  and one preset change;
+* in Chromium/Voila: key press on a slider -> repainted figure, live ensemble included
+  (target <= 60 ms);
+* dashboard start: fresh server -> first usable widget (target <= 5 s), and the time until the
+  views show;
+* memory of the kernel behind one open dashboard (MB, resident).
+
+The browser rows need Playwright and Chromium (``make browser``); without them those rows say
+why and the kernel rows still print. Test tooling (server start, Chromium flags) comes from
+``tests/_browser.py``: nothing here is part of the installed package.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+NOTEBOOK_CODE = (
+    "from s400lab.ui.explorer import ScenarioExplorer\nScenarioExplorer(preset='full_return_cash')\n"
+)
+
+#: Install a probe: on each keydown remember the time; when the watched image's ``src`` changes,
+#: wait for the new image to decode and for the next animation frame (= painted), then record
+#: the latency. ``window.__s400lat`` collects the figures in ms.
+LATENCY_PROBE_JS = """(selector) => {
+  window.__s400lat = [];
+  window.__s400down = null;
+  document.addEventListener("keydown", () => { window.__s400down = performance.now(); }, true);
+  const box = document.querySelector(selector);
+  new MutationObserver(() => {
+    const t0 = window.__s400down;
+    if (t0 === null) return;
+    window.__s400down = null;
+    const img = box.querySelector("img");
+    img.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+      window.__s400lat.push(performance.now() - t0);
+    }));
+  }).observe(box, {childList: true, subtree: true});
+}"""
+
+
+def kernel_latency(n: int = 40) -> tuple[float, float, int]:
+    """Median seconds for one slider change and one preset change (central run + live
+    ensemble + redraw), and the ensemble size."""
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(preset="full_return_cash")
+    w = ex.controls["return_quarter"]
+    base = int(w.value)
+    times = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        w.value = base + 1 if i % 2 == 0 else base
+        times.append(time.perf_counter() - t0)
+    if ex.last_error:
+        raise RuntimeError(ex.last_error)
+    preset_times = []
+    ids = list(ex.presets)
+    for i in range(max(7, n // 3)):
+        t0 = time.perf_counter()
+        ex.load_preset(ids[(i + 1) % len(ids)])
+        preset_times.append(time.perf_counter() - t0)
+    return statistics.median(times), statistics.median(preset_times), ex.live.n
+
+
+def browser_figures(presses: int = 15, timeout_s: float = 240.0) -> dict[str, float]:
+    """Start a fresh Voila server on a one-cell notebook; measure first usable widget, views
+    shown, kernel memory, and key press -> repainted figure (median)."""
+    import _browser as serve
+    import nbformat
+    from playwright.sync_api import sync_playwright
+
+    if serve.chromium_path() is None:
+        raise RuntimeError("Chromium not found (make browser, or set S400LAB_CHROMIUM)")
+    out: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="s400lab-bench-") as tmp:
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell(NOTEBOOK_CODE)]
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        path = Path(tmp) / "bench_explorer.ipynb"
+        nbformat.write(nb, path)
+        with serve.voila_server(path) as server, sync_playwright() as p:
+            browser = serve.launch_chromium(p)
+            try:
+                page = browser.new_page(viewport={"width": 1366, "height": 768})
+                page.set_default_timeout(timeout_s * 1000)
+                t0 = time.perf_counter()
+                page.goto(server.url("/"))
+                page.wait_for_selector(".s400-ctl-return_quarter input")
+                out["first_widget"] = time.perf_counter() - t0
+                page.wait_for_selector(".s400-overlay-track .s400-ann.date")
+                out["views"] = time.perf_counter() - t0
+                rss = serve.kernel_rss_mb(server)
+                out["kernel_mb"] = statistics.mean(rss) if rss else float("nan")
+                page.evaluate(LATENCY_PROBE_JS, ".s400-overlay-track .widget-html-content")
+                page.locator(".s400-ctl-return_quarter input").focus()
+                for i in range(presses + 1):  # the first press warms up
+                    page.keyboard.press("ArrowUp" if i % 2 == 0 else "ArrowDown")
+                    page.wait_for_function(f"window.__s400lat.length >= {i + 1}", timeout=30_000)
+                    page.wait_for_timeout(80)
+                lat = page.evaluate("window.__s400lat")[1:]
+                out["key_press"] = statistics.median(lat) / 1000.0
+                page.close(run_before_unload=True)
+            finally:
+                browser.close()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    quick = "--quick" in argv
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
+    print(
+        f"\nexplorer benchmarks  (load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+        f"{os.cpu_count()} cores)"
+    )
+    print(f"{'what':<72} {'measured':>12}  {'target':<10}")
+    print("-" * 98)
+    slider, preset, n = kernel_latency(n=12 if quick else 40)
+    rows = [
+        (
+            f"explorer: slider -> central run + {n:,}-draw ensemble + redraw (kernel)",
+            f"{slider * 1e3:9.1f} ms",
+            "<= 25 ms",
+        ),
+        (
+            f"explorer: preset -> central run + {n:,}-draw ensemble + redraw (kernel)",
+            f"{preset * 1e3:9.1f} ms",
+            "<= 25 ms",
+        ),
+    ]
+    for row in rows:
+        print(f"{row[0]:<72} {row[1]:>12}  {row[2]:<10}")
+    try:
+        fig = browser_figures(presses=6 if quick else 15)
+    except Exception as exc:  # no browser here: say why, keep the kernel rows
+        print(f"browser figures not measured: {exc!r}"[:500])
+        return 0
+    rows = [
+        ("dashboard: fresh server -> first usable widget (Voila)", f"{fig['first_widget']:9.2f} s", "<= 5 s"),
+        ("dashboard: fresh server -> views with dates and chances", f"{fig['views']:9.2f} s", ""),
+        ("dashboard: kernel memory per open dashboard (RSS)", f"{fig['kernel_mb']:9.0f} MB", ""),
+        (
+            "explorer: key press -> repainted figure, live ensemble (Chromium)",
+            f"{fig['key_press'] * 1e3:9.1f} ms",
+            "<= 60 ms",
+        ),
+    ]
+    for row in rows:
+        print(f"{row[0]:<72} {row[1]:>12}  {row[2]:<10}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,201 @@
+"""A class drop box for forecasts: students submit, only instructors read the whole class.
+
+On the classroom hub (``classroom/``, ``make classroom``) every student is a Unix user and the
+drop box is a directory owned by ``root:<instructors' group>`` with mode ``3753``: students can
+create files in it but cannot list it, and the sticky bit stops them deleting or renaming files
+they do not own. Each student's forecasts go to ``<drop box>/<user>.jsonl``:
+
+* :func:`submission_file` creates that file with mode ``0640`` (owner read/write, the
+  instructors' group -- inherited from the setgid directory -- read, others nothing), whatever
+  the process's umask, so classmates cannot read it even if they guess its name;
+* forecasts are appended with :func:`s400lab.analysis.forecasting.append_forecast`
+  (append-only, one ``write`` under an exclusive lock: concurrent submits lose nothing);
+* :func:`collect_submissions` (the instructor's side) merges only files whose Unix owner is
+  the student the file is named after and whose every record carries that student's id, so a
+  student cannot plant forecasts under a classmate's name; anything else is listed in
+  ``rejected`` with the reason, never silently merged.
+
+This module imports numpy/pandas only through :mod:`~s400lab.analysis.forecasting`.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from s400lab.analysis import forecasting as fc
+
+__all__ = [
+    "CLASS_DIR_ENV",
+    "SUBMISSION_MODE",
+    "class_dir",
+    "current_user",
+    "submission_file",
+    "submit_forecast",
+    "Submissions",
+    "collect_submissions",
+    "expected_in",
+]
+
+#: Environment variable that names the drop box (set by the classroom hub for every server).
+CLASS_DIR_ENV = "S400LAB_CLASS_DIR"
+#: Mode of a student's submission file: owner rw, instructors' group r, others nothing.
+SUBMISSION_MODE = 0o640
+
+
+def class_dir() -> Path | None:
+    """The drop box of the hub this process runs on (``$S400LAB_CLASS_DIR``), or None."""
+    value = os.environ.get(CLASS_DIR_ENV, "").strip()
+    return Path(value) if value else None
+
+
+def current_user() -> str:
+    """The hub user name (``$JUPYTERHUB_USER``), else the Unix login name of this process."""
+    name = os.environ.get("JUPYTERHUB_USER", "").strip()
+    if name:
+        return name
+    try:
+        import pwd
+
+        return pwd.getpwuid(os.getuid()).pw_name
+    except (ImportError, KeyError):  # Windows, or a uid without a name
+        return os.environ.get("USERNAME", "student")
+
+
+def submission_file(directory: str | os.PathLike, student_id: str) -> Path:
+    """Return ``<directory>/<student_id>.jsonl``, created empty with mode 0640 if missing.
+
+    Raises
+    ------
+    ForecastFileError
+        If ``student_id`` is not a valid id, or the existing file is not a regular file.
+    """
+    path = fc.forecast_path(student_id, directory)
+    try:
+        fd = os.open(
+            path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), SUBMISSION_MODE
+        )
+    except FileExistsError:
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise fc.ForecastFileError("not a regular file", path=path) from None
+        return path
+    try:
+        os.fchmod(fd, SUBMISSION_MODE)  # the umask (077 on the hub) must not hide it
+    finally:
+        os.close(fd)
+    return path
+
+
+def submit_forecast(
+    directory: str | os.PathLike, forecast: fc.Forecast, *, questions: pd.DataFrame | None = None
+) -> int:
+    """Append one forecast to the student's file in the drop box; return the file's count."""
+    path = submission_file(directory, forecast.student_id)
+    return fc.append_forecast(path, forecast, questions=questions)
+
+
+@dataclass
+class Submissions:
+    """Result of :func:`collect_submissions`.
+
+    Attributes
+    ----------
+    forecasts : pandas.DataFrame
+        Merged as :func:`s400lab.analysis.forecasting.merge_forecasts` does.
+    files : list of Path
+        The files merged.
+    rejected : pandas.DataFrame
+        ``file, reason`` for every file left out.
+    """
+
+    forecasts: pd.DataFrame
+    files: list[Path] = field(default_factory=list)
+    rejected: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["file", "reason"]))
+
+
+def _owner_name(info: os.stat_result) -> str | None:
+    try:
+        import pwd
+
+        return pwd.getpwuid(info.st_uid).pw_name
+    except (ImportError, KeyError):
+        return None
+
+
+def collect_submissions(
+    directory: str | os.PathLike,
+    *,
+    questions: pd.DataFrame | None = None,
+    deadline: datetime | str | None = None,
+    keep: str = "latest",
+    check_owner: bool = True,
+    pattern: str = "*.jsonl",
+) -> Submissions:
+    """Merge a drop box: the instructor's view of the class.
+
+    A file is merged only if it is a regular ``*.jsonl`` file, it is valid (see
+    :func:`~s400lab.analysis.forecasting.read_forecasts`), every record's ``student_id``
+    equals the file name, and (``check_owner``; POSIX) its Unix owner is that student.
+
+    Parameters
+    ----------
+    directory : path-like
+        The drop box.
+    questions, deadline, keep
+        Passed to :func:`~s400lab.analysis.forecasting.merge_forecasts`.
+    check_owner : bool, default True
+        Set False for a folder collected by other means (e.g. files handed in by e-mail, or a
+        Kubernetes volume where every pod writes as the same uid).
+    pattern : str, default ``"*.jsonl"``
+        Files to merge, relative to ``directory``; ``"*/*.jsonl"`` for one sub-folder per
+        student (then the sub-folder must also be named after the student).
+
+    Returns
+    -------
+    Submissions
+    """
+    directory = Path(directory)
+    good: list[Path] = []
+    rejected: list[tuple[str, str]] = []
+    for path in sorted(directory.glob(pattern)):
+        if path.parent != directory and path.parent.name != path.stem:
+            rejected.append((str(path.relative_to(directory)), "not in the folder of its student"))
+            continue
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode):
+            rejected.append((str(path.relative_to(directory)), "not a regular file"))
+            continue
+        if check_owner:
+            owner = _owner_name(info)
+            if owner is not None and owner != path.stem:
+                rejected.append(
+                    (str(path.relative_to(directory)), f"owned by {owner!r}, not by {path.stem!r}")
+                )
+                continue
+        try:
+            df = fc.read_forecasts(path, questions=questions)
+        except (fc.ForecastFileError, OSError) as exc:
+            rejected.append((str(path.relative_to(directory)), str(exc)))
+            continue
+        others = sorted(set(df["student_id"]) - {path.stem})
+        if others:
+            rejected.append(
+                (str(path.relative_to(directory)), f"records for another student id: {', '.join(others)}")
+            )
+            continue
+        good.append(path)
+    merged = fc.merge_forecasts(good, questions=questions, deadline=deadline, keep=keep)
+    return Submissions(merged, good, pd.DataFrame(rejected, columns=["file", "reason"]))
+
+
+def expected_in(merged: pd.DataFrame, wanted: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The ``(student_id, question_id)`` pairs of ``wanted`` missing from a merge."""
+    have = set(zip(merged["student_id"], merged["question_id"], strict=True))
+    return [w for w in wanted if tuple(w) not in have]

@@ -1,0 +1,389 @@
+"""Live uncertainty for the explorer: one central run plus a seeded ensemble per change.
+
+Every time a student moves a control, the explorer needs, next to the single run at the
+chosen values, how sure the model is: bands on the time series and the chance of every
+milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a few ms):
+
+* the uniform draws of every uncertain assumption are sampled **once** per seed and per
+  weight setting (:func:`s400lab.model.sampling.sample`, Latin hypercube) and cached;
+* on each change the scenario's levers and settings are combined with those cached draws and
+  run in one vectorized call (the model's :func:`~s400lab.model.core.simulate`, the same code
+  as :func:`s400lab.model.evaluate`), so the result equals ``evaluate(scenario, draws)``;
+* an assumption the user has set away from its register default is *pinned*: every draw uses
+  the user's value (the ensemble then spreads only over what the user has not decided).
+
+Same seed, same numbers: the draws depend only on ``seed``, ``n``, ``method`` and the
+weight settings. Nothing here imports widgets or matplotlib.
+
+The module also owns the texts the explorer prints for an outcome (:func:`format_outcome`,
+:func:`format_change`) and the per-change effect list (:func:`change_effects`), so a dead
+lever ("no outcome moved") is stated, not silent.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from s400lab.model import OUTCOMES, Scenario, run
+from s400lab.model.results import quarter_label
+
+__all__ = [
+    "BAND_LEVELS",
+    "Effect",
+    "LiveEnsemble",
+    "LiveRun",
+    "change_effects",
+    "format_change",
+    "format_chance",
+    "format_outcome",
+    "is_timing",
+]
+
+#: Quantiles of the bands drawn on time series (5-95% outer, 25-75% inner, median).
+BAND_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+#: Units shown as whole numbers (the model's fractions are not meaningful on a projector).
+_WHOLE_UNITS = {"battalions", "battalion-eq", "squadrons", "quarters", "months"}
+
+
+def is_timing(unit: str) -> bool:
+    """True for an outcome given as the decimal year of a quarter's start."""
+    return unit == "year"
+
+
+def _missing(x: Any) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def format_outcome(value: float, unit: str, horizon_end: float | None = None) -> str:
+    """The text of an outcome value, without its unit (the unit has its own column).
+
+    Parameters
+    ----------
+    value : float
+        NaN = not within the horizon.
+    unit : str
+        The model's unit: ``year`` (a quarter), ``0/1`` (yes/no), ``battalions``, ``US$ bn``...
+    horizon_end : float, optional
+        Start of the last quarter simulated; named in the "not within" text.
+
+    Returns
+    -------
+    str
+        ``"2028Q1"``, ``"yes"``, ``"111"`` (whole battalions/quarters/months), ``"1.25"``
+        (US$ bn and other amounts), ``"not by 2032Q3"`` for NaN.
+    """
+    if _missing(value) or not math.isfinite(float(value)):
+        if horizon_end is None:
+            return "not within horizon"
+        return f"not by {quarter_label(horizon_end)}"
+    value = float(value)
+    if is_timing(unit):
+        return quarter_label(value)
+    if unit == "0/1":
+        return "yes" if value >= 0.5 else "no"
+    if unit in _WHOLE_UNITS:
+        return str(int(round(value)))
+    return f"{value:.2f}"
+
+
+def format_change(value: float, base: float, unit: str) -> str:
+    """Difference of ``value`` from ``base`` as shown next to it ("" = no change).
+
+    A date reached in one run and not in the other is named ("now reached", "no longer
+    reached"), never a bare "changed".
+    """
+    vm, bm = _missing(value), _missing(base)
+    if vm and bm:
+        return ""
+    if (is_timing(unit) or unit == "0/1") and vm != bm:
+        return "no longer reached" if vm else "now reached"
+    if vm or bm:
+        return "n/a"
+    if unit == "0/1":
+        return "" if (value >= 0.5) == (base >= 0.5) else ("now yes" if value >= 0.5 else "now no")
+    d = float(value) - float(base)
+    if is_timing(unit):
+        q = int(round(d * 4))
+        return "" if q == 0 else f"{q:+d} q"
+    if unit in _WHOLE_UNITS:
+        return "" if abs(d) < 0.5 else f"{d:+.0f}"
+    return "" if abs(d) < 0.005 else f"{d:+.2f}"
+
+
+def format_chance(p: float) -> str:
+    """``0.734 -> "73%"``; tiny but non-zero shares are not rounded to 0 or 100."""
+    if _missing(p):
+        return ""
+    if 0 < p < 0.005:
+        return "<1%"
+    if 0.995 < p < 1:
+        return ">99%"
+    return f"{100 * p:.0f}%"
+
+
+@dataclass
+class LiveRun:
+    """The central run of a scenario and its ensemble, summarized for display.
+
+    Attributes
+    ----------
+    scenario : Scenario
+    result : s400lab.model.Result
+        The central run (uncertainties at the scenario's values).
+    outcomes : dict of str to ndarray
+        Ensemble outcomes, shape ``(n,)`` each.
+    series : dict of str to ndarray
+        Ensemble series kept for bands, shape ``(n, H)`` each.
+    pinned : tuple of str
+        Uncertainties held at the scenario's value in every draw.
+    n, seed : int
+    t : ndarray
+        Quarter starts (decimal years), shape ``(H,)``.
+    """
+
+    scenario: Scenario
+    result: Any
+    outcomes: dict[str, np.ndarray]
+    series: dict[str, np.ndarray]
+    pinned: tuple[str, ...]
+    n: int
+    seed: int
+    t: np.ndarray
+    _cache: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def central(self) -> dict[str, float]:
+        """Outcomes of the central run (name -> float; NaN = not within horizon)."""
+        return self.result.raw_outcomes
+
+    @property
+    def horizon_end(self) -> float:
+        """Start of the last quarter simulated (decimal year)."""
+        return float(self.t[-1])
+
+    def band(self, var: str) -> np.ndarray:
+        """Quantiles :data:`BAND_LEVELS` of a series over the ensemble, shape ``(5, H)``."""
+        if var not in self._cache:
+            self._cache[var] = np.quantile(self.series[var], BAND_LEVELS, axis=0)
+        return self._cache[var]
+
+    def chance(self, outcome: str) -> float:
+        """Share of draws in which a date is reached within the horizon (timing outcome) or
+        a yes/no outcome is yes; NaN for other outcomes."""
+        key = ("chance", outcome)
+        if key not in self._cache:
+            unit = OUTCOMES[outcome][0]
+            x = np.asarray(self.outcomes[outcome], dtype=float)
+            if is_timing(unit):
+                p = float(np.isfinite(x).mean())
+            elif unit == "0/1":
+                p = float(np.nan_to_num(x).mean())
+            else:
+                p = math.nan
+            self._cache[key] = p
+        return self._cache[key]
+
+    def spread(self, outcome: str) -> tuple[float, float, float]:
+        """5%, 50% and 95% of an outcome over the draws where it is defined (NaN if none)."""
+        key = ("spread", outcome)
+        if key not in self._cache:
+            x = np.asarray(self.outcomes[outcome], dtype=float)
+            x = x[np.isfinite(x)]
+            self._cache[key] = (
+                tuple(float(v) for v in np.quantile(x, (0.05, 0.5, 0.95))) if x.size else (math.nan,) * 3
+            )
+        return self._cache[key]
+
+    def date_text(self, outcome: str) -> str:
+        """A date with its chance: ``"2028Q1 - 73% within the horizon"``.
+
+        If the central run does not reach it: ``"not by 2032Q3 - 12% within the horizon"``.
+        """
+        unit = OUTCOMES[outcome][0]
+        value = format_outcome(self.central[outcome], unit, self.horizon_end)
+        return f"{value} - {format_chance(self.chance(outcome))} within the horizon"
+
+    def summary(self, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
+        """Per outcome: central value, chance, 5/50/95% over the draws, unit and label."""
+        names = list(OUTCOMES) if outcomes is None else list(outcomes)
+        rows = {}
+        for k in names:
+            unit, label = OUTCOMES[k]
+            q05, q50, q95 = self.spread(k)
+            rows[k] = {
+                "value": self.central[k],
+                "chance": self.chance(k),
+                "q05": q05,
+                "q50": q50,
+                "q95": q95,
+                "unit": unit,
+                "label": label,
+            }
+        out = pd.DataFrame.from_dict(rows, orient="index")
+        out.index.name = "outcome"
+        return out
+
+
+class LiveEnsemble:
+    """Central run + seeded ensemble of a scenario, fast enough for every key press.
+
+    Parameters
+    ----------
+    n : int, default 1000
+        Draws per ensemble.
+    seed : int, default 1
+        Seed of the cached draws (same seed -> same numbers).
+    method : {"lhs", "mc"}
+        Latin hypercube (default) or plain Monte Carlo.
+    series : sequence of str
+        Series kept for bands (others are dropped to save memory).
+
+    Examples
+    --------
+    >>> live = LiveEnsemble(n=200)
+    >>> r = live.run(Scenario.preset("full_return_cash"))
+    >>> 0.0 <= r.chance("sanctions_lifted_q") <= 1.0
+    True
+    """
+
+    def __init__(
+        self, n: int = 1000, seed: int = 1, method: str = "lhs", series: Sequence[str] = ("ru_stock",)
+    ) -> None:
+        if int(n) < 10:
+            raise ValueError(f"n must be at least 10 draws, got {n!r}")
+        self.n, self.seed, self.method = int(n), int(seed), method
+        self.series_kept = tuple(series)
+        self._draws_key: tuple | None = None
+        self._draws: dict[str, np.ndarray] = {}
+        self.samplings = 0  # how often draws were (re)sampled: once per seed and weights
+        self.runs = 0
+
+    # ------------------------------------------------------------------ draws
+    @staticmethod
+    def _weights_key(sc: Scenario) -> tuple:
+        """Values that change the distribution of the draws: the settings (weights of
+        discrete values, e.g. ``p_tr_holding_4``, live there)."""
+        reg = sc.register
+        return tuple((p.name, sc.values[p.name]) for p in reg if p.kind == "setting")
+
+    def draws(self, sc: Scenario) -> pd.DataFrame:
+        """The cached draws of every uncertain assumption for ``sc`` (``n`` rows)."""
+        return pd.DataFrame(self._draw_arrays(sc), index=pd.RangeIndex(self.n, name="draw"))
+
+    def _draw_arrays(self, sc: Scenario) -> dict[str, np.ndarray]:
+        key = (self._weights_key(sc), self.n, self.seed, self.method)
+        if key != self._draws_key:
+            from s400lab.model.sampling import sample
+
+            reg = sc.register
+            # everything an ensemble draws: the uncertainties and the model devices (the
+            # uniform "luck" numbers behind a congressional block), as run_ensemble does
+            drawn = getattr(reg, "drawn", None) or reg.uncertainties
+            names = [u for u in drawn if reg[u].is_numeric]
+            df = sample(reg, self.n, seed=self.seed, method=self.method, names=names, values=sc.values)
+            self._draws = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
+            self._draws_key = key
+            self.samplings += 1
+        return self._draws
+
+    @staticmethod
+    def pinned(sc: Scenario) -> tuple[str, ...]:
+        """Uncertainties the scenario sets away from their register default (held fixed)."""
+        reg = sc.register
+        defaults = reg.defaults()
+        return tuple(u for u in reg.uncertainties if sc.values[u] != defaults[u])
+
+    # ------------------------------------------------------------------ run
+    def run(self, sc: Scenario, central=None) -> LiveRun:
+        """Central run and ensemble of ``sc``.
+
+        Parameters
+        ----------
+        sc : Scenario
+        central : Result, optional
+            A central run of ``sc`` already computed (skips one model run).
+        """
+        from s400lab.model.core import simulate
+
+        draws = self._draw_arrays(sc)
+        pinned = self.pinned(sc)
+        values: dict[str, Any] = dict(sc.values)
+        for name, arr in draws.items():
+            if name not in pinned:
+                values[name] = arr
+        series, outcomes = simulate(values, self.n)
+        result = central if central is not None else run(sc)
+        self.runs += 1
+        H = int(sc.values["horizon_quarters"])
+        t = float(sc.values["start_year"]) + 0.25 * np.arange(H)
+        kept = {k: np.asarray(series[k], dtype=float) for k in self.series_kept if k in series}
+        return LiveRun(
+            scenario=sc,
+            result=result,
+            outcomes={k: np.asarray(v, dtype=float) for k, v in outcomes.items()},
+            series=kept,
+            pinned=pinned,
+            n=self.n,
+            seed=self.seed,
+            t=t,
+        )
+
+    def pinned_draws(self, sc: Scenario) -> pd.DataFrame:
+        """The draws actually used for ``sc`` (pinned columns dropped): passing them to
+        :func:`s400lab.model.evaluate` reproduces :meth:`run`'s ensemble outcomes."""
+        pinned = set(self.pinned(sc))
+        df = self.draws(sc)
+        return df[[c for c in df.columns if c not in pinned]]
+
+
+# --------------------------------------------------------------------------- effects
+
+
+@dataclass(frozen=True)
+class Effect:
+    """How one outcome moved with the last change (central run and chance)."""
+
+    outcome: str
+    label: str
+    unit: str
+    before: float
+    after: float
+    text: str
+    chance_before: float = math.nan
+    chance_after: float = math.nan
+
+
+def change_effects(before: LiveRun, after: LiveRun, outcomes: Iterable[str]) -> list[Effect]:
+    """Outcomes whose shown value or chance moved between two runs, in ``outcomes`` order.
+
+    An empty list means the change moved none of ``outcomes``: a dead lever under the
+    current choices, which the explorer says in words.
+    """
+    effects = []
+    for k in outcomes:
+        if k not in OUTCOMES:
+            continue
+        unit, label = OUTCOMES[k]
+        b, a = before.central.get(k, math.nan), after.central.get(k, math.nan)
+        text = format_change(a, b, unit)
+        cb, ca = before.chance(k), after.chance(k)
+        moved_chance = (not (math.isnan(cb) or math.isnan(ca))) and abs(ca - cb) >= 0.01
+        if not text and not moved_chance:
+            continue
+        if moved_chance:
+            chance_text = f"chance {format_chance(cb)} -> {format_chance(ca)}"
+            text = f"{text}, {chance_text}" if text else chance_text
+        effects.append(Effect(k, label, unit, b, a, text, cb, ca))
+    return effects
+
+
+def values_differing(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """Names whose values differ between two value mappings (register order of ``a``)."""
+    return [k for k in a if k in b and a[k] != b[k]]

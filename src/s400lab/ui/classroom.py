@@ -1,0 +1,154 @@
+"""Forecast widgets on the classroom hub: submit to the class drop box, the instructor's merge.
+
+:func:`forecast_form` is what notebook 60 calls: on a laptop it is the usual
+:class:`~s400lab.ui.forecast.ForecastForm` writing to ``forecasts/``; on the classroom hub
+(``$S400LAB_CLASS_DIR`` set) it is a :class:`ClassForecastForm` whose id is the hub login and
+whose forecasts go to the class drop box (see :mod:`s400lab.analysis.classroom`).
+:class:`ClassroomResults` is the instructor's view of the drop box: only files owned by the
+student they are named after are merged; rejected files are listed.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import os
+from datetime import datetime
+
+import matplotlib as mpl
+import pandas as pd
+from matplotlib.figure import Figure
+
+from s400lab.analysis import classroom as cls
+from s400lab.analysis import forecasting as fc
+from s400lab.plots.seminar import plot_calibration, plot_student_scores
+from s400lab.plots.style import PROJECTOR_RC
+from s400lab.ui.forecast import ClassResults, ForecastForm
+
+_ERR = "color:#D55E00;font-weight:bold"
+
+__all__ = ["forecast_form", "ClassForecastForm", "ClassroomResults"]
+
+
+class ClassForecastForm(ForecastForm):
+    """A :class:`ForecastForm` that submits to the class drop box under the hub login."""
+
+    def __init__(
+        self,
+        questions: pd.DataFrame | None = None,
+        directory: str | os.PathLike | None = None,
+        student_id: str | None = None,
+    ) -> None:
+        directory = directory if directory is not None else cls.class_dir()
+        if directory is None:
+            raise ValueError(f"no class drop box: ${cls.CLASS_DIR_ENV} is not set")
+        super().__init__(questions, directory=directory, student_id=student_id or cls.current_user())
+        self._student.disabled = True  # the login is the id: no forecasts under another name
+        self._submit.description = "Submit to class"
+
+    def submit(self, *, timestamp: datetime | None = None) -> fc.Forecast | None:
+        try:
+            cls.submission_file(self.directory, self._student.value.strip())
+        except (fc.ForecastFileError, OSError) as exc:
+            self._status.value = f"<span style='{_ERR}'>Not submitted: {html.escape(str(exc))}</span>"
+            return None
+        return super().submit(timestamp=timestamp)
+
+
+def forecast_form(
+    questions: pd.DataFrame | None = None, directory: str | os.PathLike = fc.DEFAULT_FORECAST_DIR
+) -> ForecastForm:
+    """The forecast form for where the notebook runs: the class drop box on the hub, else local.
+
+    Parameters
+    ----------
+    questions : pandas.DataFrame, optional
+    directory : path-like
+        Local folder used when not on the classroom hub.
+    """
+    if cls.class_dir() is not None:
+        return ClassForecastForm(questions)
+    return ForecastForm(questions, directory=directory)
+
+
+class ClassroomResults(ClassResults):
+    """:class:`~s400lab.ui.forecast.ClassResults` over a drop box, owners checked.
+
+    Parameters
+    ----------
+    directory, questions, outcomes, deadline
+        As :class:`~s400lab.ui.forecast.ClassResults`.
+    check_owner : bool, default True
+        Merge only files owned by the student they are named after.
+    pattern : str, default ``"*.jsonl"``
+        ``"*/*.jsonl"`` for one sub-folder per student (Kubernetes; see docs/classroom.md).
+        Both as :func:`~s400lab.analysis.classroom.collect_submissions`.
+
+    Attributes
+    ----------
+    submissions : Submissions
+        The last :func:`~s400lab.analysis.classroom.collect_submissions` result.
+    """
+
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        questions: pd.DataFrame | None = None,
+        outcomes: dict | None = None,
+        deadline: datetime | str | None = None,
+        *,
+        check_owner: bool = True,
+        pattern: str = "*.jsonl",
+    ) -> None:
+        self.check_owner, self.pattern = check_owner, pattern
+        super().__init__(directory, questions, outcomes, deadline)
+
+    def refresh(self) -> None:
+        """Re-read the drop box (owners checked), re-score and redraw."""
+        try:
+            self.submissions = cls.collect_submissions(
+                self.directory,
+                questions=self.questions,
+                deadline=self.deadline,
+                check_owner=self.check_owner,
+                pattern=self.pattern,
+            )
+        except OSError as exc:
+            self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            return
+        self.forecasts = self.submissions.forecasts
+        self.scored = fc.score_forecasts(self.forecasts, self.questions, self.outcomes)
+        self.scores = fc.student_scores(self.scored)
+        hypo = " <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes)) if self.outcomes else ""
+        rejected = self.submissions.rejected
+        left_out = (
+            "<br><b>Left out:</b> "
+            + html.escape("; ".join(f"{r.file} ({r.reason})" for r in rejected.itertuples()))
+            if len(rejected)
+            else ""
+        )
+        self._message.value = (
+            f"{len(self.forecasts)} forecasts from "
+            f"{self.forecasts['student_id'].nunique()} students; "
+            f"{len(self.scored)} on resolved questions.{hypo}{left_out}"
+        )
+        latest = self.forecasts[["student_id", "question_id", "probability", "timestamp"]]
+        self._table.value = (
+            "<b>Scores (mean Brier, lower is better)</b>"
+            + self.scores.round(3).to_html(border=0)
+            + "<b>Latest forecast per student and question</b>"
+            + latest.to_html(index=False, border=0, escape=True, classes="s400-class-forecasts")
+        )
+        if self.scored.empty:
+            self._plot.value = b""
+            self._plot.layout.display = "none"
+            return
+        with mpl.rc_context(PROJECTOR_RC):
+            fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
+            ax1, ax2 = fig.subplots(1, 2)
+            plot_student_scores(ax1, self.scores)
+            plot_calibration(ax2, fc.calibration_table(self.scored["probability"], self.scored["outcome"]))
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        self._plot.value = buf.getvalue()
+        self._plot.layout.display = None

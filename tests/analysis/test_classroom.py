@@ -1,0 +1,120 @@
+"""The class drop box: private submission files, concurrent appends, the instructor's merge."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from s400lab.analysis import classroom as cls
+from s400lab.analysis import forecasting as fc
+
+T0 = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+QID = "india-sq4-confirmed-2027-01"
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return fc.load_questions()
+
+
+def _forecast(student, p=0.4, minutes=0, questions=None):
+    return fc.make_forecast(student, QID, p, timestamp=T0 + timedelta(minutes=minutes), questions=questions)
+
+
+def test_submission_file_is_private_whatever_the_umask(tmp_path):
+    old = os.umask(0o077)
+    try:
+        path = cls.submission_file(tmp_path, "ana")
+    finally:
+        os.umask(old)
+    assert path == tmp_path / "ana.jsonl" and path.read_bytes() == b""
+    assert stat.S_IMODE(path.stat().st_mode) == cls.SUBMISSION_MODE == 0o640
+    path.write_text("kept\n")
+    assert cls.submission_file(tmp_path, "ana").read_text() == "kept\n"  # never truncated
+
+
+def test_submission_file_refuses_a_symlink_and_bad_ids(tmp_path):
+    (tmp_path / "target").write_text("")
+    (tmp_path / "ana.jsonl").symlink_to(tmp_path / "target")
+    with pytest.raises(fc.ForecastFileError, match="not a regular file"):
+        cls.submission_file(tmp_path, "ana")
+    with pytest.raises(fc.ForecastFileError, match="invalid student id"):
+        cls.submission_file(tmp_path, "../ana")
+
+
+def _submit_many(args):
+    directory, student, n = args
+    questions = fc.load_questions()
+    for i in range(n):
+        cls.submit_forecast(
+            directory,
+            _forecast(student, p=(i % 100) / 100, minutes=i, questions=questions),
+            questions=questions,
+        )
+
+
+def test_concurrent_submits_lose_nothing(tmp_path, questions):
+    jobs = [(tmp_path, "ana", 30)] * 3 + [(tmp_path, "ben", 30)] * 2
+    with mp.get_context("fork").Pool(len(jobs)) as pool:
+        pool.map(_submit_many, jobs)
+    sub = cls.collect_submissions(tmp_path, questions=questions, keep="all", check_owner=False)
+    assert sub.rejected.empty
+    counts = sub.forecasts["student_id"].value_counts()
+    # three processes for ana each appended 30 forecasts with the same timestamps: duplicates
+    # are merged (identical records count once), nothing else is lost or interleaved
+    assert counts["ana"] == 30 and counts["ben"] == 30
+    lines = (tmp_path / "ana.jsonl").read_bytes().splitlines()
+    assert len(lines) == 90 and len(fc.read_forecasts(tmp_path / "ana.jsonl")) == 90
+
+
+def test_merge_rejects_forecasts_filed_under_another_students_name(tmp_path, questions):
+    cls.submit_forecast(tmp_path, _forecast("ana", questions=questions), questions=questions)
+    # ben writes a record for ana into a file of his own name, and one under ana's name
+    fc.append_forecast(cls.submission_file(tmp_path, "ben"), _forecast("ana", p=0.9))
+    sub = cls.collect_submissions(tmp_path, questions=questions, check_owner=False)
+    assert list(sub.forecasts["student_id"]) == ["ana"]
+    assert sub.forecasts["probability"].tolist() == [0.4]
+    assert sub.rejected.to_dict("records") == [
+        {"file": "ben.jsonl", "reason": "records for another student id: ana"}
+    ]
+    assert cls.expected_in(sub.forecasts, [("ana", QID), ("ben", QID)]) == [("ben", QID)]
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root (chown)")
+def test_merge_rejects_a_file_owned_by_someone_else(tmp_path, questions):
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    path = cls.submission_file(tmp_path, "ana")
+    fc.append_forecast(path, _forecast("ana"))
+    os.chown(path, nobody.pw_uid, nobody.pw_gid)  # e.g. planted by a classmate
+    sub = cls.collect_submissions(tmp_path, questions=questions)
+    assert sub.forecasts.empty
+    assert "owned by 'nobody'" in sub.rejected.loc[0, "reason"]
+    assert len(cls.collect_submissions(tmp_path, check_owner=False).forecasts) == 1
+
+
+def test_merge_with_every_question_still_open(tmp_path, questions):
+    """Regression: with no resolved question the resolution cut-off is all NaT (tz-naive)."""
+    open_only = questions.assign(status="open", resolved_on=None)
+    fc.append_forecast(tmp_path / "ana.jsonl", _forecast("ana"))
+    merged = fc.merge_forecasts(tmp_path, questions=open_only)
+    assert merged["student_id"].tolist() == ["ana"]
+
+
+def test_one_folder_per_student_layout(tmp_path, questions):
+    """Kubernetes: each pod mounts its own sub-folder; the instructor merges them all."""
+    for who in ("ana", "ben"):
+        (tmp_path / who).mkdir()
+        cls.submit_forecast(tmp_path / who, _forecast(who, questions=questions), questions=questions)
+    fc.append_forecast(cls.submission_file(tmp_path / "ben", "ana"), _forecast("ana", p=0.9))
+    sub = cls.collect_submissions(tmp_path, questions=questions, check_owner=False, pattern="*/*.jsonl")
+    assert sub.forecasts["student_id"].tolist() == ["ana", "ben"]
+    assert sub.forecasts["probability"].tolist() == [0.4, 0.4]
+    assert sub.rejected.to_dict("records") == [
+        {"file": "ben/ana.jsonl", "reason": "not in the folder of its student"}
+    ]

@@ -1,0 +1,171 @@
+"""The classroom hub end to end, in a real browser: logins, separate servers, private files,
+a forecast submitted from notebook 60 that shows up in the instructor's merge."""
+
+from __future__ import annotations
+
+import pwd
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import hubctl
+import pytest
+
+from s400lab.ui import _explorer_serve as serve
+
+pytestmark = [pytest.mark.browser, pytest.mark.classroom]
+
+NB60 = "s400lab/notebooks/60_seminar_exercises.ipynb"
+INSTRUCTOR_NB = "s400lab/instructor_class_results.ipynb"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    if serve.chromium_path() is None:
+        pytest.skip("Chromium not found: run `make browser`")
+    with sync_api.sync_playwright() as p:
+        b = serve.launch_chromium(p)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def people(class_hub):
+    hub, passwords = class_hub
+    teacher, a, b = (m.name for m in hub.members)
+    return {"hub": hub, "passwords": passwords, "teacher": teacher, "a": a, "b": b}
+
+
+@pytest.fixture(scope="module")
+def sessions(browser, people):
+    """One logged-in browser context per user (logins in the real hub login form)."""
+    hub = people["hub"]
+    out = {}
+    for key in ("a", "b", "teacher"):
+        name = people[key]
+        ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+        ctx.set_default_timeout(180_000)
+        page = ctx.new_page()
+        page.goto(f"{hub.url}/hub/login")
+        page.fill("input[name=username]", name)
+        page.fill("input[name=password]", people["passwords"][name])
+        page.locator("form [type=submit]").click()
+        _wait_for_server_page(page, hub, name)
+        out[key] = page
+    yield out
+    for page in out.values():
+        page.context.close()
+
+
+def _wait_for_server_page(page, hub, name, timeout=240.0):
+    """Wait until the spawn page has moved on to the user's server.
+
+    Under heavy load the spawn page's progress stream can miss the "ready" event and never
+    redirect; a person would reload the page, and so does the test once the hub reports the
+    server ready for one 15-second wait.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    end, ready_seen = time.monotonic() + timeout, False
+    while True:
+        try:
+            page.wait_for_url(f"**/user/{name}/**", timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > end:
+                raise
+            ready = hub.server_ready(name)
+            if ready and ready_seen:
+                page.goto(f"{hub.url}/user/{name}/")
+            ready_seen = ready
+
+
+def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["runuser", "-u", user, "--", *argv], capture_output=True, text=True, cwd="/")
+
+
+def test_wrong_password_is_refused(browser, people):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(f"{people['hub'].url}/hub/login")
+    page.fill("input[name=username]", people["a"])
+    page.fill("input[name=password]", people["passwords"][people["b"]])  # b's password
+    page.locator("form [type=submit]").click()
+    page.get_by_text("Invalid username or password").wait_for()
+    assert "/user/" not in page.url
+    ctx.close()
+
+
+def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
+    hub = people["hub"]
+    users = {u["name"]: u for u in hub.api("GET", "/users")}
+    pids = {}
+    for key in ("a", "b"):
+        name = people[key]
+        assert users[name]["server"] == f"/user/{name}/"
+        uid = pwd.getpwnam(name).pw_uid
+        procs = [
+            pid
+            for pid in hubctl.pids_of_uid(uid)
+            if b"jupyterhub-singleuser" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        assert procs, f"no single-user server runs as {name}"
+        pids[key] = set(procs)
+    assert not pids["a"] & pids["b"]
+    # first login copied the workbook into the student's own home, private to them
+    home_a = Path(pwd.getpwnam(people["a"]).pw_dir)
+    nb = home_a / NB60
+    assert nb.is_file() and nb.stat().st_uid == pwd.getpwnam(people["a"]).pw_uid
+    assert stat.S_IMODE(home_a.stat().st_mode) == 0o700
+    assert (home_a / "s400lab" / "data" / "datapackage.json").is_file()
+    assert not (home_a / "s400lab" / "notebooks" / "solutions").exists()
+    home_t = Path(pwd.getpwnam(people["teacher"]).pw_dir)
+    assert (home_t / "s400lab" / "notebooks" / "solutions").is_dir()
+
+
+def test_a_student_cannot_reach_another_students_server(people, sessions):
+    hub, a = people["hub"], people["a"]
+    page_b = sessions["b"]
+    resp = page_b.context.request.get(f"{hub.url}/user/{a}/api/contents/s400lab", fail_on_status_code=False)
+    assert resp.status == 403, (resp.status, resp.text()[:300])
+    own = page_b.context.request.get(f"{hub.url}/user/{people['b']}/api/contents/s400lab")
+    assert own.status == 200 and "notebooks" in own.text()
+
+
+def test_a_student_cannot_read_another_students_files(people, sessions):
+    a, b = people["a"], people["b"]
+    home_a = pwd.getpwnam(a).pw_dir
+    denied = _runas(b, "cat", f"{home_a}/{NB60}")
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr
+    assert _runas(b, "ls", home_a).returncode != 0
+    assert _runas(a, "cat", f"{home_a}/{NB60}").returncode == 0  # the check can pass
+
+
+def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions):
+    hub, a, b = people["hub"], people["a"], people["b"]
+    page = sessions["a"]
+    page.goto(f"{hub.url}/user/{a}/voila/render/{NB60}")
+    button = page.get_by_role("button", name="Submit to class")
+    button.wait_for()
+    button.click()
+    page.get_by_text("Saved 50%").wait_for()
+
+    path = hub.class_dir / f"{a}.jsonl"
+    info = path.stat()
+    assert info.st_uid == pwd.getpwnam(a).pw_uid
+    assert stat.S_IMODE(info.st_mode) == 0o640
+    # a classmate can neither read the file nor list the drop box
+    assert _runas(b, "cat", str(path)).returncode != 0
+    assert _runas(b, "ls", str(hub.class_dir)).returncode != 0
+    assert _runas(people["teacher"], "cat", str(path)).stdout.count("\n") == 1
+
+    teacher = sessions["teacher"]
+    teacher.goto(f"{hub.url}/user/{people['teacher']}/voila/render/{INSTRUCTOR_NB}")
+    teacher.get_by_text("1 forecasts from 1 students").wait_for()
+    table = teacher.locator("table.s400-class-forecasts")
+    assert a in table.inner_text()
+    assert "india-sq4-confirmed-2027-01" in table.inner_text()
+    # the practice resolution scores it: a calibration chart is drawn
+    assert teacher.locator("img[src^='data:image/png'], img[src^='blob:']").count() >= 1

@@ -1,0 +1,50 @@
+"""Notebook 60's form on the class hub, and the instructor's merge widget."""
+
+from __future__ import annotations
+
+import stat
+
+import pytest
+
+from s400lab.analysis import classroom as cls
+from s400lab.analysis import forecasting as fc
+from s400lab.ui.classroom import ClassForecastForm, ClassroomResults, forecast_form
+from s400lab.ui.forecast import ForecastForm
+
+
+@pytest.fixture(scope="module")
+def questions():
+    return fc.load_questions()
+
+
+def test_off_the_hub_the_form_is_the_local_one(monkeypatch, tmp_path, questions):
+    monkeypatch.delenv(cls.CLASS_DIR_ENV, raising=False)
+    form = forecast_form(questions, directory=tmp_path)
+    assert type(form) is ForecastForm and form.directory == tmp_path
+
+
+def test_on_the_hub_the_form_submits_to_the_class_under_the_login(monkeypatch, tmp_path, questions):
+    monkeypatch.setenv(cls.CLASS_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv("JUPYTERHUB_USER", "ana")
+    form = forecast_form(questions, directory="unused")
+    assert isinstance(form, ClassForecastForm)
+    assert form._student.value == "ana" and form._student.disabled
+    form._probability.value = 0.7
+    f = form.submit()
+    assert f is not None and f.student_id == "ana"
+    path = tmp_path / "ana.jsonl"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert fc.read_forecasts(path)["probability"].tolist() == [0.7]
+    assert "Saved 70%" in form._status.value
+
+
+def test_instructor_view_merges_scores_and_lists_what_it_left_out(tmp_path, questions):
+    qid = "india-sq4-confirmed-2027-01"
+    fc.append_forecast(cls.submission_file(tmp_path, "ana"), fc.make_forecast("ana", qid, 0.8))
+    fc.append_forecast(cls.submission_file(tmp_path, "ben"), fc.make_forecast("ana", qid, 0.1))
+    res = ClassroomResults(tmp_path, questions, outcomes={qid: 1}, check_owner=False)  # all ours
+    assert res.forecasts["student_id"].tolist() == ["ana"]
+    assert "1 forecasts from 1 students; 1 on resolved questions" in res._message.value
+    assert "ben.jsonl" in res._message.value and "Left out" in res._message.value
+    assert res.scores.loc["ana", "mean_brier"] == pytest.approx(0.04)
+    assert bytes(res._plot.value).startswith(b"\x89PNG")
