@@ -186,3 +186,19 @@ def test_sensitivity_holds_the_course_at_the_scenarios_value():
     assert "war_course" not in names and "p_war_escalation" not in names
     t = model_tornado(SQ, "ru_stock_end")
     assert "war_course" not in set(t["name"])
+
+
+def test_explorer_live_ensemble_draws_the_course_as_run_ensemble_does():
+    from s400lab.analysis.live import LiveEnsemble
+
+    live = LiveEnsemble(n=2_000, seed=1)
+    r = live.run(SQ)
+    assert r.pinned == ()
+    expected = run_ensemble(SQ, 2_000, seed=1).outcomes
+    np.testing.assert_array_equal(r.outcomes["ru_stock_below_start"], expected["ru_stock_below_start"])
+    out = evaluate(SQ, live.pinned_draws(SQ))
+    np.testing.assert_array_equal(r.outcomes["ru_losses_total"], out["ru_losses_total"])
+    # a course chosen away from the default is pinned in every draw (the explorer's rule)
+    esc = live.run(SQ.with_changes(war_course="escalation"))
+    assert "war_course" in esc.pinned
+    assert (esc.outcomes["ru_losses_total"] >= 5 * 6).all()
