@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from s400lab.model import OUTCOMES, Scenario, evaluate, load_register, presets, run, run_ensemble
 from s400lab.model.sampling import sample, triangular_ppf
-from s400lab.model.scenario import lever_problems
+from s400lab.model.scenario import lever_problems, weight_problems
 
 REG = load_register()
 BINARY = [k for k, (unit, _) in OUTCOMES.items() if unit == "0/1"]
@@ -23,7 +23,7 @@ QUARTERS = [k for k, (unit, _) in OUTCOMES.items() if unit == "year"]
 _DEFAULTS = REG.defaults()
 # levers that do not fit together are refused (lever_problems); generate coherent ones only
 changes_strategy = st.fixed_dictionaries({}, optional={p.name: register_value(p) for p in REG}).filter(
-    lambda c: not lever_problems({**_DEFAULTS, **c})
+    lambda c: not lever_problems({**_DEFAULTS, **c}) and not weight_problems({**_DEFAULTS, **c})
 )
 
 

@@ -61,7 +61,7 @@ def test_deal_balance_nets_by_hand(ax):
 def test_depletion_chart_one_line_per_course(ax):
     sq = Scenario.preset("status_quo")
     bands = {
-        c: run_ensemble(sq.with_changes(war_course=c), 200, seed=1).bands("ru_stock")
+        c: run_ensemble(sq.with_changes(war_course=c), 200, seed=1, fixed=["war_course"]).bands("ru_stock")
         for c in ("ceasefire", "escalation")
     }
     art = depletion_chart(ax, bands, {"ceasefire": 65, "escalation": 90}, start=80)

@@ -10,7 +10,10 @@ milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a f
   run in one vectorized call (the model's :func:`~s400lab.model.core.simulate`, the same code
   as :func:`s400lab.model.evaluate`), so the result equals ``evaluate(scenario, draws)``;
 * an assumption the user has set away from its register default is *pinned*: every draw uses
-  the user's value (the ensemble then spreads only over what the user has not decided).
+  the user's value (the ensemble then spreads only over what the user has not decided). The
+  course of the war is drawn per draw as in :func:`s400lab.model.run_ensemble` (weights
+  ``p_war_escalation`` / ``p_war_ceasefire``, see :mod:`s400lab.model.sampling`) and pinned
+  the same way: a course other than the default (attrition) holds in every draw.
 
 Same seed, same numbers: the draws depend only on ``seed``, ``n``, ``method`` and the
 weight settings. Nothing here imports widgets or matplotlib.
@@ -280,13 +283,14 @@ class LiveEnsemble:
     def _draw_arrays(self, sc: Scenario) -> dict[str, np.ndarray]:
         key = (self._weights_key(sc), self.n, self.seed, self.method)
         if key != self._draws_key:
-            from s400lab.model.sampling import sample
+            from s400lab.model.sampling import drawn_switches, sample
 
             reg = sc.register
             # everything an ensemble draws: the uncertainties and the model devices (the
-            # uniform "luck" numbers behind a congressional block), as run_ensemble does
+            # uniform "luck" numbers behind a congressional block), then the course of the
+            # war (its choice index), as run_ensemble does
             drawn = getattr(reg, "drawn", None) or reg.uncertainties
-            names = [u for u in drawn if reg[u].is_numeric]
+            names = [u for u in drawn if reg[u].is_numeric] + drawn_switches(reg)
             df = sample(reg, self.n, seed=self.seed, method=self.method, names=names, values=sc.values)
             self._draws = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
             self._draws_key = key
@@ -295,10 +299,14 @@ class LiveEnsemble:
 
     @staticmethod
     def pinned(sc: Scenario) -> tuple[str, ...]:
-        """Uncertainties the scenario sets away from their register default (held fixed)."""
+        """Uncertainties (and a drawn switch such as ``war_course``) the scenario sets away
+        from their register default (held fixed)."""
+        from s400lab.model.sampling import drawn_switches
+
         reg = sc.register
         defaults = reg.defaults()
-        return tuple(u for u in reg.uncertainties if sc.values[u] != defaults[u])
+        names = reg.uncertainties + drawn_switches(reg)
+        return tuple(u for u in names if sc.values[u] != defaults[u])
 
     # ------------------------------------------------------------------ run
     def run(self, sc: Scenario, central=None) -> LiveRun:
@@ -315,9 +323,14 @@ class LiveEnsemble:
         draws = self._draw_arrays(sc)
         pinned = self.pinned(sc)
         values: dict[str, Any] = dict(sc.values)
+        reg = sc.register
         for name, arr in draws.items():
             if name not in pinned:
-                values[name] = arr
+                p = reg[name]
+                # a drawn switch's column holds choice indices: the model takes the choices
+                values[name] = (
+                    np.asarray(p.choices, dtype=object)[arr.astype(int)] if p.type == "choice" else arr
+                )
         series, outcomes = simulate(values, self.n)
         result = central if central is not None else run(sc)
         self.runs += 1

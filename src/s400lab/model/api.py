@@ -10,7 +10,7 @@ import pandas as pd
 
 from s400lab.model.core import simulate
 from s400lab.model.results import Ensemble, Result
-from s400lab.model.sampling import sample
+from s400lab.model.sampling import drawn_switches, sample
 from s400lab.model.scenario import Scenario
 
 __all__ = ["compare", "compare_readings", "evaluate", "run", "run_ensemble"]
@@ -49,6 +49,9 @@ def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
         if col not in reg:
             raise ValueError(f"draws column {col!r}: " + reg.unknown_message(col))
         p = reg.params[col]
+        if col in drawn_switches(reg):  # e.g. war_course: choice indices (or the choices)
+            values[col] = _switch_draws(p, draws[col])
+            continue
         if not p.is_numeric:
             raise ValueError(
                 f"draws column {col!r}: {p.type} parameter cannot vary per draw; "
@@ -78,6 +81,28 @@ def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
         else:
             values[col] = x
     return values
+
+
+def _switch_draws(p: Any, column: pd.Series) -> np.ndarray:
+    """A drawn switch's column (indices into ``p.choices``, or the choices) as an array of text."""
+    choices = np.asarray(p.choices, dtype=object)
+    raw = column.to_numpy()
+    out = np.empty(raw.size, dtype=object)
+    for i, v in enumerate(raw):
+        if isinstance(v, str) and v in p.choices:
+            out[i] = v
+            continue
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            x = np.nan
+        if not (x == np.rint(x) and 0 <= x < len(choices)):  # NaN fails too
+            raise ValueError(
+                f"draws row {i}, column {p.name!r}: {v!r} is not allowed; use one of "
+                f"{', '.join(p.choices)} or its index 0..{len(choices) - 1}"
+            )
+        out[i] = choices[int(x)]
+    return out
 
 
 def evaluate(sc: Scenario, draws_df: pd.DataFrame) -> pd.DataFrame:
@@ -121,7 +146,11 @@ def run_ensemble(
     sc : Scenario
         Levers and settings; uncertainties are drawn over their register ranges (a weighted
         discrete one with the scenario's weight, e.g. ``p_tr_holding_4`` for Turkiye's holding;
-        see :mod:`s400lab.model.sampling`).
+        see :mod:`s400lab.model.sampling`). The course of the war is drawn per draw too
+        (``war_course``: escalation with ``p_war_escalation``, ceasefire with
+        ``p_war_ceasefire``, attrition otherwise), whatever the scenario's ``war_course``,
+        unless it is in ``fixed``; its column in ``.draws`` is the index of the course
+        (0 ceasefire, 1 attrition, 2 escalation).
     n : int
         Number of draws.
     seed : int, optional
@@ -129,7 +158,9 @@ def run_ensemble(
     method : {"lhs", "mc"}
         Latin hypercube or plain Monte Carlo.
     fixed : iterable of str
-        Uncertainties to keep at the scenario's value instead of drawing them.
+        Uncertainties (or ``"war_course"``) to keep at the scenario's value instead of drawing
+        them. Pinning ``war_course`` keeps every other draw as it is (its uniform is still
+        drawn), so ``fixed=["war_course"]`` ensembles of the three courses share their draws.
 
     Returns
     -------
@@ -142,7 +173,9 @@ def run_ensemble(
         if name not in sc.register:
             raise ValueError(sc.register.unknown_message(name))
     names = [u for u in sc.register.drawn if u not in fixed]
-    draws = sample(sc.register, n, seed=seed, method=method, names=names, values=sc.values)
+    switches = drawn_switches(sc.register)  # always drawn (last), dropped when fixed
+    draws = sample(sc.register, n, seed=seed, method=method, names=names + switches, values=sc.values)
+    draws = draws.drop(columns=[s for s in switches if s in fixed])
     return _ensemble(sc, draws)
 
 

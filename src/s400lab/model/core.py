@@ -43,7 +43,14 @@ smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transf
 ``war_course`` (a switch) selects the loss rate ``L`` and home requirement ``R``:
 ceasefire -> (``loss_rate_ceasefire_bn_per_year``, ``home_requirement_peace_bn``); attrition as
 in 2023-25 -> (``loss_rate_bn_per_year``, ``home_requirement_bn``); escalation ->
-(``loss_rate_escalation_bn_per_year``, ``home_requirement_bn``). Both are drawn in ensembles.
+(``loss_rate_escalation_bn_per_year``, ``home_requirement_bn``). The rates and requirements
+are drawn in ensembles, and so is the course itself, per draw::
+
+    P(escalation) = p_war_escalation,  P(ceasefire) = p_war_ceasefire,
+    P(attrition)  = 1 - p_war_escalation - p_war_ceasefire
+
+(weights are register settings, labelled assumptions; a single run uses ``war_course``,
+attrition by default; ``run_ensemble(..., fixed=["war_course"])`` pins it).
 
 3. Export allocation rule (:func:`export_capacity`)
 ---------------------------------------------------
@@ -320,11 +327,18 @@ class Inputs:
         self.form = values["compensation_form"]
         self.use = values["ru_use_returned"]
         self.us = values["us_response"]
+        # one course (text) or one per draw (an array of text, drawn in ensembles)
         self.course = values.get("war_course", "attrition")
         if self.action not in ACTIONS:
             raise ValueError(f"tr_action {self.action!r} is not one of {ACTIONS}")
-        if self.course not in COURSES:
-            raise ValueError(f"war_course {self.course!r} is not one of {tuple(COURSES)}")
+        if isinstance(self.course, str):
+            if self.course not in COURSES:
+                raise ValueError(f"war_course {self.course!r} is not one of {tuple(COURSES)}")
+        else:
+            self.course = np.asarray(self.course)
+            bad = ~np.isin(self.course, list(COURSES))
+            if self.course.shape != (n,) or bad.any():
+                raise ValueError(f"war_course per draw must be {n} values of {tuple(COURSES)}")
 
     def __call__(self, name: str) -> np.ndarray:
         x = np.asarray(self.values[name], dtype=float)
@@ -372,9 +386,15 @@ def turkiye_holding(a: Inputs) -> dict[str, np.ndarray]:
 
 # --------------------------------------------------------------------------- 2. war
 def war_course(a: Inputs) -> dict[str, np.ndarray]:
-    """Section 2: the loss rate ``L`` and home requirement ``R`` of the chosen course."""
-    loss_row, req_row = COURSES[a.course]
-    return dict(L=a(loss_row), R=a(req_row))
+    """Section 2: the loss rate ``L`` and home requirement ``R`` of the course (one per draw)."""
+    if isinstance(a.course, str):
+        loss_row, req_row = COURSES[a.course]
+        return dict(L=a(loss_row), R=a(req_row))
+    pick = [a.course == c for c in COURSES]
+    return dict(
+        L=np.select(pick, [a(loss) for loss, _ in COURSES.values()]),
+        R=np.select(pick, [a(req) for _, req in COURSES.values()]),
+    )
 
 
 # --------------------------------------------------------------------------- 3. allocation

@@ -15,7 +15,10 @@ that is itself a register row (``kind = setting``, unit ``probability``, range 0
 weight is visible, sourced and editable like every other assumption. The convention is the
 mapping :data:`DISCRETE_WEIGHTS` ``{parameter: {value: weight setting}}``; currently::
 
-    DISCRETE_WEIGHTS = {"tr_holding_bn": {4.0: "p_tr_holding_4"}}
+    DISCRETE_WEIGHTS = {
+        "tr_holding_bn": {4.0: "p_tr_holding_4"},
+        "war_course": {"escalation": "p_war_escalation", "ceasefire": "p_war_ceasefire"},
+    }
 
 i.e. Turkiye's holding is 4 battalions with probability ``p_tr_holding_4`` and 2 with
 ``1 - p_tr_holding_4`` (conflict C1: 2 is the working figure, 4 a sensitivity case). Values
@@ -26,6 +29,25 @@ more than 1 raise ``ValueError``. The uniform ``u`` is mapped by the inverse CDF
 in listed order (value ``i`` for ``cum[i-1] <= u < cum[i]``), so the draw is monotone in ``u``
 and common random numbers (same seed) keep working across weights. The weight changes only
 ensembles, Sobol and tornado ranges; the central single run keeps ``central`` (2 battalions).
+
+Drawn switches: the course of the war
+-------------------------------------
+A ``choice`` setting named in :data:`DISCRETE_WEIGHTS` is a *drawn switch* (see
+:func:`drawn_switches`): ``war_course`` is ``escalation`` with probability
+``p_war_escalation``, ``ceasefire`` with ``p_war_ceasefire`` and ``attrition`` with the rest
+(``1 - p_war_escalation - p_war_ceasefire``; a sum above 1 is refused, naming both settings).
+No source forecasts the war, so the weights are labelled assumptions in the register. A single
+run uses the scenario's own ``war_course`` (``attrition`` by default), as it uses 2 battalions
+for the holding. :func:`s400lab.model.run_ensemble` draws the course per draw, whatever the
+scenario's ``war_course`` -- exactly as it draws ``tr_holding_bn`` whatever the scenario's
+holding -- unless it is pinned with ``fixed=["war_course"]`` (then every draw uses the
+scenario's course) or the weights pin it (e.g. ``p_war_escalation=1, p_war_ceasefire=0``, as
+the ``escalation_keep`` preset does). In the draws the column holds the index of the course in
+the register's ``choices`` (0 ceasefire, 1 attrition, 2 escalation: ordered by losses), so
+every column stays numeric. Its uniform is always drawn, as the last column, so pinning the
+course or changing its weights leaves every other draw unchanged (common random numbers).
+The weights are settings, not drawn inputs: Sobol indices and tornado bars hold the course at
+the scenario's value.
 
 Integer parameters drawn from a continuous distribution are rounded to the nearest integer;
 dates in decimal years (unit ``year``, e.g. India's promised quarters) to the nearest quarter
@@ -47,6 +69,8 @@ __all__ = [
     "DISCRETE_WEIGHTS",
     "check_discrete_weights",
     "discrete_probabilities",
+    "drawn_switches",
+    "weight_problems",
     "sample",
     "transform",
     "triangular_ppf",
@@ -54,10 +78,87 @@ __all__ = [
 
 #: Numeric ``discrete`` uncertainties whose values carry an explicit probability:
 #: ``{parameter: {value: name of a probability setting in the register}}``. Values not named
-#: share the remaining probability equally. See the module docstring.
-DISCRETE_WEIGHTS: dict[str, dict[float, str]] = {
+#: share the remaining probability equally. A ``choice`` setting listed here (keys are its
+#: choices) is a drawn switch: see the module docstring and :func:`drawn_switches`.
+DISCRETE_WEIGHTS: dict[str, dict[Any, str]] = {
     "tr_holding_bn": {4.0: "p_tr_holding_4"},
+    "war_course": {"escalation": "p_war_escalation", "ceasefire": "p_war_ceasefire"},
 }
+
+
+def drawn_switches(register: ParameterRegister) -> list[str]:
+    """Choice settings that ensembles draw per draw (named in :data:`DISCRETE_WEIGHTS`).
+
+    >>> from s400lab.model import load_register
+    >>> drawn_switches(load_register())
+    ['war_course']
+    """
+    return [name for name in DISCRETE_WEIGHTS if name in register and register.params[name].type == "choice"]
+
+
+def _sum_message(name: str, used: Mapping[str, float]) -> str:
+    terms = " + ".join(f"{s} ({w:g})" for s, w in used.items())
+    total = sum(used.values())
+    return (
+        f"the weights of {name!r} add up to more than 1: {terms} = {total:g}; "
+        "lower them so that their sum is at most 1"
+    )
+
+
+def weight_problems(values: Mapping[str, Any], register: ParameterRegister | None = None) -> list[str]:
+    """Weight settings of one drawn value that add up to more than 1, e.g.
+    ``p_war_escalation + p_war_ceasefire > 1``; each message names the settings.
+
+    A weight missing from ``values`` takes its register default; a weight that is not a
+    number is left to the parameter's own validation.
+
+    >>> print(weight_problems({"p_war_escalation": 0.9, "p_war_ceasefire": 0.2})[0][:27])
+    the weights of 'war_course'
+    >>> weight_problems({"p_war_escalation": 0.5, "p_war_ceasefire": 0.5})
+    []
+    """
+    problems = []
+    for name, weights in DISCRETE_WEIGHTS.items():
+        used: dict[str, float] = {}
+        for setting in weights.values():
+            if setting in values:
+                w = values[setting]
+            else:
+                if register is None:
+                    from s400lab.model.register import load_register
+
+                    register = load_register()
+                if setting not in register:
+                    continue
+                w = register[setting].default
+            try:
+                used[setting] = float(w)
+            except (TypeError, ValueError):
+                continue
+        if sum(used.values()) > 1.0 + 1e-12:
+            problems.append(_sum_message(name, used))
+    return problems
+
+
+def _values_of(p: Parameter) -> np.ndarray:
+    """The listed values of a numeric discrete parameter, or the indices of a choice's choices."""
+    if p.type == "choice":
+        return np.arange(len(p.choices), dtype=float)
+    return np.array(p.discrete_values, dtype=float)
+
+
+def _index_of(p: Parameter, value: Any) -> int | None:
+    """Position of ``value`` among ``p``'s listed values (or choices), None if not listed."""
+    if p.type == "choice":
+        return p.choices.index(value) if value in p.choices else None
+    for i, v in enumerate(p.discrete_values):
+        if abs(float(value) - v) < 1e-9:
+            return i
+    return None
+
+
+def _label(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
 
 
 def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.ndarray:
@@ -88,8 +189,9 @@ def triangular_ppf(u: np.ndarray, low: float, mode: float, high: float) -> np.nd
 def check_discrete_weights(register: ParameterRegister) -> None:
     """Check :data:`DISCRETE_WEIGHTS` against a register.
 
-    Every weighted parameter must be a numeric ``discrete`` row listing the weighted value, and
-    every weight must be a ``setting`` with range within 0..1.
+    Every weighted parameter must be a numeric ``discrete`` row or a ``choice`` setting listing
+    the weighted value, every weight must be a ``setting`` with range within 0..1, and the
+    register defaults of one parameter's weights must not add up to more than 1.
 
     Raises
     ------
@@ -100,11 +202,16 @@ def check_discrete_weights(register: ParameterRegister) -> None:
         if name not in register:
             continue  # a register without this parameter (e.g. a test register)
         p = register.params[name]
-        if not p.discrete_values:
-            raise ValueError(f"DISCRETE_WEIGHTS: parameter {name!r} is not a numeric discrete uncertainty")
+        if not p.discrete_values and not (p.type == "choice" and p.kind == "setting"):
+            raise ValueError(
+                f"DISCRETE_WEIGHTS: parameter {name!r} is not a numeric discrete uncertainty "
+                "or a choice setting"
+            )
         for value, setting in weights.items():
-            if not any(abs(value - v) < 1e-9 for v in p.discrete_values):
-                raise ValueError(f"DISCRETE_WEIGHTS: {value:g} is not a value of {name!r} ({p.allowed()})")
+            if _index_of(p, value) is None:
+                raise ValueError(
+                    f"DISCRETE_WEIGHTS: {_label(value)} is not a value of {name!r} ({p.allowed()})"
+                )
             if setting not in register:
                 raise ValueError(
                     f"DISCRETE_WEIGHTS: weight of {name!r} = {value:g} names {setting!r}, "
@@ -116,6 +223,7 @@ def check_discrete_weights(register: ParameterRegister) -> None:
                     f"DISCRETE_WEIGHTS: {setting!r} must be a float setting within 0..1 "
                     f"(found kind {w.kind!r}, type {w.type!r}, range {w.low:g}..{w.high:g})"
                 )
+        discrete_probabilities(p, None, register)  # the defaults' weights add up to 1 at most
 
 
 def discrete_probabilities(
@@ -128,7 +236,8 @@ def discrete_probabilities(
     Parameters
     ----------
     p : Parameter
-        A numeric parameter with ``distribution == "discrete"``.
+        A numeric parameter with ``distribution == "discrete"``, or a drawn switch (a choice
+        setting in :data:`DISCRETE_WEIGHTS`, e.g. ``war_course``).
     values : mapping, optional
         Parameter values of the scenario (e.g. ``Scenario.values``); a weight setting named in
         :data:`DISCRETE_WEIGHTS` is read from here.
@@ -139,18 +248,21 @@ def discrete_probabilities(
     Returns
     -------
     vals, probs : ndarray
-        The listed values (in ``choices`` order) and probabilities summing to 1.
+        The listed values (in ``choices`` order; for a choice setting the indices 0, 1, ...
+        of its choices) and probabilities summing to 1.
 
     Raises
     ------
     ValueError
-        If a weight is not a number in 0..1 or the weights add up to more than 1.
+        If a weight is not a number in 0..1 or the weights add up to more than 1 (the message
+        names the weight settings).
     """
-    vals = np.array(p.discrete_values, dtype=float)
+    vals = _values_of(p)
     if vals.size == 0:
         raise ValueError(f"parameter {p.name!r} is not a numeric discrete parameter")
     weights = DISCRETE_WEIGHTS.get(p.name, {})
     probs = np.full(vals.size, np.nan)
+    used: dict[str, float] = {}
     for value, setting in weights.items():
         if values is not None and setting in values:
             w = values[setting]
@@ -166,16 +278,26 @@ def discrete_probabilities(
             raise ValueError(f"parameter {setting!r}: {w!r} is not a probability") from None
         if not 0.0 <= w <= 1.0:  # also rejects NaN
             raise ValueError(f"parameter {setting!r}: {w!r} is not a probability in 0..1")
-        probs[np.isclose(vals, value)] = w
+        i = _index_of(p, value)
+        if i is not None:
+            probs[i] = w
+            used[setting] = w
     free = np.isnan(probs)
     rest = 1.0 - np.nansum(probs)
     if rest < -1e-12:
-        raise ValueError(f"parameter {p.name!r}: the weights of its values add up to more than 1")
+        raise ValueError(_sum_message(p.name, used))
     if free.any():
         probs[free] = max(rest, 0.0) / free.sum()
     elif abs(rest) > 1e-9:
         raise ValueError(f"parameter {p.name!r}: the weights of its values do not add up to 1")
     return vals, probs
+
+
+def _inverse_cdf(probs: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Index ``i`` for ``cum[i-1] <= u < cum[i]``; a value of probability 0 is never drawn."""
+    cum = np.cumsum(probs)
+    cum[-1] = 1.0  # guard against rounding: every u < 1 gets a value
+    return np.minimum(np.searchsorted(cum, u, side="right"), len(probs) - 1)
 
 
 def transform(
@@ -201,20 +323,22 @@ def transform(
     Returns
     -------
     ndarray
-        Draws, clipped to ``low..high`` (integers rounded, decimal-year dates on quarter starts).
+        Draws, clipped to ``low..high`` (integers rounded, decimal-year dates on quarter starts);
+        for a drawn switch (e.g. ``war_course``) the index of the drawn choice.
     """
     u = np.asarray(u, dtype=float)
+    if p.type == "choice":
+        if p.name not in DISCRETE_WEIGHTS:
+            raise ValueError(f"parameter {p.name!r} is a choice and cannot be drawn")
+        vals, probs = discrete_probabilities(p, values, register)
+        return vals[_inverse_cdf(probs, u)]
     if p.distribution == "uniform":
         x = p.low + u * (p.high - p.low)
     elif p.distribution == "triangular":
         x = triangular_ppf(u, p.low, p.central, p.high)
     elif p.distribution == "discrete":
         vals, probs = discrete_probabilities(p, values, register)
-        cum = np.cumsum(probs)
-        cum[-1] = 1.0  # guard against rounding: every u < 1 gets a value
-        # value i for cum[i-1] <= u < cum[i]; a value of probability 0 is never drawn
-        idx = np.minimum(np.searchsorted(cum, u, side="right"), len(vals) - 1)
-        x = vals[idx]
+        x = vals[_inverse_cdf(probs, u)]
     elif p.distribution == "bernoulli":
         x = (u < p.central).astype(float)
     else:
@@ -248,7 +372,9 @@ def sample(
     method : {"lhs", "mc"}
         Latin hypercube (``scipy.stats.qmc.LatinHypercube``) or independent uniforms.
     names : iterable of str, optional
-        Parameters to draw (default: every ``kind == "uncertainty"`` row).
+        Parameters to draw (default: every ``kind == "uncertainty"`` row). A drawn switch
+        (:func:`drawn_switches`, e.g. ``war_course``) may be named too: its column holds the
+        index of the drawn choice.
     values : mapping, optional
         The scenario's parameter values (``Scenario.values``), from which weight settings of
         discrete parameters are read (e.g. ``p_tr_holding_4``); default: the register defaults.
@@ -263,7 +389,7 @@ def sample(
     names = list(register.uncertainties if names is None else names)
     for nm in names:
         p = register[nm]
-        if not p.is_numeric:
+        if not p.is_numeric and nm not in drawn_switches(register):
             raise ValueError(f"parameter {nm!r} is a choice and cannot be drawn")
     rng = np.random.default_rng(seed)
     d = len(names)

@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from s400lab.model.register import ParameterRegister, load_presets, load_register
+from s400lab.model.sampling import weight_problems
 
-__all__ = ["Scenario", "idle_parameters", "lever_bounds", "lever_problems", "presets"]
+__all__ = ["Scenario", "idle_parameters", "lever_bounds", "lever_problems", "presets", "weight_problems"]
 
 
 def idle_parameters(values: Mapping[str, Any]) -> set[str]:
@@ -190,6 +191,9 @@ class Scenario:
         problems = lever_problems(new)
         if problems:
             raise ValueError("incoherent levers: " + "; ".join(problems))
+        problems = weight_problems(new, reg)
+        if problems:
+            raise ValueError("; ".join(problems))
         return Scenario(self.scenario_id, self.label, self.description, new, reg)
 
     def readings(self, name: str) -> dict[str, Scenario]:
