@@ -66,7 +66,7 @@ validate: setup  ## validate data/ against data/datapackage.json
 	$(BIN)/python -m s400lab validate data
 
 bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer in kernel and browser)
-	$(BIN)/python -m s400lab bench
+	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/explorer_bench.py
 
 BENCH_VENV  := .venv-bench

@@ -45,12 +45,13 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE.parent / "tests"))  # _browser.py: Chromium start (test tooling)
 
 
+import _browser as serve  # noqa: E402
 import hubctl  # noqa: E402
 
 from s400lab.analysis import classroom as cls  # noqa: E402
-from s400lab.ui import _explorer_serve as serve  # noqa: E402
 
 EXPLORER = "s400lab/notebooks/30_scenario_explorer.ipynb"
 SUBMIT_NB = "s400lab/notebooks/submit_forecast.ipynb"

@@ -117,7 +117,7 @@ def check_environment(*, include_test: bool = False, data_dir=None,
     Parameters
     ----------
     include_test : bool
-        Also check the ``test`` extras (pytest, hypothesis, nbmake, playwright, ...).
+        Also check the ``test`` extras (pytest, hypothesis, nbmake, the browser driver, ...).
     data_dir : path-like, optional
         Data directory to validate (default: the workbook's ``data/``).
     dist : str

@@ -9,10 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
+import _browser as serve
 import hubctl
 import pytest
-
-from s400lab.ui import _explorer_serve as serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.classroom]
 

@@ -1,4 +1,4 @@
-"""Speed figures of the uncertainty analysis for ``python -m s400lab bench``.
+"""Speed figures of the uncertainty analysis for ``benchmarks/run.py`` (``make bench``).
 
 ``collect(quick=False)`` returns rows ``(what, median_seconds, "s", target)``: medians of
 repeated wall-clock timings, printed for a person to read and never asserted in tests.
@@ -7,7 +7,7 @@ repeated wall-clock timings, printed for a person to read and never asserted in 
 from __future__ import annotations
 
 
-from s400lab.bench import median_time
+from _timing import median_time
 
 __all__ = ["collect"]
 
