@@ -1,4 +1,4 @@
-"""Tests for s400lab.brief: a self-contained HTML brief with the scenario's numbers and sources."""
+"""Tests for s400lab.reporting.brief: a self-contained HTML brief with the scenario's numbers and sources."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from s400lab import brief
+from s400lab.reporting import brief
 from s400lab.data import load
 from s400lab.model import OUTCOMES, Scenario, quarter_label, run
 from s400lab.model.scenario import idle_parameters
-from s400lab.scenario_io import save_scenario
+from s400lab.model.scenario_io import save_scenario
 
 
 @pytest.fixture(scope="module")

@@ -38,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     if command == "brief":
-        from s400lab.brief import main as brief_main
+        from s400lab.reporting.brief import main as brief_main
 
         return brief_main(rest)
     print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)

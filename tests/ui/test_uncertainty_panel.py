@@ -104,7 +104,7 @@ def test_load_bad_scenario_file_reports_and_keeps_selection(panel, tmp_path):
 
 
 def test_load_saved_scenario_file(panel, tmp_path):
-    from s400lab.scenario_io import save_scenario
+    from s400lab.model.scenario_io import save_scenario
 
     sc = Scenario.preset("full_return_reexport_india")
     path = tmp_path / "mine.json"

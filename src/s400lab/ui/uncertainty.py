@@ -182,7 +182,7 @@ class UncertaintyPanel(widgets.VBox):
             self.status_w.value = f"<span style='{_ERR}'>Type the path of a scenario file.</span>"
             return None
         try:
-            from s400lab.scenario_io import load_scenario
+            from s400lab.model.scenario_io import load_scenario
         except ImportError:  # pragma: no cover - the module ships with the package
             self.status_w.value = f"<span style='{_ERR}'>Scenario files are not available.</span>"
             return None

@@ -1,0 +1,380 @@
+"""Save a scenario to a JSON file and load it back, validated.
+
+A scenario file is a small JSON object::
+
+    {
+      "format": "s400lab-scenario",
+      "format_version": 1,
+      "name": "Full return, slow US",
+      "preset": "full_return_cash",
+      "notes": "free text",
+      "created": "2026-11-25T10:30:00+00:00",
+      "s400lab_version": "0.1.0",
+      "data_version": "0.1.0",
+      "values": {"tr_action": "return_full", "return_quarter": 2, ...}
+    }
+
+``preset`` (optional) names the preset the scenario started from; on loading, the scenario is
+that preset with the file's values (labelled "<preset> (changed)" when they differ), so the
+brief of a file names its preset as the explorer does. ``values`` holds every parameter of the
+register when written by :func:`save_scenario`. A
+hand-written file may list only some parameters; the others take the register defaults
+(so files stay loadable after the register gains a parameter).
+
+Loading is strict, because a scenario file may come from anyone: the file must be at most
+:data:`MAX_BYTES`, UTF-8 JSON with finite numbers, an object with only the keys above, and each
+value must have the parameter's JSON type and pass the model's own validation
+(:meth:`s400lab.model.Scenario.with_changes`, which owns the ranges). Any problem raises one
+:class:`ValueError` that names the file and the offending key. Nothing is read with ``eval`` or
+``pickle``.
+
+Saving never replaces an existing file unless ``overwrite=True``; the file is written to a
+temporary file in the same folder and moved into place atomically.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from s400lab._files import write_new_file
+
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "MAX_BYTES",
+    "LoadedScenario",
+    "load_scenario",
+    "save_scenario",
+    "scenario_from_dict",
+    "scenario_to_dict",
+]
+
+#: Value of the ``format`` key.
+FORMAT = "s400lab-scenario"
+#: Version of the file layout written by this module.
+FORMAT_VERSION = 1
+#: Largest scenario file accepted, in bytes (a real one is ~2 kB).
+MAX_BYTES = 64 * 1024
+#: Longest name / notes accepted, in characters.
+MAX_NAME = 200
+MAX_NOTES = 10_000
+
+_KEYS = ("format", "format_version", "name", "notes", "preset", "created", "s400lab_version",
+         "data_version", "values")
+_STR_KEYS = ("name", "notes", "preset", "created", "s400lab_version", "data_version")
+
+
+@dataclass(frozen=True)
+class LoadedScenario:
+    """A scenario read from a file, with the file's metadata.
+
+    Attributes
+    ----------
+    scenario : s400lab.model.Scenario
+        The validated scenario.
+    name, notes : str
+        What the author called it and wrote about it.
+    meta : dict
+        The remaining metadata (``created``, ``s400lab_version``, ``data_version``, ...).
+    path : pathlib.Path or None
+        The file it came from.
+    preset : str
+        The preset the scenario started from ("" if the file names none).
+    """
+
+    scenario: Any
+    name: str = ""
+    notes: str = ""
+    meta: dict = field(default_factory=dict)
+    path: Path | None = None
+    preset: str = ""
+
+
+# --------------------------------------------------------------------------- helpers
+
+def _register():
+    from s400lab.model.register import load_register
+
+    return load_register()
+
+
+def data_version() -> str:
+    """The data package's version (``data/datapackage.json``), or ``"unknown"``."""
+    try:
+        from s400lab.model.register import data_dir
+
+        with open(data_dir() / "datapackage.json", encoding="utf-8") as fh:
+            return str(json.load(fh).get("version", "unknown"))
+    except (OSError, ValueError, ImportError):
+        return "unknown"
+
+
+def _package_version() -> str:
+    from s400lab import __version__
+
+    return __version__
+
+
+def _values_of(scenario: Any) -> dict[str, Any]:
+    """All parameter values of a Scenario as a plain dict (register order)."""
+    values = getattr(scenario, "values", None)
+    if callable(values):
+        values = values()
+    if values is None and hasattr(scenario, "to_dict"):
+        values = scenario.to_dict()
+    if values is None:
+        raise TypeError(f"cannot read the values of {type(scenario).__name__}")
+    return dict(values)
+
+
+def _plain(name: str, value: Any) -> Any:
+    """A JSON-safe Python value (numpy scalars -> int/float/bool/str)."""
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"parameter {name!r}: {value!r} cannot be saved (not finite)")
+        return value
+    raise TypeError(f"parameter {name!r}: cannot save a value of type {type(value).__name__}")
+
+
+# --------------------------------------------------------------------------- to/from dict
+
+def scenario_to_dict(scenario: Any, name: str = "", notes: str = "",
+                     preset: str = "") -> dict[str, Any]:
+    """The JSON document for ``scenario`` (every parameter value plus metadata).
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    name, notes : str
+        Shown when the file is loaded again.
+    preset : str, optional
+        The preset the scenario started from (default: the scenario's own id when it is a
+        preset, else none).
+
+    Returns
+    -------
+    dict
+        Ready for :func:`json.dumps`.
+    """
+    if not isinstance(name, str) or len(name) > MAX_NAME:
+        raise ValueError(f"name must be a string of at most {MAX_NAME} characters")
+    if not isinstance(notes, str) or len(notes) > MAX_NOTES:
+        raise ValueError(f"notes must be a string of at most {MAX_NOTES} characters")
+    values = {k: _plain(k, v) for k, v in _values_of(scenario).items()}
+    if not preset:
+        sid = getattr(scenario, "scenario_id", "")
+        preset = sid if sid not in ("", "custom", "default") else ""
+    doc = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "name": name,
+        "notes": notes,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "s400lab_version": _package_version(),
+        "data_version": data_version(),
+        "values": values,
+    }
+    if preset:
+        doc["preset"] = str(preset)
+    return doc
+
+
+def _check_type(param: Any, value: Any) -> str | None:
+    """Why ``value`` has the wrong JSON type for ``param`` (None if the type is right)."""
+    if param.type == "choice":
+        return None if isinstance(value, str) else "must be a string"
+    if param.type == "bool":
+        return None if isinstance(value, bool) else "must be true or false"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return "must be a number"
+    if isinstance(value, int) and abs(value) > 2**53:
+        return "is too large a number"
+    if param.type == "int" and isinstance(value, float) and not value.is_integer():
+        return "must be a whole number"
+    return None
+
+
+def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
+    """Validate a scenario document (as produced by :func:`scenario_to_dict`).
+
+    Parameters
+    ----------
+    data : Any
+        The parsed JSON.
+    source : str
+        Name used in error messages (the file name).
+
+    Returns
+    -------
+    LoadedScenario
+
+    Raises
+    ------
+    ValueError
+        ``"<source>: key '<key>': <problem>"`` for the first problem found.
+    """
+    from s400lab.model import Scenario
+
+    def bad(key: str, msg: str) -> ValueError:
+        return ValueError(f"{source}: key {key!r}: {msg}")
+
+    if not isinstance(data, dict):
+        raise ValueError(f"{source}: the top level must be a JSON object "
+                         f"(got {type(data).__name__})")
+    for key in data:
+        if key not in _KEYS:
+            raise bad(str(key), f"unknown key; allowed keys are {', '.join(_KEYS)}")
+    if data.get("format") != FORMAT:
+        raise bad("format", f"must be {FORMAT!r} (got {data.get('format')!r})")
+    version = data.get("format_version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version != FORMAT_VERSION:
+        raise bad("format_version", f"must be {FORMAT_VERSION} (got {version!r})")
+    for key in _STR_KEYS:
+        if key in data and not isinstance(data[key], str):
+            raise bad(key, f"must be a string (got {type(data[key]).__name__})")
+    if len(data.get("name", "")) > MAX_NAME:
+        raise bad("name", f"longer than {MAX_NAME} characters")
+    if len(data.get("notes", "")) > MAX_NOTES:
+        raise bad("notes", f"longer than {MAX_NOTES} characters")
+    if "values" not in data:
+        raise bad("values", "missing")
+    values = data["values"]
+    if not isinstance(values, dict):
+        raise bad("values", f"must be an object of parameter: value (got {type(values).__name__})")
+
+    register = _register()
+    scenario = Scenario.default()
+    preset = data.get("preset", "")
+    if preset:
+        from s400lab.model import presets
+
+        available = presets()
+        if preset not in available:
+            raise bad("preset", f"unknown preset {preset!r}; presets: {', '.join(available)}")
+        scenario = available[preset]
+    for key, value in values.items():
+        where = f"values.{key}"
+        if key not in register:
+            raise bad(where, register.unknown_message(key))
+        problem = _check_type(register[key], value)
+        if problem:
+            raise bad(where, f"{problem} (got {value!r}); allowed: {register[key].allowed()}")
+        try:  # one key at a time, so the message names the key the model rejected
+            scenario.with_changes(**{key: value})
+        except (ValueError, TypeError) as exc:
+            raise bad(where, str(exc)) from None
+    try:
+        scenario = scenario.with_changes(**values)
+    except (ValueError, TypeError) as exc:  # a rule that spans several parameters
+        raise bad("values", str(exc)) from None
+    meta = {k: data[k] for k in ("created", "s400lab_version", "data_version") if k in data}
+    meta["format_version"] = version
+    return LoadedScenario(scenario=scenario, name=data.get("name", ""),
+                          notes=data.get("notes", ""), meta=meta, preset=preset)
+
+
+# --------------------------------------------------------------------------- files
+
+def _reject_constant(token: str) -> Any:
+    raise ValueError(f"{token} is not allowed (numbers must be finite)")
+
+
+def _finite_float(text: str) -> float:
+    x = float(text)
+    if not math.isfinite(x):
+        raise ValueError(f"number {text[:30]!r} is too large")
+    return x
+
+
+def load_scenario(path: str | os.PathLike) -> LoadedScenario:
+    """Read and validate a scenario file.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A JSON file written by :func:`save_scenario` (or by hand, in the same layout).
+
+    Returns
+    -------
+    LoadedScenario
+
+    Raises
+    ------
+    ValueError
+        Naming the file and the offending key, when the file is missing, too large, not
+        UTF-8 JSON, uses NaN/Infinity, has unknown keys, unknown parameters or values of the
+        wrong type or out of range. Nothing is changed.
+    """
+    path = Path(path)
+    name = str(path)
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise ValueError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise ValueError(f"{name}: is a folder, not a scenario file") from None
+    except OSError as exc:
+        raise ValueError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_BYTES:
+        raise ValueError(f"{name}: file is larger than {MAX_BYTES // 1024} kB; "
+                         "not a scenario file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ValueError(f"{name}: not UTF-8 text (byte {exc.start})") from None
+    try:
+        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
+                         f"{exc.msg})") from None
+    except (ValueError, RecursionError) as exc:  # NaN/Infinity, 1e999, int > 4300 digits
+        raise ValueError(f"{name}: not a valid scenario file ({exc})") from None
+    loaded = scenario_from_dict(data, source=name)
+    return LoadedScenario(scenario=loaded.scenario, name=loaded.name, notes=loaded.notes,
+                          meta=loaded.meta, path=path, preset=loaded.preset)
+
+
+def save_scenario(scenario: Any, path: str | os.PathLike, *, name: str = "", notes: str = "",
+                  overwrite: bool = False, preset: str = "") -> Path:
+    """Write ``scenario`` to ``path`` as JSON.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    path : str or path-like
+        Target file (conventionally ``*.json``); its folder must exist.
+    name, notes : str
+        Stored in the file.
+    overwrite : bool
+        Replace an existing file (atomically). Default False: an existing file raises.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    FileExistsError
+        If ``path`` exists and ``overwrite`` is False (the file is left untouched).
+    ValueError
+        If the scenario holds a value that cannot be saved, or the folder does not exist.
+    """
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise ValueError(f"{path}: folder {str(folder)!r} does not exist")
+    text = json.dumps(scenario_to_dict(scenario, name=name, notes=notes, preset=preset), indent=2,
+                      ensure_ascii=False, allow_nan=False) + "\n"
+    return write_new_file(path, lambda fh: fh.write(text), overwrite=overwrite)

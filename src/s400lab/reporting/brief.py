@@ -1,0 +1,579 @@
+"""Two-page HTML brief of a scenario: outcomes vs baseline, choices, assumptions, sources.
+
+Command line::
+
+    python -m s400lab brief --scenario full_return_cash --out brief.html
+    python -m s400lab brief --scenario my_scenario.json --out brief.html --draws 2000 --seed 7
+
+From Python (the explorer's "export brief" button calls this)::
+
+    from s400lab.reporting.brief import write_brief
+    write_brief("full_return_cash", "briefs/full_return_cash.html")
+
+The brief is one self-contained HTML file (no external requests): a Jinja2 template with
+autoescaping, the figure embedded as a base64 PNG, print CSS whose ``@page`` sets margins
+only, so it prints on two pages of A4 or US Letter alike. Page 1: the verdict, the key
+outcomes against the baseline (status quo) at central values with the 5-95 % range (or
+probability) over an ensemble of ``n_draws`` draws (same seed for both), and fan charts.
+Page 2: one table of the choices and assumptions (value, range, evidence grade, numbered
+source references), the values changed from the register defaults highlighted and first,
+then the numbered sources those rows cite, and a footer with the package and data
+versions. When a scenario changes so much that page 2 would overflow, the layout gets
+denser (:func:`choose_layout`); sources are never dropped. Decimal years print as quarters
+(2026.25 -> 2026Q2) and no number is printed in scientific notation. An existing file is
+never replaced unless ``force=True`` (``--force``).
+
+This module is the reporting layer: it may import data, model, analysis and plots, but no
+widgets; the explorer (ui) calls it downward.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import io
+import math
+import os
+import re
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import matplotlib.pyplot as plt
+import numpy as np
+from jinja2 import Environment, FileSystemLoader
+
+from s400lab._files import write_new_file
+
+__all__ = ["KEY_OUTCOMES", "FIGURE_SERIES", "PARAM_GROUPS", "LAYOUTS", "format_range",
+           "format_value", "estimate_page2_mm", "choose_layout",
+           "resolve_scenario", "brief_context", "brief_html", "render_brief", "write_brief", "main"]
+
+#: Outcomes in the key-figures table, in order.
+KEY_OUTCOMES = (
+    "legal_conditions_met",
+    "battalions_divested",
+    "returned_to_russia",
+    "sanctions_lifted_q",
+    "f35_readmission_q",
+    "f35_first_delivery_q",
+    "tr_recovered_usd_bn",
+    "ru_net_usd_bn",
+    "ru_stock_end",
+    "india_sq5_q",
+    "alliance_score",
+)
+
+#: Per-quarter variables drawn as fan charts (scenario vs baseline).
+FIGURE_SERIES = ("ru_stock", "india_squadrons", "tr_recovered_usd_bn")
+
+#: Short panel titles (the model's labels are longer).
+FIGURE_TITLES = {"ru_stock": "Russian S-400 stock", "india_squadrons": "Indian squadrons delivered",
+                 "tr_recovered_usd_bn": "Turkiye: money recovered"}
+
+TEMPLATE = "brief.html.j2"
+#: Longest source title and author's note printed (longer text is cut at a word, with "...").
+TITLE_CHARS = 44
+#: Longest URL printed in the source list (the link keeps the whole URL).
+URL_CHARS = 34
+NOTES_CHARS = 400
+DEFAULT_SEED = 20261125
+
+
+def resolve_scenario(scenario: Any) -> tuple[Any, str, str]:
+    """Turn a preset name, a scenario file or a Scenario into ``(scenario, name, notes)``.
+
+    Parameters
+    ----------
+    scenario : str, path-like or Scenario
+        A preset id (``"full_return_cash"``), a path to a JSON scenario file (read with
+        :func:`s400lab.model.scenario_io.load_scenario`, validated), or a Scenario.
+
+    Returns
+    -------
+    tuple
+        The Scenario, a display name and free-text notes (from a file; else "").
+
+    Raises
+    ------
+    ValueError
+        Unknown preset or invalid file (the message names it).
+    """
+    from s400lab.model import Scenario, presets
+
+    if isinstance(scenario, Scenario):
+        return scenario, scenario.label, ""
+    text = os.fspath(scenario)
+    available = presets()
+    if text in available:
+        sc = available[text]
+        return sc, sc.label, ""
+    path = Path(text)
+    if path.suffix.lower() == ".json" or path.exists():
+        from s400lab.model.scenario_io import load_scenario
+
+        loaded = load_scenario(path)
+        return loaded.scenario, loaded.name or path.stem, loaded.notes
+    raise ValueError(f"{text!r} is neither a preset ({', '.join(available)}) nor a scenario "
+                     f"file (*.json)")
+
+
+# ----------------------------------------------------------------------------- formatting
+
+#: Units that read as a plain count: singular form used for exactly one ("1 battalion").
+_SINGULAR = {"battalions": "battalion", "squadrons": "squadron", "quarters": "quarter",
+             "months": "month", "years": "year"}
+#: Units that describe the number rather than measure it: the value is shown bare.
+_BARE_UNITS = {"uniform 0-1", "weight"}
+
+
+def _number(x: float) -> str:
+    """A plain decimal (thousands separators, no trailing zeros, never scientific notation).
+
+    >>> _number(2500.0), _number(0.25), _number(0.05), _number(-1.5), _number(1e-5)
+    ('2,500', '0.25', '0.05', '-1.5', '0.00001')
+    """
+    if x == 0:
+        return "0"
+    if x == round(x) and abs(x) < 1e15:
+        return f"{x:,.0f}"
+    digits = 2 if abs(x) >= 1 else max(3, 2 - math.floor(math.log10(abs(x))))
+    text = f"{x:,.{min(digits, 12)}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def _with_unit(text: str, x: float, unit: str) -> str:
+    if not unit or unit in _BARE_UNITS:
+        return text
+    if unit == "x":
+        return f"\u00d7{text}"  # a multiplier: x0.5
+    if abs(x) == 1:
+        first, _, rest = unit.partition(" ")
+        unit = " ".join(s for s in (_SINGULAR.get(first, first), rest) if s)
+    return f"{text} {unit}"
+
+
+def format_value(value: Any, unit: str) -> str:
+    """How the brief shows a parameter value.
+
+    Parameters
+    ----------
+    value : bool, str, int or float
+        The value (a choice id, a flag or a number).
+    unit : str
+        The register's unit; ``"year"`` marks a decimal year, shown as its quarter.
+
+    Returns
+    -------
+    str
+        ``"2026Q2"`` for a decimal year on the quarter grid (``2026.25``), ``"yes"``/``"no"``
+        for a flag, the choice id for a choice, else the number without scientific notation
+        and with its unit (``"1 battalion"``, ``"0.05 US$ bn / year"``, ``"x0.5"`` for a
+        multiplier); ``"n/a"`` for NaN.
+
+    Examples
+    --------
+    >>> format_value(2026.25, "year"), format_value(2, "battalions"), format_value(1, "squadrons")
+    ('2026Q2', '2 battalions', '1 squadron')
+    """
+    from s400lab.model import quarter_label
+
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value
+    x = float(value)
+    if not math.isfinite(x):
+        return "n/a"
+    if unit == "year":
+        return quarter_label(x) if abs(x * 4 - round(x * 4)) < 1e-9 else f"{x:.2f} (year)"
+    return _with_unit(_number(x), x, unit)
+
+
+def format_range(p) -> str:
+    """The range a parameter may take (``"1 – 12 months"``, ``"2 or 4 battalions"``); "" for
+    choices and flags."""
+    if p.type in ("choice", "bool") or not (math.isfinite(p.low) and math.isfinite(p.high)):
+        return ""
+    if p.discrete_values:
+        vals = [format_value(v, "year" if p.unit == "year" else "") for v in p.discrete_values]
+        text = ", ".join(vals[:-1]) + f" or {vals[-1]}" if len(vals) > 1 else vals[0]
+        return text if p.unit == "year" else _with_unit(text, 2, p.unit)
+    if p.unit == "year":
+        return f"{format_value(p.low, 'year')}\u2013{format_value(p.high, 'year')}"
+    sep = "\u2013" if p.low >= 0 else " to "
+    return _with_unit(f"{_number(p.low)}{sep}{_number(p.high)}", 2, p.unit)
+
+
+def _fmt_outcome(value: float, unit: str) -> str:
+    from s400lab.model import quarter_label
+
+    if unit == "year":
+        return quarter_label(value)
+    if unit == "0/1":
+        return "n/a" if not math.isfinite(value) else ("yes" if value >= 0.5 else "no")
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.2f} {unit}".strip()
+
+
+def _fmt_diff(value: float, base: float, unit: str) -> str:
+    if unit == "0/1":
+        return "same" if value == base else ("now yes" if value > base else "now no")
+    if not (math.isfinite(value) and math.isfinite(base)):
+        if math.isfinite(value) == math.isfinite(base):
+            return "same"
+        return "now within horizon" if math.isfinite(value) else "no longer within horizon"
+    d = value - base
+    if abs(d) < 1e-9:
+        return "same"
+    if unit == "year":
+        q = int(round(d * 4))
+        return f"{q:+d} quarter{'' if abs(q) == 1 else 's'}"
+    return f"{d:+,.2f} {unit}".strip()
+
+
+def _fmt_spread(x: np.ndarray, unit: str) -> str:
+    from s400lab.model import quarter_label
+
+    x = np.asarray(x, dtype=float)
+    finite = x[np.isfinite(x)]
+    if unit == "0/1":
+        return f"probability {np.nan_to_num(x).mean():.0%}"
+    if unit == "year":
+        share = finite.size / x.size
+        if finite.size == 0:
+            return "never within horizon"
+        q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
+        return (f"{share:.0%} within horizon; median {quarter_label(q50)} "
+                f"({quarter_label(q05)} to {quarter_label(q95)})")
+    if finite.size == 0:
+        return "n/a"
+    q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
+    return f"{q05:,.2f} to {q95:,.2f} (median {q50:,.2f})"
+
+
+def _figure_png(ens, base_ens, label: str) -> str:
+    from s400lab.model import SERIES
+    from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
+    from s400lab.plots.uncertainty import fan_chart
+
+    rc = {**PROJECTOR_RC, "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9,
+          "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 7,
+          "lines.linewidth": 1.6}
+    with plt.rc_context(rc):
+        fig, axes = plt.subplots(1, len(FIGURE_SERIES), figsize=(10.5, 2.7),
+                                 layout="constrained")
+        for ax, var in zip(axes, FIGURE_SERIES, strict=True):
+            unit, title = SERIES[var]
+            base = fan_chart(ax, base_ens.bands(var), colour=OKABE_ITO["grey"])
+            this = fan_chart(ax, ens.bands(var), colour=OKABE_ITO["blue"], unit=unit)
+            ax.set_title(FIGURE_TITLES.get(var, title))
+            ax.get_legend().remove()
+        fig.legend([base["median"], this["median"]],
+                   ["status quo: median, 50 % and 90 % bands", f"{label}: median and bands"],
+                   loc="outside lower center", ncols=2, frameon=False)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=150)
+        plt.close(fig)
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _safe_url(url: Any) -> str | None:
+    if not isinstance(url, str):
+        return None
+    return url if urlparse(url).scheme in ("http", "https") else None
+
+
+def _short(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters (with an ellipsis)."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:-")
+    return cut + "\u2026"
+
+
+def _display_url(url: str, limit: int | None = None) -> str:
+    """A URL as printed: without ``https://`` and ``www.``; longer than ``limit`` characters,
+    only its host and "/..." (the link itself keeps the full URL).
+
+    >>> _display_url("https://www.tass.com/defense/1116403", 34)
+    'tass.com/defense/1116403'
+    >>> _display_url("https://example.org/2025/12/a-very-long-article-slug-about-s-400s", 34)
+    'example.org/\u2026'
+    """
+    text = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    if limit is None or len(text) <= limit:
+        return text
+    return text.split("/", 1)[0][: limit - 2] + "/\u2026"
+
+
+def _published(date: Any, precision: Any) -> str:
+    """A source's date at the precision the source gives (``2025-12-17``, ``2025-12``, ``2025``)."""
+    if date is None or str(date) in ("NaT", "nan", "<NA>", ""):
+        return ""
+    text = str(date)[:10]
+    return {"year": text[:4], "month": text[:7]}.get(str(precision), text)
+
+
+#: Groups of the parameter table, in display order: (changed?, kind) -> heading.
+PARAM_GROUPS = {
+    (True, "lever"): "Changed choices (levers)",
+    (True, "uncertainty"): "Changed assumptions (drawn in the ensemble around this value)",
+    (True, "setting"): "Changed model settings (fixed in every draw)",
+    (False, "lever"): "Choices (levers) at their defaults",
+    (False, "uncertainty"): "Assumptions drawn in the ensemble, at their central values",
+}
+
+
+def _bare(value: Any, unit: str) -> str:
+    """A default value as shown next to a changed one: without the unit (same as the value's)."""
+    text = format_value(value, unit)
+    if isinstance(value, (bool, str, np.bool_)) or unit in ("year", "x"):
+        return text
+    return _number(float(value))
+
+
+def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
+    """The brief's parameter table: every choice and every drawn assumption, plus each
+    setting that differs from the register; rows changed from the register defaults first.
+
+    Returns the rows (dicts with ``name``, ``label``, ``kind``, ``group`` (a heading of
+    :data:`PARAM_GROUPS`), ``value``, ``default``, ``range``, ``grade``, ``source_ids``,
+    ``changed``) and the cited source ids in order of first citation (table order).
+    """
+    reg = sc.register
+    defaults = reg.defaults()
+    groups: dict[tuple[bool, str], list[dict[str, Any]]] = {k: [] for k in PARAM_GROUPS}
+    from s400lab.model.scenario import idle_parameters
+    idle = idle_parameters(sc.values)
+    for name in reg.names():
+        p = reg[name]
+        value = sc.values[name]
+        changed = bool(value != defaults[name])
+        if (changed, p.kind) not in groups:  # an unchanged setting: not shown
+            continue
+        if not changed and name in idle:  # cannot change this scenario's outcomes
+            continue
+        groups[(changed, p.kind)].append({
+            "name": name, "label": p.label, "kind": p.kind,
+            "group": PARAM_GROUPS[(changed, p.kind)],
+            "value": format_value(value, p.unit),
+            "default": _bare(defaults[name], p.unit) if changed else "",
+            "range": format_range(p), "grade": p.confidence,
+            "source_ids": list(p.source_ids), "changed": changed})
+    rows = [r for k in PARAM_GROUPS for r in groups[k]]
+    cited = list(dict.fromkeys(i for r in rows for i in r["source_ids"]))
+    return rows, cited
+
+
+#: Height (mm) page 2 may fill: US Letter (279.4 mm) less the 2 x 10 mm margins, less 3 mm.
+PAGE2_MM = 256.0
+#: Layouts of page 2, densest last: "full" (3 columns of sources, URLs printed), "compact" (4
+#: columns; the title carries the link, no URL printed), "flow" (compact, and the table may
+#: start on page 1 instead of a new page).
+LAYOUTS = ("full", "compact", "flow")
+
+
+def _source_text(s: dict[str, Any], with_url: bool) -> str:
+    text = f"{s['n']} {s['publication']}, {s['published']}. {s['title']}"
+    return text + (" " + s["display_url"] if with_url else "")
+
+
+def estimate_page2_mm(params: list[dict[str, Any]], sources: list[dict[str, Any]],
+                      layout: str) -> float:
+    """Estimated printed height (mm) of page 2: the parameter table plus the source list.
+
+    Calibrated on headless Chromium (6.9 pt table rows ~3.0 mm, 6.2 pt source lines 2.56 mm,
+    ~50 characters a line in 3 columns and ~38 in 4); it errs on the high side by a few mm.
+    The real page count is checked by the browser test of ``tests/test_brief.py``.
+    """
+    groups = len({r.get("group", "") for r in params})
+    long_refs = sum(len(r.get("refs", ())) > 6 for r in params)
+    table = 6.0 + 3.0 * len(params) + 4.0 * groups + 2.9 * long_refs
+    full = layout == "full"
+    cols, cpl = (3, 50) if full else (4, 38)
+    lines = sum(math.ceil(len(_source_text(s, full)) / cpl) for s in sources)
+    return 26.0 + table + (lines * 2.56 + len(sources) * 0.35) / cols + 3.0
+
+
+def choose_layout(params: list[dict[str, Any]], sources: list[dict[str, Any]]) -> str:
+    """The least dense layout of :data:`LAYOUTS` whose page 2 fits on one page (A4 or Letter)."""
+    for layout in LAYOUTS[:-1]:
+        if estimate_page2_mm(params, sources, layout) <= PAGE2_MM:
+            return layout
+    return LAYOUTS[-1]
+
+
+def _preset_of(scenario: Any) -> str:
+    """The preset a scenario or scenario file starts from ("" if none)."""
+    from s400lab.model import Scenario, presets
+
+    if isinstance(scenario, Scenario):
+        return scenario.scenario_id if scenario.scenario_id in presets() else ""
+    text = os.fspath(scenario)
+    if text in presets():
+        return text
+    from s400lab.model.scenario_io import load_scenario
+
+    return load_scenario(Path(text)).preset
+
+
+def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
+                  baseline: str = "status_quo", *, name: str | None = None,
+                  notes: str | None = None, preset: str | None = None) -> dict[str, Any]:
+    """Compute everything the brief shows (no HTML).
+
+    Parameters
+    ----------
+    scenario : str, path-like or Scenario
+        See :func:`resolve_scenario`.
+    n_draws : int, default 2000
+        Ensemble size for the uncertainty ranges (>= 100).
+    seed : int
+        Same seed for scenario and baseline (common random numbers).
+    baseline : str, default "status_quo"
+        Preset to compare against.
+    name, notes, preset : str, optional
+        Override the display name, the notes and the preset the scenario started from
+        (default: from the scenario file, or the preset itself).
+
+    Returns
+    -------
+    dict
+        Template context (also ``preset_label``, ``edited``: the preset's label and the
+        names of the values that differ from it): ``scenario``, ``verdict``, ``outcomes`` (key
+        figures against the
+        baseline), ``params`` (choices and assumptions, changed ones first, each with
+        ``refs``: numbers into ``sources``), ``n_changed``, ``sources`` (only those cited by
+        ``params``, numbered ``n`` from 1 in order of first citation), ``layout`` (one of
+        :data:`LAYOUTS`, from :func:`choose_layout`), ``figure_png``,
+        versions, ``n_draws``, ``seed``.
+    """
+    from s400lab import __version__
+    from s400lab.data import load
+    from s400lab.model import OUTCOMES, Scenario, run, run_ensemble
+
+    if int(n_draws) < 100:
+        raise ValueError(f"n_draws must be at least 100; got {n_draws}")
+    sc, resolved_name, resolved_notes = resolve_scenario(scenario)
+    name = resolved_name if name is None else name
+    notes = resolved_notes if notes is None else notes
+    preset = _preset_of(scenario) if preset is None else preset
+    from s400lab.model import presets as _presets
+
+    preset_sc = _presets().get(preset) if preset else None
+    edited = ([p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
+              if preset_sc is not None else [])
+    base = Scenario.preset(baseline)
+    res, base_res = run(sc), run(base)
+    ens = run_ensemble(sc, n=int(n_draws), seed=seed)
+    base_ens = run_ensemble(base, n=int(n_draws), seed=seed)
+    rows = []
+    for key in KEY_OUTCOMES:
+        unit, label = OUTCOMES[key]
+        v, b = float(res[key]), float(base_res[key])
+        rows.append({"key": key, "label": label, "unit": unit,
+                     "value": _fmt_outcome(v, unit), "baseline": _fmt_outcome(b, unit),
+                     "diff": _fmt_diff(v, b, unit),
+                     "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit)})
+    params, cited = _parameter_rows(sc)
+    ds = load()
+    src = ds.sources_for(cited) if cited else ds.sources.iloc[0:0]
+    number = {sid: i for i, sid in enumerate(src["source_id"], start=1)}
+    for row in params:
+        row["refs"] = [number[i] for i in row["source_ids"]]
+    sources = [{"n": number[r.source_id], "id": r.source_id, "publication": r.publication,
+                "title": _short(r.title, TITLE_CHARS), "full_title": str(r.title),
+                "url": _safe_url(r.url), "raw_url": str(r.url),
+                "display_url": _display_url(str(r.url), URL_CHARS),
+                "published": _published(r.published, r.published_precision)}
+               for r in src.itertuples()]
+    return {
+        "name": name, "notes": _short(notes, NOTES_CHARS) if notes else "", "scenario": sc,
+        "description": _short(sc.description, NOTES_CHARS + 200),
+        "preset_label": preset_sc.label if preset_sc is not None else "",
+        "edited": edited,
+        "baseline": base, "verdict": res.verdict, "params": params,
+        "n_changed": sum(r["changed"] for r in params),
+        "layout": choose_layout(params, sources),
+        "outcomes": rows, "sources": sources,
+        "figure_png": _figure_png(ens, base_ens, name),
+        "n_draws": int(n_draws), "seed": seed, "package_version": __version__,
+        "data_version": ds.version,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def brief_html(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED, *,
+               baseline: str = "status_quo", name: str | None = None, notes: str | None = None,
+               preset: str | None = None) -> str:
+    """The brief of ``scenario`` as an HTML string (see :func:`brief_context`)."""
+    return render_brief(brief_context(scenario, n_draws=n_draws, seed=seed, baseline=baseline,
+                                      name=name, notes=notes, preset=preset))
+
+
+def render_brief(context: dict[str, Any]) -> str:
+    """Render the brief template (autoescaped) with a context from :func:`brief_context`."""
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
+                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return env.get_template(TEMPLATE).render(**context)
+
+
+def write_brief(scenario: Any, path: str | os.PathLike, n_draws: int = 2000,
+                seed: int = DEFAULT_SEED, *, baseline: str = "status_quo",
+                force: bool = False) -> Path:
+    """Write the two-page HTML brief of ``scenario`` to ``path``.
+
+    Parameters
+    ----------
+    scenario : str, path-like or Scenario
+        Preset id, scenario file (JSON) or Scenario.
+    path : path-like
+        Output file (``*.html``); its folder is created if missing.
+    n_draws : int, default 2000
+        Ensemble size for uncertainty ranges.
+    seed : int
+        Random seed (same seed -> same numbers).
+    baseline : str, default "status_quo"
+    force : bool, default False
+        Replace an existing file. Without it an existing file raises
+        :class:`FileExistsError` and is left untouched.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+    """
+    path = Path(path)
+    hint = "choose another name or use --force (force=True) to replace it"
+    if path.exists() and not force:  # fail before the (slower) ensemble runs
+        raise FileExistsError(f"{path}: already exists; not overwritten ({hint})")
+    html = render_brief(brief_context(scenario, n_draws=n_draws, seed=seed, baseline=baseline))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_new_file(path, lambda fh: fh.write(html), overwrite=force, hint=hint)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line entry: ``python -m s400lab brief --scenario NAME|FILE --out FILE``."""
+    parser = argparse.ArgumentParser(prog="python -m s400lab brief",
+                                     description="Write a two-page HTML brief of a scenario.")
+    parser.add_argument("--scenario", required=True, help="preset id or scenario file (.json)")
+    parser.add_argument("--out", required=True, help="output HTML file")
+    parser.add_argument("--draws", type=int, default=2000, help="ensemble size (default 2000)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+    parser.add_argument("--baseline", default="status_quo", help="preset to compare against")
+    parser.add_argument("--force", action="store_true", help="replace an existing file")
+    args = parser.parse_args(argv)
+    try:
+        out = write_brief(args.scenario, args.out, n_draws=args.draws, seed=args.seed,
+                          baseline=args.baseline, force=args.force)
+    except (ValueError, FileExistsError, KeyError, OSError) as exc:
+        print(f"brief: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {out}")
+    return 0
