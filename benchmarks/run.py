@@ -25,7 +25,6 @@ SECTIONS = (
 )
 
 
-
 def main(argv: list[str] | None = None) -> int:
     argv = list(argv or [])
     quick = "--quick" in argv

@@ -152,6 +152,7 @@ def test_checker_catches_a_violation(tmp_path):
 
     fine = tmp_path / "s400lab" / "plots" / "probe.py"
     fine.parent.mkdir(parents=True)
-    fine.write_text("import matplotlib\nfrom s400lab.model import run\nfrom .. import _files\n",
-                    encoding="utf-8")
+    fine.write_text(
+        "import matplotlib\nfrom s400lab.model import run\nfrom .. import _files\n", encoding="utf-8"
+    )
     assert problems(fine, src_root=tmp_path) == []

@@ -12,23 +12,20 @@ from _strategies import register_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from s400lab.model import scenario_io
-from s400lab.model import Scenario
+from s400lab.model import Scenario, scenario_io
 from s400lab.model.register import load_register
+from s400lab.model.scenario import lever_problems
 from s400lab.model.scenario_io import MAX_BYTES, load_scenario, save_scenario
 
-from _strategies import register_value
-from s400lab.model.scenario import lever_problems
-
 REGISTER = load_register()
-HYPO = settings(max_examples=40, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+HYPO = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 #: Any complete valid assignment of the register.
 #: (levers that do not fit together are refused by the model: generate coherent ones only)
 VALUES = st.fixed_dictionaries({p.name: register_value(p) for p in REGISTER}).filter(
-    lambda v: not lever_problems(v))
+    lambda v: not lever_problems(v)
+)
 
 
 def _write(path: Path, doc) -> Path:
@@ -41,6 +38,7 @@ def _doc(**values):
 
 
 # --------------------------------------------------------------------------- round trip
+
 
 @HYPO
 @given(values=VALUES, name=st.text(max_size=40), notes=st.text(max_size=200))
@@ -59,8 +57,17 @@ def test_file_holds_every_value_and_metadata(tmp_path):
     sc = Scenario.preset("full_return_cash")
     path = save_scenario(sc, tmp_path / "full.json", name="Full return", notes="seminar 3")
     doc = json.loads(path.read_text(encoding="utf-8"))
-    assert set(doc) == {"format", "format_version", "name", "notes", "preset", "created",
-                        "s400lab_version", "data_version", "values"}
+    assert set(doc) == {
+        "format",
+        "format_version",
+        "name",
+        "notes",
+        "preset",
+        "created",
+        "s400lab_version",
+        "data_version",
+        "values",
+    }
     assert doc["preset"] == "full_return_cash"  # a preset names itself
     assert doc["values"] == dict(sc.values)
     assert doc["values"]["tr_action"] == "return_full"
@@ -80,6 +87,7 @@ def test_partial_file_takes_register_defaults(tmp_path):
 
 
 # --------------------------------------------------------------------------- no clobbering
+
 
 def test_save_refuses_to_overwrite(tmp_path):
     path = tmp_path / "s.json"
@@ -111,16 +119,20 @@ HOSTILE = {
     "top_list": ("[1, 2]", "top level must be a JSON object"),
     "top_string": ('"values"', "top level must be a JSON object"),
     "top_null": ("null", "top level must be a JSON object"),
-    "nan": ('{"format": "s400lab-scenario", "values": {"compensation_share": NaN}}',
-            "NaN is not allowed"),
-    "infinity": ('{"format": "s400lab-scenario", "values": {"compensation_share": Infinity}}',
-                 "Infinity is not allowed"),
-    "minus_infinity": ('{"format": "s400lab-scenario", "values": {"inventory_bn": -Infinity}}',
-                       "-Infinity is not allowed"),
-    "huge_float": ('{"format": "s400lab-scenario", "values": {"inventory_bn": 1e999}}',
-                   "too large"),
-    "huge_int_digits": ('{"format": "s400lab-scenario", "values": {"inventory_bn": '
-                        + "9" * 5000 + "}}", "not a valid scenario file"),
+    "nan": ('{"format": "s400lab-scenario", "values": {"compensation_share": NaN}}', "NaN is not allowed"),
+    "infinity": (
+        '{"format": "s400lab-scenario", "values": {"compensation_share": Infinity}}',
+        "Infinity is not allowed",
+    ),
+    "minus_infinity": (
+        '{"format": "s400lab-scenario", "values": {"inventory_bn": -Infinity}}',
+        "-Infinity is not allowed",
+    ),
+    "huge_float": ('{"format": "s400lab-scenario", "values": {"inventory_bn": 1e999}}', "too large"),
+    "huge_int_digits": (
+        '{"format": "s400lab-scenario", "values": {"inventory_bn": ' + "9" * 5000 + "}}",
+        "not a valid scenario file",
+    ),
     "deep_nesting": ("[" * 30000 + "]" * 30000, "not a valid scenario file"),
 }
 
@@ -140,14 +152,12 @@ def test_hostile_text_is_rejected_clearly(tmp_path, case):
     [
         ({"values": {}}, "format", "must be 's400lab-scenario'"),
         ({"format": "other", "values": {}}, "format", "must be"),
-        ({"format": "s400lab-scenario", "format_version": 99, "values": {}}, "format_version",
-         "must be 1"),
+        ({"format": "s400lab-scenario", "format_version": 99, "values": {}}, "format_version", "must be 1"),
         ({"format": "s400lab-scenario"}, "values", "missing"),
         ({"format": "s400lab-scenario", "values": [1]}, "values", "must be an object"),
         ({"format": "s400lab-scenario", "values": {}, "evil": 1}, "evil", "unknown key"),
         ({"format": "s400lab-scenario", "values": {}, "name": 5}, "name", "must be a string"),
-        ({"format": "s400lab-scenario", "values": {}, "notes": "x" * 20_000}, "notes",
-         "longer than"),
+        ({"format": "s400lab-scenario", "values": {}, "notes": "x" * 20_000}, "notes", "longer than"),
         (_doc(no_such_parameter=1), "values.no_such_parameter", "unknown parameter"),
         (_doc(tr_actoin="return_full"), "values.tr_actoin", "did you mean tr_action"),
         (_doc(tr_action="sell_to_mars"), "values.tr_action", "not allowed"),
@@ -193,8 +203,7 @@ def test_non_utf8_and_missing_files(tmp_path):
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids,
-                                                             max_size=4),
+    lambda kids: st.lists(kids, max_size=4) | st.dictionaries(st.text(max_size=8), kids, max_size=4),
     max_leaves=12,
 )
 PARAM_NAMES = st.sampled_from([p.name for p in REGISTER]) | st.text(max_size=12)
@@ -233,14 +242,23 @@ def test_module_uses_no_eval_or_pickle():
     import ast
 
     tree = ast.parse(Path(scenario_io.__file__).read_text(encoding="utf-8"))
-    imported = {alias.name.split(".")[0] for node in ast.walk(tree)
-                if isinstance(node, (ast.Import, ast.ImportFrom))
-                for alias in node.names}
-    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
-                 if isinstance(node, ast.ImportFrom) and node.module}
+    imported = {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    imported |= {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module
+    }
     assert not imported & {"pickle", "marshal", "shelve", "yaml", "dill"}
-    called = {node.func.id for node in ast.walk(tree)
-              if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    called = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
     assert not called & {"eval", "exec", "compile", "__import__"}
 
 

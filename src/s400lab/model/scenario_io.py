@@ -65,8 +65,17 @@ MAX_BYTES = 64 * 1024
 MAX_NAME = 200
 MAX_NOTES = 10_000
 
-_KEYS = ("format", "format_version", "name", "notes", "preset", "created", "s400lab_version",
-         "data_version", "values")
+_KEYS = (
+    "format",
+    "format_version",
+    "name",
+    "notes",
+    "preset",
+    "created",
+    "s400lab_version",
+    "data_version",
+    "values",
+)
 _STR_KEYS = ("name", "notes", "preset", "created", "s400lab_version", "data_version")
 
 
@@ -97,6 +106,7 @@ class LoadedScenario:
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def _register():
     from s400lab.model.register import load_register
@@ -148,8 +158,8 @@ def _plain(name: str, value: Any) -> Any:
 
 # --------------------------------------------------------------------------- to/from dict
 
-def scenario_to_dict(scenario: Any, name: str = "", notes: str = "",
-                     preset: str = "") -> dict[str, Any]:
+
+def scenario_to_dict(scenario: Any, name: str = "", notes: str = "", preset: str = "") -> dict[str, Any]:
     """The JSON document for ``scenario`` (every parameter value plus metadata).
 
     Parameters
@@ -229,8 +239,7 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
         return ValueError(f"{source}: key {key!r}: {msg}")
 
     if not isinstance(data, dict):
-        raise ValueError(f"{source}: the top level must be a JSON object "
-                         f"(got {type(data).__name__})")
+        raise ValueError(f"{source}: the top level must be a JSON object (got {type(data).__name__})")
     for key in data:
         if key not in _KEYS:
             raise bad(str(key), f"unknown key; allowed keys are {', '.join(_KEYS)}")
@@ -279,11 +288,13 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
         raise bad("values", str(exc)) from None
     meta = {k: data[k] for k in ("created", "s400lab_version", "data_version") if k in data}
     meta["format_version"] = version
-    return LoadedScenario(scenario=scenario, name=data.get("name", ""),
-                          notes=data.get("notes", ""), meta=meta, preset=preset)
+    return LoadedScenario(
+        scenario=scenario, name=data.get("name", ""), notes=data.get("notes", ""), meta=meta, preset=preset
+    )
 
 
 # --------------------------------------------------------------------------- files
+
 
 def _reject_constant(token: str) -> Any:
     raise ValueError(f"{token} is not allowed (numbers must be finite)")
@@ -327,8 +338,7 @@ def load_scenario(path: str | os.PathLike) -> LoadedScenario:
     except OSError as exc:
         raise ValueError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if len(raw) > MAX_BYTES:
-        raise ValueError(f"{name}: file is larger than {MAX_BYTES // 1024} kB; "
-                         "not a scenario file")
+        raise ValueError(f"{name}: file is larger than {MAX_BYTES // 1024} kB; not a scenario file")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -336,17 +346,31 @@ def load_scenario(path: str | os.PathLike) -> LoadedScenario:
     try:
         data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: "
-                         f"{exc.msg})") from None
+        raise ValueError(
+            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
+        ) from None
     except (ValueError, RecursionError) as exc:  # NaN/Infinity, 1e999, int > 4300 digits
         raise ValueError(f"{name}: not a valid scenario file ({exc})") from None
     loaded = scenario_from_dict(data, source=name)
-    return LoadedScenario(scenario=loaded.scenario, name=loaded.name, notes=loaded.notes,
-                          meta=loaded.meta, path=path, preset=loaded.preset)
+    return LoadedScenario(
+        scenario=loaded.scenario,
+        name=loaded.name,
+        notes=loaded.notes,
+        meta=loaded.meta,
+        path=path,
+        preset=loaded.preset,
+    )
 
 
-def save_scenario(scenario: Any, path: str | os.PathLike, *, name: str = "", notes: str = "",
-                  overwrite: bool = False, preset: str = "") -> Path:
+def save_scenario(
+    scenario: Any,
+    path: str | os.PathLike,
+    *,
+    name: str = "",
+    notes: str = "",
+    overwrite: bool = False,
+    preset: str = "",
+) -> Path:
     """Write ``scenario`` to ``path`` as JSON.
 
     Parameters
@@ -375,6 +399,13 @@ def save_scenario(scenario: Any, path: str | os.PathLike, *, name: str = "", not
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise ValueError(f"{path}: folder {str(folder)!r} does not exist")
-    text = json.dumps(scenario_to_dict(scenario, name=name, notes=notes, preset=preset), indent=2,
-                      ensure_ascii=False, allow_nan=False) + "\n"
+    text = (
+        json.dumps(
+            scenario_to_dict(scenario, name=name, notes=notes, preset=preset),
+            indent=2,
+            ensure_ascii=False,
+            allow_nan=False,
+        )
+        + "\n"
+    )
     return write_new_file(path, lambda fh: fh.write(text), overwrite=overwrite)

@@ -55,9 +55,21 @@ PROJECTOR_RC = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
-                                         ("blue", "vermillion", "bluish_green", "orange",
-                                          "reddish_purple", "sky_blue", "yellow", "black")]),
+    "axes.prop_cycle": mpl.cycler(
+        color=[
+            OKABE_ITO[k]
+            for k in (
+                "blue",
+                "vermillion",
+                "bluish_green",
+                "orange",
+                "reddish_purple",
+                "sky_blue",
+                "yellow",
+                "black",
+            )
+        ]
+    ),
 }
 
 
