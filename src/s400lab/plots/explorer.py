@@ -415,7 +415,10 @@ class IndiaPanel(_Panel):
     """India's undelivered squadrons: promised quarter (hollow diamond) vs modelled delivery
     (filled circle, with its date and chance); the status quo (hollow grey circle) sits just
     below each row so the two never cover each other. A squadron not delivered within the
-    horizon is drawn as an arrow at the right edge.
+    horizon is drawn as an arrow at the right edge. When a return is routed to India, a dashed
+    vertical line marks the quarter the returned units could be in India: left of the modelled
+    last squadron they can complete it, right of it production has already done so (the timing
+    ruler of :func:`s400lab.model.india_timing`).
     """
 
     MAX_ROWS = 4
@@ -445,6 +448,7 @@ class IndiaPanel(_Panel):
         )
         (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=11, color=colour, label="scenario")
         (self.late,) = ax.plot([], [], ls="none", marker=">", ms=12, color=colour)
+        (self.returned,) = ax.plot([], [], ls="--", lw=2.4, color=OKABE_ITO["vermillion"])
         ax.set_title("India", loc="left", fontsize=FONT["title"])
         self.fig.legend(
             handles=[self.promised, self.modelled, self.base],
@@ -461,10 +465,16 @@ class IndiaPanel(_Panel):
         self.ax.grid(False, axis="y")
         self.ax.tick_params(axis="x", pad=2)
         self._set_xaxis()
-        self._animate(self.gaps, self.promised, self.base, self.modelled, self.late)
+        self._animate(self.gaps, self.promised, self.base, self.modelled, self.late, self.returned)
 
     def update(
-        self, labels: Sequence[str], promised, modelled, baseline=None, texts: Sequence[str] | None = None
+        self,
+        labels: Sequence[str],
+        promised,
+        modelled,
+        baseline=None,
+        texts: Sequence[str] | None = None,
+        returned: float = float("nan"),
     ) -> bool:
         """Set the data; return True if the picture changed.
 
@@ -478,13 +488,16 @@ class IndiaPanel(_Panel):
             Status quo modelled delivery, or None to hide it.
         texts : sequence of str, optional
             Annotation per row (e.g. ``"2027Q2 - 99%"``), written beside the modelled date.
+        returned : float, optional
+            Quarter returned Turkish units could be in India (NaN = none routed to India).
         """
         labels = tuple(str(x) for x in labels)[: self.MAX_ROWS]
         n = len(labels)
         p, m = _arr(promised)[:n], _arr(modelled)[:n]
         b = None if baseline is None else _arr(baseline)[:n]
         texts = tuple(texts or ())[:n]
-        if not self._changed(labels, p, m, b, texts):
+        r = float(returned) if returned is not None and np.isfinite(returned) else float("nan")
+        if not self._changed(labels, p, m, b, texts, np.array([r])):  # array: NaN-aware compare
             return False
         y = np.arange(n, dtype=float)[::-1]
         edge = self.t1 - 0.02 * (self.t1 - self.t0)
@@ -521,6 +534,13 @@ class IndiaPanel(_Panel):
             lab = self._date_label(self.ax, float(m_seg[i]), float(y[i]) + 0.28, texts[i])
             if lab:
                 labels_out.append(lab)
+        if np.isfinite(r) and n and r < self.t1:
+            self.returned.set_data([r, r], [-0.6, max(n, 1) - 0.2])
+            lab = self._date_label(self.ax, r, -0.45, f"returned units in India {quarter_text(r)}")
+            if lab:
+                labels_out.append(lab)
+        else:
+            self.returned.set_data([], [])
         self.labels = labels_out
         return True
 

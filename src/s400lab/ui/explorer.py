@@ -49,7 +49,7 @@ from s400lab.analysis.live import (
     format_change,
     format_outcome,
 )
-from s400lab.model import Scenario, presets, run
+from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
@@ -111,8 +111,8 @@ BASELINE_ID = "status_quo"
 #: Screen layouts: name -> (label, width of the figures column, of the controls column,
 #: height of the scrolling controls pane) in px. The figures keep their pixel size (crisp).
 SCREENS = {
-    "compact": ("1024-1280", 572, 432, 360),
-    "laptop": ("1366", 732, 610, 360),
+    "compact": ("1024-1280", 572, 432, 270),
+    "laptop": ("1366", 732, 610, 300),
     "wide": ("1920", 1012, 860, 620),
 }
 
@@ -310,6 +310,37 @@ def _overlay_html(labels: list[dict]) -> str:
         for lab in labels
     ]
     return "".join(spans)
+
+
+def _india_why(result) -> tuple[str, str]:
+    """Why India's dates move or not: (short line, the timing ruler's full sentence), from
+    :func:`s400lab.model.india_timing`."""
+    ruler = india_timing(result)
+    full = str(ruler.attrs["verdict"])
+    o, v = result.raw_outcomes, result.scenario.values
+    there, prod = ruler.loc["in_india", "quarter"], ruler.loc["last_from_production", "quarter"]
+    if o.get("india_undelivered_start", 0) < 1:
+        short = "all squadrons delivered; a return cannot reach India."
+    elif o.get("returned_to_russia", 0) <= 0 and v.get("tr_action") not in ("return_partial", "return_full"):
+        short = "nothing is returned; India waits for production."
+    elif v.get("ru_use_returned") != "india":
+        short = f"returned units stay with Russia ({v.get('ru_use_returned')}); India waits for production."
+    elif ruler.attrs["reaches_india"]:
+        short = f"returned units there {there}, before production ({prod}): India gains."
+    else:
+        short = f"returned units there {there}, after production ({prod}): no gain."
+    return short, full
+
+
+def _russia_why(outcomes) -> str:
+    """Whether the deal is worth it to Russia, in one line (``ru_deal_net_usd_bn``, ``ru_consents``)."""
+    net = float(outcomes.get("ru_deal_net_usd_bn", float("nan")))
+    if outcomes.get("ru_objects", 0) >= 0.5:
+        return "objects: a transfer to a third party breaks the end-user terms."
+    if outcomes.get("returned_to_russia", 0) <= 0 or not np.isfinite(net):
+        return "nothing is returned; no deal to weigh."
+    verb = "would consent" if outcomes.get("ru_consents", 0) >= 0.5 else "would not consent"
+    return f"deal worth {net:+.2f} US$ bn to Moscow: {verb}."
 
 
 def _short_verdict(text: str) -> str:
@@ -964,6 +995,9 @@ class ScenarioExplorer:
                 [ro["india_sq4_q"], ro["india_sq5_q"]],
                 baseline=[bo["india_sq4_q"], bo["india_sq5_q"]] if compare else None,
                 texts=[short(k) for k in INDIA_DATES],
+                returned=ro.get("returned_india_q", float("nan"))
+                if self._values.get("ru_use_returned") == "india"
+                else float("nan"),
             ),
             "track": self.figure.track.update(
                 list(MILESTONES.values()),
@@ -981,6 +1015,7 @@ class ScenarioExplorer:
                 self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px, panel.labels)
         met = ro["legal_conditions_met"] >= 0.5
         chance = format_chance(live.chance("legal_conditions_met"))
+        india_short, india_full = _india_why(res)
         self.verdict.value = (
             f"<div class='s400-verdict {'met' if met else 'not-met'}' role='status'>"
             f"<b>{html.escape(_short_verdict(res.verdict))}.</b> "
@@ -988,7 +1023,10 @@ class ScenarioExplorer:
             f"; {chance} of {live.n:,} draws meet the conditions.</span>"
             f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
             f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
-            "</details></div>"
+            f"<br><b>India:</b> {html.escape(india_full)}</details>"
+            f"<div class='s400-small s400-why-india'><b>India:</b> {html.escape(india_short)}</div>"
+            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(_russia_why(ro))}</div>"
+            "</div>"
         )
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()

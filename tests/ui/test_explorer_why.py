@@ -1,0 +1,60 @@
+"""The explorer says why India's dates move or not, and whether the deal is worth it to Russia
+(issue 10: the mechanism must be visible in the explorer, not only in notebook 20)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+
+from s400lab.model import india_timing, run
+from s400lab.ui.explorer import ScenarioExplorer
+
+
+def _text(value: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", value))
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return ScenarioExplorer()
+
+
+def _india_line(ex) -> str:
+    m = re.search(r"s400-why-india'>(.*?)</div>", ex.verdict.value)
+    assert m, "the verdict box has no India line"
+    return _text(m.group(1))
+
+
+def test_default_return_does_not_reach_india_and_says_why(ex):
+    ex.load_preset("full_return_cash")
+    line = _india_line(ex)
+    assert "stay with Russia" in line
+    assert "never go to India" in ex.verdict.value  # the full sentence, under "Why"
+    assert not any("returned units in India" in lab["text"] for lab in ex.figure.india.labels)
+
+
+def test_early_return_to_india_moves_the_last_squadron_and_shows_the_ruler(ex):
+    ex.load_preset("early_return_india")
+    result = run(ex.scenario)
+    ruler = india_timing(result)
+    assert ruler.attrs["reaches_india"]
+    line = _india_line(ex)
+    assert "before production" in line and "India gains" in line
+    assert "before export production" in ex.verdict.value
+    # the ruler's marker on the India view, at the quarter the returned units could be there
+    marks = [lab["text"] for lab in ex.figure.india.labels if "returned units in India" in lab["text"]]
+    assert marks == [f"returned units in India {ruler.loc['in_india', 'quarter']}"]
+    # and the last squadron is earlier than in the status quo under the same evidence reading
+    base_sq5 = ex.baseline_result.raw_outcomes["india_sq5_q"]
+    assert result.raw_outcomes["india_sq5_q"] < base_sq5
+
+
+def test_russia_line_follows_the_refund(ex):
+    ex.load_preset("full_return_cash")
+    assert "would not consent" in _text(ex.verdict.value)
+    ex.load_preset("full_return_low_refund")
+    assert "would consent" in _text(ex.verdict.value).replace("would not consent", "")
+    ex.load_preset("transfer_third_party")
+    assert "objects" in _text(ex.verdict.value)
