@@ -51,7 +51,7 @@ dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0
 	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
 	  --MappingKernelManager.cull_connected=False
 
-test: setup browser classroom-setup  ## run the whole test suite (what CI runs)
+test: setup lint browser classroom-setup  ## lint + type check, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest
 
 lint: setup  ## ruff (lint + format check) and mypy on src/ (documented in CONTRIBUTING.md)
@@ -66,7 +66,7 @@ validate: setup  ## validate data/ against data/datapackage.json
 	$(BIN)/python -m s400lab validate data
 
 bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer in kernel and browser)
-	$(BIN)/python -m s400lab bench
+	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/explorer_bench.py
 
 BENCH_VENV  := .venv-bench

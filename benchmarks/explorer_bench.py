@@ -1,7 +1,7 @@
 """Speed of the scenario explorer, with its live ensemble: ``python benchmarks/explorer_bench.py``.
 
-``make bench`` runs it after ``python -m s400lab bench``. Printed figures (medians of several
-runs, with the machine's load average), never asserted:
+``make bench`` runs it after ``benchmarks/run.py`` (model and ensemble figures). Printed figures
+(medians of several runs, with the machine's load average), never asserted:
 
 * in-kernel: one slider change -> central run + 1,000-draw ensemble + redraw (target <= 25 ms),
   and one preset change;

@@ -45,7 +45,7 @@ from playwright.async_api import TimeoutError as PlaywrightTimeout
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
-sys.path.insert(0, str(HERE.parent / "tests"))  # the browser/server helpers live with the tests
+sys.path.insert(0, str(HERE.parent / "tests"))  # _browser.py: Chromium start (test tooling)
 
 
 import _browser as serve  # noqa: E402

@@ -1,4 +1,4 @@
-"""Tests for s400lab.brief: a self-contained HTML brief with the scenario's numbers and sources."""
+"""Tests for s400lab.reporting.brief: a self-contained HTML brief with the scenario's numbers and sources."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from s400lab import brief
 from s400lab.data import load
 from s400lab.model import OUTCOMES, Scenario, quarter_label, run
 from s400lab.model.scenario import idle_parameters
-from s400lab.scenario_io import save_scenario
+from s400lab.model.scenario_io import save_scenario
+from s400lab.reporting import brief
 
 
 @pytest.fixture(scope="module")
@@ -44,8 +44,12 @@ def test_brief_has_the_scenarios_numbers(cash_brief):
 def test_brief_cites_sources_with_urls(cash_brief):
     sc = Scenario.preset("full_return_cash")
     idle = idle_parameters(sc.values)  # rows that cannot change this scenario are left out
-    ids = {i for name in sc.register.names() for i in sc.register[name].source_ids
-           if sc.register[name].kind in ("lever", "uncertainty") and name not in idle}
+    ids = {
+        i
+        for name in sc.register.names()
+        for i in sc.register[name].source_ids
+        if sc.register[name].kind in ("lever", "uncertainty") and name not in idle
+    }
     assert ids, "the register should cite sources"
     src = load().sources_for(sorted(ids))
     for row in src.itertuples():
@@ -74,16 +78,14 @@ def test_never_overwrites_without_force(tmp_path, capsys):
     rc = brief.main(["--scenario", "status_quo", "--out", str(path), "--draws", "100"])
     assert rc == 2 and "already exists" in capsys.readouterr().err
     assert path.read_text(encoding="utf-8") == "keep me"
-    rc = brief.main(["--scenario", "status_quo", "--out", str(path), "--draws", "100",
-                     "--force"])
+    rc = brief.main(["--scenario", "status_quo", "--out", str(path), "--draws", "100", "--force"])
     assert rc == 0 and "<!DOCTYPE html>" in path.read_text(encoding="utf-8")
     assert not list(tmp_path.glob(".brief-*"))  # no temporary file left behind
 
 
 def test_scenario_file_is_escaped_and_used(tmp_path):
     sc = Scenario.preset("status_quo").with_changes(tr_action="transfer_third_party")
-    f = save_scenario(sc, tmp_path / "mine.json", name="<script>alert(1)</script>",
-                      notes="Ankara & Moscow")
+    f = save_scenario(sc, tmp_path / "mine.json", name="<script>alert(1)</script>", notes="Ankara & Moscow")
     out = brief.write_brief(f, tmp_path / "mine.html", n_draws=100, seed=2)
     text = out.read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
@@ -111,14 +113,30 @@ def test_bad_scenario_argument(tmp_path, capsys):
 # --------------------------------------------------------------------------- number formatting
 
 #: A scenario that changes many values: levers, drawn assumptions and fixed settings.
-MANY_CHANGES = dict(tr_action="return_full", return_quarter=4, compensation_form="energy_offset",
-                    compensation_share=0.8, ru_use_returned="india", us_response="cooperative",
-                    inventory_bn=70, production_bn_per_year=8, loss_rate_bn_per_year=5,
-                    india_promise_sq5=2027.25, india_undelivered_sq=2, removal_months=6,
-                    start_year=2026.5, horizon_quarters=32, p_tr_holding_4=0.5,
-                    home_requirement_bn=100, us_duration_mult_cooperative=0.4,
-                    s400_contract_usd_bn=2.6, w_us_trust=2.0, india_deadline_year=2028.0,
-                    us_block_mult_cooperative=0.3, w_moscow_leverage=1.5)
+MANY_CHANGES = dict(
+    tr_action="return_full",
+    return_quarter=4,
+    compensation_form="energy_offset",
+    compensation_share=0.8,
+    ru_use_returned="india",
+    us_response="cooperative",
+    inventory_bn=70,
+    production_bn_per_year=8,
+    loss_rate_bn_per_year=5,
+    india_promise_sq5=2027.25,
+    india_undelivered_sq=2,
+    removal_months=6,
+    start_year=2026.5,
+    horizon_quarters=32,
+    p_tr_holding_4=0.5,
+    home_requirement_bn=100,
+    us_duration_mult_cooperative=0.4,
+    s400_contract_usd_bn=2.6,
+    w_us_trust=2.0,
+    india_deadline_year=2028.0,
+    us_block_mult_cooperative=0.3,
+    w_moscow_leverage=1.5,
+)
 
 SCI = re.compile(r"\d[eE][+-]?\d")  # 2.03e+03, 1e-05, 5E7
 
@@ -134,10 +152,10 @@ def _many_scenario():
 @pytest.fixture(scope="module")
 def many_brief(tmp_path_factory):
     folder = tmp_path_factory.mktemp("many")
-    f = save_scenario(_many_scenario(), folder / "many.json", name="Many changes",
-                      notes="Stress test of the layout. " * 30)
-    return brief.write_brief(f, folder / "many.html", n_draws=200, seed=4).read_text(
-        encoding="utf-8")
+    f = save_scenario(
+        _many_scenario(), folder / "many.json", name="Many changes", notes="Stress test of the layout. " * 30
+    )
+    return brief.write_brief(f, folder / "many.html", n_draws=200, seed=4).read_text(encoding="utf-8")
 
 
 def test_format_value_hand_checked():
@@ -184,7 +202,7 @@ def test_no_scientific_notation_anywhere(fixture, request):
     assert not re.search(r"\de[+-]\d", html, re.I)  # 2.03e+03 anywhere (bar the PNG data)
     text = re.sub(r"<[^>]+>", " ", re.sub(r"<style>.*?</style>", "", html, flags=re.S))
     hit = SCI.search(text)  # and no 1e5 / 5E0 in any shown text (CSS colours excluded)
-    assert hit is None, text[max(0, hit.start() - 60):hit.end() + 60]
+    assert hit is None, text[max(0, hit.start() - 60) : hit.end() + 60]
 
 
 def test_decimal_year_parameters_print_as_quarters(many_brief):
@@ -198,13 +216,16 @@ def test_decimal_year_parameters_print_as_quarters(many_brief):
 
 # --------------------------------------------------------------------------- page 2 contents
 
+
 def _param_rows(html: str) -> dict[str, dict]:
     rows = {}
     for m in re.finditer(r'<tr data-param="(\w+)"( class="changed")?>(.*?)</tr>', html, re.S):
         refs = re.search(r'<td class="refs">(?:\[([\d, ]+)\])?', m.group(3))
-        rows[m.group(1)] = {"changed": bool(m.group(2)), "html": m.group(3),
-                            "refs": [int(n) for n in refs.group(1).split(",")]
-                            if refs and refs.group(1) else []}
+        rows[m.group(1)] = {
+            "changed": bool(m.group(2)),
+            "html": m.group(3),
+            "refs": [int(n) for n in refs.group(1).split(",")] if refs and refs.group(1) else [],
+        }
     return rows
 
 
@@ -237,8 +258,9 @@ def test_changed_values_are_highlighted_and_listed_first(many_brief):
     assert names[: len(changed)] == changed  # ... before every unchanged row
     reg = sc.register
     idle = idle_parameters(sc.values)  # rows that cannot change this scenario are left out
-    shown = {n for n in reg.names()
-             if reg[n].kind in ("lever", "uncertainty") and n not in idle} | set(changed)
+    shown = {n for n in reg.names() if reg[n].kind in ("lever", "uncertainty") and n not in idle} | set(
+        changed
+    )
     assert set(names) == shown  # all choices and assumptions, plus changed settings
     assert "(default 0.6)" in rows["compensation_share"]["html"]
     assert f"Shaded: {len(changed)} values changed" in many_brief
@@ -259,8 +281,16 @@ def test_layout_gets_denser_only_when_needed():
         ctx[preset] = (params, cited)
     params, cited = brief._parameter_rows(_many_scenario())
     assert len(params) > len(ctx["status_quo"][0])
-    fake = [{"n": i, "publication": "Publication", "published": "2025-12-17",
-             "title": "t" * 40, "display_url": "example.org/\u2026"} for i in range(60)]
+    fake = [
+        {
+            "n": i,
+            "publication": "Publication",
+            "published": "2025-12-17",
+            "title": "t" * 40,
+            "display_url": "example.org/\u2026",
+        }
+        for i in range(60)
+    ]
     full = brief.estimate_page2_mm(params, fake, "full")
     assert brief.estimate_page2_mm(params, fake, "compact") < full
     assert brief.choose_layout(params[:5], fake[:5]) == "full"
@@ -274,13 +304,13 @@ def test_presets_keep_the_full_layout(cash_brief):
 
 # --------------------------------------------------------------------------- real page count
 
+
 def _pdf_pages(pdf: bytes, path) -> int:
     """Pages of a PDF: its /Type /Page objects, cross-checked with pdfinfo when installed."""
     n = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
     assert n > 0, "could not count the pages of the printed PDF"
     if shutil.which("pdfinfo"):
-        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
         assert int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1)) == n
     return n
 
@@ -290,11 +320,20 @@ def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
     from _browser import launch_chromium
     from playwright.sync_api import sync_playwright
 
-    many = save_scenario(_many_scenario(), tmp_path / "many.json", name="Many changes",
-                         notes="Stress test of the layout. " * 30)
-    briefs = {name: brief.write_brief(sc, tmp_path / f"{name}.html", n_draws=200, seed=5)
-              for name, sc in (("status_quo", "status_quo"),
-                               ("energy", "full_return_energy_offset"), ("many", many))}
+    many = save_scenario(
+        _many_scenario(),
+        tmp_path / "many.json",
+        name="Many changes",
+        notes="Stress test of the layout. " * 30,
+    )
+    briefs = {
+        name: brief.write_brief(sc, tmp_path / f"{name}.html", n_draws=200, seed=5)
+        for name, sc in (
+            ("status_quo", "status_quo"),
+            ("energy", "full_return_energy_offset"),
+            ("many", many),
+        )
+    }
     pages = {}
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -327,9 +366,23 @@ def test_explorer_brief_equals_the_cli_brief_of_its_saved_file(tmp_path):
     assert ex.save() == tmp_path / "seminar4.json"
     ui = ex.brief_html(n_draws=300)
     out = tmp_path / "cli.html"
-    subprocess.run([sys.executable, "-m", "s400lab", "brief", "--scenario",
-                    str(tmp_path / "seminar4.json"), "--out", str(out), "--draws", "300"],
-                   check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "s400lab",
+            "brief",
+            "--scenario",
+            str(tmp_path / "seminar4.json"),
+            "--out",
+            str(out),
+            "--draws",
+            "300",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
 
     def normal(text: str) -> str:
         return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<generated>", text)

@@ -39,6 +39,10 @@ def test_bad_data_dir_is_a_failed_row_not_a_crash(tmp_path):
 
 
 def test_summary_ready_when_nothing_to_fix():
-    ok = pd.DataFrame([{"check": "x", "required": "", "found": "", "status": "ok", "note": ""},
-                       {"check": "y", "required": "", "found": "", "status": "info", "note": ""}])
+    ok = pd.DataFrame(
+        [
+            {"check": "x", "required": "", "found": "", "status": "ok", "note": ""},
+            {"check": "y", "required": "", "found": "", "status": "info", "note": ""},
+        ]
+    )
     assert summary(ok) == "Ready: every check passed."

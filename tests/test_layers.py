@@ -1,4 +1,14 @@
-"""The layer rule: data -> model -> analysis -> plots -> ui; imports only go downward."""
+"""The layer rule: every module of ``src/s400lab`` has a layer and imports only downward.
+
+Layers, lowest first (docs/architecture.md, "Layers"):
+
+    base < data < model < analysis < plots < reporting < ui < app
+
+``base`` is the package itself (``__init__``: the version) and ``_files`` (atomic file writes),
+which import nothing from s400lab; ``app`` holds the entry points (``__main__``, ``envcheck``).
+A module may import its own layer and any lower one. Third-party rules: matplotlib only from
+plots up, ipywidgets only from ui up. A new module (or sub-package) without a layer fails.
+"""
 
 from __future__ import annotations
 
@@ -9,13 +19,52 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[1] / "src" / "s400lab"
 
-# What each layer may NOT import (top-level module names or s400lab sub-packages).
-FORBIDDEN = {
-    "data": {"matplotlib", "ipywidgets", "s400lab.model", "s400lab.analysis", "s400lab.plots", "s400lab.ui"},
-    "model": {"matplotlib", "ipywidgets", "s400lab.analysis", "s400lab.plots", "s400lab.ui"},
-    "analysis": {"matplotlib", "ipywidgets", "s400lab.plots", "s400lab.ui"},
-    "plots": {"ipywidgets", "s400lab.ui"},
+LAYERS = ("base", "data", "model", "analysis", "plots", "reporting", "ui", "app")
+RANK = {name: i for i, name in enumerate(LAYERS)}
+
+#: Each sub-package is one layer.
+SUBPACKAGES = {
+    "data": "data",
+    "model": "model",
+    "analysis": "analysis",
+    "plots": "plots",
+    "reporting": "reporting",
+    "ui": "ui",
 }
+#: Each top-level module, by file name.
+TOP_LEVEL = {
+    "__init__": "base",
+    "_files": "base",
+    "__main__": "app",
+    "envcheck": "app",
+}
+#: The lowest layer allowed to import each third-party package.
+THIRD_PARTY_FLOOR = {"matplotlib": "plots", "ipywidgets": "ui"}
+
+
+def module_name(path: Path, src_root: Path = PKG.parent) -> str:
+    rel = path.relative_to(src_root).with_suffix("")
+    parts = list(rel.parts)
+    if parts[-1] == "__init__" and len(parts) > 2:
+        parts = parts[:-1]
+    return ".".join(parts)
+
+
+def layer_of(module: str) -> str | None:
+    """Layer of an ``s400lab`` module or imported name (``s400lab.model.Scenario`` -> model);
+    None if no rule maps it."""
+    parts = module.split(".")
+    if parts[0] != "s400lab":
+        return None
+    if len(parts) == 1:
+        return TOP_LEVEL["__init__"]
+    head = parts[1]
+    if head in SUBPACKAGES:
+        return SUBPACKAGES[head]
+    if head in TOP_LEVEL:
+        return TOP_LEVEL[head]
+    # A name taken from the package itself (``from s400lab import __version__``).
+    return TOP_LEVEL["__init__"] if len(parts) == 2 and not (PKG / f"{head}.py").exists() else None
 
 
 def imported_names(path: Path, src_root: Path = PKG.parent) -> set[str]:
@@ -38,29 +87,68 @@ def imported_names(path: Path, src_root: Path = PKG.parent) -> set[str]:
     return names
 
 
-def violates(name: str, forbidden: set[str]) -> bool:
-    return any(name == f or name.startswith(f + ".") for f in forbidden)
+def problems(path: Path, src_root: Path = PKG.parent) -> list[str]:
+    """Why ``path`` breaks the layer rule (empty when it keeps it)."""
+    me = module_name(path, src_root)
+    mine = layer_of(me)
+    if mine is None:
+        return [f"{me} has no layer: add it to TOP_LEVEL or SUBPACKAGES in tests/test_layers.py"]
+    out = []
+    for name in sorted(imported_names(path, src_root)):
+        top = name.split(".")[0]
+        if top == "s400lab":
+            theirs = layer_of(name)
+            if theirs is None:
+                out.append(f"{me} ({mine}) imports {name}, which has no layer")
+            elif RANK[theirs] > RANK[mine]:
+                out.append(f"{me} ({mine}) imports {name} ({theirs})")
+        elif top in THIRD_PARTY_FLOOR and RANK[mine] < RANK[THIRD_PARTY_FLOOR[top]]:
+            out.append(f"{me} ({mine}) imports {name} (allowed from {THIRD_PARTY_FLOOR[top]} up)")
+    return out
 
 
-@pytest.mark.parametrize("layer", sorted(l for l in FORBIDDEN if (PKG / l).is_dir()))
-def test_layer_imports_only_downward(layer):
-    files = sorted((PKG / layer).rglob("*.py"))
-    assert files, f"layer {layer} has no modules"
-    bad = [
-        f"{f.relative_to(PKG)} imports {name}"
-        for f in files
-        for name in sorted(imported_names(f))
-        if violates(name, FORBIDDEN[layer])
-    ]
+ALL_MODULES = sorted(PKG.rglob("*.py"))
+
+
+def test_every_module_has_a_layer():
+    assert ALL_MODULES, "no modules found"
+    unmapped = [module_name(f) for f in ALL_MODULES if layer_of(module_name(f)) is None]
+    assert not unmapped, "modules without a layer (tests/test_layers.py):\n" + "\n".join(unmapped)
+    subdirs = {p.parent.relative_to(PKG).parts[0] for p in ALL_MODULES if p.parent != PKG}
+    assert subdirs <= set(SUBPACKAGES), f"sub-packages without a layer: {subdirs - set(SUBPACKAGES)}"
+
+
+@pytest.mark.parametrize("path", ALL_MODULES, ids=lambda p: str(p.relative_to(PKG)))
+def test_module_imports_only_same_or_lower_layers(path):
+    bad = problems(path)
     assert not bad, "layer rule broken:\n" + "\n".join(bad)
 
 
 def test_checker_catches_a_violation(tmp_path):
-    """The checker itself must be able to fail: a model module importing matplotlib and the UI."""
+    """The checker itself must be able to fail: a model module importing matplotlib and the UI,
+    a reporting module importing ipywidgets, and a module no rule maps."""
     probe = tmp_path / "s400lab" / "model" / "probe.py"
     probe.parent.mkdir(parents=True)
     probe.write_text("import matplotlib.pyplot as plt\nfrom ..ui import explorer\n", encoding="utf-8")
-    names = imported_names(probe, src_root=tmp_path)
-    assert "s400lab.ui.explorer" in names
-    assert [n for n in names if violates(n, FORBIDDEN["model"])]
-    assert not violates("numpy", FORBIDDEN["model"])
+    found = problems(probe, src_root=tmp_path)
+    assert any("s400lab.ui.explorer (ui)" in p for p in found)
+    assert any("matplotlib.pyplot" in p for p in found)
+
+    report = tmp_path / "s400lab" / "reporting" / "probe.py"
+    report.parent.mkdir(parents=True)
+    report.write_text("import ipywidgets\nimport matplotlib\nimport numpy\n", encoding="utf-8")
+    assert problems(report, src_root=tmp_path) == [
+        "s400lab.reporting.probe (reporting) imports ipywidgets (allowed from ui up)"
+    ]
+
+    stray = tmp_path / "s400lab" / "newroom" / "thing.py"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("import numpy\n", encoding="utf-8")
+    assert "has no layer" in problems(stray, src_root=tmp_path)[0]
+
+    fine = tmp_path / "s400lab" / "plots" / "probe.py"
+    fine.parent.mkdir(parents=True)
+    fine.write_text(
+        "import matplotlib\nfrom s400lab.model import run\nfrom .. import _files\n", encoding="utf-8"
+    )
+    assert problems(fine, src_root=tmp_path) == []

@@ -64,8 +64,11 @@ def test_environment_parser_sees_a_difference():
 @pytest.mark.parametrize("nb", sorted((ROOT / "notebooks").rglob("*.ipynb")), ids=lambda p: p.name)
 def test_notebooks_are_committed_without_outputs(nb):
     data = json.loads(nb.read_text(encoding="utf-8"))
-    dirty = [i for i, c in enumerate(data["cells"])
-             if c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count"))]
+    dirty = [
+        i
+        for i, c in enumerate(data["cells"])
+        if c.get("cell_type") == "code" and (c.get("outputs") or c.get("execution_count"))
+    ]
     assert not dirty, f"{nb.name}: cells {dirty} have outputs or execution counts; clear them"
 
 

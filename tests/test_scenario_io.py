@@ -12,11 +12,10 @@ from _strategies import register_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from s400lab import scenario_io
-from s400lab.model import Scenario
+from s400lab.model import Scenario, scenario_io
 from s400lab.model.register import load_register
 from s400lab.model.scenario import lever_problems, weight_problems
-from s400lab.scenario_io import MAX_BYTES, load_scenario, save_scenario
+from s400lab.model.scenario_io import MAX_BYTES, load_scenario, save_scenario
 
 REGISTER = load_register()
 HYPO = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,4 +1,6 @@
-"""Command line: ``python -m s400lab {validate,freshness,bench,brief} ...``."""
+"""Command line: ``python -m s400lab {validate,freshness,brief} ...``.
+
+Speed figures are not part of the installed package: ``make bench`` (``benchmarks/run.py``)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ commands:
   validate [DIR]                       check data/ (or DIR) against its datapackage.json
   freshness [DIR] [--today D] [--stale-days N] [--strict]
                                        newest event date, stale areas, overdue promises
-  bench                                print speed figures (model, ensembles, explorer)
   brief --scenario NAME|FILE --out F   write a two-page HTML brief for a scenario
 """
 
@@ -30,11 +31,14 @@ def main(argv: list[str] | None = None) -> int:
 
         return main_freshness(rest)
     if command == "bench":
-        from s400lab.bench import main as bench_main
-
-        return bench_main(rest)
+        print(
+            "the benchmarks live outside the installed package: run `make bench` "
+            "(or `python benchmarks/run.py`) from a clone of the repository",
+            file=sys.stderr,
+        )
+        return 2
     if command == "brief":
-        from s400lab.brief import main as brief_main
+        from s400lab.reporting.brief import main as brief_main
 
         return brief_main(rest)
     print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)

@@ -19,9 +19,14 @@ def _exists_error(path: Path, hint: str) -> FileExistsError:
     return FileExistsError(f"{path}: already exists; not overwritten ({hint})")
 
 
-def write_new_file(path: str | os.PathLike, write: Callable[[IO[str]], object], *,
-                   overwrite: bool = False, hint: str = "choose another name, or overwrite",
-                   newline: str | None = None) -> Path:
+def write_new_file(
+    path: str | os.PathLike,
+    write: Callable[[IO[str]], object],
+    *,
+    overwrite: bool = False,
+    hint: str = "choose another name, or overwrite",
+    newline: str | None = None,
+) -> Path:
     """Write a text file atomically; never clobber an existing file unless ``overwrite``.
 
     Parameters

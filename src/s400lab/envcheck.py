@@ -21,6 +21,7 @@ import platform
 import shutil
 import sys
 from importlib import metadata
+from typing import cast
 
 import pandas as pd
 from packaging.markers import default_environment
@@ -35,15 +36,15 @@ COLUMNS = ["check", "required", "found", "status", "note"]
 
 
 def _requirements(dist: str, extras: tuple[str, ...]) -> list[Requirement]:
+    # packaging types Environment as a TypedDict; evaluate() wants a plain str -> str mapping.
+    env = cast("dict[str, str]", default_environment())
     reqs = []
     for text in metadata.requires(dist) or []:
         try:
             req = Requirement(text)
         except InvalidRequirement:
             continue
-        if req.marker is None:
-            reqs.append(req)
-        elif any(req.marker.evaluate({**default_environment(), "extra": e}) for e in extras):  # type: ignore[dict-item]
+        if req.marker is None or any(req.marker.evaluate({**env, "extra": e}) for e in extras):
             reqs.append(req)
     return reqs
 
@@ -65,8 +66,7 @@ def check_requirement(req: Requirement) -> dict:
     try:
         found = metadata.version(req.name)
     except metadata.PackageNotFoundError:
-        return {**row, "found": "", "status": MISSING,
-                "note": f"install it: python -m pip install '{req}'"}
+        return {**row, "found": "", "status": MISSING, "note": f"install it: python -m pip install '{req}'"}
     try:
         ok = req.specifier.contains(Version(found), prereleases=True)
     except InvalidVersion:
@@ -79,8 +79,13 @@ def _python_row(dist: str) -> dict:
     spec = (metadata.metadata(dist)["Requires-Python"] or "").strip()
     found = platform.python_version()
     ok = not spec or SpecifierSet(spec).contains(found)
-    return {"check": "kernel python", "required": spec or "any", "found": found,
-            "status": OK if ok else TOO_OLD, "note": sys.executable}
+    return {
+        "check": "kernel python",
+        "required": spec or "any",
+        "found": found,
+        "status": OK if ok else TOO_OLD,
+        "note": sys.executable,
+    }
 
 
 def _data_row(data_dir) -> dict:
@@ -93,11 +98,21 @@ def _data_row(data_dir) -> dict:
         note = f"{type(exc).__name__}: {lines[0]}"
         if len(lines) > 1:
             note += f" First: {lines[1]}"
-        return {"check": "data validates", "required": "valid data/", "found": "",
-                "status": FAILED, "note": note}
+        return {
+            "check": "data validates",
+            "required": "valid data/",
+            "found": "",
+            "status": FAILED,
+            "note": note,
+        }
     sizes = ", ".join(f"{n} {len(ds.table(n))}" for n in ds.names)
-    return {"check": "data validates", "required": "valid data/", "found": ds.version,
-            "status": OK, "note": f"rows: {sizes}"}
+    return {
+        "check": "data validates",
+        "required": "valid data/",
+        "found": ds.version,
+        "status": OK,
+        "note": f"rows: {sizes}",
+    }
 
 
 def _chromium_row() -> dict:
@@ -105,19 +120,22 @@ def _chromium_row() -> dict:
     candidates: list[str | None] = [env] if env else []
     candidates += [shutil.which(n) for n in ("chromium", "chromium-browser", "google-chrome")]
     found = next((c for c in candidates if c and os.path.exists(c)), "")
-    return {"check": "chromium (browser tests only)", "required": "optional", "found": found,
-            "status": INFO, "note": "present" if found else
-            "not found: only the real-browser tests need it (make browser)"}
+    return {
+        "check": "chromium (browser tests only)",
+        "required": "optional",
+        "found": found,
+        "status": INFO,
+        "note": "present" if found else "not found: only the real-browser tests need it (make browser)",
+    }
 
 
-def check_environment(*, include_test: bool = False, data_dir=None,
-                      dist: str = "s400lab") -> pd.DataFrame:
+def check_environment(*, include_test: bool = False, data_dir=None, dist: str = "s400lab") -> pd.DataFrame:
     """Check the kernel, the packages, the data and the browser.
 
     Parameters
     ----------
     include_test : bool
-        Also check the ``test`` extras (pytest, hypothesis, nbmake, playwright, ...).
+        Also check the ``test`` extras (pytest, hypothesis, nbmake, the browser driver, ...).
     data_dir : path-like, optional
         Data directory to validate (default: the workbook's ``data/``).
     dist : str

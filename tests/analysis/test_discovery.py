@@ -11,8 +11,14 @@ from s400lab.analysis.discovery import describe_box, prim
 
 def planted(n=4000, seed=0, noise=0.0):
     rng = np.random.default_rng(seed)
-    X = pd.DataFrame({"loss": rng.uniform(1, 6, n), "production": rng.uniform(6, 16, n),
-                      "noise": rng.uniform(0, 1, n), "holding": rng.choice([2, 4], n)})
+    X = pd.DataFrame(
+        {
+            "loss": rng.uniform(1, 6, n),
+            "production": rng.uniform(6, 16, n),
+            "noise": rng.uniform(0, 1, n),
+            "holding": rng.choice([2, 4], n),
+        }
+    )
     y = (X["loss"] > 4.0) & (X["production"] < 9.0)
     if noise:
         flip = rng.random(n) < noise
@@ -42,7 +48,7 @@ def test_prim_trajectory_invariants():
     tr = res.trajectory()
     assert tr["step"].tolist() == list(range(len(tr)))
     assert tr.loc[0, "support"] == 1.0 and tr.loc[0, "coverage"] == 1.0
-    assert (np.diff(tr["n_in"]) < 0).all()           # boxes are nested and shrink
+    assert (np.diff(tr["n_in"]) < 0).all()  # boxes are nested and shrink
     assert (np.diff(tr["coverage"]) <= 1e-12).all()  # coverage can only fall
     assert tr["support"].iloc[-1] >= 0.05
     assert tr[["coverage", "density", "support"]].stack().between(0, 1).all()
@@ -80,10 +86,15 @@ def test_prim_bad_input():
 def test_describe_box_sentence():
     X, y = planted()
     box = prim(X, y).choose(0.8)
-    s = describe_box(box, "India is delayed past 2027",
-                     labels={"loss": "the loss rate", "production": "production"},
-                     units={"loss": "battalions/yr", "production": "battalions/yr"})
-    assert s.startswith(f"In {100 * box.coverage:.0f}% of the runs where India is delayed past 2027 (coverage)")
+    s = describe_box(
+        box,
+        "India is delayed past 2027",
+        labels={"loss": "the loss rate", "production": "production"},
+        units={"loss": "battalions/yr", "production": "battalions/yr"},
+    )
+    assert s.startswith(
+        f"In {100 * box.coverage:.0f}% of the runs where India is delayed past 2027 (coverage)"
+    )
     assert "the loss rate was at least 4" in s
     assert "production was at most" in s
     assert f"{100 * box.density:.0f}% of runs" in s

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import textwrap
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from s400lab.analysis import forecasting as fc
 
-T0 = datetime(2026, 11, 20, 12, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HEADER = ",".join(fc.QUESTION_COLUMNS)
 
 
@@ -31,11 +31,14 @@ def write_questions(tmp_path: Path, rows: list[str]) -> Path:
 
 @pytest.fixture
 def questions(tmp_path):
-    path = write_questions(tmp_path, [
-        "q-yes,Did it happen?,2026-12-31,Official statement,yes,2026-11-22,src-a,",
-        "q-no,Did the other happen?,2026-12-31,Official statement,no,2026-11-23,src-a;src-b,",
-        "q-open,Will it happen?,2027-12-31,Official statement,open,,,",
-    ])
+    path = write_questions(
+        tmp_path,
+        [
+            "q-yes,Did it happen?,2026-12-31,Official statement,yes,2026-11-22,src-a,",
+            "q-no,Did the other happen?,2026-12-31,Official statement,no,2026-11-23,src-a;src-b,",
+            "q-open,Will it happen?,2027-12-31,Official statement,open,,,",
+        ],
+    )
     return fc.load_questions(path)
 
 
@@ -58,15 +61,18 @@ def test_questions_outcomes(questions):
     assert math.isnan(questions.loc["q-open", "outcome"])
 
 
-@pytest.mark.parametrize("row, field", [
-    ("q1,Q?,2027-13-01,crit,open,,,", "resolves_on"),
-    ("q1,Q?,2027-01-01,crit,maybe,,,", "status"),
-    ("q1,Q?,2027-01-01,crit,yes,,src-a,", "resolved_on"),
-    ("q1,Q?,2027-01-01,crit,yes,2026-11-01,,", "source_ids"),
-    ("q1,Q?,2027-01-01,crit,open,2026-11-01,,", "resolved_on"),
-    ("Q 1,Q?,2027-01-01,crit,open,,,", "question_id"),
-    ("q1,Q?,2027-01-01,,open,,,", "resolution_criteria"),
-])
+@pytest.mark.parametrize(
+    "row, field",
+    [
+        ("q1,Q?,2027-13-01,crit,open,,,", "resolves_on"),
+        ("q1,Q?,2027-01-01,crit,maybe,,,", "status"),
+        ("q1,Q?,2027-01-01,crit,yes,,src-a,", "resolved_on"),
+        ("q1,Q?,2027-01-01,crit,yes,2026-11-01,,", "source_ids"),
+        ("q1,Q?,2027-01-01,crit,open,2026-11-01,,", "resolved_on"),
+        ("Q 1,Q?,2027-01-01,crit,open,,,", "question_id"),
+        ("q1,Q?,2027-01-01,,open,,,", "resolution_criteria"),
+    ],
+)
 def test_bad_question_rows_name_row_and_field(tmp_path, row, field):
     path = write_questions(tmp_path, ["q0,Fine?,2027-01-01,crit,open,,,", row])
     with pytest.raises(fc.ForecastFileError) as err:
@@ -90,22 +96,25 @@ def test_duplicate_question_id(tmp_path):
 # ----------------------------------------------------------------------------- records
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"probability": 1.2}, "probability"),
-    ({"probability": -0.01}, "probability"),
-    ({"probability": float("nan")}, "probability"),
-    ({"probability": float("inf")}, "probability"),
-    ({"probability": True}, "probability"),
-    ({"probability": "0.5"}, "probability"),
-    ({"student_id": "ana maria"}, "student_id"),
-    ({"student_id": ""}, "student_id"),
-    ({"question_id": "nope"}, "question_id"),
-    ({"question_id": "q-yes"}, "question_id"),  # already resolved
-    ({"timestamp": "2026-11-20T12:00:00"}, "timestamp"),  # naive
-    ({"timestamp": "yesterday"}, "timestamp"),
-    ({"timestamp": datetime(2099, 1, 1, tzinfo=timezone.utc)}, "timestamp"),
-    ({"rationale": "x" * 1001}, "rationale"),
-])
+@pytest.mark.parametrize(
+    "kwargs, field",
+    [
+        ({"probability": 1.2}, "probability"),
+        ({"probability": -0.01}, "probability"),
+        ({"probability": float("nan")}, "probability"),
+        ({"probability": float("inf")}, "probability"),
+        ({"probability": True}, "probability"),
+        ({"probability": "0.5"}, "probability"),
+        ({"student_id": "ana maria"}, "student_id"),
+        ({"student_id": ""}, "student_id"),
+        ({"question_id": "nope"}, "question_id"),
+        ({"question_id": "q-yes"}, "question_id"),  # already resolved
+        ({"timestamp": "2026-11-20T12:00:00"}, "timestamp"),  # naive
+        ({"timestamp": "yesterday"}, "timestamp"),
+        ({"timestamp": datetime(2099, 1, 1, tzinfo=UTC)}, "timestamp"),
+        ({"rationale": "x" * 1001}, "rationale"),
+    ],
+)
 def test_make_forecast_rejects_bad_input(questions, kwargs, field):
     args = {"student_id": "ana", "question_id": "q-open", "probability": 0.5, **kwargs}
     sid, qid, p = args.pop("student_id"), args.pop("question_id"), args.pop("probability")
@@ -115,16 +124,16 @@ def test_make_forecast_rejects_bad_input(questions, kwargs, field):
 
 
 def test_timestamp_normalised_to_utc(questions):
-    f = fc.make_forecast("ana", "q-open", 0.25, timestamp="2026-11-20T15:00:00+03:00",
-                         questions=questions)
+    f = fc.make_forecast("ana", "q-open", 0.25, timestamp="2026-11-20T15:00:00+03:00", questions=questions)
     assert f.timestamp == T0
 
 
 def test_append_and_read_roundtrip(tmp_path, questions):
     path = fc.forecast_path("ana", tmp_path / "forecasts")
     for i, p in enumerate([0.1, 0.35, 1.0]):
-        n = fc.append_forecast(path, fc.make_forecast("ana", "q-open", p, rationale=f"r{i}",
-                                                      timestamp=T0 + timedelta(hours=i)))
+        n = fc.append_forecast(
+            path, fc.make_forecast("ana", "q-open", p, rationale=f"r{i}", timestamp=T0 + timedelta(hours=i))
+        )
         assert n == i + 1
     df = fc.read_forecasts(path, questions=questions)
     assert df["probability"].tolist() == [0.1, 0.35, 1.0]
@@ -133,21 +142,44 @@ def test_append_and_read_roundtrip(tmp_path, questions):
     assert str(df["timestamp"].dt.tz) == "UTC"
 
 
-@pytest.mark.parametrize("content, line, field", [
-    ('{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 1.5, '
-     '"timestamp": "2026-11-20T12:00:00+00:00"}\n', 2, "probability"),
-    ('{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": NaN, '
-     '"timestamp": "2026-11-20T12:00:00+00:00"}\n', 2, "probability"),
-    ('{"v": 1, "student_id": "ana", "question_id": "zzz", "probability": 0.5, '
-     '"timestamp": "2026-11-20T12:00:00+00:00"}\n', 2, "question_id"),
-    ('{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 0.5, '
-     '"timestamp": "2026-11-20T12:00:00+00:00", "extra": 1}\n', 2, "extra"),
-    ('{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 0.5, '
-     '"timestamp": "2026-11-20"}\n', 2, "timestamp"),
-    ('not json\n', 2, None),
-    ('{"v": 1, "student_id": "ana", "question_id": "q-open", "prob', 2, None),  # cut off
-    ('\n', 2, None),
-])
+@pytest.mark.parametrize(
+    "content, line, field",
+    [
+        (
+            '{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 1.5, '
+            '"timestamp": "2026-11-20T12:00:00+00:00"}\n',
+            2,
+            "probability",
+        ),
+        (
+            '{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": NaN, '
+            '"timestamp": "2026-11-20T12:00:00+00:00"}\n',
+            2,
+            "probability",
+        ),
+        (
+            '{"v": 1, "student_id": "ana", "question_id": "zzz", "probability": 0.5, '
+            '"timestamp": "2026-11-20T12:00:00+00:00"}\n',
+            2,
+            "question_id",
+        ),
+        (
+            '{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 0.5, '
+            '"timestamp": "2026-11-20T12:00:00+00:00", "extra": 1}\n',
+            2,
+            "extra",
+        ),
+        (
+            '{"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 0.5, '
+            '"timestamp": "2026-11-20"}\n',
+            2,
+            "timestamp",
+        ),
+        ("not json\n", 2, None),
+        ('{"v": 1, "student_id": "ana", "question_id": "q-open", "prob', 2, None),  # cut off
+        ("\n", 2, None),
+    ],
+)
 def test_malformed_file_is_reported_and_left_unchanged(tmp_path, questions, content, line, field):
     path = tmp_path / "ana.jsonl"
     fc.append_forecast(path, fc.make_forecast("ana", "q-open", 0.5, timestamp=T0))
@@ -155,8 +187,7 @@ def test_malformed_file_is_reported_and_left_unchanged(tmp_path, questions, cont
         fh.write(content)
     before = path.read_bytes()
     with pytest.raises(fc.ForecastFileError) as err:
-        fc.append_forecast(path, fc.make_forecast("ana", "q-open", 0.6, timestamp=T0),
-                           questions=questions)
+        fc.append_forecast(path, fc.make_forecast("ana", "q-open", 0.6, timestamp=T0), questions=questions)
     assert err.value.line == line and err.value.field == field
     assert str(path) in str(err.value)
     assert path.read_bytes() == before
@@ -178,8 +209,7 @@ APPENDER = textwrap.dedent("""
 
 def test_concurrent_appends_from_processes(tmp_path):
     path = tmp_path / "class.jsonl"
-    procs = [subprocess.Popen([sys.executable, "-c", APPENDER, str(path), str(w), "50"])
-             for w in range(4)]
+    procs = [subprocess.Popen([sys.executable, "-c", APPENDER, str(path), str(w), "50"]) for w in range(4)]
     assert all(p.wait(timeout=120) == 0 for p in procs)
     df = fc.read_forecasts(path)
     assert len(df) == 200
@@ -195,8 +225,7 @@ def test_concurrent_appends_from_threads(tmp_path):
 
     def work(w):
         for i in range(25):
-            fc.append_forecast(path, fc.make_forecast(f"t{w}", "q-open", i / 25,
-                                                      timestamp=T0), fsync=False)
+            fc.append_forecast(path, fc.make_forecast(f"t{w}", "q-open", i / 25, timestamp=T0), fsync=False)
 
     threads = [threading.Thread(target=work, args=(w,)) for w in range(4)]
     for t in threads:
@@ -216,21 +245,26 @@ def _write(path, rows):
 
 def test_merge_latest_before_deadline(tmp_path, questions):
     d = tmp_path / "class"
-    _write(fc.forecast_path("ana", d), [
-        ("ana", "q-yes", 0.2, T0 - timedelta(days=3)),
-        ("ana", "q-yes", 0.7, T0 - timedelta(days=1)),
-        ("ana", "q-yes", 0.99, T0 + timedelta(days=1)),   # after deadline
-    ])
-    _write(fc.forecast_path("bo", d), [
-        ("bo", "q-yes", 0.4, T0 - timedelta(days=2)),
-        ("bo", "q-no", 0.1, T0 - timedelta(days=2)),
-        ("bo", "q-no", 0.0, datetime(2026, 11, 23, 6, tzinfo=timezone.utc)),  # after resolution
-    ])
+    _write(
+        fc.forecast_path("ana", d),
+        [
+            ("ana", "q-yes", 0.2, T0 - timedelta(days=3)),
+            ("ana", "q-yes", 0.7, T0 - timedelta(days=1)),
+            ("ana", "q-yes", 0.99, T0 + timedelta(days=1)),  # after deadline
+        ],
+    )
+    _write(
+        fc.forecast_path("bo", d),
+        [
+            ("bo", "q-yes", 0.4, T0 - timedelta(days=2)),
+            ("bo", "q-no", 0.1, T0 - timedelta(days=2)),
+            ("bo", "q-no", 0.0, datetime(2026, 11, 23, 6, tzinfo=UTC)),  # after resolution
+        ],
+    )
     latest = fc.merge_forecasts(d, questions=questions, deadline=T0)
     got = {(r.student_id, r.question_id): r.probability for r in latest.itertuples()}
     assert got == {("ana", "q-yes"): 0.7, ("bo", "q-yes"): 0.4, ("bo", "q-no"): 0.1}
-    everything = fc.merge_forecasts(d, questions=questions, keep="all",
-                                    exclude_after_resolution=False)
+    everything = fc.merge_forecasts(d, questions=questions, keep="all", exclude_after_resolution=False)
     assert len(everything) == 6
     # the same file passed twice does not double-count
     twice = fc.merge_forecasts([fc.forecast_path("ana", d)] * 2, keep="all")
@@ -248,10 +282,19 @@ def test_merge_rejects_bad_file_naming_it(tmp_path, questions):
 # ----------------------------------------------------------------------------- scores
 
 
-@pytest.mark.parametrize("p, o, expected", [
-    (0.7, 1, 0.09), (0.7, 0, 0.49), (0.5, 1, 0.25), (0.5, 0, 0.25),
-    (1.0, 1, 0.0), (1.0, 0, 1.0), (0.0, 0, 0.0), (0.2, 1, 0.64),
-])
+@pytest.mark.parametrize(
+    "p, o, expected",
+    [
+        (0.7, 1, 0.09),
+        (0.7, 0, 0.49),
+        (0.5, 1, 0.25),
+        (0.5, 0, 0.25),
+        (1.0, 1, 0.0),
+        (1.0, 0, 1.0),
+        (0.0, 0, 0.0),
+        (0.2, 1, 0.64),
+    ],
+)
 def test_brier_known_values(p, o, expected):
     assert fc.brier_score(p, o) == pytest.approx(expected, abs=1e-12)
 
@@ -264,11 +307,13 @@ def test_brier_rejects_bad_values():
 
 
 def test_score_and_student_means(tmp_path, questions):
-    forecasts = pd.DataFrame({
-        "student_id": ["ana", "ana", "ana", "bo", "bo"],
-        "question_id": ["q-yes", "q-no", "q-open", "q-yes", "q-no"],
-        "probability": [0.7, 0.2, 0.5, 0.5, 0.9],
-    })
+    forecasts = pd.DataFrame(
+        {
+            "student_id": ["ana", "ana", "ana", "bo", "bo"],
+            "question_id": ["q-yes", "q-no", "q-open", "q-yes", "q-no"],
+            "probability": [0.7, 0.2, 0.5, 0.5, 0.9],
+        }
+    )
     scored = fc.score_forecasts(forecasts, questions)
     assert len(scored) == 4  # open question not scored
     means = fc.student_scores(scored)
@@ -295,13 +340,17 @@ def test_calibration_table_hand_checked():
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.8, 1.0]),
-                          st.integers(0, 1)), min_size=1, max_size=40))
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.8, 1.0]), st.integers(0, 1)),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_murphy_identity(pairs):
     p, o = map(np.array, zip(*pairs, strict=True))
     d = fc.murphy_decomposition(p, o)
-    assert d["brier"] == pytest.approx(d["reliability"] - d["resolution"] + d["uncertainty"],
-                                       abs=1e-12)
+    assert d["brier"] == pytest.approx(d["reliability"] - d["resolution"] + d["uncertainty"], abs=1e-12)
     assert d["reliability"] >= 0 and d["resolution"] >= 0 and 0 <= d["uncertainty"] <= 0.25
 
 
@@ -309,5 +358,11 @@ def test_file_is_plain_json_lines(tmp_path):
     path = tmp_path / "a.jsonl"
     fc.append_forecast(path, fc.make_forecast("ana", "q-open", 0.3, timestamp=T0))
     obj = json.loads(path.read_text(encoding="utf-8"))
-    assert obj == {"v": 1, "student_id": "ana", "question_id": "q-open", "probability": 0.3,
-                   "timestamp": "2026-11-20T12:00:00+00:00", "rationale": ""}
+    assert obj == {
+        "v": 1,
+        "student_id": "ana",
+        "question_id": "q-open",
+        "probability": 0.3,
+        "timestamp": "2026-11-20T12:00:00+00:00",
+        "rationale": "",
+    }

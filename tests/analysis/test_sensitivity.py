@@ -22,7 +22,7 @@ def test_tornado_linear_hand_computed():
     assert t["swing"].tolist() == pytest.approx([8.0, 7.5, 5.0])
     assert t.attrs["base"] == pytest.approx(2 - 5 + 0.5 + 3)
     row_b = t.set_index("name").loc["b"]
-    assert row_b["y_low"] == pytest.approx(0.5 + 0 + 2 + 3)   # b at 0
+    assert row_b["y_low"] == pytest.approx(0.5 + 0 + 2 + 3)  # b at 0
     assert row_b["y_high"] == pytest.approx(2 - 7.5 + 0.5 + 3)  # b at 1.5
     assert row_b["label"] == "B"
 
@@ -82,8 +82,10 @@ _coef = st.floats(-100, 100, allow_nan=False, allow_infinity=False)
 
 
 @settings(max_examples=60, deadline=None)
-@given(coefs=st.lists(_coef, min_size=1, max_size=6),
-       widths=st.lists(st.floats(0, 50, allow_nan=False), min_size=6, max_size=6))
+@given(
+    coefs=st.lists(_coef, min_size=1, max_size=6),
+    widths=st.lists(st.floats(0, 50, allow_nan=False), min_size=6, max_size=6),
+)
 def test_tornado_linear_property(coefs, widths):
     k = len(coefs)
     c = np.array(coefs)

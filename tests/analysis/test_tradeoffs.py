@@ -16,8 +16,9 @@ from s400lab.analysis import tradeoffs as tr
 #   A         10     1        1.0        0.0
 #   B         20     5        0.0        1.0
 #   C         15     3        0.5        0.5
-MATRIX = pd.DataFrame({"cost": [10.0, 20.0, 15.0], "speed": [1.0, 5.0, 3.0]},
-                      index=pd.Index(["A", "B", "C"], name="option"))
+MATRIX = pd.DataFrame(
+    {"cost": [10.0, 20.0, 15.0], "speed": [1.0, 5.0, 3.0]}, index=pd.Index(["A", "B", "C"], name="option")
+)
 DIRS = {"cost": "lower", "speed": "higher"}
 
 
@@ -27,12 +28,15 @@ def test_normalise_hand_checked():
     assert n["speed"].tolist() == [0.0, 1.0, 0.5]
 
 
-@pytest.mark.parametrize("weights, order, scores", [
-    ({"cost": 1, "speed": 0}, ["A", "C", "B"], [1.0, 0.5, 0.0]),
-    ({"cost": 0, "speed": 3}, ["B", "C", "A"], [1.0, 0.5, 0.0]),
-    ({"cost": 6, "speed": 4}, ["A", "C", "B"], [0.6, 0.5, 0.4]),
-    ({"cost": 0.3, "speed": 0.7}, ["B", "C", "A"], [0.7, 0.5, 0.3]),
-])
+@pytest.mark.parametrize(
+    "weights, order, scores",
+    [
+        ({"cost": 1, "speed": 0}, ["A", "C", "B"], [1.0, 0.5, 0.0]),
+        ({"cost": 0, "speed": 3}, ["B", "C", "A"], [1.0, 0.5, 0.0]),
+        ({"cost": 6, "speed": 4}, ["A", "C", "B"], [0.6, 0.5, 0.4]),
+        ({"cost": 0.3, "speed": 0.7}, ["B", "C", "A"], [0.7, 0.5, 0.3]),
+    ],
+)
 def test_ranking_changes_with_weights(weights, order, scores):
     r = tr.rank_options(tr.normalise(MATRIX, DIRS), weights)
     assert r.index.tolist() == order
@@ -49,15 +53,21 @@ def test_equal_weights_tie_everything():
 def test_missing_weight_means_zero_and_bad_weights_rejected():
     n = tr.normalise(MATRIX, DIRS)
     assert tr.rank_options(n, {"speed": 1}).index[0] == "B"
-    for bad in ({"cost": -1, "speed": 1}, {"cost": 0, "speed": 0},
-                {"cost": float("nan"), "speed": 1}, {"colour": 1}):
+    for bad in (
+        {"cost": -1, "speed": 1},
+        {"cost": 0, "speed": 0},
+        {"cost": float("nan"), "speed": 1},
+        {"colour": 1},
+    ):
         with pytest.raises(ValueError):
             tr.rank_options(n, bad)
 
 
 def test_nan_is_worst_and_constant_column_is_neutral():
-    m = pd.DataFrame({"when": [2027.0, np.nan, 2029.0], "flat": [3.0, 3.0, 3.0],
-                      "one": [np.nan, 5.0, np.nan]}, index=["A", "B", "C"])
+    m = pd.DataFrame(
+        {"when": [2027.0, np.nan, 2029.0], "flat": [3.0, 3.0, 3.0], "one": [np.nan, 5.0, np.nan]},
+        index=["A", "B", "C"],
+    )
     n = tr.normalise(m, {"when": "lower", "flat": "higher", "one": "higher"})
     assert n["when"].tolist() == [1.0, 0.0, 0.0]
     assert n["flat"].tolist() == [0.5, 0.5, 0.5]
@@ -75,8 +85,7 @@ def test_robustness_hand_checked():
     assert rob.loc["C", "mean_rank"] == pytest.approx(2.0, abs=1e-9)
     # same seed -> same numbers
     pd.testing.assert_frame_equal(rob, tr.weight_robustness(n, n=20_000, seed=3))
-    near = tr.weight_robustness(n, n=5_000, seed=1, around={"cost": 0.9, "speed": 0.1},
-                                concentration=50)
+    near = tr.weight_robustness(n, n=5_000, seed=1, around={"cost": 0.9, "speed": 0.1}, concentration=50)
     assert near.index[0] == "A" and near.loc["A", "share_first"] > 0.95
 
 
@@ -93,9 +102,12 @@ finite = st.integers(-10_000, 10_000)
 
 
 @settings(max_examples=80, deadline=None)
-@given(arrays(np.int64, (5, 3), elements=finite),
-       st.lists(st.sampled_from(["higher", "lower"]), min_size=3, max_size=3),
-       st.floats(0.1, 100), st.floats(-100, 100))
+@given(
+    arrays(np.int64, (5, 3), elements=finite),
+    st.lists(st.sampled_from(["higher", "lower"]), min_size=3, max_size=3),
+    st.floats(0.1, 100),
+    st.floats(-100, 100),
+)
 def test_normalise_properties(values, dirs, scale, shift):
     m = pd.DataFrame(values.astype(float), columns=["a", "b", "c"])
     d = dict(zip(m.columns, dirs, strict=True))
@@ -115,13 +127,19 @@ def test_normalise_properties(values, dirs, scale, shift):
 
 
 def test_outcomes_matrix_from_outcome_tables():
-    crit = [tr.Criterion("money", "Turkiye", "Money", "net_usd_bn", "higher"),
-            tr.Criterion("f35", "Turkiye", "F-35", "f35_quarter", "lower")]
+    crit = [
+        tr.Criterion("money", "Turkiye", "Money", "net_usd_bn", "higher"),
+        tr.Criterion("f35", "Turkiye", "F-35", "f35_quarter", "lower"),
+    ]
     tables = {
-        "keep": pd.DataFrame({"value": [-2.5, np.nan], "unit": ["US$ bn", "decimal year"],
-                              "label": ["n", "f"]}, index=["net_usd_bn", "f35_quarter"]),
-        "return": pd.DataFrame({"value": [-1.0, 2029.25], "unit": ["US$ bn", "decimal year"],
-                                "label": ["n", "f"]}, index=["net_usd_bn", "f35_quarter"]),
+        "keep": pd.DataFrame(
+            {"value": [-2.5, np.nan], "unit": ["US$ bn", "decimal year"], "label": ["n", "f"]},
+            index=["net_usd_bn", "f35_quarter"],
+        ),
+        "return": pd.DataFrame(
+            {"value": [-1.0, 2029.25], "unit": ["US$ bn", "decimal year"], "label": ["n", "f"]},
+            index=["net_usd_bn", "f35_quarter"],
+        ),
     }
     m, units = tr.outcomes_matrix(tables, crit)
     assert m.loc["return", "money"] == -1.0 and np.isnan(m.loc["keep", "f35"])
@@ -135,7 +153,12 @@ def test_criteria_are_well_formed():
     ids = [c.criterion_id for c in tr.DEFAULT_CRITERIA]
     assert len(ids) == len(set(ids))
     assert {c.stakeholder for c in tr.DEFAULT_CRITERIA} >= {
-        "Turkiye", "Russia", "United States/NATO", "India", "Ukraine"}
+        "Turkiye",
+        "Russia",
+        "United States/NATO",
+        "India",
+        "Ukraine",
+    }
     with pytest.raises(ValueError):
         tr.Criterion("x", "Turkiye", "x", "y", "sideways")
 

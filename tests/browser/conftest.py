@@ -7,21 +7,20 @@ driven by Playwright's sync API. Screenshots go to ``test-artifacts/`` (git-igno
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 from pathlib import Path
 
-import pytest
-
 import _browser as serve
+import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"
 EXPLORER_NB = REPO / "notebooks" / "30_scenario_explorer.ipynb"
 #: Other notebooks served by ``lab_server`` (their widgets are driven by test_notebooks_browser).
-OTHER_NBS = [REPO / "notebooks" / "10_timeline_and_deals.ipynb",
-             REPO / "notebooks" / "40_uncertainty.ipynb"]
+OTHER_NBS = [REPO / "notebooks" / "10_timeline_and_deals.ipynb", REPO / "notebooks" / "40_uncertainty.ipynb"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -77,10 +76,8 @@ def page(browser, request, artifacts_dir):
     failed = getattr(request.node, "rep_call", None)
     if failed is not None and failed.failed:
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
-        try:
+        with contextlib.suppress(Exception):  # a screenshot is a courtesy, never a second failure
             pg.screenshot(path=str(artifacts_dir / f"FAILED-{name}.png"), full_page=True)
-        except Exception:  # noqa: BLE001 - a screenshot must not mask the real failure
-            pass
     context.close()
 
 

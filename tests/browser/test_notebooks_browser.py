@@ -42,14 +42,15 @@ def _run_notebook(page, server, name: str, ready: str) -> None:
 def _scroll_to(page, selector: str) -> None:
     """Scroll ``selector`` to the top of the notebook panel (JupyterLab renders off-screen
     cells lazily, so a widget far down may not be laid out until it is scrolled to)."""
-    page.evaluate("(sel) => document.querySelector(sel).scrollIntoView({block: 'start'})",
-                  selector)
+    page.evaluate("(sel) => document.querySelector(sel).scrollIntoView({block: 'start'})", selector)
 
 
 def _texts(page, selector: str) -> list[str]:
     """``textContent`` (trimmed) of every match, rendered on screen or not."""
-    return page.evaluate("(sel) => [...document.querySelectorAll(sel)]"
-                         ".map(e => e.textContent.replace(/\\u200b/g, '').trim())", selector)
+    return page.evaluate(
+        "(sel) => [...document.querySelectorAll(sel)].map(e => e.textContent.replace(/\\u200b/g, '').trim())",
+        selector,
+    )
 
 
 def _console_errors(page) -> list[str]:
@@ -78,8 +79,7 @@ def test_timeline_filters_update_count_table_and_figure(lab_server, page, artifa
     page.locator(".s400-tl-grades .widget-checkbox", has_text="disputed").locator("input").focus()
     page.keyboard.press("Space")
     grades = sorted(set(events["confidence"]) - {"disputed"})
-    expected = filter_events(events, actors=keep_actors, confidence=grades).sort_values(
-        "date", kind="stable")
+    expected = filter_events(events, actors=keep_actors, confidence=grades).sort_values("date", kind="stable")
     assert 0 < len(expected) < n1  # both filters matter
     page.wait_for_selector(f"{status} >> text={len(expected)} of {total} events shown")
 
@@ -114,8 +114,7 @@ def test_uncertainty_panel_run_matches_analysis(lab_server, page, artifacts_dir)
     sc_a, sc_b = Scenario.preset("status_quo"), Scenario.preset("full_return_cash")
     run_a = en.run_chunked(sc_a, n, seed, "lhs", series=[])
     run_b = en.run_chunked(sc_b, n, seed, "lhs", series=[])
-    cmp = en.compare_probabilities(run_a.outcomes, run_b.outcomes, en.standard_events(sc_b),
-                                   names=("A", "B"))
+    cmp = en.compare_probabilities(run_a.outcomes, run_b.outcomes, en.standard_events(sc_b), names=("A", "B"))
     expected = {r.event: [f"{100 * r.p_A:.1f}%", f"{100 * r.p_B:.1f}%"] for r in cmp.itertuples()}
     page.wait_for_function(
         """(exp) => {
@@ -127,7 +126,10 @@ def test_uncertainty_panel_run_matches_analysis(lab_server, page, artifacts_dir)
                    || tr.querySelector('td.pB').textContent.trim() !== e[1]) return false;
           }
           return true;
-        }""", arg=expected, timeout=60_000)
+        }""",
+        arg=expected,
+        timeout=60_000,
+    )
     assert "1,000 runs per scenario" in page.inner_text(".s400-unc-table")
     page.wait_for_function(SRC_CHANGED_JS, arg=["img.s400-unc-image", img_before])
     # the progress bar ends full

@@ -11,7 +11,7 @@ def test_jupyterlab_requires_token(lab_server):
     # Without the token the API refuses; with it, it answers.
     assert lab_server.status("/api/contents", token=False) == 403
     assert lab_server.status("/api/contents", token=True) == 200
-    assert lab_server.status("/api/contents?token=wrong" , token=False) == 403
+    assert lab_server.status("/api/contents?token=wrong", token=False) == 403
 
 
 def test_voila_requires_token(voila_server):

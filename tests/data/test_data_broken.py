@@ -12,7 +12,6 @@ import pytest
 from s400lab.data import DataError, load, validate
 
 
-
 def broken(path: Path) -> DataError:
     with pytest.raises(DataError) as info:
         load(path)
@@ -31,7 +30,9 @@ def test_missing_column(package: Path, h) -> None:
 
 def test_extra_unknown_column(package: Path, h) -> None:
     rows = h.read_rows(package / "deals.csv")
-    h.write_rows(package / "deals.csv", [r + (["price_eur"] if k == 0 else ["1"]) for k, r in enumerate(rows)])
+    h.write_rows(
+        package / "deals.csv", [r + (["price_eur"] if k == 0 else ["1"]) for k, r in enumerate(rows)]
+    )
     err = broken(package)
     h.find(err, "deals.csv", 1, "price_eur", "unknown column")
 
@@ -40,7 +41,10 @@ def test_bad_date(package: Path, h) -> None:
     row = h.set_cell(package / "events.csv", 0, "date", "2019-13-01")
     err = broken(package)
     p = h.find(err, "events.csv", row, "date", '"2019-13-01" is not a valid date (expected YYYY-MM-DD)')
-    assert str(p) == f'data/events.csv, row {row}, column "date": "2019-13-01" is not a valid date (expected YYYY-MM-DD)'
+    assert (
+        str(p) == f'data/events.csv, row {row}, column "date": "2019-13-01" '
+        "is not a valid date (expected YYYY-MM-DD)"
+    )
 
 
 def test_negative_value(package: Path, h) -> None:
@@ -93,7 +97,9 @@ def test_bad_precision_date(package: Path, h) -> None:
     h.set_cell(package / "events.csv", 0, "date", "2019-07-12")
     row = h.set_cell(package / "events.csv", 0, "date_precision", "month")
     err = broken(package)
-    h.find(err, "events.csv", row, "date", '"2019-07-12" has month precision, so it must be the 1st (2019-07-01)')
+    h.find(
+        err, "events.csv", row, "date", '"2019-07-12" has month precision, so it must be the 1st (2019-07-01)'
+    )
     h.set_cell(package / "events.csv", 0, "date", "2019-07-01")
     h.set_cell(package / "events.csv", 0, "date_precision", "year")
     err = broken(package)

@@ -40,13 +40,27 @@ def test_parameter_default_outside_range_and_choices(fixture_copy: Path, h) -> N
     h.set_cell(fixture_copy / "parameters.csv", 1, "central", "5")
     r2 = h.set_cell(fixture_copy / "parameters.csv", 1, "default", "5")
     err = broken(fixture_copy)
-    h.find(err, "parameters.csv", r1, "default", '"sell" is not one of the choices: keep, activate, return, transfer')
+    h.find(
+        err,
+        "parameters.csv",
+        r1,
+        "default",
+        '"sell" is not one of the choices: keep, activate, return, transfer',
+    )
     h.find(err, "parameters.csv", r2, "default", '"5" is outside the range 0 .. 4')
 
 
 def test_parameter_needs_source_or_assumption_label(fixture_copy: Path, h) -> None:
-    row = h.set_cell(fixture_copy / "parameters.csv", 2, "confidence", "reported")  # ru_production, no sources
-    h.find(broken(fixture_copy), "parameters.csv", row, "source_ids", "cite a source, or label the range an assumption")
+    row = h.set_cell(
+        fixture_copy / "parameters.csv", 2, "confidence", "reported"
+    )  # ru_production, no sources
+    h.find(
+        broken(fixture_copy),
+        "parameters.csv",
+        row,
+        "source_ids",
+        "cite a source, or label the range an assumption",
+    )
 
 
 def test_uncertainty_needs_distribution(fixture_copy: Path, h) -> None:
@@ -62,7 +76,9 @@ def test_uncertainty_needs_distribution(fixture_copy: Path, h) -> None:
         ("tr_action", "sell", '"sell" is not one of the choices'),
     ],
 )
-def test_scenario_value_fits_its_parameter(fixture_copy: Path, h, parameter: str, value: str, text: str) -> None:
+def test_scenario_value_fits_its_parameter(
+    fixture_copy: Path, h, parameter: str, value: str, text: str
+) -> None:
     index = 1 if parameter == "return_battalions" else 0
     row = h.set_cell(fixture_copy / "scenario_values.csv", index, "value", value)
     h.find(broken(fixture_copy), "scenario_values.csv", row, "value", f"for parameter {parameter}: {text}")
@@ -72,14 +88,28 @@ def test_scenario_value_unknown_parameter_and_scenario(fixture_copy: Path, h) ->
     r1 = h.set_cell(fixture_copy / "scenario_values.csv", 0, "parameter", "no_such_param")
     r2 = h.set_cell(fixture_copy / "scenario_values.csv", 1, "scenario_id", "no_such_scenario")
     err = broken(fixture_copy)
-    h.find(err, "scenario_values.csv", r1, "parameter", '"no_such_param" not found in data/parameters.csv (column name)')
-    h.find(err, "scenario_values.csv", r2, "scenario_id", '"no_such_scenario" not found in data/scenarios.csv')
+    h.find(
+        err,
+        "scenario_values.csv",
+        r1,
+        "parameter",
+        '"no_such_param" not found in data/parameters.csv (column name)',
+    )
+    h.find(
+        err, "scenario_values.csv", r2, "scenario_id", '"no_such_scenario" not found in data/scenarios.csv'
+    )
 
 
 def test_duplicate_scenario_value_composite_key(fixture_copy: Path, h) -> None:
     h.set_cell(fixture_copy / "scenario_values.csv", 1, "parameter", "tr_action")
     h.set_cell(fixture_copy / "scenario_values.csv", 1, "value", "keep")
-    h.find(broken(fixture_copy), "scenario_values.csv", 3, "scenario_id, parameter", "duplicate primary key (same as row 2)")
+    h.find(
+        broken(fixture_copy),
+        "scenario_values.csv",
+        3,
+        "scenario_id, parameter",
+        "duplicate primary key (same as row 2)",
+    )
 
 
 def test_variant_rules(fixture_copy: Path, h) -> None:
@@ -90,12 +120,24 @@ def test_variant_rules(fixture_copy: Path, h) -> None:
     h.set_cell(fixture_copy / "deals.csv", 1, "variant_of", "turkiye-2017-v4")
     h.find(broken(fixture_copy), "deals.csv", row, "variant_of", "cannot be a variant of itself")
     h.set_cell(fixture_copy / "deals.csv", 1, "variant_of", "nowhere")
-    h.find(broken(fixture_copy), "deals.csv", row, "variant_of", '"nowhere" not found in data/deals.csv (column deal_id)')
+    h.find(
+        broken(fixture_copy),
+        "deals.csv",
+        row,
+        "variant_of",
+        '"nowhere" not found in data/deals.csv (column deal_id)',
+    )
 
 
 def test_duplicate_tranche_and_unknown_deal(fixture_copy: Path, h) -> None:
     row = h.set_cell(fixture_copy / "deliveries.csv", 1, "tranche", "1")
-    h.find(broken(fixture_copy), "deliveries.csv", row, "tranche", "deal turkiye-2017 already has tranche 1 (row 2)")
+    h.find(
+        broken(fixture_copy),
+        "deliveries.csv",
+        row,
+        "tranche",
+        "deal turkiye-2017 already has tranche 1 (row 2)",
+    )
     row = h.set_cell(fixture_copy / "promises.csv", 0, "deal_id", "india-2018")
     h.find(broken(fixture_copy), "promises.csv", row, "deal_id", '"india-2018" not found in data/deals.csv')
 
@@ -152,7 +194,13 @@ def test_missing_schema_and_unlisted_csv(fixture_copy: Path, h) -> None:
     (fixture_copy / "schemas" / "events.schema.json").unlink()
     (fixture_copy / "notes.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     err = broken(fixture_copy)
-    h.find(err, "schemas/events.schema.json", None, None, "schema file for 'events' (listed in datapackage.json) is missing")
+    h.find(
+        err,
+        "schemas/events.schema.json",
+        None,
+        None,
+        "schema file for 'events' (listed in datapackage.json) is missing",
+    )
     h.find(err, "notes.csv", None, None, "not described in datapackage.json")
 
 
@@ -191,9 +239,19 @@ def test_nothing_written_in_a_broken_copy(fixture_copy: Path, h) -> None:
 _SCHEMA = {"fields": [{"name": "date", "type": "date"}, {"name": "date_precision", "type": "string"}]}
 
 
-@given(day=st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)), prec=st.sampled_from(["day", "month", "year"]))
+@given(
+    day=st.dates(dt.date(1990, 1, 1), dt.date(2040, 12, 31)), prec=st.sampled_from(["day", "month", "year"])
+)
 def test_precision_rule_property(day: dt.date, prec: str) -> None:
-    table = Table("t", "data/t.csv", Path("t.csv"), _SCHEMA, ["date", "date_precision"], [[day.isoformat(), prec]], [1, 2])
+    table = Table(
+        "t",
+        "data/t.csv",
+        Path("t.csv"),
+        _SCHEMA,
+        ["date", "date_precision"],
+        [[day.isoformat(), prec]],
+        [1, 2],
+    )
     problems = list(check_precision({"t": table}))
     expected_ok = prec == "day" or (day.day == 1 and (prec == "month" or day.month == 1))
     assert (problems == []) == expected_ok
@@ -210,8 +268,20 @@ def test_short_long_and_blank_rows_give_one_message_each(fixture_copy: Path, h) 
     h.write_rows(fixture_copy / "events.csv", rows)
     err = broken(fixture_copy)
     short, blank, long = len(rows) - 2, len(rows) - 1, len(rows)
-    h.find(err, "events.csv", short, None, f"row has 3 cells but the header has {width} columns (no cell for: title,")
+    h.find(
+        err,
+        "events.csv",
+        short,
+        None,
+        f"row has 3 cells but the header has {width} columns (no cell for: title,",
+    )
     h.find(err, "events.csv", blank, None, "row is empty")
-    h.find(err, "events.csv", long, None, 'row has more cells than the header has columns (extra value "surplus")')
+    h.find(
+        err,
+        "events.csv",
+        long,
+        None,
+        'row has more cells than the header has columns (extra value "surplus")',
+    )
     for row in (short, blank, long):
         assert len([p for p in err.problems if p.row == row and p.file.endswith("events.csv")]) == 1, err

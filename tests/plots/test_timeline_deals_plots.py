@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.dates as mdates  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
 
-from s400lab.plots.deals import deal_rows, plot_deals, plot_deliveries, plot_slippage  # noqa: E402
-from s400lab.plots.style import ACTOR_COLOURS  # noqa: E402
+from s400lab.plots.deals import deal_rows, plot_deals, plot_deliveries, plot_slippage
+from s400lab.plots.style import ACTOR_COLOURS
 
 
 def S(*xs):
@@ -30,47 +30,53 @@ def F(*xs):
 
 
 def deals() -> pd.DataFrame:
-    return pd.DataFrame({
-        "deal_id": S("india-2018", "turkiye-2017-v4", "turkiye-2017", "belarus-talks"),
-        "variant_of": S(None, "turkiye-2017", None, None),
-        "buyer": S("India", "Turkiye", "Turkiye", "Belarus"),
-        "seller": S("Russia", "Russia", "Russia", "Russia"),
-        "signed_date": D("2018-10-05", "2017-09-12", "2017-09-12", None),
-        "signed_precision": S("day", "day", "day", None),
-        "value_usd_bn": F(5.43, 2.5, 2.5, None),
-        "units_reported": F(5, 4, 2, None),
-        "unit_term": S("squadron", "battery", "battalion", None),
-        "battalions": F(10, 4, 2, None),
-        "status": S("in_delivery", "completed", "completed", "talks"),
-        "confidence": S("official", "disputed", "official", "claimed"),
-    })
+    return pd.DataFrame(
+        {
+            "deal_id": S("india-2018", "turkiye-2017-v4", "turkiye-2017", "belarus-talks"),
+            "variant_of": S(None, "turkiye-2017", None, None),
+            "buyer": S("India", "Turkiye", "Turkiye", "Belarus"),
+            "seller": S("Russia", "Russia", "Russia", "Russia"),
+            "signed_date": D("2018-10-05", "2017-09-12", "2017-09-12", None),
+            "signed_precision": S("day", "day", "day", None),
+            "value_usd_bn": F(5.43, 2.5, 2.5, None),
+            "units_reported": F(5, 4, 2, None),
+            "unit_term": S("squadron", "battery", "battalion", None),
+            "battalions": F(10, 4, 2, None),
+            "status": S("in_delivery", "completed", "completed", "talks"),
+            "confidence": S("official", "disputed", "official", "claimed"),
+        }
+    )
 
 
 def deliveries() -> pd.DataFrame:
-    return pd.DataFrame({
-        "delivery_id": S("in-sq2", "in-sq1", "in-sq4", "tr-1"),
-        "deal_id": S("india-2018", "india-2018", "india-2018", "turkiye-2017"),
-        "tranche": pd.Series([2, 1, 4, 1], dtype="Int64"),
-        "description": S("2nd squadron", "1st squadron", "4th squadron", "first regiment"),
-        "planned_date": D("2021-06-01", "2020-10-01", "2023-01-01", None),
-        "planned_precision": S("month", "month", "year", None),
-        "actual_date": D("2022-04-01", "2021-12-01", None, "2019-09-15"),
-        "actual_precision": S("month", "month", None, "day"),
-        "status": S("delivered", "delivered", "pending", "delivered"),
-    })
+    return pd.DataFrame(
+        {
+            "delivery_id": S("in-sq2", "in-sq1", "in-sq4", "tr-1"),
+            "deal_id": S("india-2018", "india-2018", "india-2018", "turkiye-2017"),
+            "tranche": pd.Series([2, 1, 4, 1], dtype="Int64"),
+            "description": S("2nd squadron", "1st squadron", "4th squadron", "first regiment"),
+            "planned_date": D("2021-06-01", "2020-10-01", "2023-01-01", None),
+            "planned_precision": S("month", "month", "year", None),
+            "actual_date": D("2022-04-01", "2021-12-01", None, "2019-09-15"),
+            "actual_precision": S("month", "month", None, "day"),
+            "status": S("delivered", "delivered", "pending", "delivered"),
+        }
+    )
 
 
 def promises() -> pd.DataFrame:
-    return pd.DataFrame({
-        "promise_id": S("p1", "p2", "p3", "p4", "px"),
-        "deal_id": S("india-2018", "india-2018", "india-2018", "india-2018", "other"),
-        "tranche": pd.Series([4, 4, None, 5, 1], dtype="Int64"),
-        "promised_date": D("2026-06-01", "2025-01-01", "2023-04-01", "2026-11-01", "2030-01-01"),
-        "promised_precision": S("month", "day", "month", "month", "day"),
-        "stated_on": D("2026-02-10", "2024-10-04", "2019-03-01", "2026-02-10", "2020-01-01"),
-        "stated_precision": S("day", "day", "day", "day", "day"),
-        "confidence": S("official", "official", "reported", "official", "official"),
-    })
+    return pd.DataFrame(
+        {
+            "promise_id": S("p1", "p2", "p3", "p4", "px"),
+            "deal_id": S("india-2018", "india-2018", "india-2018", "india-2018", "other"),
+            "tranche": pd.Series([4, 4, None, 5, 1], dtype="Int64"),
+            "promised_date": D("2026-06-01", "2025-01-01", "2023-04-01", "2026-11-01", "2030-01-01"),
+            "promised_precision": S("month", "day", "month", "month", "day"),
+            "stated_on": D("2026-02-10", "2024-10-04", "2019-03-01", "2026-02-10", "2020-01-01"),
+            "stated_precision": S("day", "day", "day", "day", "day"),
+            "confidence": S("official", "official", "reported", "official", "official"),
+        }
+    )
 
 
 def axes(n=1):
@@ -170,8 +176,14 @@ def test_deals_not_signed_are_dashed_outlines_never_solid_bars():
 def test_deliveries_coloured_by_buyer_with_axis_label_and_status_words():
     dv = deliveries()
     dv.loc[dv["delivery_id"] == "in-sq1", "status"] = "unconfirmed"
-    extra = dv.iloc[[0]].assign(delivery_id="in-sq3", tranche=3, description="3rd squadron",
-                                planned_date=pd.NaT, actual_date=pd.NaT, status="delivered")
+    extra = dv.iloc[[0]].assign(
+        delivery_id="in-sq3",
+        tranche=3,
+        description="3rd squadron",
+        planned_date=pd.NaT,
+        actual_date=pd.NaT,
+        status="delivered",
+    )
     dv = pd.concat([dv, extra], ignore_index=True)
     ax = axes()
     out = plot_deliveries(ax, dv, deals(), today="2026-11-24")
@@ -209,11 +221,17 @@ def test_slippage_labels_cover_no_line_marker_or_other_label():
     ax = fig.add_subplot()
     dv = deliveries()
     dv.loc[dv["delivery_id"] == "in-sq4", ["actual_date", "actual_precision", "status"]] = [
-        pd.Timestamp("2026-06-01"), "month", "unconfirmed"]
+        pd.Timestamp("2026-06-01"),
+        "month",
+        "unconfirmed",
+    ]
     out = plot_slippage(ax, promises(), dv, deal_id="india-2018")
     texts = [a.get_text() for a in out["labels"]]
-    assert sorted(texts) == ["1st squadron\ndelivered", "2nd squadron\ndelivered",
-                     "4th squadron\nreported (unconfirmed)"]
+    assert sorted(texts) == [
+        "1st squadron\ndelivered",
+        "2nd squadron\ndelivered",
+        "4th squadron\nreported (unconfirmed)",
+    ]
     fig.draw_without_rendering()
     boxes = [a.get_bbox_patch().get_window_extent() for a in out["labels"]]
     frame = ax.get_window_extent()

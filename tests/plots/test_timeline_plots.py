@@ -6,15 +6,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.dates as mdates  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from matplotlib.colors import to_rgba  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
 
-from s400lab.plots.style import ACTOR_COLOURS  # noqa: E402
-from s400lab.plots.timeline import format_date, plot_timeline, precision_span  # noqa: E402
+from s400lab.plots.style import ACTOR_COLOURS
+from s400lab.plots.timeline import format_date, plot_timeline, precision_span
 
 
 def S(*xs):
@@ -27,16 +27,19 @@ def D(*xs):
 
 def events() -> pd.DataFrame:
     """Five events: three exact, one month-precision, one year-precision."""
-    return pd.DataFrame({
-        "event_id": S("e1", "e2", "e3", "e4", "e5"),
-        "date": D("2017-09-12", "2019-07-01", "2019-01-01", "2020-12-14", "2025-09-15"),
-        "date_precision": S("day", "month", "year", "day", "day"),
-        "title": S("Contract signed", "First delivery", "A" * 80, "CAATSA sanctions",
-                   "Russia asks for two back"),
-        "actor": S("Russia", "Turkiye", "India", "United States", "Russia"),
-        "event_type": S("contract", "delivery", "contract", "sanction", "report"),
-        "confidence": S("official", "official", "reported", "official", "disputed"),
-    })
+    return pd.DataFrame(
+        {
+            "event_id": S("e1", "e2", "e3", "e4", "e5"),
+            "date": D("2017-09-12", "2019-07-01", "2019-01-01", "2020-12-14", "2025-09-15"),
+            "date_precision": S("day", "month", "year", "day", "day"),
+            "title": S(
+                "Contract signed", "First delivery", "A" * 80, "CAATSA sanctions", "Russia asks for two back"
+            ),
+            "actor": S("Russia", "Turkiye", "India", "United States", "Russia"),
+            "event_type": S("contract", "delivery", "contract", "sanction", "report"),
+            "confidence": S("official", "official", "reported", "official", "disputed"),
+        }
+    )
 
 
 def draw(ev=None, **kw):
@@ -50,8 +53,7 @@ def offsets(art) -> dict[str, np.ndarray]:
 
 
 def test_precision_span_hand_checked():
-    start, end = precision_span(D("2024-02-01", "2019-01-01", "2017-09-12"),
-                                S("month", "year", "day"))
+    start, end = precision_span(D("2024-02-01", "2019-01-01", "2017-09-12"), S("month", "year", "day"))
     assert list(start) == list(D("2024-02-01", "2019-01-01", "2017-09-12"))
     assert list(end) == list(D("2024-03-01", "2020-01-01", "2017-09-13"))
 
@@ -68,8 +70,7 @@ def test_one_marker_per_event_split_by_grade_and_precision():
     _, art = draw()
     assert art.n_points == 5
     sizes = {k: len(v) for k, v in offsets(art).items()}
-    assert sizes == {"official/day": 2, "official/approx": 1, "reported/approx": 1,
-                     "disputed/day": 1}
+    assert sizes == {"official/day": 2, "official/approx": 1, "reported/approx": 1, "disputed/day": 1}
 
 
 def test_lanes_follow_actor_order_and_points_sit_in_their_lane():
@@ -129,7 +130,11 @@ def test_legends_name_actors_and_grades_present():
     actor_leg, grade_leg = art.legends
     assert [t.get_text() for t in actor_leg.get_texts()] == ["Turkiye", "Russia", "United States", "India"]
     assert [t.get_text() for t in grade_leg.get_texts()] == [
-        "official", "reported", "disputed", "month/year only"]
+        "official",
+        "reported",
+        "disputed",
+        "month/year only",
+    ]
 
 
 def test_empty_frame_draws_a_message_and_no_points():
@@ -162,16 +167,17 @@ def test_crowded_labels_go_to_separate_tiers():
 # ------------------------------------------------------------------ readable on a projector
 def crowded(n=9, days=12, lanes=("Turkiye", "Russia")) -> pd.DataFrame:
     """``n`` events with long titles a few days apart, alternating between two lanes."""
-    return pd.DataFrame({
-        "event_id": S(*[f"c{i}" for i in range(n)]),
-        "date": pd.Series(pd.Timestamp("2025-09-01") + pd.to_timedelta(
-            np.arange(n) * days, unit="D")),
-        "date_precision": S(*["day"] * n),
-        "title": S(*[f"Event number {i}: a long report title about the S-400s" for i in range(n)]),
-        "actor": S(*[lanes[i % len(lanes)] for i in range(n)]),
-        "event_type": S(*["report"] * n),
-        "confidence": S(*["reported"] * n),
-    })
+    return pd.DataFrame(
+        {
+            "event_id": S(*[f"c{i}" for i in range(n)]),
+            "date": pd.Series(pd.Timestamp("2025-09-01") + pd.to_timedelta(np.arange(n) * days, unit="D")),
+            "date_precision": S(*["day"] * n),
+            "title": S(*[f"Event number {i}: a long report title about the S-400s" for i in range(n)]),
+            "actor": S(*[lanes[i % len(lanes)] for i in range(n)]),
+            "event_type": S(*["report"] * n),
+            "confidence": S(*["reported"] * n),
+        }
+    )
 
 
 def boxes(fig, artists):
@@ -254,8 +260,7 @@ def test_recent_strand_of_the_real_data_reads_on_a_projector():
     from s400lab.ui.timeline import filter_events
 
     ds = load()
-    recent = filter_events(ds.events, actors=["Turkiye", "Russia", "United States"],
-                           start="2025-09-01")
+    recent = filter_events(ds.events, actors=["Turkiye", "Russia", "United States"], start="2025-09-01")
     ids = list(recent.loc[recent["event_type"].isin(["report", "denial"]), "event_id"])
     fig = Figure(figsize=(14, 6), layout="constrained")
     ax = fig.add_subplot()

@@ -5,16 +5,16 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-from s400lab.analysis.discovery import prim  # noqa: E402
-from s400lab.analysis.ensembles import Event, bands_from_samples, convergence, probability_table  # noqa: E402
-from s400lab.analysis.sensitivity import ishigami, sobol_indices, tornado  # noqa: E402
-from s400lab.plots import uncertainty as pu  # noqa: E402
-from s400lab.plots.style import OKABE_ITO  # noqa: E402
+from s400lab.analysis.discovery import prim
+from s400lab.analysis.ensembles import Event, bands_from_samples, convergence, probability_table
+from s400lab.analysis.sensitivity import ishigami, sobol_indices, tornado
+from s400lab.plots import uncertainty as pu
+from s400lab.plots.style import OKABE_ITO
 
 
 @pytest.fixture
@@ -39,8 +39,10 @@ def test_fan_chart_draws_median_and_bands(ax):
 
 def test_fan_chart_needs_time(ax):
     with pytest.raises(ValueError, match="t"):
-        pu.fan_chart(ax, pd.DataFrame({"q05": [0], "q25": [0], "q50": [0], "q75": [0], "q95": [0]},
-                                      index=pd.Index(["a"])))
+        pu.fan_chart(
+            ax,
+            pd.DataFrame({"q05": [0], "q25": [0], "q50": [0], "q75": [0], "q95": [0]}, index=pd.Index(["a"])),
+        )
 
 
 def test_distribution_comparison_ecdf_ends_below_one_with_missing(ax):
@@ -61,8 +63,9 @@ def test_distribution_comparison_ecdf_ends_below_one_with_missing(ax):
 
 def test_probability_bars(ax):
     df = pd.DataFrame({"delivery": np.linspace(2027, 2029, 1000)})
-    t = probability_table(df, [Event("by 2027Q4", "delivery", "<=", "2027Q4"),
-                               Event("by 2028Q4", "delivery", "<=", "2028Q4")])
+    t = probability_table(
+        df, [Event("by 2027Q4", "delivery", "<=", "2027Q4"), Event("by 2028Q4", "delivery", "<=", "2028Q4")]
+    )
     art = pu.probability_bars(ax, t)
     widths = [r.get_width() for r in art["bars"]]
     assert widths == pytest.approx(t["p"].tolist())
@@ -113,11 +116,12 @@ def test_convergence_plot(ax):
 
 def test_fan_compare_keeps_b_as_lines_over_a_filled_fan(ax):
     t = [2027.0, 2027.25, 2027.5]
-    a = pd.DataFrame({"t": t, "q05": [0, 1, 2], "q25": [1, 2, 3], "q50": [2, 3, 4],
-                      "q75": [3, 4, 5], "q95": [4, 5, 6]})
+    a = pd.DataFrame(
+        {"t": t, "q05": [0, 1, 2], "q25": [1, 2, 3], "q50": [2, 3, 4], "q75": [3, 4, 5], "q95": [4, 5, 6]}
+    )
     b = a.assign(**{k: a[k] + 10 for k in ("q05", "q25", "q50", "q75", "q95")})
     art = pu.fan_compare(ax, a, b, names=("base", "alt"), unit="battalions")
-    assert len(ax.collections) == 2                       # only A is shaded
+    assert len(ax.collections) == 2  # only A is shaded
     assert list(art["b"]["median"].get_ydata()) == [12, 13, 14]
     assert art["b"]["q05"].get_linestyle() == ":" and art["b"]["q25"].get_linestyle() == "--"
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -125,8 +129,15 @@ def test_fan_compare_keeps_b_as_lines_over_a_filled_fan(ax):
 
 
 def test_tornado_on_quarters_labels_ticks_and_the_central_value(ax):
-    tab = pd.DataFrame({"label": ["a", "b"], "y_low": [2026.5, 2027.25], "y_high": [2028.5, 2027.5],
-                        "base": [2027.25, 2027.25], "swing": [2.0, 0.25]})
+    tab = pd.DataFrame(
+        {
+            "label": ["a", "b"],
+            "y_low": [2026.5, 2027.25],
+            "y_high": [2028.5, 2027.5],
+            "base": [2027.25, 2027.25],
+            "swing": [2.0, 0.25],
+        }
+    )
     art = pu.tornado_chart(ax, tab, quarters=True, unit="quarter")
     ax.figure.canvas.draw()
     ticks = [t.get_text() for t in ax.get_xticklabels() if t.get_text()]

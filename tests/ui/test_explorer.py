@@ -40,13 +40,13 @@ def ex(tmp_path):
 
 # --------------------------------------------------------------------------- built from the register
 
+
 def test_model_devices_are_hidden():
     names = {p.name for p in VISIBLE}
     assert not any(n.startswith("u_block") for n in names)
     assert all(p.kind != "device" for p in VISIBLE)
     hidden = {p.name for p in REGISTER} - names
-    assert hidden == {p.name for p in REGISTER
-                      if p.kind == "device" or p.name.startswith("u_block")}
+    assert hidden == {p.name for p in REGISTER if p.kind == "device" or p.name.startswith("u_block")}
 
 
 def test_every_visible_register_row_has_a_named_control(shared):
@@ -63,8 +63,7 @@ def test_every_visible_register_row_has_a_named_control(shared):
         elif p.type == "bool":
             assert isinstance(w, widgets.Checkbox)
         else:
-            assert isinstance(w, widgets.BoundedIntText if p.type == "int"
-                              else widgets.BoundedFloatText)
+            assert isinstance(w, widgets.BoundedIntText if p.type == "int" else widgets.BoundedFloatText)
             assert (w.min, w.max) == (p.low, p.high)
             assert w.step == p.step
         assert w.value == p.default
@@ -72,8 +71,11 @@ def test_every_visible_register_row_has_a_named_control(shared):
 
 def test_tabs_follow_register_groups(shared):
     titles = [shared.tabs.get_title(i) for i in range(len(shared.tabs.children))]
-    groups = [g for g in ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
-              if any(p.group == g for p in VISIBLE)]
+    groups = [
+        g
+        for g in ("Turkiye", "Russia", "United States", "India", "Alliance", "Model")
+        if any(p.group == g for p in VISIBLE)
+    ]
     assert titles == [TAB_TITLES[g] for g in groups] + ["Outcomes"]
     # each control sits in the tab of its group
     for i, group in enumerate(groups):
@@ -87,6 +89,7 @@ def test_presets_dropdown_lists_every_preset(shared):
 
 
 # --------------------------------------------------------------------------- one run per change
+
 
 def test_build_runs_the_model_once(shared):
     assert shared.recomputes == 1 and shared.redraws == 1 and shared.baseline_recomputes == 1
@@ -145,10 +148,12 @@ def test_only_changed_panels_are_rendered(ex):
 
 # --------------------------------------------------------------------------- true numbers
 
+
 def test_outcomes_equal_the_model_and_baseline_diffs_are_right(ex):
     ex.set_values(tr_action="return_full", ru_use_returned="india", inventory_bn=70.0)
-    sc = Scenario.preset("status_quo").with_changes(tr_action="return_full",
-                                                    ru_use_returned="india", inventory_bn=70.0)
+    sc = Scenario.preset("status_quo").with_changes(
+        tr_action="return_full", ru_use_returned="india", inventory_bn=70.0
+    )
     expected = run(sc).outcomes
     base = run(Scenario.preset("status_quo").with_changes(inventory_bn=70.0)).outcomes
     frame = ex.outcomes_frame
@@ -229,6 +234,7 @@ def test_model_error_is_shown_not_swallowed(ex, monkeypatch):
 
 # --------------------------------------------------------------------------- property: any control value
 
+
 def _strategy(p):
     """A value a control can show: any register value for choices/bools/discrete values,
     otherwise a point on the slider's step grid."""
@@ -236,7 +242,8 @@ def _strategy(p):
         return register_value(p)
     if p.type == "int":
         return st.integers(int(p.low), int(p.high)).filter(
-            lambda v, p=p: (v - p.low) % max(1, int(p.step)) == 0)
+            lambda v, p=p: (v - p.low) % max(1, int(p.step)) == 0
+        )
     n = int(round((p.high - p.low) / p.step))
     return st.integers(0, n).map(lambda i, p=p: min(p.high, p.low + i * p.step))
 
@@ -254,6 +261,7 @@ def test_any_value_in_a_controls_range_works(shared, data):
 
 
 # --------------------------------------------------------------------------- save / load via the UI
+
 
 def test_save_and_load_through_the_ui(ex, tmp_path):
     ex.set_values(tr_action="return_partial", return_battalions=1, compensation_share=0.35)
@@ -276,8 +284,7 @@ def test_save_never_clobbers_and_bad_files_change_nothing(ex, tmp_path):
     assert json.loads((tmp_path / "x.json").read_text())["values"]["tr_action"] == "keep_stored"
     ex.overwrite.value = True
     assert ex.save() is not None
-    (tmp_path / "bad.json").write_text('{"format": "s400lab-scenario", '
-                                       '"values": {"return_quarter": 999}}')
+    (tmp_path / "bad.json").write_text('{"format": "s400lab-scenario", "values": {"return_quarter": 999}}')
     ex.file_name.value = "bad.json"
     before, r0 = dict(ex.scenario.values), ex.recomputes
     assert not ex.load()
@@ -327,6 +334,7 @@ def test_formatting():
 
 # --------------------------------------------------------------------------- show the change
 
+
 def test_preset_description_is_marked_edited_once_a_value_departs(ex):
     ex.load_preset("full_return_cash")
     assert "(edited)" not in ex.scenario_line.value and ex.edited == []
@@ -334,8 +342,7 @@ def test_preset_description_is_marked_edited_once_a_value_departs(ex):
     ex.controls["compensation_share"].value = 0.4
     assert "(edited)" in ex.scenario_line.value and ex.edited == ["compensation_share"]
     assert ex.scenario.label.endswith("(changed)")
-    ex.controls["compensation_share"].value = Scenario.preset("full_return_cash").values[
-        "compensation_share"]
+    ex.controls["compensation_share"].value = Scenario.preset("full_return_cash").values["compensation_share"]
     assert "(edited)" not in ex.scenario_line.value
 
 

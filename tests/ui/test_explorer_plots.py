@@ -31,24 +31,42 @@ def _full_draw(panel) -> np.ndarray:
 
 
 def _fill(fig: ExplorerFigure, k: float = 0.0, top: float = 20.0) -> None:
-    fig.stock.update(T, np.linspace(top, top - 5, 24) + k, np.full(24, 22.0),
-                     baseline=np.linspace(top, top - 6, 24))
-    fig.india.update(["4th squadron", "5th squadron"], [2026.25, 2026.75],
-                     [2027.0 + k, np.nan], baseline=[2027.5, np.nan])
-    fig.track.update(MILESTONES, [2027.25 + k, 2027.75 + k, np.nan, np.nan],
-                     note="legal conditions met", baseline=[np.nan] * 4, good=True)
+    fig.stock.update(
+        T, np.linspace(top, top - 5, 24) + k, np.full(24, 22.0), baseline=np.linspace(top, top - 6, 24)
+    )
+    fig.india.update(
+        ["4th squadron", "5th squadron"], [2026.25, 2026.75], [2027.0 + k, np.nan], baseline=[2027.5, np.nan]
+    )
+    fig.track.update(
+        MILESTONES,
+        [2027.25 + k, 2027.75 + k, np.nan, np.nan],
+        note="legal conditions met",
+        baseline=[np.nan] * 4,
+        good=True,
+    )
 
 
 def test_update_reports_change_only_when_data_change():
     fig = ExplorerFigure(T0, T1)
     _fill(fig)
-    assert not fig.stock.update(T, np.linspace(20, 15, 24), np.full(24, 22.0),
-                                baseline=np.linspace(20, 14, 24))
+    assert not fig.stock.update(
+        T, np.linspace(20, 15, 24), np.full(24, 22.0), baseline=np.linspace(20, 14, 24)
+    )
     assert fig.stock.update(T, np.linspace(20, 15, 24), np.full(24, 22.0), baseline=None)
-    assert not fig.track.update(MILESTONES, [2027.25, 2027.75, np.nan, np.nan],
-                                note="legal conditions met", baseline=[np.nan] * 4, good=True)
-    assert fig.track.update(MILESTONES, [2027.25, 2027.75, np.nan, np.nan],
-                            note="legal conditions NOT met", baseline=[np.nan] * 4, good=False)
+    assert not fig.track.update(
+        MILESTONES,
+        [2027.25, 2027.75, np.nan, np.nan],
+        note="legal conditions met",
+        baseline=[np.nan] * 4,
+        good=True,
+    )
+    assert fig.track.update(
+        MILESTONES,
+        [2027.25, 2027.75, np.nan, np.nan],
+        note="legal conditions NOT met",
+        baseline=[np.nan] * 4,
+        good=False,
+    )
 
 
 def test_artists_are_updated_in_place():
@@ -133,8 +151,12 @@ def test_panels_are_rendered_at_their_pixel_size():
 
 def test_date_labels_sit_beside_their_markers():
     fig = ExplorerFigure(T0, T1)
-    fig.track.update(MILESTONES, [2027.25, 2027.75, np.nan, np.nan], note="x",
-                     texts=["2027Q2 - 90%", "2027Q4 - 70%", "", ""])
+    fig.track.update(
+        MILESTONES,
+        [2027.25, 2027.75, np.nan, np.nan],
+        note="x",
+        texts=["2027Q2 - 90%", "2027Q4 - 70%", "", ""],
+    )
     dates = [lab for lab in fig.track.labels if lab["kind"] == "date"]
     assert [d["text"] for d in dates] == ["2027Q2 - 90%", "2027Q4 - 70%"]
     x_marker, _ = fig.track._px(fig.track.ax, 2027.25, 3.0)
@@ -146,8 +168,9 @@ def test_date_labels_sit_beside_their_markers():
 
 def test_status_quo_markers_do_not_hide_under_the_scenario():
     fig = ExplorerFigure(T0, T1)
-    fig.track.update(MILESTONES, [2027.25, 2027.75, 2028.0, 2028.5], note="",
-                     baseline=[2027.25, 2027.75, 2028.0, 2028.5])
+    fig.track.update(
+        MILESTONES, [2027.25, 2027.75, 2028.0, 2028.5], note="", baseline=[2027.25, 2027.75, 2028.0, 2028.5]
+    )
     xs, ys = fig.track.reached.get_data()
     bx, by = fig.track.base.get_data()
     np.testing.assert_array_equal(xs, bx)

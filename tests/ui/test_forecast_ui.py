@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import pytest  # noqa: E402
+import pytest
 
-from s400lab.analysis import forecasting as fc  # noqa: E402
-from s400lab.ui.forecast import ClassResults, ForecastForm  # noqa: E402
+from s400lab.analysis import forecasting as fc
+from s400lab.ui.forecast import ClassResults, ForecastForm
 
-T0 = datetime(2026, 11, 20, 12, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
 @pytest.fixture
 def questions(tmp_path):
     path = tmp_path / "q.csv"
-    path.write_text(",".join(fc.QUESTION_COLUMNS) + "\n"
-                    "q-open,Will <b>it</b> happen?,2027-06-30,Official <i>statement</i>,open,,,\n"
-                    "q-done,Did it?,2026-12-31,Official,yes,2026-11-22,src-a,\n",
-                    encoding="utf-8")
+    path.write_text(
+        ",".join(fc.QUESTION_COLUMNS) + "\n"
+        "q-open,Will <b>it</b> happen?,2027-06-30,Official <i>statement</i>,open,,,\n"
+        "q-done,Did it?,2026-12-31,Official,yes,2026-11-22,src-a,\n",
+        encoding="utf-8",
+    )
     return fc.load_questions(path)
 
 
@@ -50,8 +52,7 @@ def test_form_saves_and_rejects(tmp_path, questions):
 
 def test_class_results_scores_hypothetical(tmp_path, questions):
     for sid, p in [("ana", 0.7), ("bo", 0.2)]:
-        fc.append_forecast(fc.forecast_path(sid, tmp_path),
-                           fc.make_forecast(sid, "q-open", p, timestamp=T0))
+        fc.append_forecast(fc.forecast_path(sid, tmp_path), fc.make_forecast(sid, "q-open", p, timestamp=T0))
     view = ClassResults(tmp_path, questions, outcomes={"q-open": 1})
     assert view.scores.loc["ana", "mean_brier"] == pytest.approx(0.09)
     assert view.scores.loc["bo", "mean_brier"] == pytest.approx(0.64)
@@ -71,8 +72,9 @@ def test_class_results_chart_is_a_png_image(tmp_path, questions):
     kernel's matplotlib backend is not the inline one."""
     import ipywidgets as widgets
 
-    fc.append_forecast(fc.forecast_path("ana", tmp_path),
-                       fc.make_forecast("ana", "q-open", 0.7, timestamp=T0))
+    fc.append_forecast(
+        fc.forecast_path("ana", tmp_path), fc.make_forecast("ana", "q-open", 0.7, timestamp=T0)
+    )
     view = ClassResults(tmp_path, questions, outcomes={"q-open": 1})
     assert isinstance(view._plot, widgets.Image) and view._plot.value[:4] == b"\x89PNG"
     (tmp_path / "none").mkdir()

@@ -6,12 +6,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from s400lab.ui.timeline import (  # noqa: E402
+from s400lab.ui.timeline import (
     SourcesViewer,
     TimelineExplorer,
     disagreements,
@@ -34,50 +34,72 @@ SCRIPT = "<script>alert('x')</script>"
 
 
 def events() -> pd.DataFrame:
-    return pd.DataFrame({
-        "event_id": S("e1", "e2", "e3", "e4", "e5", "e5v"),
-        "date": D("2017-09-12", "2019-07-01", "2019-01-01", "2020-12-14", "2025-09-15", "2025-12-17"),
-        "date_precision": S("day", "month", "year", "day", "day", "day"),
-        "title": S("Contract signed", "First delivery", f"Payment {SCRIPT}", "CAATSA sanctions",
-                   "Russia asks for two back", "Turkiye asks Putin"),
-        "description": S("d1", "d2", "d3", "d4", "Nefes: Russia wants two back", "Bloomberg: Erdogan asked"),
-        "actor": S("Russia", "Turkiye", "India", "United States", "Russia", "Turkiye"),
-        "counterpart": S("Turkiye", None, None, "Turkiye", "Turkiye", "Russia"),
-        "event_type": S("contract", "delivery", "contract", "sanction", "report", "report"),
-        "location": S(None, "Ankara", None, None, None, None),
-        "confidence": S("official", "official", "reported", "official", "disputed", "disputed"),
-        "variant_of": S(None, None, None, None, None, "e5"),
-        "source_ids": S("s1", "s2;s1", "s3", "s4", "s5", "s6;s5"),
-        "notes": S(None, None, None, None, None, None),
-    })
+    return pd.DataFrame(
+        {
+            "event_id": S("e1", "e2", "e3", "e4", "e5", "e5v"),
+            "date": D("2017-09-12", "2019-07-01", "2019-01-01", "2020-12-14", "2025-09-15", "2025-12-17"),
+            "date_precision": S("day", "month", "year", "day", "day", "day"),
+            "title": S(
+                "Contract signed",
+                "First delivery",
+                f"Payment {SCRIPT}",
+                "CAATSA sanctions",
+                "Russia asks for two back",
+                "Turkiye asks Putin",
+            ),
+            "description": S(
+                "d1", "d2", "d3", "d4", "Nefes: Russia wants two back", "Bloomberg: Erdogan asked"
+            ),
+            "actor": S("Russia", "Turkiye", "India", "United States", "Russia", "Turkiye"),
+            "counterpart": S("Turkiye", None, None, "Turkiye", "Turkiye", "Russia"),
+            "event_type": S("contract", "delivery", "contract", "sanction", "report", "report"),
+            "location": S(None, "Ankara", None, None, None, None),
+            "confidence": S("official", "official", "reported", "official", "disputed", "disputed"),
+            "variant_of": S(None, None, None, None, None, "e5"),
+            "source_ids": S("s1", "s2;s1", "s3", "s4", "s5", "s6;s5"),
+            "notes": S(None, None, None, None, None, None),
+        }
+    )
 
 
 def sources() -> pd.DataFrame:
-    return pd.DataFrame({
-        "source_id": S("s1", "s2", "s3", "s4", "s5", "s6"),
-        "publication": S("TASS", "Sputnik", "TOI", "CRS", "Nefes", "bne IntelliNews"),
-        "original_outlet": S(None, None, None, None, None, "Bloomberg"),
-        "title": S("t1", "t2", SCRIPT, "t4", "t5", "t6"),
-        "url": S("https://tass.com/1", "https://sputnik.example/2", "javascript:alert(1)",
-                 "https://crs.example/4", "https://nefes.example/5", "https://bne.example/6?a=1&b=2"),
-        "published": D("2017-09-13", "2019-07-12", "2019-01-01", "2020-12-16", "2025-09-15", "2025-12-17"),
-        "published_precision": S("day", "day", "year", "day", "day", "day"),
-    })
+    return pd.DataFrame(
+        {
+            "source_id": S("s1", "s2", "s3", "s4", "s5", "s6"),
+            "publication": S("TASS", "Sputnik", "TOI", "CRS", "Nefes", "bne IntelliNews"),
+            "original_outlet": S(None, None, None, None, None, "Bloomberg"),
+            "title": S("t1", "t2", SCRIPT, "t4", "t5", "t6"),
+            "url": S(
+                "https://tass.com/1",
+                "https://sputnik.example/2",
+                "javascript:alert(1)",
+                "https://crs.example/4",
+                "https://nefes.example/5",
+                "https://bne.example/6?a=1&b=2",
+            ),
+            "published": D(
+                "2017-09-13", "2019-07-12", "2019-01-01", "2020-12-16", "2025-09-15", "2025-12-17"
+            ),
+            "published_precision": S("day", "day", "year", "day", "day", "day"),
+        }
+    )
 
 
 def deals() -> pd.DataFrame:
-    return pd.DataFrame({
-        "deal_id": S("turkiye-2017", "turkiye-2017-v4", "india-2018"),
-        "variant_of": S(None, "turkiye-2017", None),
-        "buyer": S("Turkiye", "Turkiye", "India"),
-        "signed_date": D("2017-09-12", "2017-09-12", "2018-10-05"),
-        "signed_precision": S("day", "day", "day"),
-        "battalions": pd.Series([2.0, 4.0, 10.0]),
-        "unit_term": S("battalion", "battery", "squadron"),
-        "status": S("completed", "completed", "in_delivery"),
-        "confidence": S("official", "disputed", "official"),
-        "source_ids": S("s1", "s2", "s3;s4"),
-    })
+    return pd.DataFrame(
+        {
+            "deal_id": S("turkiye-2017", "turkiye-2017-v4", "india-2018"),
+            "variant_of": S(None, "turkiye-2017", None),
+            "buyer": S("Turkiye", "Turkiye", "India"),
+            "signed_date": D("2017-09-12", "2017-09-12", "2018-10-05"),
+            "signed_precision": S("day", "day", "day"),
+            "battalions": pd.Series([2.0, 4.0, 10.0]),
+            "unit_term": S("battalion", "battery", "squadron"),
+            "status": S("completed", "completed", "in_delivery"),
+            "confidence": S("official", "disputed", "official"),
+            "source_ids": S("s1", "s2", "s3;s4"),
+        }
+    )
 
 
 def dataset() -> dict:
@@ -98,7 +120,10 @@ def test_split_ids():
 def test_filter_events_hand_checked():
     ev = events()
     assert list(filter_events(ev, actors=["Russia"])["event_id"]) == ["e1", "e5"]
-    assert list(filter_events(ev, event_types=["report"], confidence=["disputed"])["event_id"]) == ["e5", "e5v"]
+    assert list(filter_events(ev, event_types=["report"], confidence=["disputed"])["event_id"]) == [
+        "e5",
+        "e5v",
+    ]
     assert filter_events(ev, actors=[]).empty
     # the year-precision event (2019) overlaps June 2019; the July 2019 one does not
     got = filter_events(ev, start="2019-06-01", end="2019-07-01")
@@ -235,8 +260,13 @@ def _expected_ids(ev, actors, types, grades, lo, hi_exclusive):
             e = pd.Timestamp(d.year + (d.month == 12), d.month % 12 + 1, 1)
         else:
             s, e = d, d + pd.Timedelta(days=1)
-        if (r.actor in actors and r.event_type in types and r.confidence in grades
-                and e > lo and s < hi_exclusive):
+        if (
+            r.actor in actors
+            and r.event_type in types
+            and r.confidence in grades
+            and e > lo
+            and s < hi_exclusive
+        ):
             keep.append(r.event_id)
     return sorted(keep)
 
@@ -294,9 +324,9 @@ def test_checkgroup_boxes_and_value_stay_in_step():
     seen = []
     g.observe(lambda ch: seen.append(ch["new"]), names="value")
     assert g.value == ("a", "b", "c") and all(b.value for b in g.checkboxes.values())
-    g.checkboxes["b"].value = False          # a student unticks one box (click or Space)
+    g.checkboxes["b"].value = False  # a student unticks one box (click or Space)
     assert g.value == ("a", "c") and seen == [("a", "c")]
-    g.value = ("c", "a")                     # set from code, any order: kept in option order
+    g.value = ("c", "a")  # set from code, any order: kept in option order
     assert g.value == ("a", "c") and len(seen) == 1  # same value: no notification
     g.value = ("b",)
     assert [k for k, b in g.checkboxes.items() if b.value] == ["b"] and seen[-1] == ("b",)
@@ -318,6 +348,7 @@ def test_one_redraw_per_filter_change(explorer):
     assert list(explorer.filtered["event_id"]) == ["e1", "e5"]
     # the filter widgets are checkboxes: keyboard-operable in JupyterLab (no <select>)
     import ipywidgets as widgets
+
     assert all(isinstance(b, widgets.Checkbox) for b in explorer.grades.checkboxes.values())
 
 

@@ -6,16 +6,17 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import pandas as pd
+import pytest
 
-from s400lab.analysis.tradeoffs import Criterion  # noqa: E402
-from s400lab.ui.tradeoffs import TradeoffExplorer  # noqa: E402
+from s400lab.analysis.tradeoffs import Criterion
+from s400lab.ui.tradeoffs import TradeoffExplorer
 
-CRIT = [Criterion("cost", "Turkiye", "Turkiye: cost", "x", "lower", "why <cost>"),
-        Criterion("speed", "India", "India: speed", "y", "higher")]
-MATRIX = pd.DataFrame({"cost": [10.0, 20.0, 15.0], "speed": [1.0, 5.0, 3.0]},
-                      index=["A", "B", "C"])
+CRIT = [
+    Criterion("cost", "Turkiye", "Turkiye: cost", "x", "lower", "why <cost>"),
+    Criterion("speed", "India", "India: speed", "y", "higher"),
+]
+MATRIX = pd.DataFrame({"cost": [10.0, 20.0, 15.0], "speed": [1.0, 5.0, 3.0]}, index=["A", "B", "C"])
 UNITS = pd.Series({"cost": "US$ bn", "speed": "battalions"})
 
 
@@ -96,7 +97,8 @@ def test_slider_grid_wraps_instead_of_overflowing_a_projector():
 
 
 def test_ranking_table_uses_plain_option_labels():
-    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=200,
-                          option_labels={"A": "Option <A>", "B": "Bee", "C": "Sea"})
+    ex = TradeoffExplorer(
+        MATRIX, UNITS, CRIT, n_robust=200, option_labels={"A": "Option <A>", "B": "Bee", "C": "Sea"}
+    )
     assert "Option &lt;A&gt;" in ex._table.value and "Bee" in ex._table.value
     assert "<th>B</th>" not in ex._table.value

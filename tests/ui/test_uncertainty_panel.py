@@ -6,14 +6,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pandas as pd
+import pytest
 
-from s400lab.analysis import ensembles as en  # noqa: E402
-from s400lab.model import Scenario, run_ensemble  # noqa: E402
-from s400lab.analysis.ensembles import last_quarter, standard_events  # noqa: E402
-from s400lab.ui.uncertainty import UncertaintyPanel  # noqa: E402
+from s400lab.analysis import ensembles as en
+from s400lab.analysis.ensembles import last_quarter, standard_events
+from s400lab.model import Scenario, run_ensemble
+from s400lab.ui.uncertainty import UncertaintyPanel
 
 
 @pytest.fixture(scope="module")
@@ -39,11 +39,12 @@ def test_panel_runs_both_scenarios_with_shared_draws(panel):
 
 def test_standard_events_name_the_last_quarter_that_counts():
     sc = Scenario.preset("full_return_cash")
-    assert last_quarter(sc) == 2032.5                      # 2026Q4 + 24 quarters - 1
+    assert last_quarter(sc) == 2032.5  # 2026Q4 + 24 quarters - 1
     assert last_quarter(sc.with_changes(horizon_quarters=8)) == 2028.5
     ev = {e.label: e for e in standard_events(sc)}
-    df = pd.DataFrame({"sanctions_lifted_q": [2028.75, 2029.0, np.nan],
-                       "india_sq5_q": [2027.75, 2028.0, np.nan]})
+    df = pd.DataFrame(
+        {"sanctions_lifted_q": [2028.75, 2029.0, np.nan], "india_sq5_q": [2027.75, 2028.0, np.nan]}
+    )
     # "by end-2028" includes 2028Q4 and excludes 2029Q1 and "never"
     assert list(ev["CAATSA sanctions lifted by end-2028"].mask(df)) == [True, False, False]
     assert list(ev["India's last squadron delivered by end-2027"].mask(df)) == [True, False, False]
@@ -104,7 +105,7 @@ def test_load_bad_scenario_file_reports_and_keeps_selection(panel, tmp_path):
 
 
 def test_load_saved_scenario_file(panel, tmp_path):
-    from s400lab.scenario_io import save_scenario
+    from s400lab.model.scenario_io import save_scenario
 
     sc = Scenario.preset("full_return_reexport_india")
     path = tmp_path / "mine.json"
@@ -116,15 +117,19 @@ def test_load_saved_scenario_file(panel, tmp_path):
 def test_chunked_run_progress_and_reproducibility():
     sc = Scenario.preset("status_quo")
     seen = []
-    r1 = en.run_chunked(sc, 2_500, seed=2, chunk_size=1_000, series=["ru_stock"],
-                        callback=lambda d, n: seen.append((d, n)))
+    r1 = en.run_chunked(
+        sc, 2_500, seed=2, chunk_size=1_000, series=["ru_stock"], callback=lambda d, n: seen.append((d, n))
+    )
     assert seen == [(1000, 2500), (2000, 2500), (2500, 2500)]
     r2 = en.run_chunked(sc, 2_500, seed=2, chunk_size=1_000, series=["ru_stock"])
     pd.testing.assert_frame_equal(r1.outcomes, r2.outcomes)
     assert r1.series["ru_stock"].shape[0] == 2_500
     # chunks use different seeds: no repeated draws
-    assert not r1.draws.iloc[:1000].reset_index(drop=True).equals(
-        r1.draws.iloc[1000:2000].reset_index(drop=True))
+    assert (
+        not r1.draws.iloc[:1000]
+        .reset_index(drop=True)
+        .equals(r1.draws.iloc[1000:2000].reset_index(drop=True))
+    )
     with pytest.raises(ValueError, match="not kept"):
         r1.bands("tr_held")
 
@@ -144,13 +149,18 @@ def test_figure_is_a_png_image_not_a_display_call(panel):
 def test_probability_table_cells_match_the_analysis(panel):
     from s400lab.ui.uncertainty import format_percent
 
-    cmp = en.compare_probabilities(panel.run_a.outcomes, panel.run_b.outcomes,
-                                   standard_events(Scenario.preset("full_return_cash")),
-                                   names=("A", "B"))
+    cmp = en.compare_probabilities(
+        panel.run_a.outcomes,
+        panel.run_b.outcomes,
+        standard_events(Scenario.preset("full_return_cash")),
+        names=("A", "B"),
+    )
     html_ = panel.table_w.value
     for r in cmp.itertuples():
-        assert (f"<td class='pB' style='padding:2px 10px;border-bottom:1px solid #ddd;"
-                f"text-align:right;white-space:nowrap'>{format_percent(r.p_B)}</td>") in html_
+        assert (
+            f"<td class='pB' style='padding:2px 10px;border-bottom:1px solid #ddd;"
+            f"text-align:right;white-space:nowrap'>{format_percent(r.p_B)}</td>"
+        ) in html_
     assert format_percent(0.6834) == "68.3%" and format_percent(0.0) == "0.0%"
 
 
@@ -160,7 +170,7 @@ def test_distribution_legend_never_says_zero_percent_for_a_nonzero_share():
     from s400lab.plots.uncertainty import distribution_comparison
 
     ax = Figure().subplots()
-    a = np.r_[np.full(999, 2028.0), np.nan]      # 0.1% never: "<1%", not "0%"
+    a = np.r_[np.full(999, 2028.0), np.nan]  # 0.1% never: "<1%", not "0%"
     distribution_comparison(ax, a, np.full(10, 2029.0), quarters=True, legend_below=True)
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts == ["A (<1% not within horizon)", "B"]
@@ -169,8 +179,10 @@ def test_distribution_legend_never_says_zero_percent_for_a_nonzero_share():
 def test_timing_outcomes_read_as_quarters_not_years():
     from s400lab.ui.uncertainty import _option_text
 
-    assert _option_text("India: 5th squadron delivered (quarter)", "year") == \
-        "India: 5th squadron delivered (quarter)"
+    assert (
+        _option_text("India: 5th squadron delivered (quarter)", "year")
+        == "India: 5th squadron delivered (quarter)"
+    )
     assert _option_text("Sanctions lifted", "year") == "Sanctions lifted (quarter)"
     assert _option_text("Russian stock", "battalions") == "Russian stock [battalions]"
 

@@ -13,8 +13,9 @@ highest values; keep the single cut with the largest gain in density *per share 
 removed* (``(density_after - density_before) / (support_before - support_after)``; the
 "lenient" criterion of Kwakkel & Jaxa-Rozen 2016, which keeps a coarse cut of a discrete
 assumption from winning on a tiny gain), or with ``criterion="density"`` Friedman & Fisher's
-original rule, the cut leaving the highest density (ties: the cut that removes fewest runs). Stop when fewer than ``min_support`` of all runs
-would remain. Every intermediate box is kept: the *peeling trajectory* trades
+original rule, the cut leaving the highest density (ties: the cut that removes fewest runs).
+Stop when fewer than ``min_support`` of all runs would remain. Every intermediate box is kept:
+the *peeling trajectory* trades
 
 * **coverage** = share of all the runs with the outcome that fall inside the box, against
 * **density** = share of the runs inside the box that have the outcome.
@@ -88,9 +89,19 @@ class PrimResult:
 
     def trajectory(self) -> pd.DataFrame:
         """One row per box: ``step coverage density support n_in n_restricted``."""
-        return pd.DataFrame([{"step": b.step, "coverage": b.coverage, "density": b.density,
-                              "support": b.support, "n_in": b.n_in,
-                              "n_restricted": len(b.restricted)} for b in self.boxes])
+        return pd.DataFrame(
+            [
+                {
+                    "step": b.step,
+                    "coverage": b.coverage,
+                    "density": b.density,
+                    "support": b.support,
+                    "n_in": b.n_in,
+                    "n_restricted": len(b.restricted),
+                }
+                for b in self.boxes
+            ]
+        )
 
     def choose(self, min_coverage: float = 0.5) -> Box:
         """The densest box whose coverage is at least ``min_coverage``.
@@ -112,9 +123,15 @@ def _box_stats(inside: np.ndarray, y: np.ndarray, n_events: int) -> tuple[float,
     return coverage, density, n_in / y.size, n_in
 
 
-def prim(X: pd.DataFrame, y: Sequence[bool] | np.ndarray, *, alpha: float = 0.05,
-         min_support: float = 0.05, criterion: str = "gain_per_mass",
-         outcome_label: str = "the outcome") -> PrimResult:
+def prim(
+    X: pd.DataFrame,
+    y: Sequence[bool] | np.ndarray,
+    *,
+    alpha: float = 0.05,
+    min_support: float = 0.05,
+    criterion: str = "gain_per_mass",
+    outcome_label: str = "the outcome",
+) -> PrimResult:
     """Run PRIM peeling on the draws ``X`` for the yes/no outcome ``y``.
 
     Parameters
@@ -163,8 +180,10 @@ def prim(X: pd.DataFrame, y: Sequence[bool] | np.ndarray, *, alpha: float = 0.05
 
     def make_box(step: int) -> Box:
         cov, den, sup, n_in = _box_stats(inside, yb, n_events)
-        lim = pd.DataFrame({"low": low.copy(), "high": high.copy(), "min": mins, "max": maxs},
-                           index=pd.Index(names, name="name"))
+        lim = pd.DataFrame(
+            {"low": low.copy(), "high": high.copy(), "min": mins, "max": maxs},
+            index=pd.Index(names, name="name"),
+        )
         lim["restricted"] = (lim["low"] > lim["min"]) | (lim["high"] < lim["max"])
         return Box(limits=lim, coverage=cov, density=den, support=sup, n_in=n_in, step=step)
 
@@ -212,8 +231,7 @@ def prim(X: pd.DataFrame, y: Sequence[bool] | np.ndarray, *, alpha: float = 0.05
             high[j] = new_bound
         step += 1
         boxes.append(make_box(step))
-    return PrimResult(boxes=boxes, n=n, n_events=n_events, outcome_label=outcome_label,
-                      names=names)
+    return PrimResult(boxes=boxes, n=n, n_events=n_events, outcome_label=outcome_label, names=names)
 
 
 def _fmt(v: float) -> str:
@@ -222,9 +240,12 @@ def _fmt(v: float) -> str:
     return f"{v:.3g}"
 
 
-def describe_box(box: Box, outcome_label: str = "the outcome",
-                 labels: Mapping[str, str] | None = None,
-                 units: Mapping[str, str] | None = None) -> str:
+def describe_box(
+    box: Box,
+    outcome_label: str = "the outcome",
+    labels: Mapping[str, str] | None = None,
+    units: Mapping[str, str] | None = None,
+) -> str:
     """One plain-language sentence for a PRIM box.
 
     Example: "In 83% of the runs where India is delayed past 2027 (coverage), the loss rate
@@ -261,12 +282,16 @@ def describe_box(box: Box, outcome_label: str = "the outcome",
         else:
             parts.append(f"{lab} was at most {_fmt(row['high'])}{u}")
     if not parts:
-        return (f"No range of the assumptions singles out the runs where {outcome_label}: "
-                f"it happens in {100 * box.density:.0f}% of all runs.")
+        return (
+            f"No range of the assumptions singles out the runs where {outcome_label}: "
+            f"it happens in {100 * box.density:.0f}% of all runs."
+        )
     cond = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return (f"In {100 * box.coverage:.0f}% of the runs where {outcome_label} (coverage), "
-            f"{cond}; inside that box {100 * box.density:.0f}% of runs have that outcome "
-            f"(density), against {100 * _base_rate(box):.0f}% of all runs.")
+    return (
+        f"In {100 * box.coverage:.0f}% of the runs where {outcome_label} (coverage), "
+        f"{cond}; inside that box {100 * box.density:.0f}% of runs have that outcome "
+        f"(density), against {100 * _base_rate(box):.0f}% of all runs."
+    )
 
 
 def _base_rate(box: Box) -> float:

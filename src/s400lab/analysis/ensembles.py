@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from s400lab._files import write_new_file
+from s400lab.model.results import quarter_text
 
 __all__ = [
     "MILESTONES",
@@ -99,14 +100,6 @@ def parse_quarter(value: str | float | int) -> float:
                 ) from None
         return int(m.group(1)) + (int(m.group(2)) - 1) / 4
     return float(value)
-
-
-def _quarter_text(t: float) -> str:
-    year = math.floor(t + 1e-9)
-    q = int(round((t - year) * 4)) + 1
-    if abs((t - year) * 4 - (q - 1)) < 1e-6 and 1 <= q <= 4:
-        return f"{year}Q{q}"
-    return f"{t:g}"
 
 
 @dataclass(frozen=True)
@@ -786,7 +779,7 @@ def run_chunked(
     else:
         v = scenario.values
         t = float(v["start_year"]) + 0.25 * np.arange(int(v["horizon_quarters"]))
-        quarters = [_quarter_text(x) for x in t]
+        quarters = [quarter_text(x) for x in t]
     return EnsembleRun(
         scenario=scenario,
         draws=pd.concat(draws, ignore_index=True),

@@ -114,23 +114,28 @@ def disagreements(table: pd.DataFrame, id_column: str) -> pd.DataFrame:
     ``role`` (``main`` or ``variant``).
     """
     if "variant_of" not in table:
-        return table.iloc[0:0].assign(variant_group=pd.Series(dtype=object),
-                                      role=pd.Series(dtype=object))
+        return table.iloc[0:0].assign(variant_group=pd.Series(dtype=object), role=pd.Series(dtype=object))
     is_var = ~table["variant_of"].map(_blank).astype(bool)
     mains = set(table.loc[is_var, "variant_of"].astype(str))
     ids = table[id_column].astype(str)
     keep = is_var | ids.isin(mains)
     out = table[keep].copy()
-    out.insert(0, "variant_group", np.where(is_var[keep], table.loc[keep, "variant_of"].astype(str),
-                                            ids[keep]))
+    out.insert(
+        0, "variant_group", np.where(is_var[keep], table.loc[keep, "variant_of"].astype(str), ids[keep])
+    )
     out.insert(1, "role", np.where(is_var[keep], "variant", "main"))
     return out.sort_values(["variant_group", "role"], kind="stable").reset_index(drop=True)
 
 
-def filter_events(events: pd.DataFrame, *, actors: Iterable[str] | None = None,
-                  event_types: Iterable[str] | None = None,
-                  confidence: Iterable[str] | None = None,
-                  start=None, end=None) -> pd.DataFrame:
+def filter_events(
+    events: pd.DataFrame,
+    *,
+    actors: Iterable[str] | None = None,
+    event_types: Iterable[str] | None = None,
+    confidence: Iterable[str] | None = None,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
     """Events matching every given filter (``None`` = no filter on that field).
 
     Dates: an event is kept when the period its date stands for (its day, month or year,

@@ -35,7 +35,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -98,8 +98,14 @@ class ForecastFileError(ValueError):
     and ``field`` are also kept as attributes.
     """
 
-    def __init__(self, message: str, *, path: str | os.PathLike | None = None,
-                 line: int | None = None, field: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | os.PathLike | None = None,
+        line: int | None = None,
+        field: str | None = None,
+    ) -> None:
         where = []
         if path is not None:
             where.append(str(path))
@@ -132,12 +138,14 @@ def _parse_date(text: str, path, row: int, column: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise ForecastFileError(f"{text!r} is not a date YYYY-MM-DD", path=path, line=row,
-                                field=column) from None
+        raise ForecastFileError(
+            f"{text!r} is not a date YYYY-MM-DD", path=path, line=row, field=column
+        ) from None
 
 
-def load_questions(path: str | os.PathLike | None = None,
-                   source_ids: Iterable[str] | None = None) -> pd.DataFrame:
+def load_questions(
+    path: str | os.PathLike | None = None, source_ids: Iterable[str] | None = None
+) -> pd.DataFrame:
     """Read and validate the forecast questions table.
 
     Parameters
@@ -166,14 +174,16 @@ def load_questions(path: str | os.PathLike | None = None,
         reader = csv.reader(fh)
         header = next(reader, None)
         if header is None or tuple(header) != QUESTION_COLUMNS:
-            raise ForecastFileError(f"header must be {','.join(QUESTION_COLUMNS)}; got {header}",
-                                    path=path, line=1)
+            raise ForecastFileError(
+                f"header must be {','.join(QUESTION_COLUMNS)}; got {header}", path=path, line=1
+            )
         records: list[dict] = []
         seen: set[str] = set()
         for row_no, row in enumerate(reader, start=2):
             if len(row) != len(QUESTION_COLUMNS):
-                raise ForecastFileError(f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}",
-                                        path=path, line=row_no)
+                raise ForecastFileError(
+                    f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}", path=path, line=row_no
+                )
             rec = dict(zip(QUESTION_COLUMNS, row, strict=True))
             records.append(_check_question(rec, path, row_no, seen, known))
     df = pd.DataFrame.from_records(records, columns=[*QUESTION_COLUMNS, "outcome"])
@@ -183,11 +193,9 @@ def load_questions(path: str | os.PathLike | None = None,
 def _check_question(rec: dict, path, row: int, seen: set, known: set | None) -> dict:
     qid = rec["question_id"]
     if not _SLUG.match(qid):
-        raise ForecastFileError(f"{qid!r} is not a lower-case slug", path=path, line=row,
-                                field="question_id")
+        raise ForecastFileError(f"{qid!r} is not a lower-case slug", path=path, line=row, field="question_id")
     if qid in seen:
-        raise ForecastFileError(f"duplicate question id {qid!r}", path=path, line=row,
-                                field="question_id")
+        raise ForecastFileError(f"duplicate question id {qid!r}", path=path, line=row, field="question_id")
     seen.add(qid)
     for col in ("question", "resolution_criteria"):
         if not rec[col].strip():
@@ -195,27 +203,35 @@ def _check_question(rec: dict, path, row: int, seen: set, known: set | None) -> 
     rec["resolves_on"] = _parse_date(rec["resolves_on"], path, row, "resolves_on")
     status = rec["status"]
     if status not in ("open", "yes", "no"):
-        raise ForecastFileError(f"status must be open, yes or no; got {status!r}", path=path,
-                                line=row, field="status")
+        raise ForecastFileError(
+            f"status must be open, yes or no; got {status!r}", path=path, line=row, field="status"
+        )
     if status == "open":
         for col in ("resolved_on", "source_ids"):
             if rec[col]:
-                raise ForecastFileError("must be empty while the question is open", path=path,
-                                        line=row, field=col)
+                raise ForecastFileError(
+                    "must be empty while the question is open", path=path, line=row, field=col
+                )
         rec["resolved_on"], rec["outcome"] = None, math.nan
     else:
         if not rec["resolved_on"]:
-            raise ForecastFileError(f"required when status is {status}", path=path, line=row,
-                                    field="resolved_on")
+            raise ForecastFileError(
+                f"required when status is {status}", path=path, line=row, field="resolved_on"
+            )
         rec["resolved_on"] = _parse_date(rec["resolved_on"], path, row, "resolved_on")
         if not _SOURCE_IDS.match(rec["source_ids"]):
-            raise ForecastFileError("a resolved question needs source ids ('a;b', no spaces)",
-                                    path=path, line=row, field="source_ids")
+            raise ForecastFileError(
+                "a resolved question needs source ids ('a;b', no spaces)",
+                path=path,
+                line=row,
+                field="source_ids",
+            )
         if known is not None:
             missing = [s for s in rec["source_ids"].split(";") if s not in known]
             if missing:
-                raise ForecastFileError(f"unknown source id(s) {missing}", path=path, line=row,
-                                        field="source_ids")
+                raise ForecastFileError(
+                    f"unknown source id(s) {missing}", path=path, line=row, field="source_ids"
+                )
         rec["outcome"] = 1.0 if status == "yes" else 0.0
     return rec
 
@@ -235,24 +251,30 @@ class Forecast:
 
     def to_json(self) -> str:
         """Return the record as one JSON line (no trailing newline)."""
-        return json.dumps({
-            "v": FORMAT_VERSION,
-            "student_id": self.student_id,
-            "question_id": self.question_id,
-            "probability": self.probability,
-            "timestamp": self.timestamp.isoformat(timespec="seconds"),
-            "rationale": self.rationale,
-        }, ensure_ascii=False, allow_nan=False)
+        return json.dumps(
+            {
+                "v": FORMAT_VERSION,
+                "student_id": self.student_id,
+                "question_id": self.question_id,
+                "probability": self.probability,
+                "timestamp": self.timestamp.isoformat(timespec="seconds"),
+                "rationale": self.rationale,
+            },
+            ensure_ascii=False,
+            allow_nan=False,
+        )
 
 
 def _check_probability(value, where: dict) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise ForecastFileError(f"probability must be a number in [0, 1]; got {value!r}",
-                                field="probability", **where)
+        raise ForecastFileError(
+            f"probability must be a number in [0, 1]; got {value!r}", field="probability", **where
+        )
     p = float(value)
     if not math.isfinite(p) or not 0.0 <= p <= 1.0:
-        raise ForecastFileError(f"probability must be a finite number in [0, 1]; got {value!r}",
-                                field="probability", **where)
+        raise ForecastFileError(
+            f"probability must be a finite number in [0, 1]; got {value!r}", field="probability", **where
+        )
     return p
 
 
@@ -261,30 +283,36 @@ def _check_timestamp(value, where: dict, now: datetime | None) -> datetime:
         try:
             ts = datetime.fromisoformat(value)
         except ValueError:
-            raise ForecastFileError(f"{value!r} is not an ISO 8601 timestamp", field="timestamp",
-                                    **where) from None
+            raise ForecastFileError(
+                f"{value!r} is not an ISO 8601 timestamp", field="timestamp", **where
+            ) from None
     elif isinstance(value, datetime):
         ts = value
     else:
-        raise ForecastFileError(f"timestamp must be an ISO 8601 string; got {value!r}",
-                                field="timestamp", **where)
+        raise ForecastFileError(
+            f"timestamp must be an ISO 8601 string; got {value!r}", field="timestamp", **where
+        )
     if ts.tzinfo is None or ts.utcoffset() is None:
-        raise ForecastFileError(f"timestamp {value!r} needs a time zone (e.g. +00:00)",
-                                field="timestamp", **where)
-    ts = ts.astimezone(timezone.utc)
+        raise ForecastFileError(
+            f"timestamp {value!r} needs a time zone (e.g. +00:00)", field="timestamp", **where
+        )
+    ts = ts.astimezone(UTC)
     if now is not None and ts > now + _FUTURE_SLACK:
-        raise ForecastFileError(f"timestamp {ts.isoformat()} is in the future",
-                                field="timestamp", **where)
+        raise ForecastFileError(f"timestamp {ts.isoformat()} is in the future", field="timestamp", **where)
     return ts
 
 
-def _check_record(obj: Mapping, *, questions: pd.DataFrame | None, now: datetime | None,
-                  where: dict) -> Forecast:
+def _check_record(
+    obj: Mapping, *, questions: pd.DataFrame | None, now: datetime | None, where: dict
+) -> Forecast:
     student = obj.get("student_id")
     if not isinstance(student, str) or not _STUDENT.match(student):
         raise ForecastFileError(
             f"student id must be 1-64 letters, digits, '_', '.' or '-' (a pseudonym is fine); "
-            f"got {student!r}", field="student_id", **where)
+            f"got {student!r}",
+            field="student_id",
+            **where,
+        )
     qid = obj.get("question_id")
     if not isinstance(qid, str) or not _SLUG.match(qid):
         raise ForecastFileError(f"not a question id: {qid!r}", field="question_id", **where)
@@ -296,14 +324,21 @@ def _check_record(obj: Mapping, *, questions: pd.DataFrame | None, now: datetime
     if rationale is None:
         rationale = ""
     if not isinstance(rationale, str) or len(rationale) > MAX_RATIONALE:
-        raise ForecastFileError(f"rationale must be text of at most {MAX_RATIONALE} characters",
-                                field="rationale", **where)
+        raise ForecastFileError(
+            f"rationale must be text of at most {MAX_RATIONALE} characters", field="rationale", **where
+        )
     return Forecast(student, qid, p, ts, rationale)
 
 
-def make_forecast(student_id: str, question_id: str, probability: float, *,
-                  timestamp: datetime | str | None = None, rationale: str = "",
-                  questions: pd.DataFrame | None = None) -> Forecast:
+def make_forecast(
+    student_id: str,
+    question_id: str,
+    probability: float,
+    *,
+    timestamp: datetime | str | None = None,
+    rationale: str = "",
+    questions: pd.DataFrame | None = None,
+) -> Forecast:
     """Validate the parts of a new forecast and return a :class:`Forecast`.
 
     Parameters
@@ -330,13 +365,17 @@ def make_forecast(student_id: str, question_id: str, probability: float, *,
     ForecastFileError
         Naming the offending field.
     """
-    now = datetime.now(timezone.utc)
-    rec = {"student_id": student_id, "question_id": question_id, "probability": probability,
-           "timestamp": now if timestamp is None else timestamp, "rationale": rationale}
+    now = datetime.now(UTC)
+    rec = {
+        "student_id": student_id,
+        "question_id": question_id,
+        "probability": probability,
+        "timestamp": now if timestamp is None else timestamp,
+        "rationale": rationale,
+    }
     fc = _check_record(rec, questions=questions, now=now, where={})
     if questions is not None and questions.loc[question_id, "status"] != "open":
-        raise ForecastFileError(f"question {question_id!r} is already resolved",
-                                field="question_id")
+        raise ForecastFileError(f"question {question_id!r} is already resolved", field="question_id")
     return fc
 
 
@@ -389,8 +428,11 @@ def _unlock(fd: int) -> None:
 def _parse_lines(data: bytes, path, questions: pd.DataFrame | None) -> list[Forecast]:
     if data and not data.endswith(b"\n"):
         n = data.count(b"\n") + 1
-        raise ForecastFileError("last line is incomplete (no newline at the end); the file "
-                                "was cut off or edited by hand", path=path, line=n)
+        raise ForecastFileError(
+            "last line is incomplete (no newline at the end); the file was cut off or edited by hand",
+            path=path,
+            line=n,
+        )
     out = []
     for n, raw in enumerate(data.split(b"\n")[:-1] if data else [], start=1):
         where = {"path": path, "line": n}
@@ -403,22 +445,21 @@ def _parse_lines(data: bytes, path, questions: pd.DataFrame | None) -> list[Fore
         try:
             obj = json.loads(text, parse_constant=lambda c: c)  # NaN/Infinity stay strings
         except json.JSONDecodeError as exc:
-            raise ForecastFileError(f"not valid JSON ({exc.msg}, column {exc.colno})",
-                                    **where) from None
+            raise ForecastFileError(f"not valid JSON ({exc.msg}, column {exc.colno})", **where) from None
         if not isinstance(obj, dict):
             raise ForecastFileError("each line must be a JSON object", **where)
         unknown = set(obj) - set(FORECAST_FIELDS)
         if unknown:
-            raise ForecastFileError(f"unknown key(s) {sorted(unknown)}", field=sorted(unknown)[0],
-                                    **where)
+            raise ForecastFileError(f"unknown key(s) {sorted(unknown)}", field=sorted(unknown)[0], **where)
         if obj.get("v") != FORMAT_VERSION:
             raise ForecastFileError(f"format version must be {FORMAT_VERSION}", field="v", **where)
         out.append(_check_record(obj, questions=questions, now=None, where=where))
     return out
 
 
-def append_forecast(path: str | os.PathLike, forecast: Forecast, *,
-                    questions: pd.DataFrame | None = None, fsync: bool = True) -> int:
+def append_forecast(
+    path: str | os.PathLike, forecast: Forecast, *, questions: pd.DataFrame | None = None, fsync: bool = True
+) -> int:
     """Append one forecast to a JSON Lines file, safely under concurrency.
 
     The file (and its directory) is created if missing. Under an exclusive lock the
@@ -458,7 +499,7 @@ def append_forecast(path: str | os.PathLike, forecast: Forecast, *,
             count = len(_parse_lines(existing, path, questions))
             view = memoryview(line)
             while view:  # os.write may write less than asked; the lock keeps us atomic
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             if fsync:
                 os.fsync(fd)
         finally:
@@ -476,8 +517,7 @@ def _read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def read_forecasts(path: str | os.PathLike, *, questions: pd.DataFrame | None = None
-                   ) -> pd.DataFrame:
+def read_forecasts(path: str | os.PathLike, *, questions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Read and validate one forecast file.
 
     Parameters
@@ -504,23 +544,28 @@ def read_forecasts(path: str | os.PathLike, *, questions: pd.DataFrame | None = 
 
 
 def _to_frame(records: list[Forecast], files, lines) -> pd.DataFrame:
-    df = pd.DataFrame({
-        "student_id": pd.Series([r.student_id for r in records], dtype="string"),
-        "question_id": pd.Series([r.question_id for r in records], dtype="string"),
-        "probability": np.array([r.probability for r in records], dtype=float),
-        "timestamp": pd.to_datetime([r.timestamp for r in records], utc=True),
-        "rationale": pd.Series([r.rationale for r in records], dtype="string"),
-        "file": pd.Series(list(files), dtype="string"),
-        "line": np.array(list(lines), dtype=int),
-    })
+    df = pd.DataFrame(
+        {
+            "student_id": pd.Series([r.student_id for r in records], dtype="string"),
+            "question_id": pd.Series([r.question_id for r in records], dtype="string"),
+            "probability": np.array([r.probability for r in records], dtype=float),
+            "timestamp": pd.to_datetime([r.timestamp for r in records], utc=True),
+            "rationale": pd.Series([r.rationale for r in records], dtype="string"),
+            "file": pd.Series(list(files), dtype="string"),
+            "line": np.array(list(lines), dtype=int),
+        }
+    )
     return df
 
 
-def merge_forecasts(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
-                    questions: pd.DataFrame | None = None,
-                    deadline: datetime | str | None = None,
-                    keep: str = "latest",
-                    exclude_after_resolution: bool = True) -> pd.DataFrame:
+def merge_forecasts(
+    paths: str | os.PathLike | Iterable[str | os.PathLike],
+    *,
+    questions: pd.DataFrame | None = None,
+    deadline: datetime | str | None = None,
+    keep: str = "latest",
+    exclude_after_resolution: bool = True,
+) -> pd.DataFrame:
     """Merge a class's forecast files into one table.
 
     Rules (in this order):
@@ -559,14 +604,16 @@ def merge_forecasts(paths: str | os.PathLike | Iterable[str | os.PathLike], *,
         files = [Path(p) for p in paths]
     frames = [read_forecasts(f, questions=questions) for f in files]
     df = pd.concat(frames, ignore_index=True) if frames else _to_frame([], [], [])
-    df = df.drop_duplicates(["student_id", "question_id", "probability", "timestamp",
-                             "rationale"], keep="last")
+    df = df.drop_duplicates(
+        ["student_id", "question_id", "probability", "timestamp", "rationale"], keep="last"
+    )
     if deadline is not None:
         cut = _check_timestamp(deadline, {}, None)
         df = df[df["timestamp"] <= cut]
     if exclude_after_resolution and questions is not None and len(df):
-        resolved = pd.to_datetime(questions["resolved_on"].map(
-            lambda d: d.isoformat() if d is not None else None), utc=True)
+        resolved = pd.to_datetime(
+            questions["resolved_on"].map(lambda d: d.isoformat() if d is not None else None), utc=True
+        )
         # utc=True again: with no question resolved the mapped column is all NaT, tz-naive
         limit = pd.to_datetime(df["question_id"].map(resolved.to_dict()), utc=True)
         df = df[~(limit.notna() & (df["timestamp"] >= limit))]
@@ -609,8 +656,9 @@ def brier_score(probability, outcome) -> np.ndarray | float:
     return float(score) if score.ndim == 0 else score
 
 
-def score_forecasts(forecasts: pd.DataFrame, questions: pd.DataFrame,
-                    outcomes: Mapping[str, int | bool] | None = None) -> pd.DataFrame:
+def score_forecasts(
+    forecasts: pd.DataFrame, questions: pd.DataFrame, outcomes: Mapping[str, int | bool] | None = None
+) -> pd.DataFrame:
     """Attach outcomes and Brier scores to forecasts of resolved questions.
 
     Parameters
@@ -700,8 +748,17 @@ def calibration_table(probability, outcome, bins: int | Iterable[float] = 5) -> 
     has = n > 0
     if has.any():
         lo[has], hi[has] = wilson_interval(sum_o[has], n[has])
-    return pd.DataFrame({"bin_low": edges[:-1], "bin_high": edges[1:], "n": n.astype(int),
-                         "mean_forecast": mean_p, "observed": obs, "ci_low": lo, "ci_high": hi})
+    return pd.DataFrame(
+        {
+            "bin_low": edges[:-1],
+            "bin_high": edges[1:],
+            "n": n.astype(int),
+            "mean_forecast": mean_p,
+            "observed": obs,
+            "ci_low": lo,
+            "ci_high": hi,
+        }
+    )
 
 
 def murphy_decomposition(probability, outcome) -> dict[str, float]:
@@ -734,5 +791,9 @@ def murphy_decomposition(probability, outcome) -> dict[str, float]:
     base = o.mean()
     rel = float(np.sum(n_k * (values - o_k) ** 2) / p.size)
     res = float(np.sum(n_k * (o_k - base) ** 2) / p.size)
-    return {"brier": float(bs.mean()), "reliability": rel, "resolution": res,
-            "uncertainty": float(base * (1 - base))}
+    return {
+        "brier": float(bs.mean()),
+        "reliability": rel,
+        "resolution": res,
+        "uncertainty": float(base * (1 - base)),
+    }

@@ -81,40 +81,91 @@ class Criterion:
 
     def __post_init__(self) -> None:
         if self.direction not in ("higher", "lower"):
-            raise ValueError(f"criterion {self.criterion_id!r}: direction must be 'higher' "
-                             f"or 'lower'; got {self.direction!r}")
+            raise ValueError(
+                f"criterion {self.criterion_id!r}: direction must be 'higher' "
+                f"or 'lower'; got {self.direction!r}"
+            )
 
 
 #: Default criteria: stakeholder -> model outcome, with the direction that is better
 #: for that stakeholder. Students may edit a copy; the mapping is the value judgement.
 DEFAULT_CRITERIA: tuple[Criterion, ...] = (
-    Criterion("tr_money", "Turkiye", "Turkiye: money recovered", "tr_recovered_usd_bn",
-              "higher", "Refund + avoided S-400 upkeep + regained F-35 work share within the "
-              "horizon (US$ bn); the sunk cost is the same in every option."),
-    Criterion("tr_f35", "Turkiye", "Turkiye: first F-35 delivered", "f35_first_delivery_q",
-              "lower", "Earlier is better; 'not within the horizon' (NaN) counts as worst."),
-    Criterion("tr_moscow", "Turkiye", "Turkiye: freedom from Moscow's leverage",
-              "sig_moscow_leverage", "higher",
-              "Alliance-scorecard signal (-1..1): systems still held or a refund paid in "
-              "energy keep Ankara tied to Moscow."),
-    Criterion("ru_stock", "Russia", "Russia: S-400 battalions at horizon end", "ru_stock_end",
-              "higher", "Home air-defence capacity after production, losses, exports and "
-              "returned units."),
-    Criterion("ru_money", "Russia", "Russia: value regained minus refund", "ru_net_usd_bn",
-              "higher", "Value of the battalions regained minus the refund paid (US$ bn)."),
-    Criterion("us_sanctions", "United States/NATO", "US/NATO: CAATSA dispute settled",
-              "sanctions_lifted_q", "lower",
-              "Quarter the SSB sanctions are lifted: only a verified full divestiture meets "
-              "the legal conditions (FY2021 NDAA s.1241); never = worst."),
-    Criterion("nato_integration", "United States/NATO", "US/NATO: NATO integration signal",
-              "sig_nato_integration", "higher",
-              "Alliance-scorecard signal (-1..1) for Turkiye's integration in NATO air defence."),
-    Criterion("india_sq5", "India", "India: 5th squadron delivered", "india_sq5_q", "lower",
-              "Earlier completion of the 2018 contract (quarter); never = worst."),
-    Criterion("ua_ru_stock", "Ukraine", "Ukraine: fewer Russian S-400 battalions",
-              "ru_stock_end", "lower",
-              "The same outcome as Russia's criterion with the opposite direction: every "
-              "battalion Russia gains defends targets Ukraine strikes."),
+    Criterion(
+        "tr_money",
+        "Turkiye",
+        "Turkiye: money recovered",
+        "tr_recovered_usd_bn",
+        "higher",
+        "Refund + avoided S-400 upkeep + regained F-35 work share within the "
+        "horizon (US$ bn); the sunk cost is the same in every option.",
+    ),
+    Criterion(
+        "tr_f35",
+        "Turkiye",
+        "Turkiye: first F-35 delivered",
+        "f35_first_delivery_q",
+        "lower",
+        "Earlier is better; 'not within the horizon' (NaN) counts as worst.",
+    ),
+    Criterion(
+        "tr_moscow",
+        "Turkiye",
+        "Turkiye: freedom from Moscow's leverage",
+        "sig_moscow_leverage",
+        "higher",
+        "Alliance-scorecard signal (-1..1): systems still held or a refund paid in "
+        "energy keep Ankara tied to Moscow.",
+    ),
+    Criterion(
+        "ru_stock",
+        "Russia",
+        "Russia: S-400 battalions at horizon end",
+        "ru_stock_end",
+        "higher",
+        "Home air-defence capacity after production, losses, exports and returned units.",
+    ),
+    Criterion(
+        "ru_money",
+        "Russia",
+        "Russia: value regained minus refund",
+        "ru_net_usd_bn",
+        "higher",
+        "Value of the battalions regained minus the refund paid (US$ bn).",
+    ),
+    Criterion(
+        "us_sanctions",
+        "United States/NATO",
+        "US/NATO: CAATSA dispute settled",
+        "sanctions_lifted_q",
+        "lower",
+        "Quarter the SSB sanctions are lifted: only a verified full divestiture meets "
+        "the legal conditions (FY2021 NDAA s.1241); never = worst.",
+    ),
+    Criterion(
+        "nato_integration",
+        "United States/NATO",
+        "US/NATO: NATO integration signal",
+        "sig_nato_integration",
+        "higher",
+        "Alliance-scorecard signal (-1..1) for Turkiye's integration in NATO air defence.",
+    ),
+    Criterion(
+        "india_sq5",
+        "India",
+        "India: 5th squadron delivered",
+        "india_sq5_q",
+        "lower",
+        "Earlier completion of the 2018 contract (quarter); never = worst.",
+    ),
+    Criterion(
+        "ua_ru_stock",
+        "Ukraine",
+        "Ukraine: fewer Russian S-400 battalions",
+        "ru_stock_end",
+        "lower",
+        "The same outcome as Russia's criterion with the opposite direction: every "
+        "battalion Russia gains defends targets Ukraine strikes.",
+    ),
 )
 
 
@@ -141,9 +192,9 @@ def _check_unique(criteria: Sequence[Criterion]) -> None:
         raise ValueError(f"duplicate criterion ids: {dup}")
 
 
-def outcomes_matrix(outcomes: Mapping[str, pd.DataFrame],
-                    criteria: Sequence[Criterion] = DEFAULT_CRITERIA
-                    ) -> tuple[pd.DataFrame, pd.Series]:
+def outcomes_matrix(
+    outcomes: Mapping[str, pd.DataFrame], criteria: Sequence[Criterion] = DEFAULT_CRITERIA
+) -> tuple[pd.DataFrame, pd.Series]:
     """Build the outcomes matrix from per-option outcome tables.
 
     Parameters
@@ -172,21 +223,23 @@ def outcomes_matrix(outcomes: Mapping[str, pd.DataFrame],
         row = {}
         for c in criteria:
             if c.outcome not in table.index:
-                raise KeyError(f"option {option!r} has no outcome {c.outcome!r} "
-                               f"(needed by criterion {c.criterion_id!r})")
+                raise KeyError(
+                    f"option {option!r} has no outcome {c.outcome!r} (needed by criterion {c.criterion_id!r})"
+                )
             row[c.criterion_id] = float(table.loc[c.outcome, "value"])
             unit = str(table.loc[c.outcome, "unit"]) if "unit" in table.columns else ""
             units.setdefault(c.criterion_id, unit)
         rows[option] = row
-    matrix = pd.DataFrame.from_dict(rows, orient="index",
-                                    columns=[c.criterion_id for c in criteria]).astype(float)
+    matrix = pd.DataFrame.from_dict(rows, orient="index", columns=[c.criterion_id for c in criteria]).astype(
+        float
+    )
     matrix.index.name = "option"
     return matrix, pd.Series(units, name="unit").reindex(matrix.columns)
 
 
-def preset_matrix(criteria: Sequence[Criterion] = DEFAULT_CRITERIA,
-                  scenario_ids: Iterable[str] | None = None
-                  ) -> tuple[pd.DataFrame, pd.Series]:
+def preset_matrix(
+    criteria: Sequence[Criterion] = DEFAULT_CRITERIA, scenario_ids: Iterable[str] | None = None
+) -> tuple[pd.DataFrame, pd.Series]:
     """Run every preset (central values) and build the outcomes matrix.
 
     Parameters
@@ -224,9 +277,9 @@ def _direction_map(matrix: pd.DataFrame, directions) -> dict[str, str]:
     return d
 
 
-def normalise(matrix: pd.DataFrame,
-              directions: Mapping[str, str] | Sequence[Criterion] = DEFAULT_CRITERIA
-              ) -> pd.DataFrame:
+def normalise(
+    matrix: pd.DataFrame, directions: Mapping[str, str] | Sequence[Criterion] = DEFAULT_CRITERIA
+) -> pd.DataFrame:
     """Min-max normalise each criterion across options to [0, 1], 1 = best.
 
     Parameters
@@ -293,8 +346,9 @@ def check_weights(weights: Mapping[str, float], criteria: Iterable[str]) -> pd.S
     return w / w.sum()
 
 
-def stakeholder_weights(stakeholder: str, criteria: Sequence[Criterion] = DEFAULT_CRITERIA,
-                        high: float = 10.0, low: float = 1.0) -> dict[str, float]:
+def stakeholder_weights(
+    stakeholder: str, criteria: Sequence[Criterion] = DEFAULT_CRITERIA, high: float = 10.0, low: float = 1.0
+) -> dict[str, float]:
     """Weights that put one stakeholder first: its criteria ``high``, the others ``low``.
 
     Parameters
@@ -351,14 +405,17 @@ def rank_options(normalised: pd.DataFrame, weights: Mapping[str, float]) -> pd.D
         Columns ``score`` and ``rank``, sorted best first (ties in matrix order).
     """
     score = weighted_scores(normalised, weights).round(12)
-    out = pd.DataFrame({"score": score,
-                        "rank": score.rank(ascending=False, method="min").astype(int)})
+    out = pd.DataFrame({"score": score, "rank": score.rank(ascending=False, method="min").astype(int)})
     return out.sort_values("rank", kind="stable")
 
 
-def weight_robustness(normalised: pd.DataFrame, n: int = 10_000, seed: int | None = 0,
-                      around: Mapping[str, float] | None = None,
-                      concentration: float = 20.0) -> pd.DataFrame:
+def weight_robustness(
+    normalised: pd.DataFrame,
+    n: int = 10_000,
+    seed: int | None = 0,
+    around: Mapping[str, float] | None = None,
+    concentration: float = 20.0,
+) -> pd.DataFrame:
     """How often each option ranks first when the weights vary.
 
     Parameters
@@ -392,12 +449,11 @@ def weight_robustness(normalised: pd.DataFrame, n: int = 10_000, seed: int | Non
         if concentration <= 0:
             raise ValueError("concentration must be > 0")
         alpha = concentration * check_weights(around, normalised.columns).to_numpy() + 1e-3
-    w = rng.dirichlet(alpha, size=n)                      # n x k, rows sum to 1
-    s = w @ normalised.to_numpy(dtype=float).T            # n x options
+    w = rng.dirichlet(alpha, size=n)  # n x k, rows sum to 1
+    s = w @ normalised.to_numpy(dtype=float).T  # n x options
     top = s >= s.max(axis=1, keepdims=True) - 1e-12
     share = (top / top.sum(axis=1, keepdims=True)).mean(axis=0)
     # rank 1 = best; ties share the better rank (like rank_options)
     ranks = 1 + (s[:, None, :] > s[:, :, None] + 1e-12).sum(axis=2)
-    out = pd.DataFrame({"share_first": share, "mean_rank": ranks.mean(axis=0)},
-                       index=normalised.index)
+    out = pd.DataFrame({"share_first": share, "mean_rank": ranks.mean(axis=0)}, index=normalised.index)
     return out.sort_values(["share_first", "mean_rank"], ascending=[False, True])

@@ -81,7 +81,9 @@ def _read_json(path: Path, label: str, what: str, problems: list[Problem]) -> An
     except UnicodeDecodeError as exc:
         problems.append(Problem(label, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
     except json.JSONDecodeError as exc:
-        problems.append(Problem(label, None, None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"))
+        problems.append(
+            Problem(label, None, None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+        )
     return None
 
 
@@ -106,7 +108,9 @@ def _read_csv(table: Table, problems: list[Problem]) -> None:
         return
     raw = path.read_bytes()
     if not raw:
-        problems.append(Problem(label, None, None, "file is empty (0 bytes); it needs at least the header row"))
+        problems.append(
+            Problem(label, None, None, "file is empty (0 bytes); it needs at least the header row")
+        )
         return
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(
@@ -118,7 +122,9 @@ def _read_csv(table: Table, problems: list[Problem]) -> None:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(
-            Problem(label, None, None, f"line {line}: not UTF-8 text (byte {raw[exc.start]:#04x}); save as UTF-8")
+            Problem(
+                label, None, None, f"line {line}: not UTF-8 text (byte {raw[exc.start]:#04x}); save as UTF-8"
+            )
         )
         return
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -133,7 +139,13 @@ def _read_csv(table: Table, problems: list[Problem]) -> None:
         except csv.Error as exc:
             hint = " (a quote is not closed?)" if "end of data" in str(exc) else ""
             problems.append(
-                Problem(label, len(rows) + 1, None, f"broken quoting starting at line {start}: {exc}{hint}", line=start)
+                Problem(
+                    label,
+                    len(rows) + 1,
+                    None,
+                    f"broken quoting starting at line {start}: {exc}{hint}",
+                    line=start,
+                )
             )
             return
         rows.append(row)
@@ -163,7 +175,9 @@ def _check_header(table: Table, problems: list[Problem]) -> None:
             problems.append(Problem(label, 1, col, "column is missing from the header"))
     for col in header:
         if col and col not in names:
-            problems.append(Problem(label, 1, col, f"unknown column (not in the schema; expected: {', '.join(names)})"))
+            problems.append(
+                Problem(label, 1, col, f"unknown column (not in the schema; expected: {', '.join(names)})")
+            )
     if ok and set(header) == set(names) and header != names:
         problems.append(
             Problem(label, 1, None, f"columns are not in the schema's order; expected: {', '.join(names)}")
@@ -209,7 +223,9 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
             problems.append(Problem(dp_label, None, None, f'resource #{i + 1} needs a "name" and a "path"'))
             continue
         if Path(rpath).is_absolute() or ".." in Path(rpath).parts:
-            problems.append(Problem(dp_label, None, None, f"resource {name!r}: path must stay inside {root.name}/"))
+            problems.append(
+                Problem(dp_label, None, None, f"resource {name!r}: path must stay inside {root.name}/")
+            )
             continue
         table = Table(name, _label(root / rpath, root), root / rpath)
         tables[name] = table
@@ -217,7 +233,9 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
         if isinstance(schema, str):
             spath = root / schema
             slabel = _label(spath, root)
-            schema = _read_json(spath, slabel, f"schema file for {name!r} (listed in datapackage.json)", problems)
+            schema = _read_json(
+                spath, slabel, f"schema file for {name!r} (listed in datapackage.json)", problems
+            )
         else:
             slabel = dp_label
         if isinstance(schema, dict):
@@ -233,7 +251,9 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
 
     for name in REQUIRED_TABLES:
         if name not in tables:
-            problems.append(Problem(dp_label, None, None, f"no resource named {name!r} (the workbook needs it)"))
+            problems.append(
+                Problem(dp_label, None, None, f"no resource named {name!r} (the workbook needs it)")
+            )
     listed = {t.path.resolve() for t in tables.values()}
     for csv_path in sorted(root.glob("*.csv")):
         if csv_path.resolve() not in listed:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from s400lab.model.api import compare, compare_readings, evaluate, run, run_ensemble
 from s400lab.model.core import OUTCOMES, SERIES
 from s400lab.model.register import Parameter, ParameterRegister, assumptions_table, load_register
-from s400lab.model.results import Ensemble, Result, india_timing, quarter_label
+from s400lab.model.results import Ensemble, Result, india_timing, quarter_label, quarter_text
 from s400lab.model.sampling import sample
 from s400lab.model.scenario import Scenario, lever_bounds, lever_problems, presets
 
@@ -40,6 +40,7 @@ __all__ = [
     "load_register",
     "presets",
     "quarter_label",
+    "quarter_text",
     "register",
     "run",
     "run_ensemble",

@@ -14,7 +14,7 @@ from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES, months_to_quarte
 if TYPE_CHECKING:  # pragma: no cover
     from s400lab.model.scenario import Scenario
 
-__all__ = ["Ensemble", "Result", "india_timing", "quarter_label", "verdict"]
+__all__ = ["Ensemble", "Result", "india_timing", "quarter_label", "quarter_text", "verdict"]
 
 BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
 
@@ -29,6 +29,33 @@ def quarter_label(t: float) -> str:
         return "not within horizon"
     q = int(round(float(t) * 4))
     return f"{q // 4}Q{q % 4 + 1}"
+
+
+def quarter_text(t: float) -> str:
+    """Label a decimal year of a quarter's start as ``"2027Q2"`` (other numbers as ``"%g"``).
+
+    Parameters
+    ----------
+    t : float
+        Decimal year, e.g. ``2027.25``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> quarter_text(2027.25)
+    '2027Q2'
+    >>> quarter_text(2027.1)
+    '2027.1'
+    """
+    year = int(np.floor(t + 1e-9))
+    steps = (t - year) * 4
+    q = int(round(steps))
+    if abs(steps - q) < 1e-6 and 0 <= q <= 3:
+        return f"{year}Q{q + 1}"
+    return f"{t:g}"
 
 
 def _quarters(values) -> tuple[list[str], np.ndarray]:

@@ -269,13 +269,17 @@ class Scenario:
         d = self.register.defaults()
         return {k: v for k, v in self.values.items() if d[k] != v}
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-friendly form: id, label, description and the non-default values."""
+    def to_dict(self, *, every_value: bool = False) -> dict[str, Any]:
+        """JSON-friendly form: id, label, description and the values.
+
+        ``values`` holds the non-default values, or every parameter with ``every_value=True``
+        (what a scenario file stores: :mod:`s400lab.model.scenario_io` wraps this dict).
+        """
         return {
             "scenario_id": self.scenario_id,
             "label": self.label,
             "description": self.description,
-            "values": self.changes(),
+            "values": dict(self.values) if every_value else self.changes(),
         }
 
     def __getitem__(self, name: str) -> Any:

@@ -24,8 +24,10 @@ from s400lab.plots.timeline import CONFIDENCE_ORDER, precision_span
 
 _GREY = OKABE_ITO["grey"]
 #: Colours for the lines of the slippage chart (one per tranche), Okabe-Ito order.
-SERIES_COLOURS = [OKABE_ITO[k] for k in ("orange", "blue", "bluish_green", "vermillion",
-                                         "reddish_purple", "sky_blue", "black")]
+SERIES_COLOURS = [
+    OKABE_ITO[k]
+    for k in ("orange", "blue", "bluish_green", "vermillion", "reddish_purple", "sky_blue", "black")
+]
 
 
 #: Buyers that are not actors of the timeline still get a colour of their own (Okabe-Ito
@@ -66,8 +68,9 @@ def deal_rows(deals: pd.DataFrame) -> pd.DataFrame:
     d["_first"] = first  # NaT (talks, no date) sorts last
     main_date = d.set_index("deal_id")["signed_date"]
     d["_main_date"] = d["_main"].map(main_date)
-    d = d.sort_values(["_first", "buyer", "_main_date", "_main", "is_variant", "deal_id"],
-                      kind="stable", na_position="last").reset_index(drop=True)
+    d = d.sort_values(
+        ["_first", "buyer", "_main_date", "_main", "is_variant", "deal_id"], kind="stable", na_position="last"
+    ).reset_index(drop=True)
 
     def label(r) -> str:
         if r["is_variant"]:
@@ -115,14 +118,20 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
     signed = rows["signed"].to_numpy()
     colours = [_buyer_colour(b) for b in rows["buyer"]]
     out: dict = {"rows": rows, "unknown": []}
-    for key, ax, col, unit in (("battalions", ax_battalions, "battalions", "battalions"),
-                               ("value", ax_value, "value_usd_bn", "US$ bn")):
+    for key, ax, col, unit in (
+        ("battalions", ax_battalions, "battalions", "battalions"),
+        ("value", ax_value, "value_usd_bn", "US$ bn"),
+    ):
         vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
         width = np.nan_to_num(vals, nan=0.0)
-        bars = ax.barh(y, width, height=0.7,
-                       color=[(c if s_ and not v else "white")
-                              for v, s_, c in zip(var, signed, colours)],
-                       edgecolor=colours, linewidth=1.5)
+        bars = ax.barh(
+            y,
+            width,
+            height=0.7,
+            color=[(c if s_ and not v else "white") for v, s_, c in zip(var, signed, colours)],
+            edgecolor=colours,
+            linewidth=1.5,
+        )
         for bar, v, s_ in zip(bars, var, signed):
             if v:
                 bar.set_hatch("///")
@@ -133,11 +142,13 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
         top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
         for yi, v, s_ in zip(y, vals, signed):
             if np.isfinite(v):
-                ax.text(v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)",
-                        va="center", fontsize=11)
+                ax.text(
+                    v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)", va="center", fontsize=11
+                )
             else:
-                out["unknown"].append(ax.text(0.01 * top, yi, "unknown", va="center",
-                                              fontsize=10, style="italic", color=_GREY))
+                out["unknown"].append(
+                    ax.text(0.01 * top, yi, "unknown", va="center", fontsize=10, style="italic", color=_GREY)
+                )
         ax.set_xlim(0, top * 1.35)
         ax.set_xlabel(unit)
         ax.grid(True, axis="x", alpha=0.3)
@@ -149,13 +160,23 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
     ax_battalions.set_title("Battalion-equivalents")
     ax_value.set_title("Contract value")
     dark = OKABE_ITO["black"]
-    out["legend"] = ax_value.legend(handles=[
-        Patch(facecolor=_GREY, edgecolor=_GREY, label="signed contract"),
-        Patch(facecolor="white", edgecolor=dark, linestyle=(0, (4, 2)), linewidth=2.0,
-              label="not signed: talks, agreement in\nprinciple, rumoured, denied, cancelled"),
-        Patch(facecolor="white", edgecolor=_GREY, hatch="///",
-              label="variant (another source's count)"),
-    ], loc="lower right", frameon=True, framealpha=0.95, edgecolor="none")
+    out["legend"] = ax_value.legend(
+        handles=[
+            Patch(facecolor=_GREY, edgecolor=_GREY, label="signed contract"),
+            Patch(
+                facecolor="white",
+                edgecolor=dark,
+                linestyle=(0, (4, 2)),
+                linewidth=2.0,
+                label="not signed: talks, agreement in\nprinciple, rumoured, denied, cancelled",
+            ),
+            Patch(facecolor="white", edgecolor=_GREY, hatch="///", label="variant (another source's count)"),
+        ],
+        loc="lower right",
+        frameon=True,
+        framealpha=0.95,
+        edgecolor="none",
+    )
     return out
 
 
@@ -168,8 +189,9 @@ def _mid(dates: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np.ndarray
     return np.where(exact.to_numpy(), s, (s + e) / 2.0), s, e
 
 
-def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | None = None,
-                    *, today=None) -> dict:
+def plot_deliveries(
+    ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | None = None, *, today=None
+) -> dict:
     """Dumbbell chart: planned delivery date -> actual delivery date, one row per tranche.
 
     Colour = buyer (:data:`BUYER_COLOURS`). A hollow circle marks the planned date, a filled
@@ -198,8 +220,9 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
     """
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
     d = deliveries.sort_values(["deal_id", "tranche"], kind="stable").reset_index(drop=True)
-    buyer = (d["deal_id"].map(deals.set_index("deal_id")["buyer"]) if deals is not None
-             else d["deal_id"]).astype(str)
+    buyer = (
+        d["deal_id"].map(deals.set_index("deal_id")["buyer"]) if deals is not None else d["deal_id"]
+    ).astype(str)
     colours = np.array([_buyer_colour(b) for b in buyer], dtype=object)
     y = np.arange(len(d), dtype=float)
     px, ps, pe = _mid(d["planned_date"], d["planned_precision"])
@@ -217,35 +240,76 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
         out["spans"] = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
         ax.add_collection(out["spans"])
     both = np.flatnonzero(has_p & has_a)
-    out["links"] = LineCollection([[(px[i], y[i]), (ax_[i], y[i])] for i in both],
-                                  colors=list(colours[both]), linewidths=2.5, zorder=2)
+    out["links"] = LineCollection(
+        [[(px[i], y[i]), (ax_[i], y[i])] for i in both], colors=list(colours[both]), linewidths=2.5, zorder=2
+    )
     ax.add_collection(out["links"])
     t = mdates.date2num(today)
     status = d["status"].astype(str).to_numpy() if "status" in d else np.full(len(d), "")
     for i in np.flatnonzero(has_p & ~has_a):
         tip = max(t, px[i])
-        out["pending"].append(ax.annotate(
-            "", xy=(tip, y[i]), xytext=(px[i], y[i]), zorder=2,
-            arrowprops={"arrowstyle": "->", "linestyle": "--", "color": colours[i], "lw": 2,
-                        "shrinkA": 6, "shrinkB": 0, "mutation_scale": 18}))
+        out["pending"].append(
+            ax.annotate(
+                "",
+                xy=(tip, y[i]),
+                xytext=(px[i], y[i]),
+                zorder=2,
+                arrowprops={
+                    "arrowstyle": "->",
+                    "linestyle": "--",
+                    "color": colours[i],
+                    "lw": 2,
+                    "shrinkA": 6,
+                    "shrinkB": 0,
+                    "mutation_scale": 18,
+                },
+            )
+        )
         word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
         if word:
-            out["notes"].append(ax.annotate(
-                word, (tip, y[i]), xytext=(8, 0), textcoords="offset points", va="center",
-                fontsize=11, color=OKABE_ITO["black"]))
-    out["planned"] = ax.scatter(px[has_p], y[has_p], s=110, facecolors="white",
-                                edgecolors=list(colours[has_p]), linewidths=2.2, zorder=3)
-    out["actual"] = ax.scatter(ax_[has_a], y[has_a], s=110, c=list(colours[has_a]),
-                               edgecolors="white", linewidths=0.8, zorder=4)
+            out["notes"].append(
+                ax.annotate(
+                    word,
+                    (tip, y[i]),
+                    xytext=(8, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=11,
+                    color=OKABE_ITO["black"],
+                )
+            )
+    out["planned"] = ax.scatter(
+        px[has_p],
+        y[has_p],
+        s=110,
+        facecolors="white",
+        edgecolors=list(colours[has_p]),
+        linewidths=2.2,
+        zorder=3,
+    )
+    out["actual"] = ax.scatter(
+        ax_[has_a], y[has_a], s=110, c=list(colours[has_a]), edgecolors="white", linewidths=0.8, zorder=4
+    )
     # a shift in months is only written when neither date is known to the year only
-    coarse = (pd.Series(d["planned_precision"], dtype=object).eq("year").to_numpy()
-              | pd.Series(d["actual_precision"], dtype=object).eq("year").to_numpy())
+    coarse = (
+        pd.Series(d["planned_precision"], dtype=object).eq("year").to_numpy()
+        | pd.Series(d["actual_precision"], dtype=object).eq("year").to_numpy()
+    )
     for i in np.flatnonzero(~has_p & ~has_a):
         word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
-        out["notes"].append(ax.annotate(
-            f"no date reported{f' ({word})' if word else ''}", (0, y[i]),
-            xycoords=("axes fraction", "data"), xytext=(6, 0), textcoords="offset points",
-            va="center", fontsize=11, style="italic", color=OKABE_ITO["black"]))
+        out["notes"].append(
+            ax.annotate(
+                f"no date reported{f' ({word})' if word else ''}",
+                (0, y[i]),
+                xycoords=("axes fraction", "data"),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=11,
+                style="italic",
+                color=OKABE_ITO["black"],
+            )
+        )
     for i in np.flatnonzero(has_a):
         note = []
         if has_p[i] and not coarse[i] and abs(ax_[i] - px[i]) / 30.44 >= 1:
@@ -253,13 +317,28 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
         if status[i] in ("unconfirmed", "in_transit"):
             note.append(status[i].replace("_", " "))
         if note:
-            out["notes"].append(ax.annotate(
-                ", ".join(note), (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
-                xytext=(9, 0), textcoords="offset points", va="center", fontsize=11))
+            out["notes"].append(
+                ax.annotate(
+                    ", ".join(note),
+                    (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
+                    xytext=(9, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=11,
+                )
+            )
     out["today"] = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
-    ax.annotate(f"today\n{today:%Y-%m-%d}", (t, 1), xytext=(-4, -2), textcoords="offset points",
-                fontsize=10, va="top", ha="right", xycoords=("data", "axes fraction"),
-                annotation_clip=False)
+    ax.annotate(
+        f"today\n{today:%Y-%m-%d}",
+        (t, 1),
+        xytext=(-4, -2),
+        textcoords="offset points",
+        fontsize=10,
+        va="top",
+        ha="right",
+        xycoords=("data", "axes fraction"),
+        annotation_clip=False,
+    )
     labels = [f"{b} \u00b7 {desc}" for b, desc in zip(buyer, d["description"])]
     ax.set_yticks(y, labels)
     ax.set_ylim(len(d) - 0.5, -0.9)  # room above the first row for the "today" note
@@ -277,13 +356,15 @@ def plot_deliveries(ax: Axes, deliveries: pd.DataFrame, deals: pd.DataFrame | No
         Line2D([], [], ls="", marker="o", color="black", ms=9, label="delivered"),
         Line2D([], [], ls="--", color="black", label="not delivered:\nplanned \u2192 today"),
     ]
-    out["legend"] = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                              frameon=False, title="Buyer")
+    out["legend"] = ax.legend(
+        handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Buyer"
+    )
     return out
 
 
-def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | None = None,
-                  *, deal_id: str | None = None) -> dict:
+def plot_slippage(
+    ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | None = None, *, deal_id: str | None = None
+) -> dict:
     """Promised delivery date against the date the promise was stated, one line per tranche.
 
     A promise kept on schedule stays flat; each revision that pushes the date out steps the
@@ -314,57 +395,87 @@ def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | N
         dv = dv[dv["deal_id"] == deal_id]
     names: dict = {}
     if dv is not None:
-        names = {(r.deal_id, int(r.tranche)): str(r.description)
-                 for r in dv.itertuples() if pd.notna(r.tranche)}
+        names = {
+            (r.deal_id, int(r.tranche)): str(r.description) for r in dv.itertuples() if pd.notna(r.tranche)
+        }
     sx, _, _ = _mid(p["stated_on"], p["stated_precision"])
     py, _, _ = _mid(p["promised_date"], p["promised_precision"])
     tranche = pd.to_numeric(p["tranche"], errors="coerce")
-    keys = [("all remaining" if pd.isna(t) else names.get((dl, int(t)), f"tranche {int(t)}"))
-            for dl, t in zip(p["deal_id"], tranche)]
+    keys = [
+        ("all remaining" if pd.isna(t) else names.get((dl, int(t)), f"tranche {int(t)}"))
+        for dl, t in zip(p["deal_id"], tranche)
+    ]
     out: dict = {"lines": {}, "points": {}, "delivered": None, "labels": []}
     star_labels: list[str] = []
     star_xy: list[tuple[float, float]] = []
-    order = sorted(set(keys), key=lambda k: (k == "all remaining",
-                                             min(t for t, kk in zip(tranche.fillna(99), keys)
-                                                 if kk == k)))
+    order = sorted(
+        set(keys),
+        key=lambda k: (k == "all remaining", min(t for t, kk in zip(tranche.fillna(99), keys) if kk == k)),
+    )
     colour_of = {k: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, k in enumerate(order)}
     keys_arr = np.array(keys, dtype=object)
     for k in order:
         m = keys_arr == k
         # later tranches are drawn wider and underneath, so identical promises stay visible
         rank = order.index(k) if k != "all remaining" else 0
-        (line,) = ax.plot(sx[m], py[m], color=colour_of[k], lw=2.2 + 1.6 * rank,
-                          ls=":" if k == "all remaining" else "-", label=k,
-                          zorder=2.5 - 0.01 * rank, drawstyle="steps-post")
+        (line,) = ax.plot(
+            sx[m],
+            py[m],
+            color=colour_of[k],
+            lw=2.2 + 1.6 * rank,
+            ls=":" if k == "all remaining" else "-",
+            label=k,
+            zorder=2.5 - 0.01 * rank,
+            drawstyle="steps-post",
+        )
         out["lines"][k] = line
     grade = p["confidence"].astype(str).to_numpy()
     for g in CONFIDENCE_ORDER:
         m = grade == g
         if m.any():
-            out["points"][g] = ax.scatter(sx[m], py[m], s=80, marker=CONFIDENCE_MARKERS[g],
-                                          c=[colour_of[k] for k in keys_arr[m]],
-                                          edgecolors="black", linewidths=0.6, zorder=3)
+            out["points"][g] = ax.scatter(
+                sx[m],
+                py[m],
+                s=80,
+                marker=CONFIDENCE_MARKERS[g],
+                c=[colour_of[k] for k in keys_arr[m]],
+                edgecolors="black",
+                linewidths=0.6,
+                zorder=3,
+            )
     allx = list(sx[np.isfinite(sx)]) + list(py[np.isfinite(py)])
     if dv is not None and len(dv):
         ax_, _, _ = _mid(dv["actual_date"], dv["actual_precision"])
         ok = np.isfinite(ax_)
-        confirmed = (dv["status"].astype(str).eq("delivered").to_numpy() if "status" in dv
-                     else np.ones(len(dv), dtype=bool))
+        confirmed = (
+            dv["status"].astype(str).eq("delivered").to_numpy()
+            if "status" in dv
+            else np.ones(len(dv), dtype=bool)
+        )
         if ok.any():
             # a confirmed delivery is a filled star, an unconfirmed report a hollow one
-            out["delivered"] = ax.scatter(ax_[ok], ax_[ok], s=240, marker="*", zorder=4,
-                                          facecolors=[OKABE_ITO["black"] if c else "white"
-                                                      for c in confirmed[ok]],
-                                          edgecolors=OKABE_ITO["black"], linewidths=1.2)
-            star_labels = [f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
-                           for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])]
+            out["delivered"] = ax.scatter(
+                ax_[ok],
+                ax_[ok],
+                s=240,
+                marker="*",
+                zorder=4,
+                facecolors=[OKABE_ITO["black"] if c else "white" for c in confirmed[ok]],
+                edgecolors=OKABE_ITO["black"],
+                linewidths=1.2,
+            )
+            star_labels = [
+                f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
+                for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])
+            ]
             star_xy = list(zip(ax_[ok], ax_[ok]))
             allx += list(ax_[ok])
     lo, hi = (min(allx) - 90, max(allx) + 90) if allx else (0, 1)
     # extra room right of the newest point, under the diagonal, for the delivery labels
     hi_x = hi + 0.15 * (hi - lo)
-    (out["diagonal"],) = ax.plot([lo, hi_x], [lo, hi_x], ls="--", color=_GREY, lw=1.2, zorder=1,
-                                 label="promise = statement date")
+    (out["diagonal"],) = ax.plot(
+        [lo, hi_x], [lo, hi_x], ls="--", color=_GREY, lw=1.2, zorder=1, label="promise = statement date"
+    )
     ax.set_xlim(lo, hi_x)
     ax.set_ylim(lo, hi)
     for axis in (ax.xaxis, ax.yaxis):
@@ -374,8 +485,10 @@ def plot_slippage(ax: Axes, promises: pd.DataFrame, deliveries: pd.DataFrame | N
     ax.set_xlabel("date the promise was stated")
     ax.set_ylabel("promised delivery date")
     handles = list(out["lines"].values()) + [out["diagonal"]]
-    handles += [Line2D([], [], ls="", marker=CONFIDENCE_MARKERS[g], color="black", ms=8, label=g)
-                for g in out["points"]]
+    handles += [
+        Line2D([], [], ls="", marker=CONFIDENCE_MARKERS[g], color="black", ms=8, label=g)
+        for g in out["points"]
+    ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     out["labels"] = place_clear_labels(ax, star_labels, star_xy, fontsize=11)
     return out
@@ -415,8 +528,9 @@ def _obstacles(ax: Axes) -> tuple[list[tuple[Path, float]], list[tuple[float, fl
     return paths, points
 
 
-def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, float]], *,
-                       fontsize: float = 11.0) -> list[Annotation]:
+def place_clear_labels(
+    ax: Axes, texts: list[str], anchors: list[tuple[float, float]], *, fontsize: float = 11.0
+) -> list[Annotation]:
     """Write each text near its anchor point where it covers no data and no other label.
 
     Tries positions around the anchor (corners first, then sides; 8, 22 and 38 points away)
@@ -455,8 +569,10 @@ def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, fl
     out = []
     for text, (x, y) in zip(texts, anchors):
         lines = text.split("\n")
-        w = max(text_to_path.get_text_width_height_descent(
-            part, FontProperties(size=fontsize), ismath=False)[0] for part in lines)
+        w = max(
+            text_to_path.get_text_width_height_descent(part, FontProperties(size=fontsize), ismath=False)[0]
+            for part in lines
+        )
         w, h = (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
         cx, cy = ax.transData.transform((x, y))
         best: tuple | None = None
@@ -466,15 +582,19 @@ def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, fl
                 x0 = cx + ox - (w if dx < 0 else w / 2 if dx == 0 else 0)
                 y0 = cy + oy - (h if dy < 0 else h / 2 if dy == 0 else 0)
                 box = Bbox.from_bounds(x0, y0, w, h)
-                hits = 0 if frame.containsx(box.x0) and frame.containsx(box.x1) and \
-                    frame.containsy(box.y0) and frame.containsy(box.y1) else 10
-                hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False)
-                            for path, lw in paths)
+                hits = (
+                    0
+                    if frame.containsx(box.x0)
+                    and frame.containsx(box.x1)
+                    and frame.containsy(box.y0)
+                    and frame.containsy(box.y1)
+                    else 10
+                )
+                hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False) for path, lw in paths)
                 hits += sum(_circle_hits_box(p, box) for p in points)
                 hits += sum(box.padded(2).overlaps(b) for b in placed)
                 if dist > 8:  # the leader, from the marker's edge to the box, crosses no line
-                    lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt),
-                                 (cx + ox, cy + oy)])
+                    lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt), (cx + ox, cy + oy)])
                     hits += sum(lead.intersects_path(path, filled=False) for path, _ in paths)
                 if best is None or hits < best[0]:
                     best = (hits, dx, dy, dist, box)
@@ -486,13 +606,19 @@ def place_clear_labels(ax: Axes, texts: list[str], anchors: list[tuple[float, fl
         _, dx, dy, dist, box = best
         placed.append(box)
         ann = ax.annotate(
-            text, (x, y), xytext=(dx * dist, dy * dist), textcoords="offset points",
-            fontsize=fontsize, ha="right" if dx < 0 else "center" if dx == 0 else "left",
-            va="top" if dy < 0 else "center" if dy == 0 else "bottom", zorder=5,
-            bbox={"boxstyle": f"square,pad={pad / fontsize:.2f}", "fc": "white", "ec": "none",
-                  "alpha": 0.85},
-            arrowprops=None if dist <= 8 else {"arrowstyle": "-", "color": _GREY, "lw": 0.8,
-                                               "shrinkA": 0, "shrinkB": 8})
+            text,
+            (x, y),
+            xytext=(dx * dist, dy * dist),
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="right" if dx < 0 else "center" if dx == 0 else "left",
+            va="top" if dy < 0 else "center" if dy == 0 else "bottom",
+            zorder=5,
+            bbox={"boxstyle": f"square,pad={pad / fontsize:.2f}", "fc": "white", "ec": "none", "alpha": 0.85},
+            arrowprops=None
+            if dist <= 8
+            else {"arrowstyle": "-", "color": _GREY, "lw": 0.8, "shrinkA": 0, "shrinkB": 8},
+        )
         ann.set_in_layout(False)
         out.append(ann)
     return out

@@ -27,7 +27,13 @@ BOXES: dict[str, tuple[float, float, str, str, str]] = {
     "exports": (0.88, 0.86, "Export capacity\n(shrinks with shortfall)", ACTOR_COLOURS["Russia"], "flow"),
     "india": (0.88, 0.50, "India's 4th and 5th\nsquadrons (2 bn each)", ACTOR_COLOURS["India"], "outcome"),
     "turkiye": (0.12, 0.12, "Turkiye's S-400s\n(2 or 4 battalions)", ACTOR_COLOURS["Turkiye"], "stock"),
-    "us": (0.50, 0.12, "US track: sanctions lifted\n→ F-35 back → first jet", ACTOR_COLOURS["United States"], "outcome"),
+    "us": (
+        0.50,
+        0.12,
+        "US track: sanctions lifted\n→ F-35 back → first jet",
+        ACTOR_COLOURS["United States"],
+        "outcome",
+    ),
     "money": (0.88, 0.12, "Money and alliance\nscorecard", OKABE_ITO["grey"], "outcome"),
 }
 
@@ -78,7 +84,9 @@ def draw_model_diagram(ax: Axes, *, fontsize: float = 13.0) -> dict:
     out: dict = {"boxes": {}, "box_texts": {}, "arrows": [], "arrow_labels": []}
     for name, (x, y, text, colour, kind) in BOXES.items():
         box = FancyBboxPatch(
-            (x - w / 2, y - h / 2), w, h,
+            (x - w / 2, y - h / 2),
+            w,
+            h,
             boxstyle="round,pad=0.005",
             facecolor=to_rgba(colour, 0.18),
             edgecolor=colour if kind == "stock" else to_rgba(colour, 0.5),
@@ -86,21 +94,35 @@ def draw_model_diagram(ax: Axes, *, fontsize: float = 13.0) -> dict:
         )
         ax.add_patch(box)
         out["boxes"][name] = box
-        out["box_texts"][name] = ax.text(x, y, text, ha="center", va="center",
-                                         fontsize=fontsize,
-                                         fontweight="bold" if kind == "stock" else "normal")
+        out["box_texts"][name] = ax.text(
+            x,
+            y,
+            text,
+            ha="center",
+            va="center",
+            fontsize=fontsize,
+            fontweight="bold" if kind == "stock" else "normal",
+        )
     for a, b, label, (ox, oy) in ARROWS:
         (xa, ya), (xb, yb) = BOXES[a][:2], BOXES[b][:2]
         start, end = _edge(xa, ya, xb, yb, w, h), _edge(xb, yb, xa, ya, w, h)
-        arrow = FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=18,
-                                color=OKABE_ITO["black"], linewidth=1.4)
+        arrow = FancyArrowPatch(
+            start, end, arrowstyle="-|>", mutation_scale=18, color=OKABE_ITO["black"], linewidth=1.4
+        )
         ax.add_patch(arrow)
         out["arrows"].append(arrow)
         mx, my = (start[0] + end[0]) / 2 + ox, (start[1] + end[1]) / 2 + oy
-        out["arrow_labels"].append(ax.text(
-            mx, my, label, ha="center", va="center", fontsize=fontsize - 1.5,
-            color=OKABE_ITO["black"],
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5}))
-    ax.set_title("The model: stocks (thick borders), flows (arrows) and outcomes",
-                 fontsize=fontsize + 2)
+        out["arrow_labels"].append(
+            ax.text(
+                mx,
+                my,
+                label,
+                ha="center",
+                va="center",
+                fontsize=fontsize - 1.5,
+                color=OKABE_ITO["black"],
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.5},
+            )
+        )
+    ax.set_title("The model: stocks (thick borders), flows (arrows) and outcomes", fontsize=fontsize + 2)
     return out

@@ -25,11 +25,13 @@ __all__ = [
 #: Sequential map from vermillion (worst) through white to bluish green (best); reads in
 #: grey-scale too because the cells are also labelled with numbers.
 SCORE_CMAP = LinearSegmentedColormap.from_list(
-    "s400lab_score", [OKABE_ITO["vermillion"], "#FFFFFF", OKABE_ITO["bluish_green"]])
+    "s400lab_score", [OKABE_ITO["vermillion"], "#FFFFFF", OKABE_ITO["bluish_green"]]
+)
 
 
-def plot_calibration(ax: Axes, table: pd.DataFrame, *, label: str = "class",
-                     colour: str = OKABE_ITO["blue"]) -> Axes:
+def plot_calibration(
+    ax: Axes, table: pd.DataFrame, *, label: str = "class", colour: str = OKABE_ITO["blue"]
+) -> Axes:
     """Reliability diagram from :func:`s400lab.analysis.forecasting.calibration_table`.
 
     Parameters
@@ -46,20 +48,34 @@ def plot_calibration(ax: Axes, table: pd.DataFrame, *, label: str = "class",
     matplotlib.axes.Axes
     """
     t = table[table["n"] > 0]
-    ax.plot([0, 1], [0, 1], ls="--", color=OKABE_ITO["grey"], lw=1.5,
-            label="perfect calibration")
+    ax.plot([0, 1], [0, 1], ls="--", color=OKABE_ITO["grey"], lw=1.5, label="perfect calibration")
     yerr = np.vstack([t["observed"] - t["ci_low"], t["ci_high"] - t["observed"]])
-    ax.errorbar(t["mean_forecast"], t["observed"], yerr=yerr, fmt="none",
-                ecolor=colour, alpha=0.5, capsize=3)
+    ax.errorbar(t["mean_forecast"], t["observed"], yerr=yerr, fmt="none", ecolor=colour, alpha=0.5, capsize=3)
     sizes = 30 + 270 * t["n"] / max(int(t["n"].max()), 1) if len(t) else []
-    ax.scatter(t["mean_forecast"], t["observed"], s=sizes, color=colour, zorder=3,
-               label=f"{label} (area ~ number of forecasts)")
+    ax.scatter(
+        t["mean_forecast"],
+        t["observed"],
+        s=sizes,
+        color=colour,
+        zorder=3,
+        label=f"{label} (area ~ number of forecasts)",
+    )
     for _, row in t.iterrows():
-        ax.annotate(f"n={int(row['n'])}", (row["mean_forecast"], row["observed"]),
-                    textcoords="offset points", xytext=(8, -12), fontsize=9)
-    ax.set(xlim=(-0.02, 1.02), ylim=(-0.02, 1.02), aspect="equal",
-           xlabel="forecast probability (bin mean)", ylabel="share that resolved YES",
-           title="Calibration: do 70 % forecasts come true 70 % of the time?")
+        ax.annotate(
+            f"n={int(row['n'])}",
+            (row["mean_forecast"], row["observed"]),
+            textcoords="offset points",
+            xytext=(8, -12),
+            fontsize=9,
+        )
+    ax.set(
+        xlim=(-0.02, 1.02),
+        ylim=(-0.02, 1.02),
+        aspect="equal",
+        xlabel="forecast probability (bin mean)",
+        ylabel="share that resolved YES",
+        title="Calibration: do 70 % forecasts come true 70 % of the time?",
+    )
     ax.legend(loc="upper left", fontsize=9)
     return ax
 
@@ -78,18 +94,31 @@ def plot_student_scores(ax: Axes, scores: pd.DataFrame) -> Axes:
     matplotlib.axes.Axes
     """
     s = scores.sort_values("mean_brier", ascending=False)
-    colours = [OKABE_ITO["bluish_green"] if v < 0.25 else OKABE_ITO["vermillion"]
-               for v in s["mean_brier"]]
+    colours = [OKABE_ITO["bluish_green"] if v < 0.25 else OKABE_ITO["vermillion"] for v in s["mean_brier"]]
     ax.barh(s.index.astype(str), s["mean_brier"], color=colours)
     ax.axvline(0.25, color=OKABE_ITO["black"], ls="--", lw=1.5)
-    ax.annotate("always 50 % = 0.25", (0.25, 1.0), xycoords=("data", "axes fraction"),
-                xytext=(4, -14), textcoords="offset points", fontsize=9)
+    ax.annotate(
+        "always 50 % = 0.25",
+        (0.25, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -14),
+        textcoords="offset points",
+        fontsize=9,
+    )
     for y, (v, n) in enumerate(zip(s["mean_brier"], s["n"], strict=True)):
-        ax.annotate(f"{v:.3f} (n={int(n)})", (v, y), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=9)
-    ax.set(xlim=(0, max(1.0, float(s["mean_brier"].max()) * 1.15) if len(s) else 1.0),
-           xlabel="mean Brier score (0 = perfect, lower is better)",
-           title="Brier score per student")
+        ax.annotate(
+            f"{v:.3f} (n={int(n)})",
+            (v, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+    ax.set(
+        xlim=(0, max(1.0, float(s["mean_brier"].max()) * 1.15) if len(s) else 1.0),
+        xlabel="mean Brier score (0 = perfect, lower is better)",
+        title="Brier score per student",
+    )
     ax.grid(axis="y", visible=False)
     return ax
 
@@ -104,12 +133,16 @@ def _fmt(value: float, unit: str) -> str:
     return f"{text}\n{unit}" if unit else text
 
 
-def plot_outcomes_matrix(ax: Axes, normalised: pd.DataFrame, *,
-                         matrix: pd.DataFrame | None = None,
-                         units: pd.Series | None = None,
-                         labels: dict | None = None,
-                         option_labels: dict | None = None,
-                         fontsize: float = 11.0) -> Axes:
+def plot_outcomes_matrix(
+    ax: Axes,
+    normalised: pd.DataFrame,
+    *,
+    matrix: pd.DataFrame | None = None,
+    units: pd.Series | None = None,
+    labels: dict | None = None,
+    option_labels: dict | None = None,
+    fontsize: float = 11.0,
+) -> Axes:
     """Heat map of the outcomes matrix: colour = normalised score, text = natural value.
 
     Parameters
@@ -134,12 +167,19 @@ def plot_outcomes_matrix(ax: Axes, normalised: pd.DataFrame, *,
     matplotlib.axes.Axes
     """
     ax.imshow(normalised.to_numpy(float), cmap=SCORE_CMAP, vmin=0, vmax=1, aspect="auto")
-    ax.set_xticks(range(normalised.shape[1]),
-                  [(labels or {}).get(c, c) for c in normalised.columns],
-                  rotation=30, ha="right", rotation_mode="anchor", fontsize=fontsize + 1)
-    ax.set_yticks(range(normalised.shape[0]),
-                  [(option_labels or {}).get(o, str(o)) for o in normalised.index],
-                  fontsize=fontsize + 1)
+    ax.set_xticks(
+        range(normalised.shape[1]),
+        [(labels or {}).get(c, c) for c in normalised.columns],
+        rotation=30,
+        ha="right",
+        rotation_mode="anchor",
+        fontsize=fontsize + 1,
+    )
+    ax.set_yticks(
+        range(normalised.shape[0]),
+        [(option_labels or {}).get(o, str(o)) for o in normalised.index],
+        fontsize=fontsize + 1,
+    )
     for i, opt in enumerate(normalised.index):
         for j, crit in enumerate(normalised.columns):
             if matrix is not None:
@@ -149,13 +189,11 @@ def plot_outcomes_matrix(ax: Axes, normalised: pd.DataFrame, *,
                 text = f"{normalised.loc[opt, crit]:.2f}"
             ax.text(j, i, text, ha="center", va="center", fontsize=fontsize)
     ax.grid(False)
-    ax.set_title("Outcomes matrix: each column's best option green, worst vermillion, "
-                 "all equal white")
+    ax.set_title("Outcomes matrix: each column's best option green, worst vermillion, all equal white")
     return ax
 
 
-def plot_first_place_shares(ax: Axes, robustness: pd.DataFrame, *,
-                            option_labels: dict | None = None) -> Axes:
+def plot_first_place_shares(ax: Axes, robustness: pd.DataFrame, *, option_labels: dict | None = None) -> Axes:
     """Bars: share of weight vectors under which each option ranks first.
 
     Parameters
@@ -172,16 +210,24 @@ def plot_first_place_shares(ax: Axes, robustness: pd.DataFrame, *,
         Bars ordered best first from the top: by share of first places, ties broken by
         mean rank.
     """
-    r = robustness.sort_values(["share_first", "mean_rank"], ascending=[True, False],
-                               kind="mergesort")
+    r = robustness.sort_values(["share_first", "mean_rank"], ascending=[True, False], kind="mergesort")
     names = [(option_labels or {}).get(o, str(o)) for o in r.index]
     ax.barh(range(len(r)), 100 * r["share_first"], color=OKABE_ITO["blue"])
     ax.set_yticks(range(len(r)), names)
     for y, (v, m) in enumerate(zip(r["share_first"], r["mean_rank"], strict=True)):
-        ax.annotate(f"{100 * v:.0f} %  (mean rank {m:.1f})", (100 * v, y), xytext=(4, 0),
-                    textcoords="offset points", va="center", fontsize=11)
-    ax.set(xlim=(0, 145), xlabel="share of weightings where the option ranks first (%)",
-           title="How robust is the ranking to the weights?")
+        ax.annotate(
+            f"{100 * v:.0f} %  (mean rank {m:.1f})",
+            (100 * v, y),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=11,
+        )
+    ax.set(
+        xlim=(0, 145),
+        xlabel="share of weightings where the option ranks first (%)",
+        title="How robust is the ranking to the weights?",
+    )
     ax.set_xticks([0, 25, 50, 75, 100])  # room on the right for the labels, no ticks past 100
     ax.grid(axis="y", visible=False)
     return ax

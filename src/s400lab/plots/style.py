@@ -6,10 +6,10 @@ under the common colour-vision deficiencies.
 
 from __future__ import annotations
 
-import math
-
 import matplotlib as mpl
 from matplotlib.ticker import FuncFormatter, MultipleLocator
+
+from s400lab.model.results import quarter_text  # one home (model); plots import it from here too
 
 #: Okabe-Ito palette (colour-blind safe), in a fixed order.
 OKABE_ITO = {
@@ -55,42 +55,27 @@ PROJECTOR_RC = {
     "axes.spines.right": False,
     "axes.grid": True,
     "grid.alpha": 0.3,
-    "axes.prop_cycle": mpl.cycler(color=[OKABE_ITO[k] for k in
-                                         ("blue", "vermillion", "bluish_green", "orange",
-                                          "reddish_purple", "sky_blue", "yellow", "black")]),
+    "axes.prop_cycle": mpl.cycler(
+        color=[
+            OKABE_ITO[k]
+            for k in (
+                "blue",
+                "vermillion",
+                "bluish_green",
+                "orange",
+                "reddish_purple",
+                "sky_blue",
+                "yellow",
+                "black",
+            )
+        ]
+    ),
 }
 
 
 def use_projector_style() -> None:
     """Apply :data:`PROJECTOR_RC` globally (call once at the top of a notebook)."""
     mpl.rcParams.update(PROJECTOR_RC)
-
-
-def quarter_text(t: float) -> str:
-    """Label a decimal year of a quarter's start as ``"2027Q2"`` (other numbers as ``"%g"``).
-
-    Parameters
-    ----------
-    t : float
-        Decimal year, e.g. ``2027.25``.
-
-    Returns
-    -------
-    str
-
-    Examples
-    --------
-    >>> quarter_text(2027.25)
-    '2027Q2'
-    >>> quarter_text(2027.1)
-    '2027.1'
-    """
-    year = math.floor(t + 1e-9)
-    steps = (t - year) * 4
-    q = int(round(steps))
-    if abs(steps - q) < 1e-6 and 0 <= q <= 3:
-        return f"{year}Q{q + 1}"
-    return f"{t:g}"
 
 
 def use_quarter_ticks(axis, *, step: float = 0.5) -> None:

@@ -176,8 +176,16 @@ def plot_timeline(
     out = TimelineArtists()
     ev = events[events["date"].notna()].reset_index(drop=True)
     if ev.empty:
-        ax.text(0.5, 0.5, "No events match the filters", ha="center", va="center",
-                transform=ax.transAxes, fontsize=14, color=OKABE_ITO["grey"])
+        ax.text(
+            0.5,
+            0.5,
+            "No events match the filters",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            fontsize=14,
+            color=OKABE_ITO["grey"],
+        )
         ax.set_yticks([])
         return out
 
@@ -195,8 +203,9 @@ def plot_timeline(
 
     if (~exact).any():
         segs = [[(a, yy), (b, yy)] for a, b, yy in zip(x0[~exact], x1[~exact], y[~exact])]
-        out.spans = LineCollection(segs, colors=list(colours[~exact]), linewidths=4,
-                                   alpha=0.45, capstyle="butt", zorder=2)
+        out.spans = LineCollection(
+            segs, colors=list(colours[~exact]), linewidths=4, alpha=0.45, capstyle="butt", zorder=2
+        )
         ax.add_collection(out.spans)
 
     for g in list(CONFIDENCE_ORDER) + sorted(set(grade) - set(CONFIDENCE_ORDER)):
@@ -207,11 +216,20 @@ def plot_timeline(
                 continue
             cols = list(colours[m])
             if kind == "day":
-                coll = ax.scatter(x[m], y[m], s=90, marker=marker, c=cols,
-                                  edgecolors="white", linewidths=0.8, zorder=3)
+                coll = ax.scatter(
+                    x[m], y[m], s=90, marker=marker, c=cols, edgecolors="white", linewidths=0.8, zorder=3
+                )
             else:
-                coll = ax.scatter(x[m], y[m], s=90, marker=marker, facecolors="white",
-                                  edgecolors=cols, linewidths=2.0, zorder=3)
+                coll = ax.scatter(
+                    x[m],
+                    y[m],
+                    s=90,
+                    marker=marker,
+                    facecolors="white",
+                    edgecolors=cols,
+                    linewidths=2.0,
+                    zorder=3,
+                )
             coll.set_gid(f"{g}/{kind}")
             out.points[f"{g}/{kind}"] = coll
 
@@ -227,8 +245,9 @@ def plot_timeline(
 
     if highlight is not None and str(highlight) in out.event_ids:
         i = out.event_ids.index(str(highlight))
-        out.highlight = ax.scatter([x[i]], [y[i]], s=420, facecolors="none",
-                                   edgecolors=OKABE_ITO["black"], linewidths=2.0, zorder=5)
+        out.highlight = ax.scatter(
+            [x[i]], [y[i]], s=420, facecolors="none", edgecolors=OKABE_ITO["black"], linewidths=2.0, zorder=5
+        )
     if legend:
         out.legends = _legends(ax, ev["actor"], grade, (~exact).any())
 
@@ -250,8 +269,10 @@ def plot_timeline(
             style = "numbered"
         else:
             style = "inline"
-            out.labels = [_draw_label(ax, t, xx, yy, p, fontsize=fontsize)
-                          for t, xx, yy, p in zip(titles, xs, ys, layout)]
+            out.labels = [
+                _draw_label(ax, t, xx, yy, p, fontsize=fontsize)
+                for t, xx, yy, p in zip(titles, xs, ys, layout)
+            ]
     if style == "numbered":
         rank = np.argsort(np.argsort(xs, kind="stable"), kind="stable")  # numbers in date order
         numbers = [str(r + 1) for r in rank]
@@ -260,10 +281,11 @@ def plot_timeline(
         full = [str(ev.at[i, "title"]) for i in chosen]  # the key has room for whole titles
         out.key = _draw_key(ax, numbers, dates, full, cols, fontsize=fontsize)
         _settle_layout(ax)
-        layout = _layout_labels(ax, numbers, xs, ys, n_lanes=len(order), fontsize=fontsize,
-                                number=True)
-        out.numbers = [_draw_label(ax, t, xx, yy, p, fontsize=fontsize, edge=c)
-                       for t, xx, yy, p, c in zip(numbers, xs, ys, layout, cols)]
+        layout = _layout_labels(ax, numbers, xs, ys, n_lanes=len(order), fontsize=fontsize, number=True)
+        out.numbers = [
+            _draw_label(ax, t, xx, yy, p, fontsize=fontsize, edge=c)
+            for t, xx, yy, p, c in zip(numbers, xs, ys, layout, cols)
+        ]
     out.label_style = style
     out.labelled_ids = [out.event_ids[i] for i in chosen]
     return out
@@ -318,8 +340,16 @@ def _tier_step(fontsize: float) -> float:
     return 1.75 * fontsize  # a box is ~1.45 font sizes tall (text + padding): no touching
 
 
-def _layout_labels(ax: Axes, texts: list[str], xs: np.ndarray, ys: np.ndarray, *,
-                   n_lanes: int, fontsize: float, number: bool = False) -> list[_Slot]:
+def _layout_labels(
+    ax: Axes,
+    texts: list[str],
+    xs: np.ndarray,
+    ys: np.ndarray,
+    *,
+    n_lanes: int,
+    fontsize: float,
+    number: bool = False,
+) -> list[_Slot]:
     """Choose a slot for every label so that no two labels overlap and no leader crosses a label.
 
     A greedy layout in points: a label starts (or ends) at its marker's x and sits in the first
@@ -368,8 +398,11 @@ def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
                     # a leader may run along a label's edge (same-day events), never through it
                     if any(ext[0] + _EDGE < lx < ext[1] - _EDGE for lx in leaders.get(key, [])):
                         continue
-                    if any(a + _EDGE < x < b - _EDGE for kk in range(1, k)
-                           for a, b in spans.get((lane, side, kk), [])):
+                    if any(
+                        a + _EDGE < x < b - _EDGE
+                        for kk in range(1, k)
+                        for a, b in spans.get((lane, side, kk), [])
+                    ):
                         continue
                     placed = (side, k, direction, ext)
                     break
@@ -391,8 +424,9 @@ def _greedy(order, xp, ys, widths, width_pt, n_tiers) -> list[_Slot]:
     return slots  # type: ignore[return-value]
 
 
-def _draw_label(ax: Axes, text: str, x: float, y: float, slot: _Slot, *, fontsize: float,
-                edge: str | None = None) -> Annotation:
+def _draw_label(
+    ax: Axes, text: str, x: float, y: float, slot: _Slot, *, fontsize: float, edge: str | None = None
+) -> Annotation:
     """Write one label in its slot, with a vertical leader line for an outer tier."""
     dy = slot.side * (_FIRST_OFFSET + _tier_step(fontsize) * (slot.tier - 1))
     below = slot.side < 0
@@ -400,23 +434,43 @@ def _draw_label(ax: Axes, text: str, x: float, y: float, slot: _Slot, *, fontsiz
     arrow = None
     if slot.tier > 1:
         # from the label's corner at the marker's x straight down (or up) to the marker
-        arrow = {"arrowstyle": "-", "color": "#777777", "lw": 0.8, "shrinkA": 0, "shrinkB": 6,
-                 "relpos": (1.0 if leftwards else 0.0, 1.0 if below else 0.0)}
-    box = {"boxstyle": "round,pad=0.3", "fc": "white", "ec": edge or "none",
-           "lw": 1.2 if edge else 0, "alpha": 0.9}
+        arrow = {
+            "arrowstyle": "-",
+            "color": "#777777",
+            "lw": 0.8,
+            "shrinkA": 0,
+            "shrinkB": 6,
+            "relpos": (1.0 if leftwards else 0.0, 1.0 if below else 0.0),
+        }
+    box = {
+        "boxstyle": "round,pad=0.3",
+        "fc": "white",
+        "ec": edge or "none",
+        "lw": 1.2 if edge else 0,
+        "alpha": 0.9,
+    }
     ann = ax.annotate(
-        text, (x, y), xytext=(-0.3 * fontsize if leftwards else 0.3 * fontsize, dy),
-        textcoords="offset points", fontsize=fontsize,
+        text,
+        (x, y),
+        xytext=(-0.3 * fontsize if leftwards else 0.3 * fontsize, dy),
+        textcoords="offset points",
+        fontsize=fontsize,
         fontweight="bold" if edge else "normal",
-        ha="right" if leftwards else "left", va="top" if below else "bottom", zorder=4,
-        arrowprops=arrow, bbox=box, annotation_clip=False)
+        ha="right" if leftwards else "left",
+        va="top" if below else "bottom",
+        zorder=4,
+        arrowprops=arrow,
+        bbox=box,
+        annotation_clip=False,
+    )
     ann.set_in_layout(False)  # labels sit inside the axes; never let them shrink it
     ann.set_gid("timeline-label")
     return ann
 
 
-def _draw_key(ax: Axes, numbers: list[str], dates: list[str], titles: list[str],
-              colours: list[str], *, fontsize: float) -> list[Annotation]:
+def _draw_key(
+    ax: Axes, numbers: list[str], dates: list[str], titles: list[str], colours: list[str], *, fontsize: float
+) -> list[Annotation]:
     """The numbered key under the axes: ``n  date  title``, in date order, in columns.
 
     One column for up to four entries, two up to 16, three beyond; a title is shortened with
@@ -437,15 +491,31 @@ def _draw_key(ax: Axes, numbers: list[str], dates: list[str], titles: list[str],
         col, row = divmod(pos, nrows)
         xy = (col / ncols, 0.0)
         dy = top - row * line
-        num = ax.annotate(numbers[i], xy, xycoords="axes fraction", xytext=(0, dy),
-                          textcoords="offset points", fontsize=fontsize, fontweight="bold",
-                          ha="left", va="top", annotation_clip=False,
-                          bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colours[i],
-                                "lw": 1.2})
+        num = ax.annotate(
+            numbers[i],
+            xy,
+            xycoords="axes fraction",
+            xytext=(0, dy),
+            textcoords="offset points",
+            fontsize=fontsize,
+            fontweight="bold",
+            ha="left",
+            va="top",
+            annotation_clip=False,
+            bbox={"boxstyle": "round,pad=0.3", "fc": "white", "ec": colours[i], "lw": 1.2},
+        )
         text = _fit_text(f"{dates[i]}  {titles[i]}", col_pt, fontsize)
-        txt = ax.annotate(text, xy, xycoords="axes fraction", xytext=(indent, dy),
-                          textcoords="offset points", fontsize=fontsize, ha="left", va="top",
-                          annotation_clip=False)
+        txt = ax.annotate(
+            text,
+            xy,
+            xycoords="axes fraction",
+            xytext=(indent, dy),
+            textcoords="offset points",
+            fontsize=fontsize,
+            ha="left",
+            va="top",
+            annotation_clip=False,
+        )
         num.set_gid("timeline-key")
         txt.set_gid("timeline-key")
         out += [num, txt]
@@ -456,16 +526,31 @@ def _legends(ax: Axes, actors: pd.Series, grades: np.ndarray, any_approx: bool) 
     present = [a for a in ACTOR_COLOURS if a in set(actors.astype(str))]
     present += sorted(set(actors.astype(str)) - set(present))
     handles = [Patch(facecolor=_colour(a), edgecolor="none", label=a) for a in present]
-    actor_leg = ax.legend(handles=handles, title="Actor", loc="upper left",
-                          bbox_to_anchor=(1.01, 1.0), frameon=False)
+    actor_leg = ax.legend(
+        handles=handles, title="Actor", loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False
+    )
     ax.add_artist(actor_leg)
-    g_handles = [Line2D([], [], ls="", marker=CONFIDENCE_MARKERS.get(g, "D"), color="black",
-                        markersize=9, label=g)
-                 for g in CONFIDENCE_ORDER if g in set(grades)]
+    g_handles = [
+        Line2D([], [], ls="", marker=CONFIDENCE_MARKERS.get(g, "D"), color="black", markersize=9, label=g)
+        for g in CONFIDENCE_ORDER
+        if g in set(grades)
+    ]
     if any_approx:
-        g_handles.append(Line2D([], [], ls="-", lw=4, alpha=0.45, color="black",
-                                marker="o", markerfacecolor="white", markersize=9,
-                                label="month/year only"))
-    grade_leg = ax.legend(handles=g_handles, title="Confidence", loc="lower left",
-                          bbox_to_anchor=(1.01, 0.0), frameon=False)
+        g_handles.append(
+            Line2D(
+                [],
+                [],
+                ls="-",
+                lw=4,
+                alpha=0.45,
+                color="black",
+                marker="o",
+                markerfacecolor="white",
+                markersize=9,
+                label="month/year only",
+            )
+        )
+    grade_leg = ax.legend(
+        handles=g_handles, title="Confidence", loc="lower left", bbox_to_anchor=(1.01, 0.0), frameon=False
+    )
     return [actor_leg, grade_leg]

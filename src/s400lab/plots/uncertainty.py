@@ -56,8 +56,15 @@ def _time_axis(bands: pd.DataFrame) -> np.ndarray:
     raise ValueError("bands need a numeric 't' column or index (decimal years)")
 
 
-def fan_chart(ax: Axes, bands: pd.DataFrame, *, label: str = "", colour: str | None = None,
-              unit: str = "", title: str | None = None) -> dict:
+def fan_chart(
+    ax: Axes,
+    bands: pd.DataFrame,
+    *,
+    label: str = "",
+    colour: str | None = None,
+    unit: str = "",
+    title: str | None = None,
+) -> dict:
     """Median line with shaded 50% and 90% bands over time.
 
     Parameters
@@ -80,10 +87,12 @@ def fan_chart(ax: Axes, bands: pd.DataFrame, *, label: str = "", colour: str | N
     colour = colour or OKABE_ITO["blue"]
     t = _time_axis(bands)
     name = f"{label} " if label else ""
-    band90 = ax.fill_between(t, bands["q05"], bands["q95"], color=colour, alpha=0.18, lw=0,
-                             label=f"{name}90% of runs")
-    band50 = ax.fill_between(t, bands["q25"], bands["q75"], color=colour, alpha=0.38, lw=0,
-                             label=f"{name}50% of runs")
+    band90 = ax.fill_between(
+        t, bands["q05"], bands["q95"], color=colour, alpha=0.18, lw=0, label=f"{name}90% of runs"
+    )
+    band50 = ax.fill_between(
+        t, bands["q25"], bands["q75"], color=colour, alpha=0.38, lw=0, label=f"{name}50% of runs"
+    )
     (median,) = ax.plot(t, bands["q50"], color=colour, label=f"{name}median")
     if unit:
         ax.set_ylabel(unit)
@@ -94,9 +103,16 @@ def fan_chart(ax: Axes, bands: pd.DataFrame, *, label: str = "", colour: str | N
     return {"median": median, "band50": band50, "band90": band90}
 
 
-def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
-                names: tuple[str, str] = ("A", "B"), unit: str = "",
-                title: str | None = None, legend_below: bool = False) -> dict:
+def fan_compare(
+    ax: Axes,
+    bands_a: pd.DataFrame,
+    bands_b: pd.DataFrame,
+    *,
+    names: tuple[str, str] = ("A", "B"),
+    unit: str = "",
+    title: str | None = None,
+    legend_below: bool = False,
+) -> dict:
     """Two fan charts on one Axes that stay readable where they overlap.
 
     Scenario A (usually the baseline) is a shaded fan in blue; scenario B is drawn with lines
@@ -126,8 +142,13 @@ def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
     a = fan_chart(ax, bands_a, colour=ca, unit=unit, title=title)
     t = _time_axis(bands_b)
     b = {}
-    for key, ls, lw in (("q05", ":", 1.8), ("q95", ":", 1.8), ("q25", "--", 1.8),
-                        ("q75", "--", 1.8), ("q50", "-", 2.8)):
+    for key, ls, lw in (
+        ("q05", ":", 1.8),
+        ("q95", ":", 1.8),
+        ("q25", "--", 1.8),
+        ("q75", "--", 1.8),
+        ("q50", "-", 2.8),
+    ):
         (b["median" if key == "q50" else key],) = ax.plot(t, bands_b[key], color=cb, ls=ls, lw=lw)
     handles = [
         Patch(facecolor=ca, alpha=0.38, label=f"{names[0]}: middle 50% of runs"),
@@ -138,17 +159,32 @@ def fan_compare(ax: Axes, bands_a: pd.DataFrame, bands_b: pd.DataFrame, *,
         Line2D([], [], color=cb, ls=":", lw=1.8, label=f"{names[1]}: 90%"),
     ]
     if legend_below:
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14),
-                  frameon=False, ncol=2, fontsize="small")
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.14),
+            frameon=False,
+            ncol=2,
+            fontsize="small",
+        )
     else:
         ax.legend(handles=handles, loc="upper left", frameon=False, ncol=2, fontsize=10)
     return {"a": a, "b": b}
 
 
-def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Sequence[float], *,
-                            names: tuple[str, str] = ("A", "B"), kind: str = "ecdf",
-                            unit: str = "", bins: int = 30, never_label: str = "not within horizon",
-                            quarters: bool = False, legend_below: bool = False) -> dict:
+def distribution_comparison(
+    ax: Axes,
+    values_a: Sequence[float],
+    values_b: Sequence[float],
+    *,
+    names: tuple[str, str] = ("A", "B"),
+    kind: str = "ecdf",
+    unit: str = "",
+    bins: int = 30,
+    never_label: str = "not within horizon",
+    quarters: bool = False,
+    legend_below: bool = False,
+) -> dict:
     """Compare an outcome's distribution in two scenarios (ECDFs or histograms).
 
     Missing values (NaN: the event did not happen within the horizon) are not drawn; the
@@ -188,8 +224,14 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
             ys = np.arange(1, xs.size + 1) / max(x.size, 1)
             (art,) = ax.step(xs, ys, where="post", color=colour, label=lab)
         else:
-            *_, art = ax.hist(ok, bins=edges, color=colour, alpha=0.45, label=lab,
-                              weights=np.full(ok.size, 1 / max(x.size, 1)))
+            *_, art = ax.hist(
+                ok,
+                bins=edges,
+                color=colour,
+                alpha=0.45,
+                label=lab,
+                weights=np.full(ok.size, 1 / max(x.size, 1)),
+            )
         out[key] = art
     ax.set_ylabel("share of runs (cumulative)" if kind == "ecdf" else "share of runs")
     if unit:
@@ -197,8 +239,7 @@ def distribution_comparison(ax: Axes, values_a: Sequence[float], values_b: Seque
     if quarters:
         use_quarter_ticks(ax.xaxis, step=_quarter_step(finite))
     if legend_below:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, ncol=1,
-                  fontsize="small")
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), frameon=False, ncol=1, fontsize="small")
     else:
         ax.legend(loc="best", frameon=False)
     return out
@@ -209,8 +250,9 @@ def _share_text(share: float) -> str:
     return "<1%" if 0 < share < 0.005 else f"{100 * share:.0f}%"
 
 
-def probability_bars(ax: Axes, table: pd.DataFrame, *, colour: str | None = None,
-                     title: str | None = None) -> dict:
+def probability_bars(
+    ax: Axes, table: pd.DataFrame, *, colour: str | None = None, title: str | None = None
+) -> dict:
     """Horizontal bars of event probabilities with 95% interval error bars.
 
     Parameters
@@ -230,8 +272,7 @@ def probability_bars(ax: Axes, table: pd.DataFrame, *, colour: str | None = None
     bars = ax.barh(y, p, color=colour, alpha=0.85)
     eb = ax.errorbar(p, y, xerr=err, fmt="none", ecolor=OKABE_ITO["black"], capsize=4, lw=1.5)
     for yi, pi, hi in zip(y, p, np.asarray(table["high"], float)):
-        ax.text(min(hi + 0.02, 0.98), yi, f"{100 * pi:.0f}%", va="center",
-                ha="left" if hi < 0.9 else "right")
+        ax.text(min(hi + 0.02, 0.98), yi, f"{100 * pi:.0f}%", va="center", ha="left" if hi < 0.9 else "right")
     ax.set_yticks(y, list(table["event"]))
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability (share of runs; bars = 95% interval)")
@@ -240,8 +281,15 @@ def probability_bars(ax: Axes, table: pd.DataFrame, *, colour: str | None = None
     return {"bars": bars, "errorbars": eb}
 
 
-def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, unit: str = "",
-                  title: str | None = None, quarters: bool = False) -> dict:
+def tornado_chart(
+    ax: Axes,
+    table: pd.DataFrame,
+    *,
+    max_rows: int | None = 12,
+    unit: str = "",
+    title: str | None = None,
+    quarters: bool = False,
+) -> dict:
     """Tornado: outcome at each input's low and high value, largest swing on top.
 
     Parameters
@@ -266,10 +314,12 @@ def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, u
     y = np.arange(len(t))[::-1]
     y_low = np.asarray(t["y_low"], float)
     y_high = np.asarray(t["y_high"], float)
-    low = ax.barh(y, y_low - base, left=base, color=OKABE_ITO["sky_blue"],
-                  label="assumption at its low value")
-    high = ax.barh(y, y_high - base, left=base, color=OKABE_ITO["orange"],
-                   label="assumption at its high value")
+    low = ax.barh(
+        y, y_low - base, left=base, color=OKABE_ITO["sky_blue"], label="assumption at its low value"
+    )
+    high = ax.barh(
+        y, y_high - base, left=base, color=OKABE_ITO["orange"], label="assumption at its high value"
+    )
     line = ax.axvline(base, color=OKABE_ITO["black"], lw=1.2)
     if quarters:
         ends = np.concatenate([y_low, y_high, [base]])
@@ -279,10 +329,17 @@ def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, u
         ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
         ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         base_text = f"{base:.3g}"
-    base_label = ax.annotate(f"all central: {base_text}", (base, 0.0),
-                             xycoords=("data", "axes fraction"), xytext=(5, 4),
-                             textcoords="offset points", ha="left", va="bottom", fontsize=11,
-                             bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
+    base_label = ax.annotate(
+        f"all central: {base_text}",
+        (base, 0.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(5, 4),
+        textcoords="offset points",
+        ha="left",
+        va="bottom",
+        fontsize=11,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+    )
     ax.set_yticks(y, list(t["label"]))
     ax.set_xlabel(unit or "outcome")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
@@ -291,8 +348,7 @@ def tornado_chart(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, u
     return {"low": low, "high": high, "base": line, "base_label": base_label}
 
 
-def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12,
-               title: str | None = None) -> dict:
+def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, title: str | None = None) -> dict:
     """First-order (S1) and total-order (ST) Sobol indices with confidence intervals.
 
     Rows are sorted by ST (largest on top).
@@ -312,10 +368,18 @@ def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12,
         t = t.head(max_rows)
     y = np.arange(len(t))[::-1]
     h = 0.38
-    st = ax.barh(y + h / 2, t["ST"], height=h, color=OKABE_ITO["vermillion"],
-                 xerr=t["ST_conf"], capsize=3, label="total (with interactions), ST")
-    s1 = ax.barh(y - h / 2, t["S1"], height=h, color=OKABE_ITO["blue"],
-                 xerr=t["S1_conf"], capsize=3, label="alone, S1")
+    st = ax.barh(
+        y + h / 2,
+        t["ST"],
+        height=h,
+        color=OKABE_ITO["vermillion"],
+        xerr=t["ST_conf"],
+        capsize=3,
+        label="total (with interactions), ST",
+    )
+    s1 = ax.barh(
+        y - h / 2, t["S1"], height=h, color=OKABE_ITO["blue"], xerr=t["S1_conf"], capsize=3, label="alone, S1"
+    )
     ax.set_yticks(y, list(t["label"]))
     ax.set_xlim(min(0.0, float(np.nanmin(t["S1_low"])) if len(t) else 0.0), 1.0)
     ax.set_xlabel("share of the outcome's variance")
@@ -325,8 +389,9 @@ def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12,
     return {"S1": s1, "ST": st}
 
 
-def discovery_box(ax: Axes, box, *, labels: dict | None = None, only_restricted: bool = False,
-                  title: str | None = None) -> dict:
+def discovery_box(
+    ax: Axes, box, *, labels: dict | None = None, only_restricted: bool = False, title: str | None = None
+) -> dict:
     """Draw a PRIM box as intervals over each assumption's range, normalised to [0, 1].
 
     Parameters
@@ -355,8 +420,9 @@ def discovery_box(ax: Axes, box, *, labels: dict | None = None, only_restricted:
     for yi, a, b, r, (_, row) in zip(y, lo, hi, lim["restricted"], lim.iterrows()):
         colour = OKABE_ITO["vermillion"] if r else OKABE_ITO["grey"]
         # a box that keeps a single value of a discrete assumption is drawn as a diamond
-        (ln,) = ax.plot([a, b], [yi, yi], color=colour, lw=8, solid_capstyle="butt",
-                        marker="D" if a == b else None, ms=12)
+        (ln,) = ax.plot(
+            [a, b], [yi, yi], color=colour, lw=8, solid_capstyle="butt", marker="D" if a == b else None, ms=12
+        )
         inside.append(ln)
         if r:
             if a == b:
@@ -372,8 +438,7 @@ def discovery_box(ax: Axes, box, *, labels: dict | None = None, only_restricted:
     return {"boxes": inside, "ranges": ranges}
 
 
-def convergence_plot(ax: Axes, table: pd.DataFrame, *, label: str = "",
-                     colour: str | None = None) -> dict:
+def convergence_plot(ax: Axes, table: pd.DataFrame, *, label: str = "", colour: str | None = None) -> dict:
     """Estimate of a probability against the number of runs, with its 95% interval.
 
     Parameters

@@ -744,14 +744,14 @@ class ScenarioExplorer:
 
     def scenario_document(self) -> dict[str, Any]:
         """The scenario file's content for the current values (name, preset, values)."""
-        from s400lab.scenario_io import scenario_to_dict
+        from s400lab.model.scenario_io import scenario_to_dict
 
         return scenario_to_dict(self._scenario, name=self.scenario_name.value.strip(), preset=self._preset_id)
 
     def save(self) -> Path | None:
         """Save the current scenario to :attr:`file_name` in ``save_dir``; report beside the
         buttons and offer the file as a download."""
-        from s400lab.scenario_io import save_scenario
+        from s400lab.model.scenario_io import save_scenario
 
         try:
             path = self._file_path()
@@ -772,8 +772,8 @@ class ScenarioExplorer:
     def brief_html(self, n_draws: int = 2000) -> str:
         """The two-page brief of the current scenario, exactly as the command line writes it
         for the same scenario file (name, preset and changed values)."""
-        from s400lab.brief import brief_html
-        from s400lab.scenario_io import scenario_from_dict
+        from s400lab.model.scenario_io import scenario_from_dict
+        from s400lab.reporting.brief import brief_html
 
         doc = self.scenario_document()
         loaded = scenario_from_dict(doc, source=self._file_name_or_default())
@@ -818,7 +818,7 @@ class ScenarioExplorer:
 
     def load(self) -> bool:
         """Load :attr:`file_name` from ``save_dir``; on any problem nothing changes."""
-        from s400lab.scenario_io import load_scenario
+        from s400lab.model.scenario_io import load_scenario
 
         try:
             path = self._file_path()

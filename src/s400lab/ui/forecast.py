@@ -33,11 +33,13 @@ _ERR = "color:#D55E00;font-weight:bold"
 
 def _question_html(q: pd.Series, qid: str) -> str:
     notes = f"<p><i>Background:</i> {html.escape(q['notes'])}</p>" if q["notes"] else ""
-    return (f"<div style='max-width:60em;line-height:1.45'><p><b>{html.escape(q['question'])}</b><br>"
-            f"<small>id <code>{html.escape(qid)}</code> - resolves on "
-            f"{q['resolves_on'].isoformat()}</small></p>"
-            f"<p><i>Resolution criteria:</i> {html.escape(q['resolution_criteria'])}</p>"
-            f"{notes}</div>")
+    return (
+        f"<div style='max-width:60em;line-height:1.45'><p><b>{html.escape(q['question'])}</b><br>"
+        f"<small>id <code>{html.escape(qid)}</code> - resolves on "
+        f"{q['resolves_on'].isoformat()}</small></p>"
+        f"<p><i>Resolution criteria:</i> {html.escape(q['resolution_criteria'])}</p>"
+        f"{notes}</div>"
+    )
 
 
 class ForecastForm(widgets.VBox):
@@ -58,45 +60,68 @@ class ForecastForm(widgets.VBox):
         The forecast saved by the last successful :meth:`submit`.
     """
 
-    def __init__(self, questions: pd.DataFrame | None = None,
-                 directory: str | os.PathLike = fc.DEFAULT_FORECAST_DIR,
-                 student_id: str = "") -> None:
+    def __init__(
+        self,
+        questions: pd.DataFrame | None = None,
+        directory: str | os.PathLike = fc.DEFAULT_FORECAST_DIR,
+        student_id: str = "",
+    ) -> None:
         self.questions = fc.load_questions() if questions is None else questions
         self.directory = Path(directory)
         self.last_forecast: fc.Forecast | None = None
         open_q = self.questions[self.questions["status"] == "open"]
-        options = [(f"{row['resolves_on'].isoformat()} | {row['question']}", qid)
-                   for qid, row in open_q.sort_values("resolves_on").iterrows()]
-        self._student = widgets.Text(value=student_id, description="Your id",
-                                     placeholder="pseudonym or initials")
-        self._question = widgets.Dropdown(options=options, description="Question",
-                                          layout=widgets.Layout(width="95%"))
+        options = [
+            (f"{row['resolves_on'].isoformat()} | {row['question']}", qid)
+            for qid, row in open_q.sort_values("resolves_on").iterrows()
+        ]
+        self._student = widgets.Text(
+            value=student_id, description="Your id", placeholder="pseudonym or initials"
+        )
+        self._question = widgets.Dropdown(
+            options=options, description="Question", layout=widgets.Layout(width="95%")
+        )
         self._details = widgets.HTML()
         self._probability = widgets.FloatSlider(
-            value=0.5, min=0.0, max=1.0, step=0.01, description="P(yes)",
-            readout_format=".0%", continuous_update=False,
-            layout=widgets.Layout(width="60%"))
+            value=0.5,
+            min=0.0,
+            max=1.0,
+            step=0.01,
+            description="P(yes)",
+            readout_format=".0%",
+            continuous_update=False,
+            layout=widgets.Layout(width="60%"),
+        )
         self._rationale = widgets.Textarea(
-            description="Why?", placeholder="one or two sentences: base rate, evidence",
-            layout=widgets.Layout(width="95%", height="4em"))
-        self._submit = widgets.Button(description="Save forecast", button_style="primary",
-                                      icon="check")
+            description="Why?",
+            placeholder="one or two sentences: base rate, evidence",
+            layout=widgets.Layout(width="95%", height="4em"),
+        )
+        self._submit = widgets.Button(description="Save forecast", button_style="primary", icon="check")
         self._status = widgets.HTML()
         self._history = widgets.HTML()
         self._question.observe(self._show_question, names="value")
         self._student.observe(lambda _change: self._show_history(), names="value")
         self._submit.on_click(lambda _b: self.submit())
-        super().__init__([self._student, self._question, self._details, self._probability,
-                          self._rationale, widgets.HBox([self._submit, self._status]),
-                          self._history])
+        super().__init__(
+            [
+                self._student,
+                self._question,
+                self._details,
+                self._probability,
+                self._rationale,
+                widgets.HBox([self._submit, self._status]),
+                self._history,
+            ]
+        )
         self._show_question()
         self._show_history()
 
     # ------------------------------------------------------------------ callbacks
     def _show_question(self, _change=None) -> None:
         qid = self._question.value
-        self._details.value = ("<p>No open question.</p>" if qid is None
-                               else _question_html(self.questions.loc[qid], qid))
+        self._details.value = (
+            "<p>No open question.</p>" if qid is None else _question_html(self.questions.loc[qid], qid)
+        )
 
     def _show_history(self) -> None:
         try:
@@ -115,8 +140,9 @@ class ForecastForm(widgets.VBox):
         view = df[["timestamp", "question_id", "probability", "rationale"]].copy()
         view["timestamp"] = view["timestamp"].dt.strftime("%Y-%m-%d %H:%M UTC")
         view["probability"] = (100 * view["probability"]).round().astype(int).astype(str) + " %"
-        self._history.value = ("<b>Your forecasts (newest last)</b>"
-                               + view.to_html(index=False, escape=True, border=0))
+        self._history.value = "<b>Your forecasts (newest last)</b>" + view.to_html(
+            index=False, escape=True, border=0
+        )
 
     # ------------------------------------------------------------------ actions
     def submit(self, *, timestamp: datetime | None = None) -> fc.Forecast | None:
@@ -133,19 +159,25 @@ class ForecastForm(widgets.VBox):
             None if validation failed (the message is shown in the form).
         """
         try:
-            f = fc.make_forecast(self._student.value.strip(), self._question.value,
-                                 self._probability.value, timestamp=timestamp,
-                                 rationale=self._rationale.value.strip(),
-                                 questions=self.questions)
+            f = fc.make_forecast(
+                self._student.value.strip(),
+                self._question.value,
+                self._probability.value,
+                timestamp=timestamp,
+                rationale=self._rationale.value.strip(),
+                questions=self.questions,
+            )
             path = fc.forecast_path(f.student_id, self.directory)
             n = fc.append_forecast(path, f, questions=self.questions)
         except (fc.ForecastFileError, OSError) as exc:
             self._status.value = f"<span style='{_ERR}'>Not saved: {html.escape(str(exc))}</span>"
             return None
         self.last_forecast = f
-        self._status.value = (f"<span style='{_OK}'>Saved {f.probability:.0%} on "
-                              f"{html.escape(f.question_id)} ({n} forecasts in "
-                              f"{html.escape(str(path))}).</span>")
+        self._status.value = (
+            f"<span style='{_OK}'>Saved {f.probability:.0%} on "
+            f"{html.escape(f.question_id)} ({n} forecasts in "
+            f"{html.escape(str(path))}).</span>"
+        )
         self._rationale.value = ""
         self._show_history()
         return f
@@ -172,8 +204,13 @@ class ClassResults(widgets.VBox):
         Merged forecasts, scored forecasts and per-student means after :meth:`refresh`.
     """
 
-    def __init__(self, directory: str | os.PathLike, questions: pd.DataFrame | None = None,
-                 outcomes: dict | None = None, deadline: datetime | str | None = None) -> None:
+    def __init__(
+        self,
+        directory: str | os.PathLike,
+        questions: pd.DataFrame | None = None,
+        outcomes: dict | None = None,
+        deadline: datetime | str | None = None,
+    ) -> None:
         self.directory = Path(directory)
         self.questions = fc.load_questions() if questions is None else questions
         self.outcomes = dict(outcomes or {})
@@ -192,18 +229,20 @@ class ClassResults(widgets.VBox):
     def refresh(self) -> None:
         """Re-read the folder, re-score and redraw."""
         try:
-            self.forecasts = fc.merge_forecasts(self.directory, questions=self.questions,
-                                                deadline=self.deadline)
+            self.forecasts = fc.merge_forecasts(
+                self.directory, questions=self.questions, deadline=self.deadline
+            )
         except (fc.ForecastFileError, OSError) as exc:
             self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
             return
         self.scored = fc.score_forecasts(self.forecasts, self.questions, self.outcomes)
         self.scores = fc.student_scores(self.scored)
-        hypo = (" <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes))
-                if self.outcomes else "")
-        self._message.value = (f"{len(self.forecasts)} forecasts from "
-                               f"{self.forecasts['student_id'].nunique()} students; "
-                               f"{len(self.scored)} on resolved questions.{hypo}")
+        hypo = " <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes)) if self.outcomes else ""
+        self._message.value = (
+            f"{len(self.forecasts)} forecasts from "
+            f"{self.forecasts['student_id'].nunique()} students; "
+            f"{len(self.scored)} on resolved questions.{hypo}"
+        )
         self._table.value = self.scores.round(3).to_html(border=0)
         if self.scored.empty:
             self._plot.value = b""
@@ -213,8 +252,7 @@ class ClassResults(widgets.VBox):
             fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
             ax1, ax2 = fig.subplots(1, 2)
             plot_student_scores(ax1, self.scores)
-            plot_calibration(ax2, fc.calibration_table(self.scored["probability"],
-                                                       self.scored["outcome"]))
+            plot_calibration(ax2, fc.calibration_table(self.scored["probability"], self.scored["outcome"]))
             buf = io.BytesIO()
             fig.savefig(buf, format="png")
         self._plot.value = buf.getvalue()

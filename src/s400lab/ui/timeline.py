@@ -59,8 +59,7 @@ __all__ = [
 ]
 
 #: Primary-key column of each table that cites sources.
-ID_COLUMNS = {"events": "event_id", "deals": "deal_id", "deliveries": "delivery_id",
-              "promises": "promise_id"}
+ID_COLUMNS = {"events": "event_id", "deals": "deal_id", "deliveries": "delivery_id", "promises": "promise_id"}
 
 #: Tables offered by :class:`SourcesViewer`, in menu order.
 SOURCED_TABLES = ("events", "deals", "deliveries", "promises")
@@ -68,12 +67,11 @@ SOURCED_TABLES = ("events", "deals", "deliveries", "promises")
 #: What each grade means (shown in notebooks and help texts); from reference/domain_facts.md.
 CONFIDENCE_HELP = {
     "official": "a government or manufacturer statement, or law text (incl. state agencies "
-                "such as TASS or Anadolu relaying it)",
+    "such as TASS or Anadolu relaying it)",
     "reported": "a mainstream or trade outlet citing sources",
     "claimed": "a party to the conflict or a single interested outlet asserts it, unverified",
     "disputed": "sources conflict; the versions are kept as variant rows",
 }
-
 
 
 def _esc(value) -> str:
@@ -92,8 +90,11 @@ def _link(url) -> str:
 
 def _precision_column(table_or_row, col: str) -> str | None:
     names = table_or_row.index if isinstance(table_or_row, pd.Series) else table_or_row.columns
-    for cand in (f"{col}_precision", f"{col.removesuffix('_date')}_precision",
-                 f"{col.removesuffix('_on')}_precision"):
+    for cand in (
+        f"{col}_precision",
+        f"{col.removesuffix('_date')}_precision",
+        f"{col.removesuffix('_on')}_precision",
+    ):
         if cand in names and cand != col:
             return cand
     return None
@@ -102,7 +103,8 @@ def _precision_column(table_or_row, col: str) -> str | None:
 def _format_cell(row: pd.Series, col: str) -> str:
     value = row[col]
     if isinstance(value, (pd.Timestamp, np.datetime64)) or (
-            col.endswith(("date", "_on", "published")) and not _blank(value)):
+        col.endswith(("date", "_on", "published")) and not _blank(value)
+    ):
         prec = _precision_column(row, col)
         return format_date(value, row[prec] if prec else "day")
     if isinstance(value, float) and not _blank(value):
@@ -110,12 +112,17 @@ def _format_cell(row: pd.Series, col: str) -> str:
     return "" if _blank(value) else str(value)
 
 
-_TABLE_STYLE = ("border-collapse:collapse;font-size:13px;line-height:1.35;")
+_TABLE_STYLE = "border-collapse:collapse;font-size:13px;line-height:1.35;"
 _CELL = "padding:3px 8px;border-bottom:1px solid #ddd;text-align:left;vertical-align:top;"
 
 
-def html_table(df: pd.DataFrame, columns: Sequence[str], headers: Sequence[str] | None = None,
-               *, max_height: str | None = None) -> str:
+def html_table(
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    headers: Sequence[str] | None = None,
+    *,
+    max_height: str | None = None,
+) -> str:
     """An escaped HTML table of ``df[columns]`` (dates written to their precision)."""
     headers = list(headers or columns)
     head = "".join(f'<th style="{_CELL}">{html.escape(h)}</th>' for h in headers)
@@ -128,8 +135,9 @@ def html_table(df: pd.DataFrame, columns: Sequence[str], headers: Sequence[str] 
             else:
                 cells.append(_esc(_format_cell(r, c)) if c in r.index else "")
         body.append("<tr>" + "".join(f'<td style="{_CELL}">{v}</td>' for v in cells) + "</tr>")
-    table = (f'<table style="{_TABLE_STYLE}"><thead><tr>{head}</tr></thead>'
-             f'<tbody>{"".join(body)}</tbody></table>')
+    table = (
+        f'<table style="{_TABLE_STYLE}"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    )
     if max_height:
         return f'<div style="max-height:{max_height};overflow:auto">{table}</div>'
     return table
@@ -139,28 +147,39 @@ SOURCE_COLUMNS = ["publication", "original_outlet", "title", "url", "published"]
 SOURCE_HEADERS = ["publication", "relays", "title", "link", "published"]
 
 
-def row_detail_html(row: pd.Series, sources: pd.DataFrame, variants: pd.DataFrame,
-                    id_column: str) -> str:
+def row_detail_html(row: pd.Series, sources: pd.DataFrame, variants: pd.DataFrame, id_column: str) -> str:
     """HTML for one row: its fields, the variant rows next to it, and its sources."""
     skip = {"source_ids", "variant_of", id_column}
     skip |= {c for c in row.index if c.endswith("_precision")}
     title = row.get("title", row.get("description", row[id_column]))
-    parts = [f"<h4 style='margin:4px 0'>{_esc(title)}</h4>",
-             f"<div style='color:#555'>{html.escape(id_column)} = <code>{_esc(row[id_column])}</code></div>"]
+    parts = [
+        f"<h4 style='margin:4px 0'>{_esc(title)}</h4>",
+        f"<div style='color:#555'>{html.escape(id_column)} = <code>{_esc(row[id_column])}</code></div>",
+    ]
     fields = [(c, _format_cell(row, c)) for c in row.index if c not in skip]
     fields = [(c, v) for c, v in fields if v != ""]
-    parts.append(f'<table style="{_TABLE_STYLE}">' + "".join(
-        f'<tr><th style="{_CELL}">{html.escape(c)}</th><td style="{_CELL}">{html.escape(v)}</td></tr>'
-        for c, v in fields) + "</table>")
+    parts.append(
+        f'<table style="{_TABLE_STYLE}">'
+        + "".join(
+            f'<tr><th style="{_CELL}">{html.escape(c)}</th><td style="{_CELL}">{html.escape(v)}</td></tr>'
+            for c, v in fields
+        )
+        + "</table>"
+    )
     if not variants.empty:
         if not _blank(row.get("variant_of")):
-            intro = (f"This row is a <b>variant</b> of <code>{_esc(row.get('variant_of'))}</code>: "
-                     "another source reports the same fact differently.")
+            intro = (
+                f"This row is a <b>variant</b> of <code>{_esc(row.get('variant_of'))}</code>: "
+                "another source reports the same fact differently."
+            )
         else:
             intro = "Other sources report this differently (variant rows):"
         both = pd.concat([row.to_frame().T, variants])
-        differ = [c for c in both.columns if c not in skip | {"notes"}
-                  and both[c].astype(str).nunique(dropna=False) > 1]
+        differ = [
+            c
+            for c in both.columns
+            if c not in skip | {"notes"} and both[c].astype(str).nunique(dropna=False) > 1
+        ]
         cols = [id_column] + differ + ["confidence", "source_ids"]
         cols = list(dict.fromkeys(c for c in cols if c in variants.columns))
         parts.append(f"<h4 style='margin:10px 0 4px'>Where sources disagree</h4><p>{intro}</p>")
@@ -182,9 +201,11 @@ def _row_label(table_name: str, r: pd.Series) -> str:
     if table_name == "deliveries":
         return f"{r['delivery_id']} \u00b7 {r['description']}"
     if table_name == "promises":
-        return (f"{r['promise_id']} \u00b7 promised "
-                f"{format_date(r['promised_date'], r.get('promised_precision'))}, stated "
-                f"{format_date(r['stated_on'], r.get('stated_precision'))}")
+        return (
+            f"{r['promise_id']} \u00b7 promised "
+            f"{format_date(r['promised_date'], r.get('promised_precision'))}, stated "
+            f"{format_date(r['stated_on'], r.get('stated_precision'))}"
+        )
     return str(r.iloc[0])
 
 
@@ -216,11 +237,17 @@ class SourcesViewer(widgets.VBox):
         self._tables = list(tables)
         self._rows: pd.DataFrame | None = None
         self.table_select = widgets.Dropdown(
-            options=self._tables, value=table or self._tables[0], description="Table",
-            tooltip="Which table to pick a row from")
-        self.row_select = widgets.Dropdown(options=[], description="Row",
-                                           layout=widgets.Layout(width="95%"),
-                                           tooltip="The row whose sources you want to read")
+            options=self._tables,
+            value=table or self._tables[0],
+            description="Table",
+            tooltip="Which table to pick a row from",
+        )
+        self.row_select = widgets.Dropdown(
+            options=[],
+            description="Row",
+            layout=widgets.Layout(width="95%"),
+            tooltip="The row whose sources you want to read",
+        )
         self.detail = widgets.HTML()
         self.table_select.observe(self._on_table, names="value")
         self.row_select.observe(self._on_row, names="value")
@@ -242,7 +269,8 @@ class SourcesViewer(widgets.VBox):
     @property
     def id_column(self) -> str:
         return ID_COLUMNS.get(self.table_name) or next(
-            c for c in self.full_table.columns if c.endswith("_id"))
+            c for c in self.full_table.columns if c.endswith("_id")
+        )
 
     @property
     def row(self) -> pd.Series | None:
@@ -265,8 +293,7 @@ class SourcesViewer(widgets.VBox):
         """
         self._rows = rows
         current = self.row_select.value
-        options = [(_row_label(self.table_name, r), str(r[self.id_column]))
-                   for _, r in rows.iterrows()]
+        options = [(_row_label(self.table_name, r), str(r[self.id_column])) for _, r in rows.iterrows()]
         values = [v for _, v in options]
         self.row_select.options = options
         self.row_select.value = current if current in values else (values[0] if values else None)
@@ -290,8 +317,7 @@ class SourcesViewer(widgets.VBox):
             self.detail.value = "<p><i>No row to show: widen the filters.</i></p>"
             return
         variants = related_variants(self.full_table, str(row[self.id_column]), self.id_column)
-        self.detail.value = row_detail_html(row, sources_of(row, self._sources), variants,
-                                            self.id_column)
+        self.detail.value = row_detail_html(row, sources_of(row, self._sources), variants, self.id_column)
 
 
 def _has(dataset, name: str) -> bool:
@@ -344,26 +370,50 @@ class CheckGroup(widgets.VBox):
 
     value = traitlets.Tuple()
 
-    def __init__(self, options: Sequence[str], value: Sequence[str] | None = None, *,
-                 description: str = "", columns: int = 1, tooltip: str = "") -> None:
+    def __init__(
+        self,
+        options: Sequence[str],
+        value: Sequence[str] | None = None,
+        *,
+        description: str = "",
+        columns: int = 1,
+        tooltip: str = "",
+    ) -> None:
         self.options = tuple(str(o) for o in options)
         self._syncing = False
-        self.checkboxes = {o: widgets.Checkbox(value=True, description=o, indent=False,
-                                               layout=widgets.Layout(width="auto", margin="0"))
-                           for o in self.options}
-        self.all_button = widgets.Button(description="all", tooltip=f"tick every {description}",
-                                         layout=widgets.Layout(width="auto", height="24px"))
-        self.none_button = widgets.Button(description="none", tooltip=f"untick every {description}",
-                                          layout=widgets.Layout(width="auto", height="24px"))
+        self.checkboxes = {
+            o: widgets.Checkbox(
+                value=True, description=o, indent=False, layout=widgets.Layout(width="auto", margin="0")
+            )
+            for o in self.options
+        }
+        self.all_button = widgets.Button(
+            description="all",
+            tooltip=f"tick every {description}",
+            layout=widgets.Layout(width="auto", height="24px"),
+        )
+        self.none_button = widgets.Button(
+            description="none",
+            tooltip=f"untick every {description}",
+            layout=widgets.Layout(width="auto", height="24px"),
+        )
         self.all_button.on_click(lambda _b: setattr(self, "value", self.options))
         self.none_button.on_click(lambda _b: setattr(self, "value", ()))
         title = html.escape(tooltip, quote=True)
-        head = widgets.HBox([widgets.HTML(f"<b title='{title}'>{html.escape(description)}</b>"),
-                             self.all_button, self.none_button],
-                            layout=widgets.Layout(align_items="center"))
-        grid = widgets.GridBox(list(self.checkboxes.values()), layout=widgets.Layout(
-            grid_template_columns=f"repeat({max(1, int(columns))}, max-content)",
-            grid_gap="0 14px"))
+        head = widgets.HBox(
+            [
+                widgets.HTML(f"<b title='{title}'>{html.escape(description)}</b>"),
+                self.all_button,
+                self.none_button,
+            ],
+            layout=widgets.Layout(align_items="center"),
+        )
+        grid = widgets.GridBox(
+            list(self.checkboxes.values()),
+            layout=widgets.Layout(
+                grid_template_columns=f"repeat({max(1, int(columns))}, max-content)", grid_gap="0 14px"
+            ),
+        )
         super().__init__([head, grid], layout=widgets.Layout(margin="0 18px 6px 0"))
         for o, box in self.checkboxes.items():
             box.observe(lambda change, o=o: self._on_box(o, change), names="value")
@@ -432,35 +482,41 @@ class TimelineExplorer(widgets.VBox):
         types = sorted(str(t) for t in pd.unique(ev["event_type"].dropna()))
         grades = [g for g in CONFIDENCE_ORDER if g in set(ev["confidence"])]
         grades += sorted(set(ev["confidence"].dropna().astype(str)) - set(grades))
-        self.actors = CheckGroup(actors, description="Actors", columns=2,
-                                 tooltip="Who acted (tick several)")
-        self.event_types = CheckGroup(types, description="Event type", columns=3,
-                                      tooltip="Kinds of event to show")
-        self.grades = CheckGroup(grades, description="Confidence", columns=1,
-                                 tooltip="; ".join(f"{g}: {CONFIDENCE_HELP.get(g, '')}"
-                                                   for g in grades))
-        for name, group in (("actors", self.actors), ("types", self.event_types),
-                            ("grades", self.grades)):
+        self.actors = CheckGroup(actors, description="Actors", columns=2, tooltip="Who acted (tick several)")
+        self.event_types = CheckGroup(
+            types, description="Event type", columns=3, tooltip="Kinds of event to show"
+        )
+        self.grades = CheckGroup(
+            grades,
+            description="Confidence",
+            columns=1,
+            tooltip="; ".join(f"{g}: {CONFIDENCE_HELP.get(g, '')}" for g in grades),
+        )
+        for name, group in (("actors", self.actors), ("types", self.event_types), ("grades", self.grades)):
             group.add_class(f"s400-tl-{name}")
         months = _month_options(ev)
         self.months = widgets.SelectionRangeSlider(
-            options=months, index=(0, len(months) - 1), description="Months",
-            continuous_update=False, layout=widgets.Layout(width="95%", max_width="900px"),
+            options=months,
+            index=(0, len(months) - 1),
+            description="Months",
+            continuous_update=False,
+            layout=widgets.Layout(width="95%", max_width="900px"),
             style={"description_width": "initial"},
-            tooltip="First and last month shown (inclusive); arrow keys move a handle by one month")
+            tooltip="First and last month shown (inclusive); arrow keys move a handle by one month",
+        )
         self.months.add_class("s400-tl-months")
-        self.lanes = widgets.ToggleButtons(options=[("one lane per actor", "actor"),
-                                                    ("one lane per event type", "event_type")],
-                                           value="actor", description="Lanes",
-                                           style={"button_width": "auto"},
-                                           tooltips=["lanes = actors", "lanes = event types"])
-        self.reset = widgets.Button(description="Show everything", icon="undo",
-                                    tooltip="Clear all filters")
+        self.lanes = widgets.ToggleButtons(
+            options=[("one lane per actor", "actor"), ("one lane per event type", "event_type")],
+            value="actor",
+            description="Lanes",
+            style={"button_width": "auto"},
+            tooltips=["lanes = actors", "lanes = event types"],
+        )
+        self.reset = widgets.Button(description="Show everything", icon="undo", tooltip="Clear all filters")
         self.status = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.table = widgets.HTML()
-        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")},
-                                     tables=["events"])
+        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")}, tables=["events"])
         for w, name in ((self.status, "status"), (self.image, "image"), (self.table, "table")):
             w.add_class(f"s400-tl-{name}")
         self.add_class("s400-timeline")
@@ -479,13 +535,18 @@ class TimelineExplorer(widgets.VBox):
         tabs = widgets.Tab(children=[self.table, self.sources])
         tabs.set_title(0, "Events table")
         tabs.set_title(1, "Sources of an event")
-        super().__init__(children=[
-            widgets.HBox([self.actors, self.event_types, self.grades],
-                         layout=widgets.Layout(flex_flow="row wrap")),
-            self.months,
-            widgets.HBox([self.lanes, self.reset]),
-            self.status, self.image, tabs,
-        ])
+        super().__init__(
+            children=[
+                widgets.HBox(
+                    [self.actors, self.event_types, self.grades], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                self.months,
+                widgets.HBox([self.lanes, self.reset]),
+                self.status,
+                self.image,
+                tabs,
+            ]
+        )
         self.update()
 
     # -- public ---------------------------------------------------------------------------
@@ -516,14 +577,22 @@ class TimelineExplorer(widgets.VBox):
         self._busy = True
         try:
             start, end = self.date_range
-            f = filter_events(self._events, actors=self.actors.value,
-                              event_types=self.event_types.value, confidence=self.grades.value,
-                              start=start, end=end)
+            f = filter_events(
+                self._events,
+                actors=self.actors.value,
+                event_types=self.event_types.value,
+                confidence=self.grades.value,
+                start=start,
+                end=end,
+            )
             self._filtered = f.sort_values("date", kind="stable")
             self.sources.set_rows(self._filtered)
             self.table.value = html_table(
-                self._filtered, ["date", "actor", "event_type", "title", "confidence", "variant_of"],
-                ["date", "actor", "type", "title", "confidence", "variant of"], max_height="360px")
+                self._filtered,
+                ["date", "actor", "event_type", "title", "confidence", "variant_of"],
+                ["date", "actor", "type", "title", "confidence", "variant of"],
+                max_height="360px",
+            )
         finally:
             self._busy = False
         self.redraw()
@@ -533,25 +602,37 @@ class TimelineExplorer(widgets.VBox):
         try:
             with mpl.rc_context(PROJECTOR_RC):
                 self._ax.clear()
-                art = plot_timeline(self._ax, self._filtered, lanes=self.lanes.value,
-                                    max_labels=self.max_labels,
-                                    highlight=self.sources.row_select.value)
+                art = plot_timeline(
+                    self._ax,
+                    self._filtered,
+                    lanes=self.lanes.value,
+                    max_labels=self.max_labels,
+                    highlight=self.sources.row_select.value,
+                )
                 buf = io.BytesIO()
                 self._fig.savefig(buf, format="png")
             self.image.value = buf.getvalue()
             n = len(self._filtered)
-            hint = "" if n <= self.max_labels else (
-                f" Titles are written when at most {self.max_labels} are shown; the event "
-                "picked under <i>Sources of an event</i> is ringed and labelled.")
-            self.status.value = (f"<div style='line-height:1.4'><b>{n}</b> of "
-                                 f"{len(self._events)} events shown ({art.n_points} markers)."
-                                 f"{hint}</div>")
+            hint = (
+                ""
+                if n <= self.max_labels
+                else (
+                    f" Titles are written when at most {self.max_labels} are shown; the event "
+                    "picked under <i>Sources of an event</i> is ringed and labelled."
+                )
+            )
+            self.status.value = (
+                f"<div style='line-height:1.4'><b>{n}</b> of "
+                f"{len(self._events)} events shown ({art.n_points} markers)."
+                f"{hint}</div>"
+            )
             self.last_error = None
             self.n_redraws += 1
         except Exception as exc:  # shown to the user instead of vanishing in a callback
             self.last_error = exc
-            self.status.value = (f"<span style='color:#D55E00'>Could not redraw: "
-                                 f"{html.escape(repr(exc))}</span>")
+            self.status.value = (
+                f"<span style='color:#D55E00'>Could not redraw: {html.escape(repr(exc))}</span>"
+            )
 
     # -- callbacks ------------------------------------------------------------------------
     def _on_filter(self, change=None) -> None:

@@ -84,10 +84,16 @@ class TradeoffExplorer(widgets.VBox):
         How many times the figure has been rendered (one per change).
     """
 
-    def __init__(self, matrix: pd.DataFrame, units: pd.Series | None = None,
-                 criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA,
-                 weights: Mapping[str, float] | None = None, n_robust: int = 4000,
-                 seed: int = 0, option_labels: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        matrix: pd.DataFrame,
+        units: pd.Series | None = None,
+        criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA,
+        weights: Mapping[str, float] | None = None,
+        n_robust: int = 4000,
+        seed: int = 0,
+        option_labels: Mapping[str, str] | None = None,
+    ) -> None:
         by_id = {c.criterion_id: c for c in criteria}
         missing = [c for c in matrix.columns if c not in by_id]
         if missing:
@@ -98,10 +104,18 @@ class TradeoffExplorer(widgets.VBox):
         self.n_robust, self.seed = n_robust, seed
         self.option_labels = dict(preset_labels() if option_labels is None else option_labels)
         init = {c: 5.0 for c in matrix.columns} | dict(weights or {})
-        self._sliders = {c.criterion_id: widgets.IntSlider(
-            value=int(init[c.criterion_id]), min=0, max=10, step=1, description="",
-            continuous_update=False, layout=widgets.Layout(width="220px"))
-            for c in self.criteria}
+        self._sliders = {
+            c.criterion_id: widgets.IntSlider(
+                value=int(init[c.criterion_id]),
+                min=0,
+                max=10,
+                step=1,
+                description="",
+                continuous_update=False,
+                layout=widgets.Layout(width="220px"),
+            )
+            for c in self.criteria
+        }
         self._equal = widgets.Button(description="Equal weights", icon="balance-scale")
         self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
         self._error = widgets.HTML()
@@ -114,8 +128,9 @@ class TradeoffExplorer(widgets.VBox):
             # the matrix across the full width (it needs it: up to ten criteria with units),
             # the ranking and its robustness side by side underneath
             self.figure = Figure(figsize=(14, 11), layout="constrained", dpi=96)
-            mosaic = self.figure.subplot_mosaic([["matrix", "matrix"], ["score", "robust"]],
-                                                height_ratios=[1.6, 1])
+            mosaic = self.figure.subplot_mosaic(
+                [["matrix", "matrix"], ["score", "robust"]], height_ratios=[1.6, 1]
+            )
             self._axes = (mosaic["matrix"], mosaic["score"], mosaic["robust"])
         self._canvas = FigureCanvasAgg(self.figure)
         self._background = None
@@ -127,8 +142,9 @@ class TradeoffExplorer(widgets.VBox):
         self.update()
 
     @classmethod
-    def from_presets(cls, criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA,
-                     **kwargs) -> TradeoffExplorer:
+    def from_presets(
+        cls, criteria: Sequence[tr.Criterion] = tr.DEFAULT_CRITERIA, **kwargs
+    ) -> TradeoffExplorer:
         """Build the matrix by running every preset (central values), then the explorer."""
         matrix, units = tr.preset_matrix(criteria)
         return cls(matrix, units, criteria, **kwargs)
@@ -141,16 +157,24 @@ class TradeoffExplorer(widgets.VBox):
             label = widgets.HTML(
                 f"<span title='{html.escape(c.rationale, quote=True)}'>"
                 f"{html.escape(c.label.split(': ', 1)[-1])} <small>({arrow}{html.escape(unit)})"
-                f"</small></span>", layout=widgets.Layout(width="340px"))
-            groups.setdefault(c.stakeholder, []).append(
-                widgets.HBox([label, self._sliders[c.criterion_id]]))
-        boxes = [widgets.VBox([widgets.HTML(f"<b>{html.escape(s)}</b>"), *rows])
-                 for s, rows in groups.items()]
-        return widgets.VBox([widgets.HTML("<b>Weights</b> (0 = ignore, 10 = most important; "
-                                          "hover a label for its rationale)"),
-                             widgets.GridBox(boxes, layout=widgets.Layout(
-                                 grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px")),
-                             self._equal])
+                f"</small></span>",
+                layout=widgets.Layout(width="340px"),
+            )
+            groups.setdefault(c.stakeholder, []).append(widgets.HBox([label, self._sliders[c.criterion_id]]))
+        boxes = [
+            widgets.VBox([widgets.HTML(f"<b>{html.escape(s)}</b>"), *rows]) for s, rows in groups.items()
+        ]
+        return widgets.VBox(
+            [
+                widgets.HTML(
+                    "<b>Weights</b> (0 = ignore, 10 = most important; hover a label for its rationale)"
+                ),
+                widgets.GridBox(
+                    boxes, layout=widgets.Layout(grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px")
+                ),
+                self._equal,
+            ]
+        )
 
     @property
     def weights(self) -> dict[str, float]:
@@ -182,12 +206,14 @@ class TradeoffExplorer(widgets.VBox):
             self._error.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
             return
         self._error.value = ""
-        self.robustness = tr.weight_robustness(self.normalised, n=self.n_robust,
-                                               seed=self.seed, around=self.weights)
+        self.robustness = tr.weight_robustness(
+            self.normalised, n=self.n_robust, seed=self.seed, around=self.weights
+        )
         view = self.ranking.join(self.robustness["share_first"])
         view["share_first"] = (100 * view["share_first"]).round().astype(int).astype(str) + " %"
-        view = view.rename(columns={"score": "weighted score (0-1)",
-                                    "share_first": "first under nearby weights"})
+        view = view.rename(
+            columns={"score": "weighted score (0-1)", "share_first": "first under nearby weights"}
+        )
         view.index = [self.option_labels.get(o, str(o)) for o in view.index]
         self._table.value = view.round(3).to_html(border=0)
         self._draw()
@@ -221,8 +247,9 @@ class TradeoffExplorer(widgets.VBox):
             self.figure.draw_artist(ax)
         w, h = canvas.get_width_height(physical=True)
         buf = io.BytesIO()
-        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1) \
-            .convert("RGB").save(buf, format="png", compress_level=3)
+        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
+            buf, format="png", compress_level=3
+        )
         return buf.getvalue()
 
     def _render(self) -> None:
@@ -232,22 +259,30 @@ class TradeoffExplorer(widgets.VBox):
         with mpl.rc_context(PROJECTOR_RC):
             if not same_order:
                 ax_m.clear()
-                plot_outcomes_matrix(ax_m, self.normalised.loc[order],
-                                     matrix=self.matrix.loc[order], units=self.units,
-                                     labels={c.criterion_id: c.label for c in self.criteria},
-                                     option_labels=self.option_labels, fontsize=11)
+                plot_outcomes_matrix(
+                    ax_m,
+                    self.normalised.loc[order],
+                    matrix=self.matrix.loc[order],
+                    units=self.units,
+                    labels={c.criterion_id: c.label for c in self.criteria},
+                    option_labels=self.option_labels,
+                    fontsize=11,
+                )
                 ax_m.set_title("Outcomes matrix (rows: your ranking, best first)")
             for ax in (ax_s, ax_r):
                 ax.clear()
             ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
             for yi, v in enumerate(self.ranking["score"]):
-                ax_s.annotate(f"{v:.2f}", (v, yi), xytext=(4, 0), textcoords="offset points",
-                              va="center", fontsize=12)
-            ax_s.set_yticks(range(len(order)),
-                            [self.option_labels.get(o, str(o)) for o in order])
-            ax_s.set(xlim=(0, 1.15), ylim=(len(order) - 0.5, -0.5),
-                     xlabel="weighted score (0 = worst on every criterion, 1 = best)",
-                     title="Your ranking")
+                ax_s.annotate(
+                    f"{v:.2f}", (v, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=12
+                )
+            ax_s.set_yticks(range(len(order)), [self.option_labels.get(o, str(o)) for o in order])
+            ax_s.set(
+                xlim=(0, 1.15),
+                ylim=(len(order) - 0.5, -0.5),
+                xlabel="weighted score (0 = worst on every criterion, 1 = best)",
+                title="Your ranking",
+            )
             ax_s.grid(axis="y", visible=False)
             plot_first_place_shares(ax_r, self.robustness, option_labels=self.option_labels)
             ax_r.set_title("Ranks first under nearby weights")

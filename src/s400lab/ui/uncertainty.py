@@ -85,53 +85,92 @@ class UncertaintyPanel(widgets.VBox):
         How many times the figure has been rendered.
     """
 
-    def __init__(self, scenario: str = "full_return_cash", compare: str = "status_quo", *,
-                 n: int = 10_000, seed: int = 1, method: str = "lhs",
-                 outcome: str = "india_sq5_q", variable: str = "ru_stock",
-                 run_now: bool = True) -> None:
+    def __init__(
+        self,
+        scenario: str = "full_return_cash",
+        compare: str = "status_quo",
+        *,
+        n: int = 10_000,
+        seed: int = 1,
+        method: str = "lhs",
+        outcome: str = "india_sq5_q",
+        variable: str = "ru_stock",
+        run_now: bool = True,
+    ) -> None:
         self._scenarios: dict[str, Scenario] = dict(presets())
         options = [(sc.label, sid) for sid, sc in self._scenarios.items()]
         style = {"description_width": "initial"}
         wide = widgets.Layout(width="420px")
-        self.scenario_w = widgets.Dropdown(options=options, value=scenario,
-                                           description="Scenario", style=style, layout=wide)
-        self.compare_w = widgets.Dropdown(options=options, value=compare,
-                                          description="Compare with", style=style, layout=wide)
-        self.file_w = widgets.Text(placeholder="my_scenario.json", description="Scenario file",
-                                   style=style, layout=widgets.Layout(width="420px"))
+        self.scenario_w = widgets.Dropdown(
+            options=options, value=scenario, description="Scenario", style=style, layout=wide
+        )
+        self.compare_w = widgets.Dropdown(
+            options=options, value=compare, description="Compare with", style=style, layout=wide
+        )
+        self.file_w = widgets.Text(
+            placeholder="my_scenario.json",
+            description="Scenario file",
+            style=style,
+            layout=widgets.Layout(width="420px"),
+        )
         self.load_w = widgets.Button(description="Load file", icon="folder-open")
         self.outcome_w = widgets.Dropdown(
             options=[(_option_text(lab, unit), k) for k, (unit, lab) in OUTCOMES.items()],
-            value=outcome, description="Outcome", style=style, layout=wide)
+            value=outcome,
+            description="Outcome",
+            style=style,
+            layout=wide,
+        )
         self.variable_w = widgets.Dropdown(
             options=[(f"{lab} [{unit}]", k) for k, (unit, lab) in SERIES.items()],
-            value=variable, description="Fan chart", style=style, layout=wide)
-        self.n_w = widgets.BoundedIntText(value=n, min=1_000, max=100_000, step=1_000,
-                                          description="Draws", style=style,
-                                          layout=widgets.Layout(width="200px"))
-        self.seed_w = widgets.IntText(value=seed, description="Seed", style=style,
-                                      layout=widgets.Layout(width="160px"))
+            value=variable,
+            description="Fan chart",
+            style=style,
+            layout=wide,
+        )
+        self.n_w = widgets.BoundedIntText(
+            value=n,
+            min=1_000,
+            max=100_000,
+            step=1_000,
+            description="Draws",
+            style=style,
+            layout=widgets.Layout(width="200px"),
+        )
+        self.seed_w = widgets.IntText(
+            value=seed, description="Seed", style=style, layout=widgets.Layout(width="160px")
+        )
         self.method_w = widgets.ToggleButtons(
-            options=[("Latin hypercube", "lhs"), ("Monte Carlo", "mc")], value=method,
-            tooltips=["stratified: steadier estimates for the same n", "independent draws"])
+            options=[("Latin hypercube", "lhs"), ("Monte Carlo", "mc")],
+            value=method,
+            tooltips=["stratified: steadier estimates for the same n", "independent draws"],
+        )
         self.run_w = widgets.Button(description="Run", button_style="primary", icon="play")
-        self.progress_w = widgets.IntProgress(value=0, min=0, max=100, description="",
-                                              layout=widgets.Layout(width="420px"))
+        self.progress_w = widgets.IntProgress(
+            value=0, min=0, max=100, description="", layout=widgets.Layout(width="420px")
+        )
         self.status_w = widgets.HTML()
         self.table_w = widgets.HTML()
-        self.export_what_w = widgets.Dropdown(options=list(EXPORTS), description="Export",
-                                              style=style, layout=wide)
-        self.export_path_w = widgets.Text(placeholder="results.csv", description="to file",
-                                          style=style)
+        self.export_what_w = widgets.Dropdown(
+            options=list(EXPORTS), description="Export", style=style, layout=wide
+        )
+        self.export_path_w = widgets.Text(placeholder="results.csv", description="to file", style=style)
         self.overwrite_w = widgets.Checkbox(value=False, description="overwrite if it exists")
         self.export_w = widgets.Button(description="Export CSV", icon="download")
         self.export_msg_w = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.n_redraws = 0
-        for w, name in ((self.status_w, "status"), (self.table_w, "table"),
-                        (self.image, "image"), (self.progress_w, "progress"),
-                        (self.run_w, "run"), (self.n_w, "n"), (self.seed_w, "seed"),
-                        (self.outcome_w, "outcome"), (self.export_msg_w, "export-msg")):
+        for w, name in (
+            (self.status_w, "status"),
+            (self.table_w, "table"),
+            (self.image, "image"),
+            (self.progress_w, "progress"),
+            (self.run_w, "run"),
+            (self.n_w, "n"),
+            (self.seed_w, "seed"),
+            (self.outcome_w, "outcome"),
+            (self.export_msg_w, "export-msg"),
+        ):
             w.add_class(f"s400-unc-{name}")
         self.add_class("s400-uncertainty")
 
@@ -159,18 +198,19 @@ class UncertaintyPanel(widgets.VBox):
         for w in (self.scenario_w, self.compare_w, self.n_w, self.seed_w, self.method_w):
             w.observe(lambda _c: self._check_stale(), names="value")
 
-        super().__init__([
-            widgets.HBox([self.scenario_w, self.compare_w]),
-            widgets.HBox([self.file_w, self.load_w]),
-            widgets.HBox([self.outcome_w, self.variable_w]),
-            widgets.HBox([self.n_w, self.seed_w, self.method_w, self.run_w]),
-            widgets.HBox([self.progress_w, self.status_w]),
-            self.table_w,
-            self.image,
-            widgets.HBox([self.export_what_w, self.export_path_w, self.overwrite_w,
-                          self.export_w]),
-            self.export_msg_w,
-        ])
+        super().__init__(
+            [
+                widgets.HBox([self.scenario_w, self.compare_w]),
+                widgets.HBox([self.file_w, self.load_w]),
+                widgets.HBox([self.outcome_w, self.variable_w]),
+                widgets.HBox([self.n_w, self.seed_w, self.method_w, self.run_w]),
+                widgets.HBox([self.progress_w, self.status_w]),
+                self.table_w,
+                self.image,
+                widgets.HBox([self.export_what_w, self.export_path_w, self.overwrite_w, self.export_w]),
+                self.export_msg_w,
+            ]
+        )
         if run_now:
             self.run()
 
@@ -182,7 +222,7 @@ class UncertaintyPanel(widgets.VBox):
             self.status_w.value = f"<span style='{_ERR}'>Type the path of a scenario file.</span>"
             return None
         try:
-            from s400lab.scenario_io import load_scenario
+            from s400lab.model.scenario_io import load_scenario
         except ImportError:  # pragma: no cover - the module ships with the package
             self.status_w.value = f"<span style='{_ERR}'>Scenario files are not available.</span>"
             return None
@@ -202,8 +242,13 @@ class UncertaintyPanel(widgets.VBox):
         return loaded.scenario
 
     def _choices(self) -> tuple:
-        return (self.scenario_w.value, self.compare_w.value, int(self.n_w.value),
-                int(self.seed_w.value), self.method_w.value)
+        return (
+            self.scenario_w.value,
+            self.compare_w.value,
+            int(self.n_w.value),
+            int(self.seed_w.value),
+            self.method_w.value,
+        )
 
     def _check_stale(self) -> None:
         """Mark the results out of date when a choice above differs from the last run."""
@@ -213,11 +258,13 @@ class UncertaintyPanel(widgets.VBox):
         self.stale = stale
         if stale:
             self.add_class("s400-unc-stale")
-            self.status_w.value = (f"<span style='{_ERR}'>Out of date: the table and figure "
-                                   "still show the last run. Press Run to update them.</span>")
+            self.status_w.value = (
+                f"<span style='{_ERR}'>Out of date: the table and figure "
+                "still show the last run. Press Run to update them.</span>"
+            )
             self.table_w.value = self.table_w.value.replace(
-                "<table class='s400-probs' style='", "<table class='s400-probs stale' style='"
-                "opacity:0.45;", 1)
+                "<table class='s400-probs' style='", "<table class='s400-probs stale' style='opacity:0.45;", 1
+            )
         else:
             self.remove_class("s400-unc-stale")
             self.redraw()
@@ -239,10 +286,12 @@ class UncertaintyPanel(widgets.VBox):
         # instant); for large n only the chosen one, to keep memory modest
         keep = list(SERIES) if n <= KEEP_ALL_SERIES_UP_TO else [var]
         try:
-            self.run_a = en.run_chunked(sc_a, n, seed, method, series=keep,
-                                        callback=lambda d, t: self._progress(d, 2 * t))
-            self.run_b = en.run_chunked(sc_b, n, seed, method, series=keep,
-                                        callback=lambda d, t: self._progress(t + d, 2 * t))
+            self.run_a = en.run_chunked(
+                sc_a, n, seed, method, series=keep, callback=lambda d, t: self._progress(d, 2 * t)
+            )
+            self.run_b = en.run_chunked(
+                sc_b, n, seed, method, series=keep, callback=lambda d, t: self._progress(t + d, 2 * t)
+            )
         except ValueError as exc:
             self.status_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
             return
@@ -252,8 +301,10 @@ class UncertaintyPanel(widgets.VBox):
         self.stale = False
         self.remove_class("s400-unc-stale")
         self.redraw()
-        self.status_w.value = (f"<span style='{_OK}'>{2 * n:,} runs in "
-                               f"{time.perf_counter() - t0:.1f} s (seed {seed}, {method}).</span>")
+        self.status_w.value = (
+            f"<span style='{_OK}'>{2 * n:,} runs in "
+            f"{time.perf_counter() - t0:.1f} s (seed {seed}, {method}).</span>"
+        )
 
     def names(self) -> tuple[str, str]:
         """Display names of the compared and the chosen scenario."""
@@ -271,32 +322,50 @@ class UncertaintyPanel(widgets.VBox):
         out, var = self.outcome_w.value, self.variable_w.value
         ax_fan, ax_dist, ax_prob = self.axes
         if var not in self.run_a.series:
-            self.status_w.value = ("This variable was not kept for a run this large; "
-                                   "press Run to draw its fan chart.")
+            self.status_w.value = (
+                "This variable was not kept for a run this large; press Run to draw its fan chart."
+            )
             var = next(iter(self.run_a.series))
         with mpl.rc_context(PROJECTOR_RC):
             for ax in self.axes:
                 ax.clear()
-            self.figure.suptitle(f"A = {name_a}    B = {name_b}    "
-                                 f"({len(self.run_b):,} runs each, seed {self.run_b.seed})",
-                                 fontsize=13)
-            pu.fan_compare(ax_fan, self.run_a.bands(var), self.run_b.bands(var),
-                           names=("A", "B"),
-                           unit=SERIES[var][0], title=SERIES[var][1], legend_below=True)
+            self.figure.suptitle(
+                f"A = {name_a}    B = {name_b}    ({len(self.run_b):,} runs each, seed {self.run_b.seed})",
+                fontsize=13,
+            )
+            pu.fan_compare(
+                ax_fan,
+                self.run_a.bands(var),
+                self.run_b.bands(var),
+                names=("A", "B"),
+                unit=SERIES[var][0],
+                title=SERIES[var][1],
+                legend_below=True,
+            )
             unit, label = OUTCOMES[out]
-            pu.distribution_comparison(ax_dist, self.run_a.outcomes[out],
-                                       self.run_b.outcomes[out],
-                                       names=("A", "B"), unit=unit, quarters=unit == "year",
-                                       legend_below=True)
+            pu.distribution_comparison(
+                ax_dist,
+                self.run_a.outcomes[out],
+                self.run_b.outcomes[out],
+                names=("A", "B"),
+                unit=unit,
+                quarters=unit == "year",
+                legend_below=True,
+            )
             ax_dist.set_title(label)
             self.events = en.standard_events(self._scenarios[self.scenario_w.value])
             probs = en.probability_table(self.run_b.outcomes, self.events)
-            pu.probability_bars(ax_prob, probs, colour=OKABE_ITO["vermillion"],
-                                title=f"B ({_short(name_b, 40)}): probabilities")
+            pu.probability_bars(
+                ax_prob,
+                probs,
+                colour=OKABE_ITO["vermillion"],
+                title=f"B ({_short(name_b, 40)}): probabilities",
+            )
             buf = io.BytesIO()
             self.figure.savefig(buf, format="png")
-        self.table = en.compare_probabilities(self.run_a.outcomes, self.run_b.outcomes,
-                                              self.events, names=("A", "B"))
+        self.table = en.compare_probabilities(
+            self.run_a.outcomes, self.run_b.outcomes, self.events, names=("A", "B")
+        )
         self._show_table(name_a, name_b)
         self.image.value = buf.getvalue()
         self.n_redraws += 1
@@ -310,7 +379,8 @@ class UncertaintyPanel(widgets.VBox):
             f"<td class='pB' style='{_TDN}'>{format_percent(r.p_B)}</td>"
             f"<td class='diff' style='{_TDN}'>{100 * r.diff:+.1f} pts "
             f"({100 * r.diff_low:+.1f} to {100 * r.diff_high:+.1f})</td></tr>"
-            for r in t.itertuples())
+            for r in t.itertuples()
+        )
         n = len(self.run_b) if self.run_b is not None else 0
         self.table_w.value = (
             f"<table class='s400-probs' style='border-collapse:collapse;font-size:14px;line-height:1.35'>"
@@ -319,7 +389,8 @@ class UncertaintyPanel(widgets.VBox):
             f"<th style='{_TDN}'>B - A (95% interval)</th></tr>{rows}</table>"
             f"<p style='font-size:90%;line-height:1.4'>{n:,} runs per scenario, same draws in both. The "
             "intervals show sampling error only: how sure we are about what the model says "
-            "under its assumption ranges, not whether those ranges are right.</p>")
+            "under its assumption ranges, not whether those ranges are right.</p>"
+        )
 
     def export_frame(self, what: str | None = None) -> pd.DataFrame:
         """The table the export button writes (see :data:`EXPORTS`)."""
@@ -361,14 +432,14 @@ class UncertaintyPanel(widgets.VBox):
             self.export_msg_w.value = (
                 f"<span style='{_ERR}'>{html.escape(path)} already exists and was kept. Tick "
                 "<i>overwrite if it exists</i> to replace it, or type another file name."
-                "</span>")
+                "</span>"
+            )
             return None
         except (FileNotFoundError, ValueError, OSError) as exc:
             self.export_msg_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
             return None
         note = " (from results that are out of date: press Run first)" if self.stale else ""
-        self.export_msg_w.value = (f"<span style='{_OK}'>Wrote {html.escape(str(out))}"
-                                   f"{note}.</span>")
+        self.export_msg_w.value = f"<span style='{_OK}'>Wrote {html.escape(str(out))}{note}.</span>"
         return out
 
 
@@ -383,4 +454,3 @@ def format_percent(p: float) -> str:
 
 def _short(label: str, width: int = 28) -> str:
     return label if len(label) <= width else label[: width - 1] + "\u2026"
-

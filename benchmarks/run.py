@@ -1,37 +1,28 @@
-"""``python -m s400lab bench``: print the workbook's speed figures.
+"""``python benchmarks/run.py [--quick]``: print the workbook's speed figures.
 
-Each layer contributes a ``collect()`` function returning rows
+Each section (``benchmarks/model_bench.py``, ``benchmarks/analysis_bench.py``) contributes a
+``collect()`` function returning rows
 ``(what, median_seconds_or_value, unit, target)``. The figures are measurements, printed for a
 person to read; no test asserts on wall-clock time. The explorer's figures (kernel and
-browser) come from ``benchmarks/explorer_bench.py`` (``make bench`` runs both).
+browser) come from ``benchmarks/explorer_bench.py`` (``make bench`` runs both). Nothing here is
+part of the installed package.
 """
 
 from __future__ import annotations
 
 import importlib
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
+from pathlib import Path
+
+# The sections are sibling files, importable however this script is started.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 #: Modules that contribute benchmark rows, in print order.
 SECTIONS = (
-    "s400lab.model.bench",
-    "s400lab.analysis.bench",
+    "model_bench",
+    "analysis_bench",
 )
-
-
-def median_time(fn: Callable[[], object], repeat: int, warmup: int = 1) -> float:
-    """Median wall-clock seconds of ``repeat`` calls of ``fn`` after ``warmup`` untimed calls."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,3 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             shown = f"{value * 1e3:9.2f} ms" if unit == "s" else f"{value:9.2f} {unit}"
             print(f"{what:<58} {shown:>12}  {target:<12}")
     return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

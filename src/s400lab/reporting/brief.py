@@ -7,7 +7,7 @@ Command line::
 
 From Python (the explorer's "export brief" button calls this)::
 
-    from s400lab.brief import write_brief
+    from s400lab.reporting.brief import write_brief
     write_brief("full_return_cash", "briefs/full_return_cash.html")
 
 The brief is one self-contained HTML file (no external requests): a Jinja2 template with
@@ -23,8 +23,8 @@ denser (:func:`choose_layout`); sources are never dropped. Decimal years print a
 (2026.25 -> 2026Q2) and no number is printed in scientific notation. An existing file is
 never replaced unless ``force=True`` (``--force``).
 
-This module sits at the UI level: it may import model, analysis, plots and data, but no
-widgets.
+This module is the reporting layer: it may import data, model, analysis and plots, but no
+widgets; the explorer (ui) calls it downward.
 """
 
 from __future__ import annotations
@@ -47,9 +47,22 @@ from jinja2 import Environment, FileSystemLoader
 
 from s400lab._files import write_new_file
 
-__all__ = ["KEY_OUTCOMES", "FIGURE_SERIES", "PARAM_GROUPS", "LAYOUTS", "format_range",
-           "format_value", "estimate_page2_mm", "choose_layout",
-           "resolve_scenario", "brief_context", "brief_html", "render_brief", "write_brief", "main"]
+__all__ = [
+    "KEY_OUTCOMES",
+    "FIGURE_SERIES",
+    "PARAM_GROUPS",
+    "LAYOUTS",
+    "format_range",
+    "format_value",
+    "estimate_page2_mm",
+    "choose_layout",
+    "resolve_scenario",
+    "brief_context",
+    "brief_html",
+    "render_brief",
+    "write_brief",
+    "main",
+]
 
 #: Outcomes in the key-figures table, in order.
 KEY_OUTCOMES = (
@@ -70,8 +83,11 @@ KEY_OUTCOMES = (
 FIGURE_SERIES = ("ru_stock", "india_squadrons", "tr_recovered_usd_bn")
 
 #: Short panel titles (the model's labels are longer).
-FIGURE_TITLES = {"ru_stock": "Russian S-400 stock", "india_squadrons": "Indian squadrons delivered",
-                 "tr_recovered_usd_bn": "Turkiye: money recovered"}
+FIGURE_TITLES = {
+    "ru_stock": "Russian S-400 stock",
+    "india_squadrons": "Indian squadrons delivered",
+    "tr_recovered_usd_bn": "Turkiye: money recovered",
+}
 
 TEMPLATE = "brief.html.j2"
 #: Longest source title and author's note printed (longer text is cut at a word, with "...").
@@ -89,7 +105,7 @@ def resolve_scenario(scenario: Any) -> tuple[Any, str, str]:
     ----------
     scenario : str, path-like or Scenario
         A preset id (``"full_return_cash"``), a path to a JSON scenario file (read with
-        :func:`s400lab.scenario_io.load_scenario`, validated), or a Scenario.
+        :func:`s400lab.model.scenario_io.load_scenario`, validated), or a Scenario.
 
     Returns
     -------
@@ -112,19 +128,23 @@ def resolve_scenario(scenario: Any) -> tuple[Any, str, str]:
         return sc, sc.label, ""
     path = Path(text)
     if path.suffix.lower() == ".json" or path.exists():
-        from s400lab.scenario_io import load_scenario
+        from s400lab.model.scenario_io import load_scenario
 
         loaded = load_scenario(path)
         return loaded.scenario, loaded.name or path.stem, loaded.notes
-    raise ValueError(f"{text!r} is neither a preset ({', '.join(available)}) nor a scenario "
-                     f"file (*.json)")
+    raise ValueError(f"{text!r} is neither a preset ({', '.join(available)}) nor a scenario file (*.json)")
 
 
 # ----------------------------------------------------------------------------- formatting
 
 #: Units that read as a plain count: singular form used for exactly one ("1 battalion").
-_SINGULAR = {"battalions": "battalion", "squadrons": "squadron", "quarters": "quarter",
-             "months": "month", "years": "year"}
+_SINGULAR = {
+    "battalions": "battalion",
+    "squadrons": "squadron",
+    "quarters": "quarter",
+    "months": "month",
+    "years": "year",
+}
 #: Units that describe the number rather than measure it: the value is shown bare.
 _BARE_UNITS = {"uniform 0-1", "weight"}
 
@@ -247,8 +267,10 @@ def _fmt_spread(x: np.ndarray, unit: str) -> str:
         if finite.size == 0:
             return "never within horizon"
         q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
-        return (f"{share:.0%} within horizon; median {quarter_label(q50)} "
-                f"({quarter_label(q05)} to {quarter_label(q95)})")
+        return (
+            f"{share:.0%} within horizon; median {quarter_label(q50)} "
+            f"({quarter_label(q05)} to {quarter_label(q95)})"
+        )
     if finite.size == 0:
         return "n/a"
     q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
@@ -260,21 +282,31 @@ def _figure_png(ens, base_ens, label: str) -> str:
     from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
     from s400lab.plots.uncertainty import fan_chart
 
-    rc = {**PROJECTOR_RC, "font.size": 9, "axes.titlesize": 10, "axes.labelsize": 9,
-          "xtick.labelsize": 8, "ytick.labelsize": 8, "legend.fontsize": 7,
-          "lines.linewidth": 1.6}
+    rc = {
+        **PROJECTOR_RC,
+        "font.size": 9,
+        "axes.titlesize": 10,
+        "axes.labelsize": 9,
+        "xtick.labelsize": 8,
+        "ytick.labelsize": 8,
+        "legend.fontsize": 7,
+        "lines.linewidth": 1.6,
+    }
     with plt.rc_context(rc):
-        fig, axes = plt.subplots(1, len(FIGURE_SERIES), figsize=(10.5, 2.7),
-                                 layout="constrained")
+        fig, axes = plt.subplots(1, len(FIGURE_SERIES), figsize=(10.5, 2.7), layout="constrained")
         for ax, var in zip(axes, FIGURE_SERIES, strict=True):
             unit, title = SERIES[var]
             base = fan_chart(ax, base_ens.bands(var), colour=OKABE_ITO["grey"])
             this = fan_chart(ax, ens.bands(var), colour=OKABE_ITO["blue"], unit=unit)
             ax.set_title(FIGURE_TITLES.get(var, title))
             ax.get_legend().remove()
-        fig.legend([base["median"], this["median"]],
-                   ["status quo: median, 50 % and 90 % bands", f"{label}: median and bands"],
-                   loc="outside lower center", ncols=2, frameon=False)
+        fig.legend(
+            [base["median"], this["median"]],
+            ["status quo: median, 50 % and 90 % bands", f"{label}: median and bands"],
+            loc="outside lower center",
+            ncols=2,
+            frameon=False,
+        )
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=150)
         plt.close(fig)
@@ -349,6 +381,7 @@ def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
     defaults = reg.defaults()
     groups: dict[tuple[bool, str], list[dict[str, Any]]] = {k: [] for k in PARAM_GROUPS}
     from s400lab.model.scenario import idle_parameters
+
     idle = idle_parameters(sc.values)
     for name in reg.names():
         p = reg[name]
@@ -358,13 +391,20 @@ def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
             continue
         if not changed and name in idle:  # cannot change this scenario's outcomes
             continue
-        groups[(changed, p.kind)].append({
-            "name": name, "label": p.label, "kind": p.kind,
-            "group": PARAM_GROUPS[(changed, p.kind)],
-            "value": format_value(value, p.unit),
-            "default": _bare(defaults[name], p.unit) if changed else "",
-            "range": format_range(p), "grade": p.confidence,
-            "source_ids": list(p.source_ids), "changed": changed})
+        groups[(changed, p.kind)].append(
+            {
+                "name": name,
+                "label": p.label,
+                "kind": p.kind,
+                "group": PARAM_GROUPS[(changed, p.kind)],
+                "value": format_value(value, p.unit),
+                "default": _bare(defaults[name], p.unit) if changed else "",
+                "range": format_range(p),
+                "grade": p.confidence,
+                "source_ids": list(p.source_ids),
+                "changed": changed,
+            }
+        )
     rows = [r for k in PARAM_GROUPS for r in groups[k]]
     cited = list(dict.fromkeys(i for r in rows for i in r["source_ids"]))
     return rows, cited
@@ -383,8 +423,7 @@ def _source_text(s: dict[str, Any], with_url: bool) -> str:
     return text + (" " + s["display_url"] if with_url else "")
 
 
-def estimate_page2_mm(params: list[dict[str, Any]], sources: list[dict[str, Any]],
-                      layout: str) -> float:
+def estimate_page2_mm(params: list[dict[str, Any]], sources: list[dict[str, Any]], layout: str) -> float:
     """Estimated printed height (mm) of page 2: the parameter table plus the source list.
 
     Calibrated on headless Chromium (6.9 pt table rows ~3.0 mm, 6.2 pt source lines 2.56 mm,
@@ -417,14 +456,21 @@ def _preset_of(scenario: Any) -> str:
     text = os.fspath(scenario)
     if text in presets():
         return text
-    from s400lab.scenario_io import load_scenario
+    from s400lab.model.scenario_io import load_scenario
 
     return load_scenario(Path(text)).preset
 
 
-def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
-                  baseline: str = "status_quo", *, name: str | None = None,
-                  notes: str | None = None, preset: str | None = None) -> dict[str, Any]:
+def brief_context(
+    scenario: Any,
+    n_draws: int = 2000,
+    seed: int = DEFAULT_SEED,
+    baseline: str = "status_quo",
+    *,
+    name: str | None = None,
+    notes: str | None = None,
+    preset: str | None = None,
+) -> dict[str, Any]:
     """Compute everything the brief shows (no HTML).
 
     Parameters
@@ -466,8 +512,11 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
     from s400lab.model import presets as _presets
 
     preset_sc = _presets().get(preset) if preset else None
-    edited = ([p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
-              if preset_sc is not None else [])
+    edited = (
+        [p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
+        if preset_sc is not None
+        else []
+    )
     base = Scenario.preset(baseline)
     res, base_res = run(sc), run(base)
     ens = run_ensemble(sc, n=int(n_draws), seed=seed)
@@ -476,56 +525,98 @@ def brief_context(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED,
     for key in KEY_OUTCOMES:
         unit, label = OUTCOMES[key]
         v, b = float(res[key]), float(base_res[key])
-        rows.append({"key": key, "label": label, "unit": unit,
-                     "value": _fmt_outcome(v, unit), "baseline": _fmt_outcome(b, unit),
-                     "diff": _fmt_diff(v, b, unit),
-                     "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit)})
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "unit": unit,
+                "value": _fmt_outcome(v, unit),
+                "baseline": _fmt_outcome(b, unit),
+                "diff": _fmt_diff(v, b, unit),
+                "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit),
+            }
+        )
     params, cited = _parameter_rows(sc)
     ds = load()
     src = ds.sources_for(cited) if cited else ds.sources.iloc[0:0]
     number = {sid: i for i, sid in enumerate(src["source_id"], start=1)}
     for row in params:
         row["refs"] = [number[i] for i in row["source_ids"]]
-    sources = [{"n": number[r.source_id], "id": r.source_id, "publication": r.publication,
-                "title": _short(r.title, TITLE_CHARS), "full_title": str(r.title),
-                "url": _safe_url(r.url), "raw_url": str(r.url),
-                "display_url": _display_url(str(r.url), URL_CHARS),
-                "published": _published(r.published, r.published_precision)}
-               for r in src.itertuples()]
+    sources = [
+        {
+            "n": number[r.source_id],
+            "id": r.source_id,
+            "publication": r.publication,
+            "title": _short(r.title, TITLE_CHARS),
+            "full_title": str(r.title),
+            "url": _safe_url(r.url),
+            "raw_url": str(r.url),
+            "display_url": _display_url(str(r.url), URL_CHARS),
+            "published": _published(r.published, r.published_precision),
+        }
+        for r in src.itertuples()
+    ]
     return {
-        "name": name, "notes": _short(notes, NOTES_CHARS) if notes else "", "scenario": sc,
+        "name": name,
+        "notes": _short(notes, NOTES_CHARS) if notes else "",
+        "scenario": sc,
         "description": _short(sc.description, NOTES_CHARS + 200),
         "preset_label": preset_sc.label if preset_sc is not None else "",
         "edited": edited,
-        "baseline": base, "verdict": res.verdict, "params": params,
+        "baseline": base,
+        "verdict": res.verdict,
+        "params": params,
         "n_changed": sum(r["changed"] for r in params),
         "layout": choose_layout(params, sources),
-        "outcomes": rows, "sources": sources,
+        "outcomes": rows,
+        "sources": sources,
         "figure_png": _figure_png(ens, base_ens, name),
-        "n_draws": int(n_draws), "seed": seed, "package_version": __version__,
+        "n_draws": int(n_draws),
+        "seed": seed,
+        "package_version": __version__,
         "data_version": ds.version,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
-def brief_html(scenario: Any, n_draws: int = 2000, seed: int = DEFAULT_SEED, *,
-               baseline: str = "status_quo", name: str | None = None, notes: str | None = None,
-               preset: str | None = None) -> str:
+def brief_html(
+    scenario: Any,
+    n_draws: int = 2000,
+    seed: int = DEFAULT_SEED,
+    *,
+    baseline: str = "status_quo",
+    name: str | None = None,
+    notes: str | None = None,
+    preset: str | None = None,
+) -> str:
     """The brief of ``scenario`` as an HTML string (see :func:`brief_context`)."""
-    return render_brief(brief_context(scenario, n_draws=n_draws, seed=seed, baseline=baseline,
-                                      name=name, notes=notes, preset=preset))
+    return render_brief(
+        brief_context(
+            scenario, n_draws=n_draws, seed=seed, baseline=baseline, name=name, notes=notes, preset=preset
+        )
+    )
 
 
 def render_brief(context: dict[str, Any]) -> str:
     """Render the brief template (autoescaped) with a context from :func:`brief_context`."""
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
-                      autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(Path(__file__).parent / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.get_template(TEMPLATE).render(**context)
 
 
-def write_brief(scenario: Any, path: str | os.PathLike, n_draws: int = 2000,
-                seed: int = DEFAULT_SEED, *, baseline: str = "status_quo",
-                force: bool = False) -> Path:
+def write_brief(
+    scenario: Any,
+    path: str | os.PathLike,
+    n_draws: int = 2000,
+    seed: int = DEFAULT_SEED,
+    *,
+    baseline: str = "status_quo",
+    force: bool = False,
+) -> Path:
     """Write the two-page HTML brief of ``scenario`` to ``path``.
 
     Parameters
@@ -560,8 +651,9 @@ def write_brief(scenario: Any, path: str | os.PathLike, n_draws: int = 2000,
 
 def main(argv: list[str] | None = None) -> int:
     """Command line entry: ``python -m s400lab brief --scenario NAME|FILE --out FILE``."""
-    parser = argparse.ArgumentParser(prog="python -m s400lab brief",
-                                     description="Write a two-page HTML brief of a scenario.")
+    parser = argparse.ArgumentParser(
+        prog="python -m s400lab brief", description="Write a two-page HTML brief of a scenario."
+    )
     parser.add_argument("--scenario", required=True, help="preset id or scenario file (.json)")
     parser.add_argument("--out", required=True, help="output HTML file")
     parser.add_argument("--draws", type=int, default=2000, help="ensemble size (default 2000)")
@@ -570,8 +662,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     args = parser.parse_args(argv)
     try:
-        out = write_brief(args.scenario, args.out, n_draws=args.draws, seed=args.seed,
-                          baseline=args.baseline, force=args.force)
+        out = write_brief(
+            args.scenario,
+            args.out,
+            n_draws=args.draws,
+            seed=args.seed,
+            baseline=args.baseline,
+            force=args.force,
+        )
     except (ValueError, FileExistsError, KeyError, OSError) as exc:
         print(f"brief: {exc}", file=sys.stderr)
         return 2

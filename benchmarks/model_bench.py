@@ -1,4 +1,4 @@
-"""Speed figures of the model for ``python -m s400lab bench``.
+"""Speed figures of the model for ``benchmarks/run.py`` (``make bench``).
 
 ``collect(quick=False)`` returns rows ``(what, median_seconds, "s", target)``. Medians of
 repeated wall-clock timings; printed for a person to read, never asserted in tests.
@@ -6,7 +6,7 @@ repeated wall-clock timings; printed for a person to read, never asserted in tes
 
 from __future__ import annotations
 
-from s400lab.bench import median_time
+from _timing import median_time
 
 __all__ = ["collect"]
 

@@ -131,18 +131,6 @@ def _package_version() -> str:
     return __version__
 
 
-def _values_of(scenario: Any) -> dict[str, Any]:
-    """All parameter values of a Scenario as a plain dict (register order)."""
-    values = getattr(scenario, "values", None)
-    if callable(values):
-        values = values()
-    if values is None and hasattr(scenario, "to_dict"):
-        values = scenario.to_dict()
-    if values is None:
-        raise TypeError(f"cannot read the values of {type(scenario).__name__}")
-    return dict(values)
-
-
 def _plain(name: str, value: Any) -> Any:
     """A JSON-safe Python value (numpy scalars -> int/float/bool/str)."""
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
@@ -180,9 +168,10 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "", preset: str
         raise ValueError(f"name must be a string of at most {MAX_NAME} characters")
     if not isinstance(notes, str) or len(notes) > MAX_NOTES:
         raise ValueError(f"notes must be a string of at most {MAX_NOTES} characters")
-    values = {k: _plain(k, v) for k, v in _values_of(scenario).items()}
+    plain = scenario.to_dict(every_value=True)  # the one Scenario -> dict implementation
+    values = {k: _plain(k, v) for k, v in plain["values"].items()}
     if not preset:
-        sid = getattr(scenario, "scenario_id", "")
+        sid = plain["scenario_id"]
         preset = sid if sid not in ("", "custom", "default") else ""
     doc = {
         "format": FORMAT,
