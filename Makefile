@@ -24,6 +24,7 @@ $(STAMP): pyproject.toml
 	bash scripts/make_venv.sh $(PYTHON) $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test,lint]"
+	rm -rf src/*.egg-info  # by-product of the editable build; the metadata lives in .venv
 	@touch $(STAMP)
 
 setup: $(STAMP)  ## create .venv and install s400lab with its test tools

@@ -87,3 +87,17 @@ def test_lab_keeps_token_authentication():
     for weakening in ("token=''", 'token=""', "--NotebookApp.token=", "disable_check_xsrf", "password=''"):
         assert weakening not in lab
     assert "--ServerApp.ip=127.0.0.1" in lab
+
+
+def test_package_holds_no_test_tooling():
+    """Test and benchmark tooling (Playwright, server starters, benchmarks) lives outside src/."""
+    src = ROOT / "src"
+    hits = [
+        str(p.relative_to(ROOT))
+        for p in src.rglob("*")
+        if p.is_file()
+        and p.suffix in {".py", ".j2", ".txt", ".toml", ".cfg"}
+        and "playwright" in p.read_text(encoding="utf-8", errors="replace").lower()
+    ]
+    assert not hits, f"test tooling inside the package: {hits}"
+    assert not list((src / "s400lab").rglob("bench*.py")), "benchmarks belong in benchmarks/"
