@@ -95,6 +95,7 @@ $(CLASSROOM_STAMP): pyproject.toml
 	bash scripts/make_venv.sh $(CLASSROOM_PYTHON) $(CLASSROOM_VENV)
 	$(CLASSROOM_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(CLASSROOM_VENV)/bin/python -m pip install --quiet -e ".[classroom]"
+	rm -rf src/*.egg-info  # by-product of the editable build; the metadata lives in the venv
 	@touch $(CLASSROOM_STAMP)
 
 $(PROXY_STAMP): classroom/package.json classroom/package-lock.json
