@@ -11,19 +11,14 @@ student they are named after are merged; rejected files are listed.
 from __future__ import annotations
 
 import html
-import io
 import os
 from datetime import datetime
 
-import matplotlib as mpl
 import pandas as pd
-from matplotlib.figure import Figure
 
 from s400lab.analysis import classroom as cls
 from s400lab.analysis import forecasting as fc
-from s400lab.plots.seminar import plot_calibration, plot_student_scores
-from s400lab.plots.style import PROJECTOR_RC
-from s400lab.ui.forecast import ClassResults, ForecastForm
+from s400lab.ui.forecast import ClassResults, ForecastForm, scores_figure_png
 
 _ERR = "color:#D55E00;font-weight:bold"
 
@@ -143,12 +138,5 @@ class ClassroomResults(ClassResults):
             self._plot.value = b""
             self._plot.layout.display = "none"
             return
-        with mpl.rc_context(PROJECTOR_RC):
-            fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
-            ax1, ax2 = fig.subplots(1, 2)
-            plot_student_scores(ax1, self.scores)
-            plot_calibration(ax2, fc.calibration_table(self.scored["probability"], self.scored["outcome"]))
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png")
-        self._plot.value = buf.getvalue()
+        self._plot.value = scores_figure_png(self.scores, self.scored)
         self._plot.layout.display = None

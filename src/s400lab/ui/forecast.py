@@ -248,12 +248,17 @@ class ClassResults(widgets.VBox):
             self._plot.value = b""
             self._plot.layout.display = "none"
             return
-        with mpl.rc_context(PROJECTOR_RC):
-            fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
-            ax1, ax2 = fig.subplots(1, 2)
-            plot_student_scores(ax1, self.scores)
-            plot_calibration(ax2, fc.calibration_table(self.scored["probability"], self.scored["outcome"]))
-            buf = io.BytesIO()
-            fig.savefig(buf, format="png")
-        self._plot.value = buf.getvalue()
+        self._plot.value = scores_figure_png(self.scores, self.scored)
         self._plot.layout.display = None
+
+
+def scores_figure_png(scores, scored) -> bytes:
+    """Students' Brier scores beside the class calibration chart, as PNG bytes (projector style)."""
+    with mpl.rc_context(PROJECTOR_RC):
+        fig = Figure(figsize=(12, 5), layout="constrained", dpi=96)
+        ax1, ax2 = fig.subplots(1, 2)
+        plot_student_scores(ax1, scores)
+        plot_calibration(ax2, fc.calibration_table(scored["probability"], scored["outcome"]))
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+    return buf.getvalue()
