@@ -60,10 +60,20 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     >>> len(excerpt("x" * 500)) < 60
     True
     """
-    text = value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else _str(value)
     cut = text[:limit]
     shown = repr(cut)
     return shown + "..." if len(text) > limit else shown
+
+
+def _str(value: Any) -> str:
+    """``str(value)`` that never raises (an int of more than 4,300 digits cannot be printed)."""
+    if isinstance(value, int) and value.bit_length() > 4000:
+        return f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+    try:
+        return str(value)
+    except Exception:  # a hostile __str__; the type is enough for a message
+        return f"<a {type(value).__name__}>"
 
 
 _KIND = {
