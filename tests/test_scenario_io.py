@@ -317,3 +317,115 @@ def test_unknown_preset_is_named(tmp_path):
     path = _write(tmp_path / "u.json", doc)
     with pytest.raises(ValueError, match=r"u.json: \$\.preset: unknown preset 'no_such_preset'"):
         load_scenario(path)
+
+
+# --------------------------------------------------------------------------- issue 15: more hostile input
+
+
+def test_a_named_pipe_is_refused_at_once(tmp_path):
+    """A FIFO would block the loader (and the brief, and the explorer's Load) forever."""
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="is a named pipe, not a scenario file"):
+        load_scenario(fifo)
+
+
+def test_explorer_load_and_save_show_one_line_and_change_nothing(tmp_path):
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(save_dir=tmp_path)
+    before = dict(ex._scenario.values)
+    os.mkfifo(tmp_path / "pipe.json")
+    (tmp_path / "deep.json").write_text('{"values": ' + "[" * 10_000 + "]" * 10_000 + "}", encoding="utf-8")
+    for name, message in (("pipe", "is a named pipe"), ("deep", "JSON nested 10001 levels deep")):
+        ex.file_name.value = name
+        assert ex.load() is False
+        assert message in ex.message.value and "Traceback" not in ex.message.value
+        assert dict(ex._scenario.values) == before
+    ex.file_name.value = "named"
+    ex.scenario_name.value = "bad\x1b[2J"
+    assert ex.save() is None
+    assert "control character" in ex.message.value and not (tmp_path / "named.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "notes", "message"),
+    [
+        ("a\x1b[31mb", "", "scenario name: contains the control character"),
+        ("two\nlines", "", "scenario name: contains the control character"),
+        ("ok", "lone \ud800 surrogate", "scenario notes: contains a lone surrogate"),
+        ("ok", "bell \x07", "scenario notes: contains the control character"),
+        ("x" * 201, "", "scenario name: longer than 200 characters"),
+    ],
+)
+def test_save_refuses_text_that_would_reach_the_brief(tmp_path, name, notes, message):
+    with pytest.raises(ValueError, match=message):
+        save_scenario(Scenario.default(), tmp_path / "s.json", name=name, notes=notes)
+    with pytest.raises(ValueError, match=message):
+        scenario_io.scenario_to_dict(Scenario.default(), name=name, notes=notes)
+    assert not list(tmp_path.iterdir())
+
+
+def test_notes_may_have_line_breaks_and_tabs(tmp_path):
+    path = save_scenario(Scenario.default(), tmp_path / "s.json", name="n", notes="a\n\tb\r\nc")
+    assert load_scenario(path).notes == "a\n\tb\r\nc"
+
+
+def test_scenario_from_dict_checks_text_too():
+    doc = _doc() | {"name": "x\x1by"}
+    with pytest.raises(ValueError, match=r"<doc>: \$\.name: contains the control character"):
+        scenario_io.scenario_from_dict(doc, source="<doc>")
+
+
+# Scenario-shaped hostile documents: the layout right, the contents anything JSON can say.
+HOSTILE_NUMBERS = st.sampled_from(
+    ["NaN", "Infinity", "-Infinity", "1e309", "-1e309", "9" * 5000, "1" + "0" * 400, "1e-400", "-0"]
+)
+JSON_TEXT = st.text(max_size=12).map(lambda s: json.dumps(s, ensure_ascii=True))
+JSON_SCALAR = st.one_of(
+    HOSTILE_NUMBERS,
+    st.integers().map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["true", "false", "null", '"inf"', '"1_0"', '"\\u0661"', '" 1"', '"\\ud800"']),
+    JSON_TEXT,
+)
+JSON_VALUE = st.recursive(
+    JSON_SCALAR,
+    lambda kids: (
+        st.lists(kids, max_size=3).map(lambda xs: "[" + ",".join(xs) + "]")
+        | st.lists(st.tuples(JSON_TEXT, kids), max_size=3).map(
+            lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}"
+        )
+    ),
+    max_leaves=6,
+)
+KEY = st.sampled_from([p.name for p in REGISTER] + ["tr_actoin", ""]).map(json.dumps) | JSON_TEXT
+META = st.sampled_from(["name", "notes", "preset", "created", "format_version", "extra"]).map(json.dumps)
+
+
+def _document(pairs, meta, dup):
+    values = ",".join(f"{k}:{v}" for k, v in pairs + ([pairs[0]] if dup and pairs else []))
+    head = ",".join(f"{k}:{v}" for k, v in meta)
+    return '{"format":"s400lab-scenario",' + (head + "," if head else "") + '"values":{' + values + "}}"
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pairs=st.lists(st.tuples(KEY, JSON_VALUE), max_size=4),
+    meta=st.lists(st.tuples(META, JSON_VALUE), max_size=2),
+    dup=st.booleans(),
+)
+def test_fuzz_scenario_documents_load_or_give_one_line_valueerror(tmp_path_factory, pairs, meta, dup):
+    """Fuzz target (issue 15): thousands of scenario-shaped documents with hostile numbers,
+    text, nesting and repeated keys either load or raise one one-line ValueError naming the
+    file; never another exception (OverflowError, RecursionError, TypeError, ...)."""
+    path = tmp_path_factory.mktemp("fz") / "f.json"
+    path.write_text(_document(pairs, meta, dup), encoding="utf-8")
+    try:
+        loaded = load_scenario(path)
+    except ValueError as exc:
+        text = str(exc)
+        assert text.startswith(f"{path}: ") and "\n" not in text and len(text) < 2000, text
+        return
+    for name, value in loaded.scenario.values.items():
+        assert REGISTER[name].validate(value) == value  # accepted => valid
