@@ -3,9 +3,8 @@
 Speed figures are not part of the installed package: ``make bench`` (``benchmarks/run.py``).
 
 No command prints a traceback for a bad input: a known error (a bad file, value or option:
-``ValueError``, ``OSError``, ``KeyError``) is one line on stderr and exit code 2; anything else
-is one line naming the error type and exit code 1. ``--debug`` (anywhere on the line) shows
-the traceback instead."""
+:data:`KNOWN_ERRORS`) is one line on stderr and exit code 2; anything else is one line naming
+the error type and exit code 1. ``--debug`` (anywhere on the line) shows the traceback instead."""
 
 from __future__ import annotations
 
@@ -24,7 +23,7 @@ commands:
 """
 
 #: Errors that a bad input or a bad option raises: reported in one line, exit code 2.
-KNOWN_ERRORS = (ValueError, OSError, KeyError)
+KNOWN_ERRORS = (ValueError, OSError, KeyError, OverflowError)
 
 
 def _dispatch(command: str, rest: list[str], debug: bool) -> int:

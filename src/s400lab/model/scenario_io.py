@@ -21,12 +21,16 @@ register when written by :func:`save_scenario`. A
 hand-written file may list only some parameters; the others take the register defaults
 (so files stay loadable after the register gains a parameter).
 
-Loading is strict, because a scenario file may come from anyone: the file must be at most
-:data:`MAX_BYTES`, UTF-8 JSON with finite numbers, an object with only the keys above, and each
-value must have the parameter's JSON type and pass the model's own validation
+Loading is strict, because a scenario file may come from anyone: only a regular file (a named
+pipe or a device is refused without blocking) of at most :data:`MAX_BYTES`, UTF-8 JSON parsed by
+:func:`s400lab._inputs.read_json_file` (finite numbers of at most 40 characters, no repeated key,
+nested at most :data:`MAX_DEPTH` deep), an object with only the keys above; ``name`` and the
+other metadata are one line of text, ``notes`` may have tabs and line breaks, and none may hold
+another control character or a lone surrogate (the same rule when saving). Each value must have
+the parameter's JSON type and pass the model's own validation
 (:meth:`s400lab.model.Scenario.with_changes`, which owns the ranges). Any problem raises one
-:class:`ValueError` that names the file and the offending key. Nothing is read with ``eval`` or
-``pickle``.
+one-line :class:`ValueError` naming the file and the JSON path (``my.json: $.values.loss: ...``).
+Nothing is read with ``eval`` or ``pickle``.
 
 Saving never replaces an existing file unless ``overwrite=True``; the file is written to a
 temporary file in the same folder and moved into place atomically.
