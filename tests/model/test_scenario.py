@@ -110,3 +110,15 @@ def test_hostile_values_hand_checked(value, why):
 def test_plain_numeric_text_is_still_accepted():
     sc = Scenario.default().with_changes(horizon_quarters="12", compensation_share="0.5", start_year="2027.5")
     assert (sc["horizon_quarters"], sc["compensation_share"], sc["start_year"]) == (12, 0.5, 2027.5)
+
+
+@pytest.mark.parametrize(
+    ("key", "text"),
+    [("label", "a\x1b[2Jb"), ("label", "two\nlines"), ("description", "x\ud800"), ("scenario_id", "\x00")],
+)
+def test_from_dict_refuses_text_that_would_reach_the_brief(key, text):
+    with pytest.raises(ValueError, match=f"^scenario {key}: contains "):
+        Scenario.from_dict({key: text, "values": {}})
+    assert (
+        Scenario.from_dict({"description": "line one\nline two", "values": {}}).description.count("\n") == 1
+    )
