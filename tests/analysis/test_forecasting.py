@@ -535,6 +535,12 @@ def test_questions_file_in_latin1_is_named(tmp_path):
     assert str(err.value).startswith(f"{path}: not UTF-8 text (byte ")
 
 
+def test_questions_file_from_a_spreadsheet_with_a_bom_is_read(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_bytes(("\ufeff" + HEADER + "\nq1,Türkiye?,2027-01-01,crit,open,,,\n").encode("utf-8"))
+    assert fc.load_questions(path).loc["q1", "question"] == "Türkiye?"
+
+
 def test_questions_file_must_be_a_regular_file(tmp_path):
     fifo = tmp_path / "q.csv"
     os.mkfifo(fifo)
@@ -570,10 +576,11 @@ def test_question_rule_is_one_data_check():
         ["a", "Q?", "2027-01-01", "c", "open", "2026-01-01", "", ""],
         ["b", "Q?", "2027-01-01", "c", "yes", "", "", ""],
         ["c", "Q?", "2027-01-01", "c", "no", "2026-05-01", "src", ""],
+        ["d", "Q?", "2027-1-01", "c", "open", "", "", ""],  # Frictionless would take it
     ]
     table = Table("forecast_questions", "q.csv", Path("q.csv"), header=list(fc.QUESTION_COLUMNS), rows=rows)
     found = [(p.row, p.column) for p in checks.check_forecast_questions({"forecast_questions": table})]
-    assert found == [(2, "resolved_on"), (3, "resolved_on"), (3, "source_ids")]
+    assert found == [(2, "resolved_on"), (3, "resolved_on"), (3, "source_ids"), (5, "resolves_on")]
     assert checks.check_forecast_questions in checks.RULES
 
 
@@ -594,3 +601,23 @@ def test_instructor_merge_with_the_data_package_questions_table(tmp_path):
     assert len(merged) == 4
     scored = fc.score_forecasts(merged, table, {qids[0]: 1})  # hypothetical resolution
     assert sorted(scored["brier"].round(6)) == [0.01, 0.64]
+
+
+def test_a_broken_question_in_the_data_package_is_a_data_error(tmp_path, monkeypatch):
+    """The default questions come through load(): a broken row raises its DataError (no
+    second reader that could disagree), naming file, row and column."""
+    import shutil
+
+    from s400lab.data import DataError, default_data_dir
+
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    csv_path = data / "forecast_questions.csv"
+    text = csv_path.read_text(encoding="utf-8").replace(",open,,,", ",yes,,,", 1)
+    csv_path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("S400LAB_DATA", str(data))
+    with pytest.raises(DataError) as err:
+        fc.load_questions()
+    assert 'forecast_questions.csv, row 2, column "resolved_on": required when status is yes' in str(
+        err.value
+    )

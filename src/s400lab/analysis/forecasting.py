@@ -243,7 +243,7 @@ def _read_questions_file(path: Path) -> pd.DataFrame:
 
     raw = _read_file(path, MAX_QUESTIONS_BYTES, "questions file")
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a spreadsheet's "CSV UTF-8" starts with a BOM
     except UnicodeDecodeError as exc:
         raise ForecastFileError(
             f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 (CSV UTF-8 in a spreadsheet)",
@@ -290,6 +290,11 @@ def _check_question(rec: dict, path, row: int, seen: set) -> None:
     for col in ("question", "resolution_criteria"):
         if not rec[col].strip():
             raise ForecastFileError("must not be empty", path=path, line=row, field=col)
+    for col in ("resolves_on", "resolved_on"):
+        if (rec[col] or col == "resolves_on") and not _is_iso_date(rec[col]):
+            raise ForecastFileError(
+                f"{excerpt(rec[col])} is not a date YYYY-MM-DD", path=path, line=row, field=col
+            )
     if rec["status"] not in ("open", "yes", "no"):
         raise ForecastFileError(
             f"status must be open, yes or no; got {excerpt(rec['status'])}",
@@ -301,6 +306,13 @@ def _check_question(rec: dict, path, row: int, seen: set) -> None:
         raise ForecastFileError(
             "source ids are ';'-separated ids without spaces ('a;b')", path=path, line=row, field="source_ids"
         )
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
 
 
 def _read_file(path: Path, limit: int, what: str) -> bytes:

@@ -287,6 +287,9 @@ def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
                 yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
 
 
+_UNPADDED_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
 def check_forecast_questions(tables: dict[str, Table]) -> Iterator[Problem]:
     """Forecast questions: dates are ``YYYY-MM-DD`` (zero-padded); an open question has no
     resolution date and no source ids; a resolved one (``yes``/``no``) has both.
@@ -297,9 +300,9 @@ def check_forecast_questions(tables: dict[str, Table]) -> Iterator[Problem]:
     if t is None or not {"resolves_on", "status", "resolved_on", "source_ids"} <= set(t.header or []):
         return
     for row, r in t.records():
-        for col in ("resolves_on", "resolved_on"):
-            if r[col] and _date(r[col]) is None:
-                yield _problem(t, row, col, f"{r[col][:20]!r} is not a date YYYY-MM-DD")
+        for col in ("resolves_on", "resolved_on"):  # Frictionless's date type takes 2027-7-1
+            if _UNPADDED_DATE.fullmatch(r[col]) and _date(r[col]) is None:
+                yield _problem(t, row, col, f'"{r[col]}" is not zero-padded: write YYYY-MM-DD')
         status = r["status"]
         if status == "open":
             for col in ("resolved_on", "source_ids"):
