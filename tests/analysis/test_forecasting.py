@@ -541,6 +541,13 @@ def test_questions_file_from_a_spreadsheet_with_a_bom_is_read(tmp_path):
     assert fc.load_questions(path).loc["q1", "question"] == "Türkiye?"
 
 
+def test_questions_file_with_only_a_header_says_so(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text(HEADER + "\n", encoding="utf-8")
+    with pytest.raises(fc.ForecastFileError, match="line 2: no questions: the file has only a header"):
+        fc.load_questions(path)
+
+
 def test_questions_file_must_be_a_regular_file(tmp_path):
     fifo = tmp_path / "q.csv"
     os.mkfifo(fifo)

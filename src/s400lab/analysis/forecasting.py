@@ -259,6 +259,8 @@ def _read_questions_file(path: Path) -> pd.DataFrame:
         raise ForecastFileError(
             f"header must be {','.join(QUESTION_COLUMNS)}; got {shown}", path=path, line=1
         )
+    if len(rows) < 2:
+        raise ForecastFileError("no questions: the file has only a header", path=path, line=2)
     seen: set[str] = set()
     for row_no, row in enumerate(rows[1:], start=2):
         if len(row) != len(QUESTION_COLUMNS):
