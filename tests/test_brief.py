@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import matplotlib
 
@@ -391,3 +393,81 @@ def test_explorer_brief_equals_the_cli_brief_of_its_saved_file(tmp_path):
     assert "<h1>Seminar 4: cheaper refund</h1>" in ui
     assert "Full return for a cash refund" in ui and "edited: 2 values differ" in ui
     assert "0.4 share of US$2.5bn" in ui  # the changed value, not the default
+
+
+# --------------------------------------------------------------------------- command line: bad input
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--draws", "9" * 400], "argument --draws: '99999"),
+        (["--draws", "10**9"], "is not a whole number; use 100..100,000"),
+        (["--draws", "100001"], "is out of range; use 100..100,000"),
+        (["--draws", "99"], "is out of range; use 100..100,000"),
+        (["--draws", "1_000"], "is not a whole number"),
+        (["--seed", "-1"], "argument --seed: '-1' is out of range; use 0..4,294,967,295"),
+        (["--seed", "1e3"], "argument --seed: '1e3' is not a whole number"),
+        (["--out", ""], "argument --out: must not be empty"),
+        (["--out", "a\x1b[2Jb.html"], "contains the control character"),
+        (["--scenario", " "], "argument --scenario: must not be empty"),
+        (["--baseline", ""], "argument --baseline: must not be empty"),
+    ],
+)
+def test_bad_options_are_one_clear_usage_error(tmp_path, capsys, args, message):
+    base = {"--scenario": "status_quo", "--out": str(tmp_path / "x.html")}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    argv = [part for kv in base.items() for part in kv]
+    with pytest.raises(SystemExit) as info:
+        brief.main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x.html").exists()
+
+
+def test_a_named_pipe_as_scenario_is_refused_at_once(tmp_path, capsys):
+    """A FIFO would block a reader forever: it is refused without being opened for reading."""
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    for name in (fifo, tmp_path / "pipe"):  # with and without the .json suffix
+        if name != fifo:
+            os.mkfifo(name)
+        assert brief.main(["--scenario", str(name), "--out", str(tmp_path / "x.html")]) == 2
+        assert "is a named pipe, not a scenario file" in capsys.readouterr().err
+    assert not (tmp_path / "x.html").exists()
+
+
+def _cli(*args: str, cwd) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "s400lab", *args], capture_output=True, text=True, timeout=300, cwd=cwd
+    )
+
+
+def test_cli_never_prints_a_traceback_unless_debug(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "s400lab-scenario", "values": {"inventory_bn": 1e309}}', encoding="utf-8")
+    args = ("brief", "--scenario", str(bad), "--out", str(tmp_path / "x.html"))
+    plain = _cli(*args, cwd=tmp_path)
+    assert plain.returncode == 2
+    assert plain.stderr.strip().count("\n") == 0, plain.stderr
+    assert "$.values.inventory_bn: number '1e309' is out of range" in plain.stderr
+    assert "Traceback" not in plain.stderr
+    debug = _cli(*args, "--debug", cwd=tmp_path)
+    assert debug.returncode != 0 and "Traceback" in debug.stderr
+
+
+def test_cli_wrapper_turns_any_error_into_one_line(monkeypatch, capsys):
+    from s400lab import __main__ as cli
+
+    def boom(command, rest, debug):
+        raise {"brief": ValueError, "freshness": ZeroDivisionError}[command]("first\nsecond")
+
+    monkeypatch.setattr(cli, "_dispatch", boom)
+    assert cli.main(["brief"]) == 2
+    assert capsys.readouterr().err == "s400lab brief: first / second\n"
+    assert cli.main(["freshness"]) == 1
+    err = capsys.readouterr().err
+    assert "unexpected ZeroDivisionError: first / second" in err and "--debug" in err
+    with pytest.raises(ZeroDivisionError):
+        cli.main(["freshness", "--debug"])

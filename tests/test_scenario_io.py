@@ -28,6 +28,14 @@ VALUES = st.fixed_dictionaries({p.name: register_value(p) for p in REGISTER}).fi
 )
 
 
+#: Text a scenario may carry: no control characters, no lone surrogates (the notes may have
+#: tabs and line breaks, a name may not).
+NAME_TEXT = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=40)
+NOTES_TEXT = st.text(
+    st.characters(blacklist_categories=("Cc", "Cs"), whitelist_characters="\t\n\r"), max_size=200
+)
+
+
 def _write(path: Path, doc) -> Path:
     path.write_text(json.dumps(doc) if not isinstance(doc, str) else doc, encoding="utf-8")
     return path
@@ -41,7 +49,7 @@ def _doc(**values):
 
 
 @HYPO
-@given(values=VALUES, name=st.text(max_size=40), notes=st.text(max_size=200))
+@given(values=VALUES, name=NAME_TEXT, notes=NOTES_TEXT)
 def test_round_trip_is_lossless(tmp_path_factory, values, name, notes):
     sc = Scenario.default().with_changes(**values)
     path = tmp_path_factory.mktemp("rt") / "s.json"
@@ -119,21 +127,51 @@ HOSTILE = {
     "top_list": ("[1, 2]", "top level must be a JSON object"),
     "top_string": ('"values"', "top level must be a JSON object"),
     "top_null": ("null", "top level must be a JSON object"),
-    "nan": ('{"format": "s400lab-scenario", "values": {"compensation_share": NaN}}', "NaN is not allowed"),
+    "nan": (
+        '{"format": "s400lab-scenario", "values": {"compensation_share": NaN}}',
+        "$.values.compensation_share: NaN is not allowed",
+    ),
     "infinity": (
         '{"format": "s400lab-scenario", "values": {"compensation_share": Infinity}}',
-        "Infinity is not allowed",
+        "$.values.compensation_share: Infinity is not allowed",
     ),
     "minus_infinity": (
         '{"format": "s400lab-scenario", "values": {"inventory_bn": -Infinity}}',
-        "-Infinity is not allowed",
+        "$.values.inventory_bn: -Infinity is not allowed",
     ),
-    "huge_float": ('{"format": "s400lab-scenario", "values": {"inventory_bn": 1e999}}', "too large"),
+    "huge_float": (
+        '{"format": "s400lab-scenario", "values": {"inventory_bn": 1e309}}',
+        "$.values.inventory_bn: number '1e309' is out of range",
+    ),
     "huge_int_digits": (
         '{"format": "s400lab-scenario", "values": {"inventory_bn": ' + "9" * 5000 + "}}",
-        "not a valid scenario file",
+        "$.values.inventory_bn: number of 5000 characters is too long",
     ),
-    "deep_nesting": ("[" * 30000 + "]" * 30000, "not a valid scenario file"),
+    "duplicate_key": (
+        '{"format": "s400lab-scenario", "values": {"inventory_bn": 60, "inventory_bn": 70}}',
+        "$.values.inventory_bn: key appears more than once",
+    ),
+    "lone_surrogate_in_notes": (
+        '{"format": "s400lab-scenario", "notes": "a\\ud800b", "values": {}}',
+        "$.notes: contains a lone surrogate",
+    ),
+    "escape_in_name": (
+        '{"format": "s400lab-scenario", "name": "x\\u001b[31m", "values": {}}',
+        "$.name: contains the control character",
+    ),
+    "newline_in_name": (
+        '{"format": "s400lab-scenario", "name": "two\\nlines", "values": {}}',
+        "$.name: contains the control character",
+    ),
+    "control_in_notes": (
+        '{"format": "s400lab-scenario", "notes": "bell\\u0007", "values": {}}',
+        "$.notes: contains the control character",
+    ),
+    "deep_values": (
+        '{"format": "s400lab-scenario", "values": {"inventory_bn": [[[[[1]]]]]}}',
+        "JSON nested 7 levels deep",
+    ),
+    "deep_nesting": ("[" * 30000 + "]" * 30000, "JSON nested 30000 levels deep"),
 }
 
 
@@ -178,7 +216,7 @@ def test_bad_documents_name_file_and_key(tmp_path, doc, key, message):
     with pytest.raises(ValueError) as info:
         load_scenario(path)
     text = str(info.value)
-    assert text.startswith(f"{path}: key {key!r}"), text
+    assert text.startswith(f"{path}: $.{key}: "), text
     assert message in text, text
 
 
@@ -186,7 +224,7 @@ def test_too_large_file_is_rejected_before_parsing(tmp_path):
     doc = _doc(tr_action="return_full")
     doc["notes"] = "x" * (MAX_BYTES + 10)
     path = _write(tmp_path / "big.json", doc)
-    with pytest.raises(ValueError, match=r"larger than 64 kB"):
+    with pytest.raises(ValueError, match=r"bytes is over the 65,536-byte limit for a scenario file"):
         load_scenario(path)
 
 
@@ -277,5 +315,117 @@ def test_unknown_preset_is_named(tmp_path):
     doc = _doc(tr_action="return_full")
     doc["preset"] = "no_such_preset"
     path = _write(tmp_path / "u.json", doc)
-    with pytest.raises(ValueError, match=r"u.json: key 'preset': unknown preset 'no_such_preset'"):
+    with pytest.raises(ValueError, match=r"u.json: \$\.preset: unknown preset 'no_such_preset'"):
         load_scenario(path)
+
+
+# --------------------------------------------------------------------------- issue 15: more hostile input
+
+
+def test_a_named_pipe_is_refused_at_once(tmp_path):
+    """A FIFO would block the loader (and the brief, and the explorer's Load) forever."""
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    with pytest.raises(ValueError, match="is a named pipe, not a scenario file"):
+        load_scenario(fifo)
+
+
+def test_explorer_load_and_save_show_one_line_and_change_nothing(tmp_path):
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(save_dir=tmp_path)
+    before = dict(ex._scenario.values)
+    os.mkfifo(tmp_path / "pipe.json")
+    (tmp_path / "deep.json").write_text('{"values": ' + "[" * 10_000 + "]" * 10_000 + "}", encoding="utf-8")
+    for name, message in (("pipe", "is a named pipe"), ("deep", "JSON nested 10001 levels deep")):
+        ex.file_name.value = name
+        assert ex.load() is False
+        assert message in ex.message.value and "Traceback" not in ex.message.value
+        assert dict(ex._scenario.values) == before
+    ex.file_name.value = "named"
+    ex.scenario_name.value = "bad\x1b[2J"
+    assert ex.save() is None
+    assert "control character" in ex.message.value and not (tmp_path / "named.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "notes", "message"),
+    [
+        ("a\x1b[31mb", "", "scenario name: contains the control character"),
+        ("two\nlines", "", "scenario name: contains the control character"),
+        ("ok", "lone \ud800 surrogate", "scenario notes: contains a lone surrogate"),
+        ("ok", "bell \x07", "scenario notes: contains the control character"),
+        ("x" * 201, "", "scenario name: longer than 200 characters"),
+    ],
+)
+def test_save_refuses_text_that_would_reach_the_brief(tmp_path, name, notes, message):
+    with pytest.raises(ValueError, match=message):
+        save_scenario(Scenario.default(), tmp_path / "s.json", name=name, notes=notes)
+    with pytest.raises(ValueError, match=message):
+        scenario_io.scenario_to_dict(Scenario.default(), name=name, notes=notes)
+    assert not list(tmp_path.iterdir())
+
+
+def test_notes_may_have_line_breaks_and_tabs(tmp_path):
+    path = save_scenario(Scenario.default(), tmp_path / "s.json", name="n", notes="a\n\tb\r\nc")
+    assert load_scenario(path).notes == "a\n\tb\r\nc"
+
+
+def test_scenario_from_dict_checks_text_too():
+    doc = _doc() | {"name": "x\x1by"}
+    with pytest.raises(ValueError, match=r"<doc>: \$\.name: contains the control character"):
+        scenario_io.scenario_from_dict(doc, source="<doc>")
+
+
+# Scenario-shaped hostile documents: the layout right, the contents anything JSON can say.
+HOSTILE_NUMBERS = st.sampled_from(
+    ["NaN", "Infinity", "-Infinity", "1e309", "-1e309", "9" * 5000, "1" + "0" * 400, "1e-400", "-0"]
+)
+JSON_TEXT = st.text(max_size=12).map(lambda s: json.dumps(s, ensure_ascii=True))
+JSON_SCALAR = st.one_of(
+    HOSTILE_NUMBERS,
+    st.integers().map(str),
+    st.floats(allow_nan=False, allow_infinity=False).map(repr),
+    st.sampled_from(["true", "false", "null", '"inf"', '"1_0"', '"\\u0661"', '" 1"', '"\\ud800"']),
+    JSON_TEXT,
+)
+JSON_VALUE = st.recursive(
+    JSON_SCALAR,
+    lambda kids: (
+        st.lists(kids, max_size=3).map(lambda xs: "[" + ",".join(xs) + "]")
+        | st.lists(st.tuples(JSON_TEXT, kids), max_size=3).map(
+            lambda kv: "{" + ",".join(f"{k}:{v}" for k, v in kv) + "}"
+        )
+    ),
+    max_leaves=6,
+)
+KEY = st.sampled_from([p.name for p in REGISTER] + ["tr_actoin", ""]).map(json.dumps) | JSON_TEXT
+META = st.sampled_from(["name", "notes", "preset", "created", "format_version", "extra"]).map(json.dumps)
+
+
+def _document(pairs, meta, dup):
+    values = ",".join(f"{k}:{v}" for k, v in pairs + ([pairs[0]] if dup and pairs else []))
+    head = ",".join(f"{k}:{v}" for k, v in meta)
+    return '{"format":"s400lab-scenario",' + (head + "," if head else "") + '"values":{' + values + "}}"
+
+
+@settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pairs=st.lists(st.tuples(KEY, JSON_VALUE), max_size=4),
+    meta=st.lists(st.tuples(META, JSON_VALUE), max_size=2),
+    dup=st.booleans(),
+)
+def test_fuzz_scenario_documents_load_or_give_one_line_valueerror(tmp_path_factory, pairs, meta, dup):
+    """Fuzz target (issue 15): thousands of scenario-shaped documents with hostile numbers,
+    text, nesting and repeated keys either load or raise one one-line ValueError naming the
+    file; never another exception (OverflowError, RecursionError, TypeError, ...)."""
+    path = tmp_path_factory.mktemp("fz") / "f.json"
+    path.write_text(_document(pairs, meta, dup), encoding="utf-8")
+    try:
+        loaded = load_scenario(path)
+    except ValueError as exc:
+        text = str(exc)
+        assert text.startswith(f"{path}: ") and "\n" not in text and len(text) < 2000, text
+        return
+    for name, value in loaded.scenario.values.items():
+        assert REGISTER[name].validate(value) == value  # accepted => valid

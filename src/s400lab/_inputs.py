@@ -60,10 +60,20 @@ def excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
     >>> len(excerpt("x" * 500)) < 60
     True
     """
-    text = value if isinstance(value, str) else str(value)
+    text = value if isinstance(value, str) else _str(value)
     cut = text[:limit]
     shown = repr(cut)
     return shown + "..." if len(text) > limit else shown
+
+
+def _str(value: Any) -> str:
+    """``str(value)`` that never raises (an int of more than 4,300 digits cannot be printed)."""
+    if isinstance(value, int) and value.bit_length() > 4000:
+        return f"<an integer of about {int(value.bit_length() * 0.30103):,} digits>"
+    try:
+        return str(value)
+    except Exception:  # a hostile __str__; the type is enough for a message
+        return f"<a {type(value).__name__}>"
 
 
 _KIND = {
@@ -311,3 +321,56 @@ def read_json_file(
 
 
 __all__ += ["read_json_file"]
+
+
+# --------------------------------------------------------------------------- command-line values
+
+_DIGITS = re.compile(r"[+-]?[0-9]{1,30}")
+
+
+def int_in_range(text: str, lo: int, hi: int, *, what: str) -> int:
+    """``text`` as an integer in ``lo..hi`` (ASCII digits only), or one :class:`InputError`.
+
+    >>> int_in_range("2000", 100, 100_000, what="--draws")
+    2000
+    """
+    if not _DIGITS.fullmatch(text):
+        raise InputError(f"{what}: {excerpt(text)} is not a whole number; use {lo:,}..{hi:,}")
+    value = int(text)
+    if not lo <= value <= hi:
+        raise InputError(f"{what}: {excerpt(text)} is out of range; use {lo:,}..{hi:,}")
+    return value
+
+
+def cli_int(lo: int, hi: int, what: str):
+    """An ``argparse`` ``type=`` for an integer option in ``lo..hi``: a bad value is reported by
+    argparse as ``error: argument --draws: '10**9' is not a whole number; use 100..100,000``."""
+    import argparse
+
+    def parse(text: str) -> int:
+        try:
+            return int_in_range(text, lo, hi, what=what)
+        except InputError as exc:
+            raise argparse.ArgumentTypeError(str(exc).removeprefix(f"{what}: ")) from None
+
+    parse.__name__ = what
+    return parse
+
+
+def cli_text(what: str):
+    """An ``argparse`` ``type=`` for a non-empty, one-line text option (a file name, a preset)."""
+    import argparse
+
+    def parse(text: str) -> str:
+        if not text.strip():
+            raise argparse.ArgumentTypeError("must not be empty")
+        why = text_problem(text, allow_newlines=False)
+        if why:
+            raise argparse.ArgumentTypeError(f"{excerpt(text)} {why}")
+        return text
+
+    parse.__name__ = what
+    return parse
+
+
+__all__ += ["cli_int", "cli_text", "int_in_range"]

@@ -118,3 +118,45 @@ def test_one_folder_per_student_layout(tmp_path, questions):
     assert sub.rejected.to_dict("records") == [
         {"file": "ben/ana.jsonl", "reason": "not in the folder of its student"}
     ]
+
+
+# --------------------------------------------------------------------------- hostile input (issue 15)
+
+
+def test_instructor_merge_with_the_data_package_table(tmp_path, questions):
+    """The instructor's merge of valid files with ``load().table("forecast_questions")`` (the
+    questions table as the data package gives it) works and equals the merge with
+    :func:`load_questions` (it raised KeyError 'outcome' after refusing every file)."""
+    from s400lab.data import load
+
+    table = load().table("forecast_questions")
+    for who, p in (("ana", 0.3), ("ben", 0.8)):
+        cls.submit_forecast(tmp_path, _forecast(who, p=p, questions=table), questions=table)
+    sub = cls.collect_submissions(tmp_path, questions=table, check_owner=False)
+    assert sub.rejected.empty and sub.forecasts["probability"].tolist() == [0.3, 0.8]
+    same = cls.collect_submissions(tmp_path, questions=questions, check_owner=False)
+    assert sub.forecasts.equals(same.forecasts)
+    scored = fc.score_forecasts(sub.forecasts, table, {QID: 0})
+    assert scored["brier"].round(6).tolist() == [0.09, 0.64]
+
+
+def test_a_named_pipe_or_a_hostile_file_in_the_drop_box_is_left_out(tmp_path, questions):
+    cls.submit_forecast(tmp_path, _forecast("ana", questions=questions), questions=questions)
+    os.mkfifo(tmp_path / "ben.jsonl")  # would block a reader forever
+    deep = '{"v": 1, "student_id": "cy", "x": ' + "[" * 100_000 + "]" * 100_000 + "}\n"
+    (tmp_path / "cy.jsonl").write_text(deep, encoding="utf-8")
+    sub = cls.collect_submissions(tmp_path, questions=questions, check_owner=False)
+    assert sub.forecasts["student_id"].tolist() == ["ana"]
+    reasons = dict(zip(sub.rejected["file"], sub.rejected["reason"], strict=True))
+    assert reasons["ben.jsonl"] == "not a regular file"
+    assert reasons["cy.jsonl"].endswith("cy.jsonl, line 1: JSON nested 100001 levels deep (at most 1)")
+
+
+def test_a_naive_deadline_is_one_clear_error(tmp_path, questions):
+    cls.submit_forecast(tmp_path, _forecast("ana", questions=questions), questions=questions)
+    with pytest.raises(
+        fc.ForecastFileError, match="argument deadline '2026-11-21T00:00:00' needs a time zone"
+    ):
+        cls.collect_submissions(
+            tmp_path, questions=questions, deadline="2026-11-21T00:00:00", check_owner=False
+        )

@@ -29,10 +29,12 @@ This module imports numpy and pandas only (no widgets, no matplotlib).
 from __future__ import annotations
 
 import csv
+import io
 import json
 import math
 import os
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -41,6 +43,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from s400lab._inputs import InputError, excerpt, loads_json, read_regular_file, text_problem
 from s400lab.analysis.ensembles import wilson_interval
 
 __all__ = [
@@ -51,6 +54,7 @@ __all__ = [
     "Forecast",
     "default_questions_path",
     "load_questions",
+    "questions_frame",
     "make_forecast",
     "append_forecast",
     "read_forecasts",
@@ -83,6 +87,9 @@ FORECAST_FIELDS = ("v", "student_id", "question_id", "probability", "timestamp",
 
 FORMAT_VERSION = 1
 MAX_RATIONALE = 1000
+#: Largest forecast file read or appended to, in bytes (a record is at most ~1.3 kB: room
+#: for over 10,000 forecasts of one student).
+MAX_FORECAST_BYTES = 16 * 1024 * 1024
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SOURCE_IDS = re.compile(r"^[a-z0-9][a-z0-9_.-]*(;[a-z0-9][a-z0-9_.-]*)*$")
 #: Student ids: a pseudonym or initials; letters, digits, ``_ . -``; 1-64 characters.
@@ -91,7 +98,7 @@ _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 _FUTURE_SLACK = timedelta(days=1)
 
 
-class ForecastFileError(ValueError):
+class ForecastFileError(InputError):
     """A forecast or question file (or a new forecast) is invalid.
 
     The message names the file, the line (or row) and the field; ``path``, ``line``
@@ -134,24 +141,62 @@ def default_questions_path() -> Path:
     return default_data_dir() / "forecast_questions.csv"
 
 
-def _parse_date(text: str, path, row: int, column: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise ForecastFileError(
-            f"{text!r} is not a date YYYY-MM-DD", path=path, line=row, field=column
-        ) from None
+def _as_date(value) -> date | None:
+    """A table cell as a date: ``None`` for an empty cell (``""``, ``None``, NaT, NA)."""
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value) if value else None
+    return value.date() if isinstance(value, datetime) else value
+
+
+def questions_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The questions in the shape the functions of this module use.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The rows of ``forecast_questions``, already checked: ``s400lab.data.load().table(
+        "forecast_questions")`` (typed columns, a ``question_id`` column) or the frame of
+        :func:`load_questions` (returned as it is).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``question_id``; text columns as ``str`` (``""`` when empty),
+        ``resolves_on``/``resolved_on`` as :class:`datetime.date` (``None`` when empty) and
+        ``outcome``: 1.0 (yes), 0.0 (no) or NaN (open).
+    """
+    if "outcome" in table.columns and table.index.name == "question_id":
+        return table
+    missing = [c for c in QUESTION_COLUMNS if c not in table.columns]
+    if missing:
+        raise ValueError(f"questions table: missing column(s) {', '.join(missing)}")
+    df = pd.DataFrame(index=pd.Index([str(q) for q in table["question_id"]], name="question_id"))
+    for col in QUESTION_COLUMNS[1:]:
+        values = table[col].tolist()
+        if col in ("resolves_on", "resolved_on"):
+            df[col] = [_as_date(v) for v in values]
+        else:
+            df[col] = ["" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v) for v in values]
+    df["outcome"] = df["status"].map({"yes": 1.0, "no": 0.0}).astype(float)
+    return df
+
+
+#: Largest questions file an instructor may hand in, in bytes (the shipped one is ~6 kB).
+MAX_QUESTIONS_BYTES = 1024 * 1024
 
 
 def load_questions(
     path: str | os.PathLike | None = None, source_ids: Iterable[str] | None = None
 ) -> pd.DataFrame:
-    """Read and validate the forecast questions table.
+    """The forecast questions: the data package's, or an instructor's own file, checked.
 
     Parameters
     ----------
     path : path-like, optional
-        CSV file; default :func:`default_questions_path`.
+        An instructor's own CSV file (same columns as ``data/forecast_questions.csv``). Default:
+        the data package's table, through :func:`s400lab.data.load` (validated there).
     source_ids : iterable of str, optional
         Known source ids (from sources.csv). When given, every id cited by a resolved
         question must be among them.
@@ -159,81 +204,127 @@ def load_questions(
     Returns
     -------
     pandas.DataFrame
-        Indexed by ``question_id``; ``resolves_on``/``resolved_on`` as
-        :class:`datetime.date` (``None`` when empty); ``outcome`` added: 1.0 (yes),
-        0.0 (no) or NaN (open).
+        See :func:`questions_frame`.
 
     Raises
     ------
     ForecastFileError
-        On the first problem, naming file, row (the header is row 1) and column.
+        On the first problem of a file, naming file, row (the header is row 1) and column:
+        not a regular file or over :data:`MAX_QUESTIONS_BYTES`, not UTF-8, a bad header or
+        cell, a duplicate id, or a broken rule of
+        :func:`s400lab.data.checks.check_forecast_questions`.
+    s400lab.data.DataError
+        When ``path`` is not given and the data package is invalid.
     """
-    path = Path(path) if path is not None else default_questions_path()
-    known = set(source_ids) if source_ids is not None else None
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.reader(fh)
-        header = next(reader, None)
-        if header is None or tuple(header) != QUESTION_COLUMNS:
-            raise ForecastFileError(
-                f"header must be {','.join(QUESTION_COLUMNS)}; got {header}", path=path, line=1
-            )
-        records: list[dict] = []
-        seen: set[str] = set()
-        for row_no, row in enumerate(reader, start=2):
-            if len(row) != len(QUESTION_COLUMNS):
+    if path is None:
+        from s400lab.data import load
+
+        df = questions_frame(load().table("forecast_questions"))
+    else:
+        df = _read_questions_file(Path(path))
+    if source_ids is not None:
+        known = set(source_ids)
+        for row, (qid, ids) in enumerate(df["source_ids"].items(), start=2):
+            missing = [s for s in ids.split(";") if s and s not in known]
+            if missing:
                 raise ForecastFileError(
-                    f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}", path=path, line=row_no
+                    f"question {qid!r}: unknown source id(s) {missing}",
+                    path=path,
+                    line=row,
+                    field="source_ids",
                 )
-            rec = dict(zip(QUESTION_COLUMNS, row, strict=True))
-            records.append(_check_question(rec, path, row_no, seen, known))
-    df = pd.DataFrame.from_records(records, columns=[*QUESTION_COLUMNS, "outcome"])
-    return df.set_index("question_id")
+    return df
 
 
-def _check_question(rec: dict, path, row: int, seen: set, known: set | None) -> dict:
+def _read_questions_file(path: Path) -> pd.DataFrame:
+    """Read an instructor's questions file: the one checked reader for a user's questions."""
+    from s400lab.data.checks import check_forecast_questions
+    from s400lab.data.table import Table
+
+    raw = _read_file(path, MAX_QUESTIONS_BYTES, "questions file")
+    try:
+        text = raw.decode("utf-8-sig")  # a spreadsheet's "CSV UTF-8" starts with a BOM
+    except UnicodeDecodeError as exc:
+        raise ForecastFileError(
+            f"not UTF-8 text (byte {exc.start}); save the file as UTF-8 (CSV UTF-8 in a spreadsheet)",
+            path=path,
+        ) from None
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise ForecastFileError(f"not a readable CSV file ({exc})", path=path) from None
+    header = rows[0] if rows else None
+    if header is None or tuple(header) != QUESTION_COLUMNS:
+        shown = excerpt(",".join(header or []), 120)
+        raise ForecastFileError(
+            f"header must be {','.join(QUESTION_COLUMNS)}; got {shown}", path=path, line=1
+        )
+    if len(rows) < 2:
+        raise ForecastFileError("no questions: the file has only a header", path=path, line=2)
+    seen: set[str] = set()
+    for row_no, row in enumerate(rows[1:], start=2):
+        if len(row) != len(QUESTION_COLUMNS):
+            raise ForecastFileError(
+                f"expected {len(QUESTION_COLUMNS)} cells, got {len(row)}", path=path, line=row_no
+            )
+        _check_question(dict(zip(QUESTION_COLUMNS, row, strict=True)), path, row_no, seen)
+    table = Table("forecast_questions", str(path), path, header=list(header), rows=rows[1:])
+    for problem in check_forecast_questions({"forecast_questions": table}):
+        raise ForecastFileError(problem.message, path=path, line=problem.row, field=problem.column)
+    return questions_frame(pd.DataFrame(rows[1:], columns=list(QUESTION_COLUMNS)))
+
+
+def _check_question(rec: dict, path, row: int, seen: set) -> None:
+    """The column rules of the schema for one row of a questions file (the data package's
+    table is checked by Frictionless against ``schemas/forecast_questions.schema.json``)."""
+    for col, cell in rec.items():
+        why = text_problem(cell, allow_newlines=col in ("resolution_criteria", "notes"))
+        if why:
+            raise ForecastFileError(why, path=path, line=row, field=col)
     qid = rec["question_id"]
     if not _SLUG.match(qid):
-        raise ForecastFileError(f"{qid!r} is not a lower-case slug", path=path, line=row, field="question_id")
+        raise ForecastFileError(
+            f"{excerpt(qid)} is not a lower-case slug", path=path, line=row, field="question_id"
+        )
     if qid in seen:
         raise ForecastFileError(f"duplicate question id {qid!r}", path=path, line=row, field="question_id")
     seen.add(qid)
     for col in ("question", "resolution_criteria"):
         if not rec[col].strip():
             raise ForecastFileError("must not be empty", path=path, line=row, field=col)
-    rec["resolves_on"] = _parse_date(rec["resolves_on"], path, row, "resolves_on")
-    status = rec["status"]
-    if status not in ("open", "yes", "no"):
+    for col in ("resolves_on", "resolved_on"):
+        if (rec[col] or col == "resolves_on") and not _is_iso_date(rec[col]):
+            raise ForecastFileError(
+                f"{excerpt(rec[col])} is not a date YYYY-MM-DD", path=path, line=row, field=col
+            )
+    if rec["status"] not in ("open", "yes", "no"):
         raise ForecastFileError(
-            f"status must be open, yes or no; got {status!r}", path=path, line=row, field="status"
+            f"status must be open, yes or no; got {excerpt(rec['status'])}",
+            path=path,
+            line=row,
+            field="status",
         )
-    if status == "open":
-        for col in ("resolved_on", "source_ids"):
-            if rec[col]:
-                raise ForecastFileError(
-                    "must be empty while the question is open", path=path, line=row, field=col
-                )
-        rec["resolved_on"], rec["outcome"] = None, math.nan
-    else:
-        if not rec["resolved_on"]:
-            raise ForecastFileError(
-                f"required when status is {status}", path=path, line=row, field="resolved_on"
-            )
-        rec["resolved_on"] = _parse_date(rec["resolved_on"], path, row, "resolved_on")
-        if not _SOURCE_IDS.match(rec["source_ids"]):
-            raise ForecastFileError(
-                "a resolved question needs source ids ('a;b', no spaces)",
-                path=path,
-                line=row,
-                field="source_ids",
-            )
-        if known is not None:
-            missing = [s for s in rec["source_ids"].split(";") if s not in known]
-            if missing:
-                raise ForecastFileError(
-                    f"unknown source id(s) {missing}", path=path, line=row, field="source_ids"
-                )
-        rec["outcome"] = 1.0 if status == "yes" else 0.0
-    return rec
+    if rec["source_ids"] and not _SOURCE_IDS.match(rec["source_ids"]):
+        raise ForecastFileError(
+            "source ids are ';'-separated ids without spaces ('a;b')", path=path, line=row, field="source_ids"
+        )
+
+
+def _is_iso_date(text: str) -> bool:
+    try:
+        return len(text) == 10 and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def _read_file(path: Path, limit: int, what: str) -> bytes:
+    """:func:`s400lab._inputs.read_regular_file`, its refusal as a :class:`ForecastFileError`."""
+    try:
+        return read_regular_file(path, limit=limit, what=what)
+    except InputError as exc:
+        err = ForecastFileError(str(exc))
+        err.path = path
+        raise err from None
 
 
 # --------------------------------------------------------------------------- records
@@ -268,37 +359,48 @@ class Forecast:
 def _check_probability(value, where: dict) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise ForecastFileError(
-            f"probability must be a number in [0, 1]; got {value!r}", field="probability", **where
+            f"probability must be a number in [0, 1]; got {excerpt(value)}", field="probability", **where
         )
-    p = float(value)
+    try:
+        p = float(value)
+    except OverflowError:  # an integer too large for a float is certainly not in [0, 1]
+        p = math.inf
     if not math.isfinite(p) or not 0.0 <= p <= 1.0:
         raise ForecastFileError(
-            f"probability must be a finite number in [0, 1]; got {value!r}", field="probability", **where
+            f"probability must be a finite number in [0, 1]; got {excerpt(value)}",
+            field="probability",
+            **where,
         )
     return p
 
 
-def _check_timestamp(value, where: dict, now: datetime | None) -> datetime:
+def _check_timestamp(value, where: dict, now: datetime | None, name: str = "timestamp") -> datetime:
+    """``value`` (ISO text or datetime) as an aware UTC datetime; ``name`` is the field (or the
+    argument, e.g. ``deadline``) named in a refusal."""
+    field = name if where or name == "timestamp" else None
+    label = name if field else f"argument {name}"
     if isinstance(value, str):
         try:
             ts = datetime.fromisoformat(value)
         except ValueError:
             raise ForecastFileError(
-                f"{value!r} is not an ISO 8601 timestamp", field="timestamp", **where
+                f"{label} {excerpt(value)} is not an ISO 8601 timestamp (e.g. 2026-11-25T10:15:00+00:00)",
+                field=field,
+                **where,
             ) from None
     elif isinstance(value, datetime):
         ts = value
     else:
         raise ForecastFileError(
-            f"timestamp must be an ISO 8601 string; got {value!r}", field="timestamp", **where
+            f"{label} must be an ISO 8601 string; got {excerpt(value)}", field=field, **where
         )
     if ts.tzinfo is None or ts.utcoffset() is None:
         raise ForecastFileError(
-            f"timestamp {value!r} needs a time zone (e.g. +00:00)", field="timestamp", **where
+            f"{label} {excerpt(value)} needs a time zone (e.g. +00:00 for UTC)", field=field, **where
         )
     ts = ts.astimezone(UTC)
     if now is not None and ts > now + _FUTURE_SLACK:
-        raise ForecastFileError(f"timestamp {ts.isoformat()} is in the future", field="timestamp", **where)
+        raise ForecastFileError(f"{label} {ts.isoformat()} is in the future", field=field, **where)
     return ts
 
 
@@ -309,13 +411,13 @@ def _check_record(
     if not isinstance(student, str) or not _STUDENT.match(student):
         raise ForecastFileError(
             f"student id must be 1-64 letters, digits, '_', '.' or '-' (a pseudonym is fine); "
-            f"got {student!r}",
+            f"got {excerpt(student)}",
             field="student_id",
             **where,
         )
     qid = obj.get("question_id")
     if not isinstance(qid, str) or not _SLUG.match(qid):
-        raise ForecastFileError(f"not a question id: {qid!r}", field="question_id", **where)
+        raise ForecastFileError(f"not a question id: {excerpt(qid)}", field="question_id", **where)
     if questions is not None and qid not in questions.index:
         raise ForecastFileError(f"unknown question id {qid!r}", field="question_id", **where)
     p = _check_probability(obj.get("probability"), where)
@@ -327,6 +429,9 @@ def _check_record(
         raise ForecastFileError(
             f"rationale must be text of at most {MAX_RATIONALE} characters", field="rationale", **where
         )
+    why = text_problem(rationale, allow_newlines=True)
+    if why:
+        raise ForecastFileError(why, field="rationale", **where)
     return Forecast(student, qid, p, ts, rationale)
 
 
@@ -366,6 +471,8 @@ def make_forecast(
         Naming the offending field.
     """
     now = datetime.now(UTC)
+    if questions is not None:
+        questions = questions_frame(questions)
     rec = {
         "student_id": student_id,
         "question_id": question_id,
@@ -442,15 +549,20 @@ def _parse_lines(data: bytes, path, questions: pd.DataFrame | None) -> list[Fore
             raise ForecastFileError("not valid UTF-8", **where) from None
         if not text.strip():
             raise ForecastFileError("empty line", **where)
-        try:
-            obj = json.loads(text, parse_constant=lambda c: c)  # NaN/Infinity stay strings
-        except json.JSONDecodeError as exc:
-            raise ForecastFileError(f"not valid JSON ({exc.msg}, column {exc.colno})", **where) from None
+        try:  # strict: no NaN/Infinity, no repeated key, flat (a record nests nothing)
+            obj = loads_json(text, source="", max_depth=1)
+        except InputError as exc:
+            why = str(exc).removeprefix(": ")
+            key = re.match(r"\$\.(\w+): ", why)
+            raise ForecastFileError(why, field=key.group(1) if key else None, **where) from None
         if not isinstance(obj, dict):
             raise ForecastFileError("each line must be a JSON object", **where)
         unknown = set(obj) - set(FORECAST_FIELDS)
         if unknown:
-            raise ForecastFileError(f"unknown key(s) {sorted(unknown)}", field=sorted(unknown)[0], **where)
+            names = sorted(unknown)
+            raise ForecastFileError(
+                f"unknown key(s) {', '.join(excerpt(k) for k in names[:3])}", field=names[0], **where
+            )
         if obj.get("v") != FORMAT_VERSION:
             raise ForecastFileError(f"format version must be {FORMAT_VERSION}", field="v", **where)
         out.append(_check_record(obj, questions=questions, now=None, where=where))
@@ -489,10 +601,17 @@ def append_forecast(
     if not isinstance(forecast, Forecast):
         raise TypeError("forecast must be a Forecast (use make_forecast)")
     path = Path(path)
+    if questions is not None:
+        questions = questions_frame(questions)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (forecast.to_json() + "\n").encode("utf-8")
-    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
+    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:  # O_NONBLOCK: a named pipe opens without waiting for a writer, then is refused
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        raise ForecastFileError(f"cannot open for appending ({exc.strerror or exc})", path=path) from None
     try:
+        _check_appendable(fd, path)
         _lock(fd)
         try:
             existing = _read_all(fd)
@@ -507,6 +626,18 @@ def append_forecast(
     finally:
         os.close(fd)
     return count + 1
+
+
+def _check_appendable(fd: int, path: Path) -> None:
+    """Refuse a special file (it could block or never end) and a file over the size limit."""
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        raise ForecastFileError("not a regular file; only regular files are read and appended to", path=path)
+    if info.st_size > MAX_FORECAST_BYTES:
+        raise ForecastFileError(
+            f"{info.st_size:,} bytes is over the {MAX_FORECAST_BYTES:,}-byte limit for a forecast file",
+            path=path,
+        )
 
 
 def _read_all(fd: int) -> bytes:
@@ -536,10 +667,13 @@ def read_forecasts(path: str | os.PathLike, *, questions: pd.DataFrame | None = 
     Raises
     ------
     ForecastFileError
-        Naming file, line and field of the first problem.
+        Naming file, line and field of the first problem; also for a path that is not a
+        regular file (a folder, a named pipe) or is over :data:`MAX_FORECAST_BYTES`.
     """
     path = Path(path)
-    records = _parse_lines(path.read_bytes(), path, questions)
+    if questions is not None:
+        questions = questions_frame(questions)
+    records = _parse_lines(_read_file(path, MAX_FORECAST_BYTES, "forecast file"), path, questions)
     return _to_frame(records, [str(path)] * len(records), range(1, len(records) + 1))
 
 
@@ -574,9 +708,14 @@ def merge_forecasts(
     2. Forecasts made after ``deadline`` are dropped.
     3. If ``exclude_after_resolution``, forecasts made on or after a resolved
        question's ``resolved_on`` date (UTC) are dropped: they may know the answer.
-    4. ``keep="latest"``: one row per (student, question), the latest timestamp
-       (ties: the later file/line wins). ``keep="all"``: every remaining forecast.
+    4. ``keep="latest"``: one row per (student, question), the latest timestamp.
+       ``keep="all"``: every remaining forecast.
        Identical records found in two files (a file passed twice) count once.
+
+    Ties (one student, question and timestamp -- timestamps are to the second): within one
+    file the later line is the later forecast (files are append-only). Two *different* files
+    that disagree at the same second have no order, so the merge refuses them, naming both
+    files and lines, whatever the order in which the files are given.
 
     Parameters
     ----------
@@ -595,7 +734,10 @@ def merge_forecasts(
         Columns as :func:`read_forecasts`, sorted by student, question, timestamp.
     """
     if keep not in ("latest", "all"):
-        raise ValueError(f"keep must be 'latest' or 'all'; got {keep!r}")
+        raise ValueError(f"keep must be 'latest' or 'all'; got {excerpt(keep)}")
+    cut = None if deadline is None else _check_timestamp(deadline, {}, None, name="deadline")
+    if questions is not None:
+        questions = questions_frame(questions)
     if isinstance(paths, (str, os.PathLike)) and Path(paths).is_dir():
         files = sorted(Path(paths).glob("*.jsonl"))
     elif isinstance(paths, (str, os.PathLike)):
@@ -604,23 +746,44 @@ def merge_forecasts(
         files = [Path(p) for p in paths]
     frames = [read_forecasts(f, questions=questions) for f in files]
     df = pd.concat(frames, ignore_index=True) if frames else _to_frame([], [], [])
+    _refuse_conflicting_ties(df)
     df = df.drop_duplicates(
         ["student_id", "question_id", "probability", "timestamp", "rationale"], keep="last"
     )
-    if deadline is not None:
-        cut = _check_timestamp(deadline, {}, None)
+    if cut is not None:
         df = df[df["timestamp"] <= cut]
     if exclude_after_resolution and questions is not None and len(df):
-        resolved = pd.to_datetime(
-            questions["resolved_on"].map(lambda d: d.isoformat() if d is not None else None), utc=True
-        )
-        # utc=True again: with no question resolved the mapped column is all NaT, tz-naive
-        limit = pd.to_datetime(df["question_id"].map(resolved.to_dict()), utc=True)
+        resolved = {
+            qid: pd.Timestamp(d.isoformat(), tz="UTC")
+            for qid, d in questions["resolved_on"].map(_as_date).items()
+            if d is not None
+        }
+        limit = pd.to_datetime(df["question_id"].map(resolved).astype(object), utc=True)
         df = df[~(limit.notna() & (df["timestamp"] >= limit))]
     df = df.sort_values(["student_id", "question_id", "timestamp"], kind="stable")
     if keep == "latest":
         df = df.drop_duplicates(["student_id", "question_id"], keep="last")
     return df.reset_index(drop=True)
+
+
+_TIE = ["student_id", "question_id", "timestamp"]
+
+
+def _refuse_conflicting_ties(df: pd.DataFrame) -> None:
+    """Raise if two files hold different forecasts of one student and question at one second
+    (each file's last line at that second is what the file says; see :func:`merge_forecasts`)."""
+    said = df.drop_duplicates([*_TIE, "file"], keep="last")
+    said = said.drop_duplicates([*_TIE, "probability", "rationale"])
+    clash = said[said.duplicated(_TIE, keep=False)]
+    if clash.empty:
+        return
+    a, b = (clash.sort_values([*_TIE, "file", "line"], kind="stable").iloc[i] for i in (0, 1))
+    raise ForecastFileError(
+        f"{a['file']} line {a['line']} and {b['file']} line {b['line']} disagree: student "
+        f"{a['student_id']!r}, question {a['question_id']!r} at {a['timestamp'].isoformat()} has "
+        f"probability {a['probability']:g} in one and {b['probability']:g} in the other (or another "
+        "rationale); two files at the same second have no order: keep one of the two records"
+    )
 
 
 # --------------------------------------------------------------------------- scoring
@@ -666,7 +829,8 @@ def score_forecasts(
     forecasts : pandas.DataFrame
         From :func:`merge_forecasts` or :func:`read_forecasts`.
     questions : pandas.DataFrame
-        From :func:`load_questions` (its ``outcome`` column).
+        From :func:`load_questions` (its ``outcome`` column), or the data package's table
+        (see :func:`questions_frame`).
     outcomes : mapping, optional
         Overrides ``{question_id: 1 or 0}``, e.g. "suppose it resolves YES" in a class
         exercise. Label such scores as hypothetical.
@@ -677,7 +841,7 @@ def score_forecasts(
         The forecasts on resolved (or overridden) questions with ``outcome`` and
         ``brier`` columns.
     """
-    resolved = questions["outcome"].astype(float).to_dict()
+    resolved = questions_frame(questions)["outcome"].astype(float).to_dict()
     for qid, val in (outcomes or {}).items():
         if qid not in resolved:
             raise KeyError(f"unknown question id {qid!r}")

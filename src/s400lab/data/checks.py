@@ -16,6 +16,8 @@ problems; a cell that is not a valid value is skipped here because pass 2 report
   distribution, and ``source_ids`` is empty only for a setting or a labelled assumption
   (``confidence = claimed``);
 - every scenario value is a valid value of its parameter;
+- forecast questions: zero-padded dates; an open question has no resolution, a resolved one
+  has its date and sources;
 - grading (the rule in data/README.md, as far as it is mechanical): a row graded ``official``
   cites at least one source whose ``source_type`` is ``official`` or ``on_record``; a row graded
   ``reported`` cites at least one ``official``, ``on_record`` or ``news`` source (analysis and
@@ -285,6 +287,36 @@ def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
                 yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
 
 
+_UNPADDED_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
+
+
+def check_forecast_questions(tables: dict[str, Table]) -> Iterator[Problem]:
+    """Forecast questions: dates are ``YYYY-MM-DD`` (zero-padded); an open question has no
+    resolution date and no source ids; a resolved one (``yes``/``no``) has both.
+
+    One home for these rules: the data package and a questions file handed in by an
+    instructor (``analysis.forecasting.load_questions``)."""
+    t = tables.get("forecast_questions")
+    if t is None or not {"resolves_on", "status", "resolved_on", "source_ids"} <= set(t.header or []):
+        return
+    for row, r in t.records():
+        for col in ("resolves_on", "resolved_on"):  # Frictionless's date type takes 2027-7-1
+            if _UNPADDED_DATE.fullmatch(r[col]) and _date(r[col]) is None:
+                yield _problem(t, row, col, f'"{r[col]}" is not zero-padded: write YYYY-MM-DD')
+        status = r["status"]
+        if status == "open":
+            for col in ("resolved_on", "source_ids"):
+                if r[col]:
+                    yield _problem(t, row, col, "must be empty while the question is open")
+        elif status in ("yes", "no"):
+            if not r["resolved_on"]:
+                yield _problem(t, row, "resolved_on", f"required when status is {status}")
+            if not r["source_ids"]:
+                yield _problem(
+                    t, row, "source_ids", "a resolved question needs the source ids that justify it"
+                )
+
+
 #: Source types that may carry each grade (see the grading rule in data/README.md).
 GRADE_NEEDS: dict[str, tuple[str, ...]] = {
     "official": ("official", "on_record"),
@@ -396,6 +428,7 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
 
 RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_source_ids,
+    check_forecast_questions,
     check_precision,
     check_variants,
     check_tranches,

@@ -12,12 +12,15 @@ and falls back to a small private CSV reader otherwise, so the model works on it
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
+from s400lab._inputs import MAX_NUMBER_CHARS, excerpt
 from s400lab.data import DataError, Problem, default_data_dir, load
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 
@@ -151,41 +154,58 @@ class Parameter:
         where = f"parameter {self.name!r}"
         if self.type == "choice":
             if not isinstance(value, str) or value not in self.choices:
-                raise ValueError(f"{where}: {value!r} is not allowed; use {self.allowed()}")
+                raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
             return value
         if self.type == "bool":
             if isinstance(value, (bool, int)) and not isinstance(value, float) and value in (0, 1):
                 return bool(value)
             if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
                 return value.strip().lower() in _TRUE
-            raise ValueError(f"{where}: {value!r} is not allowed; use {self.allowed()}")
-        if isinstance(value, bool):
-            raise ValueError(f"{where}: {value!r} is not a number; use {self.allowed()}")
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                raise ValueError(f"{where}: {value!r} is not a number; use {self.allowed()}") from None
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}: {value!r} is not a number; use {self.allowed()}") from None
-        if math.isnan(x):
-            raise ValueError(f"{where}: NaN is not allowed; use {self.allowed()}")
+            raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
+        x = _as_number(value, f"{where}: {excerpt(value)}", f"use {self.allowed()}")
         if self.type == "int":
             if x != round(x):
-                raise ValueError(f"{where}: {value!r} is not an integer; use {self.allowed()}")
+                raise ValueError(f"{where}: {excerpt(value)} is not an integer; use {self.allowed()}")
             x = int(round(x))
         if x < self.low or x > self.high:
-            raise ValueError(f"{where}: {value!r} is outside the allowed range; use {self.allowed()}")
+            raise ValueError(f"{where}: {excerpt(value)} is outside the allowed range; use {self.allowed()}")
         if self.discrete_values and not any(abs(x - v) < 1e-9 for v in self.discrete_values):
-            raise ValueError(f"{where}: {value!r} is not allowed; use {self.allowed()}")
+            raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
         if self.on_quarter_grid and abs(x * 4 - round(x * 4)) > 1e-9:
             raise ValueError(
-                f"{where}: {value!r} is not the start of a quarter; use a multiple of 0.25 "
+                f"{where}: {excerpt(value)} is not the start of a quarter; use a multiple of 0.25 "
                 "(e.g. 2026.75 = 2026Q4)"
             )
         return x
+
+
+#: A number written as text: ASCII digits, optional sign, point and exponent (no ``_``, no
+#: other scripts' digits, no "inf"/"nan", no surrounding spaces).
+_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _as_number(value: Any, what: str, hint: str) -> float:
+    """``value`` as a finite float, or one ``ValueError`` starting with ``what`` (never an
+    ``OverflowError``): refuses bools, NaN, infinities, integers or text too large for a
+    float, and text that is not a plain ASCII decimal number (at most ``MAX_NUMBER_CHARS``)."""
+    if isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{what} is not a number; {hint}")
+    if isinstance(value, str):
+        if len(value) > MAX_NUMBER_CHARS:
+            raise ValueError(f"{what} is too long for a number (at most {MAX_NUMBER_CHARS} chars); {hint}")
+        if not _NUMBER_TEXT.fullmatch(value):
+            raise ValueError(f"{what} is not a number in plain decimal digits; {hint}")
+    try:
+        x = float(value)
+    except OverflowError:
+        raise ValueError(f"{what} is too large a number; {hint}") from None
+    except (TypeError, ValueError):
+        raise ValueError(f"{what} is not a number; {hint}") from None
+    if math.isnan(x):
+        raise ValueError(f"{what} is not a number (NaN); {hint}")
+    if not math.isfinite(x):
+        raise ValueError(f"{what} is not a finite number; {hint}")
+    return x
 
 
 def _fmt(x: float) -> str:
@@ -226,9 +246,9 @@ class ParameterRegister:
         """Error text for an unknown parameter name (with the closest known names)."""
         import difflib
 
-        close = difflib.get_close_matches(str(name), list(self.params), n=3)
+        close = difflib.get_close_matches(str(name)[:100], list(self.params), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        return f"unknown parameter {name!r}{hint} (known: {', '.join(self.params)})"
+        return f"unknown parameter {excerpt(name)}{hint} (known: {', '.join(self.params)})"
 
     def names(self, kind: str | None = None, group: str | None = None) -> list[str]:
         """Parameter names, optionally filtered by ``kind`` and/or ``group``."""

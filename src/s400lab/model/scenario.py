@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from s400lab._inputs import text_problem
 from s400lab.model.register import ParameterRegister, load_presets, load_register
 from s400lab.model.sampling import weight_problems
 
@@ -170,12 +171,21 @@ class Scenario:
         values = data.get("values", {})
         if not isinstance(values, Mapping):
             raise ValueError("'values' must be a mapping of parameter -> value")
+        texts = {
+            "scenario_id": data.get("scenario_id", "custom"),
+            "label": data.get("label", "Custom scenario"),
+            "description": data.get("description", ""),
+        }
+        for key, text in texts.items():  # shown in the explorer and the brief
+            why = text_problem(str(text), allow_newlines=key == "description")
+            if why:
+                raise ValueError(f"scenario {key}: {why}")
         base = cls.default(register)
         sc = base._apply(values)
         return cls(
-            scenario_id=str(data.get("scenario_id", "custom")),
-            label=str(data.get("label", "Custom scenario")),
-            description=str(data.get("description", "")),
+            scenario_id=str(texts["scenario_id"]),
+            label=str(texts["label"]),
+            description=str(texts["description"]),
             values=sc.values,
             register=sc.register,
         )

@@ -21,12 +21,16 @@ register when written by :func:`save_scenario`. A
 hand-written file may list only some parameters; the others take the register defaults
 (so files stay loadable after the register gains a parameter).
 
-Loading is strict, because a scenario file may come from anyone: the file must be at most
-:data:`MAX_BYTES`, UTF-8 JSON with finite numbers, an object with only the keys above, and each
-value must have the parameter's JSON type and pass the model's own validation
+Loading is strict, because a scenario file may come from anyone: only a regular file (a named
+pipe or a device is refused without blocking) of at most :data:`MAX_BYTES`, UTF-8 JSON parsed by
+:func:`s400lab._inputs.read_json_file` (finite numbers of at most 40 characters, no repeated key,
+nested at most :data:`MAX_DEPTH` deep), an object with only the keys above; ``name`` and the
+other metadata are one line of text, ``notes`` may have tabs and line breaks, and none may hold
+another control character or a lone surrogate (the same rule when saving). Each value must have
+the parameter's JSON type and pass the model's own validation
 (:meth:`s400lab.model.Scenario.with_changes`, which owns the ranges). Any problem raises one
-:class:`ValueError` that names the file and the offending key. Nothing is read with ``eval`` or
-``pickle``.
+one-line :class:`ValueError` naming the file and the JSON path (``my.json: $.values.loss: ...``).
+Nothing is read with ``eval`` or ``pickle``.
 
 Saving never replaces an existing file unless ``overwrite=True``; the file is written to a
 temporary file in the same folder and moved into place atomically.
@@ -43,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from s400lab._files import write_new_file
+from s400lab._inputs import excerpt, json_path, read_json_file, text_problem
 
 __all__ = [
     "FORMAT",
@@ -61,6 +66,8 @@ FORMAT = "s400lab-scenario"
 FORMAT_VERSION = 1
 #: Largest scenario file accepted, in bytes (a real one is ~2 kB).
 MAX_BYTES = 64 * 1024
+#: Deepest JSON nesting accepted in a scenario file (the layout needs 2: the object and ``values``).
+MAX_DEPTH = 4
 #: Longest name / notes accepted, in characters.
 MAX_NAME = 200
 MAX_NOTES = 10_000
@@ -131,6 +138,21 @@ def _package_version() -> str:
     return __version__
 
 
+def _text_problem(key: str, value: Any) -> str | None:
+    """Why ``value`` cannot be the text of metadata ``key`` (None if it can).
+
+    The one rule for loading and saving: a string, at most :data:`MAX_NAME` characters
+    (:data:`MAX_NOTES` for ``notes``), no lone surrogate and no control character; only the
+    notes may contain tabs and line breaks (a name is printed on one line of the brief).
+    """
+    if not isinstance(value, str):
+        return f"must be a string (got {type(value).__name__})"
+    limit = MAX_NOTES if key == "notes" else MAX_NAME
+    if len(value) > limit:
+        return f"longer than {limit:,} characters"
+    return text_problem(value, allow_newlines=key == "notes")
+
+
 def _plain(name: str, value: Any) -> Any:
     """A JSON-safe Python value (numpy scalars -> int/float/bool/str)."""
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):
@@ -164,10 +186,10 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "", preset: str
     dict
         Ready for :func:`json.dumps`.
     """
-    if not isinstance(name, str) or len(name) > MAX_NAME:
-        raise ValueError(f"name must be a string of at most {MAX_NAME} characters")
-    if not isinstance(notes, str) or len(notes) > MAX_NOTES:
-        raise ValueError(f"notes must be a string of at most {MAX_NOTES} characters")
+    for key, value in (("name", name), ("notes", notes), ("preset", preset)):
+        why = _text_problem(key, value)
+        if why:
+            raise ValueError(f"scenario {key}: {why}")
     plain = scenario.to_dict(every_value=True)  # the one Scenario -> dict implementation
     values = {k: _plain(k, v) for k, v in plain["values"].items()}
     if not preset:
@@ -220,12 +242,13 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
     Raises
     ------
     ValueError
-        ``"<source>: key '<key>': <problem>"`` for the first problem found.
+        ``"<source>: <JSON path>: <problem>"`` (e.g. ``my.json: $.values.loss: ...``) for the
+        first problem found.
     """
     from s400lab.model import Scenario
 
-    def bad(key: str, msg: str) -> ValueError:
-        return ValueError(f"{source}: key {key!r}: {msg}")
+    def bad(key: str, msg: str, *more: str) -> ValueError:
+        return ValueError(f"{source}: {json_path([key, *more])}: {msg}")
 
     if not isinstance(data, dict):
         raise ValueError(f"{source}: the top level must be a JSON object (got {type(data).__name__})")
@@ -233,17 +256,14 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
         if key not in _KEYS:
             raise bad(str(key), f"unknown key; allowed keys are {', '.join(_KEYS)}")
     if data.get("format") != FORMAT:
-        raise bad("format", f"must be {FORMAT!r} (got {data.get('format')!r})")
+        raise bad("format", f"must be {FORMAT!r} (got {excerpt(data.get('format'))})")
     version = data.get("format_version", FORMAT_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version != FORMAT_VERSION:
-        raise bad("format_version", f"must be {FORMAT_VERSION} (got {version!r})")
+        raise bad("format_version", f"must be {FORMAT_VERSION} (got {excerpt(version)})")
     for key in _STR_KEYS:
-        if key in data and not isinstance(data[key], str):
-            raise bad(key, f"must be a string (got {type(data[key]).__name__})")
-    if len(data.get("name", "")) > MAX_NAME:
-        raise bad("name", f"longer than {MAX_NAME} characters")
-    if len(data.get("notes", "")) > MAX_NOTES:
-        raise bad("notes", f"longer than {MAX_NOTES} characters")
+        why = _text_problem(key, data.get(key, ""))
+        if why:
+            raise bad(key, why)
     if "values" not in data:
         raise bad("values", "missing")
     values = data["values"]
@@ -258,20 +278,19 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
 
         available = presets()
         if preset not in available:
-            raise bad("preset", f"unknown preset {preset!r}; presets: {', '.join(available)}")
+            raise bad("preset", f"unknown preset {excerpt(preset)}; presets: {', '.join(available)}")
         scenario = available[preset]
     for key, value in values.items():
-        where = f"values.{key}"
         if key not in register:
-            raise bad(where, register.unknown_message(key))
+            raise bad("values", register.unknown_message(key), key)
         problem = _check_type(register[key], value)
         if problem:
-            raise bad(where, f"{problem} (got {value!r}); allowed: {register[key].allowed()}")
+            raise bad("values", f"{problem} (got {excerpt(value)}); allowed: {register[key].allowed()}", key)
         try:  # one key at a time, so the message names the key the model rejected (rules
             # spanning several parameters, e.g. weights adding up to more than 1, come below)
             register.params[key].validate(value)
         except (ValueError, TypeError) as exc:
-            raise bad(where, str(exc)) from None
+            raise bad("values", str(exc), key) from None
     try:
         scenario = scenario.with_changes(**values)
     except (ValueError, TypeError) as exc:  # a rule that spans several parameters
@@ -284,17 +303,6 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
 
 
 # --------------------------------------------------------------------------- files
-
-
-def _reject_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not allowed (numbers must be finite)")
-
-
-def _finite_float(text: str) -> float:
-    x = float(text)
-    if not math.isfinite(x):
-        raise ValueError(f"number {text[:30]!r} is too large")
-    return x
 
 
 def load_scenario(path: str | os.PathLike) -> LoadedScenario:
@@ -318,29 +326,7 @@ def load_scenario(path: str | os.PathLike) -> LoadedScenario:
     """
     path = Path(path)
     name = str(path)
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise ValueError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise ValueError(f"{name}: is a folder, not a scenario file") from None
-    except OSError as exc:
-        raise ValueError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    if len(raw) > MAX_BYTES:
-        raise ValueError(f"{name}: file is larger than {MAX_BYTES // 1024} kB; not a scenario file")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ValueError(f"{name}: not UTF-8 text (byte {exc.start})") from None
-    try:
-        data = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
-    except json.JSONDecodeError as exc:
-        raise ValueError(
-            f"{name}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except (ValueError, RecursionError) as exc:  # NaN/Infinity, 1e999, int > 4300 digits
-        raise ValueError(f"{name}: not a valid scenario file ({exc})") from None
+    data = read_json_file(path, limit=MAX_BYTES, what="scenario file", max_depth=MAX_DEPTH)
     loaded = scenario_from_dict(data, source=name)
     return LoadedScenario(
         scenario=loaded.scenario,

@@ -762,10 +762,10 @@ class ScenarioExplorer:
                 overwrite=self.overwrite.value,
                 preset=self._preset_id,
             )
-        except (ValueError, OSError) as exc:
+            self._offer(path.read_bytes(), path.name, "application/json", "Download the file")
+        except (ValueError, OSError) as exc:  # InputError is a ValueError: one line, no traceback
             self._say(f"Not saved: {exc}", error=True)
             return None
-        self._offer(path.read_bytes(), path.name, "application/json", "Download the file")
         self._say(f"Saved to {path.name} in the scenario folder.")
         return path
 
@@ -790,7 +790,7 @@ class ScenarioExplorer:
         try:
             path = self._file_path().with_suffix(".html")
             text = self.brief_html(n_draws=n_draws)
-        except (ValueError, OSError) as exc:
+        except (ValueError, KeyError, OSError) as exc:
             self._say(f"Brief not made: {exc}", error=True)
             return None
         self._offer(text.encode("utf-8"), path.name, "text/html", "Download the brief")
@@ -822,8 +822,8 @@ class ScenarioExplorer:
 
         try:
             path = self._file_path()
-            loaded = load_scenario(path)
-        except (ValueError, OSError) as exc:
+            loaded = load_scenario(path)  # only a regular file under the size limit is read
+        except (ValueError, OSError) as exc:  # InputError is a ValueError: one line, no traceback
             self._say(f"Not loaded: {exc}", error=True)
             return False
         with self._held():
