@@ -41,6 +41,7 @@ from s400lab.analysis.events import (
 )
 from s400lab.plots.style import PROJECTOR_RC
 from s400lab.plots.timeline import CONFIDENCE_ORDER, format_date, plot_timeline
+from s400lab.ui.panel import Panel
 
 __all__ = [
     "CONFIDENCE_HELP",
@@ -444,7 +445,7 @@ class CheckGroup(widgets.VBox):
         self.value = tuple(o for o in self.options if o in ticked)
 
 
-class TimelineExplorer(widgets.VBox):
+class TimelineExplorer(Panel):
     """Filter the event timeline; figure, table and sources update together.
 
     Parameters
@@ -468,15 +469,15 @@ class TimelineExplorer(widgets.VBox):
         The timeline figure (PNG), redrawn in place on every change.
     table : ipywidgets.HTML
     sources : SourcesViewer
-    last_error : Exception or None
-        The error of the last redraw, if any (also shown in the status line).
+    busy, n_redraws, last_error
+        The panel convention (:mod:`s400lab.ui.panel`): ``busy`` while the filters are set or
+        applied (filter callbacks wait), ``n_redraws`` counts figure renders, ``last_error`` is
+        the message of the last failed redraw (also shown in the status line).
     """
 
     def __init__(self, dataset, *, max_labels: int = 12, figsize=(12.0, 5.6)):
         self._events = _table(dataset, "events").reset_index(drop=True)
         self.max_labels = max_labels
-        self.last_error: Exception | None = None
-        self.n_redraws = 0
         ev = self._events
         actors = [a for a in _ordered(ev["actor"])]
         types = sorted(str(t) for t in pd.unique(ev["event_type"].dropna()))
@@ -525,7 +526,6 @@ class TimelineExplorer(widgets.VBox):
         with mpl.rc_context(PROJECTOR_RC):
             self._fig = Figure(figsize=figsize, layout="constrained", dpi=96)
             self._ax = self._fig.add_subplot()
-        self._busy = False
         self._filtered = ev
         for w in (self.actors, self.event_types, self.grades, self.months, self.lanes):
             w.observe(self._on_filter, names="value")
@@ -574,8 +574,7 @@ class TimelineExplorer(widgets.VBox):
 
     def update(self) -> None:
         """Re-apply the filters, then refresh the sources list, table and figure."""
-        self._busy = True
-        try:
+        with self._busy():
             start, end = self.date_range
             f = filter_events(
                 self._events,
@@ -593,8 +592,6 @@ class TimelineExplorer(widgets.VBox):
                 ["date", "actor", "type", "title", "confidence", "variant of"],
                 max_height="360px",
             )
-        finally:
-            self._busy = False
         self.redraw()
 
     def redraw(self) -> None:
@@ -629,29 +626,23 @@ class TimelineExplorer(widgets.VBox):
             self.last_error = None
             self.n_redraws += 1
         except Exception as exc:  # shown to the user instead of vanishing in a callback
-            self.last_error = exc
-            self.status.value = (
-                f"<span style='color:#D55E00'>Could not redraw: {html.escape(repr(exc))}</span>"
-            )
+            self.status.value = self._fail(f"Could not redraw: {exc!r}")
 
     # -- callbacks ------------------------------------------------------------------------
     def _on_filter(self, change=None) -> None:
-        if not self._busy:
+        if not self.busy:
             self.update()
 
     def _on_pick(self, change=None) -> None:
-        if not self._busy:
+        if not self.busy:
             self.redraw()
 
     def _on_reset(self, _button=None) -> None:
-        self._busy = True
-        try:
+        with self._busy():
             self.actors.value = tuple(self.actors.options)
             self.event_types.value = tuple(self.event_types.options)
             self.grades.value = tuple(self.grades.options)
             self.months.index = (0, len(self.months.options) - 1)
-        finally:
-            self._busy = False
         self.update()
 
 
