@@ -15,24 +15,10 @@ matplotlib.use("Agg")
 import ipywidgets as widgets
 import pytest
 
-from s400lab.analysis import forecasting as fc
-
 PENDING = pytest.mark.xfail(strict=True, reason="renamed by lead after merge")
 
 #: Names the convention replaced (``_hold``/``_suspend`` -> busy, ``redraws`` -> n_redraws).
 OLD_NAMES = ("widget", "redraws", "_hold", "_suspend")
-
-
-@pytest.fixture
-def questions(tmp_path):
-    path = tmp_path / "q.csv"
-    path.write_text(
-        ",".join(fc.QUESTION_COLUMNS) + "\n"
-        "q-open,Will it happen?,2027-06-30,Official statement,open,,,\n"
-        "q-done,Did it?,2026-12-31,Official,yes,2026-11-22,src-a,\n",
-        encoding="utf-8",
-    )
-    return fc.load_questions(path)
 
 
 def _explorer(tmp_path, questions, monkeypatch):
