@@ -7,6 +7,8 @@ An unknown value (empty cell) is written as "unknown", never drawn as zero.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -219,45 +221,117 @@ def plot_deliveries(
         ``rows`` (the ordered DataFrame).
     """
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    tr = _tranches(deliveries, deals)
+    t = float(mdates.date2num(today))
+    out: dict = {"rows": tr.d, "pending": [], "notes": [], "spans": None}
+    out["spans"] = _period_bars(ax, tr)
+    both = np.flatnonzero(tr.has_p & tr.has_a)
+    out["links"] = LineCollection(
+        [[(tr.px[i], tr.y[i]), (tr.ax_[i], tr.y[i])] for i in both],
+        colors=list(tr.colours[both]),
+        linewidths=2.5,
+        zorder=2,
+    )
+    ax.add_collection(out["links"])
+    _pending_arrows(ax, tr, t, out)
+    has_p, has_a, colours = tr.has_p, tr.has_a, tr.colours
+    out["planned"] = ax.scatter(
+        tr.px[has_p],
+        tr.y[has_p],
+        s=110,
+        facecolors="white",
+        edgecolors=list(colours[has_p]),
+        linewidths=2.2,
+        zorder=3,
+    )
+    out["actual"] = ax.scatter(
+        tr.ax_[has_a],
+        tr.y[has_a],
+        s=110,
+        c=list(colours[has_a]),
+        edgecolors="white",
+        linewidths=0.8,
+        zorder=4,
+    )
+    out["notes"] += _delivery_notes(ax, tr)
+    out["today"] = _today_line(ax, t, today)
+    out["legend"] = _delivery_axes(ax, tr, t)
+    return out
+
+
+@dataclass
+class _Tranches:
+    """The delivery rows in plotting order with their buyer, colour, lane ``y``, planned and
+    actual dates (``px``/``ax_`` marker, ``ps``-``pe``/``as_``-``ae`` span; NaN = none) and status."""
+
+    d: pd.DataFrame
+    buyer: pd.Series
+    colours: np.ndarray
+    y: np.ndarray
+    px: np.ndarray
+    ps: np.ndarray
+    pe: np.ndarray
+    ax_: np.ndarray
+    as_: np.ndarray
+    ae: np.ndarray
+    status: np.ndarray
+
+    @property
+    def has_p(self) -> np.ndarray:
+        return np.isfinite(self.px)
+
+    @property
+    def has_a(self) -> np.ndarray:
+        return np.isfinite(self.ax_)
+
+
+def _tranches(deliveries: pd.DataFrame, deals: pd.DataFrame | None) -> _Tranches:
     d = deliveries.sort_values(["deal_id", "tranche"], kind="stable").reset_index(drop=True)
     buyer = (
         d["deal_id"].map(deals.set_index("deal_id")["buyer"]) if deals is not None else d["deal_id"]
     ).astype(str)
     colours = np.array([_buyer_colour(b) for b in buyer], dtype=object)
-    y = np.arange(len(d), dtype=float)
     px, ps, pe = _mid(d["planned_date"], d["planned_precision"])
     ax_, as_, ae = _mid(d["actual_date"], d["actual_precision"])
-    has_p, has_a = np.isfinite(px), np.isfinite(ax_)
-
-    spans = []
-    span_cols = []
-    for m, s, e in ((has_p, ps, pe), (has_a, as_, ae)):
-        for i in np.flatnonzero(m & (e - s > 1.5)):
-            spans.append([(s[i], y[i]), (e[i], y[i])])
-            span_cols.append(colours[i])
-    out: dict = {"rows": d, "pending": [], "notes": [], "spans": None}
-    if spans:
-        out["spans"] = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
-        ax.add_collection(out["spans"])
-    both = np.flatnonzero(has_p & has_a)
-    out["links"] = LineCollection(
-        [[(px[i], y[i]), (ax_[i], y[i])] for i in both], colors=list(colours[both]), linewidths=2.5, zorder=2
-    )
-    ax.add_collection(out["links"])
-    t = mdates.date2num(today)
     status = d["status"].astype(str).to_numpy() if "status" in d else np.full(len(d), "")
-    for i in np.flatnonzero(has_p & ~has_a):
-        tip = max(t, px[i])
+    y = np.arange(len(d), dtype=float)
+    return _Tranches(d, buyer, colours, y, px, ps, pe, ax_, as_, ae, status)
+
+
+def _status_word(status: str) -> str:
+    return status.replace("_", " ") if status not in ("", "nan", "<NA>") else ""
+
+
+def _period_bars(ax: Axes, tr: _Tranches) -> LineCollection | None:
+    """A light bar across the month/year of each imprecise date (None if every date is exact)."""
+    spans, span_cols = [], []
+    for m, s, e in ((tr.has_p, tr.ps, tr.pe), (tr.has_a, tr.as_, tr.ae)):
+        for i in np.flatnonzero(m & (e - s > 1.5)):
+            spans.append([(s[i], tr.y[i]), (e[i], tr.y[i])])
+            span_cols.append(tr.colours[i])
+    if not spans:
+        return None
+    bars = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
+    ax.add_collection(bars)
+    return bars
+
+
+def _pending_arrows(ax: Axes, tr: _Tranches, t: float, out: dict) -> None:
+    """A dashed arrow from the planned date to today for each tranche not delivered, with
+    its status written at the tip."""
+    y = tr.y
+    for i in np.flatnonzero(tr.has_p & ~tr.has_a):
+        tip = max(t, tr.px[i])
         out["pending"].append(
             ax.annotate(
                 "",
                 xy=(tip, y[i]),
-                xytext=(px[i], y[i]),
+                xytext=(tr.px[i], y[i]),
                 zorder=2,
                 arrowprops={
                     "arrowstyle": "->",
                     "linestyle": "--",
-                    "color": colours[i],
+                    "color": tr.colours[i],
                     "lw": 2,
                     "shrinkA": 6,
                     "shrinkB": 0,
@@ -265,7 +339,7 @@ def plot_deliveries(
                 },
             )
         )
-        word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
+        word = _status_word(tr.status[i])
         if word:
             out["notes"].append(
                 ax.annotate(
@@ -278,26 +352,20 @@ def plot_deliveries(
                     color=OKABE_ITO["black"],
                 )
             )
-    out["planned"] = ax.scatter(
-        px[has_p],
-        y[has_p],
-        s=110,
-        facecolors="white",
-        edgecolors=list(colours[has_p]),
-        linewidths=2.2,
-        zorder=3,
-    )
-    out["actual"] = ax.scatter(
-        ax_[has_a], y[has_a], s=110, c=list(colours[has_a]), edgecolors="white", linewidths=0.8, zorder=4
-    )
+
+
+def _delivery_notes(ax: Axes, tr: _Tranches) -> list[Annotation]:
+    """ "no date reported" rows, and the shift ("+5 mo") and doubtful status of deliveries."""
+    d, y, px, ax_, has_p = tr.d, tr.y, tr.px, tr.ax_, tr.has_p
+    notes = []
     # a shift in months is only written when neither date is known to the year only
     coarse = (
         pd.Series(d["planned_precision"], dtype=object).eq("year").to_numpy()
         | pd.Series(d["actual_precision"], dtype=object).eq("year").to_numpy()
     )
-    for i in np.flatnonzero(~has_p & ~has_a):
-        word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
-        out["notes"].append(
+    for i in np.flatnonzero(~has_p & ~tr.has_a):
+        word = _status_word(tr.status[i])
+        notes.append(
             ax.annotate(
                 f"no date reported{f' ({word})' if word else ''}",
                 (0, y[i]),
@@ -310,14 +378,14 @@ def plot_deliveries(
                 color=OKABE_ITO["black"],
             )
         )
-    for i in np.flatnonzero(has_a):
+    for i in np.flatnonzero(tr.has_a):
         note = []
         if has_p[i] and not coarse[i] and abs(ax_[i] - px[i]) / 30.44 >= 1:
             note.append(f"{(ax_[i] - px[i]) / 30.44:+.0f} mo")
-        if status[i] in ("unconfirmed", "in_transit"):
-            note.append(status[i].replace("_", " "))
+        if tr.status[i] in ("unconfirmed", "in_transit"):
+            note.append(tr.status[i].replace("_", " "))
         if note:
-            out["notes"].append(
+            notes.append(
                 ax.annotate(
                     ", ".join(note),
                     (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
@@ -327,7 +395,11 @@ def plot_deliveries(
                     fontsize=11,
                 )
             )
-    out["today"] = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
+    return notes
+
+
+def _today_line(ax: Axes, t: float, today: pd.Timestamp) -> Line2D:
+    line = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
     ax.annotate(
         f"today\n{today:%Y-%m-%d}",
         (t, 1),
@@ -339,27 +411,31 @@ def plot_deliveries(
         xycoords=("data", "axes fraction"),
         annotation_clip=False,
     )
-    labels = [f"{b} \u00b7 {desc}" for b, desc in zip(buyer, d["description"])]
-    ax.set_yticks(y, labels)
-    ax.set_ylim(len(d) - 0.5, -0.9)  # room above the first row for the "today" note
-    xs = np.concatenate([px[has_p], ax_[has_a], [t]])
+    return line
+
+
+def _delivery_axes(ax: Axes, tr: _Tranches, t: float):
+    """Row labels, date axis and the buyer/marker legend; returns the legend."""
+    labels = [f"{b} \u00b7 {desc}" for b, desc in zip(tr.buyer, tr.d["description"])]
+    ax.set_yticks(tr.y, labels)
+    ax.set_ylim(len(tr.d) - 0.5, -0.9)  # room above the first row for the "today" note
+    xs = np.concatenate([tr.px[tr.has_p], tr.ax_[tr.has_a], [t]])
     ax.set_xlim(xs.min() - 120, xs.max() + 0.1 * (xs.max() - xs.min()) + 150)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("delivery date (planned \u25cb, delivered \u25cf)")
     ax.grid(False, axis="y")
-    buyers = list(dict.fromkeys(buyer))
+    buyers = list(dict.fromkeys(tr.buyer))
     handles = [Patch(facecolor=_buyer_colour(b), edgecolor="none", label=b) for b in buyers]
     handles += [
         Line2D([], [], ls="", marker="o", mfc="white", mec="black", mew=2, ms=9, label="planned"),
         Line2D([], [], ls="", marker="o", color="black", ms=9, label="delivered"),
         Line2D([], [], ls="--", color="black", label="not delivered:\nplanned \u2192 today"),
     ]
-    out["legend"] = ax.legend(
+    return ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Buyer"
     )
-    return out
 
 
 def plot_slippage(
