@@ -469,21 +469,36 @@ def plot_slippage(
     dv = deliveries
     if dv is not None and deal_id is not None:
         dv = dv[dv["deal_id"] == deal_id]
-    names: dict = {}
-    if dv is not None:
-        names = {
-            (r.deal_id, int(r.tranche)): str(r.description) for r in dv.itertuples() if pd.notna(r.tranche)
-        }
     sx, _, _ = _mid(p["stated_on"], p["stated_precision"])
     py, _, _ = _mid(p["promised_date"], p["promised_precision"])
+    out: dict = {"lines": {}, "points": {}, "delivered": None, "labels": []}
+    _draw_promises(ax, out, p, sx, py, _tranche_names(dv))
+    allx = list(sx[np.isfinite(sx)]) + list(py[np.isfinite(py)])
+    star_labels: list[str] = []
+    star_xy: list[tuple[float, float]] = []
+    if dv is not None and len(dv):
+        star_labels, star_xy = _delivery_stars(ax, out, dv)
+        allx += [x for x, _ in star_xy]
+    _slippage_axes(ax, out, allx)
+    out["labels"] = place_clear_labels(ax, star_labels, star_xy, fontsize=11)
+    return out
+
+
+def _tranche_names(dv: pd.DataFrame | None) -> dict:
+    """(deal id, tranche) -> the delivery's description ("4th squadron")."""
+    if dv is None:
+        return {}
+    return {(r.deal_id, int(r.tranche)): str(r.description) for r in dv.itertuples() if pd.notna(r.tranche)}
+
+
+def _draw_promises(ax: Axes, out: dict, p: pd.DataFrame, sx, py, names: dict) -> None:
+    """One stepped line per tranche (promised date against statement date) and the
+    statements as markers shaped by confidence grade."""
     tranche = pd.to_numeric(p["tranche"], errors="coerce")
     keys = [
         ("all remaining" if pd.isna(t) else names.get((dl, int(t)), f"tranche {int(t)}"))
         for dl, t in zip(p["deal_id"], tranche)
     ]
-    out: dict = {"lines": {}, "points": {}, "delivered": None, "labels": []}
-    star_labels: list[str] = []
-    star_xy: list[tuple[float, float]] = []
     order = sorted(
         set(keys),
         key=lambda k: (k == "all remaining", min(t for t, kk in zip(tranche.fillna(99), keys) if kk == k)),
@@ -519,33 +534,37 @@ def plot_slippage(
                 linewidths=0.6,
                 zorder=3,
             )
-    allx = list(sx[np.isfinite(sx)]) + list(py[np.isfinite(py)])
-    if dv is not None and len(dv):
-        ax_, _, _ = _mid(dv["actual_date"], dv["actual_precision"])
-        ok = np.isfinite(ax_)
-        confirmed = (
-            dv["status"].astype(str).eq("delivered").to_numpy()
-            if "status" in dv
-            else np.ones(len(dv), dtype=bool)
-        )
-        if ok.any():
-            # a confirmed delivery is a filled star, an unconfirmed report a hollow one
-            out["delivered"] = ax.scatter(
-                ax_[ok],
-                ax_[ok],
-                s=240,
-                marker="*",
-                zorder=4,
-                facecolors=[OKABE_ITO["black"] if c else "white" for c in confirmed[ok]],
-                edgecolors=OKABE_ITO["black"],
-                linewidths=1.2,
-            )
-            star_labels = [
-                f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
-                for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])
-            ]
-            star_xy = list(zip(ax_[ok], ax_[ok]))
-            allx += list(ax_[ok])
+
+
+def _delivery_stars(ax: Axes, out: dict, dv: pd.DataFrame) -> tuple[list[str], list[tuple[float, float]]]:
+    """Actual deliveries as stars on the diagonal (filled = confirmed, hollow = reported only);
+    returns their label texts and positions."""
+    ax_, _, _ = _mid(dv["actual_date"], dv["actual_precision"])
+    ok = np.isfinite(ax_)
+    if not ok.any():
+        return [], []
+    confirmed = np.ones(len(dv), dtype=bool)
+    if "status" in dv:
+        confirmed = dv["status"].astype(str).eq("delivered").to_numpy()
+    out["delivered"] = ax.scatter(
+        ax_[ok],
+        ax_[ok],
+        s=240,
+        marker="*",
+        zorder=4,
+        facecolors=[OKABE_ITO["black"] if c else "white" for c in confirmed[ok]],
+        edgecolors=OKABE_ITO["black"],
+        linewidths=1.2,
+    )
+    labels = [
+        f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
+        for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])
+    ]
+    return labels, list(zip(ax_[ok], ax_[ok]))
+
+
+def _slippage_axes(ax: Axes, out: dict, allx: list) -> None:
+    """The diagonal (promised for the day it was stated), date axes and the legend."""
     lo, hi = (min(allx) - 90, max(allx) + 90) if allx else (0, 1)
     # extra room right of the newest point, under the diagonal, for the delivery labels
     hi_x = hi + 0.15 * (hi - lo)
@@ -566,8 +585,6 @@ def plot_slippage(
         for g in out["points"]
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    out["labels"] = place_clear_labels(ax, star_labels, star_xy, fontsize=11)
-    return out
 
 
 #: Candidate directions for a label around its point, in order of preference: up-left and
