@@ -500,7 +500,7 @@ def _draw_promises(ax: Axes, out: dict, p: pd.DataFrame, sx, py, names: dict) ->
         for dl, t in zip(p["deal_id"], tranche)
     ]
     order = sorted(
-        set(keys),
+        dict.fromkeys(keys),  # first statement first among equal tranches: not hash order
         key=lambda k: (k == "all remaining", min(t for t, kk in zip(tranche.fillna(99), keys) if kk == k)),
     )
     colour_of = {k: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, k in enumerate(order)}
