@@ -116,53 +116,63 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
     rows = deal_rows(deals)
     rows["signed"] = is_signed(rows["status"])
     y = np.arange(len(rows))
-    var = rows["is_variant"].to_numpy()
-    signed = rows["signed"].to_numpy()
-    colours = [_buyer_colour(b) for b in rows["buyer"]]
     out: dict = {"rows": rows, "unknown": []}
     for key, ax, col, unit in (
         ("battalions", ax_battalions, "battalions", "battalions"),
         ("value", ax_value, "value_usd_bn", "US$ bn"),
     ):
-        vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
-        width = np.nan_to_num(vals, nan=0.0)
-        bars = ax.barh(
-            y,
-            width,
-            height=0.7,
-            color=[(c if s_ and not v else "white") for v, s_, c in zip(var, signed, colours)],
-            edgecolor=colours,
-            linewidth=1.5,
-        )
-        for bar, v, s_ in zip(bars, var, signed):
-            if v:
-                bar.set_hatch("///")
-            if not s_:
-                bar.set_linestyle((0, (4, 2)))
-                bar.set_linewidth(2.0)
-        out[key] = bars
-        top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
-        for yi, v, s_ in zip(y, vals, signed):
-            if np.isfinite(v):
-                ax.text(
-                    v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)", va="center", fontsize=11
-                )
-            else:
-                out["unknown"].append(
-                    ax.text(0.01 * top, yi, "unknown", va="center", fontsize=10, style="italic", color=_GREY)
-                )
-        ax.set_xlim(0, top * 1.35)
-        ax.set_xlabel(unit)
-        ax.grid(True, axis="x", alpha=0.3)
-        ax.grid(False, axis="y")
+        out[key] = _deal_bars(ax, rows, col, unit, out["unknown"])
     ax_battalions.set_yticks(y, rows["row_label"])
     ax_battalions.set_ylim(len(rows) - 0.5, -0.5)
     ax_value.set_ylim(len(rows) - 0.5, -0.5)
     ax_value.tick_params(axis="y", labelleft=False)
     ax_battalions.set_title("Battalion-equivalents")
     ax_value.set_title("Contract value")
+    out["legend"] = _deals_legend(ax_value)
+    return out
+
+
+def _deal_bars(ax: Axes, rows: pd.DataFrame, col: str, unit: str, unknown: list):
+    """One panel of :func:`plot_deals`: a bar per row of column ``col`` (solid = signed,
+    dashed outline = not signed, hatched = variant), its value written beside it and
+    "unknown" (appended to ``unknown``) where there is none. Returns the BarContainer."""
+    y = np.arange(len(rows))
+    var = rows["is_variant"].to_numpy()
+    signed = rows["signed"].to_numpy()
+    colours = [_buyer_colour(b) for b in rows["buyer"]]
+    vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
+    bars = ax.barh(
+        y,
+        np.nan_to_num(vals, nan=0.0),
+        height=0.7,
+        color=[(c if s_ and not v else "white") for v, s_, c in zip(var, signed, colours)],
+        edgecolor=colours,
+        linewidth=1.5,
+    )
+    for bar, v, s_ in zip(bars, var, signed):
+        if v:
+            bar.set_hatch("///")
+        if not s_:
+            bar.set_linestyle((0, (4, 2)))
+            bar.set_linewidth(2.0)
+    top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
+    for yi, v, s_ in zip(y, vals, signed):
+        if np.isfinite(v):
+            ax.text(v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)", va="center", fontsize=11)
+        else:
+            unknown.append(
+                ax.text(0.01 * top, yi, "unknown", va="center", fontsize=10, style="italic", color=_GREY)
+            )
+    ax.set_xlim(0, top * 1.35)
+    ax.set_xlabel(unit)
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.grid(False, axis="y")
+    return bars
+
+
+def _deals_legend(ax: Axes):
     dark = OKABE_ITO["black"]
-    out["legend"] = ax_value.legend(
+    return ax.legend(
         handles=[
             Patch(facecolor=_GREY, edgecolor=_GREY, label="signed contract"),
             Patch(
@@ -179,7 +189,6 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
         framealpha=0.95,
         edgecolor="none",
     )
-    return out
 
 
 def _mid(dates: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -646,9 +655,6 @@ def place_clear_labels(
     list of Annotation
         One per text, in the given order.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
-
     if not texts:
         return []
     fig = ax.get_figure(root=True)
@@ -661,42 +667,9 @@ def place_clear_labels(
     pad = 0.2 * fontsize  # box padding, points
     out = []
     for text, (x, y) in zip(texts, anchors):
-        lines = text.split("\n")
-        w = max(
-            text_to_path.get_text_width_height_descent(part, FontProperties(size=fontsize), ismath=False)[0]
-            for part in lines
-        )
-        w, h = (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
+        w, h = _label_size(text, fontsize, pad, px_per_pt)
         cx, cy = ax.transData.transform((x, y))
-        best: tuple | None = None
-        for dist in (8.0, 22.0, 38.0):
-            for dx, dy in _DIRECTIONS:
-                ox, oy = dx * dist * px_per_pt, dy * dist * px_per_pt
-                x0 = cx + ox - (w if dx < 0 else w / 2 if dx == 0 else 0)
-                y0 = cy + oy - (h if dy < 0 else h / 2 if dy == 0 else 0)
-                box = Bbox.from_bounds(x0, y0, w, h)
-                hits = (
-                    0
-                    if frame.containsx(box.x0)
-                    and frame.containsx(box.x1)
-                    and frame.containsy(box.y0)
-                    and frame.containsy(box.y1)
-                    else 10
-                )
-                hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False) for path, lw in paths)
-                hits += sum(_circle_hits_box(p, box) for p in points)
-                hits += sum(box.padded(2).overlaps(b) for b in placed)
-                if dist > 8:  # the leader, from the marker's edge to the box, crosses no line
-                    lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt), (cx + ox, cy + oy)])
-                    hits += sum(lead.intersects_path(path, filled=False) for path, _ in paths)
-                if best is None or hits < best[0]:
-                    best = (hits, dx, dy, dist, box)
-                if hits == 0:
-                    break
-            if best is not None and best[0] == 0:
-                break
-        assert best is not None  # the loops above always run
-        _, dx, dy, dist, box = best
+        dx, dy, dist, box = _clearest_spot((cx, cy), (w, h), px_per_pt, frame, paths, points, placed)
         placed.append(box)
         ann = ax.annotate(
             text,
@@ -715,6 +688,47 @@ def place_clear_labels(
         ann.set_in_layout(False)
         out.append(ann)
     return out
+
+
+def _label_size(text: str, fontsize: float, pad: float, px_per_pt: float) -> tuple[float, float]:
+    """Width and height (display pixels) of a label's padded box, measured with the font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    lines = text.split("\n")
+    w = max(
+        text_to_path.get_text_width_height_descent(part, FontProperties(size=fontsize), ismath=False)[0]
+        for part in lines
+    )
+    return (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
+
+
+def _clearest_spot(centre, size, px_per_pt, frame, paths, points, placed) -> tuple[int, int, float, Bbox]:
+    """The first position around ``centre`` (corners first; 8, 22 then 38 points away) whose
+    box of ``size`` hits nothing, else the one with the fewest hits: ``(dx, dy, dist, box)``."""
+    (cx, cy), (w, h) = centre, size
+    best: tuple | None = None
+    for dist in (8.0, 22.0, 38.0):
+        for dx, dy in _DIRECTIONS:
+            ox, oy = dx * dist * px_per_pt, dy * dist * px_per_pt
+            x0 = cx + ox - (w if dx < 0 else w / 2 if dx == 0 else 0)
+            y0 = cy + oy - (h if dy < 0 else h / 2 if dy == 0 else 0)
+            box = Bbox.from_bounds(x0, y0, w, h)
+            hits = 0 if frame.containsx(box.x0) and frame.containsx(box.x1) else 10
+            if hits == 0 and not (frame.containsy(box.y0) and frame.containsy(box.y1)):
+                hits = 10
+            hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False) for path, lw in paths)
+            hits += sum(_circle_hits_box(p, box) for p in points)
+            hits += sum(box.padded(2).overlaps(b) for b in placed)
+            if dist > 8:  # the leader, from the marker's edge to the box, crosses no line
+                lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt), (cx + ox, cy + oy)])
+                hits += sum(lead.intersects_path(path, filled=False) for path, _ in paths)
+            if best is None or hits < best[0]:
+                best = (hits, dx, dy, dist, box)
+            if hits == 0:
+                return dx, dy, dist, box
+    assert best is not None  # the loops above always run
+    return best[1], best[2], best[3], best[4]
 
 
 def _circle_hits_box(point: tuple[float, float, float], box: Bbox) -> bool:
