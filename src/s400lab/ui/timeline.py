@@ -479,6 +479,45 @@ class TimelineExplorer(Panel):
         self._events = _table(dataset, "events").reset_index(drop=True)
         self.max_labels = max_labels
         ev = self._events
+        self._build_filters(ev)
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.table = widgets.HTML()
+        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")}, tables=["events"])
+        for w, name in ((self.status, "status"), (self.image, "image"), (self.table, "table")):
+            w.add_class(f"s400-tl-{name}")
+        self.add_class("s400-timeline")
+        self.sources.row_select.description = "Event"
+
+        with mpl.rc_context(PROJECTOR_RC):
+            self._fig = Figure(figsize=figsize, layout="constrained", dpi=96)
+            self._ax = self._fig.add_subplot()
+        self._filtered = ev
+        for w in (self.actors, self.event_types, self.grades, self.months, self.lanes):
+            w.observe(self._on_filter, names="value")
+        self.sources.row_select.observe(self._on_pick, names="value")
+        self.reset.on_click(self._on_reset)
+
+        tabs = widgets.Tab(children=[self.table, self.sources])
+        tabs.set_title(0, "Events table")
+        tabs.set_title(1, "Sources of an event")
+        super().__init__(
+            children=[
+                widgets.HBox(
+                    [self.actors, self.event_types, self.grades], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                self.months,
+                widgets.HBox([self.lanes, self.reset]),
+                self.status,
+                self.image,
+                tabs,
+            ]
+        )
+        self.update()
+
+    def _build_filters(self, ev: pd.DataFrame) -> None:
+        """Actor, event-type and grade checkboxes, the month range, the lane choice and the
+        reset button, with the options the events have."""
         actors = [a for a in _ordered(ev["actor"])]
         types = sorted(str(t) for t in pd.unique(ev["event_type"].dropna()))
         grades = [g for g in CONFIDENCE_ORDER if g in set(ev["confidence"])]
@@ -514,40 +553,6 @@ class TimelineExplorer(Panel):
             tooltips=["lanes = actors", "lanes = event types"],
         )
         self.reset = widgets.Button(description="Show everything", icon="undo", tooltip="Clear all filters")
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.table = widgets.HTML()
-        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")}, tables=["events"])
-        for w, name in ((self.status, "status"), (self.image, "image"), (self.table, "table")):
-            w.add_class(f"s400-tl-{name}")
-        self.add_class("s400-timeline")
-        self.sources.row_select.description = "Event"
-
-        with mpl.rc_context(PROJECTOR_RC):
-            self._fig = Figure(figsize=figsize, layout="constrained", dpi=96)
-            self._ax = self._fig.add_subplot()
-        self._filtered = ev
-        for w in (self.actors, self.event_types, self.grades, self.months, self.lanes):
-            w.observe(self._on_filter, names="value")
-        self.sources.row_select.observe(self._on_pick, names="value")
-        self.reset.on_click(self._on_reset)
-
-        tabs = widgets.Tab(children=[self.table, self.sources])
-        tabs.set_title(0, "Events table")
-        tabs.set_title(1, "Sources of an event")
-        super().__init__(
-            children=[
-                widgets.HBox(
-                    [self.actors, self.event_types, self.grades], layout=widgets.Layout(flex_flow="row wrap")
-                ),
-                self.months,
-                widgets.HBox([self.lanes, self.reset]),
-                self.status,
-                self.image,
-                tabs,
-            ]
-        )
-        self.update()
 
     # -- public ---------------------------------------------------------------------------
     @property
