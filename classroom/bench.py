@@ -30,11 +30,8 @@ import asyncio
 import contextlib
 import os
 import pwd
-import secrets
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +47,7 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # _browser.py: Chromium start (t
 
 import _browser as serve  # noqa: E402
 import hubctl  # noqa: E402
+from throwaway_hub import throwaway_hub  # noqa: E402
 
 from s400lab.analysis import classroom as cls  # noqa: E402
 
@@ -303,22 +301,6 @@ def main(argv: list[str] | None = None) -> int:
     if why:
         print(f"bench-classroom: {why}", file=sys.stderr)
         return 2
-    tag = secrets.token_hex(2)
-    base = Path(tempfile.mkdtemp(prefix="s400lab-hubbench-"))
-    os.chmod(base, 0o755)
-    members = [hubctl.Member(f"b{tag}t", "instructor")]
-    members += [hubctl.Member(f"b{tag}s{i:02d}", "student") for i in range(1, sum(ks) + 1)]
-    roster = base / "roster.csv"
-    hubctl.write_roster(roster, members)
-    hub = hubctl.Hub(
-        roster=roster,
-        state=base / "state",
-        homes=base / "homes",
-        class_dir=base / "class" / "forecasts",
-        group=f"b{tag}g",
-        port=hubctl.free_port(),
-        cull_timeout=3600,
-    )
     nb_text = _submit_notebook()
     rows = []
     print(
@@ -326,8 +308,9 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB",
         flush=True,
     )
-    try:
-        hub.start(timeout=180)
+    with throwaway_hub(
+        "b", [f"s{i:02d}" for i in range(1, sum(ks) + 1)], start_timeout=180, cull_timeout=3600
+    ) as (hub, members):
         passwords = hubctl.read_passwords(hub.state)
         students = [m.name for m in members if m.role == "student"]
         start = 0
@@ -375,10 +358,6 @@ def main(argv: list[str] | None = None) -> int:
             if missing:
                 print(f"    LOST forecasts: {missing}", flush=True)
             _stop_servers(hub, names)
-    finally:
-        hub.stop()
-        hubctl.remove_accounts(members, hub.group)
-        shutil.rmtree(base, ignore_errors=True)
     print(
         "\n| K | login -> first widget p50 / p95 (s) | preset -> repaint p50 (ms) "
         "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "

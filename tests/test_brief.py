@@ -35,8 +35,11 @@ def test_brief_has_the_scenarios_numbers(cash_brief):
     res = run(sc)
     assert sc.label in cash_brief
     assert quarter_label(res["sanctions_lifted_q"]) in cash_brief
-    assert f"{res['tr_recovered_usd_bn']:,.2f} US$ bn" in cash_brief
-    assert f"{res['ru_stock_end']:,.2f} battalions" in cash_brief
+    # the unit in its own column; battalions whole (as in the explorer), money to two decimals
+    money = f"{res['tr_recovered_usd_bn']:,.2f}"
+    assert f'<td class="unit">US$ bn</td><td class="num">{money}</td>' in cash_brief
+    stock = round(res["ru_stock_end"])
+    assert f'<td class="unit">battalions</td><td class="num">{stock}</td>' in cash_brief
     for key in brief.KEY_OUTCOMES:
         assert OUTCOMES[key][1].replace("'", "&#39;") in cash_brief
     assert "Legal conditions can be met" in cash_brief

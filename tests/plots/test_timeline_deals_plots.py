@@ -248,3 +248,31 @@ def test_slippage_labels_cover_no_line_marker_or_other_label():
         for coll in [*out["points"].values(), out["delivered"]]:
             for px, py in ax.transData.transform(np.asarray(coll.get_offsets())):
                 assert not (bb.x0 < px < bb.x1 and bb.y0 < py < bb.y1), texts[i]
+
+
+def test_slippage_series_order_does_not_depend_on_the_hash_seed():
+    """Tranches of equal number ("1st squadron", "1st regimental set") keep their colour
+    from one Python process to the next (they were ordered by set iteration)."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import matplotlib; matplotlib.use('Agg')\n"
+        "from matplotlib.figure import Figure\n"
+        "from s400lab.data import load\n"
+        "from s400lab.plots.deals import plot_slippage\n"
+        "ds = load(); ax = Figure().subplots()\n"
+        "print(list(plot_slippage(ax, ds.promises, ds.deliveries)['lines']))\n"
+    )
+    runs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+        ).stdout
+        for seed in (1, 2, 3)
+    }
+    assert len(runs) == 1, runs

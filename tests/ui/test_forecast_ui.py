@@ -16,18 +16,6 @@ from s400lab.ui.forecast import ClassResults, ForecastForm
 T0 = datetime(2026, 11, 20, 12, tzinfo=UTC)
 
 
-@pytest.fixture
-def questions(tmp_path):
-    path = tmp_path / "q.csv"
-    path.write_text(
-        ",".join(fc.QUESTION_COLUMNS) + "\n"
-        "q-open,Will <b>it</b> happen?,2027-06-30,Official <i>statement</i>,open,,,\n"
-        "q-done,Did it?,2026-12-31,Official,yes,2026-11-22,src-a,\n",
-        encoding="utf-8",
-    )
-    return fc.load_questions(path)
-
-
 def test_form_offers_open_questions_escaped(tmp_path, questions):
     form = ForecastForm(questions, directory=tmp_path)
     assert [v for _, v in form._question.options] == ["q-open"]

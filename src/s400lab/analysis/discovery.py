@@ -153,6 +153,44 @@ def prim(
     -------
     PrimResult
     """
+    yb, names, A = _prim_inputs(X, y, alpha=alpha, min_support=min_support, criterion=criterion)
+    n = A.shape[0]
+    n_events = int(yb.sum())
+    mins, maxs = A.min(axis=0), A.max(axis=0)
+    low, high = mins.copy(), maxs.copy()
+    inside = np.ones(n, dtype=bool)
+    min_n = max(1, int(np.ceil(min_support * n)))
+
+    def make_box(step: int) -> Box:
+        cov, den, sup, n_in = _box_stats(inside, yb, n_events)
+        lim = pd.DataFrame(
+            {"low": low.copy(), "high": high.copy(), "min": mins, "max": maxs},
+            index=pd.Index(names, name="name"),
+        )
+        lim["restricted"] = (lim["low"] > lim["min"]) | (lim["high"] < lim["max"])
+        return Box(limits=lim, coverage=cov, density=den, support=sup, n_in=n_in, step=step)
+
+    boxes = [make_box(0)]
+    while True:
+        idx = np.flatnonzero(inside)
+        best = _best_peel(A, idx, yb, alpha=alpha, min_n=min_n, criterion=criterion)
+        if best is None:
+            break
+        j, side, new_bound, keep = best
+        inside[idx[~keep]] = False
+        if side == "low":
+            low[j] = new_bound
+        else:
+            high[j] = new_bound
+        boxes.append(make_box(len(boxes)))
+    return PrimResult(boxes=boxes, n=n, n_events=n_events, outcome_label=outcome_label, names=names)
+
+
+def _prim_inputs(
+    X: pd.DataFrame, y, *, alpha: float, min_support: float, criterion: str
+) -> tuple[np.ndarray, list[str], np.ndarray]:
+    """Check PRIM's arguments; return ``y`` as booleans, the column names and the draws as a
+    float matrix (runs x assumptions)."""
     if not 0 < alpha < 0.5:
         raise ValueError("alpha must be in (0, 0.5)")
     if criterion not in ("gain_per_mass", "density"):
@@ -171,67 +209,49 @@ def prim(
     if np.isnan(A).any():
         bad = [c for c, col in zip(names, A.T) if np.isnan(col).any()]
         raise ValueError(f"PRIM needs complete draws; missing values in {bad}")
-    n, k = A.shape
-    n_events = int(yb.sum())
-    mins, maxs = A.min(axis=0), A.max(axis=0)
-    low, high = mins.copy(), maxs.copy()
-    inside = np.ones(n, dtype=bool)
-    min_n = max(1, int(np.ceil(min_support * n)))
+    return yb, names, A
 
-    def make_box(step: int) -> Box:
-        cov, den, sup, n_in = _box_stats(inside, yb, n_events)
-        lim = pd.DataFrame(
-            {"low": low.copy(), "high": high.copy(), "min": mins, "max": maxs},
-            index=pd.Index(names, name="name"),
-        )
-        lim["restricted"] = (lim["low"] > lim["min"]) | (lim["high"] < lim["max"])
-        return Box(limits=lim, coverage=cov, density=den, support=sup, n_in=n_in, step=step)
 
-    boxes = [make_box(0)]
-    step = 0
-    while True:
-        idx = np.flatnonzero(inside)
-        n_in = idx.size
-        den_now = yb[idx].mean()
-        best = None  # (density, -removed, j, side, new_bound, keep_mask)
-        for j in range(k):
-            x = A[idx, j]
-            xs = np.unique(x)
-            if xs.size < 2:
+def _peel(x: np.ndarray, side: str, alpha: float) -> tuple[np.ndarray, float | None]:
+    """Peel the ``alpha`` share of ``x`` off one side: the runs kept and the new bound (None
+    if nothing would be left)."""
+    xs = np.unique(x)
+    if side == "low":
+        b = np.quantile(x, alpha, method="lower")
+        keep = x > b if b == xs[0] else x >= b
+        if keep.all():
+            keep = x > xs[0]
+        return keep, (x[keep].min() if keep.any() else None)
+    b = np.quantile(x, 1 - alpha, method="higher")
+    keep = x < b if b == xs[-1] else x <= b
+    if keep.all():
+        keep = x < xs[-1]
+    return keep, (x[keep].max() if keep.any() else None)
+
+
+def _best_peel(A: np.ndarray, idx: np.ndarray, yb: np.ndarray, *, alpha: float, min_n: int, criterion: str):
+    """The best peel of the box holding runs ``idx``: ``(column, side, new bound, runs kept)``,
+    or None when every peel would leave fewer than ``min_n`` runs.
+
+    Ties go to the peel removing fewer runs, then the lower column, then the low side."""
+    n_in = idx.size
+    den_now = yb[idx].mean()
+    best = None  # ((score, -removed, -j, is_low), j, side, new_bound, keep)
+    for j in range(A.shape[1]):
+        x = A[idx, j]
+        if np.unique(x).size < 2:
+            continue
+        for side in ("low", "high"):
+            keep, new_bound = _peel(x, side, alpha)
+            kept = int(keep.sum())
+            if new_bound is None or kept < min_n:
                 continue
-            for side in ("low", "high"):
-                if side == "low":
-                    b = np.quantile(x, alpha, method="lower")
-                    keep = x > b if b == xs[0] else x >= b
-                    if keep.all():
-                        keep = x > xs[0]
-                    new_bound = x[keep].min() if keep.any() else None
-                else:
-                    b = np.quantile(x, 1 - alpha, method="higher")
-                    keep = x < b if b == xs[-1] else x <= b
-                    if keep.all():
-                        keep = x < xs[-1]
-                    new_bound = x[keep].max() if keep.any() else None
-                kept = int(keep.sum())
-                if new_bound is None or kept < min_n:
-                    continue
-                den = yb[idx[keep]].mean()
-                score = den if criterion == "density" else (den - den_now) / (n_in - kept)
-                cand = (score, -(n_in - kept), -j, side == "low")
-                if best is None or cand > best[0]:
-                    best = (cand, j, side, new_bound, keep)
-        if best is None:
-            break
-        _, j, side, new_bound, keep = best
-        removed = idx[~keep]
-        inside[removed] = False
-        if side == "low":
-            low[j] = new_bound
-        else:
-            high[j] = new_bound
-        step += 1
-        boxes.append(make_box(step))
-    return PrimResult(boxes=boxes, n=n, n_events=n_events, outcome_label=outcome_label, names=names)
+            den = yb[idx[keep]].mean()
+            score = den if criterion == "density" else (den - den_now) / (n_in - kept)
+            cand = (score, -(n_in - kept), -j, side == "low")
+            if best is None or cand > best[0]:
+                best = (cand, j, side, new_bound, keep)
+    return None if best is None else best[1:]
 
 
 def _fmt(v: float) -> str:

@@ -33,8 +33,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from s400lab.model import OUTCOMES, Scenario, run
-from s400lab.model.results import quarter_label
+from s400lab.model import OUTCOMES, Scenario, formatting, run
 
 __all__ = [
     "BAND_LEVELS",
@@ -51,9 +50,6 @@ __all__ = [
 #: Quantiles of the bands drawn on time series (5-95% outer, 25-75% inner, median).
 BAND_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
-#: Units shown as whole numbers (the model's fractions are not meaningful on a projector).
-_WHOLE_UNITS = {"battalions", "battalion-eq", "squadrons", "quarters", "months"}
-
 
 def is_timing(unit: str) -> bool:
     """True for an outcome given as the decimal year of a quarter's start."""
@@ -65,59 +61,15 @@ def _missing(x: Any) -> bool:
 
 
 def format_outcome(value: float, unit: str, horizon_end: float | None = None) -> str:
-    """The text of an outcome value, without its unit (the unit has its own column).
-
-    Parameters
-    ----------
-    value : float
-        NaN = not within the horizon.
-    unit : str
-        The model's unit: ``year`` (a quarter), ``0/1`` (yes/no), ``battalions``, ``US$ bn``...
-    horizon_end : float, optional
-        Start of the last quarter simulated; named in the "not within" text.
-
-    Returns
-    -------
-    str
-        ``"2028Q1"``, ``"yes"``, ``"111"`` (whole battalions/quarters/months), ``"1.25"``
-        (US$ bn and other amounts), ``"not by 2032Q3"`` for NaN.
-    """
-    if _missing(value) or not math.isfinite(float(value)):
-        if horizon_end is None:
-            return "not within horizon"
-        return f"not by {quarter_label(horizon_end)}"
-    value = float(value)
-    if is_timing(unit):
-        return quarter_label(value)
-    if unit == "0/1":
-        return "yes" if value >= 0.5 else "no"
-    if unit in _WHOLE_UNITS:
-        return str(int(round(value)))
-    return f"{value:.2f}"
+    """The text of an outcome value without its unit: :func:`s400lab.model.formatting.format_outcome`."""
+    return formatting.format_outcome(value, unit, horizon_end)
 
 
 def format_change(value: float, base: float, unit: str) -> str:
-    """Difference of ``value`` from ``base`` as shown next to it ("" = no change).
+    """Difference of ``value`` from ``base`` ("" = no change).
 
-    A date reached in one run and not in the other is named ("now reached", "no longer
-    reached"), never a bare "changed".
-    """
-    vm, bm = _missing(value), _missing(base)
-    if vm and bm:
-        return ""
-    if (is_timing(unit) or unit == "0/1") and vm != bm:
-        return "no longer reached" if vm else "now reached"
-    if vm or bm:
-        return "n/a"
-    if unit == "0/1":
-        return "" if (value >= 0.5) == (base >= 0.5) else ("now yes" if value >= 0.5 else "now no")
-    d = float(value) - float(base)
-    if is_timing(unit):
-        q = int(round(d * 4))
-        return "" if q == 0 else f"{q:+d} q"
-    if unit in _WHOLE_UNITS:
-        return "" if abs(d) < 0.5 else f"{d:+.0f}"
-    return "" if abs(d) < 0.005 else f"{d:+.2f}"
+    See :func:`s400lab.model.formatting.format_change`."""
+    return formatting.format_change(value, base, unit)
 
 
 def format_chance(p: float) -> str:

@@ -181,6 +181,16 @@ def sobol_indices(
             print_to_console=False,
             seed=seed,
         )
+    df = _sobol_table(names, labels, res)
+    df.attrs["n_evaluations"] = int(X.shape[0])
+    df.attrs["variance"] = var
+    if return_samples:
+        return df, X, y
+    return df
+
+
+def _sobol_table(names: list[str], labels: Sequence[str] | None, res) -> pd.DataFrame:
+    """SALib's indices and half-widths as the table :func:`sobol_indices` returns."""
     df = pd.DataFrame(
         {
             "name": names,
@@ -191,16 +201,10 @@ def sobol_indices(
             "ST_conf": res["ST_conf"],
         }
     )
-    df["S1_low"] = df["S1"] - df["S1_conf"]
-    df["S1_high"] = df["S1"] + df["S1_conf"]
-    df["ST_low"] = df["ST"] - df["ST_conf"]
-    df["ST_high"] = df["ST"] + df["ST_conf"]
-    df = df[["name", "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "S1_conf", "ST_conf"]]
-    df.attrs["n_evaluations"] = int(X.shape[0])
-    df.attrs["variance"] = var
-    if return_samples:
-        return df, X, y
-    return df
+    for index in ("S1", "ST"):
+        df[f"{index}_low"] = df[index] - df[f"{index}_conf"]
+        df[f"{index}_high"] = df[index] + df[f"{index}_conf"]
+    return df[["name", "label", "S1", "S1_low", "S1_high", "ST", "ST_low", "ST_high", "S1_conf", "ST_conf"]]
 
 
 def ishigami(X: np.ndarray, a: float = 7.0, b: float = 0.1) -> np.ndarray:

@@ -10,52 +10,88 @@ import numpy as np
 import pandas as pd
 
 from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES, months_to_quarters
+from s400lab.model.formatting import quarter_label, quarter_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from s400lab.model.scenario import Scenario
 
-__all__ = ["Ensemble", "Result", "india_timing", "quarter_label", "quarter_text", "verdict"]
+__all__ = [
+    "KEY_OUTCOMES",
+    "KEY_OUTCOME_VIEWS",
+    "Ensemble",
+    "Result",
+    "india_timing",
+    "key_outcomes",
+    "quarter_label",
+    "quarter_text",
+    "verdict",
+]
 
 BAND_QUANTILES = {"q05": 0.05, "q25": 0.25, "q50": 0.50, "q75": 0.75, "q95": 0.95}
 
+#: The key outcomes, in the order every view lists them (legal track, Russia's stock, India,
+#: money, alliance). Label and unit of each are in :data:`s400lab.model.core.OUTCOMES`; the
+#: explorer's "all outcomes" adds the rest of OUTCOMES after these.
+KEY_OUTCOMES = (
+    "legal_conditions_met",
+    "battalions_divested",
+    "returned_to_russia",
+    "returned_usable_q",
+    "sanctions_lifted_q",
+    "f35_readmission_q",
+    "f35_first_delivery_q",
+    "ru_stock_end",
+    "ru_stock_min",
+    "ru_shortfall_end",
+    "india_sq4_q",
+    "india_sq5_q",
+    "india_direct_squadrons",
+    "india_done_by_deadline",
+    "tr_recovered_usd_bn",
+    "ru_net_usd_bn",
+    "ru_deal_net_usd_bn",
+    "alliance_score",
+)
 
-def quarter_label(t: float) -> str:
-    """Label of the quarter starting at decimal year ``t``.
+#: Named subsets of :data:`KEY_OUTCOMES` for views with less room; a view lists them in the
+#: order of KEY_OUTCOMES. "brief": the 11 rows that fit page 1 of the printed brief.
+KEY_OUTCOME_VIEWS: dict[str, frozenset[str]] = {
+    "brief": frozenset(
+        {
+            "legal_conditions_met",
+            "battalions_divested",
+            "returned_to_russia",
+            "sanctions_lifted_q",
+            "f35_readmission_q",
+            "f35_first_delivery_q",
+            "ru_stock_end",
+            "india_sq5_q",
+            "tr_recovered_usd_bn",
+            "ru_net_usd_bn",
+            "alliance_score",
+        }
+    ),
+}
 
-    >>> quarter_label(2027.25)
-    '2027Q2'
-    """
-    if t is None or (isinstance(t, float) and np.isnan(t)):
-        return "not within horizon"
-    q = int(round(float(t) * 4))
-    return f"{q // 4}Q{q % 4 + 1}"
 
-
-def quarter_text(t: float) -> str:
-    """Label a decimal year of a quarter's start as ``"2027Q2"`` (other numbers as ``"%g"``).
+def key_outcomes(view: str | None = None) -> tuple[str, ...]:
+    """The key outcomes a view shows, in the one order of :data:`KEY_OUTCOMES`.
 
     Parameters
     ----------
-    t : float
-        Decimal year, e.g. ``2027.25``.
-
-    Returns
-    -------
-    str
+    view : str, optional
+        A name of :data:`KEY_OUTCOME_VIEWS` (``"brief"``); None = all key outcomes.
 
     Examples
     --------
-    >>> quarter_text(2027.25)
-    '2027Q2'
-    >>> quarter_text(2027.1)
-    '2027.1'
+    >>> key_outcomes("brief")[:3]
+    ('legal_conditions_met', 'battalions_divested', 'returned_to_russia')
     """
-    year = int(np.floor(t + 1e-9))
-    steps = (t - year) * 4
-    q = int(round(steps))
-    if abs(steps - q) < 1e-6 and 0 <= q <= 3:
-        return f"{year}Q{q + 1}"
-    return f"{t:g}"
+    if view is None:
+        return KEY_OUTCOMES
+    if view not in KEY_OUTCOME_VIEWS:
+        raise ValueError(f"unknown view {view!r}; views: {', '.join(KEY_OUTCOME_VIEWS)}")
+    return tuple(k for k in KEY_OUTCOMES if k in KEY_OUTCOME_VIEWS[view])
 
 
 def _quarters(values) -> tuple[list[str], np.ndarray]:

@@ -7,6 +7,8 @@ An unknown value (empty cell) is written as "unknown", never drawn as zero.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
@@ -114,53 +116,63 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
     rows = deal_rows(deals)
     rows["signed"] = is_signed(rows["status"])
     y = np.arange(len(rows))
-    var = rows["is_variant"].to_numpy()
-    signed = rows["signed"].to_numpy()
-    colours = [_buyer_colour(b) for b in rows["buyer"]]
     out: dict = {"rows": rows, "unknown": []}
     for key, ax, col, unit in (
         ("battalions", ax_battalions, "battalions", "battalions"),
         ("value", ax_value, "value_usd_bn", "US$ bn"),
     ):
-        vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
-        width = np.nan_to_num(vals, nan=0.0)
-        bars = ax.barh(
-            y,
-            width,
-            height=0.7,
-            color=[(c if s_ and not v else "white") for v, s_, c in zip(var, signed, colours)],
-            edgecolor=colours,
-            linewidth=1.5,
-        )
-        for bar, v, s_ in zip(bars, var, signed):
-            if v:
-                bar.set_hatch("///")
-            if not s_:
-                bar.set_linestyle((0, (4, 2)))
-                bar.set_linewidth(2.0)
-        out[key] = bars
-        top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
-        for yi, v, s_ in zip(y, vals, signed):
-            if np.isfinite(v):
-                ax.text(
-                    v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)", va="center", fontsize=11
-                )
-            else:
-                out["unknown"].append(
-                    ax.text(0.01 * top, yi, "unknown", va="center", fontsize=10, style="italic", color=_GREY)
-                )
-        ax.set_xlim(0, top * 1.35)
-        ax.set_xlabel(unit)
-        ax.grid(True, axis="x", alpha=0.3)
-        ax.grid(False, axis="y")
+        out[key] = _deal_bars(ax, rows, col, unit, out["unknown"])
     ax_battalions.set_yticks(y, rows["row_label"])
     ax_battalions.set_ylim(len(rows) - 0.5, -0.5)
     ax_value.set_ylim(len(rows) - 0.5, -0.5)
     ax_value.tick_params(axis="y", labelleft=False)
     ax_battalions.set_title("Battalion-equivalents")
     ax_value.set_title("Contract value")
+    out["legend"] = _deals_legend(ax_value)
+    return out
+
+
+def _deal_bars(ax: Axes, rows: pd.DataFrame, col: str, unit: str, unknown: list):
+    """One panel of :func:`plot_deals`: a bar per row of column ``col`` (solid = signed,
+    dashed outline = not signed, hatched = variant), its value written beside it and
+    "unknown" (appended to ``unknown``) where there is none. Returns the BarContainer."""
+    y = np.arange(len(rows))
+    var = rows["is_variant"].to_numpy()
+    signed = rows["signed"].to_numpy()
+    colours = [_buyer_colour(b) for b in rows["buyer"]]
+    vals = pd.to_numeric(rows[col], errors="coerce").to_numpy(float)
+    bars = ax.barh(
+        y,
+        np.nan_to_num(vals, nan=0.0),
+        height=0.7,
+        color=[(c if s_ and not v else "white") for v, s_, c in zip(var, signed, colours)],
+        edgecolor=colours,
+        linewidth=1.5,
+    )
+    for bar, v, s_ in zip(bars, var, signed):
+        if v:
+            bar.set_hatch("///")
+        if not s_:
+            bar.set_linestyle((0, (4, 2)))
+            bar.set_linewidth(2.0)
+    top = np.nanmax(vals) if np.isfinite(vals).any() else 1.0
+    for yi, v, s_ in zip(y, vals, signed):
+        if np.isfinite(v):
+            ax.text(v + 0.01 * top, yi, f"{v:g}" if s_ else f"{v:g} (not signed)", va="center", fontsize=11)
+        else:
+            unknown.append(
+                ax.text(0.01 * top, yi, "unknown", va="center", fontsize=10, style="italic", color=_GREY)
+            )
+    ax.set_xlim(0, top * 1.35)
+    ax.set_xlabel(unit)
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.grid(False, axis="y")
+    return bars
+
+
+def _deals_legend(ax: Axes):
     dark = OKABE_ITO["black"]
-    out["legend"] = ax_value.legend(
+    return ax.legend(
         handles=[
             Patch(facecolor=_GREY, edgecolor=_GREY, label="signed contract"),
             Patch(
@@ -177,7 +189,6 @@ def plot_deals(ax_battalions: Axes, ax_value: Axes, deals: pd.DataFrame) -> dict
         framealpha=0.95,
         edgecolor="none",
     )
-    return out
 
 
 def _mid(dates: pd.Series, precision: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -219,45 +230,117 @@ def plot_deliveries(
         ``rows`` (the ordered DataFrame).
     """
     today = pd.Timestamp.today().normalize() if today is None else pd.Timestamp(today)
+    tr = _tranches(deliveries, deals)
+    t = float(mdates.date2num(today))
+    out: dict = {"rows": tr.d, "pending": [], "notes": [], "spans": None}
+    out["spans"] = _period_bars(ax, tr)
+    both = np.flatnonzero(tr.has_p & tr.has_a)
+    out["links"] = LineCollection(
+        [[(tr.px[i], tr.y[i]), (tr.ax_[i], tr.y[i])] for i in both],
+        colors=list(tr.colours[both]),
+        linewidths=2.5,
+        zorder=2,
+    )
+    ax.add_collection(out["links"])
+    _pending_arrows(ax, tr, t, out)
+    has_p, has_a, colours = tr.has_p, tr.has_a, tr.colours
+    out["planned"] = ax.scatter(
+        tr.px[has_p],
+        tr.y[has_p],
+        s=110,
+        facecolors="white",
+        edgecolors=list(colours[has_p]),
+        linewidths=2.2,
+        zorder=3,
+    )
+    out["actual"] = ax.scatter(
+        tr.ax_[has_a],
+        tr.y[has_a],
+        s=110,
+        c=list(colours[has_a]),
+        edgecolors="white",
+        linewidths=0.8,
+        zorder=4,
+    )
+    out["notes"] += _delivery_notes(ax, tr)
+    out["today"] = _today_line(ax, t, today)
+    out["legend"] = _delivery_axes(ax, tr, t)
+    return out
+
+
+@dataclass
+class _Tranches:
+    """The delivery rows in plotting order with their buyer, colour, lane ``y``, planned and
+    actual dates (``px``/``ax_`` marker, ``ps``-``pe``/``as_``-``ae`` span; NaN = none) and status."""
+
+    d: pd.DataFrame
+    buyer: pd.Series
+    colours: np.ndarray
+    y: np.ndarray
+    px: np.ndarray
+    ps: np.ndarray
+    pe: np.ndarray
+    ax_: np.ndarray
+    as_: np.ndarray
+    ae: np.ndarray
+    status: np.ndarray
+
+    @property
+    def has_p(self) -> np.ndarray:
+        return np.isfinite(self.px)
+
+    @property
+    def has_a(self) -> np.ndarray:
+        return np.isfinite(self.ax_)
+
+
+def _tranches(deliveries: pd.DataFrame, deals: pd.DataFrame | None) -> _Tranches:
     d = deliveries.sort_values(["deal_id", "tranche"], kind="stable").reset_index(drop=True)
     buyer = (
         d["deal_id"].map(deals.set_index("deal_id")["buyer"]) if deals is not None else d["deal_id"]
     ).astype(str)
     colours = np.array([_buyer_colour(b) for b in buyer], dtype=object)
-    y = np.arange(len(d), dtype=float)
     px, ps, pe = _mid(d["planned_date"], d["planned_precision"])
     ax_, as_, ae = _mid(d["actual_date"], d["actual_precision"])
-    has_p, has_a = np.isfinite(px), np.isfinite(ax_)
-
-    spans = []
-    span_cols = []
-    for m, s, e in ((has_p, ps, pe), (has_a, as_, ae)):
-        for i in np.flatnonzero(m & (e - s > 1.5)):
-            spans.append([(s[i], y[i]), (e[i], y[i])])
-            span_cols.append(colours[i])
-    out: dict = {"rows": d, "pending": [], "notes": [], "spans": None}
-    if spans:
-        out["spans"] = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
-        ax.add_collection(out["spans"])
-    both = np.flatnonzero(has_p & has_a)
-    out["links"] = LineCollection(
-        [[(px[i], y[i]), (ax_[i], y[i])] for i in both], colors=list(colours[both]), linewidths=2.5, zorder=2
-    )
-    ax.add_collection(out["links"])
-    t = mdates.date2num(today)
     status = d["status"].astype(str).to_numpy() if "status" in d else np.full(len(d), "")
-    for i in np.flatnonzero(has_p & ~has_a):
-        tip = max(t, px[i])
+    y = np.arange(len(d), dtype=float)
+    return _Tranches(d, buyer, colours, y, px, ps, pe, ax_, as_, ae, status)
+
+
+def _status_word(status: str) -> str:
+    return status.replace("_", " ") if status not in ("", "nan", "<NA>") else ""
+
+
+def _period_bars(ax: Axes, tr: _Tranches) -> LineCollection | None:
+    """A light bar across the month/year of each imprecise date (None if every date is exact)."""
+    spans, span_cols = [], []
+    for m, s, e in ((tr.has_p, tr.ps, tr.pe), (tr.has_a, tr.as_, tr.ae)):
+        for i in np.flatnonzero(m & (e - s > 1.5)):
+            spans.append([(s[i], tr.y[i]), (e[i], tr.y[i])])
+            span_cols.append(tr.colours[i])
+    if not spans:
+        return None
+    bars = LineCollection(spans, colors=span_cols, linewidths=6, alpha=0.25, zorder=1)
+    ax.add_collection(bars)
+    return bars
+
+
+def _pending_arrows(ax: Axes, tr: _Tranches, t: float, out: dict) -> None:
+    """A dashed arrow from the planned date to today for each tranche not delivered, with
+    its status written at the tip."""
+    y = tr.y
+    for i in np.flatnonzero(tr.has_p & ~tr.has_a):
+        tip = max(t, tr.px[i])
         out["pending"].append(
             ax.annotate(
                 "",
                 xy=(tip, y[i]),
-                xytext=(px[i], y[i]),
+                xytext=(tr.px[i], y[i]),
                 zorder=2,
                 arrowprops={
                     "arrowstyle": "->",
                     "linestyle": "--",
-                    "color": colours[i],
+                    "color": tr.colours[i],
                     "lw": 2,
                     "shrinkA": 6,
                     "shrinkB": 0,
@@ -265,7 +348,7 @@ def plot_deliveries(
                 },
             )
         )
-        word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
+        word = _status_word(tr.status[i])
         if word:
             out["notes"].append(
                 ax.annotate(
@@ -278,26 +361,20 @@ def plot_deliveries(
                     color=OKABE_ITO["black"],
                 )
             )
-    out["planned"] = ax.scatter(
-        px[has_p],
-        y[has_p],
-        s=110,
-        facecolors="white",
-        edgecolors=list(colours[has_p]),
-        linewidths=2.2,
-        zorder=3,
-    )
-    out["actual"] = ax.scatter(
-        ax_[has_a], y[has_a], s=110, c=list(colours[has_a]), edgecolors="white", linewidths=0.8, zorder=4
-    )
+
+
+def _delivery_notes(ax: Axes, tr: _Tranches) -> list[Annotation]:
+    """ "no date reported" rows, and the shift ("+5 mo") and doubtful status of deliveries."""
+    d, y, px, ax_, has_p = tr.d, tr.y, tr.px, tr.ax_, tr.has_p
+    notes = []
     # a shift in months is only written when neither date is known to the year only
     coarse = (
         pd.Series(d["planned_precision"], dtype=object).eq("year").to_numpy()
         | pd.Series(d["actual_precision"], dtype=object).eq("year").to_numpy()
     )
-    for i in np.flatnonzero(~has_p & ~has_a):
-        word = status[i].replace("_", " ") if status[i] not in ("", "nan", "<NA>") else ""
-        out["notes"].append(
+    for i in np.flatnonzero(~has_p & ~tr.has_a):
+        word = _status_word(tr.status[i])
+        notes.append(
             ax.annotate(
                 f"no date reported{f' ({word})' if word else ''}",
                 (0, y[i]),
@@ -310,14 +387,14 @@ def plot_deliveries(
                 color=OKABE_ITO["black"],
             )
         )
-    for i in np.flatnonzero(has_a):
+    for i in np.flatnonzero(tr.has_a):
         note = []
         if has_p[i] and not coarse[i] and abs(ax_[i] - px[i]) / 30.44 >= 1:
             note.append(f"{(ax_[i] - px[i]) / 30.44:+.0f} mo")
-        if status[i] in ("unconfirmed", "in_transit"):
-            note.append(status[i].replace("_", " "))
+        if tr.status[i] in ("unconfirmed", "in_transit"):
+            note.append(tr.status[i].replace("_", " "))
         if note:
-            out["notes"].append(
+            notes.append(
                 ax.annotate(
                     ", ".join(note),
                     (max(ax_[i], px[i] if has_p[i] else ax_[i]), y[i]),
@@ -327,7 +404,11 @@ def plot_deliveries(
                     fontsize=11,
                 )
             )
-    out["today"] = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
+    return notes
+
+
+def _today_line(ax: Axes, t: float, today: pd.Timestamp) -> Line2D:
+    line = ax.axvline(t, color=OKABE_ITO["black"], lw=1.2, ls=":", zorder=1)
     ax.annotate(
         f"today\n{today:%Y-%m-%d}",
         (t, 1),
@@ -339,27 +420,31 @@ def plot_deliveries(
         xycoords=("data", "axes fraction"),
         annotation_clip=False,
     )
-    labels = [f"{b} \u00b7 {desc}" for b, desc in zip(buyer, d["description"])]
-    ax.set_yticks(y, labels)
-    ax.set_ylim(len(d) - 0.5, -0.9)  # room above the first row for the "today" note
-    xs = np.concatenate([px[has_p], ax_[has_a], [t]])
+    return line
+
+
+def _delivery_axes(ax: Axes, tr: _Tranches, t: float):
+    """Row labels, date axis and the buyer/marker legend; returns the legend."""
+    labels = [f"{b} \u00b7 {desc}" for b, desc in zip(tr.buyer, tr.d["description"])]
+    ax.set_yticks(tr.y, labels)
+    ax.set_ylim(len(tr.d) - 0.5, -0.9)  # room above the first row for the "today" note
+    xs = np.concatenate([tr.px[tr.has_p], tr.ax_[tr.has_a], [t]])
     ax.set_xlim(xs.min() - 120, xs.max() + 0.1 * (xs.max() - xs.min()) + 150)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.set_xlabel("delivery date (planned \u25cb, delivered \u25cf)")
     ax.grid(False, axis="y")
-    buyers = list(dict.fromkeys(buyer))
+    buyers = list(dict.fromkeys(tr.buyer))
     handles = [Patch(facecolor=_buyer_colour(b), edgecolor="none", label=b) for b in buyers]
     handles += [
         Line2D([], [], ls="", marker="o", mfc="white", mec="black", mew=2, ms=9, label="planned"),
         Line2D([], [], ls="", marker="o", color="black", ms=9, label="delivered"),
         Line2D([], [], ls="--", color="black", label="not delivered:\nplanned \u2192 today"),
     ]
-    out["legend"] = ax.legend(
+    return ax.legend(
         handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False, title="Buyer"
     )
-    return out
 
 
 def plot_slippage(
@@ -393,23 +478,38 @@ def plot_slippage(
     dv = deliveries
     if dv is not None and deal_id is not None:
         dv = dv[dv["deal_id"] == deal_id]
-    names: dict = {}
-    if dv is not None:
-        names = {
-            (r.deal_id, int(r.tranche)): str(r.description) for r in dv.itertuples() if pd.notna(r.tranche)
-        }
     sx, _, _ = _mid(p["stated_on"], p["stated_precision"])
     py, _, _ = _mid(p["promised_date"], p["promised_precision"])
+    out: dict = {"lines": {}, "points": {}, "delivered": None, "labels": []}
+    _draw_promises(ax, out, p, sx, py, _tranche_names(dv))
+    allx = list(sx[np.isfinite(sx)]) + list(py[np.isfinite(py)])
+    star_labels: list[str] = []
+    star_xy: list[tuple[float, float]] = []
+    if dv is not None and len(dv):
+        star_labels, star_xy = _delivery_stars(ax, out, dv)
+        allx += [x for x, _ in star_xy]
+    _slippage_axes(ax, out, allx)
+    out["labels"] = place_clear_labels(ax, star_labels, star_xy, fontsize=11)
+    return out
+
+
+def _tranche_names(dv: pd.DataFrame | None) -> dict:
+    """(deal id, tranche) -> the delivery's description ("4th squadron")."""
+    if dv is None:
+        return {}
+    return {(r.deal_id, int(r.tranche)): str(r.description) for r in dv.itertuples() if pd.notna(r.tranche)}
+
+
+def _draw_promises(ax: Axes, out: dict, p: pd.DataFrame, sx, py, names: dict) -> None:
+    """One stepped line per tranche (promised date against statement date) and the
+    statements as markers shaped by confidence grade."""
     tranche = pd.to_numeric(p["tranche"], errors="coerce")
     keys = [
         ("all remaining" if pd.isna(t) else names.get((dl, int(t)), f"tranche {int(t)}"))
         for dl, t in zip(p["deal_id"], tranche)
     ]
-    out: dict = {"lines": {}, "points": {}, "delivered": None, "labels": []}
-    star_labels: list[str] = []
-    star_xy: list[tuple[float, float]] = []
     order = sorted(
-        set(keys),
+        dict.fromkeys(keys),  # first statement first among equal tranches: not hash order
         key=lambda k: (k == "all remaining", min(t for t, kk in zip(tranche.fillna(99), keys) if kk == k)),
     )
     colour_of = {k: SERIES_COLOURS[i % len(SERIES_COLOURS)] for i, k in enumerate(order)}
@@ -443,33 +543,37 @@ def plot_slippage(
                 linewidths=0.6,
                 zorder=3,
             )
-    allx = list(sx[np.isfinite(sx)]) + list(py[np.isfinite(py)])
-    if dv is not None and len(dv):
-        ax_, _, _ = _mid(dv["actual_date"], dv["actual_precision"])
-        ok = np.isfinite(ax_)
-        confirmed = (
-            dv["status"].astype(str).eq("delivered").to_numpy()
-            if "status" in dv
-            else np.ones(len(dv), dtype=bool)
-        )
-        if ok.any():
-            # a confirmed delivery is a filled star, an unconfirmed report a hollow one
-            out["delivered"] = ax.scatter(
-                ax_[ok],
-                ax_[ok],
-                s=240,
-                marker="*",
-                zorder=4,
-                facecolors=[OKABE_ITO["black"] if c else "white" for c in confirmed[ok]],
-                edgecolors=OKABE_ITO["black"],
-                linewidths=1.2,
-            )
-            star_labels = [
-                f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
-                for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])
-            ]
-            star_xy = list(zip(ax_[ok], ax_[ok]))
-            allx += list(ax_[ok])
+
+
+def _delivery_stars(ax: Axes, out: dict, dv: pd.DataFrame) -> tuple[list[str], list[tuple[float, float]]]:
+    """Actual deliveries as stars on the diagonal (filled = confirmed, hollow = reported only);
+    returns their label texts and positions."""
+    ax_, _, _ = _mid(dv["actual_date"], dv["actual_precision"])
+    ok = np.isfinite(ax_)
+    if not ok.any():
+        return [], []
+    confirmed = np.ones(len(dv), dtype=bool)
+    if "status" in dv:
+        confirmed = dv["status"].astype(str).eq("delivered").to_numpy()
+    out["delivered"] = ax.scatter(
+        ax_[ok],
+        ax_[ok],
+        s=240,
+        marker="*",
+        zorder=4,
+        facecolors=[OKABE_ITO["black"] if c else "white" for c in confirmed[ok]],
+        edgecolors=OKABE_ITO["black"],
+        linewidths=1.2,
+    )
+    labels = [
+        f"{desc}\n{'delivered' if c else 'reported (unconfirmed)'}"
+        for desc, c in zip(dv["description"].to_numpy()[ok], confirmed[ok])
+    ]
+    return labels, list(zip(ax_[ok], ax_[ok]))
+
+
+def _slippage_axes(ax: Axes, out: dict, allx: list) -> None:
+    """The diagonal (promised for the day it was stated), date axes and the legend."""
     lo, hi = (min(allx) - 90, max(allx) + 90) if allx else (0, 1)
     # extra room right of the newest point, under the diagonal, for the delivery labels
     hi_x = hi + 0.15 * (hi - lo)
@@ -490,8 +594,6 @@ def plot_slippage(
         for g in out["points"]
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    out["labels"] = place_clear_labels(ax, star_labels, star_xy, fontsize=11)
-    return out
 
 
 #: Candidate directions for a label around its point, in order of preference: up-left and
@@ -553,9 +655,6 @@ def place_clear_labels(
     list of Annotation
         One per text, in the given order.
     """
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.textpath import text_to_path
-
     if not texts:
         return []
     fig = ax.get_figure(root=True)
@@ -568,42 +667,9 @@ def place_clear_labels(
     pad = 0.2 * fontsize  # box padding, points
     out = []
     for text, (x, y) in zip(texts, anchors):
-        lines = text.split("\n")
-        w = max(
-            text_to_path.get_text_width_height_descent(part, FontProperties(size=fontsize), ismath=False)[0]
-            for part in lines
-        )
-        w, h = (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
+        w, h = _label_size(text, fontsize, pad, px_per_pt)
         cx, cy = ax.transData.transform((x, y))
-        best: tuple | None = None
-        for dist in (8.0, 22.0, 38.0):
-            for dx, dy in _DIRECTIONS:
-                ox, oy = dx * dist * px_per_pt, dy * dist * px_per_pt
-                x0 = cx + ox - (w if dx < 0 else w / 2 if dx == 0 else 0)
-                y0 = cy + oy - (h if dy < 0 else h / 2 if dy == 0 else 0)
-                box = Bbox.from_bounds(x0, y0, w, h)
-                hits = (
-                    0
-                    if frame.containsx(box.x0)
-                    and frame.containsx(box.x1)
-                    and frame.containsy(box.y0)
-                    and frame.containsy(box.y1)
-                    else 10
-                )
-                hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False) for path, lw in paths)
-                hits += sum(_circle_hits_box(p, box) for p in points)
-                hits += sum(box.padded(2).overlaps(b) for b in placed)
-                if dist > 8:  # the leader, from the marker's edge to the box, crosses no line
-                    lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt), (cx + ox, cy + oy)])
-                    hits += sum(lead.intersects_path(path, filled=False) for path, _ in paths)
-                if best is None or hits < best[0]:
-                    best = (hits, dx, dy, dist, box)
-                if hits == 0:
-                    break
-            if best is not None and best[0] == 0:
-                break
-        assert best is not None  # the loops above always run
-        _, dx, dy, dist, box = best
+        dx, dy, dist, box = _clearest_spot((cx, cy), (w, h), px_per_pt, frame, paths, points, placed)
         placed.append(box)
         ann = ax.annotate(
             text,
@@ -622,6 +688,47 @@ def place_clear_labels(
         ann.set_in_layout(False)
         out.append(ann)
     return out
+
+
+def _label_size(text: str, fontsize: float, pad: float, px_per_pt: float) -> tuple[float, float]:
+    """Width and height (display pixels) of a label's padded box, measured with the font."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    lines = text.split("\n")
+    w = max(
+        text_to_path.get_text_width_height_descent(part, FontProperties(size=fontsize), ismath=False)[0]
+        for part in lines
+    )
+    return (w + 2 * pad) * px_per_pt, (1.2 * fontsize * len(lines) + 2 * pad) * px_per_pt
+
+
+def _clearest_spot(centre, size, px_per_pt, frame, paths, points, placed) -> tuple[int, int, float, Bbox]:
+    """The first position around ``centre`` (corners first; 8, 22 then 38 points away) whose
+    box of ``size`` hits nothing, else the one with the fewest hits: ``(dx, dy, dist, box)``."""
+    (cx, cy), (w, h) = centre, size
+    best: tuple | None = None
+    for dist in (8.0, 22.0, 38.0):
+        for dx, dy in _DIRECTIONS:
+            ox, oy = dx * dist * px_per_pt, dy * dist * px_per_pt
+            x0 = cx + ox - (w if dx < 0 else w / 2 if dx == 0 else 0)
+            y0 = cy + oy - (h if dy < 0 else h / 2 if dy == 0 else 0)
+            box = Bbox.from_bounds(x0, y0, w, h)
+            hits = 0 if frame.containsx(box.x0) and frame.containsx(box.x1) else 10
+            if hits == 0 and not (frame.containsy(box.y0) and frame.containsy(box.y1)):
+                hits = 10
+            hits += sum(path.intersects_bbox(box.padded(lw + 1), filled=False) for path, lw in paths)
+            hits += sum(_circle_hits_box(p, box) for p in points)
+            hits += sum(box.padded(2).overlaps(b) for b in placed)
+            if dist > 8:  # the leader, from the marker's edge to the box, crosses no line
+                lead = Path([(cx + dx * 8 * px_per_pt, cy + dy * 8 * px_per_pt), (cx + ox, cy + oy)])
+                hits += sum(lead.intersects_path(path, filled=False) for path, _ in paths)
+            if best is None or hits < best[0]:
+                best = (hits, dx, dy, dist, box)
+            if hits == 0:
+                return dx, dy, dist, box
+    assert best is not None  # the loops above always run
+    return best[1], best[2], best[3], best[4]
 
 
 def _circle_hits_box(point: tuple[float, float, float], box: Bbox) -> bool:

@@ -38,6 +38,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MultipleLocator
 
+from s400lab.model.formatting import quarter_label
 from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO
 
 #: Render resolution: 72 dpi, so a font size in points is the same number of pixels.
@@ -78,14 +79,8 @@ def _same(a: np.ndarray | None, b: np.ndarray | None) -> bool:
 
 
 def quarter_text(t: float) -> str:
-    """``2027.25 -> "2027Q2"``; NaN -> ``"-"``."""
-    if not np.isfinite(t):
-        return "-"
-    year = int(np.floor(t + 1e-9))
-    q = int(round((t - year) * 4)) + 1
-    if q == 5:
-        year, q = year + 1, 1
-    return f"{year}Q{q}"
+    """``2027.25 -> "2027Q2"``; NaN -> ``"-"`` (:func:`s400lab.model.formatting.quarter_label`)."""
+    return quarter_label(t, missing="-")
 
 
 def _quarter_axis(ax, t0: float, t1: float, width_px: float) -> None:

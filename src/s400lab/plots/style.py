@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib as mpl
 from matplotlib.ticker import FuncFormatter, MultipleLocator
 
-from s400lab.model.results import quarter_text  # one home (model); plots import it from here too
+from s400lab.model.formatting import quarter_text  # one home (model); plots import it from here too
 
 #: Okabe-Ito palette (colour-blind safe), in a fixed order.
 OKABE_ITO = {

@@ -176,19 +176,51 @@ def plot_timeline(
     out = TimelineArtists()
     ev = events[events["date"].notna()].reset_index(drop=True)
     if ev.empty:
-        ax.text(
-            0.5,
-            0.5,
-            "No events match the filters",
-            ha="center",
-            va="center",
-            transform=ax.transAxes,
-            fontsize=14,
-            color=OKABE_ITO["grey"],
-        )
-        ax.set_yticks([])
+        _say_empty(ax)
         return out
+    pos = _positions(ev, lanes)
+    colours = np.array([_colour(a) for a in ev["actor"]], dtype=object)
+    grade = ev["confidence"].astype(str).to_numpy()
+    out.event_ids = [str(i) for i in ev["event_id"]]
+    _draw_markers(ax, out, pos, colours, grade)
+    _date_axis(ax, pos)
+    if highlight is not None and str(highlight) in out.event_ids:
+        i = out.event_ids.index(str(highlight))
+        out.highlight = ax.scatter(
+            [pos.x[i]],
+            [pos.y[i]],
+            s=420,
+            facecolors="none",
+            edgecolors=OKABE_ITO["black"],
+            linewidths=2.0,
+            zorder=5,
+        )
+    if legend:
+        out.legends = _legends(ax, ev["actor"], grade, bool((~pos.exact).any()))
 
+    wanted = set(label_ids or [])
+    if highlight is not None:
+        wanted.add(str(highlight))
+    chosen = [i for i, eid in enumerate(out.event_ids) if len(ev) <= max_labels or eid in wanted]
+    if chosen:
+        _label_events(ax, out, ev, chosen, pos, colours, label_style, label_width, fontsize)
+    return out
+
+
+@dataclass
+class _Positions:
+    """Where each event sits: its date span ``x0``-``x1`` (Matplotlib date numbers), whether
+    the day is known, the marker's ``x`` and lane ``y``, and the lane names in order."""
+
+    x0: np.ndarray
+    x1: np.ndarray
+    exact: np.ndarray
+    x: np.ndarray
+    y: np.ndarray
+    order: list[str]
+
+
+def _positions(ev: pd.DataFrame, lanes: str) -> _Positions:
     start, end = precision_span(ev["date"], ev["date_precision"])
     x0 = mdates.date2num(start.to_numpy())
     x1 = mdates.date2num(end.to_numpy())
@@ -197,17 +229,33 @@ def plot_timeline(
     x = np.where(exact, x0, (x0 + x1) / 2.0)
     order = _lane_order(ev[lanes], lanes)
     y = ev[lanes].astype(str).map({name: i for i, name in enumerate(order)}).to_numpy(float)
-    colours = np.array([_colour(a) for a in ev["actor"]], dtype=object)
-    grade = ev["confidence"].astype(str).to_numpy()
-    out.event_ids = [str(i) for i in ev["event_id"]]
+    return _Positions(x0, x1, exact, x, y, order)
 
+
+def _say_empty(ax: Axes) -> None:
+    ax.text(
+        0.5,
+        0.5,
+        "No events match the filters",
+        ha="center",
+        va="center",
+        transform=ax.transAxes,
+        fontsize=14,
+        color=OKABE_ITO["grey"],
+    )
+    ax.set_yticks([])
+
+
+def _draw_markers(ax: Axes, out: TimelineArtists, pos: _Positions, colours, grade) -> None:
+    """Bars over imprecise dates, then one scatter per (grade, precision): filled markers for
+    a known day, hollow ones for a month or a year."""
+    exact, x, y = pos.exact, pos.x, pos.y
     if (~exact).any():
-        segs = [[(a, yy), (b, yy)] for a, b, yy in zip(x0[~exact], x1[~exact], y[~exact])]
+        segs = [[(a, yy), (b, yy)] for a, b, yy in zip(pos.x0[~exact], pos.x1[~exact], y[~exact])]
         out.spans = LineCollection(
             segs, colors=list(colours[~exact]), linewidths=4, alpha=0.45, capstyle="butt", zorder=2
         )
         ax.add_collection(out.spans)
-
     for g in list(CONFIDENCE_ORDER) + sorted(set(grade) - set(CONFIDENCE_ORDER)):
         marker = CONFIDENCE_MARKERS.get(g, "D")
         for kind, mask_kind in (("day", exact), ("approx", ~exact)):
@@ -233,38 +281,42 @@ def plot_timeline(
             coll.set_gid(f"{g}/{kind}")
             out.points[f"{g}/{kind}"] = coll
 
-    ax.set_yticks(range(len(order)), order)
-    ax.set_ylim(len(order) - 0.3, -0.7)  # first lane on top
-    pad = max(30.0, 0.03 * (x1.max() - x0.min()))
-    ax.set_xlim(x0.min() - pad, x1.max() + pad)
+
+def _date_axis(ax: Axes, pos: _Positions) -> None:
+    """Lanes top to bottom, a padded date axis with concise date ticks."""
+    ax.set_yticks(range(len(pos.order)), pos.order)
+    ax.set_ylim(len(pos.order) - 0.3, -0.7)  # first lane on top
+    pad = max(30.0, 0.03 * (pos.x1.max() - pos.x0.min()))
+    ax.set_xlim(pos.x0.min() - pad, pos.x1.max() + pad)
     locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     ax.grid(True, axis="x", alpha=0.3)
     ax.grid(False, axis="y")
 
-    if highlight is not None and str(highlight) in out.event_ids:
-        i = out.event_ids.index(str(highlight))
-        out.highlight = ax.scatter(
-            [x[i]], [y[i]], s=420, facecolors="none", edgecolors=OKABE_ITO["black"], linewidths=2.0, zorder=5
-        )
-    if legend:
-        out.legends = _legends(ax, ev["actor"], grade, (~exact).any())
 
-    wanted = set(label_ids or [])
-    if highlight is not None:
-        wanted.add(str(highlight))
-    chosen = [i for i, eid in enumerate(out.event_ids) if len(ev) <= max_labels or eid in wanted]
-    if not chosen:
-        return out
+def _label_events(
+    ax: Axes,
+    out: TimelineArtists,
+    ev: pd.DataFrame,
+    chosen: list[int],
+    pos: _Positions,
+    colours,
+    label_style: str,
+    label_width: int,
+    fontsize: float,
+) -> None:
+    """Write the chosen events' titles inline if they all fit (or ``label_style`` says so),
+    else numbers by the markers and a numbered key under the axes."""
     titles = [_shorten(ev.at[i, "title"], label_width) for i in chosen]
-    xs, ys = x[chosen], y[chosen]
+    xs, ys = pos.x[chosen], pos.y[chosen]
+    n_lanes = len(pos.order)
     style = label_style
     # settle the layout (legends, tick labels) first, so that labels are laid out in points
     # on the axes' final size
     _settle_layout(ax)
     if style != "numbered":
-        layout = _layout_labels(ax, titles, xs, ys, n_lanes=len(order), fontsize=fontsize)
+        layout = _layout_labels(ax, titles, xs, ys, n_lanes=n_lanes, fontsize=fontsize)
         if style == "auto" and not all(p.fits for p in layout):
             style = "numbered"
         else:
@@ -281,14 +333,13 @@ def plot_timeline(
         full = [str(ev.at[i, "title"]) for i in chosen]  # the key has room for whole titles
         out.key = _draw_key(ax, numbers, dates, full, cols, fontsize=fontsize)
         _settle_layout(ax)
-        layout = _layout_labels(ax, numbers, xs, ys, n_lanes=len(order), fontsize=fontsize, number=True)
+        layout = _layout_labels(ax, numbers, xs, ys, n_lanes=n_lanes, fontsize=fontsize, number=True)
         out.numbers = [
             _draw_label(ax, t, xx, yy, p, fontsize=fontsize, edge=c)
             for t, xx, yy, p, c in zip(numbers, xs, ys, layout, cols)
         ]
     out.label_style = style
     out.labelled_ids = [out.event_ids[i] for i in chosen]
-    return out
 
 
 def _settle_layout(ax: Axes) -> None:

@@ -46,6 +46,16 @@ import numpy as np
 from jinja2 import Environment, FileSystemLoader
 
 from s400lab._files import write_new_file
+from s400lab.model.formatting import (
+    format_change,
+    format_number,
+    format_outcome,
+    format_quantity,
+    is_timing,
+    unit_text,
+    with_unit,
+)
+from s400lab.model.results import key_outcomes
 
 __all__ = [
     "KEY_OUTCOMES",
@@ -64,20 +74,8 @@ __all__ = [
     "main",
 ]
 
-#: Outcomes in the key-figures table, in order.
-KEY_OUTCOMES = (
-    "legal_conditions_met",
-    "battalions_divested",
-    "returned_to_russia",
-    "sanctions_lifted_q",
-    "f35_readmission_q",
-    "f35_first_delivery_q",
-    "tr_recovered_usd_bn",
-    "ru_net_usd_bn",
-    "ru_stock_end",
-    "india_sq5_q",
-    "alliance_score",
-)
+#: Outcomes in the key-figures table: the model's key outcomes that fit page 1, in their order.
+KEY_OUTCOMES = key_outcomes("brief")
 
 #: Per-quarter variables drawn as fan charts (scenario vs baseline).
 FIGURE_SERIES = ("ru_stock", "india_squadrons", "tr_recovered_usd_bn")
@@ -137,79 +135,8 @@ def resolve_scenario(scenario: Any) -> tuple[Any, str, str]:
 
 # ----------------------------------------------------------------------------- formatting
 
-#: Units that read as a plain count: singular form used for exactly one ("1 battalion").
-_SINGULAR = {
-    "battalions": "battalion",
-    "squadrons": "squadron",
-    "quarters": "quarter",
-    "months": "month",
-    "years": "year",
-}
-#: Units that describe the number rather than measure it: the value is shown bare.
-_BARE_UNITS = {"uniform 0-1", "weight"}
-
-
-def _number(x: float) -> str:
-    """A plain decimal (thousands separators, no trailing zeros, never scientific notation).
-
-    >>> _number(2500.0), _number(0.25), _number(0.05), _number(-1.5), _number(1e-5)
-    ('2,500', '0.25', '0.05', '-1.5', '0.00001')
-    """
-    if x == 0:
-        return "0"
-    if x == round(x) and abs(x) < 1e15:
-        return f"{x:,.0f}"
-    digits = 2 if abs(x) >= 1 else max(3, 2 - math.floor(math.log10(abs(x))))
-    text = f"{x:,.{min(digits, 12)}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("", "-0") else text
-
-
-def _with_unit(text: str, x: float, unit: str) -> str:
-    if not unit or unit in _BARE_UNITS:
-        return text
-    if unit == "x":
-        return f"\u00d7{text}"  # a multiplier: x0.5
-    if abs(x) == 1:
-        first, _, rest = unit.partition(" ")
-        unit = " ".join(s for s in (_SINGULAR.get(first, first), rest) if s)
-    return f"{text} {unit}"
-
-
-def format_value(value: Any, unit: str) -> str:
-    """How the brief shows a parameter value.
-
-    Parameters
-    ----------
-    value : bool, str, int or float
-        The value (a choice id, a flag or a number).
-    unit : str
-        The register's unit; ``"year"`` marks a decimal year, shown as its quarter.
-
-    Returns
-    -------
-    str
-        ``"2026Q2"`` for a decimal year on the quarter grid (``2026.25``), ``"yes"``/``"no"``
-        for a flag, the choice id for a choice, else the number without scientific notation
-        and with its unit (``"1 battalion"``, ``"0.05 US$ bn / year"``, ``"x0.5"`` for a
-        multiplier); ``"n/a"`` for NaN.
-
-    Examples
-    --------
-    >>> format_value(2026.25, "year"), format_value(2, "battalions"), format_value(1, "squadrons")
-    ('2026Q2', '2 battalions', '1 squadron')
-    """
-    from s400lab.model import quarter_label
-
-    if isinstance(value, (bool, np.bool_)):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return value
-    x = float(value)
-    if not math.isfinite(x):
-        return "n/a"
-    if unit == "year":
-        return quarter_label(x) if abs(x * 4 - round(x * 4)) < 1e-9 else f"{x:.2f} (year)"
-    return _with_unit(_number(x), x, unit)
+#: How the brief shows a parameter value with its unit (one home: the model's formatting).
+format_value = format_quantity
 
 
 def format_range(p) -> str:
@@ -220,61 +147,25 @@ def format_range(p) -> str:
     if p.discrete_values:
         vals = [format_value(v, "year" if p.unit == "year" else "") for v in p.discrete_values]
         text = ", ".join(vals[:-1]) + f" or {vals[-1]}" if len(vals) > 1 else vals[0]
-        return text if p.unit == "year" else _with_unit(text, 2, p.unit)
+        return text if p.unit == "year" else with_unit(text, 2, p.unit)
     if p.unit == "year":
         return f"{format_value(p.low, 'year')}\u2013{format_value(p.high, 'year')}"
     sep = "\u2013" if p.low >= 0 else " to "
-    return _with_unit(f"{_number(p.low)}{sep}{_number(p.high)}", 2, p.unit)
-
-
-def _fmt_outcome(value: float, unit: str) -> str:
-    from s400lab.model import quarter_label
-
-    if unit == "year":
-        return quarter_label(value)
-    if unit == "0/1":
-        return "n/a" if not math.isfinite(value) else ("yes" if value >= 0.5 else "no")
-    if not math.isfinite(value):
-        return "n/a"
-    return f"{value:,.2f} {unit}".strip()
-
-
-def _fmt_diff(value: float, base: float, unit: str) -> str:
-    if unit == "0/1":
-        return "same" if value == base else ("now yes" if value > base else "now no")
-    if not (math.isfinite(value) and math.isfinite(base)):
-        if math.isfinite(value) == math.isfinite(base):
-            return "same"
-        return "now within horizon" if math.isfinite(value) else "no longer within horizon"
-    d = value - base
-    if abs(d) < 1e-9:
-        return "same"
-    if unit == "year":
-        q = int(round(d * 4))
-        return f"{q:+d} quarter{'' if abs(q) == 1 else 's'}"
-    return f"{d:+,.2f} {unit}".strip()
+    return with_unit(f"{format_number(p.low)}{sep}{format_number(p.high)}", 2, p.unit)
 
 
 def _fmt_spread(x: np.ndarray, unit: str) -> str:
-    from s400lab.model import quarter_label
-
+    """The uncertainty cell: a probability, or the 5-95 % range and median over the draws."""
     x = np.asarray(x, dtype=float)
     finite = x[np.isfinite(x)]
     if unit == "0/1":
         return f"probability {np.nan_to_num(x).mean():.0%}"
-    if unit == "year":
-        share = finite.size / x.size
-        if finite.size == 0:
-            return "never within horizon"
-        q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
-        return (
-            f"{share:.0%} within horizon; median {quarter_label(q50)} "
-            f"({quarter_label(q05)} to {quarter_label(q95)})"
-        )
     if finite.size == 0:
-        return "n/a"
-    q05, q50, q95 = np.quantile(finite, [0.05, 0.5, 0.95])
-    return f"{q05:,.2f} to {q95:,.2f} (median {q50:,.2f})"
+        return "never within horizon" if is_timing(unit) else "n/a"
+    q05, q50, q95 = (format_outcome(q, unit) for q in np.quantile(finite, [0.05, 0.5, 0.95]))
+    if is_timing(unit):
+        return f"{finite.size / x.size:.0%} within horizon; median {q50} ({q05} to {q95})"
+    return f"{q05} to {q95} (median {q50})"
 
 
 def _figure_png(ens, base_ens, label: str) -> str:
@@ -366,7 +257,7 @@ def _bare(value: Any, unit: str) -> str:
     text = format_value(value, unit)
     if isinstance(value, (bool, str, np.bool_)) or unit in ("year", "x"):
         return text
-    return _number(float(value))
+    return format_number(float(value))
 
 
 def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
@@ -500,27 +391,60 @@ def brief_context(
         versions, ``n_draws``, ``seed``.
     """
     from s400lab import __version__
-    from s400lab.data import load
-    from s400lab.model import OUTCOMES, Scenario, run, run_ensemble
+    from s400lab.model import Scenario, run, run_ensemble
 
     if int(n_draws) < 100:
         raise ValueError(f"n_draws must be at least 100; got {n_draws}")
     sc, resolved_name, resolved_notes = resolve_scenario(scenario)
     name = resolved_name if name is None else name
     notes = resolved_notes if notes is None else notes
-    preset = _preset_of(scenario) if preset is None else preset
-    from s400lab.model import presets as _presets
-
-    preset_sc = _presets().get(preset) if preset else None
-    edited = (
-        [p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
-        if preset_sc is not None
-        else []
-    )
+    preset_sc, edited = _edited_from_preset(sc, _preset_of(scenario) if preset is None else preset)
     base = Scenario.preset(baseline)
     res, base_res = run(sc), run(base)
     ens = run_ensemble(sc, n=int(n_draws), seed=seed)
     base_ens = run_ensemble(base, n=int(n_draws), seed=seed)
+    params, cited = _parameter_rows(sc)
+    sources, data_version = _source_rows(params, cited)
+    return {
+        "name": name,
+        "notes": _short(notes, NOTES_CHARS) if notes else "",
+        "scenario": sc,
+        "description": _short(sc.description, NOTES_CHARS + 200),
+        "preset_label": preset_sc.label if preset_sc is not None else "",
+        "edited": edited,
+        "baseline": base,
+        "verdict": res.verdict,
+        "params": params,
+        "n_changed": sum(r["changed"] for r in params),
+        "layout": choose_layout(params, sources),
+        "outcomes": _outcome_rows(res, base_res, ens),
+        "sources": sources,
+        "figure_png": _figure_png(ens, base_ens, name),
+        "n_draws": int(n_draws),
+        "seed": seed,
+        "package_version": __version__,
+        "data_version": data_version,
+        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _edited_from_preset(sc, preset: str) -> tuple[Any, list[str]]:
+    """The preset ``sc`` started from (None if none) and the labels of the values it changed."""
+    from s400lab.model import presets
+
+    preset_sc = presets().get(preset) if preset else None
+    if preset_sc is None:
+        return None, []
+    return preset_sc, [p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
+
+
+def _outcome_rows(res, base_res, ens) -> list[dict[str, Any]]:
+    """The key-outcomes table: each outcome at central values against the baseline, with the
+    scenario's uncertainty over the ensemble; a date not reached names the horizon's end."""
+    from s400lab.analysis.ensembles import last_quarter
+    from s400lab.model import OUTCOMES
+
+    ends = last_quarter(res.scenario), last_quarter(base_res.scenario)
     rows = []
     for key in KEY_OUTCOMES:
         unit, label = OUTCOMES[key]
@@ -530,13 +454,21 @@ def brief_context(
                 "key": key,
                 "label": label,
                 "unit": unit,
-                "value": _fmt_outcome(v, unit),
-                "baseline": _fmt_outcome(b, unit),
-                "diff": _fmt_diff(v, b, unit),
+                "unit_text": unit_text(unit),
+                "value": format_outcome(v, unit, ends[0]),
+                "baseline": format_outcome(b, unit, ends[1]),
+                "diff": format_change(v, b, unit, same="same"),
                 "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit),
             }
         )
-    params, cited = _parameter_rows(sc)
+    return rows
+
+
+def _source_rows(params: list[dict[str, Any]], cited: list[str]) -> tuple[list[dict[str, Any]], str]:
+    """The numbered sources cited by ``params`` (in order of first citation; each row gets its
+    ``refs`` numbers) and the data version."""
+    from s400lab.data import load
+
     ds = load()
     src = ds.sources_for(cited) if cited else ds.sources.iloc[0:0]
     number = {sid: i for i, sid in enumerate(src["source_id"], start=1)}
@@ -556,45 +488,16 @@ def brief_context(
         }
         for r in src.itertuples()
     ]
-    return {
-        "name": name,
-        "notes": _short(notes, NOTES_CHARS) if notes else "",
-        "scenario": sc,
-        "description": _short(sc.description, NOTES_CHARS + 200),
-        "preset_label": preset_sc.label if preset_sc is not None else "",
-        "edited": edited,
-        "baseline": base,
-        "verdict": res.verdict,
-        "params": params,
-        "n_changed": sum(r["changed"] for r in params),
-        "layout": choose_layout(params, sources),
-        "outcomes": rows,
-        "sources": sources,
-        "figure_png": _figure_png(ens, base_ens, name),
-        "n_draws": int(n_draws),
-        "seed": seed,
-        "package_version": __version__,
-        "data_version": ds.version,
-        "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    }
+    return sources, ds.version
 
 
-def brief_html(
-    scenario: Any,
-    n_draws: int = 2000,
-    seed: int = DEFAULT_SEED,
-    *,
-    baseline: str = "status_quo",
-    name: str | None = None,
-    notes: str | None = None,
-    preset: str | None = None,
-) -> str:
-    """The brief of ``scenario`` as an HTML string (see :func:`brief_context`)."""
-    return render_brief(
-        brief_context(
-            scenario, n_draws=n_draws, seed=seed, baseline=baseline, name=name, notes=notes, preset=preset
-        )
-    )
+def brief_html(scenario: Any, **options: Any) -> str:
+    """The brief of ``scenario`` as an HTML string.
+
+    ``options`` are those of :func:`brief_context` (``n_draws``, ``seed``, ``baseline``,
+    ``name``, ``notes``, ``preset``).
+    """
+    return render_brief(brief_context(scenario, **options))
 
 
 def render_brief(context: dict[str, Any]) -> str:

@@ -18,9 +18,7 @@ import pandas as pd
 
 from s400lab.analysis import classroom as cls
 from s400lab.analysis import forecasting as fc
-from s400lab.ui.forecast import ClassResults, ForecastForm, scores_figure_png
-
-_ERR = "color:#D55E00;font-weight:bold"
+from s400lab.ui.forecast import ClassResults, ForecastForm
 
 __all__ = ["forecast_form", "ClassForecastForm", "ClassroomResults"]
 
@@ -45,7 +43,7 @@ class ClassForecastForm(ForecastForm):
         try:
             cls.submission_file(self.directory, self._student.value.strip())
         except (fc.ForecastFileError, OSError) as exc:
-            self._status.value = f"<span style='{_ERR}'>Not submitted: {html.escape(str(exc))}</span>"
+            self._status.value = self._fail(f"Not submitted: {exc}")
             return None
         return super().submit(timestamp=timestamp)
 
@@ -98,45 +96,31 @@ class ClassroomResults(ClassResults):
         self.check_owner, self.pattern = check_owner, pattern
         super().__init__(directory, questions, outcomes, deadline)
 
-    def refresh(self) -> None:
-        """Re-read the drop box (owners checked), re-score and redraw."""
-        try:
-            self.submissions = cls.collect_submissions(
-                self.directory,
-                questions=self.questions,
-                deadline=self.deadline,
-                check_owner=self.check_owner,
-                pattern=self.pattern,
-            )
-        except OSError as exc:
-            self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
-            return
-        self.forecasts = self.submissions.forecasts
-        self.scored = fc.score_forecasts(self.forecasts, self.questions, self.outcomes)
-        self.scores = fc.student_scores(self.scored)
-        hypo = " <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes)) if self.outcomes else ""
+    def _read(self) -> pd.DataFrame:
+        """The forecasts of the drop box: owners checked, rejected files kept in
+        :attr:`submissions`."""
+        self.submissions = cls.collect_submissions(
+            self.directory,
+            questions=self.questions,
+            deadline=self.deadline,
+            check_owner=self.check_owner,
+            pattern=self.pattern,
+        )
+        return self.submissions.forecasts
+
+    def _summary_html(self, extra: str = "") -> str:
         rejected = self.submissions.rejected
-        left_out = (
-            "<br><b>Left out:</b> "
-            + html.escape("; ".join(f"{r.file} ({r.reason})" for r in rejected.itertuples()))
-            if len(rejected)
-            else ""
-        )
-        self._message.value = (
-            f"{len(self.forecasts)} forecasts from "
-            f"{self.forecasts['student_id'].nunique()} students; "
-            f"{len(self.scored)} on resolved questions.{hypo}{left_out}"
-        )
+        if len(rejected):
+            extra += "<br><b>Left out:</b> " + html.escape(
+                "; ".join(f"{r.file} ({r.reason})" for r in rejected.itertuples())
+            )
+        return super()._summary_html(extra)
+
+    def _table_html(self) -> str:
         latest = self.forecasts[["student_id", "question_id", "probability", "timestamp"]]
-        self._table.value = (
+        return (
             "<b>Scores (mean Brier, lower is better)</b>"
-            + self.scores.round(3).to_html(border=0)
+            + super()._table_html()
             + "<b>Latest forecast per student and question</b>"
             + latest.to_html(index=False, border=0, escape=True, classes="s400-class-forecasts")
         )
-        if self.scored.empty:
-            self._plot.value = b""
-            self._plot.layout.display = "none"
-            return
-        self._plot.value = scores_figure_png(self.scores, self.scored)
-        self._plot.layout.display = None

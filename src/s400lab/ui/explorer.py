@@ -51,33 +51,15 @@ from s400lab.analysis.live import (
 )
 from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
+from s400lab.model.results import key_outcomes
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
 
 __all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES", "visible_parameters"]
 
-#: Outcomes shown in the table by default (all outcomes with "all outcomes"); names the
-#: model does not have are skipped, new model outcomes appear under "all outcomes".
-KEY_OUTCOMES = (
-    "legal_conditions_met",
-    "battalions_divested",
-    "returned_to_russia",
-    "returned_usable_q",
-    "sanctions_lifted_q",
-    "f35_readmission_q",
-    "f35_first_delivery_q",
-    "ru_stock_end",
-    "ru_stock_min",
-    "ru_shortfall_end",
-    "india_sq4_q",
-    "india_sq5_q",
-    "india_direct_squadrons",
-    "india_done_by_deadline",
-    "tr_recovered_usd_bn",
-    "ru_net_usd_bn",
-    "ru_deal_net_usd_bn",
-    "alliance_score",
-)
+#: Outcomes shown in the table by default (all outcomes with "all outcomes"): the model's one
+#: list (:data:`s400lab.model.results.KEY_OUTCOMES`); names the model does not have are skipped.
+KEY_OUTCOMES = key_outcomes()
 
 #: The Turkiye-US milestones, in order: outcome name -> label in the track panel.
 MILESTONES = {

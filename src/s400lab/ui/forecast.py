@@ -24,11 +24,9 @@ from matplotlib.figure import Figure
 from s400lab.analysis import forecasting as fc
 from s400lab.plots.seminar import plot_calibration, plot_student_scores
 from s400lab.plots.style import PROJECTOR_RC
+from s400lab.ui.panel import OK_STYLE, Panel
 
 __all__ = ["ForecastForm", "ClassResults"]
-
-_OK = "color:#009E73"
-_ERR = "color:#D55E00;font-weight:bold"
 
 
 def _question_html(q: pd.Series, qid: str) -> str:
@@ -42,7 +40,7 @@ def _question_html(q: pd.Series, qid: str) -> str:
     )
 
 
-class ForecastForm(widgets.VBox):
+class ForecastForm(Panel):
     """Form to record probability forecasts on the open questions.
 
     Parameters
@@ -58,6 +56,9 @@ class ForecastForm(widgets.VBox):
     ----------
     last_forecast : Forecast or None
         The forecast saved by the last successful :meth:`submit`.
+    busy, n_redraws, last_error
+        The panel convention (:mod:`s400lab.ui.panel`): ``n_redraws`` counts refreshes of the
+        student's list of forecasts, ``last_error`` is the message of the last failed save.
     """
 
     def __init__(
@@ -124,25 +125,24 @@ class ForecastForm(widgets.VBox):
         )
 
     def _show_history(self) -> None:
+        self._history.value = self._history_html()
+        self.n_redraws += 1
+
+    def _history_html(self) -> str:
         try:
             path = fc.forecast_path(self._student.value, self.directory)
         except fc.ForecastFileError:
-            self._history.value = ""
-            return
+            return ""
         if not path.exists():
-            self._history.value = "<small>No forecasts saved yet.</small>"
-            return
+            return "<small>No forecasts saved yet.</small>"
         try:
             df = fc.read_forecasts(path)
         except fc.ForecastFileError as exc:
-            self._history.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
-            return
+            return self._fail(str(exc))
         view = df[["timestamp", "question_id", "probability", "rationale"]].copy()
         view["timestamp"] = view["timestamp"].dt.strftime("%Y-%m-%d %H:%M UTC")
         view["probability"] = (100 * view["probability"]).round().astype(int).astype(str) + " %"
-        self._history.value = "<b>Your forecasts (newest last)</b>" + view.to_html(
-            index=False, escape=True, border=0
-        )
+        return "<b>Your forecasts (newest last)</b>" + view.to_html(index=False, escape=True, border=0)
 
     # ------------------------------------------------------------------ actions
     def submit(self, *, timestamp: datetime | None = None) -> fc.Forecast | None:
@@ -170,11 +170,11 @@ class ForecastForm(widgets.VBox):
             path = fc.forecast_path(f.student_id, self.directory)
             n = fc.append_forecast(path, f, questions=self.questions)
         except (fc.ForecastFileError, OSError) as exc:
-            self._status.value = f"<span style='{_ERR}'>Not saved: {html.escape(str(exc))}</span>"
+            self._status.value = self._fail(f"Not saved: {exc}")
             return None
-        self.last_forecast = f
+        self.last_forecast, self.last_error = f, None
         self._status.value = (
-            f"<span style='{_OK}'>Saved {f.probability:.0%} on "
+            f"<span style='{OK_STYLE}'>Saved {f.probability:.0%} on "
             f"{html.escape(f.question_id)} ({n} forecasts in "
             f"{html.escape(str(path))}).</span>"
         )
@@ -183,7 +183,7 @@ class ForecastForm(widgets.VBox):
         return f
 
 
-class ClassResults(widgets.VBox):
+class ClassResults(Panel):
     """Instructor view: merge a folder of forecast files, score and chart them.
 
     Parameters
@@ -202,6 +202,9 @@ class ClassResults(widgets.VBox):
     ----------
     forecasts, scored, scores : pandas.DataFrame
         Merged forecasts, scored forecasts and per-student means after :meth:`refresh`.
+    busy, n_redraws, last_error
+        The panel convention (:mod:`s400lab.ui.panel`): ``n_redraws`` counts completed
+        refreshes, ``last_error`` is the message of the last failed one.
     """
 
     def __init__(
@@ -227,23 +230,38 @@ class ClassResults(widgets.VBox):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-read the folder, re-score and redraw."""
-        try:
-            self.forecasts = fc.merge_forecasts(
-                self.directory, questions=self.questions, deadline=self.deadline
-            )
-        except (fc.ForecastFileError, OSError) as exc:
-            self._message.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
-            return
-        self.scored = fc.score_forecasts(self.forecasts, self.questions, self.outcomes)
-        self.scores = fc.student_scores(self.scored)
+        """Re-read the forecasts, re-score and redraw; a folder that cannot be read is named in
+        the message and the last results stay."""
+        with self._busy():
+            try:
+                self.forecasts = self._read()
+            except (fc.ForecastFileError, OSError) as exc:
+                self._message.value = self._fail(str(exc))
+                return
+            self.scored = fc.score_forecasts(self.forecasts, self.questions, self.outcomes)
+            self.scores = fc.student_scores(self.scored)
+            self._message.value = self._summary_html()
+            self._table.value = self._table_html()
+            self._show_plot()
+            self.last_error = None
+            self.n_redraws += 1
+
+    def _read(self) -> pd.DataFrame:
+        """The forecasts to score: every file of the folder, latest before the deadline."""
+        return fc.merge_forecasts(self.directory, questions=self.questions, deadline=self.deadline)
+
+    def _summary_html(self, extra: str = "") -> str:
         hypo = " <b>Hypothetical resolutions:</b> " + html.escape(str(self.outcomes)) if self.outcomes else ""
-        self._message.value = (
+        return (
             f"{len(self.forecasts)} forecasts from "
             f"{self.forecasts['student_id'].nunique()} students; "
-            f"{len(self.scored)} on resolved questions.{hypo}"
+            f"{len(self.scored)} on resolved questions.{hypo}{extra}"
         )
-        self._table.value = self.scores.round(3).to_html(border=0)
+
+    def _table_html(self) -> str:
+        return self.scores.round(3).to_html(border=0)
+
+    def _show_plot(self) -> None:
         if self.scored.empty:
             self._plot.value = b""
             self._plot.layout.display = "none"

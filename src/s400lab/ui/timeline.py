@@ -41,6 +41,7 @@ from s400lab.analysis.events import (
 )
 from s400lab.plots.style import PROJECTOR_RC
 from s400lab.plots.timeline import CONFIDENCE_ORDER, format_date, plot_timeline
+from s400lab.ui.panel import Panel
 
 __all__ = [
     "CONFIDENCE_HELP",
@@ -444,7 +445,7 @@ class CheckGroup(widgets.VBox):
         self.value = tuple(o for o in self.options if o in ticked)
 
 
-class TimelineExplorer(widgets.VBox):
+class TimelineExplorer(Panel):
     """Filter the event timeline; figure, table and sources update together.
 
     Parameters
@@ -468,16 +469,55 @@ class TimelineExplorer(widgets.VBox):
         The timeline figure (PNG), redrawn in place on every change.
     table : ipywidgets.HTML
     sources : SourcesViewer
-    last_error : Exception or None
-        The error of the last redraw, if any (also shown in the status line).
+    busy, n_redraws, last_error
+        The panel convention (:mod:`s400lab.ui.panel`): ``busy`` while the filters are set or
+        applied (filter callbacks wait), ``n_redraws`` counts figure renders, ``last_error`` is
+        the message of the last failed redraw (also shown in the status line).
     """
 
     def __init__(self, dataset, *, max_labels: int = 12, figsize=(12.0, 5.6)):
         self._events = _table(dataset, "events").reset_index(drop=True)
         self.max_labels = max_labels
-        self.last_error: Exception | None = None
-        self.n_redraws = 0
         ev = self._events
+        self._build_filters(ev)
+        self.status = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.table = widgets.HTML()
+        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")}, tables=["events"])
+        for w, name in ((self.status, "status"), (self.image, "image"), (self.table, "table")):
+            w.add_class(f"s400-tl-{name}")
+        self.add_class("s400-timeline")
+        self.sources.row_select.description = "Event"
+
+        with mpl.rc_context(PROJECTOR_RC):
+            self._fig = Figure(figsize=figsize, layout="constrained", dpi=96)
+            self._ax = self._fig.add_subplot()
+        self._filtered = ev
+        for w in (self.actors, self.event_types, self.grades, self.months, self.lanes):
+            w.observe(self._on_filter, names="value")
+        self.sources.row_select.observe(self._on_pick, names="value")
+        self.reset.on_click(self._on_reset)
+
+        tabs = widgets.Tab(children=[self.table, self.sources])
+        tabs.set_title(0, "Events table")
+        tabs.set_title(1, "Sources of an event")
+        super().__init__(
+            children=[
+                widgets.HBox(
+                    [self.actors, self.event_types, self.grades], layout=widgets.Layout(flex_flow="row wrap")
+                ),
+                self.months,
+                widgets.HBox([self.lanes, self.reset]),
+                self.status,
+                self.image,
+                tabs,
+            ]
+        )
+        self.update()
+
+    def _build_filters(self, ev: pd.DataFrame) -> None:
+        """Actor, event-type and grade checkboxes, the month range, the lane choice and the
+        reset button, with the options the events have."""
         actors = [a for a in _ordered(ev["actor"])]
         types = sorted(str(t) for t in pd.unique(ev["event_type"].dropna()))
         grades = [g for g in CONFIDENCE_ORDER if g in set(ev["confidence"])]
@@ -513,41 +553,6 @@ class TimelineExplorer(widgets.VBox):
             tooltips=["lanes = actors", "lanes = event types"],
         )
         self.reset = widgets.Button(description="Show everything", icon="undo", tooltip="Clear all filters")
-        self.status = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.table = widgets.HTML()
-        self.sources = SourcesViewer({"events": ev, "sources": _table(dataset, "sources")}, tables=["events"])
-        for w, name in ((self.status, "status"), (self.image, "image"), (self.table, "table")):
-            w.add_class(f"s400-tl-{name}")
-        self.add_class("s400-timeline")
-        self.sources.row_select.description = "Event"
-
-        with mpl.rc_context(PROJECTOR_RC):
-            self._fig = Figure(figsize=figsize, layout="constrained", dpi=96)
-            self._ax = self._fig.add_subplot()
-        self._busy = False
-        self._filtered = ev
-        for w in (self.actors, self.event_types, self.grades, self.months, self.lanes):
-            w.observe(self._on_filter, names="value")
-        self.sources.row_select.observe(self._on_pick, names="value")
-        self.reset.on_click(self._on_reset)
-
-        tabs = widgets.Tab(children=[self.table, self.sources])
-        tabs.set_title(0, "Events table")
-        tabs.set_title(1, "Sources of an event")
-        super().__init__(
-            children=[
-                widgets.HBox(
-                    [self.actors, self.event_types, self.grades], layout=widgets.Layout(flex_flow="row wrap")
-                ),
-                self.months,
-                widgets.HBox([self.lanes, self.reset]),
-                self.status,
-                self.image,
-                tabs,
-            ]
-        )
-        self.update()
 
     # -- public ---------------------------------------------------------------------------
     @property
@@ -574,8 +579,7 @@ class TimelineExplorer(widgets.VBox):
 
     def update(self) -> None:
         """Re-apply the filters, then refresh the sources list, table and figure."""
-        self._busy = True
-        try:
+        with self._busy():
             start, end = self.date_range
             f = filter_events(
                 self._events,
@@ -593,8 +597,6 @@ class TimelineExplorer(widgets.VBox):
                 ["date", "actor", "type", "title", "confidence", "variant of"],
                 max_height="360px",
             )
-        finally:
-            self._busy = False
         self.redraw()
 
     def redraw(self) -> None:
@@ -629,29 +631,23 @@ class TimelineExplorer(widgets.VBox):
             self.last_error = None
             self.n_redraws += 1
         except Exception as exc:  # shown to the user instead of vanishing in a callback
-            self.last_error = exc
-            self.status.value = (
-                f"<span style='color:#D55E00'>Could not redraw: {html.escape(repr(exc))}</span>"
-            )
+            self.status.value = self._fail(f"Could not redraw: {exc!r}")
 
     # -- callbacks ------------------------------------------------------------------------
     def _on_filter(self, change=None) -> None:
-        if not self._busy:
+        if not self.busy:
             self.update()
 
     def _on_pick(self, change=None) -> None:
-        if not self._busy:
+        if not self.busy:
             self.redraw()
 
     def _on_reset(self, _button=None) -> None:
-        self._busy = True
-        try:
+        with self._busy():
             self.actors.value = tuple(self.actors.options)
             self.event_types.value = tuple(self.event_types.options)
             self.grades.value = tuple(self.grades.options)
             self.months.index = (0, len(self.months.options) - 1)
-        finally:
-            self._busy = False
         self.update()
 
 

@@ -27,11 +27,12 @@ from s400lab.analysis import ensembles as en
 from s400lab.model import OUTCOMES, SERIES, Scenario, presets
 from s400lab.plots import uncertainty as pu
 from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
+from s400lab.ui.panel import ERROR_STYLE, OK_STYLE, Panel
 
 __all__ = ["UncertaintyPanel"]
 
-_OK = "color:#009E73"
-_ERR = "color:#D55E00;font-weight:bold"
+_OK, _ERR = OK_STYLE, ERROR_STYLE
+_STYLE = {"description_width": "initial"}
 
 #: Up to this many draws the panel keeps every per-quarter variable of both runs.
 KEEP_ALL_SERIES_UP_TO = 20_000
@@ -52,7 +53,7 @@ def _option_text(label: str, unit: str) -> str:
     return f"{label} [{unit}]"
 
 
-class UncertaintyPanel(widgets.VBox):
+class UncertaintyPanel(Panel):
     """Ensemble explorer: pick, run, compare, export.
 
     Parameters
@@ -81,8 +82,10 @@ class UncertaintyPanel(widgets.VBox):
         probabilities across the full width underneath (readable on a 1366 px projector).
     image : ipywidgets.Image
         The figure as PNG, replaced once per redraw.
-    n_redraws : int
-        How many times the figure has been rendered.
+    busy, n_redraws, last_error
+        The panel convention (:mod:`s400lab.ui.panel`): ``busy`` while running or redrawing,
+        ``n_redraws`` counts renders of the figure, ``last_error`` is the message of the last
+        failed run, file load or export.
     """
 
     def __init__(
@@ -98,19 +101,49 @@ class UncertaintyPanel(widgets.VBox):
         run_now: bool = True,
     ) -> None:
         self._scenarios: dict[str, Scenario] = dict(presets())
+        self._build_choices(scenario, compare, outcome, variable)
+        self._build_run_controls(n, seed, method)
+        self._build_outputs()
+        self.run_a: en.EnsembleRun | None = None
+        self.run_b: en.EnsembleRun | None = None
+        self.table = pd.DataFrame()
+        self.events = en.standard_events(self._scenarios[scenario])
+        #: True when the choices above no longer match the results shown (until Run).
+        self.stale = False
+        self._ran_with: tuple | None = None
+        self._connect()
+        super().__init__(
+            [
+                widgets.HBox([self.scenario_w, self.compare_w]),
+                widgets.HBox([self.file_w, self.load_w]),
+                widgets.HBox([self.outcome_w, self.variable_w]),
+                widgets.HBox([self.n_w, self.seed_w, self.method_w, self.run_w]),
+                widgets.HBox([self.progress_w, self.status_w]),
+                self.table_w,
+                self.image,
+                widgets.HBox([self.export_what_w, self.export_path_w, self.overwrite_w, self.export_w]),
+                self.export_msg_w,
+            ]
+        )
+        self._name_classes()
+        if run_now:
+            self.run()
+
+    # ------------------------------------------------------------------ building
+    def _build_choices(self, scenario: str, compare: str, outcome: str, variable: str) -> None:
+        """The scenario, comparison, scenario-file, outcome and fan-chart choices."""
         options = [(sc.label, sid) for sid, sc in self._scenarios.items()]
-        style = {"description_width": "initial"}
         wide = widgets.Layout(width="420px")
         self.scenario_w = widgets.Dropdown(
-            options=options, value=scenario, description="Scenario", style=style, layout=wide
+            options=options, value=scenario, description="Scenario", style=_STYLE, layout=wide
         )
         self.compare_w = widgets.Dropdown(
-            options=options, value=compare, description="Compare with", style=style, layout=wide
+            options=options, value=compare, description="Compare with", style=_STYLE, layout=wide
         )
         self.file_w = widgets.Text(
             placeholder="my_scenario.json",
             description="Scenario file",
-            style=style,
+            style=_STYLE,
             layout=widgets.Layout(width="420px"),
         )
         self.load_w = widgets.Button(description="Load file", icon="folder-open")
@@ -118,27 +151,30 @@ class UncertaintyPanel(widgets.VBox):
             options=[(_option_text(lab, unit), k) for k, (unit, lab) in OUTCOMES.items()],
             value=outcome,
             description="Outcome",
-            style=style,
+            style=_STYLE,
             layout=wide,
         )
         self.variable_w = widgets.Dropdown(
             options=[(f"{lab} [{unit}]", k) for k, (unit, lab) in SERIES.items()],
             value=variable,
             description="Fan chart",
-            style=style,
+            style=_STYLE,
             layout=wide,
         )
+
+    def _build_run_controls(self, n: int, seed: int, method: str) -> None:
+        """Draws, seed, method, the Run button and its progress bar."""
         self.n_w = widgets.BoundedIntText(
             value=n,
             min=1_000,
             max=100_000,
             step=1_000,
             description="Draws",
-            style=style,
+            style=_STYLE,
             layout=widgets.Layout(width="200px"),
         )
         self.seed_w = widgets.IntText(
-            value=seed, description="Seed", style=style, layout=widgets.Layout(width="160px")
+            value=seed, description="Seed", style=_STYLE, layout=widgets.Layout(width="160px")
         )
         self.method_w = widgets.ToggleButtons(
             options=[("Latin hypercube", "lhs"), ("Monte Carlo", "mc")],
@@ -149,17 +185,39 @@ class UncertaintyPanel(widgets.VBox):
         self.progress_w = widgets.IntProgress(
             value=0, min=0, max=100, description="", layout=widgets.Layout(width="420px")
         )
+
+    def _build_outputs(self) -> None:
+        """Status line, table, the one figure and its image, and the export controls."""
         self.status_w = widgets.HTML()
         self.table_w = widgets.HTML()
         self.export_what_w = widgets.Dropdown(
-            options=list(EXPORTS), description="Export", style=style, layout=wide
+            options=list(EXPORTS), description="Export", style=_STYLE, layout=widgets.Layout(width="420px")
         )
-        self.export_path_w = widgets.Text(placeholder="results.csv", description="to file", style=style)
+        self.export_path_w = widgets.Text(placeholder="results.csv", description="to file", style=_STYLE)
         self.overwrite_w = widgets.Checkbox(value=False, description="overwrite if it exists")
         self.export_w = widgets.Button(description="Export CSV", icon="download")
         self.export_msg_w = widgets.HTML()
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.n_redraws = 0
+        with mpl.rc_context(PROJECTOR_RC):
+            self.figure = Figure(figsize=(12, 8.6), layout="constrained", dpi=96)
+            # two sub-figures, so the long event names of the bars underneath do not push the
+            # two upper panels to the right
+            top, bottom = self.figure.subfigures(2, 1, height_ratios=[1.3, 1])
+            ax_fan, ax_dist = top.subplots(1, 2)
+            ax_prob = bottom.subplots()
+        self.axes = (ax_fan, ax_dist, ax_prob)
+
+    def _connect(self) -> None:
+        self.run_w.on_click(lambda _b: self.run())
+        self.load_w.on_click(lambda _b: self.load_file())
+        self.export_w.on_click(lambda _b: self.export())
+        for w in (self.outcome_w, self.variable_w):
+            w.observe(lambda _c: self.redraw(), names="value")
+        for w in (self.scenario_w, self.compare_w, self.n_w, self.seed_w, self.method_w):
+            w.observe(lambda _c: self._check_stale(), names="value")
+
+    def _name_classes(self) -> None:
+        """CSS classes the browser tests and the notebook's style find the parts by."""
         for w, name in (
             (self.status_w, "status"),
             (self.table_w, "table"),
@@ -174,62 +232,22 @@ class UncertaintyPanel(widgets.VBox):
             w.add_class(f"s400-unc-{name}")
         self.add_class("s400-uncertainty")
 
-        with mpl.rc_context(PROJECTOR_RC):
-            self.figure = Figure(figsize=(12, 8.6), layout="constrained", dpi=96)
-            # two sub-figures, so the long event names of the bars underneath do not push the
-            # two upper panels to the right
-            top, bottom = self.figure.subfigures(2, 1, height_ratios=[1.3, 1])
-            ax_fan, ax_dist = top.subplots(1, 2)
-            ax_prob = bottom.subplots()
-        self.axes = (ax_fan, ax_dist, ax_prob)
-        self.run_a: en.EnsembleRun | None = None
-        self.run_b: en.EnsembleRun | None = None
-        self.table = pd.DataFrame()
-        self.events = en.standard_events(self._scenarios[scenario])
-
-        self.run_w.on_click(lambda _b: self.run())
-        self.load_w.on_click(lambda _b: self.load_file())
-        self.export_w.on_click(lambda _b: self.export())
-        for w in (self.outcome_w, self.variable_w):
-            w.observe(lambda _c: self.redraw(), names="value")
-        #: True when the choices above no longer match the results shown (until Run).
-        self.stale = False
-        self._ran_with: tuple | None = None
-        for w in (self.scenario_w, self.compare_w, self.n_w, self.seed_w, self.method_w):
-            w.observe(lambda _c: self._check_stale(), names="value")
-
-        super().__init__(
-            [
-                widgets.HBox([self.scenario_w, self.compare_w]),
-                widgets.HBox([self.file_w, self.load_w]),
-                widgets.HBox([self.outcome_w, self.variable_w]),
-                widgets.HBox([self.n_w, self.seed_w, self.method_w, self.run_w]),
-                widgets.HBox([self.progress_w, self.status_w]),
-                self.table_w,
-                self.image,
-                widgets.HBox([self.export_what_w, self.export_path_w, self.overwrite_w, self.export_w]),
-                self.export_msg_w,
-            ]
-        )
-        if run_now:
-            self.run()
-
     # ------------------------------------------------------------------ actions
     def load_file(self, path: str | None = None) -> Scenario | None:
         """Load a saved scenario file and select it (message on error; nothing changes)."""
         path = path if path is not None else self.file_w.value.strip()
         if not path:
-            self.status_w.value = f"<span style='{_ERR}'>Type the path of a scenario file.</span>"
+            self.status_w.value = self._fail("Type the path of a scenario file.")
             return None
         try:
             from s400lab.model.scenario_io import load_scenario
         except ImportError:  # pragma: no cover - the module ships with the package
-            self.status_w.value = f"<span style='{_ERR}'>Scenario files are not available.</span>"
+            self.status_w.value = self._fail("Scenario files are not available.")
             return None
         try:
             loaded = load_scenario(path)
         except ValueError as exc:
-            self.status_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            self.status_w.value = self._fail(str(exc))
             return None
         key = f"file:{Path(path).name}"
         self._scenarios[key] = loaded.scenario
@@ -238,6 +256,7 @@ class UncertaintyPanel(widgets.VBox):
         self.scenario_w.options = opts
         self.compare_w.options = opts
         self.scenario_w.value = key
+        self.last_error = None
         self.status_w.value = f"<span style='{_OK}'>Loaded {html.escape(str(path))}.</span>"
         return loaded.scenario
 
@@ -274,6 +293,10 @@ class UncertaintyPanel(widgets.VBox):
 
     def run(self) -> None:
         """Run both scenarios with the chosen draws, seed and method, then redraw."""
+        with self._busy():
+            self._run()
+
+    def _run(self) -> None:
         n, seed, method = int(self.n_w.value), int(self.seed_w.value), self.method_w.value
         var = self.variable_w.value
         sc_b = self._scenarios[self.scenario_w.value]
@@ -293,11 +316,12 @@ class UncertaintyPanel(widgets.VBox):
                 sc_b, n, seed, method, series=keep, callback=lambda d, t: self._progress(t + d, 2 * t)
             )
         except ValueError as exc:
-            self.status_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            self.status_w.value = self._fail(str(exc))
             return
         finally:
             self.run_w.disabled = False
         self._ran_with = (self.scenario_w.value, self.compare_w.value, n, seed, method)
+        self.last_error = None
         self.stale = False
         self.remove_class("s400-unc-stale")
         self.redraw()
@@ -319,24 +343,40 @@ class UncertaintyPanel(widgets.VBox):
         if self.run_a is None or self.run_b is None:
             return
         name_a, name_b = self.names()
-        out, var = self.outcome_w.value, self.variable_w.value
-        ax_fan, ax_dist, ax_prob = self.axes
+        var = self.variable_w.value
         if var not in self.run_a.series:
             self.status_w.value = (
                 "This variable was not kept for a run this large; press Run to draw its fan chart."
             )
             var = next(iter(self.run_a.series))
+        with self._busy():
+            self.events = en.standard_events(self._scenarios[self.scenario_w.value])
+            png = self._figure_png(self.run_a, self.run_b, (name_a, name_b), self.outcome_w.value, var)
+            self.table = en.compare_probabilities(
+                self.run_a.outcomes, self.run_b.outcomes, self.events, names=("A", "B")
+            )
+            self._show_table(name_a, name_b)
+            self.image.value = png
+            self.n_redraws += 1
+
+    def _figure_png(
+        self, run_a: en.EnsembleRun, run_b: en.EnsembleRun, names: tuple[str, str], out: str, var: str
+    ) -> bytes:
+        """Draw the fan chart of ``var``, the distribution of ``out`` and B's probabilities
+        into the one figure; return it as PNG."""
+        name_a, name_b = names
+        ax_fan, ax_dist, ax_prob = self.axes
         with mpl.rc_context(PROJECTOR_RC):
             for ax in self.axes:
                 ax.clear()
             self.figure.suptitle(
-                f"A = {name_a}    B = {name_b}    ({len(self.run_b):,} runs each, seed {self.run_b.seed})",
+                f"A = {name_a}    B = {name_b}    ({len(run_b):,} runs each, seed {run_b.seed})",
                 fontsize=13,
             )
             pu.fan_compare(
                 ax_fan,
-                self.run_a.bands(var),
-                self.run_b.bands(var),
+                run_a.bands(var),
+                run_b.bands(var),
                 names=("A", "B"),
                 unit=SERIES[var][0],
                 title=SERIES[var][1],
@@ -345,16 +385,15 @@ class UncertaintyPanel(widgets.VBox):
             unit, label = OUTCOMES[out]
             pu.distribution_comparison(
                 ax_dist,
-                self.run_a.outcomes[out],
-                self.run_b.outcomes[out],
+                run_a.outcomes[out],
+                run_b.outcomes[out],
                 names=("A", "B"),
                 unit=unit,
                 quarters=unit == "year",
                 legend_below=True,
             )
             ax_dist.set_title(label)
-            self.events = en.standard_events(self._scenarios[self.scenario_w.value])
-            probs = en.probability_table(self.run_b.outcomes, self.events)
+            probs = en.probability_table(run_b.outcomes, self.events)
             pu.probability_bars(
                 ax_prob,
                 probs,
@@ -363,12 +402,7 @@ class UncertaintyPanel(widgets.VBox):
             )
             buf = io.BytesIO()
             self.figure.savefig(buf, format="png")
-        self.table = en.compare_probabilities(
-            self.run_a.outcomes, self.run_b.outcomes, self.events, names=("A", "B")
-        )
-        self._show_table(name_a, name_b)
-        self.image.value = buf.getvalue()
-        self.n_redraws += 1
+        return buf.getvalue()
 
     def _show_table(self, name_a: str, name_b: str) -> None:
         t = self.table
@@ -424,20 +458,21 @@ class UncertaintyPanel(widgets.VBox):
         path = path if path is not None else self.export_path_w.value.strip()
         overwrite = self.overwrite_w.value if overwrite is None else overwrite
         if not path:
-            self.export_msg_w.value = f"<span style='{_ERR}'>Type a file name first.</span>"
+            self.export_msg_w.value = self._fail("Type a file name first.")
             return None
         try:
             out = en.export_csv(self.export_frame(), path, overwrite=overwrite)
         except FileExistsError:
-            self.export_msg_w.value = (
-                f"<span style='{_ERR}'>{html.escape(path)} already exists and was kept. Tick "
-                "<i>overwrite if it exists</i> to replace it, or type another file name."
-                "</span>"
+            kept = "already exists and was kept. Tick <i>overwrite if it exists</i> to replace it"
+            self.export_msg_w.value = self._fail(
+                f"{path} {kept.replace('<i>', '').replace('</i>', '')}, or type another file name.",
+                f"<span style='{_ERR}'>{html.escape(path)} {kept}, or type another file name.</span>",
             )
             return None
         except (FileNotFoundError, ValueError, OSError) as exc:
-            self.export_msg_w.value = f"<span style='{_ERR}'>{html.escape(str(exc))}</span>"
+            self.export_msg_w.value = self._fail(str(exc))
             return None
+        self.last_error = None
         note = " (from results that are out of date: press Run first)" if self.stale else ""
         self.export_msg_w.value = f"<span style='{_OK}'>Wrote {html.escape(str(out))}{note}.</span>"
         return out
