@@ -62,6 +62,8 @@ def number_problem(text: str, *, integer: bool = False) -> str | None:
         if abs(int(text)) > MAX_INTEGER:
             return f"{shown} is too large for a whole number (at most {MAX_INTEGER:,} in size)"
         return None
+    if text.lstrip("+-").lower() in ("inf", "infinity", "nan"):
+        return f"{shown} is not a finite number (inf and NaN are not allowed)"
     if not _NUMBER.fullmatch(text):
         return (
             f"{shown} is not a number: write ASCII digits with a dot for decimals "

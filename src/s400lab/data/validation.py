@@ -89,6 +89,7 @@ class _Reader:
         self.root = root
         self.problems = problems
         self.files: list[tuple[str, bytes]] = []
+        self.declared: set[str] = set()  # resource names in datapackage.json, readable or not
 
     def locate(self, rel: str, owner: str, what: str) -> Path | None:
         """Resolve ``rel`` (a path written in ``owner``) inside the folder, or report why not."""
@@ -288,6 +289,7 @@ def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resourc
             Problem(dp_label, None, None, f"resource #{i + 1}: name {excerpt(name)} {why}")
         )
         return None
+    reader.declared.add(name)
     path = reader.locate(rpath, dp_label, f"resource {name!r}")
     if path is None:
         return None
@@ -314,13 +316,13 @@ def _unlisted_csv_problems(root: Path, tables: dict[str, Table]) -> list[Problem
     return out
 
 
-def _required_problems(dp_label: str, tables: dict[str, Table]) -> list[Problem]:
+def _required_problems(dp_label: str, tables: dict[str, Table], declared: set[str]) -> list[Problem]:
     out = []
     for name in REQUIRED_TABLES:
         table = tables.get(name)
-        if table is None:
+        if name not in declared:
             out.append(Problem(dp_label, None, None, f"no resource named {name!r} (the workbook needs it)"))
-        elif table.header is not None and not table.records():
+        elif table is not None and table.header is not None and not table.records():
             out.append(
                 Problem(
                     table.file, None, None, "has a header but no data rows; the workbook needs this table"
@@ -396,15 +398,14 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
             table.schema = None if bad else entry.schema
         if entry.raw is not None:
             _read_csv(table, entry.raw, problems)
-    problems.extend(_required_problems(dp_label, tables))
+    problems.extend(_required_problems(dp_label, tables, reader.declared))
     problems.extend(_unlisted_csv_problems(root, tables))
     good = {n: t for n, t in tables.items() if t.readable and t.schema is not None}
     flagged = cells.grammar_problems(good.values())
     problems.extend(flagged)
-    if not skip_frictionless:
-        seen = {(p.file, p.row, p.column) for p in flagged}
-        problems.extend(p for p in frictionless_problems(root, good) if (p.file, p.row, p.column) not in seen)
-    problems.extend(checks.run(tables))
+    later = [] if skip_frictionless else frictionless_problems(root, good)
+    seen = {(p.file, p.row, p.column) for p in flagged}  # one message per cell: the grammar's
+    problems.extend(p for p in [*later, *checks.run(tables)] if (p.file, p.row, p.column) not in seen)
     if not problems:
         frictionless_memo.remember_valid(memo_key)
     order = {t.file: i for i, t in enumerate(tables.values())}
