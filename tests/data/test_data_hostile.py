@@ -183,6 +183,55 @@ def test_unlisted_dangling_symlink_csv_does_not_crash(fixture_copy: Path, h) -> 
     h.find(broken(fixture_copy), "extra.csv", None, None, "not described in datapackage.json")
 
 
+def _edit_schema(package: Path, change) -> None:  # type: ignore[no-untyped-def]
+    path = package / "schemas/events.schema.json"
+    doc = json.loads(path.read_text())
+    change(doc)
+    path.write_text(json.dumps(doc))
+
+
+@pytest.mark.parametrize(
+    ("change", "text"),
+    [
+        (lambda d: d.update(fields=[1, 2]), '"fields" must be a list of objects'),
+        (
+            lambda d: d.update(foreignKeys=[{"fields": ["variant_of"], "reference": "x"}]),
+            "not a valid Table Schema",
+        ),
+        (lambda d: d["fields"][1].update(format="%d/%m/%Y"), "date format '%d/%m/%Y' is not supported"),
+        (lambda d: d["fields"][1].update(type="number", groupChar=","), "groupChar is not supported"),
+    ],
+)
+def test_odd_or_unsupported_schemas_are_problems(fixture_copy: Path, change, text: str, h) -> None:  # type: ignore[no-untyped-def]
+    _edit_schema(fixture_copy, change)
+    h.find(broken(fixture_copy), "schemas/events.schema.json", None, None, text)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "text"),
+    [
+        ("dialect", {"delimiter": ";"}, "a dialect is not supported"),
+        ("encoding", "latin-1", "encoding 'latin-1' is not supported"),
+        ("format", "xlsx", "format 'xlsx' is not supported"),
+        ("path", "deals.csv", "its file is already the file of resource 'deals'"),
+    ],
+)
+def test_unsupported_resource_options(fixture_copy: Path, key: str, value: object, text: str, h) -> None:
+    doc, res = _resource(fixture_copy, "events")
+    res[key] = value
+    (fixture_copy / "datapackage.json").write_text(json.dumps(doc))
+    h.find(broken(fixture_copy), "datapackage.json", None, None, text)
+
+
+def test_version_must_be_short(fixture_copy: Path, h) -> None:
+    doc = json.loads((fixture_copy / "datapackage.json").read_text())
+    doc["version"] = "x" * 500
+    (fixture_copy / "datapackage.json").write_text(json.dumps(doc))
+    err = broken(fixture_copy)
+    h.find(err, "datapackage.json", None, None, "is not like 0.2.0")
+    assert "x" * 100 not in str(err)
+
+
 # --------------------------------------------------------------------------- excerpts
 
 

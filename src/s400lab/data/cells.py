@@ -27,7 +27,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from s400lab._inputs import MAX_NUMBER_CHARS, quote_excerpt, text_problem
+from s400lab._inputs import MAX_NUMBER_CHARS, excerpt, quote_excerpt, text_problem
 from s400lab.data.problems import Problem
 from s400lab.data.table import Table
 
@@ -41,6 +41,37 @@ _YEAR = re.compile(r"[0-9]{4}")
 MAX_INTEGER = 2**53 - 1
 #: Years a date cell may have: the span of pandas' datetime64[ns], which the typed load uses.
 DATE_YEARS = (1678, 2261)
+
+
+_NUMBER_OPTIONS = ("decimalChar", "groupChar", "bareNumber")
+
+
+def schema_problems(schema: dict[str, Any]) -> list[str]:
+    """What in a Table Schema this one grammar does not support (checked before Frictionless).
+
+    ``fields`` must be a list of objects with a string ``name``; a number or integer field may
+    not set ``decimalChar``, ``groupChar`` or ``bareNumber``, and a date field may not set a
+    ``format``: the files are written in the one grammar this module reads.
+    """
+    fields = schema.get("fields")
+    if not isinstance(fields, list) or not all(
+        isinstance(f, dict) and isinstance(f.get("name"), str) for f in fields
+    ):
+        return ['"fields" must be a list of objects, each with a "name"']
+    out = []
+    for f in fields:
+        name, ftype = excerpt(f["name"]), f.get("type", "string")
+        options = [o for o in _NUMBER_OPTIONS if o in f] if ftype in ("number", "integer") else []
+        if options:
+            out.append(
+                f"field {name}: {', '.join(options)} is not supported; "
+                "numbers use one grammar (data/README.md)"
+            )
+        if ftype == "date" and f.get("format", "default") != "default":
+            out.append(
+                f"field {name}: date format {excerpt(f['format'])} is not supported; dates are YYYY-MM-DD"
+            )
+    return out
 
 
 def number_problem(text: str, *, integer: bool = False) -> str | None:

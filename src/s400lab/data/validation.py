@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -133,6 +134,15 @@ def _frictionless_schema_problems(schema: dict[str, Any], label: str) -> list[Pr
 
     try:
         Schema.from_descriptor(schema)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # Frictionless trips on odd shapes
+        return [
+            Problem(
+                label,
+                None,
+                None,
+                f"not a valid Table Schema ({type(exc).__name__}: {excerpt(str(exc), 120)})",
+            )
+        ]
     except FrictionlessException as exc:
         reasons = getattr(exc, "reasons", None) or []
         notes = [getattr(r, "note", None) or getattr(r, "message", str(r)) for r in reasons]
@@ -290,10 +300,14 @@ def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resourc
         )
         return None
     reader.declared.add(name)
+    assert isinstance(res, dict)
+    unsupported = _unsupported(res, name)
+    if unsupported:
+        reader.problems.append(Problem(dp_label, None, None, unsupported))
+        return None
     path = reader.locate(rpath, dp_label, f"resource {name!r}")
     if path is None:
         return None
-    assert isinstance(res, dict)
     schema, slabel = _read_schema(reader, res, name, dp_label)
     table = Table(name, _label(reader.root / rpath, reader.root), path)
     missing = "file is missing (listed in datapackage.json)"
@@ -331,6 +345,21 @@ def _required_problems(dp_label: str, tables: dict[str, Table], declared: set[st
     return out
 
 
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}")
+#: Resource properties that must keep their only supported value (or be left out).
+_FIXED = {"format": "csv", "encoding": "utf-8", "mediatype": "text/csv"}
+
+
+def _unsupported(res: dict[str, Any], name: str) -> str | None:
+    """Why a resource asks for a way of reading the data does not support, or None."""
+    if "dialect" in res:
+        return f"resource {name!r}: a dialect is not supported (files are comma-separated, double-quoted)"
+    for key, only in _FIXED.items():
+        if key in res and not (isinstance(res[key], str) and res[key].lower() == only):
+            return f"resource {name!r}: {key} {excerpt(res[key])} is not supported (only {only})"
+    return None
+
+
 def _read_package(reader: _Reader, dp_label: str) -> tuple[Any, list[_Resource]] | None:
     """Read datapackage.json and every listed file; None if the descriptor is unusable."""
     dp_path = reader.locate("datapackage.json", dp_label, "datapackage.json")
@@ -346,11 +375,23 @@ def _read_package(reader: _Reader, dp_label: str) -> tuple[Any, list[_Resource]]
         entry = _read_resource(reader, i, res, dp_label)
         if entry is None:
             continue
+        twin = next((e for e in loaded if entry.table.path == e.table.path), None)
         if any(e.table.name == entry.table.name for e in loaded):
-            msg = f"resource name {entry.table.name!r} appears twice"
+            reader.problems.append(
+                Problem(dp_label, None, None, f"resource name {entry.table.name!r} appears twice")
+            )
+        elif twin is not None:
+            msg = (
+                f"resource {entry.table.name!r}: its file is already the file of resource {twin.table.name!r}"
+            )
             reader.problems.append(Problem(dp_label, None, None, msg))
-            continue
-        loaded.append(entry)
+        else:
+            loaded.append(entry)
+    version = descriptor.get("version")
+    if version is not None and not (isinstance(version, str) and _VERSION.fullmatch(version)):
+        reader.problems.append(
+            Problem(dp_label, None, None, f"$.version {excerpt(version)} is not like 0.2.0")
+        )
     return descriptor, loaded
 
 
@@ -393,7 +434,9 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
     for entry in loaded:
         table = tables[entry.table.name] = entry.table
         if isinstance(entry.schema, dict):
-            bad = [] if skip_frictionless else _frictionless_schema_problems(entry.schema, entry.schema_label)
+            bad = [Problem(entry.schema_label, None, None, m) for m in cells.schema_problems(entry.schema)]
+            if not bad and not skip_frictionless:
+                bad = _frictionless_schema_problems(entry.schema, entry.schema_label)
             problems.extend(bad)
             table.schema = None if bad else entry.schema
         if entry.raw is not None:
