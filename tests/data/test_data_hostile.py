@@ -352,7 +352,7 @@ def test_free_text_allows_line_breaks_but_not_control_characters() -> None:
     ("file", "index", "column", "value", "text"),
     [
         ("parameters.csv", 1, "high", "inf", "not a finite number"),
-        ("parameters.csv", 1, "central", "NaN", "is not a number"),
+        ("parameters.csv", 1, "central", "NaN", "not a finite number"),
         ("parameters.csv", 1, "low", "1_0", "is not a number"),
         ("parameters.csv", 1, "high", "\u0664", "is not a number"),
         ("deals.csv", 0, "value_usd_bn", "1e999", "not a finite number"),
