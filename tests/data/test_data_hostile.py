@@ -375,6 +375,12 @@ def test_bad_cells_are_one_line_each(
     assert len([p for p in err.problems if (p.file, p.row, p.column) == (f"data/{file}", row, column)]) == 1
 
 
+def test_discrete_values_follow_the_number_grammar(fixture_copy: Path, h) -> None:
+    h.set_cell(fixture_copy / "parameters.csv", 1, "distribution", "discrete")
+    row = h.set_cell(fixture_copy / "parameters.csv", 1, "choices", "0;2_0;4")
+    h.find(broken(fixture_copy), "parameters.csv", row, "choices", 'lists numbers: "2_0" is not a number')
+
+
 def test_register_reads_through_the_same_check(fixture_copy: Path, h) -> None:
     row = h.set_cell(fixture_copy / "parameters.csv", 1, "high", "4_0")
     with pytest.raises(DataError) as info:

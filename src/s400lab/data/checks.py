@@ -226,6 +226,39 @@ def _value_problem(p: dict[str, str], value: str) -> str | None:
     return None
 
 
+def _numeric_problems(t: Table, row: int, p: dict[str, str], cols: set[str]) -> Iterator[Problem]:
+    """Range, step, default and discrete values of a float or int parameter."""
+    ptype = p.get("type", "")
+    if {"low", "central", "high"} <= cols:
+        lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
+        for c in ("low", "central", "high"):
+            if not p[c]:
+                yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
+        if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
+            yield _problem(
+                t,
+                row,
+                "central",
+                f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}",
+            )
+        if ptype == "int":
+            for c in ("low", "central", "high"):
+                if _num(p[c]) is not None and not _num(p[c]).is_integer():  # type: ignore[union-attr]
+                    yield _problem(t, row, c, f"{_q(p[c])} is not a whole number (type is int)")
+        if "step" in cols:
+            step = _num(p["step"])
+            if step is None or step <= 0:
+                yield _problem(
+                    t, row, "step", f"{_q(p['step'])} must be a number > 0 for a {ptype} parameter"
+                )
+        if "default" in cols and p["default"] and mid is not None:
+            x = _num(p["default"])
+            if x is not None and x != mid:
+                yield _problem(t, row, "default", f"{_q(p['default'])} should equal central ({p['central']})")
+    if p.get("distribution") == "discrete" and "choices" in cols:
+        yield from _discrete_problems(t, row, p)
+
+
 def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
     t = tables.get("parameters")
     if t is None:
@@ -237,36 +270,8 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
             yield _problem(
                 t, row, "name", f"{_q(name)} is not a Python identifier (the model uses it as a keyword)"
             )
-        if ptype in ("float", "int") and {"low", "central", "high"} <= cols:
-            lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
-            for c in ("low", "central", "high"):
-                if not p[c]:
-                    yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
-            if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
-                yield _problem(
-                    t,
-                    row,
-                    "central",
-                    f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}",
-                )
-            if ptype == "int":
-                for c in ("low", "central", "high"):
-                    if _num(p[c]) is not None and not _num(p[c]).is_integer():  # type: ignore[union-attr]
-                        yield _problem(t, row, c, f"{_q(p[c])} is not a whole number (type is int)")
-            if "step" in cols:
-                step = _num(p["step"])
-                if step is None or step <= 0:
-                    yield _problem(
-                        t, row, "step", f"{_q(p['step'])} must be a number > 0 for a {ptype} parameter"
-                    )
-            if "default" in cols and p["default"] and mid is not None:
-                x = _num(p["default"])
-                if x is not None and x != mid:
-                    yield _problem(
-                        t, row, "default", f"{_q(p['default'])} should equal central ({p['central']})"
-                    )
-        if ptype in ("float", "int") and p.get("distribution") == "discrete" and "choices" in cols:
-            yield from _discrete_problems(t, row, p)
+        if ptype in ("float", "int"):
+            yield from _numeric_problems(t, row, p, cols)
         if ptype == "choice" and "choices" in cols and not [c for c in p["choices"].split(";") if c]:
             yield _problem(t, row, "choices", "is empty but required for a choice parameter")
         if "default" in cols:
