@@ -121,6 +121,7 @@ def test_symlinked_csv_leaving_the_folder_is_never_opened(
     monkeypatch.undo()
     err = DataError(problems)
     h.find(err, "datapackage.json", None, None, "symlink that leads outside the folder")
+    assert not [p for p in problems if "not described" in p.message]  # it is described, and refused
     assert SECRET not in str(err)
     assert not [f for f in opened if Path(f).resolve() == dest.resolve()]
 

@@ -91,6 +91,7 @@ class _Reader:
         self.problems = problems
         self.files: list[tuple[str, bytes]] = []
         self.declared: set[str] = set()  # resource names in datapackage.json, readable or not
+        self.declared_paths: set[Path] = set()  # their paths as written (a refused one included)
 
     def locate(self, rel: str, owner: str, what: str) -> Path | None:
         """Resolve ``rel`` (a path written in ``owner``) inside the folder, or report why not."""
@@ -300,6 +301,7 @@ def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resourc
         )
         return None
     reader.declared.add(name)
+    reader.declared_paths.add(Path(os.path.normpath(reader.root / rpath)))
     assert isinstance(res, dict)
     unsupported = _unsupported(res, name)
     if unsupported:
@@ -315,15 +317,15 @@ def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resourc
     return _Resource(table, schema, slabel, raw)
 
 
-def _unlisted_csv_problems(root: Path, tables: dict[str, Table]) -> list[Problem]:
-    listed = {t.path for t in tables.values()}
+def _unlisted_csv_problems(root: Path, tables: dict[str, Table], declared: set[Path]) -> list[Problem]:
+    listed = {t.path for t in tables.values()} | declared
     out = []
     for csv_path in sorted(root.glob("*.csv")):
         try:
             target = csv_path.resolve()
         except (OSError, RuntimeError):
             target = csv_path
-        if target not in listed:
+        if target not in listed and Path(os.path.normpath(csv_path)) not in listed:
             out.append(
                 Problem(_label(csv_path, root), None, None, "file is not described in datapackage.json")
             )
@@ -442,7 +444,7 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
         if entry.raw is not None:
             _read_csv(table, entry.raw, problems)
     problems.extend(_required_problems(dp_label, tables, reader.declared))
-    problems.extend(_unlisted_csv_problems(root, tables))
+    problems.extend(_unlisted_csv_problems(root, tables, reader.declared_paths))
     good = {n: t for n, t in tables.items() if t.readable and t.schema is not None}
     flagged = cells.grammar_problems(good.values())
     problems.extend(flagged)
