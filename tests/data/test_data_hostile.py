@@ -11,12 +11,14 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from s400lab._inputs import InputError, quote_excerpt, resolve_inside
 from s400lab.data import DataError, load, validate, validation
 from s400lab.data.cells import cell_problem, number_problem, parse_date
 from s400lab.model.register import load_register
@@ -256,6 +258,27 @@ def test_messages_quote_only_a_short_escaped_excerpt(fixture_copy: Path, file: s
         assert "\x1b" not in str(p)
     assert SECRET not in str(err)
     assert "\\x1b" in str(hits[0])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=400))
+def test_quote_excerpt_is_short_and_inert(text: str) -> None:
+    shown = quote_excerpt(text)
+    assert len(shown) <= 10 * 40 + 5  # 40 characters, the longest escape being \\U0001xxxx
+    assert shown.startswith('"') and shown.removesuffix("...").endswith('"')
+    assert not [c for c in shown if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp")]
+    assert shown.endswith("...") == (len(text) > 40)
+
+
+def test_resolve_inside_accepts_inside_and_refuses_outside(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "x.csv").write_text("x")
+    assert resolve_inside(tmp_path / "a", "./x.csv") == (tmp_path / "a" / "x.csv").resolve()
+    (tmp_path / "a" / "link.csv").symlink_to(tmp_path / "a" / "x.csv")
+    assert resolve_inside(tmp_path / "a", "link.csv") == (tmp_path / "a" / "x.csv").resolve()
+    for bad in ["", "../a/x.csv", "/etc/passwd", "http://x/y.csv", "file:x.csv", "x\\y.csv", "a\nb"]:
+        with pytest.raises(InputError):
+            resolve_inside(tmp_path / "a", bad)
 
 
 def test_unknown_header_column_is_shown_short(fixture_copy: Path, h) -> None:

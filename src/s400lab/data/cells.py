@@ -39,7 +39,7 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 #: Largest whole number in an integer cell (exact as a float and in pandas' Int64).
 MAX_INTEGER = 2**53 - 1
-#: Years a date cell may have: the span of pandas' datetime64[ns], which the typed load uses.
+#: Years a date cell may have: within the span of pandas' datetime64[ns], so every pandas loads them.
 DATE_YEARS = (1678, 2261)
 
 

@@ -127,6 +127,16 @@ def _or_none(convert: Any) -> Any:
     return lambda v: None if v is None else convert(v)
 
 
+def _checked(parse: Any) -> Any:
+    """The text itself, once ``parse`` accepted it (ValueError if not)."""
+
+    def check(text: str) -> str:
+        parse(text)
+        return text
+
+    return check
+
+
 def _typed_frame(table: Table) -> pd.DataFrame:
     """Convert an already validated text table to typed columns.
 
@@ -147,7 +157,7 @@ def _typed_frame(table: Table) -> pd.DataFrame:
         elif ftype == "integer":
             out[name] = col.map(_or_none(int)).astype("Int64")
         elif ftype == "date":
-            out[name] = pd.to_datetime(col.map(_or_none(parse_date)))
+            out[name] = pd.to_datetime(col.map(_or_none(_checked(parse_date))), format="%Y-%m-%d")
         elif ftype == "boolean":
             true = f.get("trueValues", _BOOL_TRUE)
             false = f.get("falseValues", _BOOL_FALSE)
