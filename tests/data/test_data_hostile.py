@@ -203,11 +203,21 @@ def _edit_schema(package: Path, change) -> None:  # type: ignore[no-untyped-def]
         ),
         (lambda d: d["fields"][1].update(format="%d/%m/%Y"), "date format '%d/%m/%Y' is not supported"),
         (lambda d: d["fields"][1].update(type="number", groupChar=","), "groupChar is not supported"),
+        (lambda d: d["fields"][0]["constraints"].update(pattern="(["), "is not a valid regular expression"),
+        (
+            lambda d: d["foreignKeys"][0]["reference"].update(resource="nope"),
+            "which datapackage.json does not list",
+        ),
     ],
 )
 def test_odd_or_unsupported_schemas_are_problems(fixture_copy: Path, change, text: str, h) -> None:  # type: ignore[no-untyped-def]
     _edit_schema(fixture_copy, change)
     h.find(broken(fixture_copy), "schemas/events.schema.json", None, None, text)
+
+
+def test_constraint_of_the_wrong_type_is_a_problem_not_a_crash(fixture_copy: Path, h) -> None:
+    _edit_schema(fixture_copy, lambda d: d["fields"][1]["constraints"].update(minimum="x"))
+    h.find(broken(fixture_copy), "datapackage.json", None, None, "Frictionless could not check the tables")
 
 
 @pytest.mark.parametrize(

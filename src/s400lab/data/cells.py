@@ -46,6 +46,14 @@ DATE_YEARS = (1678, 2261)
 _NUMBER_OPTIONS = ("decimalChar", "groupChar", "bareNumber")
 
 
+def _regex_problem(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except (re.error, RecursionError, OverflowError):
+        return True
+    return False
+
+
 def schema_problems(schema: dict[str, Any]) -> list[str]:
     """What in a Table Schema this one grammar does not support (checked before Frictionless).
 
@@ -67,6 +75,11 @@ def schema_problems(schema: dict[str, Any]) -> list[str]:
                 f"field {name}: {', '.join(options)} is not supported; "
                 "numbers use one grammar (data/README.md)"
             )
+        pattern = (
+            (f.get("constraints") or {}).get("pattern") if isinstance(f.get("constraints"), dict) else None
+        )
+        if isinstance(pattern, str) and _regex_problem(pattern):
+            out.append(f"field {name}: pattern {excerpt(pattern)} is not a valid regular expression")
         if ftype == "date" and f.get("format", "default") != "default":
             out.append(
                 f"field {name}: date format {excerpt(f['format'])} is not supported; dates are YYYY-MM-DD"

@@ -48,6 +48,12 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
     except FrictionlessException as exc:  # should not happen after pass 1; report, never crash
         msg = f"frictionless: {excerpt(str(exc), 300)}"
         return [Problem(_label(root / "datapackage.json", root), None, None, msg)]
+    except (TypeError, ValueError, AttributeError, KeyError, re.error) as exc:  # a constraint of an odd type
+        msg = (
+            f"Frictionless could not check the tables ({type(exc).__name__}: {excerpt(str(exc), 120)}); "
+            "is a constraint in a schema of the wrong type (e.g. a text minimum on a date)?"
+        )
+        return [Problem(_label(root / "datapackage.json", root), None, None, msg)]
     problems: list[Problem] = []
     for task in report.tasks:
         found = good.get(task.name)

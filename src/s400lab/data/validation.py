@@ -317,6 +317,18 @@ def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resourc
     return _Resource(table, schema, slabel, raw)
 
 
+def _foreign_key_problems(entry: _Resource, declared: set[str]) -> list[Problem]:
+    """A foreign key must name a resource of the package ("" = the table itself)."""
+    out = []
+    for fk in entry.schema.get("foreignKeys") or []:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        target = ref.get("resource", "") if isinstance(ref, dict) else ""
+        if target != "" and target not in declared:
+            msg = f"foreign key refers to resource {excerpt(target)}, which datapackage.json does not list"
+            out.append(Problem(entry.schema_label, None, None, msg))
+    return out
+
+
 def _unlisted_csv_problems(root: Path, tables: dict[str, Table], declared: set[Path]) -> list[Problem]:
     listed = {t.path for t in tables.values()} | declared
     out = []
@@ -439,6 +451,7 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
             bad = [Problem(entry.schema_label, None, None, m) for m in cells.schema_problems(entry.schema)]
             if not bad and not skip_frictionless:
                 bad = _frictionless_schema_problems(entry.schema, entry.schema_label)
+            bad = bad or _foreign_key_problems(entry, reader.declared)
             problems.extend(bad)
             table.schema = None if bad else entry.schema
         if entry.raw is not None:
