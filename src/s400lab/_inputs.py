@@ -34,6 +34,8 @@ __all__ = [
     "loads_json",
     "json_path",
     "text_problem",
+    "quote_excerpt",
+    "resolve_inside",
 ]
 
 #: Deepest nesting of arrays/objects a JSON input may have (scenario files need 3).
@@ -74,6 +76,21 @@ def _str(value: Any) -> str:
         return str(value)
     except Exception:  # a hostile __str__; the type is enough for a message
         return f"<a {type(value).__name__}>"
+
+
+def quote_excerpt(value: Any, limit: int = EXCERPT_CHARS) -> str:
+    """Like :func:`excerpt` but always in double quotes (the style of the data messages).
+
+    >>> print(quote_excerpt('say "hi"\\n'))
+    "say \\"hi\\"\\n"
+    """
+    text = value if isinstance(value, str) else _str(value)
+    shown = repr(text[:limit])
+    inner = shown[1:-1]
+    if shown[0] == "'":  # repr chose single quotes: un-escape ' and escape "
+        inner = inner.replace("\\'", "'").replace('"', '\\"')
+    quoted = f'"{inner}"'
+    return quoted + "..." if len(text) > limit else quoted
 
 
 _KIND = {
@@ -374,3 +391,41 @@ def cli_text(what: str):
 
 
 __all__ += ["cli_int", "cli_text", "int_in_range"]
+
+
+# --------------------------------------------------------------------------- paths inside a folder
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def resolve_inside(root: str | os.PathLike[str], rel: str) -> Path:
+    """Resolve the relative path ``rel`` inside the folder ``root``, or refuse it.
+
+    Refused (:class:`InputError`, the message quotes the path): an empty path, control
+    characters, a URL or any ``scheme:`` (``http://``, ``file:``, a drive letter), a backslash,
+    an absolute path, a ``..`` part, and a path whose resolved target (symlinks followed) lies
+    outside the resolved ``root`` or cannot be resolved (a symlink loop). The target need not
+    exist; whether it is a regular file is :func:`read_regular_file`'s check.
+    """
+    if not isinstance(rel, str) or not rel:
+        raise InputError("path is empty")
+    shown = excerpt(rel, 80)
+    why = text_problem(rel, allow_newlines=False)
+    if why:
+        raise InputError(f"path {shown} {why}")
+    if _SCHEME.match(rel) or rel.startswith("//"):
+        raise InputError(f"path {shown} is a URL; only files inside the data folder are read")
+    if "\\" in rel:
+        raise InputError(f"path {shown} contains a backslash; separate folders with /")
+    if rel.startswith("/") or ".." in rel.split("/"):
+        raise InputError(f"path {shown} leaves the folder (absolute or with ..); use a path inside it")
+    try:
+        base = Path(root).resolve(strict=True)
+        target = (base / rel).resolve()
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+        raise InputError(f"path {shown} cannot be resolved ({exc.__class__.__name__})") from None
+    if not target.is_relative_to(base):
+        raise InputError(
+            f"path {shown} is a symlink that leads outside the folder; only files inside it are read"
+        )
+    return target

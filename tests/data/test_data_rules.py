@@ -209,7 +209,7 @@ def test_invalid_json_and_missing_resource(fixture_copy: Path, h) -> None:
     text = dp.read_text()
     line = text[: text.index('"version"')].count("\n") + 2  # the parser stops on the next line
     dp.write_text(text.replace('"version": "0.1.0",', '"version": "0.1.0"'))
-    h.find(broken(fixture_copy), "datapackage.json", None, None, f"invalid JSON at line {line}, column")
+    h.find(broken(fixture_copy), "datapackage.json", None, None, f"not valid JSON (line {line}, column")
     doc = json.loads(dp.read_text().replace('"version": "0.1.0"', '"version": "0.1.0",'))
     doc["resources"] = [r for r in doc["resources"] if r["name"] != "promises"]
     dp.write_text(json.dumps(doc))

@@ -31,11 +31,12 @@ from __future__ import annotations
 
 import datetime as dt
 import keyword
-import math
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from s400lab._inputs import quote_excerpt as _q
+from s400lab.data.cells import number_problem, parse_date, parse_number
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import Problem
 from s400lab.data.table import Table
@@ -45,16 +46,16 @@ _FALSE = set(BOOL_FALSE)
 
 
 def _num(text: str) -> float | None:
+    """The value of a number in the data's grammar (:mod:`s400lab.data.cells`), else None."""
     try:
-        x = float(text)
-    except (TypeError, ValueError):
+        return parse_number(text)
+    except ValueError:
         return None
-    return x if math.isfinite(x) else None
 
 
 def _date(text: str) -> dt.date | None:
     try:
-        return dt.date.fromisoformat(text) if len(text) == 10 else None
+        return parse_date(text)
     except ValueError:
         return None
 
@@ -101,7 +102,7 @@ def check_source_ids(tables: dict[str, Table]) -> Iterator[Problem]:
         for row, r in t.records():
             for sid in filter(None, r.get("source_ids", "").split(";")):
                 if sid not in known:
-                    yield _problem(t, row, "source_ids", f'source id "{sid}" is not in {src.file}')
+                    yield _problem(t, row, "source_ids", f"source id {_q(sid)} is not in {src.file}")
 
 
 def _precision_pairs(t: Table) -> list[tuple[str, str]]:
@@ -126,22 +127,22 @@ def check_precision(tables: dict[str, Table]) -> Iterator[Problem]:
                 if text and not prec:
                     yield _problem(t, row, pcol, f"is empty but {dcol} is given (day, month or year)")
                 elif prec and not text:
-                    yield _problem(t, row, pcol, f'is "{prec}" but {dcol} is empty (leave both empty)')
+                    yield _problem(t, row, pcol, f"is {_q(prec)} but {dcol} is empty (leave both empty)")
                 if day is None:
                     continue
                 if prec == "month" and day.day != 1:
                     yield _problem(
-                        t, row, dcol, f'"{text}" has month precision, so it must be the 1st ({text[:8]}01)'
+                        t, row, dcol, f"{_q(text)} has month precision, so it must be the 1st ({text[:8]}01)"
                     )
                 elif prec == "year" and (day.month, day.day) != (1, 1):
                     yield _problem(
                         t,
                         row,
                         dcol,
-                        f'"{text}" has year precision, so it must be 1 January ({text[:4]}-01-01)',
+                        f"{_q(text)} has year precision, so it must be 1 January ({text[:4]}-01-01)",
                     )
                 if (t.name, dcol) in no_future and day > today:
-                    yield _problem(t, row, dcol, f'"{text}" is in the future')
+                    yield _problem(t, row, dcol, f"{_q(text)} is in the future")
 
 
 def check_variants(tables: dict[str, Table]) -> Iterator[Problem]:
@@ -162,18 +163,21 @@ def check_variants(tables: dict[str, Table]) -> Iterator[Problem]:
                     t,
                     row,
                     "confidence",
-                    f'is "{r["confidence"]}" but the row is a variant of "{target}": '
+                    f"is {_q(r['confidence'])} but the row is a variant of {_q(target)}: "
                     "a conflicting version is graded disputed",
                 )
             if target == r[key]:
                 yield _problem(t, row, "variant_of", "a row cannot be a variant of itself")
             elif target in by_id and by_id[target].get("variant_of"):
                 yield _problem(
-                    t, row, "variant_of", f'"{target}" is itself a variant; name the main row instead'
+                    t, row, "variant_of", f"{_q(target)} is itself a variant; name the main row instead"
                 )
             elif t.name == "deals" and target in by_id and by_id[target].get("buyer") != r.get("buyer"):
                 yield _problem(
-                    t, row, "buyer", f'"{r.get("buyer")}" differs from the buyer of the main row "{target}"'
+                    t,
+                    row,
+                    "buyer",
+                    f"{_q(r.get('buyer'))} differs from the buyer of the main row {_q(target)}",
                 )
 
 
@@ -189,24 +193,72 @@ def check_tranches(tables: dict[str, Table]) -> Iterator[Problem]:
         seen.setdefault(k, row)
 
 
+def _listing(items: list[str]) -> str:
+    """Items joined for a message; a long or unusual list only as a short escaped excerpt."""
+    text = ", ".join(items)
+    return text if len(text) <= 200 and text.isprintable() else _q(text, 200)
+
+
+def _discrete_problems(t: Table, row: int, p: dict[str, str]) -> Iterator[Problem]:
+    """A discrete distribution's values (``choices``) are numbers of the data's grammar."""
+    for choice in p.get("choices", "").split(";"):
+        why = number_problem(choice)
+        if why:
+            yield _problem(t, row, "choices", f"a discrete distribution lists numbers: {why}")
+            return
+
+
 def _value_problem(p: dict[str, str], value: str) -> str | None:
     """Why ``value`` is not a valid value of parameter ``p`` (None if it is)."""
     ptype = p.get("type", "")
     if ptype == "choice":
         choices = [c for c in p.get("choices", "").split(";") if c]
-        return None if value in choices else f'"{value}" is not one of the choices: {", ".join(choices)}'
+        return None if value in choices else f"{_q(value)} is not one of the choices: {_listing(choices)}"
     if ptype == "bool":
-        return None if value in _TRUE | _FALSE else f'"{value}" is not true or false'
+        return None if value in _TRUE | _FALSE else f"{_q(value)} is not true or false"
     if ptype in ("float", "int"):
         x = _num(value)
         if x is None:
-            return f'"{value}" is not a number'
+            return f"{_q(value)} is not a number"
         if ptype == "int" and not x.is_integer():
-            return f'"{value}" is not a whole number'
+            return f"{_q(value)} is not a whole number"
         lo, hi = _num(p.get("low", "")), _num(p.get("high", ""))
         if lo is not None and hi is not None and not lo <= x <= hi:
-            return f'"{value}" is outside the range {p["low"]} .. {p["high"]}'
+            return f"{_q(value)} is outside the range {p['low']} .. {p['high']}"
     return None
+
+
+def _numeric_problems(t: Table, row: int, p: dict[str, str], cols: set[str]) -> Iterator[Problem]:
+    """Range, step, default and discrete values of a float or int parameter."""
+    ptype = p.get("type", "")
+    if {"low", "central", "high"} <= cols:
+        lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
+        for c in ("low", "central", "high"):
+            if not p[c]:
+                yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
+        if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
+            yield _problem(
+                t,
+                row,
+                "central",
+                f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}",
+            )
+        if ptype == "int":
+            for c in ("low", "central", "high"):
+                if _num(p[c]) is not None and not _num(p[c]).is_integer():  # type: ignore[union-attr]
+                    yield _problem(t, row, c, f"{_q(p[c])} is not a whole number (type is int)")
+        if "step" in cols:
+            step = _num(p["step"])
+            if step is None or step <= 0:
+                yield _problem(
+                    t, row, "step", f"{_q(p['step'])} must be a number > 0 for a {ptype} parameter"
+                )
+        if "default" in cols and p["default"] and mid is not None:
+            x = _num(p["default"])
+            if x is not None and x != mid:
+                yield _problem(t, row, "default", f"{_q(p['default'])} should equal central ({p['central']})")
+    if p.get("distribution") == "discrete" and "choices" in cols:
+        yield from _discrete_problems(t, row, p)
 
 
 def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
@@ -218,36 +270,10 @@ def check_parameters(tables: dict[str, Table]) -> Iterator[Problem]:
         name, ptype, kind = p.get("name", ""), p.get("type", ""), p.get("kind", "")
         if "name" in cols and name and (not name.isidentifier() or keyword.iskeyword(name)):
             yield _problem(
-                t, row, "name", f'"{name}" is not a Python identifier (the model uses it as a keyword)'
+                t, row, "name", f"{_q(name)} is not a Python identifier (the model uses it as a keyword)"
             )
-        if ptype in ("float", "int") and {"low", "central", "high"} <= cols:
-            lo, mid, hi = (_num(p[c]) for c in ("low", "central", "high"))
-            for c in ("low", "central", "high"):
-                if not p[c]:
-                    yield _problem(t, row, c, f"is empty but required for a {ptype} parameter")
-            if None not in (lo, mid, hi) and not lo <= mid <= hi:  # type: ignore[operator]
-                yield _problem(
-                    t,
-                    row,
-                    "central",
-                    f"low <= central <= high is broken: {p['low']}, {p['central']}, {p['high']}",
-                )
-            if ptype == "int":
-                for c in ("low", "central", "high"):
-                    if _num(p[c]) is not None and not _num(p[c]).is_integer():  # type: ignore[union-attr]
-                        yield _problem(t, row, c, f'"{p[c]}" is not a whole number (type is int)')
-            if "step" in cols:
-                step = _num(p["step"])
-                if step is None or step <= 0:
-                    yield _problem(
-                        t, row, "step", f'"{p["step"]}" must be a number > 0 for a {ptype} parameter'
-                    )
-            if "default" in cols and p["default"] and mid is not None:
-                x = _num(p["default"])
-                if x is not None and x != mid:
-                    yield _problem(
-                        t, row, "default", f'"{p["default"]}" should equal central ({p["central"]})'
-                    )
+        if ptype in ("float", "int"):
+            yield from _numeric_problems(t, row, p, cols)
         if ptype == "choice" and "choices" in cols and not [c for c in p["choices"].split(";") if c]:
             yield _problem(t, row, "choices", "is empty but required for a choice parameter")
         if "default" in cols:
@@ -347,7 +373,7 @@ def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
             ids = [s for s in r.get("source_ids", "").split(";") if s in types]
             if needs is None or not ids or any(types[s] in needs for s in ids):
                 continue
-            cited = ", ".join(f"{s} ({types[s]})" for s in ids)
+            cited = _listing([f"{s} ({types[s]})" for s in ids])
             if r["confidence"] == "official":
                 hint = (
                     "an official row needs an official document or a named on-record statement "
@@ -359,7 +385,7 @@ def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
                     "grade it claimed or cite a news, on_record or official source"
                 )
             yield _problem(
-                t, row, "confidence", f'is "{r["confidence"]}" but its sources are {cited}: {hint}'
+                t, row, "confidence", f"is {_q(r['confidence'])} but its sources are {cited}: {hint}"
             )
 
 
@@ -381,14 +407,14 @@ def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
                 src,
                 row,
                 "background",
-                f'"{sid}" is cited by no row: cite it, mark it background (true) or remove it',
+                f"{_q(sid)} is cited by no row: cite it, mark it background (true) or remove it",
             )
         elif bg in _TRUE and sid in cited:
             yield _problem(
                 src,
                 row,
                 "background",
-                f'"{sid}" is marked background but is cited ({cited[sid]}); set background to false',
+                f"{_q(sid)} is marked background but is cited ({cited[sid]}); set background to false",
             )
 
 
@@ -404,12 +430,15 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
                 src,
                 row,
                 "url",
-                f'"{url}" uses http: give the https address or an archived https copy, '
+                f"{_q(url, 120)} uses http: give the https address or an archived https copy, "
                 'or say "http only" in notes',
             )
         if _FRAGILE.search(url):
             yield _problem(
-                src, row, "url", f'"{url}" carries a session id or tracking token: cite the clean address'
+                src,
+                row,
+                "url",
+                f"{_q(url, 120)} carries a session id or tracking token: cite the clean address",
             )
         if {"accessed", "published"} <= cols:
             acc, pub = _date(r["accessed"]), _date(r["published"])
@@ -422,7 +451,7 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
                         src,
                         row,
                         "accessed",
-                        f'"{r["accessed"]}" is before the publication date {r["published"]}',
+                        f"{_q(r['accessed'])} is before the publication date {r['published']}",
                     )
 
 

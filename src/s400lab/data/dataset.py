@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from s400lab.data.cells import parse_date, parse_number
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import DataError
 from s400lab.data.validation import REQUIRED_TABLES, Inspection, Table, default_data_dir, inspect
@@ -122,8 +123,26 @@ class Dataset:
         return f"<Dataset {self.version} at {self.path}: {sizes}>"
 
 
+def _or_none(convert: Any) -> Any:
+    return lambda v: None if v is None else convert(v)
+
+
+def _checked(parse: Any) -> Any:
+    """The text itself, once ``parse`` accepted it (ValueError if not)."""
+
+    def check(text: str) -> str:
+        parse(text)
+        return text
+
+    return check
+
+
 def _typed_frame(table: Table) -> pd.DataFrame:
-    """Convert an already validated text table to typed columns."""
+    """Convert an already validated text table to typed columns.
+
+    Numbers and dates go through the same grammar validation used (:mod:`s400lab.data.cells`),
+    so a cell validation did not accept cannot be silently converted here.
+    """
     schema = table.schema or {}
     fields = schema.get("fields", [])
     missing = set(schema.get("missingValues", [""]))
@@ -134,11 +153,11 @@ def _typed_frame(table: Table) -> pd.DataFrame:
         col = text[name] if name in text else pd.Series([""] * len(text), dtype=object)
         col = col.where(~col.isin(missing), None)
         if ftype == "number":
-            out[name] = pd.to_numeric(col).astype("float64")
+            out[name] = col.map(_or_none(parse_number)).astype("float64")
         elif ftype == "integer":
-            out[name] = pd.to_numeric(col).astype("Int64")
+            out[name] = col.map(_or_none(int)).astype("Int64")
         elif ftype == "date":
-            out[name] = pd.to_datetime(col, format="%Y-%m-%d")
+            out[name] = pd.to_datetime(col.map(_or_none(_checked(parse_date))), format="%Y-%m-%d")
         elif ftype == "boolean":
             true = f.get("trueValues", _BOOL_TRUE)
             false = f.get("falseValues", _BOOL_FALSE)
@@ -150,10 +169,14 @@ def _typed_frame(table: Table) -> pd.DataFrame:
 
 
 def _fingerprint(root: Path) -> tuple[Any, ...]:
+    """Sizes and times of the files (targets of symlinks included); never opens a file."""
     entries = []
     for p in sorted([*root.glob("*.csv"), *root.glob("*.json"), *root.glob("schemas/*.json")]):
-        st = p.stat()
-        entries.append((p.name, p.parent.name, st.st_mtime_ns, st.st_size))
+        try:
+            st = p.stat()
+        except (OSError, RuntimeError):  # a dangling symlink or a loop: inspect() reports it
+            st = None
+        entries.append((p.name, p.parent.name, st and (st.st_mode, st.st_mtime_ns, st.st_size)))
     return tuple(entries)
 
 
@@ -165,9 +188,16 @@ def _build(ins: Inspection) -> Dataset:
     frames = {name: _typed_frame(t) for name, t in ins.tables.items()}
     digest = hashlib.sha256()
     for name, t in sorted(ins.tables.items()):
-        digest.update(name.encode() + b"\0" + t.path.read_bytes() + b"\0")
+        digest.update(name.encode() + b"\0" + t.raw + b"\0")
     version = f"{(ins.descriptor or {}).get('version', '0')}+{digest.hexdigest()[:10]}"
     return Dataset(ins.path, ins.descriptor or {}, version, frames)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: inspect() says the directory does not exist
+        return path
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Dataset:
@@ -197,7 +227,7 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
     later kernel loading byte-identical files skips the slow Frictionless passes
     (:mod:`s400lab.data.frictionless_memo`; ``S400LAB_CACHE_DIR=off`` disables it).
     """
-    root = (Path(path) if path is not None else default_data_dir()).expanduser().resolve()
+    root = _resolved((Path(path) if path is not None else default_data_dir()).expanduser())
     key = _fingerprint(root) if root.is_dir() else None
     with _lock:
         hit = _cache.get(root)

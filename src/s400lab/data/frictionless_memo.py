@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["cache_dir", "package_key", "known_valid", "remember_valid"]
+__all__ = ["cache_dir", "contents_key", "known_valid", "remember_valid"]
 
 _CODE = (Path(__file__).with_name("schema_pass.py"), Path(__file__).with_name("validation.py"))
 
@@ -45,22 +45,22 @@ def _frictionless_version() -> str:
         return "none"
 
 
-def package_key(root: Path, files: Iterable[Path]) -> str | None:
+def contents_key(files: Iterable[tuple[str, bytes]]) -> str | None:
     """SHA-256 over the Frictionless version, the validation code and each file's name and bytes.
 
-    Returns None when a file cannot be read (the full validation then reports why).
+    ``files`` are ``(name, bytes)`` of every file the validation read, as read (so nothing is
+    read twice and the key covers exactly what was checked). None if the code cannot be read.
     """
     h = hashlib.sha256()
     h.update(_frictionless_version().encode())
     try:
         for code in _CODE:
             h.update(code.read_bytes())
-        for path in files:
-            data = path.read_bytes()
-            h.update(f"\0{path.relative_to(root).as_posix()}\0{len(data)}\0".encode())
-            h.update(data)
-    except (OSError, ValueError):
+    except OSError:
         return None
+    for name, data in files:
+        h.update(f"\0{name}\0{len(data)}\0".encode())
+        h.update(data)
     return h.hexdigest()
 
 

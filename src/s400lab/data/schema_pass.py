@@ -1,7 +1,9 @@
 """Pass 2 of the validation: Frictionless checks types, constraints and keys.
 
-Its errors are turned into :class:`~s400lab.data.problems.Problem` objects with plain
-messages (one per cell; one per short or long row; a duplicate id reported once).
+Frictionless is handed the bytes pass 1 read (a buffer resource), never a path, so it opens no
+file. Its errors are turned into :class:`~s400lab.data.problems.Problem` objects with plain
+messages (one per cell; one per short or long row; a duplicate id reported once); a cell is
+quoted only as a short escaped excerpt.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from s400lab._inputs import excerpt, quote_excerpt
 from s400lab.data.problems import Problem
 
 if TYPE_CHECKING:
@@ -39,36 +42,18 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
         return []
     from frictionless import FrictionlessException, Package
 
-    resources = []
-    for name, table in good.items():
-        schema = json.loads(json.dumps(table.schema))  # private copy
-        schema["fieldsMatch"] = "partial"  # match columns by name; pass 1 already reported header problems
-        fks = [
-            fk
-            for fk in schema.get("foreignKeys", [])
-            if fk.get("reference", {}).get("resource", "") in ("", *good)
-        ]
-        if fks:
-            schema["foreignKeys"] = fks
-        else:
-            schema.pop("foreignKeys", None)
-        resources.append(
-            {
-                "name": name,
-                "path": table.path.relative_to(root).as_posix(),
-                "format": "csv",
-                "encoding": "utf-8",
-                "schema": schema,
-            }
-        )
     try:
-        package = Package(
-            {"name": "check", "resources": resources},
-            basepath=str(root),
-        )
-        report = package.validate()
+        resources = [_resource(name, table, good) for name, table in good.items()]
+        report = Package(resources=resources, name="check").validate()
     except FrictionlessException as exc:  # should not happen after pass 1; report, never crash
-        return [Problem(_label(root / "datapackage.json", root), None, None, f"frictionless: {exc}")]
+        msg = f"frictionless: {excerpt(str(exc), 300)}"
+        return [Problem(_label(root / "datapackage.json", root), None, None, msg)]
+    except (TypeError, ValueError, AttributeError, KeyError, re.error) as exc:  # a constraint of an odd type
+        msg = (
+            f"Frictionless could not check the tables ({type(exc).__name__}: {excerpt(str(exc), 120)}); "
+            "is a constraint in a schema of the wrong type (e.g. a text minimum on a date)?"
+        )
+        return [Problem(_label(root / "datapackage.json", root), None, None, msg)]
     problems: list[Problem] = []
     for task in report.tasks:
         found = good.get(task.name)
@@ -117,6 +102,26 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
     return problems
 
 
+def _resource(name: str, table: Table, good: dict[str, Table]) -> Any:
+    """A Frictionless resource over the bytes already read (Frictionless opens no file)."""
+    from frictionless import Resource, Schema
+
+    schema = json.loads(json.dumps(table.schema))  # private copy
+    schema["fieldsMatch"] = "partial"  # match columns by name; pass 1 already reported header problems
+    fks = [
+        fk
+        for fk in schema.get("foreignKeys", [])
+        if fk.get("reference", {}).get("resource", "") in ("", *good)
+    ]
+    if fks:
+        schema["foreignKeys"] = fks
+    else:
+        schema.pop("foreignKeys", None)
+    return Resource(
+        table.raw, name=name, format="csv", encoding="utf-8", schema=Schema.from_descriptor(schema)
+    )
+
+
 def _field(table: Table, name: str | None) -> dict[str, Any]:
     for f in (table.schema or {}).get("fields", []):
         if f["name"] == name:
@@ -137,7 +142,7 @@ def _convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
         msg = _TYPE_HELP.get(ftype, f"is not a valid {ftype}")
         if ftype == "string" and fmt == "uri":
             msg = "is not a valid URL (expected https://...)"
-        msg = f'"{cell}" {msg}'
+        msg = f"{quote_excerpt(cell)} {msg}"
     elif kind == "constraint-error":
         m = _CONSTRAINT.search(note)
         cname = m.group(1) if m else ""
@@ -145,25 +150,27 @@ def _convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
         if cname == "required":
             msg = "is empty but required"
         elif cname == "minimum":
-            msg = f'"{cell}" is below the minimum {cval}' + (
+            msg = f"{quote_excerpt(cell)} is below the minimum {cval}" + (
                 " (negative values are not allowed)" if cval == 0 else ""
             )
         elif cname == "maximum":
-            msg = f'"{cell}" is above the maximum {cval}'
+            msg = f"{quote_excerpt(cell)} is above the maximum {cval}"
         elif cname == "enum":
-            msg = f'"{cell}" is not one of: {", ".join(map(str, cval or []))}'
+            msg = f"{quote_excerpt(cell)} is not one of: {', '.join(map(str, cval or []))}"
         elif cname == "pattern":
             hint = " (ids are lower-case slugs: a-z, 0-9, '_', '.', '-'; several ids are separated by ';')"
-            msg = f'"{cell}" does not match the pattern {cval}' + (hint if "a-z0-9" in str(cval) else "")
+            msg = f"{quote_excerpt(cell)} does not match the pattern {cval}" + (
+                hint if "a-z0-9" in str(cval) else ""
+            )
         elif cname == "maxLength":
             msg = f"is {len(str(cell))} characters long; at most {cval} allowed"
         elif cname == "minLength":
             msg = f"is {len(str(cell))} characters long; at least {cval} needed"
         else:
-            msg = f'"{cell}" breaks the constraint {note}'
+            msg = f"{quote_excerpt(cell)} breaks the constraint: {excerpt(note, 120)}"
     elif kind == "unique-error":
         m = _SAME_ROW.search(note)
-        msg = f'"{cell}" is a duplicate' + (f" (same as row {m.group(1)})" if m else "")
+        msg = f"{quote_excerpt(cell)} is a duplicate" + (f" (same as row {m.group(1)})" if m else "")
     elif kind == "primary-key":
         keys = (table.schema or {}).get("primaryKey", [])
         keys = [keys] if isinstance(keys, str) else keys
@@ -177,13 +184,14 @@ def _convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
         ref = getattr(err, "reference_name", "") or table.name
         ref_fields = ", ".join(getattr(err, "reference_field_names", []) or [])
         ref_file = good[ref].file if ref in good else ref
-        value = ", ".join(f'"{c}"' for c in cells)
+        value = ", ".join(quote_excerpt(c) for c in cells)
         msg = f"{value} not found in {ref_file} (column {ref_fields})"
     elif kind == "extra-cell":
         col = None
-        msg = f'row has more cells than the header has columns (extra value "{cell}")'
+        msg = f"row has more cells than the header has columns (extra value {quote_excerpt(cell)})"
     elif kind == "blank-row":
         msg = "row is empty (delete it)"
     else:
-        msg = getattr(err, "message", str(err))
+        title = getattr(err, "title", "") or kind
+        msg = f"{title}: {excerpt(note, 120)}" if note else title
     return Problem(table.file, row, col, msg, line=table.line_of(row))

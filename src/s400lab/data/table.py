@@ -21,6 +21,7 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     line_starts: list[int] = field(default_factory=list)  # index 0 = header row
     readable: bool = False  # file parsed and header usable: frictionless may check it
+    raw: bytes = b""  # the file's bytes as read (Frictionless and the version hash use these)
 
     def records(self) -> list[tuple[int, dict[str, str]]]:
         """Data rows as ``(row number, {column: text})``; the header is row 1."""

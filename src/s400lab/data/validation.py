@@ -17,13 +17,14 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from s400lab.data import checks, frictionless_memo
+from s400lab._inputs import InputError, excerpt, loads_json, read_regular_file, resolve_inside, text_problem
+from s400lab.data import cells, checks, frictionless_memo
 from s400lab.data.problems import Problem
 from s400lab.data.table import Table
 
@@ -64,6 +65,12 @@ class Inspection:
     problems: list[Problem]
 
 
+#: Largest ``datapackage.json`` or schema file read (bytes).
+MAX_JSON_BYTES = 1_000_000
+#: Largest CSV file read (bytes); the shipped tables are well under 1 MB.
+MAX_CSV_BYTES = 20_000_000
+
+
 def _label(path: Path, root: Path) -> str:
     try:
         rel = path.relative_to(root)
@@ -72,19 +79,55 @@ def _label(path: Path, root: Path) -> str:
     return f"{root.name}/{rel.as_posix()}"
 
 
-def _read_json(path: Path, label: str, what: str, problems: list[Problem]) -> Any:
-    if not path.is_file():
-        problems.append(Problem(label, None, None, f"{what} is missing"))
+class _Reader:
+    """Reads files of one data directory: only regular files inside it, each under a size limit.
+
+    Every file read is kept as ``(relative path, bytes)`` in :attr:`files` (the Frictionless memo
+    key covers exactly these bytes); every refusal becomes a Problem naming the file.
+    """
+
+    def __init__(self, root: Path, problems: list[Problem]) -> None:
+        self.root = root
+        self.problems = problems
+        self.files: list[tuple[str, bytes]] = []
+        self.declared: set[str] = set()  # resource names in datapackage.json, readable or not
+        self.declared_paths: set[Path] = set()  # their paths as written (a refused one included)
+
+    def locate(self, rel: str, owner: str, what: str) -> Path | None:
+        """Resolve ``rel`` (a path written in ``owner``) inside the folder, or report why not."""
+        try:
+            return resolve_inside(self.root, rel)
+        except InputError as exc:
+            self.problems.append(Problem(owner, None, None, f"{what}: {exc}"))
+            return None
+
+    def read(self, path: Path, label: str, what: str, limit: int, missing: str = "") -> bytes | None:
+        """The bytes of a regular file, or None with a Problem (missing, special file, too big)."""
+        if not os.path.lexists(path):
+            self.problems.append(Problem(label, None, None, missing or f"{what} is missing"))
+            return None
+        try:
+            data = read_regular_file(path, limit=limit, what=what)
+        except InputError as exc:
+            self.problems.append(Problem(label, None, None, str(exc).removeprefix(f"{path}: ")))
+            return None
+        self.files.append((label, data))
+        return data
+
+    def json(self, path: Path, label: str, what: str) -> Any:
+        """Parse a JSON file strictly (depth, duplicate keys, finite numbers), or None."""
+        data = self.read(path, label, what, MAX_JSON_BYTES)
+        if data is None:
+            return None
+        try:
+            return loads_json(data.decode("utf-8"), source="file")
+        except UnicodeDecodeError as exc:
+            self.problems.append(
+                Problem(label, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})")
+            )
+        except InputError as exc:
+            self.problems.append(Problem(label, None, None, str(exc).removeprefix("file: ")))
         return None
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(label, None, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-    except json.JSONDecodeError as exc:
-        problems.append(
-            Problem(label, None, None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
-        )
-    return None
 
 
 def _frictionless_schema_problems(schema: dict[str, Any], label: str) -> list[Problem]:
@@ -92,33 +135,37 @@ def _frictionless_schema_problems(schema: dict[str, Any], label: str) -> list[Pr
 
     try:
         Schema.from_descriptor(schema)
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:  # Frictionless trips on odd shapes
+        return [
+            Problem(
+                label,
+                None,
+                None,
+                f"not a valid Table Schema ({type(exc).__name__}: {excerpt(str(exc), 120)})",
+            )
+        ]
     except FrictionlessException as exc:
         reasons = getattr(exc, "reasons", None) or []
         notes = [getattr(r, "note", None) or getattr(r, "message", str(r)) for r in reasons]
         msg = "; ".join(n for n in notes if n) or exc.error.note or exc.error.message
-        return [Problem(label, None, None, f"not a valid Table Schema: {msg}")]
+        return [Problem(label, None, None, f"not a valid Table Schema: {excerpt(msg, 300)}")]
     return []
 
 
-def _read_csv(table: Table, problems: list[Problem]) -> None:
-    """Read ``table.path`` strictly; fill header/rows or report why not."""
-    label, path = table.file, table.path
-    if not path.is_file():
-        problems.append(Problem(label, None, None, "file is missing (listed in datapackage.json)"))
-        return
-    raw = path.read_bytes()
+def _decode(table: Table, raw: bytes, problems: list[Problem]) -> str | None:
+    label = table.file
     if not raw:
         problems.append(
             Problem(label, None, None, "file is empty (0 bytes); it needs at least the header row")
         )
-        return
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(
             Problem(label, 1, None, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM")
         )
-        return
+        return None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         problems.append(
@@ -126,7 +173,15 @@ def _read_csv(table: Table, problems: list[Problem]) -> None:
                 label, None, None, f"line {line}: not UTF-8 text (byte {raw[exc.start]:#04x}); save as UTF-8"
             )
         )
+        return None
+
+
+def _read_csv(table: Table, raw: bytes, problems: list[Problem]) -> None:
+    """Parse the bytes of ``table`` strictly; fill header/rows or report why not."""
+    text = _decode(table, raw, problems)
+    if text is None:
         return
+    table.raw = raw
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     rows: list[list[str]] = []
     starts: list[int] = []
@@ -140,10 +195,10 @@ def _read_csv(table: Table, problems: list[Problem]) -> None:
             hint = " (a quote is not closed?)" if "end of data" in str(exc) else ""
             problems.append(
                 Problem(
-                    label,
+                    table.file,
                     len(rows) + 1,
                     None,
-                    f"broken quoting starting at line {start}: {exc}{hint}",
+                    f"broken quoting starting at line {start}: {excerpt(str(exc), 120)}{hint}",
                     line=start,
                 )
             )
@@ -152,6 +207,13 @@ def _read_csv(table: Table, problems: list[Problem]) -> None:
         starts.append(start)
     table.header, table.rows, table.line_starts = rows[0], rows[1:], starts
     _check_header(table, problems)
+
+
+def _column(name: str) -> str:
+    """A header cell as shown in a message: itself if short and plain, else a short escaped excerpt."""
+    if len(name) <= 60 and text_problem(name, allow_newlines=False) is None:
+        return name
+    return excerpt(name)
 
 
 def _check_header(table: Table, problems: list[Problem]) -> None:
@@ -165,7 +227,7 @@ def _check_header(table: Table, problems: list[Problem]) -> None:
             problems.append(Problem(label, 1, None, "a column has an empty name"))
             ok = False
         elif col in seen:
-            problems.append(Problem(label, 1, col, "column appears twice in the header"))
+            problems.append(Problem(label, 1, _column(col), "column appears twice in the header"))
             ok = False
         seen.add(col)
     if table.schema is None:
@@ -176,7 +238,12 @@ def _check_header(table: Table, problems: list[Problem]) -> None:
     for col in header:
         if col and col not in names:
             problems.append(
-                Problem(label, 1, col, f"unknown column (not in the schema; expected: {', '.join(names)})")
+                Problem(
+                    label,
+                    1,
+                    _column(col),
+                    f"unknown column (not in the schema; expected: {', '.join(names)})",
+                )
             )
     if ok and set(header) == set(names) and header != names:
         problems.append(
@@ -185,22 +252,169 @@ def _check_header(table: Table, problems: list[Problem]) -> None:
     table.readable = ok
 
 
-def _memo_key(root: Path, dp_path: Path, resources: list[Any]) -> str | None:
-    """Key of the files the Frictionless passes read (see :mod:`s400lab.data.frictionless_memo`)."""
-    files = [dp_path]
-    for res in resources:
-        if not isinstance(res, dict):
-            return None
-        for rel in (res.get("schema"), res.get("path")):
-            if isinstance(rel, str):
-                if Path(rel).is_absolute() or ".." in Path(rel).parts:
-                    return None
-                files.append(root / rel)
-    return frictionless_memo.package_key(root, files)
+@dataclass
+class _Resource:
+    """One resource of datapackage.json after its files were read (not yet parsed)."""
+
+    table: Table
+    schema: Any
+    schema_label: str
+    raw: bytes | None
+
+
+def _read_schema(reader: _Reader, res: dict[str, Any], name: str, dp_label: str) -> tuple[Any, str]:
+    """The resource's schema (inline, or read from its checked path) and the label of its file."""
+    schema = res.get("schema")
+    if "schema" not in res:
+        reader.problems.append(Problem(dp_label, None, None, f'resource {name!r} has no "schema"'))
+    elif isinstance(schema, str):
+        spath = reader.locate(schema, dp_label, f"resource {name!r}, schema")
+        if spath is None:
+            return None, dp_label
+        slabel = _label(reader.root / schema, reader.root)
+        what = f"schema file for {name!r} (listed in datapackage.json)"
+        schema = reader.json(spath, slabel, what)
+        if schema is not None and not isinstance(schema, dict):
+            reader.problems.append(Problem(slabel, None, None, "schema must be a JSON object"))
+            return None, slabel
+        return schema, slabel
+    elif not isinstance(schema, dict):
+        reader.problems.append(Problem(dp_label, None, None, "schema must be a JSON object"))
+        return None, dp_label
+    return schema, dp_label
+
+
+def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resource | None:
+    """Check one entry of ``resources`` and read its files (only regular files inside the folder)."""
+    name = res.get("name") if isinstance(res, dict) else None
+    rpath = res.get("path") if isinstance(res, dict) else None
+    if not isinstance(name, str) or not isinstance(rpath, str):
+        reader.problems.append(
+            Problem(dp_label, None, None, f'resource #{i + 1} needs a "name" and a "path"')
+        )
+        return None
+    bad_name = text_problem(name, allow_newlines=False)
+    if bad_name or len(name) > 60:
+        why = bad_name or "is longer than 60 characters"
+        reader.problems.append(
+            Problem(dp_label, None, None, f"resource #{i + 1}: name {excerpt(name)} {why}")
+        )
+        return None
+    reader.declared.add(name)
+    reader.declared_paths.add(Path(os.path.normpath(reader.root / rpath)))
+    assert isinstance(res, dict)
+    unsupported = _unsupported(res, name)
+    if unsupported:
+        reader.problems.append(Problem(dp_label, None, None, unsupported))
+        return None
+    path = reader.locate(rpath, dp_label, f"resource {name!r}")
+    if path is None:
+        return None
+    schema, slabel = _read_schema(reader, res, name, dp_label)
+    table = Table(name, _label(reader.root / rpath, reader.root), path)
+    missing = "file is missing (listed in datapackage.json)"
+    raw = reader.read(path, table.file, "CSV file", MAX_CSV_BYTES, missing=missing)
+    return _Resource(table, schema, slabel, raw)
+
+
+def _foreign_key_problems(entry: _Resource, declared: set[str]) -> list[Problem]:
+    """A foreign key must name a resource of the package ("" = the table itself)."""
+    out = []
+    for fk in entry.schema.get("foreignKeys") or []:
+        ref = fk.get("reference") if isinstance(fk, dict) else None
+        target = ref.get("resource", "") if isinstance(ref, dict) else ""
+        if target != "" and target not in declared:
+            msg = f"foreign key refers to resource {excerpt(target)}, which datapackage.json does not list"
+            out.append(Problem(entry.schema_label, None, None, msg))
+    return out
+
+
+def _unlisted_csv_problems(root: Path, tables: dict[str, Table], declared: set[Path]) -> list[Problem]:
+    listed = {t.path for t in tables.values()} | declared
+    out = []
+    for csv_path in sorted(root.glob("*.csv")):
+        try:
+            target = csv_path.resolve()
+        except (OSError, RuntimeError):
+            target = csv_path
+        if target not in listed and Path(os.path.normpath(csv_path)) not in listed:
+            out.append(
+                Problem(_label(csv_path, root), None, None, "file is not described in datapackage.json")
+            )
+    return out
+
+
+def _required_problems(dp_label: str, tables: dict[str, Table], declared: set[str]) -> list[Problem]:
+    out = []
+    for name in REQUIRED_TABLES:
+        table = tables.get(name)
+        if name not in declared:
+            out.append(Problem(dp_label, None, None, f"no resource named {name!r} (the workbook needs it)"))
+        elif table is not None and table.header is not None and not table.records():
+            out.append(
+                Problem(
+                    table.file, None, None, "has a header but no data rows; the workbook needs this table"
+                )
+            )
+    return out
+
+
+_VERSION = re.compile(r"[0-9A-Za-z][0-9A-Za-z.+_-]{0,39}")
+#: Resource properties that must keep their only supported value (or be left out).
+_FIXED = {"format": "csv", "encoding": "utf-8", "mediatype": "text/csv"}
+
+
+def _unsupported(res: dict[str, Any], name: str) -> str | None:
+    """Why a resource asks for a way of reading the data does not support, or None."""
+    if "dialect" in res:
+        return f"resource {name!r}: a dialect is not supported (files are comma-separated, double-quoted)"
+    for key, only in _FIXED.items():
+        if key in res and not (isinstance(res[key], str) and res[key].lower() == only):
+            return f"resource {name!r}: {key} {excerpt(res[key])} is not supported (only {only})"
+    return None
+
+
+def _read_package(reader: _Reader, dp_label: str) -> tuple[Any, list[_Resource]] | None:
+    """Read datapackage.json and every listed file; None if the descriptor is unusable."""
+    dp_path = reader.locate("datapackage.json", dp_label, "datapackage.json")
+    descriptor = None if dp_path is None else reader.json(dp_path, dp_label, "datapackage.json")
+    if descriptor is None:
+        return None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    if not isinstance(resources, list):
+        reader.problems.append(Problem(dp_label, None, None, 'needs a "resources" list'))
+        return None
+    loaded: list[_Resource] = []
+    for i, res in enumerate(resources):
+        entry = _read_resource(reader, i, res, dp_label)
+        if entry is None:
+            continue
+        twin = next((e for e in loaded if entry.table.path == e.table.path), None)
+        if any(e.table.name == entry.table.name for e in loaded):
+            reader.problems.append(
+                Problem(dp_label, None, None, f"resource name {entry.table.name!r} appears twice")
+            )
+        elif twin is not None:
+            msg = (
+                f"resource {entry.table.name!r}: its file is already the file of resource {twin.table.name!r}"
+            )
+            reader.problems.append(Problem(dp_label, None, None, msg))
+        else:
+            loaded.append(entry)
+    version = descriptor.get("version")
+    if version is not None and not (isinstance(version, str) and _VERSION.fullmatch(version)):
+        reader.problems.append(
+            Problem(dp_label, None, None, f"$.version {excerpt(version)} is not like 0.2.0")
+        )
+    return descriptor, loaded
 
 
 def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True) -> Inspection:
     """Validate a data directory and return what was read plus every problem.
+
+    Only regular files inside the directory are read (paths resolved, symlinks included; no
+    URLs, absolute paths or ``..``), each under a size limit (:data:`MAX_JSON_BYTES`,
+    :data:`MAX_CSV_BYTES`); Frictionless is handed the bytes already read, never a path.
 
     Parameters
     ----------
@@ -219,74 +433,39 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
 
     root = Path(path) if path is not None else default_data_dir()
     problems: list[Problem] = []
-    tables: dict[str, Table] = {}
-    dp_path = root / "datapackage.json"
     if not root.is_dir():
         problems.append(Problem(str(root), None, None, "data directory does not exist"))
-        return Inspection(root, None, tables, problems)
-    descriptor = _read_json(dp_path, _label(dp_path, root), "datapackage.json", problems)
-    if descriptor is None:
-        return Inspection(root, None, tables, problems)
-    dp_label = _label(dp_path, root)
-    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    if not isinstance(resources, list):
-        problems.append(Problem(dp_label, None, None, 'needs a "resources" list'))
-        return Inspection(root, None, tables, problems)
-    memo_key = _memo_key(root, dp_path, resources)
+        return Inspection(root, None, {}, problems)
+    reader = _Reader(root, problems)
+    dp_label = _label(root / "datapackage.json", root)
+    package = _read_package(reader, dp_label)
+    if package is None:
+        return Inspection(root, None, {}, problems)
+    descriptor, loaded = package
+    memo_key = None if problems else frictionless_memo.contents_key(reader.files)
     skip_frictionless = use_memo and frictionless_memo.known_valid(memo_key)
-
-    for i, res in enumerate(resources):
-        name = res.get("name") if isinstance(res, dict) else None
-        rpath = res.get("path") if isinstance(res, dict) else None
-        if not isinstance(name, str) or not isinstance(rpath, str):
-            problems.append(Problem(dp_label, None, None, f'resource #{i + 1} needs a "name" and a "path"'))
-            continue
-        if Path(rpath).is_absolute() or ".." in Path(rpath).parts:
-            problems.append(
-                Problem(dp_label, None, None, f"resource {name!r}: path must stay inside {root.name}/")
-            )
-            continue
-        table = Table(name, _label(root / rpath, root), root / rpath)
-        tables[name] = table
-        schema = res.get("schema")
-        if isinstance(schema, str):
-            spath = root / schema
-            slabel = _label(spath, root)
-            schema = _read_json(
-                spath, slabel, f"schema file for {name!r} (listed in datapackage.json)", problems
-            )
-        else:
-            slabel = dp_label
-        if isinstance(schema, dict):
-            schema_problems = [] if skip_frictionless else _frictionless_schema_problems(schema, slabel)
-            problems.extend(schema_problems)
-            if not schema_problems:
-                table.schema = schema
-        elif schema is not None:
-            problems.append(Problem(slabel, None, None, "schema must be a JSON object"))
-        elif "schema" not in res:
-            problems.append(Problem(dp_label, None, None, f'resource {name!r} has no "schema"'))
-        _read_csv(table, problems)
-
-    for name in REQUIRED_TABLES:
-        if name not in tables:
-            problems.append(
-                Problem(dp_label, None, None, f"no resource named {name!r} (the workbook needs it)")
-            )
-    listed = {t.path.resolve() for t in tables.values()}
-    for csv_path in sorted(root.glob("*.csv")):
-        if csv_path.resolve() not in listed:
-            problems.append(
-                Problem(_label(csv_path, root), None, None, "file is not described in datapackage.json")
-            )
-
+    tables: dict[str, Table] = {}
+    for entry in loaded:
+        table = tables[entry.table.name] = entry.table
+        if isinstance(entry.schema, dict):
+            bad = [Problem(entry.schema_label, None, None, m) for m in cells.schema_problems(entry.schema)]
+            if not bad and not skip_frictionless:
+                bad = _frictionless_schema_problems(entry.schema, entry.schema_label)
+            bad = bad or _foreign_key_problems(entry, reader.declared)
+            problems.extend(bad)
+            table.schema = None if bad else entry.schema
+        if entry.raw is not None:
+            _read_csv(table, entry.raw, problems)
+    problems.extend(_required_problems(dp_label, tables, reader.declared))
+    problems.extend(_unlisted_csv_problems(root, tables, reader.declared_paths))
     good = {n: t for n, t in tables.items() if t.readable and t.schema is not None}
-    if not skip_frictionless:
-        problems.extend(frictionless_problems(root, good))
-    problems.extend(checks.run(tables))
+    flagged = cells.grammar_problems(good.values())
+    problems.extend(flagged)
+    later = [] if skip_frictionless else frictionless_problems(root, good)
+    seen = {(p.file, p.row, p.column) for p in flagged}  # one message per cell: the grammar's
+    problems.extend(p for p in [*later, *checks.run(tables)] if (p.file, p.row, p.column) not in seen)
     if not problems:
         frictionless_memo.remember_valid(memo_key)
-
     order = {t.file: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))
     return Inspection(root, descriptor, tables, _dedupe(problems))
