@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from s400lab.__main__ import main
 from s400lab.data import load
@@ -61,3 +62,19 @@ def test_cli_reports_invalid_data(fixture_copy, h, capsys) -> None:
     h.set_cell(fixture_copy / "events.csv", 0, "confidence", "certain")
     assert main(["freshness", str(fixture_copy)]) == 1
     assert "events.csv" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("args", "why"),
+    [
+        (["--stale-days", "1_0"], "'1_0' is not a whole number"),
+        (["--stale-days", "\u0661\u0662"], "is not a whole number"),
+        (["--stale-days", "99999999999999"], "is out of range; use 0..36,500"),
+        (["--today", "2026-1-5"], '"2026-1-5" is not a valid date (expected YYYY-MM-DD with zero padding'),
+        (["--today", "20261201"], "is not a valid date"),
+    ],
+)
+def test_cli_options_follow_the_data_grammar(capsys, args, why) -> None:
+    assert main(["freshness", *args]) == 2
+    err = capsys.readouterr().err
+    assert why in err and "Traceback" not in err

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from s400lab._inputs import cli_int
+from s400lab.data.cells import parse_date
 from s400lab.data.dataset import Dataset
 
 #: An area is stale when its newest event is older than this many days (default).
@@ -202,6 +204,14 @@ def freshness(
     )
 
 
+def _cli_date(text: str) -> dt.date:
+    """``--today``: the data's date grammar (YYYY-MM-DD, zero-padded), reported by argparse."""
+    try:
+        return parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def main_freshness(argv: list[str]) -> int:
     """``python -m s400lab freshness``: print the report.
 
@@ -218,16 +228,18 @@ def main_freshness(argv: list[str]) -> int:
     parser.add_argument(
         "dir", nargs="?", help="data directory (default: $S400LAB_DATA or the repository's data/)"
     )
-    parser.add_argument("--today", type=dt.date.fromisoformat, help="measure as of this date (YYYY-MM-DD)")
-    parser.add_argument("--stale-days", type=int, default=STALE_DAYS, help=f"default {STALE_DAYS}")
+    parser.add_argument("--today", type=_cli_date, help="measure as of this date (YYYY-MM-DD)")
+    parser.add_argument(
+        "--stale-days",
+        type=cli_int(0, 36_500, "--stale-days"),
+        default=STALE_DAYS,
+        help=f"default {STALE_DAYS}",
+    )
     parser.add_argument("--strict", action="store_true", help="exit 1 if anything is stale or overdue")
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.stale_days < 0:
-        print("--stale-days must be >= 0", file=sys.stderr)
-        return 2
     from s400lab.data import DataError, load
 
     try:

@@ -12,7 +12,6 @@ and falls back to a small private CSV reader otherwise, so the model works on it
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from s400lab._inputs import MAX_NUMBER_CHARS, excerpt
+from s400lab._inputs import excerpt
 from s400lab.data import DataError, Problem, default_data_dir, load
+from s400lab.data.cells import number_problem
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 
 __all__ = [
@@ -159,10 +159,10 @@ class Parameter:
         if self.type == "bool":
             if isinstance(value, (bool, int)) and not isinstance(value, float) and value in (0, 1):
                 return bool(value)
-            if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-                return value.strip().lower() in _TRUE
+            if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+                return value.lower() in _TRUE
             raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
-        x = _as_number(value, f"{where}: {excerpt(value)}", f"use {self.allowed()}")
+        x = _as_number(value, f"{where}: {excerpt(value)}", f"use {self.allowed()}", where)
         if self.type == "int":
             if x != round(x):
                 raise ValueError(f"{where}: {excerpt(value)} is not an integer; use {self.allowed()}")
@@ -179,22 +179,18 @@ class Parameter:
         return x
 
 
-#: A number written as text: ASCII digits, optional sign, point and exponent (no ``_``, no
-#: other scripts' digits, no "inf"/"nan", no surrounding spaces).
-_NUMBER_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _as_number(value: Any, what: str, hint: str) -> float:
+def _as_number(value: Any, what: str, hint: str, where: str = "") -> float:
     """``value`` as a finite float, or one ``ValueError`` starting with ``what`` (never an
-    ``OverflowError``): refuses bools, NaN, infinities, integers or text too large for a
-    float, and text that is not a plain ASCII decimal number (at most ``MAX_NUMBER_CHARS``)."""
+    ``OverflowError``): refuses bools, NaN, infinities and integers too large for a float; text
+    must follow the data's number grammar (:func:`s400lab.data.cells.number_problem`: ASCII
+    digits, no ``_``, no spaces, finite, at most ``MAX_NUMBER_CHARS``), the same rule as a CSV cell,
+    and is then reported as ``<where>: <why>``."""
     if isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{what} is not a number; {hint}")
     if isinstance(value, str):
-        if len(value) > MAX_NUMBER_CHARS:
-            raise ValueError(f"{what} is too long for a number (at most {MAX_NUMBER_CHARS} chars); {hint}")
-        if not _NUMBER_TEXT.fullmatch(value):
-            raise ValueError(f"{what} is not a number in plain decimal digits; {hint}")
+        why = number_problem(value)
+        if why:
+            raise ValueError(f"{where or what}: {why}; {hint}")
     try:
         x = float(value)
     except OverflowError:
