@@ -428,46 +428,66 @@ def export_capacity(S, R, cap_max, slope, thresh, out, tmp):
 
 
 # --------------------------------------------------------------------------- 4. stock
+def _draws_by_quarter(k: np.ndarray, mask: np.ndarray, H: int) -> dict[int, np.ndarray]:
+    """Indices of the draws with ``mask`` whose quarter ``k`` is ``0 .. H-1``, by quarter."""
+    sel = np.flatnonzero(mask)
+    ks = k[sel]
+    return {int(q): sel[ks == q] for q in np.unique(ks) if 0 <= q < H and q == int(q)}
+
+
 def russian_stock(a: Inputs, hold: dict, war: dict) -> dict[str, np.ndarray]:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
     Returned units join the stock in ``k_use``; sent to India they leave it in ``k_india``
     as whole squadrons not yet served from export capacity; resold they leave in ``k_use``.
+    The loop over quarters writes into preallocated ``(H, n)`` blocks; the few draws whose
+    units arrive (or ship) in a quarter are updated by index.
     """
     H, n = a.H, a.n
     P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
     cap_max = P4 * a("export_share")
     thresh = a("shortfall_threshold_bn")
     slope = cap_max * (1.0 - a("export_floor")) / thresh
-    U, cum = a("india_undelivered_sq"), a("india_credit_start_bn").copy()
-    S = a("inventory_bn").copy()
-    stock, cap_s, credit = np.empty((H, n)), np.empty((H, n)), np.empty((H, n))
+    net, U = P4 - L4, a("india_undelivered_sq")
+    stock, cap_s, credit = np.empty((H + 1, n)), np.empty((H, n)), np.empty((H, n))
+    stock[0] = a("inventory_bn")
     tmp, direct, extra = np.empty(n), np.zeros(n), np.zeros(n)
-    ret, k_use, k_india = hold["to_russia"], hold["k_use"], hold["k_india"]
-    arrivals = set(np.unique(k_use[ret > 0]).tolist())
-    shipments = set(np.unique(k_india[ret > 0]).tolist()) if a.use == "india" else set()
+    ret, half = hold["to_russia"], np.floor(hold["to_russia"] / 2.0)
+    arrivals = _draws_by_quarter(hold["k_use"], ret > 0, H)
+    shipments = _draws_by_quarter(hold["k_india"], ret > 0, H) if a.use == "india" else {}
+    cum = a("india_credit_start_bn")
     for k in range(H):
-        stock[k] = S
+        S, nxt = stock[k], stock[k + 1]
         cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-        if k in arrivals:
-            arrive = np.where(k_use == k, ret, 0.0)
-            if a.use == "resale":
-                extra += arrive  # sold on at once: never in Russia's home stock
-            else:
-                S += arrive
-        if k in shipments:  # whole squadrons India still waits for after this quarter's output
-            served = np.minimum(U, np.floor((cum + cap) / 2.0))
-            d = np.where(k_india == k, np.minimum(np.floor(ret / 2.0), U - served), 0.0)
-            direct += d
-            extra += 2.0 * d
-            S -= 2.0 * d
-        S += P4 - L4
-        S -= cap
-        np.maximum(S, 0.0, out=S)
-        cum += cap
-        credit[k] = cum
+        cum = np.add(cum, cap, out=credit[k])
+        if k in arrivals or k in shipments:
+            np.copyto(nxt, S)
+            if (i := arrivals.get(k)) is not None:
+                if a.use == "resale":
+                    extra[i] += ret[i]  # sold on at once: never in Russia's home stock
+                else:
+                    nxt[i] += ret[i]
+            if (i := shipments.get(k)) is not None:  # whole squadrons India still waits for
+                d = np.minimum(half[i], U[i] - np.minimum(U[i], np.floor(cum[i] / 2.0)))
+                direct[i] += d
+                extra[i] += 2.0 * d
+                nxt[i] -= 2.0 * d
+            nxt += net
+        else:
+            np.add(S, net, out=nxt)
+        nxt -= cap
+        np.maximum(nxt, 0.0, out=nxt)
     return dict(
-        stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra, P4=P4, L4=L4, R=R, U=U
+        stock=stock[:H],
+        cap=cap_s,
+        credit=credit,
+        S=stock[H],
+        direct=direct,
+        extra=extra,
+        P4=P4,
+        L4=L4,
+        R=R,
+        U=U,
     )
 
 
