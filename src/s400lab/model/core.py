@@ -449,7 +449,9 @@ def russian_stock(a: Inputs, hold: dict, war: dict) -> dict[str, np.ndarray]:
     thresh = a("shortfall_threshold_bn")
     slope = cap_max * (1.0 - a("export_floor")) / thresh
     net, U = P4 - L4, a("india_undelivered_sq")
-    stock, cap_s, credit = np.empty((H + 1, n)), np.empty((H, n)), np.empty((H, n))
+    # one block for the three per-quarter states: one allocation that the allocator can reuse
+    block = np.empty((3 * H + 1, n))
+    stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
     stock[0] = a("inventory_bn")
     tmp, direct, extra = np.empty(n), np.zeros(n), np.zeros(n)
     ret, half = hold["to_russia"], np.floor(hold["to_russia"] / 2.0)
