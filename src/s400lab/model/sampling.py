@@ -364,10 +364,11 @@ def latin_hypercube(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
     """
     child = rng.spawn(1)[0]
     jitter = child.uniform(size=(n, d))
-    perms = np.tile(np.arange(1, n + 1), (d, 1))
-    for row in perms:
+    u = np.empty((d, n))
+    u[:] = np.arange(1, n + 1, dtype=float)  # 1..n exactly, shuffled as scipy shuffles its ints
+    for row in u:
         child.shuffle(row)
-    u = np.subtract(perms, jitter.T, order="C")
+    u -= jitter.T
     u /= n
     return u
 
