@@ -517,8 +517,11 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
             counted[float(m)] = np.sum(credit < 2.0 * float(m) - 1e-9, axis=0) * 1.0
         return counted[float(m)]
 
+    some_direct = bool(direct.any())
+
     def k_done(m):  # first quarter the m-th undelivered squadron is in India
-        with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, k_prod(m - direct)))
+        from_prod = k_prod(m - direct) if some_direct else k_prod(m)  # m - 0 is m
+        with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, from_prod))
         return np.where(m <= U, np.minimum(k_prod(m), with_direct), H)
 
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
