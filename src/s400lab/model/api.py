@@ -42,30 +42,49 @@ def run(sc: Scenario) -> Result:
     return Result(sc, series, outcomes)
 
 
+def _float_block(draws: pd.DataFrame) -> np.ndarray:
+    """The draws as one float block of shape ``(columns, rows)``, each row contiguous; a column
+    that is not numeric becomes NaN (refused later, or read as text by a drawn switch)."""
+    try:
+        return np.ascontiguousarray(draws.to_numpy(dtype=float).T)
+    except (TypeError, ValueError):
+        block = np.empty((draws.shape[1], len(draws)))
+        for j, col in enumerate(draws.columns):
+            block[j] = pd.to_numeric(draws[col], errors="coerce").to_numpy(dtype=float)
+        return block
+
+
+def _refused(p: Any, x: np.ndarray) -> np.ndarray:
+    """Draws of numeric parameter ``p`` outside its range or not among its values (NaN too)."""
+    bad = np.isnan(x) | (x < p.low) | (x > p.high)
+    if p.type == "int":
+        bad |= ~np.isnan(x) & (x != np.rint(x))
+    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions, never 3
+        bad |= ~np.isin(x, np.asarray(p.discrete_values))
+    return bad
+
+
 def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
+    """The scenario's values with each drawn column as an array (read once, as one block),
+    checked against the register: the first problem, column by column, names row and column."""
     reg = sc.register
     values: dict[str, Any] = dict(sc.values)
-    for col in draws.columns:
+    switches = drawn_switches(reg)
+    block = _float_block(draws)
+    for j, col in enumerate(draws.columns):
         if col not in reg:
             raise ValueError(f"draws column {col!r}: " + reg.unknown_message(col))
         p = reg.params[col]
-        if col in drawn_switches(reg):  # e.g. war_course: choice indices (or the choices)
-            values[col] = _switch_draws(p, draws[col])
+        if col in switches:  # e.g. war_course: choice indices (or the choices)
+            values[col] = _switch_draws(p, draws[col], block[j])
             continue
         if not p.is_numeric:
             raise ValueError(
                 f"draws column {col!r}: {p.type} parameter cannot vary per draw; "
                 "set it on the scenario instead (with_changes)"
             )
-        try:
-            x = np.asarray(draws[col], dtype=float)
-        except (TypeError, ValueError):
-            x = pd.to_numeric(draws[col], errors="coerce").to_numpy(dtype=float)
-        bad = np.isnan(x) | (x < p.low) | (x > p.high)
-        if p.type == "int":
-            bad |= ~np.isnan(x) & (x != np.rint(x))
-        if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions, never 3
-            bad |= ~np.isin(x, np.asarray(p.discrete_values))
+        x = block[j]
+        bad = _refused(p, x)
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
             raise ValueError(
@@ -83,25 +102,30 @@ def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:
     return values
 
 
-def _switch_draws(p: Any, column: pd.Series) -> np.ndarray:
-    """A drawn switch's column (indices into ``p.choices``, or the choices) as an array of text."""
-    choices = np.asarray(p.choices, dtype=object)
+def _switch_draws(p: Any, column: pd.Series, x: np.ndarray) -> np.ndarray:
+    """A drawn switch's column (indices into ``p.choices``, or the choices) as an array of text;
+    ``x`` is the column as floats (NaN where not a number)."""
+    choices = np.asarray(p.choices)
+    if column.dtype.kind in "fiub":  # indices, checked at once
+        ok = (x == np.rint(x)) & (x >= 0) & (x < len(choices))
+        if ok.all():
+            return choices[x.astype(np.intp)]
     raw = column.to_numpy()
-    out = np.empty(raw.size, dtype=object)
+    out = np.empty(raw.size, dtype=choices.dtype)
     for i, v in enumerate(raw):
         if isinstance(v, str) and v in p.choices:
             out[i] = v
             continue
         try:
-            x = float(v)
+            f = float(v)
         except (TypeError, ValueError):
-            x = np.nan
-        if not (x == np.rint(x) and 0 <= x < len(choices)):  # NaN fails too
+            f = np.nan
+        if not (f == np.rint(f) and 0 <= f < len(choices)):  # NaN fails too
             raise ValueError(
                 f"draws row {i}, column {p.name!r}: {v!r} is not allowed; use one of "
                 f"{', '.join(p.choices)} or its index 0..{len(choices) - 1}"
             )
-        out[i] = choices[int(x)]
+        out[i] = choices[int(f)]
     return out
 
 

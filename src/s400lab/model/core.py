@@ -428,46 +428,68 @@ def export_capacity(S, R, cap_max, slope, thresh, out, tmp):
 
 
 # --------------------------------------------------------------------------- 4. stock
-def russian_stock(a: Inputs, hold: dict, war: dict) -> dict[str, np.ndarray]:
+def _draws_by_quarter(k: np.ndarray, mask: np.ndarray, H: int) -> dict[int, np.ndarray]:
+    """Indices of the draws with ``mask`` whose quarter ``k`` is ``0 .. H-1``, by quarter."""
+    sel = np.flatnonzero(mask)
+    ks = k[sel]
+    return {int(q): sel[ks == q] for q in np.unique(ks) if 0 <= q < H and q == int(q)}
+
+
+def russian_stock(a: Inputs, hold: dict, war: dict, out: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
     Returned units join the stock in ``k_use``; sent to India they leave it in ``k_india``
     as whole squadrons not yet served from export capacity; resold they leave in ``k_use``.
+    The loop over quarters writes into one preallocated block of ``3 * H + 1`` rows of ``n``
+    (``out`` if given: stock, exports, queue credit); the few draws whose units arrive (or
+    ship) in a quarter are updated by index.
     """
     H, n = a.H, a.n
     P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
     cap_max = P4 * a("export_share")
     thresh = a("shortfall_threshold_bn")
     slope = cap_max * (1.0 - a("export_floor")) / thresh
-    U, cum = a("india_undelivered_sq"), a("india_credit_start_bn").copy()
-    S = a("inventory_bn").copy()
-    stock, cap_s, credit = np.empty((H, n)), np.empty((H, n)), np.empty((H, n))
+    net, U = P4 - L4, a("india_undelivered_sq")
+    block = np.empty((3 * H + 1, n)) if out is None else out
+    stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
+    stock[0] = a("inventory_bn")
     tmp, direct, extra = np.empty(n), np.zeros(n), np.zeros(n)
-    ret, k_use, k_india = hold["to_russia"], hold["k_use"], hold["k_india"]
-    arrivals = set(np.unique(k_use[ret > 0]).tolist())
-    shipments = set(np.unique(k_india[ret > 0]).tolist()) if a.use == "india" else set()
+    ret, half = hold["to_russia"], np.floor(hold["to_russia"] / 2.0)
+    arrivals = _draws_by_quarter(hold["k_use"], ret > 0, H)
+    shipments = _draws_by_quarter(hold["k_india"], ret > 0, H) if a.use == "india" else {}
+    cum = a("india_credit_start_bn")
     for k in range(H):
-        stock[k] = S
+        S, nxt = stock[k], stock[k + 1]
         cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-        if k in arrivals:
-            arrive = np.where(k_use == k, ret, 0.0)
-            if a.use == "resale":
-                extra += arrive  # sold on at once: never in Russia's home stock
-            else:
-                S += arrive
-        if k in shipments:  # whole squadrons India still waits for after this quarter's output
-            served = np.minimum(U, np.floor((cum + cap) / 2.0))
-            d = np.where(k_india == k, np.minimum(np.floor(ret / 2.0), U - served), 0.0)
-            direct += d
-            extra += 2.0 * d
-            S -= 2.0 * d
-        S += P4 - L4
-        S -= cap
-        np.maximum(S, 0.0, out=S)
-        cum += cap
-        credit[k] = cum
+        cum = np.add(cum, cap, out=credit[k])
+        if k in arrivals or k in shipments:
+            np.copyto(nxt, S)
+            if (i := arrivals.get(k)) is not None:
+                if a.use == "resale":
+                    extra[i] += ret[i]  # sold on at once: never in Russia's home stock
+                else:
+                    nxt[i] += ret[i]
+            if (i := shipments.get(k)) is not None:  # whole squadrons India still waits for
+                d = np.minimum(half[i], U[i] - np.minimum(U[i], np.floor(cum[i] / 2.0)))
+                direct[i] += d
+                extra[i] += 2.0 * d
+                nxt[i] -= 2.0 * d
+            nxt += net
+        else:
+            np.add(S, net, out=nxt)
+        nxt -= cap
+        np.maximum(nxt, 0.0, out=nxt)
     return dict(
-        stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra, P4=P4, L4=L4, R=R, U=U
+        stock=stock[:H],
+        cap=cap_s,
+        credit=credit,
+        S=stock[H],
+        direct=direct,
+        extra=extra,
+        P4=P4,
+        L4=L4,
+        R=R,
+        U=U,
     )
 
 
@@ -483,11 +505,23 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     direct = ru["direct"]
     k_ship = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
 
+    counted: dict[float, np.ndarray] = {}
+
     def k_prod(m):  # first quarter production alone has built m squadrons (H = never)
-        return np.sum(credit < 2.0 * m - 1e-9, axis=0) * 1.0
+        m = np.asarray(m, dtype=float)
+        if m.ndim and m.min() == m.max():  # the same m for every draw (NaN never is)
+            m = m[0]
+        if m.ndim:
+            return np.sum(credit < 2.0 * m - 1e-9, axis=0) * 1.0
+        if float(m) not in counted:  # each whole count once (m = 1, 2 recur below)
+            counted[float(m)] = np.sum(credit < 2.0 * float(m) - 1e-9, axis=0) * 1.0
+        return counted[float(m)]
+
+    some_direct = bool(direct.any())
 
     def k_done(m):  # first quarter the m-th undelivered squadron is in India
-        with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, k_prod(m - direct)))
+        from_prod = k_prod(m - direct) if some_direct else k_prod(m)  # m - 0 is m
+        with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, from_prod))
         return np.where(m <= U, np.minimum(k_prod(m), with_direct), H)
 
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
@@ -637,14 +671,21 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     a = Inputs(values, n)
     hold = turkiye_holding(a)
     war = war_course(a)
-    ru = russian_stock(a, hold, war)
+    # one float block for the per-quarter states and the outcomes: one large allocation instead
+    # of ~120 (fresh memory is costly to touch; a large block is reused from call to call)
+    block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
+    ru = russian_stock(a, hold, war, block[: 3 * a.H + 1])
     ind = india_deliveries(a, hold, ru)
     us = us_milestones(a, hold)
     cash = money(a, hold, ru, us)
     ret_used = hold["to_russia"] * (hold["k_use"] < a.H)
     ret_home = {"home": ret_used, "india": ret_used - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_used)
     sig = scorecard(a, hold, us, cash, ret_home)
-    return _series(a, hold, ru, ind, us, cash), _outcomes(a, hold, ru, ind, us, cash, sig, ret_used)
+    out = _outcomes(a, hold, ru, ind, us, cash, sig, ret_used)
+    rows = block[3 * a.H + 1 :]
+    for row, name in zip(rows, OUTCOMES, strict=True):
+        row[...] = out[name]
+    return _series(a, hold, ru, ind, us, cash), dict(zip(OUTCOMES, rows, strict=True))
 
 
 def _series(a, hold, ru, ind, us, cash) -> LazySeries:
@@ -684,7 +725,12 @@ def _series(a, hold, ru, ind, us, cash) -> LazySeries:
 
 def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray]:
     """The outcome arrays of :data:`OUTCOMES`, each of shape ``(n,)``."""
-    f = lambda b: np.asarray(b, dtype=float) * np.ones(a.n)  # noqa: E731 - broadcast helper
+
+    def f(b):  # as floats of shape (n,), one new array (a scalar or a bool mask broadcast)
+        out = np.empty(a.n)
+        out[...] = b
+        return out
+
     S, S0, H = ru["S"], a("inventory_bn"), a.H
     returned = hold["to_russia"] * hold["left"]
     L = ru["L4"] * 4.0

@@ -70,6 +70,7 @@ __all__ = [
     "check_discrete_weights",
     "discrete_probabilities",
     "drawn_switches",
+    "latin_hypercube",
     "weight_problems",
     "sample",
     "transform",
@@ -352,6 +353,26 @@ def transform(
     return np.clip(x, p.low, p.high)
 
 
+def latin_hypercube(rng: np.random.Generator, n: int, d: int) -> np.ndarray:
+    """A scrambled Latin hypercube of ``n`` points in ``d`` dimensions, one row per dimension.
+
+    The same numbers as ``scipy.stats.qmc.LatinHypercube(d=d, rng=rng).random(n).T`` (strength
+    1, scrambled): like scipy, it draws from a child generator spawned from ``rng``, first the
+    uniform jitter, then one shuffle of ``1..n`` per dimension, in order; but it computes into
+    one ``(d, n)`` block, so each dimension is contiguous and no ``(n, d)`` temporaries are
+    made. ``tests/model/test_sampling_speed.py`` checks the equality with scipy.
+    """
+    child = rng.spawn(1)[0]
+    jitter = child.uniform(size=(n, d))
+    u = np.empty((d, n))
+    u[:] = np.arange(1, n + 1, dtype=float)  # 1..n exactly, shuffled as scipy shuffles its ints
+    for row in u:
+        child.shuffle(row)
+    u -= jitter.T
+    u /= n
+    return u
+
+
 def sample(
     register: ParameterRegister,
     n: int,
@@ -370,7 +391,8 @@ def sample(
     seed : int, optional
         Seed of the ``numpy.random.Generator`` (same seed -> identical draws).
     method : {"lhs", "mc"}
-        Latin hypercube (``scipy.stats.qmc.LatinHypercube``) or independent uniforms.
+        Latin hypercube (:func:`latin_hypercube`, the numbers of
+        ``scipy.stats.qmc.LatinHypercube``) or independent uniforms.
     names : iterable of str, optional
         Parameters to draw (default: every ``kind == "uncertainty"`` row). A drawn switch
         (:func:`drawn_switches`, e.g. ``war_course``) may be named too: its column holds the
@@ -382,25 +404,25 @@ def sample(
     Returns
     -------
     pandas.DataFrame
-        ``n`` rows, one float column per drawn parameter.
+        ``n`` rows, one float column per drawn parameter (one float block).
     """
     if not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive integer, got {n!r}")
     names = list(register.uncertainties if names is None else names)
+    switches = drawn_switches(register)
     for nm in names:
         p = register[nm]
-        if not p.is_numeric and nm not in drawn_switches(register):
+        if not p.is_numeric and nm not in switches:
             raise ValueError(f"parameter {nm!r} is a choice and cannot be drawn")
     rng = np.random.default_rng(seed)
     d = len(names)
     if method == "lhs":
-        from scipy.stats import qmc
-
-        u = qmc.LatinHypercube(d=d, rng=rng).random(n) if d else np.empty((n, 0))
+        u = latin_hypercube(rng, n, d) if d else np.empty((0, n))
     elif method == "mc":
-        u = rng.random((n, d))
+        u = np.ascontiguousarray(rng.random((n, d)).T)
     else:
         raise ValueError(f"method must be 'lhs' or 'mc', got {method!r}")
     check_discrete_weights(register)
-    cols = {nm: transform(register.params[nm], u[:, j], values, register) for j, nm in enumerate(names)}
-    return pd.DataFrame(cols, index=pd.RangeIndex(n, name="draw"))
+    for j, nm in enumerate(names):  # one row per parameter, transformed in place
+        u[j] = transform(register.params[nm], u[j], values, register)
+    return pd.DataFrame(u.T, columns=names, index=pd.RangeIndex(n, name="draw"), copy=False)
