@@ -234,9 +234,10 @@ class Ensemble:
     @cached_property
     def outcomes(self) -> pd.DataFrame:
         """``n`` rows x outcome names (floats; booleans 0/1; NaN = not within horizon)."""
-        # one float block (a single copy) rather than one column at a time
-        block = np.column_stack([np.asarray(self.raw_outcomes[k], dtype=float) for k in OUTCOMES])
-        return pd.DataFrame(block, columns=list(OUTCOMES), index=self.draws.index.copy())
+        # one float block (a single copy, outcomes x draws: pandas keeps it as its own block, so
+        # the transpose costs nothing) rather than one column at a time
+        rows = np.vstack([np.asarray(self.raw_outcomes[k], dtype=float) for k in OUTCOMES])
+        return pd.DataFrame(rows.T, columns=list(OUTCOMES), index=self.draws.index.copy(), copy=False)
 
     def probability(self, outcome: str) -> float:
         """Share of draws in which a 0/1 outcome is 1 (NaN counts as 0)."""
