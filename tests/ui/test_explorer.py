@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from s400lab.model import Scenario, presets, run
 from s400lab.model.register import load_register
+from s400lab.model.sampling import drawn_switches
 from s400lab.model.scenario import lever_problems, weight_problems
 from s400lab.ui.explorer import (
+    DRAWN,
     KEY_OUTCOMES,
     TAB_TITLES,
     ScenarioExplorer,
@@ -58,6 +60,11 @@ def test_every_visible_register_row_has_a_named_control(shared):
         assert p.description in w.tooltip and p.rationale in w.tooltip
         for sid in p.source_ids:
             assert sid in w.tooltip
+        if p.type == "choice" and p.name in drawn_switches(REGISTER):  # war_course
+            assert isinstance(w, widgets.Dropdown)
+            assert [v for _label, v in w.options] == [DRAWN, *p.choices]
+            assert w.value == DRAWN  # drawn by the weights unless held
+            continue
         if p.type == "choice":
             assert isinstance(w, widgets.Dropdown)
             assert [v for _label, v in w.options] == list(p.choices)
@@ -116,7 +123,10 @@ def test_preset_change_is_one_recompute(ex, sid):
     assert (ex.recomputes, ex.redraws) == (r0 + 1, d0 + 1)
     assert dict(ex.scenario.values) == dict(Scenario.preset(sid).values)
     for name, w in ex.controls.items():
-        assert w.value == Scenario.preset(sid).values[name]
+        value = Scenario.preset(sid).values[name]
+        if name in drawn_switches(REGISTER) and value == REGISTER[name].default:
+            value = DRAWN  # a preset at the default course leaves it drawn by the weights
+        assert w.value == value
 
 
 def test_set_values_is_one_recompute_and_validates_all_or_nothing(ex):
@@ -214,7 +224,8 @@ def test_reset_restores_defaults(ex):
     ex.load_preset("activate")
     ex.reset()
     assert dict(ex.scenario.values) == REGISTER.defaults()
-    assert all(ex.controls[p.name].value == p.default for p in VISIBLE)
+    shown = {p.name: DRAWN if p.name in drawn_switches(REGISTER) else p.default for p in VISIBLE}
+    assert {k: w.value for k, w in ex.controls.items()} == shown
     assert ex.preset_select.value == "status_quo"
 
 

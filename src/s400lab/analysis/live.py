@@ -13,7 +13,9 @@ milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a f
   the user's value (the ensemble then spreads only over what the user has not decided). The
   course of the war is drawn per draw as in :func:`s400lab.model.run_ensemble` (weights
   ``p_war_escalation`` / ``p_war_ceasefire``, see :mod:`s400lab.model.sampling`) and pinned
-  the same way: a course other than the default (attrition) holds in every draw.
+  the same way: a course other than the default (attrition) holds in every draw. A caller
+  that lets the user choose between "drawn" and a held course (the explorer does, so that
+  "attrition" too can be held) names the held switches with ``held=`` instead.
 
 Same seed, same numbers: the draws depend only on ``seed``, ``n``, ``method`` and the
 weight settings. Nothing here imports widgets or matplotlib.
@@ -298,18 +300,40 @@ class LiveEnsemble:
         return self._draws
 
     @staticmethod
-    def pinned(sc: Scenario) -> tuple[str, ...]:
-        """Uncertainties (and a drawn switch such as ``war_course``) the scenario sets away
-        from their register default (held fixed)."""
+    def pinned(sc: Scenario, held: Iterable[str] | None = None) -> tuple[str, ...]:
+        """What every draw holds at the scenario's value: the uncertainties the scenario sets
+        away from their register default, and the drawn switches (``war_course``) in ``held``.
+
+        Parameters
+        ----------
+        held : iterable of str, optional
+            Drawn switches to hold at the scenario's value, whatever it is (so the default
+            course, attrition, can be held too); the others are drawn by their weights.
+            ``None``: hold a switch only when it is set away from its default.
+
+        Raises
+        ------
+        ValueError
+            ``held`` names something that is not a drawn switch.
+        """
         from s400lab.model.sampling import drawn_switches
 
         reg = sc.register
         defaults = reg.defaults()
-        names = reg.uncertainties + drawn_switches(reg)
-        return tuple(u for u in names if sc.values[u] != defaults[u])
+        switches = drawn_switches(reg)
+        if held is None:
+            held = [s for s in switches if sc.values[s] != defaults[s]]
+        held = set(held)
+        unknown = sorted(held - set(switches))
+        if unknown:
+            raise ValueError(
+                f"held: {', '.join(unknown)} is not drawn per draw (drawn switches: {', '.join(switches)})"
+            )
+        pinned = [u for u in reg.uncertainties if sc.values[u] != defaults[u]]
+        return tuple(pinned + [s for s in switches if s in held])
 
     # ------------------------------------------------------------------ run
-    def run(self, sc: Scenario, central=None) -> LiveRun:
+    def run(self, sc: Scenario, central=None, held: Iterable[str] | None = None) -> LiveRun:
         """Central run and ensemble of ``sc``.
 
         Parameters
@@ -317,11 +341,13 @@ class LiveEnsemble:
         sc : Scenario
         central : Result, optional
             A central run of ``sc`` already computed (skips one model run).
+        held : iterable of str, optional
+            Drawn switches held at the scenario's value (see :meth:`pinned`).
         """
         from s400lab.model.core import simulate
 
         draws = self._draw_arrays(sc)
-        pinned = self.pinned(sc)
+        pinned = self.pinned(sc, held)
         values: dict[str, Any] = dict(sc.values)
         reg = sc.register
         for name, arr in draws.items():
@@ -348,10 +374,10 @@ class LiveEnsemble:
             t=t,
         )
 
-    def pinned_draws(self, sc: Scenario) -> pd.DataFrame:
+    def pinned_draws(self, sc: Scenario, held: Iterable[str] | None = None) -> pd.DataFrame:
         """The draws actually used for ``sc`` (pinned columns dropped): passing them to
         :func:`s400lab.model.evaluate` reproduces :meth:`run`'s ensemble outcomes."""
-        pinned = set(self.pinned(sc))
+        pinned = set(self.pinned(sc, held))
         df = self.draws(sc)
         return df[[c for c in df.columns if c not in pinned]]
 

@@ -54,7 +54,14 @@ from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
 
-__all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES", "visible_parameters"]
+__all__ = [
+    "DRAWN",
+    "ScenarioExplorer",
+    "format_value",
+    "format_difference",
+    "KEY_OUTCOMES",
+    "visible_parameters",
+]
 
 #: Outcomes shown in the table by default (all outcomes with "all outcomes"); names the
 #: model does not have are skipped, new model outcomes appear under "all outcomes".
@@ -107,6 +114,11 @@ TAB_TITLES = {
 }
 KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)", "setting": "Settings"}
 BASELINE_ID = "status_quo"
+
+#: Control value of a drawn switch (``war_course``) meaning "drawn per draw by its weights":
+#: the central run takes the register default, the ensemble draws the course. Each real
+#: choice (attrition included) holds that course in every draw.
+DRAWN = "drawn"
 
 #: Screen layouts: name -> (label, width of the figures column, of the controls column,
 #: height of the scrolling controls pane) in px. The figures keep their pixel size (crisp).
@@ -238,16 +250,22 @@ def _label(p: Parameter) -> str:
     return f"{p.label} ({unit})"
 
 
-def _control(p: Parameter) -> widgets.Widget:
+def _control(p: Parameter, drawn: bool = False) -> widgets.Widget:
     """The input widget for one register row (value = the register default); its
-    description is the label with the unit, so every control has an accessible name."""
+    description is the label with the unit, so every control has an accessible name.
+    ``drawn``: a switch the ensemble draws per draw gets a first choice :data:`DRAWN`
+    (the default; the central run uses the register default), and each course is held."""
     common = dict(
         description=_label(p),
         tooltip=_tooltip(p),
         layout=widgets.Layout(width="94%"),
         style={"description_width": "initial"},
     )
-    if p.type == "choice":
+    if p.type == "choice" and drawn:
+        options = [(f"drawn by the weights (central run: {p.default.replace('_', ' ')})", DRAWN)]
+        options += [(f"{c.replace('_', ' ')} in every draw", c) for c in p.choices]
+        w = widgets.Dropdown(options=options, value=DRAWN, **common)
+    elif p.type == "choice":
         w = widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices], value=p.default, **common)
     elif p.type == "bool":
         w = widgets.Checkbox(value=bool(p.default), indent=False, **common)
@@ -417,6 +435,10 @@ class ScenarioExplorer:
         self._lever_names = set(self.register.levers)
         self._status_quo = self.presets[BASELINE_ID]
         self._params = visible_parameters(self.register)
+        from s400lab.model.sampling import drawn_switches
+
+        self._switches = set(drawn_switches(self.register))
+        self._held_switches: set[str] = set()  # drawn switches the user holds in every draw
 
         start = self.presets[preset]
         self._values: dict[str, Any] = dict(start.values)
@@ -435,14 +457,14 @@ class ScenarioExplorer:
     def _build_controls(self) -> None:
         self.controls: dict[str, widgets.Widget] = {}
         for p in self._params:
-            w = _control(p)
+            w = _control(p, drawn=p.name in self._switches)
             w.add_class(f"s400-ctl-{p.name}")  # stable hooks for browser tests
             w.observe(self._make_observer(p.name), names="value")
             self.controls[p.name] = w
 
     def _make_observer(self, name: str):
         def on_change(change: dict) -> None:
-            self._values[name] = change["new"]
+            self._values[name] = self._model_value(name, change["new"])
             if not self._hold:
                 self._last_changed = [name]
                 self._refresh(recompute=True)
@@ -717,14 +739,15 @@ class ScenarioExplorer:
         """
         if not values:
             return
-        self._scenario.with_changes(**values)  # validate first: all or nothing
+        # a drawn switch may also be set to DRAWN (the model sees its default)
+        self._scenario.with_changes(**{k: self._model_value(k, v) for k, v in values.items()})
         hidden = [k for k in values if k not in self.controls]
         if hidden:
             raise ValueError(
                 f"{', '.join(hidden)}: not a control of the explorer (model devices are not set by hand)"
             )
         with self._held():
-            self._apply_to_controls(values)
+            self._apply_to_controls(values, hold=True)
         self._last_changed = list(values)
         self._refresh(recompute=True)
 
@@ -859,15 +882,36 @@ class ScenarioExplorer:
         finally:
             self._hold = old
 
-    def _apply_to_controls(self, values: dict[str, Any]) -> None:
+    def _apply_to_controls(self, values: dict[str, Any], hold: bool = False) -> None:
+        """Set controls to model values. A drawn switch at its register default shows
+        :data:`DRAWN` (a preset or file does not hold it) unless ``hold`` (set by hand)."""
         for name, value in values.items():
             if name not in self.controls:
                 self._values[name] = value
                 continue
             w = self.controls[name]
-            if w.value != value:
-                w.value = value
-            self._values[name] = value
+            shown = value
+            if name in self._switches and not hold and value == self.register[name].default:
+                shown = DRAWN
+            if w.value != shown:
+                w.value = shown
+            self._values[name] = self._model_value(name, shown)
+
+    def _model_value(self, name: str, shown: Any) -> Any:
+        """The model value of a control's value; records whether a drawn switch is held."""
+        if name not in self._switches:
+            return shown
+        if shown == DRAWN:
+            self._held_switches.discard(name)
+            return self.register[name].default
+        self._held_switches.add(name)
+        return shown
+
+    @property
+    def held(self) -> tuple[str, ...]:
+        """Drawn switches (``war_course``) held at their value in every draw of the ensemble;
+        the others are drawn by their weights."""
+        return tuple(sorted(self._held_switches))
 
     def _on_preset(self, change: dict) -> None:
         if self._hold:
@@ -938,13 +982,15 @@ class ScenarioExplorer:
                 before = self._live
                 scenario = self._make_scenario()
                 central = run(scenario)
-                self._live = self._live_engine.run(scenario, central=central)
+                held = self.held
+                self._live = self._live_engine.run(scenario, central=central, held=held)
                 self._scenario = scenario
                 self.recomputes += 1
-                key = tuple(sorted((k, v) for k, v in self._values.items() if k not in self._lever_names))
+                settings = sorted((k, v) for k, v in self._values.items() if k not in self._lever_names)
+                key: tuple = (*settings, held)
                 if key != self._baseline_key:
                     base = Scenario.default().with_changes(**self._baseline_values())
-                    self._base_live = self._base_engine.run(base, central=run(base))
+                    self._base_live = self._base_engine.run(base, central=run(base), held=held)
                     self._baseline_key = key
                     self.baseline_recomputes += 1
                 self.last_effects = (
