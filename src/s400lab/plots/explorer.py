@@ -26,7 +26,6 @@ widget.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
 
@@ -38,6 +37,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MultipleLocator
 
+from s400lab.plots.png import canvas_png
 from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO
 
 #: Render resolution: 72 dpi, so a font size in points is the same number of pixels.
@@ -144,6 +144,9 @@ class _Panel:
         self._dynamic: list = []
         self._frame_key: tuple | None = None
         self._background = None
+        #: Static layers already drawn, by frame key (most recent last): going back to a
+        #: frame seen before (a preset chosen again, a limit that returns) costs no full draw.
+        self._backgrounds: dict[tuple, object] = {}
         #: Text labels drawn by the page over the picture (dates with chances, notes): dicts
         #: with ``x``, ``y`` (pixels from the top left), ``text``, ``align`` ("left", "right"),
         #: ``kind`` ("date", "note", "good", "bad"). Text is left to the browser: crisp,
@@ -201,14 +204,26 @@ class _Panel:
             a.set_animated(True)
         self._dynamic.extend(artists)
 
+    #: How many static layers a panel keeps (a 560x262 layer is ~0.6 MB).
+    BACKGROUNDS_KEPT = 8
+
     def _frame(self, *key) -> bool:
-        """Declare the background's state (limits, tick labels, legend); a new key redraws it.
-        Returns True when the key changed."""
+        """Declare the background's state (limits, tick labels, legend); a new key takes its
+        cached background or redraws it on the next render. Returns True when the key changed
+        (the caller then sets the axes to that state)."""
         if key != self._frame_key:
             self._frame_key = key
-            self._background = None
+            self._background = self._backgrounds.get(key)
             return True
         return False
+
+    def _keep_background(self, background) -> None:
+        self._background = background
+        key = self._frame_key if self._frame_key is not None else ()
+        self._backgrounds.pop(key, None)
+        self._backgrounds[key] = background
+        while len(self._backgrounds) > self.BACKGROUNDS_KEPT:
+            self._backgrounds.pop(next(iter(self._backgrounds)))
 
     def _set_xaxis(self) -> None:
         for ax in self.fig.axes:
@@ -221,28 +236,21 @@ class _Panel:
             self.t0, self.t1 = float(t0), float(t1)
             self._set_xaxis()
             self._background = None
+            self._backgrounds.clear()  # every cached layer has the old time axis
             self._state = ()
 
     def png(self) -> bytes:
         """Render and return PNG bytes (``size_px``, blitting over the cached static layer)."""
         if self._background is None:
             self.canvas.draw()  # animated (data) artists are skipped here
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._keep_background(self.canvas.copy_from_bbox(self.fig.bbox))
             self.full_draws += 1
         else:
             self.canvas.restore_region(self._background)
         for artist in self._dynamic:
             self.fig.draw_artist(artist)
         self.draws += 1
-        buf = io.BytesIO()
-        w, h = self.canvas.get_width_height(physical=True)
-        from PIL import Image  # a matplotlib dependency
-
-        # RGB (the figure is opaque) at zlib level 3: the fastest encoding measured here
-        Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
-            buf, format="png", compress_level=3
-        )
-        return buf.getvalue()
+        return canvas_png(self.canvas)
 
 
 class StockPanel(_Panel):
