@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -143,10 +144,10 @@ class _Panel:
         self._state: tuple = ()
         self._dynamic: list = []
         self._frame_key: tuple | None = None
-        self._background = None
+        self._background: Any = None
         #: Static layers already drawn, by frame key (most recent last): going back to a
         #: frame seen before (a preset chosen again, a limit that returns) costs no full draw.
-        self._backgrounds: dict[tuple, object] = {}
+        self._backgrounds: dict[tuple, Any] = {}
         #: Text labels drawn by the page over the picture (dates with chances, notes): dicts
         #: with ``x``, ``y`` (pixels from the top left), ``text``, ``align`` ("left", "right"),
         #: ``kind`` ("date", "note", "good", "bad"). Text is left to the browser: crisp,
