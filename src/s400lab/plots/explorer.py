@@ -130,7 +130,7 @@ def _band_verts(t: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarra
     return [np.column_stack([xs, ys])]
 
 
-class _Panel:
+class BlitPanel:
     """Base: one Figure of ``size_px`` pixels with an Agg canvas, rendered to PNG bytes."""
 
     def __init__(self, size_px: tuple[int, int], dpi: int = DPI) -> None:
@@ -254,7 +254,7 @@ class _Panel:
         return canvas_png(self.canvas)
 
 
-class StockPanel(_Panel):
+class StockPanel(BlitPanel):
     """Russia's S-400 stock (battalions): bands, central run, status quo, requirement, and a
     difference panel (scenario minus status quo) whose axis zooms to the change.
 
@@ -420,7 +420,7 @@ class StockPanel(_Panel):
         return True
 
 
-class IndiaPanel(_Panel):
+class IndiaPanel(BlitPanel):
     """India's undelivered squadrons: promised quarter (hollow diamond) vs modelled delivery
     (filled circle, with its date and chance); the status quo (hollow grey circle) sits just
     below each row so the two never cover each other. A squadron not delivered within the
@@ -554,7 +554,7 @@ class IndiaPanel(_Panel):
         return True
 
 
-class TrackPanel(_Panel):
+class TrackPanel(BlitPanel):
     """The Turkiye-US milestone track: when each legal/programme milestone is reached, with
     its date and chance beside it. A milestone not reached (conditions not met, or beyond the
     horizon) is a grey cross at the right edge; the status quo's markers sit just below each

@@ -53,6 +53,7 @@ from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
+from s400lab.ui.overlay import picture_html
 
 __all__ = [
     "DRAWN",
@@ -308,26 +309,7 @@ def _help_table(params: list[Parameter]) -> str:
 
 def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict]) -> str:
     """A view: the PNG at its pixel size with alternative text, and the text over it."""
-    w, h = size
-    b64 = base64.b64encode(png).decode("ascii")
-    img = (
-        f"<img class='s400-img s400-img-{name}' width='{w}' height='{h}' "
-        f"alt='{html.escape(FIGURE_TITLES[name], quote=True)}' "
-        f"src='data:image/png;base64,{b64}'>"
-    )
-    return img + _overlay_html(labels)
-
-
-def _overlay_html(labels: list[dict]) -> str:
-    """Absolutely positioned text over a figure (dates with chances, notes)."""
-    spans = [
-        f"<span class='s400-ann {html.escape(lab['align'])} {html.escape(lab['kind'])} "
-        f"{html.escape(lab.get('valign', 'middle'))}' "
-        f"style='left:{lab['x']:.0f}px;top:{lab['y']:.0f}px'>{html.escape(lab['text'])}"
-        "</span>"
-        for lab in labels
-    ]
-    return "".join(spans)
+    return picture_html(png, size, FIGURE_TITLES[name], f"s400-img s400-img-{name}", labels)
 
 
 def _india_why(result) -> tuple[str, str]:
