@@ -198,3 +198,18 @@ def test_status_quo_markers_do_not_hide_under_the_scenario():
     bx, by = fig.track.base.get_data()
     np.testing.assert_array_equal(xs, bx)
     assert np.all(np.abs(np.asarray(ys) - np.asarray(by)) >= 0.25)  # own offset row
+
+
+@pytest.mark.parametrize("screen", ["compact", "laptop", "wide"])
+def test_no_view_cuts_its_text_or_legend_at_an_edge(screen):
+    """At 1024x768 the India legend's "status quo" touched the picture's right edge and read
+    as cut: every text (ticks, titles, legends) stays inside, legends 12 px from the sides."""
+    from _figures import texts_outside
+
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(preset="full_return_cash", screen=screen, n_draws=50)
+    for preset in ("full_return_cash", "early_return_india", "transfer_third_party"):
+        ex.load_preset(preset)
+        for name, panel in ex.figure.panels.items():
+            assert texts_outside(panel.fig) == [], (screen, preset, name)

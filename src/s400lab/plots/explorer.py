@@ -54,6 +54,10 @@ SIZES = {
     "wide": {"stock": (1000, 420), "india": (1000, 210), "track": (1000, 270)},
 }
 
+#: Room kept between a legend and the picture's right edge (px): text that touches the edge
+#: reads as cut on a projector.
+LEGEND_MARGIN_PX = 10
+
 #: Font sizes in px (= pt at 72 dpi): at least 18 px, readable from the back of a room.
 FONT = {"title": 18, "label": 18, "tick": 18, "legend": 18}
 
@@ -302,8 +306,8 @@ class StockPanel(BlitPanel):
         dax.set_ylim(-1, 1)
         ax.set_ylabel("battalions", fontsize=FONT["label"])
         dax.set_ylabel("vs SQ", fontsize=FONT["label"])
-        ax.yaxis.set_label_coords(-50 / w, 0.5)
-        dax.yaxis.set_label_coords(-50 / w, 0.5)
+        ax.yaxis.set_label_coords(-46 / w, 0.5)
+        dax.yaxis.set_label_coords(-46 / w, 0.5)
         self._legend()
         _style_axes(ax)
         _style_axes(dax)
@@ -465,7 +469,7 @@ class IndiaPanel(BlitPanel):
             frameon=False,
             ncols=3,
             fontsize=FONT["legend"],
-            bbox_to_anchor=(1.0, 0.0),
+            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / w, 0.0),  # never touching the right edge
             borderaxespad=0.1,
             handletextpad=0.2,
             columnspacing=0.9,
@@ -586,7 +590,7 @@ class TrackPanel(BlitPanel):
             frameon=False,
             ncols=3,
             fontsize=FONT["legend"],
-            bbox_to_anchor=(1.0, 0.0),
+            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / w, 0.0),  # never touching the right edge
             borderaxespad=0.1,
             handletextpad=0.2,
             columnspacing=0.9,

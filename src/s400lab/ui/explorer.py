@@ -313,34 +313,40 @@ def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict
 
 
 def _india_why(result) -> tuple[str, str]:
-    """Why India's dates move or not: (short line, the timing ruler's full sentence), from
+    """Why India's dates move or not: (one short line that fits one line of the verdict box
+    at 1024x768 in large text, the timing ruler's full sentence), from
     :func:`s400lab.model.india_timing`."""
     ruler = india_timing(result)
     full = str(ruler.attrs["verdict"])
     o, v = result.raw_outcomes, result.scenario.values
-    there, prod = ruler.loc["in_india", "quarter"], ruler.loc["last_from_production", "quarter"]
+    there = ruler.loc["in_india", "quarter"]
     if o.get("india_undelivered_start", 0) < 1:
-        short = "all squadrons delivered; a return cannot reach India."
+        short = "all delivered; nothing to gain."
     elif o.get("returned_to_russia", 0) <= 0 and v.get("tr_action") not in ("return_partial", "return_full"):
-        short = "nothing is returned; India waits for production."
+        short = "nothing is returned; no gain."
     elif v.get("ru_use_returned") != "india":
-        short = f"returned units stay with Russia ({v.get('ru_use_returned')}); India waits for production."
+        short = "no gain: units stay with Russia."
     elif ruler.attrs["reaches_india"]:
-        short = f"returned units there {there}, before production ({prod}): India gains."
+        short = f"gains: {there}, before production."
     else:
-        short = f"returned units there {there}, after production ({prod}): no gain."
+        short = f"no gain: {there}, after production."
     return short, full
 
 
-def _russia_why(outcomes) -> str:
-    """Whether the deal is worth it to Russia, in one line (``ru_deal_net_usd_bn``, ``ru_consents``)."""
+def _russia_why(outcomes) -> tuple[str, str]:
+    """Whether the deal is worth it to Russia (``ru_deal_net_usd_bn``, ``ru_consents``): one
+    short line and the full sentence."""
     net = float(outcomes.get("ru_deal_net_usd_bn", float("nan")))
     if outcomes.get("ru_objects", 0) >= 0.5:
-        return "objects: a transfer to a third party breaks the end-user terms."
+        return (
+            "objects: breaks end-user terms.",
+            "objects: a transfer to a third party breaks the end-user terms.",
+        )
     if outcomes.get("returned_to_russia", 0) <= 0 or not np.isfinite(net):
-        return "nothing is returned; no deal to weigh."
-    verb = "would consent" if outcomes.get("ru_consents", 0) >= 0.5 else "would not consent"
-    return f"deal worth {net:+.2f} US$ bn to Moscow: {verb}."
+        return "nothing returned; no deal.", "nothing is returned; no deal to weigh."
+    yes = outcomes.get("ru_consents", 0) >= 0.5
+    short = f"deal worth {net:+.2f} US$ bn: {'consents' if yes else 'refuses'}."
+    return short, f"deal worth {net:+.2f} US$ bn to Moscow: {'would' if yes else 'would not'} consent."
 
 
 def _short_verdict(text: str) -> str:
@@ -1044,6 +1050,7 @@ class ScenarioExplorer:
         met = ro["legal_conditions_met"] >= 0.5
         chance = format_chance(live.chance("legal_conditions_met"))
         india_short, india_full = _india_why(res)
+        russia_short, russia_full = _russia_why(ro)
         self.verdict.value = (
             f"<div class='s400-verdict {'met' if met else 'not-met'}' role='status'>"
             f"<b>{html.escape(_short_verdict(res.verdict))}.</b> "
@@ -1051,9 +1058,10 @@ class ScenarioExplorer:
             f"; {chance} of {live.n:,} draws meet the conditions.</span>"
             f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
             f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
-            f"<br><b>India:</b> {html.escape(india_full)}</details>"
+            f"<br><b>India:</b> {html.escape(india_full)}<br><b>Russia:</b> {html.escape(russia_full)}"
+            "</details>"
             f"<div class='s400-small s400-why-india'><b>India:</b> {html.escape(india_short)}</div>"
-            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(_russia_why(ro))}</div>"
+            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(russia_short)}</div>"
             "</div>"
         )
         if self.tabs.selected_index == self._outcomes_tab:
