@@ -40,12 +40,14 @@ browser:  ## install Debian's chromium (apt) and vendor axe-core (npm) for the b
 	fi
 
 lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
+	$(BIN)/python -m s400lab validate
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
 	  --ServerApp.root_dir=$(CURDIR) notebooks/00_start_here.ipynb
 
 # A closed dashboard page shuts its kernel down (s400lab.ui.dashboard: the _xsrf cookie the
 # page's shutdown request needs); idle kernels with no page are culled after 10 min anyway.
 dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
+	$(BIN)/python -m s400lab validate
 	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
 	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token \
 	  --Voila.identity_provider_class=s400lab.ui.dashboard.XsrfCookieIdentityProvider \
@@ -67,6 +69,7 @@ validate: setup  ## validate data/ against data/datapackage.json
 	$(BIN)/python -m s400lab validate data
 
 bench: setup browser  ## print speed figures (model, ensembles, Sobol, explorer in kernel and browser)
+	$(BIN)/python -m s400lab validate
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/explorer_bench.py
 

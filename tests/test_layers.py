@@ -4,7 +4,8 @@ Layers, lowest first (docs/architecture.md, "Layers"):
 
     base < data < model < analysis < plots < reporting < ui < app
 
-``base`` is the package itself (``__init__``: the version) and ``_files`` (atomic file writes),
+``base`` is the package itself (``__init__``: the version), ``_files`` (atomic file writes) and
+``_inputs`` (reading user files strictly),
 which import nothing from s400lab; ``app`` holds the entry points (``__main__``, ``envcheck``).
 A module may import its own layer and any lower one. Third-party rules: matplotlib only from
 plots up, ipywidgets only from ui up. A new module (or sub-package) without a layer fails.
@@ -35,6 +36,7 @@ SUBPACKAGES = {
 TOP_LEVEL = {
     "__init__": "base",
     "_files": "base",
+    "_inputs": "base",
     "__main__": "app",
     "envcheck": "app",
 }

@@ -30,7 +30,7 @@ def main_validate(argv: list[str]) -> int:
         print(USAGE, file=sys.stderr)
         return 2
     path = argv[0] if argv else default_data_dir()
-    ins = inspect(path)
+    ins = inspect(path, use_memo=False)
     if ins.problems:
         print(str(DataError(ins.problems, str(ins.path))), file=sys.stderr)
         return 1

@@ -192,7 +192,10 @@ def load(path: str | os.PathLike[str] | None = None) -> Dataset:
 
     Notes
     -----
-    Nothing is written anywhere: no cache files, in ``data/`` or elsewhere.
+    Nothing is written into the data folder. After a package passes with no problem, one empty
+    marker file named by a hash of its files is written to the user's cache folder, so that a
+    later kernel loading byte-identical files skips the slow Frictionless passes
+    (:mod:`s400lab.data.frictionless_memo`; ``S400LAB_CACHE_DIR=off`` disables it).
     """
     root = (Path(path) if path is not None else default_data_dir()).expanduser().resolve()
     key = _fingerprint(root) if root.is_dir() else None

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from s400lab.data import checks
+from s400lab.data import checks, frictionless_memo
 from s400lab.data.problems import Problem
 from s400lab.data.table import Table
 
@@ -185,13 +185,30 @@ def _check_header(table: Table, problems: list[Problem]) -> None:
     table.readable = ok
 
 
-def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
+def _memo_key(root: Path, dp_path: Path, resources: list[Any]) -> str | None:
+    """Key of the files the Frictionless passes read (see :mod:`s400lab.data.frictionless_memo`)."""
+    files = [dp_path]
+    for res in resources:
+        if not isinstance(res, dict):
+            return None
+        for rel in (res.get("schema"), res.get("path")):
+            if isinstance(rel, str):
+                if Path(rel).is_absolute() or ".." in Path(rel).parts:
+                    return None
+                files.append(root / rel)
+    return frictionless_memo.package_key(root, files)
+
+
+def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True) -> Inspection:
     """Validate a data directory and return what was read plus every problem.
 
     Parameters
     ----------
     path : str or path-like, optional
         Directory holding ``datapackage.json`` (default: :func:`default_data_dir`).
+    use_memo : bool, default True
+        Skip the Frictionless passes when byte-identical files passed them before
+        (:mod:`s400lab.data.frictionless_memo`); False always runs them.
 
     Returns
     -------
@@ -215,6 +232,8 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
     if not isinstance(resources, list):
         problems.append(Problem(dp_label, None, None, 'needs a "resources" list'))
         return Inspection(root, None, tables, problems)
+    memo_key = _memo_key(root, dp_path, resources)
+    skip_frictionless = use_memo and frictionless_memo.known_valid(memo_key)
 
     for i, res in enumerate(resources):
         name = res.get("name") if isinstance(res, dict) else None
@@ -239,7 +258,7 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
         else:
             slabel = dp_label
         if isinstance(schema, dict):
-            schema_problems = _frictionless_schema_problems(schema, slabel)
+            schema_problems = [] if skip_frictionless else _frictionless_schema_problems(schema, slabel)
             problems.extend(schema_problems)
             if not schema_problems:
                 table.schema = schema
@@ -262,8 +281,11 @@ def inspect(path: str | os.PathLike[str] | None = None) -> Inspection:
             )
 
     good = {n: t for n, t in tables.items() if t.readable and t.schema is not None}
-    problems.extend(frictionless_problems(root, good))
+    if not skip_frictionless:
+        problems.extend(frictionless_problems(root, good))
     problems.extend(checks.run(tables))
+    if not problems:
+        frictionless_memo.remember_valid(memo_key)
 
     order = {t.file: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))
@@ -293,4 +315,4 @@ def validate(path: str | os.PathLike[str] | None = None) -> list[Problem]:
     -------
     list of Problem
     """
-    return inspect(path).problems
+    return inspect(path, use_memo=False).problems

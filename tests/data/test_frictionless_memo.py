@@ -1,0 +1,73 @@
+"""The Frictionless memo: skipped only for byte-identical files that passed, never writes into data/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from s400lab.data import DataError, load, schema_pass, validate, validation
+
+from .conftest import REAL, copy_package, set_cell
+
+
+@pytest.fixture
+def counted(monkeypatch, tmp_path):
+    """A private cache folder and a counter of full Frictionless passes."""
+    monkeypatch.setenv("S400LAB_CACHE_DIR", str(tmp_path / "cache"))
+    calls = {"n": 0}
+    real = schema_pass.frictionless_problems
+
+    def counting(root, good):
+        calls["n"] += 1
+        return real(root, good)
+
+    monkeypatch.setattr(schema_pass, "frictionless_problems", counting)
+    return calls
+
+
+def _files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_second_inspection_of_same_bytes_skips_frictionless(counted, tmp_path) -> None:
+    data = copy_package(REAL, tmp_path / "a")
+    before = _files(data)
+    validation.inspect(data)
+    validation.inspect(data)
+    assert counted["n"] == 1
+    assert _files(data) == before  # nothing written into the data folder
+    assert list((tmp_path / "cache" / "frictionless-passed").iterdir())
+
+
+def test_changed_byte_runs_frictionless_again_and_reports(counted, tmp_path) -> None:
+    data = copy_package(REAL, tmp_path / "a")
+    validation.inspect(data)
+    row = set_cell(data / "deals.csv", 0, "value_usd_bn", "lots")
+    with pytest.raises(DataError) as err:
+        load(data)
+    assert counted["n"] == 2
+    assert any(p.row == row and p.column == "value_usd_bn" for p in err.value.problems)
+
+
+def test_validate_always_runs_in_full(counted, tmp_path) -> None:
+    data = copy_package(REAL, tmp_path / "a")
+    assert validate(data) == []
+    assert validate(data) == []
+    assert counted["n"] == 2
+
+
+def test_failed_package_is_not_remembered(counted, tmp_path) -> None:
+    data = copy_package(REAL, tmp_path / "a")
+    set_cell(data / "deals.csv", 0, "value_usd_bn", "lots")
+    for _ in range(2):
+        assert validation.inspect(data).problems
+    assert counted["n"] == 2
+
+
+def test_memo_off(counted, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("S400LAB_CACHE_DIR", "off")
+    data = copy_package(REAL, tmp_path / "a")
+    validation.inspect(data)
+    validation.inspect(data)
+    assert counted["n"] == 2
