@@ -29,6 +29,7 @@ the scenario), :attr:`baseline_recomputes` and :attr:`redraws` (refresh passes).
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import html
@@ -51,7 +52,6 @@ from s400lab.analysis.live import (
 )
 from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
-from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
 from s400lab.ui.overlay import picture_html
 
@@ -432,14 +432,63 @@ class ScenarioExplorer:
         self._values: dict[str, Any] = dict(start.values)
         self._preset_id = preset
         self._scenario = start
+        self._figure: Any = None  # an ExplorerFigure once started
+        self._started = False
         self._build_controls()
         self._build_layout(preset, compare, screen, presenter)
-        t0, t1 = self._horizon()
-        self.figure = ExplorerFigure(t0, t1, dpi=dpi, layout=screen)
-        self._size_images()
         with self._held():
             self._apply_to_controls(self._values)
+        self._start_soon()
+
+    # ------------------------------------------------------------------ starting
+    def _start_soon(self) -> None:
+        """Draw the views now, or -- in a kernel (an event loop is running) -- just after the
+        cell has run, so the controls show first: the first run imports matplotlib and scipy
+        and samples the draws (~2 s on a fresh dashboard kernel). It runs in steps, each
+        letting the kernel answer the page in between. Anything that needs the results
+        (:attr:`result`, :attr:`figure`, a control change...) starts it at once."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._start()
+            return
+        for box in self.overlays.values():
+            box.value = "<span class='s400-small'>Drawing the view...</span>"
+
+        def warm() -> None:  # the draws (imports scipy), then the figures (matplotlib)
+            if not self._started:
+                self._live_engine.draws(self._make_scenario())
+                loop.call_later(0.01, self._start)
+
+        loop.call_later(0.05, warm)
+
+    def _start(self) -> None:
+        """Build the views and run the first refresh (once)."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            self._new_figure(self.screen.value)
+        except Exception as exc:  # shown in the panel, never a silent dead widget
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            self._say(f"could not draw the views ({self.last_error})", error=True)
+            return
         self._refresh(recompute=True)
+
+    def _new_figure(self, screen: str) -> None:
+        from s400lab.plots.explorer import ExplorerFigure  # matplotlib: only when drawn
+
+        t0, t1 = self._horizon()
+        self._figure = ExplorerFigure(t0, t1, dpi=self.dpi, layout=screen)
+        self._size_images()
+        for name in self.png:
+            self.png[name] = b""
+
+    @property
+    def figure(self):
+        """The three views (:class:`s400lab.plots.explorer.ExplorerFigure`)."""
+        self._start()
+        return self._figure
 
     # ------------------------------------------------------------------ building
     def _build_controls(self) -> None:
@@ -649,7 +698,7 @@ class ScenarioExplorer:
     def _size_images(self) -> None:
         """Reserve every view's pixel size (the PNG is shown at exactly that size: crisp)."""
         for name, box in self.figure_boxes.items():
-            w, h = self.figure.panels[name].size_px
+            w, h = self._figure.panels[name].size_px
             box.layout.width = f"{w}px"
             box.layout.height = f"{h}px"
             box.layout.min_width = f"{w}px"
@@ -657,12 +706,9 @@ class ScenarioExplorer:
     def _on_screen(self, change: dict) -> None:
         screen = change["new"]
         self._apply_screen(screen)
-        t0, t1 = self._horizon()
-        self.figure = ExplorerFigure(t0, t1, dpi=self.dpi, layout=screen)
-        self._size_images()
-        for name in self.png:
-            self.png[name] = b""
-        self._refresh(recompute=False)
+        if self._started:
+            self._new_figure(screen)
+            self._refresh(recompute=False)
 
     def _on_tab(self, change: dict) -> None:
         if change["new"] == self._outcomes_tab and self._table_stale and self._live is not None:
@@ -688,16 +734,19 @@ class ScenarioExplorer:
     @property
     def result(self):
         """The model :class:`~s400lab.model.Result` of :attr:`scenario` (central run)."""
+        self._start()
         return self._live.result
 
     @property
     def live(self):
         """The :class:`~s400lab.analysis.live.LiveRun` of the scenario (central + ensemble)."""
+        self._start()
         return self._live
 
     @property
     def baseline_result(self):
         """The model result of the status quo under the current assumptions and settings."""
+        self._start()
         return self._base_live.result
 
     @property
@@ -714,6 +763,7 @@ class ScenarioExplorer:
     @property
     def outcomes_frame(self) -> pd.DataFrame:
         """The outcomes table as shown: value, baseline, difference (numbers) and the texts."""
+        self._start()
         return self._outcomes_frame(all_outcomes=True)
 
     def set_values(self, **values: Any) -> None:
@@ -965,6 +1015,9 @@ class ScenarioExplorer:
 
     def _refresh(self, recompute: bool) -> None:
         """Recompute (optional) and redraw everything; errors go to the panel."""
+        if not self._started:
+            self._start()  # its first refresh runs on the current values
+            return
         try:
             if recompute:
                 before = self._live
