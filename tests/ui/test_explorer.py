@@ -129,6 +129,23 @@ def test_preset_change_is_one_recompute(ex, sid):
         assert w.value == value
 
 
+def test_a_preset_chosen_again_reuses_its_draws_baseline_and_static_layers(ex):
+    ids = list(ex.presets)
+    for sid in ids:
+        ex.load_preset(sid)
+    counts = (ex.baseline_recomputes, ex._live_engine.samplings, ex._base_engine.samplings)
+    full = {k: p.full_draws for k, p in ex.figure.panels.items()}
+    for sid in ids:
+        ex.load_preset(sid)
+        assert ex.live.scenario.values == Scenario.preset(sid).values
+        base = Scenario.default().with_changes(
+            **{k: v for k, v in Scenario.preset(sid).values.items() if k not in REGISTER.levers}
+        )
+        assert ex.baseline_result.raw_outcomes["ru_stock_end"] == run(base).raw_outcomes["ru_stock_end"]
+    assert (ex.baseline_recomputes, ex._live_engine.samplings, ex._base_engine.samplings) == counts
+    assert {k: p.full_draws for k, p in ex.figure.panels.items()} == full
+
+
 def test_set_values_is_one_recompute_and_validates_all_or_nothing(ex):
     r0 = ex.recomputes
     ex.set_values(tr_action="return_full", return_quarter=3, compensation_form="energy_offset")

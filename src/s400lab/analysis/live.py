@@ -5,7 +5,8 @@ chosen values, how sure the model is: bands on the time series and the chance of
 milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a few ms):
 
 * the uniform draws of every uncertain assumption are sampled **once** per seed and per
-  weight setting (:func:`s400lab.model.sampling.sample`, Latin hypercube) and cached;
+  weight setting (:func:`s400lab.model.sampling.sample`, Latin hypercube) and cached (the
+  last :attr:`LiveEnsemble.DRAW_SETS_KEPT` weight settings);
 * on each change the scenario's levers and settings are combined with those cached draws and
   run in one vectorized call (the model's :func:`~s400lab.model.core.simulate`, the same code
   as :func:`s400lab.model.evaluate`), so the result equals ``evaluate(scenario, draws)``;
@@ -258,6 +259,9 @@ class LiveEnsemble:
     True
     """
 
+    #: Draw sets kept (one per weight setting; 1,000 draws x ~30 columns is ~0.25 MB).
+    DRAW_SETS_KEPT = 8
+
     def __init__(
         self, n: int = 1000, seed: int = 1, method: str = "lhs", series: Sequence[str] = ("ru_stock",)
     ) -> None:
@@ -265,8 +269,9 @@ class LiveEnsemble:
             raise ValueError(f"n must be at least 10 draws, got {n!r}")
         self.n, self.seed, self.method = int(n), int(seed), method
         self.series_kept = tuple(series)
-        self._draws_key: tuple | None = None
-        self._draws: dict[str, np.ndarray] = {}
+        #: draws per (weights, n, seed, method), most recent last: going back to earlier
+        #: weight settings (a preset chosen again) samples nothing
+        self._draw_sets: dict[tuple, dict[str, np.ndarray]] = {}
         self.samplings = 0  # how often draws were (re)sampled: once per seed and weights
         self.runs = 0
 
@@ -284,7 +289,8 @@ class LiveEnsemble:
 
     def _draw_arrays(self, sc: Scenario) -> dict[str, np.ndarray]:
         key = (self._weights_key(sc), self.n, self.seed, self.method)
-        if key != self._draws_key:
+        cached = self._draw_sets.pop(key, None)
+        if cached is None:
             from s400lab.model.sampling import drawn_switches, sample
 
             reg = sc.register
@@ -294,10 +300,12 @@ class LiveEnsemble:
             drawn = getattr(reg, "drawn", None) or reg.uncertainties
             names = [u for u in drawn if reg[u].is_numeric] + drawn_switches(reg)
             df = sample(reg, self.n, seed=self.seed, method=self.method, names=names, values=sc.values)
-            self._draws = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
-            self._draws_key = key
+            cached = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
             self.samplings += 1
-        return self._draws
+        self._draw_sets[key] = cached
+        while len(self._draw_sets) > self.DRAW_SETS_KEPT:
+            self._draw_sets.pop(next(iter(self._draw_sets)))
+        return cached
 
     @staticmethod
     def pinned(sc: Scenario, held: Iterable[str] | None = None) -> tuple[str, ...]:

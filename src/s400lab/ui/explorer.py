@@ -419,6 +419,7 @@ class ScenarioExplorer:
         self._live: Any = None  # a LiveRun after the first refresh
         self._base_live: Any = None
         self._baseline_key: tuple | None = None
+        self._baselines: dict[tuple, Any] = {}
         self._last_changed: list[str] = []
         self._lever_names = set(self.register.levers)
         self._status_quo = self.presets[BASELINE_ID]
@@ -1030,10 +1031,8 @@ class ScenarioExplorer:
                 settings = sorted((k, v) for k, v in self._values.items() if k not in self._lever_names)
                 key: tuple = (*settings, held)
                 if key != self._baseline_key:
-                    base = Scenario.default().with_changes(**self._baseline_values())
-                    self._base_live = self._base_engine.run(base, central=run(base), held=held)
+                    self._base_live = self._baseline_run(key, held)
                     self._baseline_key = key
-                    self.baseline_recomputes += 1
                 self.last_effects = (
                     change_effects(before, self._live, self._effect_outcomes())
                     if before is not None and self._last_changed
@@ -1047,6 +1046,22 @@ class ScenarioExplorer:
         except Exception as exc:  # shown in the panel, never a silent dead widget
             self.last_error = f"{type(exc).__name__}: {exc}"
             self._say(f"could not update the results ({self.last_error})", error=True)
+
+    #: Status-quo runs kept, one per assumption and setting values (a preset chosen again
+    #: finds its baseline).
+    BASELINES_KEPT = 8
+
+    def _baseline_run(self, key: tuple, held: tuple[str, ...]):
+        """The status quo's LiveRun under the current assumptions and settings (cached)."""
+        cached = self._baselines.pop(key, None)
+        if cached is None:
+            base = Scenario.default().with_changes(**self._baseline_values())
+            cached = self._base_engine.run(base, central=run(base), held=held)
+            self.baseline_recomputes += 1
+        self._baselines[key] = cached
+        while len(self._baselines) > self.BASELINES_KEPT:
+            self._baselines.pop(next(iter(self._baselines)))
+        return cached
 
     def _effect_outcomes(self) -> list[str]:
         out = self._live.result.raw_outcomes
