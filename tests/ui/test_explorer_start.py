@@ -45,3 +45,23 @@ def test_in_a_kernel_asking_for_results_starts_it_at_once():
 
     ex = asyncio.run(use_right_away())
     assert ex.recomputes == 2 and ex._live_engine.samplings == 1
+
+
+def test_a_failing_warm_up_still_draws_the_views_and_shows_the_error(monkeypatch):
+    from s400lab.analysis.live import LiveEnsemble
+
+    def broken(self, sc):
+        raise RuntimeError("sampling exploded")
+
+    async def dashboard():
+        ex = ScenarioExplorer(n_draws=50)
+        monkeypatch.setattr(LiveEnsemble, "draws", broken)
+        monkeypatch.setattr(LiveEnsemble, "_draw_arrays", broken)
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if ex._started:
+                break
+        return ex
+
+    ex = asyncio.run(dashboard())
+    assert ex._started and "sampling exploded" in ex.message.value  # said, not a dead widget

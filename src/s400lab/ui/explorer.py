@@ -457,9 +457,11 @@ class ScenarioExplorer:
             box.value = "<span class='s400-small'>Drawing the view...</span>"
 
         def warm() -> None:  # the draws (imports scipy), then the figures (matplotlib)
-            if not self._started:
+            if self._started:
+                return
+            with contextlib.suppress(Exception):  # the first refresh meets it again, shows it
                 self._live_engine.draws(self._make_scenario())
-                loop.call_later(0.01, self._start)
+            loop.call_later(0.01, self._start)
 
         loop.call_later(0.05, warm)
 
