@@ -60,6 +60,26 @@ MIN_FONT_JS = """() => {
   return small;
 }"""
 
+#: Overlay texts (dates, notes) not inside their view's box, and the verdict's India and
+#: Russia lines that wrap (taller than 1.5 lines).
+CLIPPED_JS = """() => {
+  const bad = [];
+  for (const box of document.querySelectorAll('.s400-figwrap')) {
+    const b = box.getBoundingClientRect();
+    for (const s of box.querySelectorAll('.s400-ann')) {
+      const r = s.getBoundingClientRect();
+      if (r.left < b.left - 1 || r.right > b.right + 1 || r.top < b.top - 1 || r.bottom > b.bottom + 1)
+        bad.push(`overlay "${s.textContent}" outside its view`);
+    }
+  }
+  for (const sel of ['.s400-why-india', '.s400-why-russia']) {
+    const e = document.querySelector(sel);
+    const lh = parseFloat(getComputedStyle(e).lineHeight) || 1.25 * parseFloat(getComputedStyle(e).fontSize);
+    if (e.getBoundingClientRect().height > 1.5 * lh) bad.push(`${sel} wraps: "${e.textContent}"`);
+  }
+  return bad;
+}"""
+
 IMG_SIZE_JS = """(sel) => { const i = document.querySelector(sel);
   const r = i.getBoundingClientRect();
   return [i.naturalWidth, i.naturalHeight, r.width, r.height]; }"""
@@ -79,6 +99,20 @@ def _close(context, page) -> None:
     if not page.is_closed():
         page.close(run_before_unload=True)
     context.close()
+
+
+def _nothing_cut(page, width: int, preset: str) -> None:
+    """No text cut: overlay texts inside their views, the India and Russia lines on one line
+    each, and -- checked in Python on the same figures the kernel draws for this screen -- no
+    legend or tick text at or over a picture's edge."""
+    from _figures import texts_outside
+
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    assert page.evaluate(CLIPPED_JS) == []
+    ex = ScenarioExplorer(preset=preset, screen="laptop" if width >= 1366 else "compact", n_draws=100)
+    for name, panel in ex.figure.panels.items():
+        assert texts_outside(panel.fig) == [], name
 
 
 def _views_in_viewport(page, width: int, height: int) -> None:
@@ -116,6 +150,7 @@ def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, 
                 ".every(i => i.complete && i.naturalWidth === 720)"
             )
         _views_in_viewport(page, width, height)
+        _nothing_cut(page, width, "status_quo")
         # crisp: every view is shown at its own pixel size
         for name in ("stock", "india", "track"):
             nw, nh, w, h = page.evaluate(IMG_SIZE_JS, f"img.s400-img-{name}")
@@ -130,6 +165,7 @@ def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, 
         for text in expected:  # each milestone date with its chance, beside the marker
             page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
         _views_in_viewport(page, width, height)
+        _nothing_cut(page, width, "full_return_cash")
         page.screenshot(path=str(artifacts_dir / f"voila_explorer_{width}x{height}.png"))
     finally:
         _close(context, page)

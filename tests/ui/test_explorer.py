@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 
 from s400lab.model import Scenario, presets, run
 from s400lab.model.register import load_register
+from s400lab.model.sampling import drawn_switches
 from s400lab.model.scenario import lever_problems, weight_problems
 from s400lab.ui.explorer import (
+    DRAWN,
     KEY_OUTCOMES,
     TAB_TITLES,
     ScenarioExplorer,
@@ -58,6 +60,11 @@ def test_every_visible_register_row_has_a_named_control(shared):
         assert p.description in w.tooltip and p.rationale in w.tooltip
         for sid in p.source_ids:
             assert sid in w.tooltip
+        if p.type == "choice" and p.name in drawn_switches(REGISTER):  # war_course
+            assert isinstance(w, widgets.Dropdown)
+            assert [v for _label, v in w.options] == [DRAWN, *p.choices]
+            assert w.value == DRAWN  # drawn by the weights unless held
+            continue
         if p.type == "choice":
             assert isinstance(w, widgets.Dropdown)
             assert [v for _label, v in w.options] == list(p.choices)
@@ -93,17 +100,17 @@ def test_presets_dropdown_lists_every_preset(shared):
 
 
 def test_build_runs_the_model_once(shared):
-    assert shared.recomputes == 1 and shared.redraws == 1 and shared.baseline_recomputes == 1
+    assert shared.recomputes == 1 and shared.n_redraws == 1 and shared.baseline_recomputes == 1
     assert shared.last_error is None
 
 
 def test_one_slider_change_is_one_recompute_and_one_redraw(ex):
-    r0, d0, b0 = ex.recomputes, ex.redraws, ex.baseline_recomputes
+    r0, d0, b0 = ex.recomputes, ex.n_redraws, ex.baseline_recomputes
     ex.controls["return_quarter"].value = 5
-    assert (ex.recomputes, ex.redraws) == (r0 + 1, d0 + 1)
+    assert (ex.recomputes, ex.n_redraws) == (r0 + 1, d0 + 1)
     assert ex.baseline_recomputes == b0  # a lever: the baseline is unchanged
     ex.controls["inventory_bn"].value = 60.0
-    assert (ex.recomputes, ex.redraws) == (r0 + 2, d0 + 2)
+    assert (ex.recomputes, ex.n_redraws) == (r0 + 2, d0 + 2)
     assert ex.baseline_recomputes == b0 + 1  # an assumption: the baseline follows it
 
 
@@ -111,12 +118,32 @@ def test_one_slider_change_is_one_recompute_and_one_redraw(ex):
 def test_preset_change_is_one_recompute(ex, sid):
     if sid == ex.preset_select.value:
         ex.load_preset("full_return_cash")
-    r0, d0 = ex.recomputes, ex.redraws
+    r0, d0 = ex.recomputes, ex.n_redraws
     ex.load_preset(sid)
-    assert (ex.recomputes, ex.redraws) == (r0 + 1, d0 + 1)
+    assert (ex.recomputes, ex.n_redraws) == (r0 + 1, d0 + 1)
     assert dict(ex.scenario.values) == dict(Scenario.preset(sid).values)
     for name, w in ex.controls.items():
-        assert w.value == Scenario.preset(sid).values[name]
+        value = Scenario.preset(sid).values[name]
+        if name in drawn_switches(REGISTER) and value == REGISTER[name].default:
+            value = DRAWN  # a preset at the default course leaves it drawn by the weights
+        assert w.value == value
+
+
+def test_a_preset_chosen_again_reuses_its_draws_baseline_and_static_layers(ex):
+    ids = list(ex.presets)
+    for sid in ids:
+        ex.load_preset(sid)
+    counts = (ex.baseline_recomputes, ex._live_engine.samplings, ex._base_engine.samplings)
+    full = {k: p.full_draws for k, p in ex.figure.panels.items()}
+    for sid in ids:
+        ex.load_preset(sid)
+        assert ex.live.scenario.values == Scenario.preset(sid).values
+        base = Scenario.default().with_changes(
+            **{k: v for k, v in Scenario.preset(sid).values.items() if k not in REGISTER.levers}
+        )
+        assert ex.baseline_result.raw_outcomes["ru_stock_end"] == run(base).raw_outcomes["ru_stock_end"]
+    assert (ex.baseline_recomputes, ex._live_engine.samplings, ex._base_engine.samplings) == counts
+    assert {k: p.full_draws for k, p in ex.figure.panels.items()} == full
 
 
 def test_set_values_is_one_recompute_and_validates_all_or_nothing(ex):
@@ -133,9 +160,9 @@ def test_set_values_is_one_recompute_and_validates_all_or_nothing(ex):
 
 def test_compare_toggle_redraws_without_recompute(ex):
     ex.show_outcomes()
-    r0, d0 = ex.recomputes, ex.redraws
+    r0, d0 = ex.recomputes, ex.n_redraws
     ex.compare.value = not ex.compare.value
-    assert (ex.recomputes, ex.redraws) == (r0, d0 + 1)
+    assert (ex.recomputes, ex.n_redraws) == (r0, d0 + 1)
     assert ("Status quo" in ex.table.value) == ex.compare.value
 
 
@@ -214,7 +241,8 @@ def test_reset_restores_defaults(ex):
     ex.load_preset("activate")
     ex.reset()
     assert dict(ex.scenario.values) == REGISTER.defaults()
-    assert all(ex.controls[p.name].value == p.default for p in VISIBLE)
+    shown = {p.name: DRAWN if p.name in drawn_switches(REGISTER) else p.default for p in VISIBLE}
+    assert {k: w.value for k, w in ex.controls.items()} == shown
     assert ex.preset_select.value == "status_quo"
 
 

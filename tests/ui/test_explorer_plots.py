@@ -112,6 +112,29 @@ def test_background_is_reused_while_limits_hold():
     assert fig.stock.full_draws == first + 1
 
 
+def test_a_frame_seen_before_reuses_its_cached_background_faithfully():
+    """Going back to earlier limits (a preset chosen again) costs no full draw, and the
+    picture still equals a full redraw; a new horizon drops the cached layers."""
+    fig = ExplorerFigure(T0, T1)
+    stock = fig.stock
+    for top in (20.0, 60.0, 20.0, 60.0):
+        _fill(fig, top=top)
+        png = stock.png()
+    assert stock.full_draws == 2  # 20 and 60: one static layer each, then reused
+    full = _full_draw(stock)
+    assert np.mean(np.any(np.abs(_pixels(png) - full) > 40, axis=-1)) < 0.0005
+    for top in range(30, 30 + 10 * (stock.BACKGROUNDS_KEPT + 2), 10):  # more frames than kept
+        _fill(fig, top=float(top))
+        stock.png()
+    assert len(stock._backgrounds) == stock.BACKGROUNDS_KEPT
+    fig.set_horizon(2027.0, 2035.0)
+    assert stock._backgrounds == {}
+    _fill(fig, top=20.0)
+    before = stock.full_draws
+    stock.png()
+    assert stock.full_draws == before + 1
+
+
 def test_late_squadrons_and_missed_milestones_are_drawn_at_the_edge():
     fig = ExplorerFigure(T0, T1)
     _fill(fig)
@@ -175,3 +198,18 @@ def test_status_quo_markers_do_not_hide_under_the_scenario():
     bx, by = fig.track.base.get_data()
     np.testing.assert_array_equal(xs, bx)
     assert np.all(np.abs(np.asarray(ys) - np.asarray(by)) >= 0.25)  # own offset row
+
+
+@pytest.mark.parametrize("screen", ["compact", "laptop", "wide"])
+def test_no_view_cuts_its_text_or_legend_at_an_edge(screen):
+    """At 1024x768 the India legend's "status quo" touched the picture's right edge and read
+    as cut: every text (ticks, titles, legends) stays inside, legends 12 px from the sides."""
+    from _figures import texts_outside
+
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(preset="full_return_cash", screen=screen, n_draws=50)
+    for preset in ("full_return_cash", "early_return_india", "transfer_third_party"):
+        ex.load_preset(preset)
+        for name, panel in ex.figure.panels.items():
+            assert texts_outside(panel.fig) == [], (screen, preset, name)

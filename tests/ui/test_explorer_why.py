@@ -41,7 +41,8 @@ def test_early_return_to_india_moves_the_last_squadron_and_shows_the_ruler(ex):
     ruler = india_timing(result)
     assert ruler.attrs["reaches_india"]
     line = _india_line(ex)
-    assert "before production" in line and "India gains" in line
+    assert " ".join(line.split()).startswith("India: gains") and "before production" in line
+    assert ruler.loc["in_india", "quarter"] in line
     assert "before export production" in ex.verdict.value
     # the ruler's marker on the India view, at the quarter the returned units could be there
     marks = [lab["text"] for lab in ex.figure.india.labels if "returned units in India" in lab["text"]]
@@ -53,8 +54,26 @@ def test_early_return_to_india_moves_the_last_squadron_and_shows_the_ruler(ex):
 
 def test_russia_line_follows_the_refund(ex):
     ex.load_preset("full_return_cash")
-    assert "would not consent" in _text(ex.verdict.value)
+    assert "refuses" in _russia_line(ex) and "would not consent" in _text(ex.verdict.value)
     ex.load_preset("full_return_low_refund")
+    assert "consents" in _russia_line(ex)
     assert "would consent" in _text(ex.verdict.value).replace("would not consent", "")
     ex.load_preset("transfer_third_party")
-    assert "objects" in _text(ex.verdict.value)
+    assert "objects" in _russia_line(ex)
+
+
+def _russia_line(ex) -> str:
+    m = re.search(r"s400-why-russia'>(.*?)</div>", ex.verdict.value)
+    assert m, "the verdict box has no Russia line"
+    return _text(m.group(1))
+
+
+@pytest.mark.parametrize(
+    "preset", ["status_quo", "full_return_cash", "early_return_india", "transfer_third_party"]
+)
+def test_india_and_russia_lines_are_short_enough_for_one_line(ex, preset):
+    """At 1024x768 in large text the verdict box holds about 44 characters a line; the full
+    sentences are under "Why" (the browser layout test checks the rendered height)."""
+    ex.load_preset(preset)
+    for line in (_india_line(ex), _russia_line(ex)):
+        assert len(" ".join(line.split())) <= 44, line

@@ -42,6 +42,12 @@ def test_same_seed_same_numbers_and_draws_are_sampled_once():
     assert a.samplings == 1
     a.run(sc.with_changes(p_tr_holding_4=0.9))  # a weight setting: new draws
     assert a.samplings == 2
+    again = a.run(sc)  # back to the first weights: their draws are kept, same numbers
+    assert a.samplings == 2
+    np.testing.assert_array_equal(again.outcomes["ru_stock_end"], ra.outcomes["ru_stock_end"])
+    for k in range(a.DRAW_SETS_KEPT + 1):  # more weight settings than kept: the oldest goes
+        a.run(sc.with_changes(p_tr_holding_4=round(0.05 * k, 2)))
+    assert len(a._draw_sets) == a.DRAW_SETS_KEPT
     other = LiveEnsemble(n=300, seed=4).run(sc)
     assert not np.array_equal(other.series["ru_stock"], ra.series["ru_stock"])
 

@@ -15,8 +15,6 @@ matplotlib.use("Agg")
 import ipywidgets as widgets
 import pytest
 
-PENDING = pytest.mark.xfail(strict=True, reason="renamed by lead after merge")
-
 #: Names the convention replaced (``_hold``/``_suspend`` -> busy, ``redraws`` -> n_redraws).
 OLD_NAMES = ("widget", "redraws", "_hold", "_suspend")
 
@@ -137,8 +135,8 @@ def _class_form(tmp_path, questions, monkeypatch):
 
 
 CASES = [
-    pytest.param(_explorer, id="ScenarioExplorer", marks=PENDING),
-    pytest.param(_tradeoffs, id="TradeoffExplorer", marks=PENDING),
+    pytest.param(_explorer, id="ScenarioExplorer"),
+    pytest.param(_tradeoffs, id="TradeoffExplorer"),
     pytest.param(_timeline, id="TimelineExplorer"),
     pytest.param(_uncertainty, id="UncertaintyPanel"),
     pytest.param(_forecast_form, id="ForecastForm"),

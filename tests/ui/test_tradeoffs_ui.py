@@ -57,32 +57,68 @@ def test_figure_rows_use_the_presets_plain_labels():
     assert custom.option_labels == {"x": "X"}
 
 
-def test_one_figure_redrawn_in_place_once_per_change():
+def test_one_figure_updated_in_place_once_per_change():
     ex = TradeoffExplorer(MATRIX, UNITS, CRIT, weights={"cost": 6, "speed": 4}, n_robust=200)
     fig, axes = ex.figure, list(ex.figure.axes)
-    assert ex.n_redraws == 1 and ex.image.value[:4] == b"\x89PNG"
-    first_png = ex.image.value
+    bars = list(ex.panel.score_bars.patches)
+    assert ex.n_redraws == 1 and "data:image/png;base64," in ex.view.value
+    assert ex.matrix_image.value[:4] == b"\x89PNG"
+    first = ex.view.value
     ex._sliders["speed"].value = 10  # one slider change -> exactly one render
-    assert ex.n_redraws == 2
-    assert ex.figure is fig and list(fig.axes) == axes  # same Figure, same Axes: no new ones
-    assert ex.image.value != first_png
+    assert ex.n_redraws == 2 and ex.view.value != first
+    assert ex.figure is fig and list(fig.axes) == axes  # same Figure, same Axes, same bars
+    assert list(ex.panel.score_bars.patches) == bars and len(fig.axes[0].patches) == len(bars)
+    assert ex.panel.full_draws == 1  # only the bars were drawn again (static layer cached)
     ex.set_weights({"cost": 1, "speed": 2})  # several sliders at once -> still one render
-    assert ex.n_redraws == 3 and ex.figure is fig and len(fig.axes) == 3
+    assert ex.n_redraws == 3 and ex.figure is fig
     ex._equal.click()
     assert ex.n_redraws == 4
     ex.set_weights({"cost": 0, "speed": 0})  # invalid: message, no redraw of a stale ranking
     assert ex.n_redraws == 4 and "positive" in ex._error.value
+    assert ex._busy_sign.value == ""  # no busy sign left behind, also after an error
 
 
 def test_figure_shows_the_current_ranking_after_a_change():
     ex = TradeoffExplorer(MATRIX, UNITS, CRIT, weights={"cost": 6, "speed": 4}, n_robust=200)
     ex._sliders["speed"].value = 10
-    ax_m, ax_s, _ax_r = ex.figure.axes
-    # matrix rows and score bars follow the new ranking, best first (no stale artists left)
-    assert [t.get_text() for t in ax_m.get_yticklabels()] == ["B", "C", "A"]
-    assert [t.get_text() for t in ax_s.get_yticklabels()] == ["B", "C", "A"]
-    widths = [p.get_width() for p in ax_s.patches]
-    assert len(widths) == 3 and widths == pytest.approx(list(ex.ranking["score"]))
+    # rows stay in the matrix's order (A, B, C); the widths are the new scores
+    widths = [p.get_width() for p in ex.panel.score_bars.patches]
+    assert widths == pytest.approx(list(ex.ranking.loc[["A", "B", "C"], "score"]))
+    shares = [p.get_width() for p in ex.panel.first_bars.patches]
+    assert shares == pytest.approx(list(100 * ex.robustness.loc[["A", "B", "C"], "share_first"]))
+    texts = [lab["text"] for lab in ex.panel.labels]
+    assert texts[2].endswith("rank 1") and f"{ex.ranking.loc['B', 'score']:.2f}" in texts[2]  # B's score
+    assert [lab["kind"] for lab in ex.panel.labels][2:4] == ["best", "best"]
+    assert ">0.62 - rank 1<" in ex.view.value  # the numbers are laid over the picture
+
+
+def test_changes_arriving_together_are_drawn_once_with_the_newest_weights():
+    """In a kernel the changes of a burst (a student dragging several sliders while the
+    figure is busy) are coalesced: a busy sign at once, one update with the newest weights."""
+    import asyncio
+
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, weights={"cost": 6, "speed": 4}, n_robust=200)
+    updates, redraws = ex.n_updates, ex.n_redraws
+
+    async def burst():
+        for v in (7, 8, 9, 10):
+            ex._sliders["speed"].value = v
+        assert "Updating" in ex._busy_sign.value and ex.n_updates == updates  # nothing drawn yet
+        await asyncio.sleep(0)  # the kernel's loop runs the pending update
+
+    asyncio.run(burst())
+    assert (ex.n_updates, ex.n_redraws) == (updates + 1, redraws + 1)
+    assert ex.weights["speed"] == 10 and ex.ranking.index[0] == "B"
+    assert ex._busy_sign.value == ""
+
+
+def test_row_names_get_the_room_they_need():
+    long = {"A": "An option with a very long name that would be cut at the edge", "B": "B", "C": "C"}
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=100, option_labels=long)
+    ex.panel.png()
+    renderer = ex.panel.canvas.get_renderer()
+    for t in ex.panel.ax_score.get_yticklabels():
+        assert t.get_window_extent(renderer).x0 >= 0, t.get_text()
 
 
 def test_slider_grid_wraps_instead_of_overflowing_a_projector():
@@ -91,7 +127,8 @@ def test_slider_grid_wraps_instead_of_overflowing_a_projector():
     from s400lab.ui.tradeoffs import GRID_COLUMNS
 
     ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=200)
-    grids = [w for w in ex.children[0].children if w.__class__.__name__ == "GridBox"]
+    controls = next(w for w in ex.children if w.__class__.__name__ == "VBox")
+    grids = [w for w in controls.children if w.__class__.__name__ == "GridBox"]
     assert len(grids) == 1 and grids[0].layout.grid_template_columns == GRID_COLUMNS
     assert "auto-fill" in GRID_COLUMNS and "min(" in GRID_COLUMNS
 

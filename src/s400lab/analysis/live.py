@@ -5,7 +5,8 @@ chosen values, how sure the model is: bands on the time series and the chance of
 milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a few ms):
 
 * the uniform draws of every uncertain assumption are sampled **once** per seed and per
-  weight setting (:func:`s400lab.model.sampling.sample`, Latin hypercube) and cached;
+  weight setting (:func:`s400lab.model.sampling.sample`, Latin hypercube) and cached (the
+  last :attr:`LiveEnsemble.DRAW_SETS_KEPT` weight settings);
 * on each change the scenario's levers and settings are combined with those cached draws and
   run in one vectorized call (the model's :func:`~s400lab.model.core.simulate`, the same code
   as :func:`s400lab.model.evaluate`), so the result equals ``evaluate(scenario, draws)``;
@@ -13,7 +14,9 @@ milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a f
   the user's value (the ensemble then spreads only over what the user has not decided). The
   course of the war is drawn per draw as in :func:`s400lab.model.run_ensemble` (weights
   ``p_war_escalation`` / ``p_war_ceasefire``, see :mod:`s400lab.model.sampling`) and pinned
-  the same way: a course other than the default (attrition) holds in every draw.
+  the same way: a course other than the default (attrition) holds in every draw. A caller
+  that lets the user choose between "drawn" and a held course (the explorer does, so that
+  "attrition" too can be held) names the held switches with ``held=`` instead.
 
 Same seed, same numbers: the draws depend only on ``seed``, ``n``, ``method`` and the
 weight settings. Nothing here imports widgets or matplotlib.
@@ -208,6 +211,9 @@ class LiveEnsemble:
     True
     """
 
+    #: Draw sets kept (one per weight setting; 1,000 draws x ~30 columns is ~0.25 MB).
+    DRAW_SETS_KEPT = 8
+
     def __init__(
         self, n: int = 1000, seed: int = 1, method: str = "lhs", series: Sequence[str] = ("ru_stock",)
     ) -> None:
@@ -215,8 +221,9 @@ class LiveEnsemble:
             raise ValueError(f"n must be at least 10 draws, got {n!r}")
         self.n, self.seed, self.method = int(n), int(seed), method
         self.series_kept = tuple(series)
-        self._draws_key: tuple | None = None
-        self._draws: dict[str, np.ndarray] = {}
+        #: draws per (weights, n, seed, method), most recent last: going back to earlier
+        #: weight settings (a preset chosen again) samples nothing
+        self._draw_sets: dict[tuple, dict[str, np.ndarray]] = {}
         self.samplings = 0  # how often draws were (re)sampled: once per seed and weights
         self.runs = 0
 
@@ -234,7 +241,8 @@ class LiveEnsemble:
 
     def _draw_arrays(self, sc: Scenario) -> dict[str, np.ndarray]:
         key = (self._weights_key(sc), self.n, self.seed, self.method)
-        if key != self._draws_key:
+        cached = self._draw_sets.pop(key, None)
+        if cached is None:
             from s400lab.model.sampling import drawn_switches, sample
 
             reg = sc.register
@@ -244,24 +252,48 @@ class LiveEnsemble:
             drawn = getattr(reg, "drawn", None) or reg.uncertainties
             names = [u for u in drawn if reg[u].is_numeric] + drawn_switches(reg)
             df = sample(reg, self.n, seed=self.seed, method=self.method, names=names, values=sc.values)
-            self._draws = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
-            self._draws_key = key
+            cached = {c: np.ascontiguousarray(df[c].to_numpy(dtype=float)) for c in df}
             self.samplings += 1
-        return self._draws
+        self._draw_sets[key] = cached
+        while len(self._draw_sets) > self.DRAW_SETS_KEPT:
+            self._draw_sets.pop(next(iter(self._draw_sets)))
+        return cached
 
     @staticmethod
-    def pinned(sc: Scenario) -> tuple[str, ...]:
-        """Uncertainties (and a drawn switch such as ``war_course``) the scenario sets away
-        from their register default (held fixed)."""
+    def pinned(sc: Scenario, held: Iterable[str] | None = None) -> tuple[str, ...]:
+        """What every draw holds at the scenario's value: the uncertainties the scenario sets
+        away from their register default, and the drawn switches (``war_course``) in ``held``.
+
+        Parameters
+        ----------
+        held : iterable of str, optional
+            Drawn switches to hold at the scenario's value, whatever it is (so the default
+            course, attrition, can be held too); the others are drawn by their weights.
+            ``None``: hold a switch only when it is set away from its default.
+
+        Raises
+        ------
+        ValueError
+            ``held`` names something that is not a drawn switch.
+        """
         from s400lab.model.sampling import drawn_switches
 
         reg = sc.register
         defaults = reg.defaults()
-        names = reg.uncertainties + drawn_switches(reg)
-        return tuple(u for u in names if sc.values[u] != defaults[u])
+        switches = drawn_switches(reg)
+        if held is None:
+            held = [s for s in switches if sc.values[s] != defaults[s]]
+        held = set(held)
+        unknown = sorted(held - set(switches))
+        if unknown:
+            raise ValueError(
+                f"held: {', '.join(unknown)} is not drawn per draw (drawn switches: {', '.join(switches)})"
+            )
+        pinned = [u for u in reg.uncertainties if sc.values[u] != defaults[u]]
+        return tuple(pinned + [s for s in switches if s in held])
 
     # ------------------------------------------------------------------ run
-    def run(self, sc: Scenario, central=None) -> LiveRun:
+    def run(self, sc: Scenario, central=None, held: Iterable[str] | None = None) -> LiveRun:
         """Central run and ensemble of ``sc``.
 
         Parameters
@@ -269,11 +301,13 @@ class LiveEnsemble:
         sc : Scenario
         central : Result, optional
             A central run of ``sc`` already computed (skips one model run).
+        held : iterable of str, optional
+            Drawn switches held at the scenario's value (see :meth:`pinned`).
         """
         from s400lab.model.core import simulate
 
         draws = self._draw_arrays(sc)
-        pinned = self.pinned(sc)
+        pinned = self.pinned(sc, held)
         values: dict[str, Any] = dict(sc.values)
         reg = sc.register
         for name, arr in draws.items():
@@ -300,10 +334,10 @@ class LiveEnsemble:
             t=t,
         )
 
-    def pinned_draws(self, sc: Scenario) -> pd.DataFrame:
+    def pinned_draws(self, sc: Scenario, held: Iterable[str] | None = None) -> pd.DataFrame:
         """The draws actually used for ``sc`` (pinned columns dropped): passing them to
         :func:`s400lab.model.evaluate` reproduces :meth:`run`'s ensemble outcomes."""
-        pinned = set(self.pinned(sc))
+        pinned = set(self.pinned(sc, held))
         df = self.draws(sc)
         return df[[c for c in df.columns if c not in pinned]]
 

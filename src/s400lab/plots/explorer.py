@@ -26,9 +26,9 @@ widget.
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -39,6 +39,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, MultipleLocator
 
 from s400lab.model.formatting import quarter_label
+from s400lab.plots.png import canvas_png
 from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO
 
 #: Render resolution: 72 dpi, so a font size in points is the same number of pixels.
@@ -53,6 +54,10 @@ SIZES = {
     "laptop": {"stock": (720, 262), "india": (720, 164), "track": (720, 204)},
     "wide": {"stock": (1000, 420), "india": (1000, 210), "track": (1000, 270)},
 }
+
+#: Room kept between a legend and the picture's right edge (px): text that touches the edge
+#: reads as cut on a projector.
+LEGEND_MARGIN_PX = 10
 
 #: Font sizes in px (= pt at 72 dpi): at least 18 px, readable from the back of a room.
 FONT = {"title": 18, "label": 18, "tick": 18, "legend": 18}
@@ -124,7 +129,7 @@ def _band_verts(t: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> list[np.ndarra
     return [np.column_stack([xs, ys])]
 
 
-class _Panel:
+class BlitPanel:
     """Base: one Figure of ``size_px`` pixels with an Agg canvas, rendered to PNG bytes."""
 
     def __init__(self, size_px: tuple[int, int], dpi: int = DPI) -> None:
@@ -138,7 +143,10 @@ class _Panel:
         self._state: tuple = ()
         self._dynamic: list = []
         self._frame_key: tuple | None = None
-        self._background = None
+        self._background: Any = None
+        #: Static layers already drawn, by frame key (most recent last): going back to a
+        #: frame seen before (a preset chosen again, a limit that returns) costs no full draw.
+        self._backgrounds: dict[tuple, Any] = {}
         #: Text labels drawn by the page over the picture (dates with chances, notes): dicts
         #: with ``x``, ``y`` (pixels from the top left), ``text``, ``align`` ("left", "right"),
         #: ``kind`` ("date", "note", "good", "bad"). Text is left to the browser: crisp,
@@ -196,14 +204,26 @@ class _Panel:
             a.set_animated(True)
         self._dynamic.extend(artists)
 
+    #: How many static layers a panel keeps (a 560x262 layer is ~0.6 MB).
+    BACKGROUNDS_KEPT = 8
+
     def _frame(self, *key) -> bool:
-        """Declare the background's state (limits, tick labels, legend); a new key redraws it.
-        Returns True when the key changed."""
+        """Declare the background's state (limits, tick labels, legend); a new key takes its
+        cached background or redraws it on the next render. Returns True when the key changed
+        (the caller then sets the axes to that state)."""
         if key != self._frame_key:
             self._frame_key = key
-            self._background = None
+            self._background = self._backgrounds.get(key)
             return True
         return False
+
+    def _keep_background(self, background) -> None:
+        self._background = background
+        key = self._frame_key if self._frame_key is not None else ()
+        self._backgrounds.pop(key, None)
+        self._backgrounds[key] = background
+        while len(self._backgrounds) > self.BACKGROUNDS_KEPT:
+            self._backgrounds.pop(next(iter(self._backgrounds)))
 
     def _set_xaxis(self) -> None:
         for ax in self.fig.axes:
@@ -216,31 +236,24 @@ class _Panel:
             self.t0, self.t1 = float(t0), float(t1)
             self._set_xaxis()
             self._background = None
+            self._backgrounds.clear()  # every cached layer has the old time axis
             self._state = ()
 
     def png(self) -> bytes:
         """Render and return PNG bytes (``size_px``, blitting over the cached static layer)."""
         if self._background is None:
             self.canvas.draw()  # animated (data) artists are skipped here
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._keep_background(self.canvas.copy_from_bbox(self.fig.bbox))
             self.full_draws += 1
         else:
             self.canvas.restore_region(self._background)
         for artist in self._dynamic:
             self.fig.draw_artist(artist)
         self.draws += 1
-        buf = io.BytesIO()
-        w, h = self.canvas.get_width_height(physical=True)
-        from PIL import Image  # a matplotlib dependency
-
-        # RGB (the figure is opaque) at zlib level 3: the fastest encoding measured here
-        Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
-            buf, format="png", compress_level=3
-        )
-        return buf.getvalue()
+        return canvas_png(self.canvas)
 
 
-class StockPanel(_Panel):
+class StockPanel(BlitPanel):
     """Russia's S-400 stock (battalions): bands, central run, status quo, requirement, and a
     difference panel (scenario minus status quo) whose axis zooms to the change.
 
@@ -288,8 +301,8 @@ class StockPanel(_Panel):
         dax.set_ylim(-1, 1)
         ax.set_ylabel("battalions", fontsize=FONT["label"])
         dax.set_ylabel("vs SQ", fontsize=FONT["label"])
-        ax.yaxis.set_label_coords(-50 / w, 0.5)
-        dax.yaxis.set_label_coords(-50 / w, 0.5)
+        ax.yaxis.set_label_coords(-46 / w, 0.5)
+        dax.yaxis.set_label_coords(-46 / w, 0.5)
         self._legend()
         _style_axes(ax)
         _style_axes(dax)
@@ -406,7 +419,7 @@ class StockPanel(_Panel):
         return True
 
 
-class IndiaPanel(_Panel):
+class IndiaPanel(BlitPanel):
     """India's undelivered squadrons: promised quarter (hollow diamond) vs modelled delivery
     (filled circle, with its date and chance); the status quo (hollow grey circle) sits just
     below each row so the two never cover each other. A squadron not delivered within the
@@ -451,7 +464,7 @@ class IndiaPanel(_Panel):
             frameon=False,
             ncols=3,
             fontsize=FONT["legend"],
-            bbox_to_anchor=(1.0, 0.0),
+            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / w, 0.0),  # never touching the right edge
             borderaxespad=0.1,
             handletextpad=0.2,
             columnspacing=0.9,
@@ -540,7 +553,7 @@ class IndiaPanel(_Panel):
         return True
 
 
-class TrackPanel(_Panel):
+class TrackPanel(BlitPanel):
     """The Turkiye-US milestone track: when each legal/programme milestone is reached, with
     its date and chance beside it. A milestone not reached (conditions not met, or beyond the
     horizon) is a grey cross at the right edge; the status quo's markers sit just below each
@@ -572,7 +585,7 @@ class TrackPanel(_Panel):
             frameon=False,
             ncols=3,
             fontsize=FONT["legend"],
-            bbox_to_anchor=(1.0, 0.0),
+            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / w, 0.0),  # never touching the right edge
             borderaxespad=0.1,
             handletextpad=0.2,
             columnspacing=0.9,

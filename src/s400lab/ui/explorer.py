@@ -24,11 +24,12 @@ the horizon. The explorer does no model arithmetic itself.
 
 For tests and scripts: :meth:`set_values`, :attr:`scenario`, :attr:`result`, :attr:`live`,
 :attr:`outcomes_frame`, :meth:`brief_html`, and the counters :attr:`recomputes` (model runs of
-the scenario), :attr:`baseline_recomputes` and :attr:`redraws` (refresh passes).
+the scenario), :attr:`baseline_recomputes` and :attr:`n_redraws` (refresh passes).
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import contextlib
 import html
@@ -52,10 +53,17 @@ from s400lab.analysis.live import (
 from s400lab.model import Scenario, india_timing, presets, run
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.model.results import key_outcomes
-from s400lab.plots.explorer import ExplorerFigure
 from s400lab.plots.style import OKABE_ITO
+from s400lab.ui.overlay import picture_html
 
-__all__ = ["ScenarioExplorer", "format_value", "format_difference", "KEY_OUTCOMES", "visible_parameters"]
+__all__ = [
+    "DRAWN",
+    "ScenarioExplorer",
+    "format_value",
+    "format_difference",
+    "KEY_OUTCOMES",
+    "visible_parameters",
+]
 
 #: Outcomes shown in the table by default (all outcomes with "all outcomes"): the model's one
 #: list (:data:`s400lab.model.results.KEY_OUTCOMES`); names the model does not have are skipped.
@@ -89,6 +97,11 @@ TAB_TITLES = {
 }
 KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)", "setting": "Settings"}
 BASELINE_ID = "status_quo"
+
+#: Control value of a drawn switch (``war_course``) meaning "drawn per draw by its weights":
+#: the central run takes the register default, the ensemble draws the course. Each real
+#: choice (attrition included) holds that course in every draw.
+DRAWN = "drawn"
 
 #: Screen layouts: name -> (label, width of the figures column, of the controls column,
 #: height of the scrolling controls pane) in px. The figures keep their pixel size (crisp).
@@ -220,16 +233,22 @@ def _label(p: Parameter) -> str:
     return f"{p.label} ({unit})"
 
 
-def _control(p: Parameter) -> widgets.Widget:
+def _control(p: Parameter, drawn: bool = False) -> widgets.Widget:
     """The input widget for one register row (value = the register default); its
-    description is the label with the unit, so every control has an accessible name."""
+    description is the label with the unit, so every control has an accessible name.
+    ``drawn``: a switch the ensemble draws per draw gets a first choice :data:`DRAWN`
+    (the default; the central run uses the register default), and each course is held."""
     common = dict(
         description=_label(p),
         tooltip=_tooltip(p),
         layout=widgets.Layout(width="94%"),
         style={"description_width": "initial"},
     )
-    if p.type == "choice":
+    if p.type == "choice" and drawn:
+        options = [(f"drawn by the weights (central run: {p.default.replace('_', ' ')})", DRAWN)]
+        options += [(f"{c.replace('_', ' ')} in every draw", c) for c in p.choices]
+        w = widgets.Dropdown(options=options, value=DRAWN, **common)
+    elif p.type == "choice":
         w = widgets.Dropdown(options=[(c.replace("_", " "), c) for c in p.choices], value=p.default, **common)
     elif p.type == "bool":
         w = widgets.Checkbox(value=bool(p.default), indent=False, **common)
@@ -272,57 +291,44 @@ def _help_table(params: list[Parameter]) -> str:
 
 def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict]) -> str:
     """A view: the PNG at its pixel size with alternative text, and the text over it."""
-    w, h = size
-    b64 = base64.b64encode(png).decode("ascii")
-    img = (
-        f"<img class='s400-img s400-img-{name}' width='{w}' height='{h}' "
-        f"alt='{html.escape(FIGURE_TITLES[name], quote=True)}' "
-        f"src='data:image/png;base64,{b64}'>"
-    )
-    return img + _overlay_html(labels)
-
-
-def _overlay_html(labels: list[dict]) -> str:
-    """Absolutely positioned text over a figure (dates with chances, notes)."""
-    spans = [
-        f"<span class='s400-ann {html.escape(lab['align'])} {html.escape(lab['kind'])} "
-        f"{html.escape(lab.get('valign', 'middle'))}' "
-        f"style='left:{lab['x']:.0f}px;top:{lab['y']:.0f}px'>{html.escape(lab['text'])}"
-        "</span>"
-        for lab in labels
-    ]
-    return "".join(spans)
+    return picture_html(png, size, FIGURE_TITLES[name], f"s400-img s400-img-{name}", labels)
 
 
 def _india_why(result) -> tuple[str, str]:
-    """Why India's dates move or not: (short line, the timing ruler's full sentence), from
+    """Why India's dates move or not: (one short line that fits one line of the verdict box
+    at 1024x768 in large text, the timing ruler's full sentence), from
     :func:`s400lab.model.india_timing`."""
     ruler = india_timing(result)
     full = str(ruler.attrs["verdict"])
     o, v = result.raw_outcomes, result.scenario.values
-    there, prod = ruler.loc["in_india", "quarter"], ruler.loc["last_from_production", "quarter"]
+    there = ruler.loc["in_india", "quarter"]
     if o.get("india_undelivered_start", 0) < 1:
-        short = "all squadrons delivered; a return cannot reach India."
+        short = "all delivered; nothing to gain."
     elif o.get("returned_to_russia", 0) <= 0 and v.get("tr_action") not in ("return_partial", "return_full"):
-        short = "nothing is returned; India waits for production."
+        short = "nothing is returned; no gain."
     elif v.get("ru_use_returned") != "india":
-        short = f"returned units stay with Russia ({v.get('ru_use_returned')}); India waits for production."
+        short = "no gain: units stay with Russia."
     elif ruler.attrs["reaches_india"]:
-        short = f"returned units there {there}, before production ({prod}): India gains."
+        short = f"gains: {there}, before production."
     else:
-        short = f"returned units there {there}, after production ({prod}): no gain."
+        short = f"no gain: {there}, after production."
     return short, full
 
 
-def _russia_why(outcomes) -> str:
-    """Whether the deal is worth it to Russia, in one line (``ru_deal_net_usd_bn``, ``ru_consents``)."""
+def _russia_why(outcomes) -> tuple[str, str]:
+    """Whether the deal is worth it to Russia (``ru_deal_net_usd_bn``, ``ru_consents``): one
+    short line and the full sentence."""
     net = float(outcomes.get("ru_deal_net_usd_bn", float("nan")))
     if outcomes.get("ru_objects", 0) >= 0.5:
-        return "objects: a transfer to a third party breaks the end-user terms."
+        return (
+            "objects: breaks end-user terms.",
+            "objects: a transfer to a third party breaks the end-user terms.",
+        )
     if outcomes.get("returned_to_russia", 0) <= 0 or not np.isfinite(net):
-        return "nothing is returned; no deal to weigh."
-    verb = "would consent" if outcomes.get("ru_consents", 0) >= 0.5 else "would not consent"
-    return f"deal worth {net:+.2f} US$ bn to Moscow: {verb}."
+        return "nothing returned; no deal.", "nothing is returned; no deal to weigh."
+    yes = outcomes.get("ru_consents", 0) >= 0.5
+    short = f"deal worth {net:+.2f} US$ bn: {'consents' if yes else 'refuses'}."
+    return short, f"deal worth {net:+.2f} US$ bn to Moscow: {'would' if yes else 'would not'} consent."
 
 
 def _short_verdict(text: str) -> str:
@@ -334,7 +340,7 @@ def _short_verdict(text: str) -> str:
 # --------------------------------------------------------------------------- the explorer
 
 
-class ScenarioExplorer:
+class ScenarioExplorer(widgets.VBox):
     """Interactive scenario explorer (ipywidgets), for JupyterLab and Voila.
 
     Parameters
@@ -359,7 +365,7 @@ class ScenarioExplorer:
     ----------
     controls : dict of str to ipywidgets.Widget
         One input per visible register parameter.
-    recomputes, baseline_recomputes, redraws : int
+    recomputes, baseline_recomputes, n_redraws : int
         Model runs of the scenario, of the baseline, and refresh passes.
     last_error : str or None
         The last error shown in the panel.
@@ -386,46 +392,102 @@ class ScenarioExplorer:
         self.dpi = dpi
         self.recomputes = 0
         self.baseline_recomputes = 0
-        self.redraws = 0
+        self.n_redraws = 0
         self.last_error: str | None = None
         self.last_effects: list = []
-        self._hold = False
+        self.busy = False
         self._live_engine = LiveEnsemble(n=n_draws, seed=seed)
         self._base_engine = LiveEnsemble(n=n_draws, seed=seed)
         self._live: Any = None  # a LiveRun after the first refresh
         self._base_live: Any = None
         self._baseline_key: tuple | None = None
+        self._baselines: dict[tuple, Any] = {}
         self._last_changed: list[str] = []
         self._lever_names = set(self.register.levers)
         self._status_quo = self.presets[BASELINE_ID]
         self._params = visible_parameters(self.register)
+        from s400lab.model.sampling import drawn_switches
+
+        self._switches = set(drawn_switches(self.register))
+        self._held_switches: set[str] = set()  # drawn switches the user holds in every draw
 
         start = self.presets[preset]
         self._values: dict[str, Any] = dict(start.values)
         self._preset_id = preset
         self._scenario = start
+        self._figure: Any = None  # an ExplorerFigure once started
+        self._started = False
         self._build_controls()
         self._build_layout(preset, compare, screen, presenter)
-        t0, t1 = self._horizon()
-        self.figure = ExplorerFigure(t0, t1, dpi=dpi, layout=screen)
-        self._size_images()
         with self._held():
             self._apply_to_controls(self._values)
+        self._start_soon()
+
+    # ------------------------------------------------------------------ starting
+    def _start_soon(self) -> None:
+        """Draw the views now, or -- in a kernel (an event loop is running) -- just after the
+        cell has run, so the controls show first: the first run imports matplotlib and scipy
+        and samples the draws (~2 s on a fresh dashboard kernel). It runs in steps, each
+        letting the kernel answer the page in between. Anything that needs the results
+        (:attr:`result`, :attr:`figure`, a control change...) starts it at once."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._start()
+            return
+        for box in self.overlays.values():
+            box.value = "<span class='s400-small'>Drawing the view...</span>"
+
+        def warm() -> None:  # the draws (imports scipy), then the figures (matplotlib)
+            if self._started:
+                return
+            with contextlib.suppress(Exception):  # the first refresh meets it again, shows it
+                self._live_engine.draws(self._make_scenario())
+            loop.call_later(0.01, self._start)
+
+        loop.call_later(0.05, warm)
+
+    def _start(self) -> None:
+        """Build the views and run the first refresh (once)."""
+        if self._started:
+            return
+        self._started = True
+        try:
+            self._new_figure(self.screen.value)
+        except Exception as exc:  # shown in the panel, never a silent dead widget
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            self._say(f"could not draw the views ({self.last_error})", error=True)
+            return
         self._refresh(recompute=True)
+
+    def _new_figure(self, screen: str) -> None:
+        from s400lab.plots.explorer import ExplorerFigure  # matplotlib: only when drawn
+
+        t0, t1 = self._horizon()
+        self._figure = ExplorerFigure(t0, t1, dpi=self.dpi, layout=screen)
+        self._size_images()
+        for name in self.png:
+            self.png[name] = b""
+
+    @property
+    def figure(self):
+        """The three views (:class:`s400lab.plots.explorer.ExplorerFigure`)."""
+        self._start()
+        return self._figure
 
     # ------------------------------------------------------------------ building
     def _build_controls(self) -> None:
         self.controls: dict[str, widgets.Widget] = {}
         for p in self._params:
-            w = _control(p)
+            w = _control(p, drawn=p.name in self._switches)
             w.add_class(f"s400-ctl-{p.name}")  # stable hooks for browser tests
             w.observe(self._make_observer(p.name), names="value")
             self.controls[p.name] = w
 
     def _make_observer(self, name: str):
         def on_change(change: dict) -> None:
-            self._values[name] = change["new"]
-            if not self._hold:
+            self._values[name] = self._model_value(name, change["new"])
+            if not self.busy:
                 self._last_changed = [name]
                 self._refresh(recompute=True)
 
@@ -595,7 +657,7 @@ class ScenarioExplorer:
         self.left.add_class("s400-figures")
         self.right = widgets.VBox([self.verdict, self.scenario_line, self.effect, self.pane, files])
         self.right.add_class("s400-controls")
-        self.widget = widgets.VBox(
+        super().__init__(
             [
                 widgets.HTML(_CSS),
                 header,
@@ -605,9 +667,9 @@ class ScenarioExplorer:
                 ),
             ]
         )
-        self.widget.add_class("s400-explorer")
+        self.add_class("s400-explorer")
         if presenter:
-            self.widget.add_class("s400-presenter")
+            self.add_class("s400-presenter")
         self._apply_screen(screen)
 
     def _apply_screen(self, screen: str) -> None:
@@ -621,7 +683,7 @@ class ScenarioExplorer:
     def _size_images(self) -> None:
         """Reserve every view's pixel size (the PNG is shown at exactly that size: crisp)."""
         for name, box in self.figure_boxes.items():
-            w, h = self.figure.panels[name].size_px
+            w, h = self._figure.panels[name].size_px
             box.layout.width = f"{w}px"
             box.layout.height = f"{h}px"
             box.layout.min_width = f"{w}px"
@@ -629,12 +691,9 @@ class ScenarioExplorer:
     def _on_screen(self, change: dict) -> None:
         screen = change["new"]
         self._apply_screen(screen)
-        t0, t1 = self._horizon()
-        self.figure = ExplorerFigure(t0, t1, dpi=self.dpi, layout=screen)
-        self._size_images()
-        for name in self.png:
-            self.png[name] = b""
-        self._refresh(recompute=False)
+        if self._started:
+            self._new_figure(screen)
+            self._refresh(recompute=False)
 
     def _on_tab(self, change: dict) -> None:
         if change["new"] == self._outcomes_tab and self._table_stale and self._live is not None:
@@ -647,9 +706,9 @@ class ScenarioExplorer:
 
     def _on_presenter(self, change: dict) -> None:
         if change["new"]:
-            self.widget.add_class("s400-presenter")
+            self.add_class("s400-presenter")
         else:
-            self.widget.remove_class("s400-presenter")
+            self.remove_class("s400-presenter")
 
     # ------------------------------------------------------------------ public API
     @property
@@ -660,16 +719,19 @@ class ScenarioExplorer:
     @property
     def result(self):
         """The model :class:`~s400lab.model.Result` of :attr:`scenario` (central run)."""
+        self._start()
         return self._live.result
 
     @property
     def live(self):
         """The :class:`~s400lab.analysis.live.LiveRun` of the scenario (central + ensemble)."""
+        self._start()
         return self._live
 
     @property
     def baseline_result(self):
         """The model result of the status quo under the current assumptions and settings."""
+        self._start()
         return self._base_live.result
 
     @property
@@ -686,6 +748,7 @@ class ScenarioExplorer:
     @property
     def outcomes_frame(self) -> pd.DataFrame:
         """The outcomes table as shown: value, baseline, difference (numbers) and the texts."""
+        self._start()
         return self._outcomes_frame(all_outcomes=True)
 
     def set_values(self, **values: Any) -> None:
@@ -699,14 +762,15 @@ class ScenarioExplorer:
         """
         if not values:
             return
-        self._scenario.with_changes(**values)  # validate first: all or nothing
+        # a drawn switch may also be set to DRAWN (the model sees its default)
+        self._scenario.with_changes(**{k: self._model_value(k, v) for k, v in values.items()})
         hidden = [k for k in values if k not in self.controls]
         if hidden:
             raise ValueError(
                 f"{', '.join(hidden)}: not a control of the explorer (model devices are not set by hand)"
             )
         with self._held():
-            self._apply_to_controls(values)
+            self._apply_to_controls(values, hold=True)
         self._last_changed = list(values)
         self._refresh(recompute=True)
 
@@ -820,11 +884,6 @@ class ScenarioExplorer:
             self._say(f"Loaded {loaded.name or path.name!r} from {path.name}.")
         return self.last_error is None
 
-    def _ipython_display_(self) -> None:  # pragma: no cover - exercised in the browser tests
-        from IPython.display import display
-
-        display(self.widget)
-
     # ------------------------------------------------------------------ internals
     def _visible(self, values: Mapping[str, Any]) -> dict[str, Any]:
         return {k: v for k, v in values.items() if k in self.controls}
@@ -832,27 +891,48 @@ class ScenarioExplorer:
     @contextlib.contextmanager
     def _held(self):
         """Suspend the refresh while many controls change (and batch the sync messages)."""
-        old, self._hold = self._hold, True
+        old, self.busy = self.busy, True
         try:
             with contextlib.ExitStack() as stack:
                 for w in self.controls.values():
                     stack.enter_context(w.hold_sync())
                 yield
         finally:
-            self._hold = old
+            self.busy = old
 
-    def _apply_to_controls(self, values: dict[str, Any]) -> None:
+    def _apply_to_controls(self, values: dict[str, Any], hold: bool = False) -> None:
+        """Set controls to model values. A drawn switch at its register default shows
+        :data:`DRAWN` (a preset or file does not hold it) unless ``hold`` (set by hand)."""
         for name, value in values.items():
             if name not in self.controls:
                 self._values[name] = value
                 continue
             w = self.controls[name]
-            if w.value != value:
-                w.value = value
-            self._values[name] = value
+            shown = value
+            if name in self._switches and not hold and value == self.register[name].default:
+                shown = DRAWN
+            if w.value != shown:
+                w.value = shown
+            self._values[name] = self._model_value(name, shown)
+
+    def _model_value(self, name: str, shown: Any) -> Any:
+        """The model value of a control's value; records whether a drawn switch is held."""
+        if name not in self._switches:
+            return shown
+        if shown == DRAWN:
+            self._held_switches.discard(name)
+            return self.register[name].default
+        self._held_switches.add(name)
+        return shown
+
+    @property
+    def held(self) -> tuple[str, ...]:
+        """Drawn switches (``war_course``) held at their value in every draw of the ensemble;
+        the others are drawn by their weights."""
+        return tuple(sorted(self._held_switches))
 
     def _on_preset(self, change: dict) -> None:
-        if self._hold:
+        if self.busy:
             return
         sc = self.presets[change["new"]]
         self._preset_id = change["new"]
@@ -915,33 +995,52 @@ class ScenarioExplorer:
 
     def _refresh(self, recompute: bool) -> None:
         """Recompute (optional) and redraw everything; errors go to the panel."""
+        if not self._started:
+            self._start()  # its first refresh runs on the current values
+            return
         try:
             if recompute:
                 before = self._live
                 scenario = self._make_scenario()
                 central = run(scenario)
-                self._live = self._live_engine.run(scenario, central=central)
+                held = self.held
+                self._live = self._live_engine.run(scenario, central=central, held=held)
                 self._scenario = scenario
                 self.recomputes += 1
-                key = tuple(sorted((k, v) for k, v in self._values.items() if k not in self._lever_names))
+                settings = sorted((k, v) for k, v in self._values.items() if k not in self._lever_names)
+                key: tuple = (*settings, held)
                 if key != self._baseline_key:
-                    base = Scenario.default().with_changes(**self._baseline_values())
-                    self._base_live = self._base_engine.run(base, central=run(base))
+                    self._base_live = self._baseline_run(key, held)
                     self._baseline_key = key
-                    self.baseline_recomputes += 1
                 self.last_effects = (
                     change_effects(before, self._live, self._effect_outcomes())
                     if before is not None and self._last_changed
                     else []
                 )
             self._redraw()
-            self.redraws += 1
+            self.n_redraws += 1
             if self.last_error is not None:
                 self.last_error = None
                 self.message.value = ""
         except Exception as exc:  # shown in the panel, never a silent dead widget
             self.last_error = f"{type(exc).__name__}: {exc}"
             self._say(f"could not update the results ({self.last_error})", error=True)
+
+    #: Status-quo runs kept, one per assumption and setting values (a preset chosen again
+    #: finds its baseline).
+    BASELINES_KEPT = 8
+
+    def _baseline_run(self, key: tuple, held: tuple[str, ...]):
+        """The status quo's LiveRun under the current assumptions and settings (cached)."""
+        cached = self._baselines.pop(key, None)
+        if cached is None:
+            base = Scenario.default().with_changes(**self._baseline_values())
+            cached = self._base_engine.run(base, central=run(base), held=held)
+            self.baseline_recomputes += 1
+        self._baselines[key] = cached
+        while len(self._baselines) > self.BASELINES_KEPT:
+            self._baselines.pop(next(iter(self._baselines)))
+        return cached
 
     def _effect_outcomes(self) -> list[str]:
         out = self._live.result.raw_outcomes
@@ -998,6 +1097,7 @@ class ScenarioExplorer:
         met = ro["legal_conditions_met"] >= 0.5
         chance = format_chance(live.chance("legal_conditions_met"))
         india_short, india_full = _india_why(res)
+        russia_short, russia_full = _russia_why(ro)
         self.verdict.value = (
             f"<div class='s400-verdict {'met' if met else 'not-met'}' role='status'>"
             f"<b>{html.escape(_short_verdict(res.verdict))}.</b> "
@@ -1005,9 +1105,10 @@ class ScenarioExplorer:
             f"; {chance} of {live.n:,} draws meet the conditions.</span>"
             f"<details><summary>Why (the legal test; bands and chances from {live.n:,} "
             f"draws, seed {live.seed})</summary>{html.escape(res.verdict)}"
-            f"<br><b>India:</b> {html.escape(india_full)}</details>"
+            f"<br><b>India:</b> {html.escape(india_full)}<br><b>Russia:</b> {html.escape(russia_full)}"
+            "</details>"
             f"<div class='s400-small s400-why-india'><b>India:</b> {html.escape(india_short)}</div>"
-            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(_russia_why(ro))}</div>"
+            f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(russia_short)}</div>"
             "</div>"
         )
         if self.tabs.selected_index == self._outcomes_tab:

@@ -1,16 +1,21 @@
 """Trade-off explorer: weight sliders per stakeholder criterion -> live ranking.
 
 Wires :mod:`s400lab.analysis.tradeoffs` (outcomes matrix, normalisation, ranking,
-robustness) to ipywidgets and :mod:`s400lab.plots.seminar`. One slider (0-10) per
-criterion, grouped by stakeholder; every change re-ranks the options and redraws the
-matrix, the weighted scores and the share of nearby weightings under which each option
-ranks first. The figure is created once; a change clears and redraws its three Axes and
-renders it once, as a PNG in an ``ipywidgets.Image`` (so it works the same in JupyterLab,
-Voila and under nbclient).
+robustness) to ipywidgets. One slider (0-10) per criterion, grouped by stakeholder; every
+change re-ranks the options and updates the live figure in place
+(:class:`s400lab.plots.tradeoffs.RankingPanel`: bar widths only, over a cached static layer,
+with the numbers laid over the picture by the browser), within the scenario explorer's
+latency targets. The outcomes matrix (the options' natural values, which the weights do not
+change) is drawn once, in the same row order as the live figure.
+
+While an update is pending a busy sign shows. Updates are coalesced: changes that arrive
+while the kernel is busy (a student dragging several sliders) are drawn once, with the newest
+weights, never queued one by one. Works the same in JupyterLab, Voila and under nbclient.
 """
 
 from __future__ import annotations
 
+import asyncio
 import html
 import io
 from collections.abc import Mapping, Sequence
@@ -20,11 +25,12 @@ import matplotlib as mpl
 import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from s400lab.analysis import tradeoffs as tr
-from s400lab.plots.seminar import plot_first_place_shares, plot_outcomes_matrix
-from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
+from s400lab.plots.seminar import plot_outcomes_matrix
+from s400lab.plots.style import PROJECTOR_RC
+from s400lab.plots.tradeoffs import RankingPanel
+from s400lab.ui.overlay import picture_html
 
 __all__ = ["TradeoffExplorer", "preset_labels"]
 
@@ -32,6 +38,20 @@ __all__ = ["TradeoffExplorer", "preset_labels"]
 #: grid of 1120 px overflowed a 1366x768 projector with JupyterLab's file browser open and
 #: hid the second column's sliders.)
 GRID_COLUMNS = "repeat(auto-fill, minmax(min(560px, 100%), 1fr))"
+
+FIGURE_ALT = (
+    "Left: each option's weighted score under your weights (best highlighted). Right: the share "
+    "of nearby weightings under which each option ranks first."
+)
+_CSS = """<style>
+.s400-tradeoffs-view { overflow-x: auto; }
+.s400-tradeoffs-view .widget-html-content { position: relative; line-height: 1.1; }
+.s400-tradeoffs-view img { display: block; max-width: none; }
+.s400-tradeoffs-view .s400-ann { position: absolute; white-space: nowrap; font-size: 16px;
+  color: #111; transform: translate(0, -50%); }
+.s400-tradeoffs-view .s400-ann.best { font-weight: 700; color: #00573f; }
+.s400-tradeoffs-busy { min-height: 1.4em; }
+</style>"""
 
 
 def preset_labels() -> dict[str, str]:
@@ -76,12 +96,18 @@ class TradeoffExplorer(widgets.VBox):
         ``score`` and ``rank`` per option (best first), updated on every change.
     robustness : pandas.DataFrame
         ``share_first`` and ``mean_rank`` under weights drawn around the current ones.
+    panel : RankingPanel
+        The live figure (one Figure, created once, bars updated in place).
     figure : matplotlib.figure.Figure
-        The one figure, created once and redrawn in place.
-    image : ipywidgets.Image
-        The figure as PNG, replaced once per change.
+        ``panel.fig``.
+    view : ipywidgets.HTML
+        The live figure as a PNG at its pixel size with the numbers over it.
+    matrix_image : ipywidgets.Image
+        The outcomes matrix, drawn once.
     n_redraws : int
-        How many times the figure has been rendered (one per change).
+        How many times the live figure has been rendered (at most one per update).
+    n_updates : int
+        Updates run (a burst of changes coalesced into one counts once).
     """
 
     def __init__(
@@ -119,25 +145,33 @@ class TradeoffExplorer(widgets.VBox):
         self._equal = widgets.Button(description="Equal weights", icon="balance-scale")
         self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
         self._error = widgets.HTML()
-        self._busy = widgets.HTML()
-        self._busy.add_class("s400-tradeoffs-busy")
+        self._busy_sign = widgets.HTML()
+        self._busy_sign.add_class("s400-tradeoffs-busy")
         self._table = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.n_redraws = 0
-        with mpl.rc_context(PROJECTOR_RC):
-            # the matrix across the full width (it needs it: up to ten criteria with units),
-            # the ranking and its robustness side by side underneath
-            self.figure = Figure(figsize=(14, 11), layout="constrained", dpi=96)
-            mosaic = self.figure.subplot_mosaic(
-                [["matrix", "matrix"], ["score", "robust"]], height_ratios=[1.6, 1]
-            )
-            self._axes = (mosaic["matrix"], mosaic["score"], mosaic["robust"])
-        self._canvas = FigureCanvasAgg(self.figure)
-        self._background = None
-        self._suspend = False
+        self.n_redraws = self.n_updates = 0
+        self.last_error: str | None = None
+        self._pending = False  # an update is scheduled on the event loop
+        self.busy = False
+        rows = [self.option_labels.get(o, str(o)) for o in matrix.index]
+        self.panel = RankingPanel(rows)
+        self.figure = self.panel.fig
+        self.view = widgets.HTML()
+        self.view.add_class("s400-tradeoffs-view")
+        self.matrix_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.matrix_image.value = self._matrix_png()
         for s in self._sliders.values():
             s.observe(self._on_change, names="value")
-        super().__init__([self._controls(), self._busy, self._error, self._table, self.image])
+        super().__init__(
+            [
+                widgets.HTML(_CSS),
+                self._controls(),
+                self._busy_sign,
+                self._error,
+                self.view,
+                self._table,
+                self.matrix_image,
+            ]
+        )
         self.ranking = self.robustness = pd.DataFrame()
         self.update()
 
@@ -186,111 +220,100 @@ class TradeoffExplorer(widgets.VBox):
         unknown = [k for k in weights if k not in self._sliders]
         if unknown:
             raise KeyError(f"unknown criteria {unknown}")
-        self._suspend = True
+        self.busy = True
         try:
             for k, v in weights.items():
                 self._sliders[k].value = int(v)
         finally:
-            self._suspend = False
+            self.busy = False
         self.update()
 
     def _on_change(self, _change) -> None:
-        if not self._suspend:
+        if not self.busy:
+            self.request_update()
+
+    def request_update(self) -> None:
+        """Show the busy sign and update soon: on the running event loop (a kernel), once for
+        all the changes that arrive before it runs, with the newest weights; without a
+        running loop (a script, a test), now."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
             self.update()
+            return
+        if not self._pending:
+            self._pending = True
+            self._busy_sign.value = (
+                "<span role='status' style='font-weight:600'>Updating the figure...</span>"
+            )
+            loop.call_soon(self._run_pending)
+
+    def _run_pending(self) -> None:
+        self._pending = False
+        self.update()
 
     def update(self) -> None:
-        """Re-rank, recompute robustness and redraw."""
+        """Re-rank, recompute robustness and update the live figure (newest weights)."""
+        self.n_updates += 1
         try:
-            self.ranking = tr.rank_options(self.normalised, self.weights)
-        except ValueError as exc:
-            self._error.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
-            return
-        self._error.value = ""
-        self.robustness = tr.weight_robustness(
-            self.normalised, n=self.n_robust, seed=self.seed, around=self.weights
+            try:
+                self.ranking = tr.rank_options(self.normalised, self.weights)
+            except ValueError as exc:
+                self.last_error = str(exc)
+                self._error.value = f"<span style='color:#D55E00'>{html.escape(str(exc))}</span>"
+                return
+            self._error.value = ""
+            self.last_error = None
+            self.robustness = tr.weight_robustness(
+                self.normalised, n=self.n_robust, seed=self.seed, around=self.weights
+            )
+            self._table.value = self._table_html()
+            self._draw()
+        finally:
+            self._busy_sign.value = ""
+
+    def _table_html(self) -> str:
+        """The ranking as a table, best first (written directly: pandas' to_html costs more
+        than the rest of an update)."""
+        share = self.robustness["share_first"]
+        rows = "".join(
+            f"<tr><th>{html.escape(self.option_labels.get(o, str(o)))}</th>"
+            f"<td>{r['score']:.3f}</td><td>{int(r['rank'])}</td><td>{100 * share[o]:.0f} %</td></tr>"
+            for o, r in self.ranking.iterrows()
         )
-        view = self.ranking.join(self.robustness["share_first"])
-        view["share_first"] = (100 * view["share_first"]).round().astype(int).astype(str) + " %"
-        view = view.rename(
-            columns={"score": "weighted score (0-1)", "share_first": "first under nearby weights"}
+        return (
+            "<table class='dataframe'><thead><tr><th></th><th>weighted score (0-1)</th>"
+            f"<th>rank</th><th>first under nearby weights</th></tr></thead><tbody>{rows}</tbody></table>"
         )
-        view.index = [self.option_labels.get(o, str(o)) for o in view.index]
-        self._table.value = view.round(3).to_html(border=0)
-        self._draw()
 
     def _draw(self) -> None:
-        """Clear and redraw the three Axes of the one figure, then render it once.
-
-        A busy sign shows while it renders. The layout is solved once (constrained layout on
-        the first render) and then frozen, so a change redraws the artists without solving
-        the layout again (several times faster)."""
-        self._busy.value = "<span role='status' style='font-weight:600'>Updating the figure...</span>"
-        try:
-            self._render()
-        finally:
-            self._busy.value = ""
-
-    def _png(self, redraw_matrix: bool) -> bytes:
-        """Render to PNG. The matrix (most of the text) is kept as cached pixels while the
-        ranking order holds; only the two lower panels are drawn again over it."""
-        canvas = self._canvas
-        lower = self._axes[1:]
-        if redraw_matrix or self._background is None:
-            for ax in lower:
-                ax.set_animated(True)
-            canvas.draw()
-            self._background = canvas.copy_from_bbox(self.figure.bbox)
-        else:
-            canvas.restore_region(self._background)
-        for ax in lower:
-            ax.set_animated(True)
-            self.figure.draw_artist(ax)
-        w, h = canvas.get_width_height(physical=True)
-        buf = io.BytesIO()
-        Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1).convert("RGB").save(
-            buf, format="png", compress_level=3
-        )
-        return buf.getvalue()
-
-    def _render(self) -> None:
-        order = self.ranking.index
-        ax_m, ax_s, ax_r = self._axes
-        same_order = list(order) == getattr(self, "_drawn_order", None)
-        with mpl.rc_context(PROJECTOR_RC):
-            if not same_order:
-                ax_m.clear()
-                plot_outcomes_matrix(
-                    ax_m,
-                    self.normalised.loc[order],
-                    matrix=self.matrix.loc[order],
-                    units=self.units,
-                    labels={c.criterion_id: c.label for c in self.criteria},
-                    option_labels=self.option_labels,
-                    fontsize=11,
-                )
-                ax_m.set_title("Outcomes matrix (rows: your ranking, best first)")
-            for ax in (ax_s, ax_r):
-                ax.clear()
-            ax_s.barh(range(len(order)), self.ranking["score"], color=OKABE_ITO["blue"])
-            for yi, v in enumerate(self.ranking["score"]):
-                ax_s.annotate(
-                    f"{v:.2f}", (v, yi), xytext=(4, 0), textcoords="offset points", va="center", fontsize=12
-                )
-            ax_s.set_yticks(range(len(order)), [self.option_labels.get(o, str(o)) for o in order])
-            ax_s.set(
-                xlim=(0, 1.15),
-                ylim=(len(order) - 0.5, -0.5),
-                xlabel="weighted score (0 = worst on every criterion, 1 = best)",
-                title="Your ranking",
+        """Set the bars of the live figure (matrix row order) and render it once."""
+        order = self.matrix.index
+        rank, rob = self.ranking.loc[order], self.robustness.loc[order]
+        changed = self.panel.update(rank["score"], rank["rank"], rob["share_first"], rob["mean_rank"])
+        if changed or not self.view.value:
+            png = self.panel.png()
+            self.view.value = picture_html(
+                png, self.panel.size_px, FIGURE_ALT, "s400-tradeoffs-img", self.panel.labels
             )
-            ax_s.grid(axis="y", visible=False)
-            plot_first_place_shares(ax_r, self.robustness, option_labels=self.option_labels)
-            ax_r.set_title("Ranks first under nearby weights")
-            ax_r.set_xlabel("share of nearby weightings where it ranks first (%)")
-            if self.n_redraws == 0:  # solve the layout once (constrained), then keep it
-                self.figure.savefig(io.BytesIO(), format="png")
-                self.figure.set_layout_engine("none")
-            png = self._png(redraw_matrix=not same_order)
-        self._drawn_order = list(order)
-        self.image.value = png
-        self.n_redraws += 1
+            self.n_redraws += 1
+
+    def _matrix_png(self) -> bytes:
+        """The outcomes matrix (natural values coloured by normalised score), drawn once."""
+        n, k = self.matrix.shape
+        with mpl.rc_context(PROJECTOR_RC):
+            fig = Figure(figsize=(14, 2.2 + 0.45 * n + 0.05 * k), layout="constrained", dpi=96)
+            FigureCanvasAgg(fig)
+            ax = fig.add_subplot()
+            plot_outcomes_matrix(
+                ax,
+                self.normalised,
+                matrix=self.matrix,
+                units=self.units,
+                labels={c.criterion_id: c.label for c in self.criteria},
+                option_labels=self.option_labels,
+                fontsize=11,
+            )
+            buf = io.BytesIO()
+            fig.savefig(buf, format="png")
+        return buf.getvalue()
