@@ -508,6 +508,35 @@ class ScenarioExplorer(widgets.VBox):
         return widgets.VBox(children)
 
     def _build_layout(self, preset: str, compare: bool, screen: str, presenter: bool) -> None:
+        """Build every widget and lay them out: header, views on the left, verdict and
+        controls on the right (widths from :data:`SCREENS`)."""
+        header = self._build_header(preset, compare, screen, presenter)
+        self._build_tabs()
+        self._build_outputs()
+        files = self._build_files()
+        self.pane = widgets.Box([self.tabs])
+        self.pane.add_class("s400-pane")
+        self.left = widgets.VBox([self.figure_boxes[k] for k in FIGURE_TITLES])
+        self.left.add_class("s400-figures")
+        self.right = widgets.VBox([self.verdict, self.scenario_line, self.effect, self.pane, files])
+        self.right.add_class("s400-controls")
+        super().__init__(
+            [
+                widgets.HTML(_CSS),
+                header,
+                widgets.HBox(
+                    [self.left, self.right],
+                    layout=widgets.Layout(flex_flow="row nowrap", align_items="flex-start"),
+                ),
+            ]
+        )
+        self.add_class("s400-explorer")
+        if presenter:
+            self.add_class("s400-presenter")
+        self._apply_screen(screen)
+
+    def _build_header(self, preset: str, compare: bool, screen: str, presenter: bool) -> widgets.HBox:
+        """The top row: preset, compare toggle, reset, screen and large-text switches."""
         options = [(sc.label, sid) for sid, sc in self.presets.items()]
         self.preset_select = widgets.Dropdown(
             options=options,
@@ -555,6 +584,15 @@ class ScenarioExplorer(widgets.VBox):
         )
         self.show_all.observe(lambda _c: self._refresh(recompute=False), names="value")
 
+        header = widgets.HBox(
+            [self.preset_select, self.compare, self.reset_button, self.screen, self.presenter],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
+        )
+        header.add_class("s400-header")
+        return header
+
+    def _build_tabs(self) -> None:
+        """One tab of number boxes per parameter group, then the outcomes table."""
         self.table = widgets.HTML()
         self.table.add_class("s400-table")
         tabs, titles = [], []
@@ -573,6 +611,8 @@ class ScenarioExplorer(widgets.VBox):
         self._table_stale = True
         self.tabs.observe(self._on_tab, names="selected_index")
 
+    def _build_outputs(self) -> None:
+        """Verdict, scenario line, last-change line, status, download link and the three views."""
         self.scenario_line = widgets.HTML()
         self.scenario_line.add_class("s400-scenario-line")
         self.verdict = widgets.HTML()
@@ -594,6 +634,8 @@ class ScenarioExplorer(widgets.VBox):
             box.add_class(f"s400-overlay-{name}")
             self.figure_boxes[name] = box
 
+    def _build_files(self) -> widgets.VBox:
+        """Name, file name, Save / Load / Export brief, with the status right beside them."""
         self.file_name = widgets.Text(
             value="my_scenario.json",
             description="File",
@@ -645,32 +687,7 @@ class ScenarioExplorer(widgets.VBox):
             ]
         )
         files.add_class("s400-files")
-
-        header = widgets.HBox(
-            [self.preset_select, self.compare, self.reset_button, self.screen, self.presenter],
-            layout=widgets.Layout(flex_flow="row wrap", align_items="center"),
-        )
-        header.add_class("s400-header")
-        self.pane = widgets.Box([self.tabs])
-        self.pane.add_class("s400-pane")
-        self.left = widgets.VBox([self.figure_boxes[k] for k in FIGURE_TITLES])
-        self.left.add_class("s400-figures")
-        self.right = widgets.VBox([self.verdict, self.scenario_line, self.effect, self.pane, files])
-        self.right.add_class("s400-controls")
-        super().__init__(
-            [
-                widgets.HTML(_CSS),
-                header,
-                widgets.HBox(
-                    [self.left, self.right],
-                    layout=widgets.Layout(flex_flow="row nowrap", align_items="flex-start"),
-                ),
-            ]
-        )
-        self.add_class("s400-explorer")
-        if presenter:
-            self.add_class("s400-presenter")
-        self._apply_screen(screen)
+        return files
 
     def _apply_screen(self, screen: str) -> None:
         _label, left_w, right_w, pane_h = SCREENS[screen]
@@ -1094,11 +1111,25 @@ class ScenarioExplorer(widgets.VBox):
                 panel = self.figure.panels[name]
                 self.png[name] = panel.png()
                 self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px, panel.labels)
+        self.verdict.value = self._verdict_html(live, t1)
+        if self.tabs.selected_index == self._outcomes_tab:
+            self.table.value = self._table_html()
+            self._table_stale = False
+        else:  # rendered when the tab is opened: a hidden table costs nothing per key press
+            self._table_stale = True
+        self._scenario_line()
+        self._effect_line()
+
+    def _verdict_html(self, live: Any, t1: float) -> str:
+        """The verdict box: the legal test met or not, its chance over the draws, the horizon's
+        end, one short line each for India and Russia, and the full reasons under "Why"."""
+        res = live.result
+        ro = res.raw_outcomes
         met = ro["legal_conditions_met"] >= 0.5
         chance = format_chance(live.chance("legal_conditions_met"))
         india_short, india_full = _india_why(res)
         russia_short, russia_full = _russia_why(ro)
-        self.verdict.value = (
+        return (
             f"<div class='s400-verdict {'met' if met else 'not-met'}' role='status'>"
             f"<b>{html.escape(_short_verdict(res.verdict))}.</b> "
             f"<span class='s400-small'>Horizon ends {html.escape(format_value(t1 - 0.25, 'year'))}"
@@ -1111,13 +1142,6 @@ class ScenarioExplorer(widgets.VBox):
             f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(russia_short)}</div>"
             "</div>"
         )
-        if self.tabs.selected_index == self._outcomes_tab:
-            self.table.value = self._table_html()
-            self._table_stale = False
-        else:  # rendered when the tab is opened: a hidden table costs nothing per key press
-            self._table_stale = True
-        self._scenario_line()
-        self._effect_line()
 
     def _scenario_line(self) -> None:
         preset = self.presets[self._preset_id]

@@ -129,19 +129,7 @@ class TradeoffExplorer(widgets.VBox):
         self.normalised = tr.normalise(matrix, self.criteria)
         self.n_robust, self.seed = n_robust, seed
         self.option_labels = dict(preset_labels() if option_labels is None else option_labels)
-        init = {c: 5.0 for c in matrix.columns} | dict(weights or {})
-        self._sliders = {
-            c.criterion_id: widgets.IntSlider(
-                value=int(init[c.criterion_id]),
-                min=0,
-                max=10,
-                step=1,
-                description="",
-                continuous_update=False,
-                layout=widgets.Layout(width="220px"),
-            )
-            for c in self.criteria
-        }
+        self._sliders = self._weight_sliders({c: 5.0 for c in matrix.columns} | dict(weights or {}))
         self._equal = widgets.Button(description="Equal weights", icon="balance-scale")
         self._equal.on_click(lambda _b: self.set_weights({c: 5 for c in self._sliders}))
         self._error = widgets.HTML()
@@ -174,6 +162,21 @@ class TradeoffExplorer(widgets.VBox):
         )
         self.ranking = self.robustness = pd.DataFrame()
         self.update()
+
+    def _weight_sliders(self, init: Mapping[str, float]) -> dict[str, widgets.IntSlider]:
+        """One 0-10 weight slider per criterion (updated on release, not while dragging)."""
+        return {
+            c.criterion_id: widgets.IntSlider(
+                value=int(init[c.criterion_id]),
+                min=0,
+                max=10,
+                step=1,
+                description="",
+                continuous_update=False,
+                layout=widgets.Layout(width="220px"),
+            )
+            for c in self.criteria
+        }
 
     @classmethod
     def from_presets(
