@@ -441,3 +441,12 @@ def test_images_are_shown_at_their_pixel_size(shared):
 def test_hidden_devices_cannot_be_set_by_hand(ex):
     with pytest.raises(ValueError, match="u_block_sanctions"):
         ex.set_values(u_block_sanctions=0.5)
+
+
+def test_bad_file_name_is_quoted_short_and_escaped(tmp_path) -> None:
+    ex = ScenarioExplorer(save_dir=tmp_path)
+    ex.file_name.value = "x/" + "\x1b[31m" + "y" * 500
+    assert ex.save() is None
+    msg = ex.message.value
+    assert "plain file name" in msg and "\x1b" not in msg and "y" * 100 not in msg
+    assert list(tmp_path.iterdir()) == []

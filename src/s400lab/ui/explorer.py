@@ -43,6 +43,7 @@ import ipywidgets as widgets
 import numpy as np
 import pandas as pd
 
+from s400lab._inputs import excerpt
 from s400lab.analysis.live import (
     LiveEnsemble,
     change_effects,
@@ -970,7 +971,7 @@ class ScenarioExplorer(widgets.VBox):
             raise ValueError("type a file name first")
         if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 _.()-]{0,100}", name) or ".." in name:
             raise ValueError(
-                f"{name!r}: use a plain file name (letters, digits, space, _ . - ( )), no folders"
+                f"{excerpt(name)}: use a plain file name (letters, digits, space, _ . - ( )), no folders"
             )
         if not name.lower().endswith(".json"):
             name += ".json"
