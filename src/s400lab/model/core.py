@@ -314,6 +314,10 @@ class LazySeries(Mapping):
         return len(self._items)
 
 
+#: Up to this many draws a single input value is copied rather than broadcast (cheaper to build).
+_SMALL_N = 256
+
+
 class Inputs:
     """The parameter values of one call: ``a(name)`` is an array of shape ``(n,)``; the
     choices and the time grid are attributes (``action``, ``form``, ``use``, ``us``,
@@ -341,8 +345,13 @@ class Inputs:
                 raise ValueError(f"war_course per draw must be {n} values of {tuple(COURSES)}")
 
     def __call__(self, name: str) -> np.ndarray:
+        """Input ``name`` as ``n`` floats. A single value is repeated: copied for a few draws (a
+        central run asks for ~37 inputs, and ``np.broadcast_to`` costs ~15 us each), a zero-copy
+        broadcast for an ensemble."""
         x = np.asarray(self.values[name], dtype=float)
-        return np.broadcast_to(x, (self.n,)) if x.ndim == 0 else x
+        if x.ndim:
+            return x
+        return np.full(self.n, x) if self.n <= _SMALL_N else np.broadcast_to(x, (self.n,))
 
     def quarter(self, k: np.ndarray, ok: np.ndarray | bool = True) -> np.ndarray:
         """Decimal year of quarter index ``k`` where ``ok`` (and ``k < H``), NaN elsewhere."""
