@@ -158,6 +158,27 @@ class BlitPanel:
         dx, dy = ax.transData.transform((x, y))
         return float(dx), float(self.size_px[1] - dy)
 
+    def _title(self, text: str) -> None:
+        """The panel's title at the picture's top left edge (not over the axes, whose left side
+        moves with the tick labels), so the note at the top right keeps the rest of the line."""
+        self.fig.text(
+            8 / self.size_px[0], 1 - 4 / self.size_px[1], text, ha="left", va="top", fontsize=FONT["title"]
+        )
+
+    def _bottom_legend(self, handles: list) -> None:
+        """One row of legend entries at the bottom right, kept off the picture's right edge."""
+        self.fig.legend(
+            handles=handles,
+            loc="lower right",
+            frameon=False,
+            ncols=len(handles),
+            fontsize=FONT["legend"],
+            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / self.size_px[0], 0.0),
+            borderaxespad=0.1,
+            handletextpad=0.2,
+            columnspacing=0.9,
+        )
+
     def _note(self, text: str, kind: str = "note") -> dict:
         """A note at the top right of the picture."""
         return {
@@ -457,18 +478,8 @@ class IndiaPanel(BlitPanel):
         (self.modelled,) = ax.plot([], [], ls="none", marker="o", ms=11, color=colour, label="scenario")
         (self.late,) = ax.plot([], [], ls="none", marker=">", ms=12, color=colour)
         (self.returned,) = ax.plot([], [], ls="--", lw=2.4, color=OKABE_ITO["vermillion"])
-        ax.set_title("India", loc="left", fontsize=FONT["title"])
-        self.fig.legend(
-            handles=[self.promised, self.modelled, self.base],
-            loc="lower right",
-            frameon=False,
-            ncols=3,
-            fontsize=FONT["legend"],
-            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / w, 0.0),  # never touching the right edge
-            borderaxespad=0.1,
-            handletextpad=0.2,
-            columnspacing=0.9,
-        )
+        self._title("India")
+        self._bottom_legend([self.promised, self.modelled, self.base])
         _style_axes(ax)
         self.ax.grid(False, axis="y")
         self.ax.tick_params(axis="x", pad=2)
@@ -578,18 +589,8 @@ class TrackPanel(BlitPanel):
         (self.missed,) = ax.plot(
             [], [], ls="none", marker="X", ms=12, color=BASELINE_COLOUR, label="not reached"
         )
-        ax.set_title("Turkiye-US track", loc="left", fontsize=FONT["title"])
-        self.fig.legend(
-            handles=[self.reached, self.base, self.missed],
-            loc="lower right",
-            frameon=False,
-            ncols=3,
-            fontsize=FONT["legend"],
-            bbox_to_anchor=(1 - LEGEND_MARGIN_PX / w, 0.0),  # never touching the right edge
-            borderaxespad=0.1,
-            handletextpad=0.2,
-            columnspacing=0.9,
-        )
+        self._title("Turkiye-US track")
+        self._bottom_legend([self.reached, self.base, self.missed])
         _style_axes(ax)
         self.ax.grid(False, axis="y")
         self._set_xaxis()
