@@ -57,19 +57,25 @@ LATENCY_PROBE_JS = """(selector) => {
 }"""
 
 
+def _toggle_times(widget, n: int) -> list[float]:
+    """Seconds for each of ``n`` changes of an integer control, stepping it up and back by one
+    (the change handler runs synchronously inside the assignment)."""
+    base = int(widget.value)
+    times = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        widget.value = base + 1 if i % 2 == 0 else base
+        times.append(time.perf_counter() - t0)
+    return times
+
+
 def kernel_latency(n: int = 40) -> tuple[float, float, float, int]:
     """Median seconds for one slider change, a preset seen before and a preset's first visit
     (central run + live ensemble + redraw), and the ensemble size."""
     from s400lab.ui.explorer import ScenarioExplorer
 
     ex = ScenarioExplorer(preset="full_return_cash")
-    w = ex.controls["return_quarter"]
-    base = int(w.value)
-    times = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        w.value = base + 1 if i % 2 == 0 else base
-        times.append(time.perf_counter() - t0)
+    times = _toggle_times(ex.controls["return_quarter"], n)
     if ex.last_error:
         raise RuntimeError(ex.last_error)
     ids = [sid for sid in ex.presets if sid != ex.preset_id]
@@ -92,14 +98,7 @@ def tradeoff_latency(n: int = 30) -> float:
     from s400lab.ui.tradeoffs import TradeoffExplorer
 
     ex = TradeoffExplorer.from_presets()
-    w = next(iter(ex._sliders.values()))
-    base = int(w.value)
-    times = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        w.value = base + 1 if i % 2 == 0 else base
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+    return statistics.median(_toggle_times(next(iter(ex._sliders.values())), n))
 
 
 def browser_figures(presses: int = 15, timeout_s: float = 240.0) -> dict[str, float]:
