@@ -52,6 +52,7 @@ from s400lab.analysis.live import (
     format_outcome,
 )
 from s400lab.model import Scenario, india_timing, presets, run
+from s400lab.model.formatting import unit_text
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.model.results import key_outcomes
 from s400lab.plots.style import OKABE_ITO
@@ -1237,7 +1238,7 @@ class ScenarioExplorer(widgets.VBox):
                     "baseline_text": format_value(b, unit, end),
                     "difference_text": format_difference(v, b, unit),
                     "spread_text": spread_text,
-                    "unit_text": "" if unit in ("year", "0/1") else unit,
+                    "unit_text": unit_text(unit),
                 }
             )
         return pd.DataFrame(rows).set_index("outcome")
