@@ -190,8 +190,10 @@ TABS_CUT_JS = """() => {
     const hi = [Math.min(b.right, pane.right, innerWidth), Math.min(b.bottom, pane.bottom, innerHeight)];
     if (r.left < lo[0] - 1 || r.top < lo[1] - 1 || r.right > hi[0] + 1 || r.bottom > hi[1] + 1)
       bad.push(`${name} outside the tab bar: ${[r.left, r.top, r.right, r.bottom].map(Math.round)}`);
+    const tab = l.closest('.lm-TabBar-tab'), t = tab.getBoundingClientRect();
+    if (r.left < t.left - 1 || r.right > t.right + 1) bad.push(`${name} wider than its tab`);
     const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
-    if (!hit || !l.closest('.lm-TabBar-tab').contains(hit)) bad.push(`${name} covered`);
+    if (!hit || !tab.contains(hit)) bad.push(`${name} covered`);
     if (parseFloat(s.fontSize) < 18) bad.push(`${name} at ${s.fontSize}`);
   }
   return {titles: labels.map(l => l.textContent), bad};
