@@ -42,3 +42,50 @@ def _labels_of_ticks_outside_the_view(fig) -> set[int]:
                 if not lo - tol <= loc <= hi + tol:
                     out.update({id(tick.label1), id(tick.label2)})
     return out
+
+
+#: How the page draws an overlay label of the explorer's views (``.s400-ann`` in
+#: ``s400lab.ui.explorer``): 18 px text, 3 px padding left and right, line height 1.1.
+OVERLAY_FONT_PX, OVERLAY_PAD_PX, OVERLAY_LINE = 18.0, 3.0, 1.1
+
+
+def overlay_box(label: dict, bold: bool = False) -> tuple[float, float, float, float]:
+    """The box (left, top, right, bottom; px from the picture's top left) the page gives an
+    overlay label (``x``, ``y``, ``align``, ``valign`` as in :mod:`s400lab.ui.overlay`). Its
+    text is measured with matplotlib's DejaVu Sans at the page's size (the page's font here)."""
+    from matplotlib.backends.backend_agg import RendererAgg
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=OVERLAY_FONT_PX, weight="bold" if bold else "normal")
+    text_w, _h, _d = RendererAgg(10, 10, 72).get_text_width_height_descent(label["text"], prop, ismath=False)
+    w, h = text_w + 2 * OVERLAY_PAD_PX, OVERLAY_FONT_PX * OVERLAY_LINE
+    left = label["x"] if label["align"] == "left" else label["x"] - w
+    top = label["y"] if label.get("valign", "middle") == "top" else label["y"] - h / 2
+    return (left, top, left + w, top + h)
+
+
+def artist_box_px(panel, artist) -> tuple[float, float, float, float] | None:
+    """The pixel extent (left, top, right, bottom from the picture's top left) of the data a
+    Line2D or a PolyCollection (a band) of ``panel`` draws, clipped to its axes; None if empty."""
+    import numpy as np
+    from matplotlib.collections import PolyCollection
+
+    if isinstance(artist, PolyCollection):
+        paths = artist.get_paths()
+        xy = np.concatenate([p.vertices for p in paths]) if paths else np.empty((0, 2))
+    else:
+        xy = np.column_stack([artist.get_xdata(), artist.get_ydata()]).astype(float)
+    xy = xy[np.isfinite(xy).all(axis=1)]
+    if not xy.size:
+        return None
+    px = artist.axes.transData.transform(xy)
+    ax = artist.axes.bbox
+    x0, x1 = max(px[:, 0].min(), ax.x0), min(px[:, 0].max(), ax.x1)
+    y0, y1 = max(px[:, 1].min(), ax.y0), min(px[:, 1].max(), ax.y1)
+    h = panel.size_px[1]
+    return (float(x0), float(h - y1), float(x1), float(h - y0))
+
+
+def boxes_overlap(a, b) -> bool:
+    """Whether two (left, top, right, bottom) boxes share any area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -29,13 +29,17 @@ __all__ = [
     "InputError",
     "MAX_JSON_DEPTH",
     "MAX_NUMBER_CHARS",
+    "cli_int",
+    "cli_text",
     "excerpt",
-    "read_regular_file",
-    "loads_json",
+    "int_in_range",
     "json_path",
-    "text_problem",
+    "loads_json",
     "quote_excerpt",
+    "read_json_file",
+    "read_regular_file",
     "resolve_inside",
+    "text_problem",
 ]
 
 #: Deepest nesting of arrays/objects a JSON input may have (scenario files need 3).
@@ -337,9 +341,6 @@ def read_json_file(
     return loads_json(text, source=str(Path(path)), max_depth=max_depth)
 
 
-__all__ += ["read_json_file"]
-
-
 # --------------------------------------------------------------------------- command-line values
 
 _DIGITS = re.compile(r"[+-]?[0-9]{1,30}")
@@ -388,9 +389,6 @@ def cli_text(what: str):
 
     parse.__name__ = what
     return parse
-
-
-__all__ += ["cli_int", "cli_text", "int_in_range"]
 
 
 # --------------------------------------------------------------------------- paths inside a folder

@@ -171,6 +171,63 @@ def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, 
         _close(context, page)
 
 
+#: Tab titles cut or hidden: a label wider than its box (scrollWidth > clientWidth: clipped
+#: or ending in an ellipsis), outside the tab bar, the controls pane or the viewport, covered
+#: by another element, or under 18 px; returns the titles too, in order.
+TABS_CUT_JS = """() => {
+  const bar = document.querySelector('.s400-pane .lm-TabBar');
+  if (!bar) return {titles: [], bad: ['no tab bar']};
+  const pane = document.querySelector('.s400-pane').getBoundingClientRect();
+  const b = bar.getBoundingClientRect();
+  const labels = [...bar.querySelectorAll('.lm-TabBar-tab .lm-TabBar-tabLabel')];
+  const bad = [];
+  for (const l of labels) {
+    const r = l.getBoundingClientRect(), s = getComputedStyle(l);
+    const name = `"${l.textContent}"`;
+    if (l.scrollWidth > l.clientWidth) bad.push(`${name} cut: ${l.scrollWidth} > ${l.clientWidth} px`);
+    if (r.width < 1 || r.height < 1) bad.push(`${name} not shown`);
+    const lo = [Math.max(b.left, pane.left, 0), Math.max(b.top, pane.top, 0)];
+    const hi = [Math.min(b.right, pane.right, innerWidth), Math.min(b.bottom, pane.bottom, innerHeight)];
+    if (r.left < lo[0] - 1 || r.top < lo[1] - 1 || r.right > hi[0] + 1 || r.bottom > hi[1] + 1)
+      bad.push(`${name} outside the tab bar: ${[r.left, r.top, r.right, r.bottom].map(Math.round)}`);
+    const tab = l.closest('.lm-TabBar-tab'), t = tab.getBoundingClientRect();
+    if (r.left < t.left - 1 || r.right > t.right + 1) bad.push(`${name} wider than its tab`);
+    const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+    if (!hit || !tab.contains(hit)) bad.push(`${name} covered`);
+    if (parseFloat(s.fontSize) < 18) bad.push(`${name} at ${s.fontSize}`);
+  }
+  return {titles: labels.map(l => l.textContent), bad};
+}"""
+
+
+@pytest.mark.parametrize(
+    "size", [(1024, 768), (1280, 720), (1366, 768)], ids=["1024x768", "1280x720", "1366x768"]
+)
+def test_tab_titles_are_whole_at_projector_sizes(voila_server, browser, artifacts_dir, size):
+    """Every tab title is fully readable in presenter mode (the bar wraps rather than cut)."""
+    from s400lab.model.register import GROUPS, load_register
+    from s400lab.ui.explorer import TAB_TITLES, visible_parameters
+
+    shown = {p.group for p in visible_parameters(load_register())}
+    expected = [TAB_TITLES[g] for g in GROUPS if g in shown] + ["Outcomes"]
+    width, height = size
+    context, page = _open(browser, voila_server, width, height)
+    try:
+        if width >= 1366:
+            page.select_option(".s400-screen select", label="1366")
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('img.s400-img')]"
+                ".every(i => i.complete && i.naturalWidth === 720)"
+            )
+        found = page.evaluate(TABS_CUT_JS)
+        if found["bad"]:
+            page.screenshot(path=str(artifacts_dir / f"FAILED-tabs_{width}x{height}.png"))
+        assert found["titles"] == expected
+        assert found["bad"] == []
+    finally:
+        _close(context, page)
+
+
 def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, browser, artifacts_dir):
     context, page = _open(browser, voila_server, 1366, 768)
     try:

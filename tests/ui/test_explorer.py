@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from s400lab.model import Scenario, presets, run
+from s400lab.model.formatting import unit_text
 from s400lab.model.register import load_register
 from s400lab.model.sampling import drawn_switches
 from s400lab.model.scenario import lever_problems, weight_problems
@@ -215,6 +216,21 @@ def test_table_html_shows_the_model_values(ex):
 def test_status_quo_differs_from_nothing(shared):
     frame = shared.outcomes_frame
     assert (frame["difference_text"] == "").all()
+
+
+def test_unit_column_follows_the_one_formatting_rule(shared):
+    """The table's unit column is the brief's (model.formatting.unit_text): empty where the
+    value says it (a quarter, yes/no), the unit otherwise; shown so in the page's table."""
+    frame = shared.outcomes_frame
+    assert list(frame["unit_text"]) == [unit_text(u) for u in frame["unit"]]
+    assert frame.at["sanctions_lifted_q", "unit_text"] == frame.at["legal_conditions_met", "unit_text"] == ""
+    assert frame.at["ru_stock_end", "unit_text"] == "battalions"
+    shared.show_outcomes()
+    try:
+        assert "<tr data-outcome='ru_stock_end'>" in shared.table.value
+        assert "<td class='u'>battalions</td>" in shared.table.value
+    finally:
+        shared.tabs.selected_index = 0  # the shared explorer stays as built
 
 
 def test_verdict_says_plainly_when_legal_conditions_are_not_met(ex):

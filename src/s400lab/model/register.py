@@ -162,7 +162,7 @@ class Parameter:
             if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
                 return value.lower() in _TRUE
             raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
-        x = _as_number(value, f"{where}: {excerpt(value)}", f"use {self.allowed()}", where)
+        x = _as_number(value, where, f"use {self.allowed()}")
         if self.type == "int":
             if x != round(x):
                 raise ValueError(f"{where}: {excerpt(value)} is not an integer; use {self.allowed()}")
@@ -179,18 +179,20 @@ class Parameter:
         return x
 
 
-def _as_number(value: Any, what: str, hint: str, where: str = "") -> float:
-    """``value`` as a finite float, or one ``ValueError`` starting with ``what`` (never an
-    ``OverflowError``): refuses bools, NaN, infinities and integers too large for a float; text
-    must follow the data's number grammar (:func:`s400lab.data.cells.number_problem`: ASCII
-    digits, no ``_``, no spaces, finite, at most ``MAX_NUMBER_CHARS``), the same rule as a CSV cell,
-    and is then reported as ``<where>: <why>``."""
+def _as_number(value: Any, where: str, hint: str) -> float:
+    """``value`` as a finite float, or one ``ValueError`` starting with ``<where>: <excerpt of
+    value>`` (never an ``OverflowError``): refuses bools, NaN, infinities and integers too large
+    for a float; text must follow the data's number grammar
+    (:func:`s400lab.data.cells.number_problem`: ASCII digits, no ``_``, no spaces, finite, at
+    most ``MAX_NUMBER_CHARS``), the same rule as a CSV cell, and is then reported as
+    ``<where>: <why>`` (the reason quotes the text)."""
+    what = f"{where}: {excerpt(value)}"
     if isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{what} is not a number; {hint}")
     if isinstance(value, str):
         why = number_problem(value)
         if why:
-            raise ValueError(f"{where or what}: {why}; {hint}")
+            raise ValueError(f"{where}: {why}; {hint}")
     try:
         x = float(value)
     except OverflowError:

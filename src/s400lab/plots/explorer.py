@@ -7,7 +7,8 @@ projector; at ``dpi=72`` one point of font size is one pixel):
 1. :class:`StockPanel` - Russia's S-400 stock over time: the scenario's central run, the
    ensemble bands (5-95 % and 25-75 %), the status quo and the domestic requirement, and below
    it a *difference panel* (scenario minus status quo, same draws) whose axis zooms to the
-   change, so a +2 battalion return is visible on a 0-120 stock.
+   change, so a +2 battalion return is visible on a 0-120 stock; its note (the difference at the
+   end) sits in the gap above it, outside both plot areas, so it never covers the data.
 2. :class:`IndiaPanel` - India's undelivered squadrons: promised quarter vs modelled delivery,
    each date with its chance within the horizon; status-quo markers sit on their own row
    offset, so they never hide under the scenario's markers.
@@ -286,19 +287,24 @@ class StockPanel(BlitPanel):
         Figure size in pixels.
     """
 
+    #: Room (px) between the stock axes and the difference axes: the difference note's line
+    #: (18 px text) sits there, outside both plot areas, so it never covers a band or a line.
+    NOTE_GAP_PX = 24
+
     def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 262), dpi: int = DPI) -> None:
         super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
         w, h = self.size_px
+        top_px, bottom_px, gap = 32, 36, self.NOTE_GAP_PX  # legend row, tick labels, note line
         gs = self.fig.add_gridspec(
             2,
             1,
             height_ratios=(2.1, 1.0),
-            hspace=0.12,
+            hspace=2 * gap / (h - top_px - bottom_px - gap),  # a share of the mean axes height
             left=66 / w,
             right=1 - 12 / w,
-            top=1 - 32 / h,
-            bottom=36 / h,
+            top=1 - top_px / h,
+            bottom=bottom_px / h,
         )
         ax = self.ax = self.fig.add_subplot(gs[0])
         dax = self.dax = self.fig.add_subplot(gs[1], sharex=ax)
@@ -432,12 +438,17 @@ class StockPanel(BlitPanel):
         else:
             end = float(diff[-1]) if diff.size else 0.0
             note = f"scenario - status quo at the end: {end:+.0f} battalions"
-        x_px, _ = self._px(self.dax, self.t0, 0.0)
-        _, y_px = self._px(self.dax, self.t0, dlim)
-        self.labels = [
-            {"x": x_px + 4, "y": y_px, "text": note, "align": "left", "kind": "note", "valign": "top"}
-        ]
+        self.labels = [self._gap_note(note)]
         return True
+
+    def _gap_note(self, text: str) -> dict:
+        """The difference note, in the gap above the difference axes (outside every plot
+        area), starting at the axes' left edge."""
+        top, bottom = self.ax.get_position(), self.dax.get_position()
+        w, h = self.size_px
+        y = h * (1 - (top.y0 + bottom.y1) / 2)
+        x = float(bottom.x0 * w + 4)
+        return {"x": x, "y": float(y), "text": text, "align": "left", "kind": "note", "valign": "middle"}
 
 
 class IndiaPanel(BlitPanel):

@@ -52,6 +52,7 @@ from s400lab.analysis.live import (
     format_outcome,
 )
 from s400lab.model import Scenario, india_timing, presets, run
+from s400lab.model.formatting import unit_text
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.model.results import key_outcomes
 from s400lab.plots.style import OKABE_ITO
@@ -87,14 +88,17 @@ FIGURE_TITLES = {
     "track": "Turkiye-US track: quarter each legal and programme milestone is reached",
 }
 
-#: Tab titles per register group.
+#: Tab titles per register group: short enough that the seven tabs (with "Outcomes") fit one
+#: row of the controls column at 1024x768 in large text; the tab bar wraps rather than cut a
+#: title if a wider font does not fit. "Allies" holds the alliance score's weights, "Time"
+#: the start quarter and horizon.
 TAB_TITLES = {
     "Turkiye": "Turkiye",
     "Russia": "Russia",
     "United States": "US",
     "India": "India",
-    "Alliance": "Alliance",
-    "Model": "Model",
+    "Alliance": "Allies",
+    "Model": "Time",
 }
 KIND_TITLES = {"lever": "Choices (levers)", "uncertainty": "Assumptions (uncertain)", "setting": "Settings"}
 BASELINE_ID = "status_quo"
@@ -107,7 +111,7 @@ DRAWN = "drawn"
 #: Screen layouts: name -> (label, width of the figures column, of the controls column,
 #: height of the scrolling controls pane) in px. The figures keep their pixel size (crisp).
 SCREENS = {
-    "compact": ("1024-1280", 572, 432, 270),
+    "compact": ("1024-1280", 564, 440, 270),
     "laptop": ("1366", 732, 610, 300),
     "wide": ("1920", 1012, 860, 620),
 }
@@ -132,8 +136,12 @@ _CSS = f"""
 .s400-explorer .lm-TabBar-tab:focus, .s400-explorer summary:focus
   {{ outline: 3px solid {_FOCUS} !important; outline-offset: 2px; box-shadow: 0 0 0 5px #fff; }}
 .s400-explorer .s400-pane {{ overflow-y: auto; overflow-x: hidden; }}
-.s400-explorer .lm-TabBar-tab {{ flex: 0 1 auto !important; min-width: 0 !important;
-  max-width: none !important; padding: 0 8px !important; }}
+.s400-explorer .lm-TabBar {{ flex: 0 0 auto !important; height: auto !important;
+  min-height: 26px !important; }}
+.s400-explorer .lm-TabBar-content {{ flex-wrap: wrap !important; height: auto !important; }}
+.s400-explorer .lm-TabBar-tab {{ flex: 0 0 auto !important; min-width: 0 !important;
+  max-width: none !important; padding: 0 4px !important; }}
+.s400-explorer .lm-TabBar-tabLabel {{ overflow: visible !important; text-overflow: clip !important; }}
 .s400-explorer .s400-header {{ gap: 4px 10px; }}
 .s400-explorer .s400-header .widget-label {{ width: auto !important; }}
 .s400-explorer .widget-checkbox label, .s400-explorer .widget-checkbox span
@@ -1230,7 +1238,7 @@ class ScenarioExplorer(widgets.VBox):
                     "baseline_text": format_value(b, unit, end),
                     "difference_text": format_difference(v, b, unit),
                     "spread_text": spread_text,
-                    "unit_text": "" if unit in ("year", "0/1") else unit,
+                    "unit_text": unit_text(unit),
                 }
             )
         return pd.DataFrame(rows).set_index("outcome")
