@@ -46,13 +46,15 @@ lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
 
 # A closed dashboard page shuts its kernel down (s400lab.ui.dashboard: the _xsrf cookie the
 # page's shutdown request needs); idle kernels with no page are culled after 10 min anyway.
+# One kernel is kept preheated (the notebook already run), so a page is usable in ~3 s.
+# These flags are s400lab.ui.dashboard.VOILA_ARGS (tests/test_packaging.py keeps them equal).
 dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
 	$(BIN)/python -m s400lab validate
 	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
 	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token \
 	  --Voila.identity_provider_class=s400lab.ui.dashboard.XsrfCookieIdentityProvider \
 	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
-	  --MappingKernelManager.cull_connected=False
+	  --MappingKernelManager.cull_connected=False --preheat_kernel=True --pool_size=1
 
 test: setup lint browser classroom-setup  ## lint + type check, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest

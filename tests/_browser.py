@@ -370,9 +370,45 @@ def kernel_processes(server: LocalServer) -> list:
     return out
 
 
+def voila_pool_size() -> int:
+    """How many preheated kernels a dashboard server keeps (``s400lab.ui.dashboard.voila_args``)."""
+    from s400lab.ui.dashboard import voila_args
+
+    sizes = [int(a.split("=", 1)[1]) for a in voila_args() if a.startswith("--pool_size=")]
+    return sizes[0] if sizes else 0
+
+
 def kernel_count(server: LocalServer) -> int:
     """How many kernels ``server`` is running right now."""
     return len(kernel_processes(server))
+
+
+def wait_kernels_quiet(
+    server: LocalServer, count: int, timeout: float = 120.0, window: float = 1.0, busy: float = 0.05
+) -> bool:
+    """Wait until ``server`` runs ``count`` kernels that together used less than ``busy`` of one
+    core over ``window`` seconds: a preheated kernel has finished running the notebook. False if
+    ``timeout`` passed first."""
+    import psutil
+
+    def cpu_seconds() -> float:
+        total = 0.0
+        for proc in kernel_processes(server):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                t = proc.cpu_times()
+                total += t.user + t.system
+        return total
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if kernel_count(server) != count:
+            time.sleep(0.25)
+            continue
+        before = cpu_seconds()
+        time.sleep(window)
+        if kernel_count(server) == count and cpu_seconds() - before < busy * window:
+            return True
+    return False
 
 
 def kernel_rss_mb(server: LocalServer) -> list[float]:

@@ -101,3 +101,18 @@ def test_package_holds_no_test_tooling():
     ]
     assert not hits, f"test tooling inside the package: {hits}"
     assert not list((src / "s400lab").rglob("bench*.py")), "benchmarks belong in benchmarks/"
+
+
+def test_make_dashboard_uses_the_dashboard_flags():
+    """`make dashboard` passes every flag of s400lab.ui.dashboard.VOILA_ARGS (kernel released on
+    close, culling, the preheated kernel), binds to 127.0.0.1 and keeps a token."""
+    from s400lab.ui.dashboard import VOILA_ARGS
+
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    target = makefile.split("\ndashboard:", 1)[1].split("\n\n", 1)[0]
+    flags = set(target.replace("\\\n", " ").split())
+    missing = [a for a in VOILA_ARGS if a not in flags]
+    assert not missing, f"make dashboard lacks {missing}"
+    assert "--preheat_kernel=True" in VOILA_ARGS
+    assert "--Voila.ip=127.0.0.1" in flags and "--token" in flags
+    assert not any("token=" in f and f.endswith("=") for f in flags)

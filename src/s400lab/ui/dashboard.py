@@ -13,6 +13,14 @@ the page's shutdown request passes the check. Culling idle kernels
 without an unload (a crashed browser, a laptop closed). :data:`VOILA_ARGS` are the flags the
 Makefile's ``dashboard`` target and the browser tests use.
 
+**A preheated kernel.** Opening the page used to cost a kernel start and a run of the notebook
+(imports, data, the first model run: ~2.5 s of the ~6 s to a usable control on this 2-core
+machine; the rest is the browser loading Voila's scripts). With ``--preheat_kernel`` Voila keeps
+a pool of kernels (here one) that have already run the notebook; a page takes one, and Voila
+starts the next after ``fill_delay`` (1 s). The price is one idle kernel (~130 MB resident) per
+dashboard server. Voila never culls a pooled kernel; a page's kernel is released on close as
+above.
+
 This module is imported by the Voila server (by class name), never by the explorer.
 """
 
@@ -41,8 +49,11 @@ class XsrfCookieIdentityProvider(PasswordIdentityProvider):
         return user
 
 
-def voila_args(cull_idle_s: int = 600, cull_interval_s: int = 60) -> list[str]:
-    """Voila command-line flags: this identity provider and idle-kernel culling.
+def voila_args(
+    cull_idle_s: int = 600, cull_interval_s: int = 60, pool_size: int = 1, fill_delay_s: float = 10
+) -> list[str]:
+    """Voila command-line flags: this identity provider, idle-kernel culling and the pool of
+    preheated kernels.
 
     Parameters
     ----------
@@ -50,13 +61,24 @@ def voila_args(cull_idle_s: int = 600, cull_interval_s: int = 60) -> list[str]:
         Shut down a kernel idle this long with no page connected (safety net).
     cull_interval_s : int
         How often the culler looks.
+    pool_size : int
+        Kernels kept ready with the notebook already run (0: none, every page starts its own).
+    fill_delay_s : float
+        Seconds after a page takes a preheated kernel before Voila starts the next one.
     """
-    return [
+    args = [
         f"--Voila.identity_provider_class={__name__}.XsrfCookieIdentityProvider",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_s)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval_s)}",
         "--MappingKernelManager.cull_connected=False",
     ]
+    if int(pool_size) > 0:
+        args += [
+            "--preheat_kernel=True",
+            f"--pool_size={int(pool_size)}",
+            f"--VoilaKernelManager.fill_delay={float(fill_delay_s):g}",
+        ]
+    return args
 
 
 #: The flags used by ``make dashboard``.
