@@ -1081,11 +1081,7 @@ class ScenarioExplorer(widgets.VBox):
         ro, bo = res.raw_outcomes, base.result.raw_outcomes
         stock = np.asarray(res.raw_series["ru_stock"], dtype=float)
         t = t0 + 0.25 * np.arange(stock.size)
-        diff_band = None
-        if compare and "ru_stock" in base.series:
-            diff_band = np.quantile(
-                live.series["ru_stock"] - base.series["ru_stock"], (0.05, 0.25, 0.5, 0.75, 0.95), axis=0
-            )
+        diff_band = live.difference_band(base, "ru_stock") if compare and "ru_stock" in base.series else None
         short = lambda k: live.date_text(k).replace(" within the horizon", "")  # noqa: E731
         changed = {
             "stock": self.figure.stock.update(
