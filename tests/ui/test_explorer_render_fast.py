@@ -72,3 +72,39 @@ def test_only_empty_or_hidden_artists_are_skipped():
     assert _drawn(fig.track.missed)  # one milestone not reached: its cross is drawn
     fig.track.update(["Verified divestiture", "CAATSA lifted"], [2027.25, 2028.0], note="x")
     assert not _drawn(fig.track.missed)
+
+
+def _legend_texts(panel) -> list[str]:
+    return [t.get_text() for t in panel.legend.get_texts()]
+
+
+def test_stock_legend_is_rebuilt_only_when_its_entries_change():
+    fig = ExplorerFigure(T0, T1)
+    _fill(fig, 0.0, compare=True)
+    legend = fig.stock.legend
+    assert _legend_texts(fig.stock) == ["scenario", "90% band", "status quo", "needed"]
+    _fill(fig, 30.0, compare=True)  # new y-limits: a new static layer, the same legend
+    assert fig.stock.legend is legend
+    _fill(fig, 0.0, compare=False)
+    assert _legend_texts(fig.stock) == ["scenario", "90% band", "needed"]
+    assert legend not in fig.stock.fig.legends and len(fig.stock.fig.legends) == 1
+
+
+def test_india_axis_follows_the_promised_dates_and_the_horizon():
+    fig = ExplorerFigure(T0, T1)
+    india = fig.india
+
+    def show(promised: float) -> None:
+        india.update(["5th squadron"], [promised], [2028.0])
+
+    show(2025.25)  # promised before the horizon: the axis starts at that year
+    assert india.ax.get_xlim() == (2025.0, T1)
+    show(2025.75)
+    assert india.ax.get_xlim() == (2025.0, T1)
+    fig.set_horizon(2027.0, 2035.0)
+    assert india.ax.get_xlim() == (2027.0, 2035.0)
+    show(2025.75)
+    assert india.ax.get_xlim() == (2025.0, 2035.0)
+    assert india.ax.get_xticks()[0] == 2025.0
+    show(2029.0)
+    assert india.ax.get_xlim() == (2027.0, 2035.0)
