@@ -108,3 +108,18 @@ def test_india_axis_follows_the_promised_dates_and_the_horizon():
     assert india.ax.get_xticks()[0] == 2025.0
     show(2029.0)
     assert india.ax.get_xlim() == (2027.0, 2035.0)
+
+
+def test_a_line_whose_points_stay_keeps_its_path():
+    """A lever moves the scenario, not the status quo: the status quo and requirement lines
+    keep matplotlib's cached path; the moved line gets a new one."""
+    fig = ExplorerFigure(T0, T1)
+    stock = fig.stock
+    _fill(fig, 0.0, compare=True)
+    stock.png()
+    kept = {a: a._path for a in (stock.base_line, stock.req_line, stock.line)}
+    _fill(fig, 0.25, compare=True)
+    stock.png()
+    assert stock.base_line._path is kept[stock.base_line] and stock.req_line._path is kept[stock.req_line]
+    assert stock.line._path is not kept[stock.line]
+    np.testing.assert_array_equal(stock.line.get_ydata(), np.linspace(40, 30, 24) + 0.25)

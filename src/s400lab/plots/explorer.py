@@ -146,6 +146,15 @@ def _set_band(patch: Polygon, t=None, lo=None, hi=None) -> None:
     patch.set_visible(bool(verts))
 
 
+def _set_data(line: Line2D, x, y) -> None:
+    """``line.set_data(x, y)`` unless the line holds these points already: matplotlib then
+    keeps its cached path (a status quo line does not move when a lever does)."""
+    x, y = _arr(x), _arr(y)
+    if _same(_arr(line.get_xdata(orig=True)), x) and _same(_arr(line.get_ydata(orig=True)), y):
+        return
+    line.set_data(x, y)
+
+
 def _drawn(artist) -> bool:
     """Whether drawing ``artist`` can change a pixel: visible, with something to draw (an
     empty line or collection draws nothing, but matplotlib still spends ~0.1-0.4 ms on it)."""
@@ -438,9 +447,9 @@ class StockPanel(BlitPanel):
         dband = None if diff_band is None else np.asarray(diff_band, dtype=float)
         if not self._changed(t, stock, req, base, band, dband):
             return False
-        self.line.set_data(t, stock)
-        self.req_line.set_data(t if req is not None else [], req if req is not None else [])
-        self.base_line.set_data(t if base is not None else [], base if base is not None else [])
+        _set_data(self.line, t, stock)
+        _set_data(self.req_line, t if req is not None else [], req if req is not None else [])
+        _set_data(self.base_line, t if base is not None else [], base if base is not None else [])
         if band is not None and band.shape[-1] == t.size:
             _set_band(self.band_outer, t, band[0], band[-1])
             _set_band(self.band_inner, t, band[1], band[-2])
@@ -458,10 +467,10 @@ class StockPanel(BlitPanel):
         diff = (stock - base) if base is not None and base.size == stock.size else None
         dvals = []
         if diff is not None:
-            self.diff_line.set_data(t, diff)
+            _set_data(self.diff_line, t, diff)
             dvals.append(diff[np.isfinite(diff)])
         else:
-            self.diff_line.set_data([], [])
+            _set_data(self.diff_line, [], [])
         if dband is not None and diff is not None and dband.shape[-1] == t.size:
             _set_band(self.diff_band, t, dband[0], dband[-1])
             dvals += [dband[0][np.isfinite(dband[0])], dband[-1][np.isfinite(dband[-1])]]
@@ -574,17 +583,17 @@ class IndiaPanel(BlitPanel):
         y = np.arange(n, dtype=float)[::-1]
         edge = self.t1 - 0.02 * (self.t1 - self.t0)
         m_in = np.where(np.isfinite(m), m, np.nan)
-        self.promised.set_data(p, y)
-        self.modelled.set_data(m_in, y)
+        _set_data(self.promised, p, y)
+        _set_data(self.modelled, m_in, y)
         late = ~np.isfinite(m)
-        self.late.set_data(np.full(int(late.sum()), edge), y[late])
+        _set_data(self.late, np.full(int(late.sum()), edge), y[late])
         m_seg = np.where(np.isfinite(m), m, edge)
         segs = [[(pp, yy), (mm, yy)] for pp, mm, yy in zip(p, m_seg, y, strict=True) if np.isfinite(pp)]
         self.gaps.set_segments(segs)
         if b is not None:
-            self.base.set_data(np.where(np.isfinite(b), b, edge), y - 0.32)
+            _set_data(self.base, np.where(np.isfinite(b), b, edge), y - 0.32)
         else:
-            self.base.set_data([], [])
+            _set_data(self.base, [], [])
         finite_p = p[np.isfinite(p)]
         left = min(self.t0, float(np.floor(finite_p.min()))) if finite_p.size else self.t0
         key = (labels, left, self.t0, self.t1, b is not None)
@@ -606,12 +615,12 @@ class IndiaPanel(BlitPanel):
             if lab:
                 labels_out.append(lab)
         if np.isfinite(r) and n and r < self.t1:
-            self.returned.set_data([r, r], [-0.6, max(n, 1) - 0.2])
+            _set_data(self.returned, [r, r], [-0.6, max(n, 1) - 0.2])
             lab = self._date_label(self.ax, r, -0.45, f"returned units in India {quarter_text(r)}")
             if lab:
                 labels_out.append(lab)
         else:
-            self.returned.set_data([], [])
+            _set_data(self.returned, [], [])
         self.labels = labels_out
         return True
 
@@ -684,14 +693,14 @@ class TrackPanel(BlitPanel):
         y = np.arange(n, dtype=float)[::-1]
         edge = self.t1 - 0.02 * (self.t1 - self.t0)
         ok = np.isfinite(x)
-        self.reached.set_data(x[ok], y[ok])
-        self.missed.set_data(np.full(int((~ok).sum()), edge), y[~ok])
-        self.path.set_data(x[ok], y[ok])
+        _set_data(self.reached, x[ok], y[ok])
+        _set_data(self.missed, np.full(int((~ok).sum()), edge), y[~ok])
+        _set_data(self.path, x[ok], y[ok])
         if b is not None:
             bok = np.isfinite(b)
-            self.base.set_data(b[bok], y[bok] - 0.3)
+            _set_data(self.base, b[bok], y[bok] - 0.3)
         else:
-            self.base.set_data([], [])
+            _set_data(self.base, [], [])
         xs = np.where(ok, x, edge)
         if self._frame(labels, self.t0, self.t1):
             self.ax.set_yticks(y, labels)
