@@ -66,13 +66,17 @@ def overlay_box(label: dict, bold: bool = False) -> tuple[float, float, float, f
 
 def artist_box_px(panel, artist) -> tuple[float, float, float, float] | None:
     """The pixel extent (left, top, right, bottom from the picture's top left) of the data a
-    Line2D or a PolyCollection (a band) of ``panel`` draws, clipped to its axes; None if empty."""
+    Line2D, a PolyCollection or a Polygon patch (a band; hidden = empty) of ``panel`` draws,
+    clipped to its axes; None if empty."""
     import numpy as np
     from matplotlib.collections import PolyCollection
+    from matplotlib.patches import Polygon
 
     if isinstance(artist, PolyCollection):
         paths = artist.get_paths()
         xy = np.concatenate([p.vertices for p in paths]) if paths else np.empty((0, 2))
+    elif isinstance(artist, Polygon):
+        xy = artist.get_xy() if artist.get_visible() else np.empty((0, 2))
     else:
         xy = np.column_stack([artist.get_xdata(), artist.get_ydata()]).astype(float)
     xy = xy[np.isfinite(xy).all(axis=1)]

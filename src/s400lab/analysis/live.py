@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from s400lab.model import OUTCOMES, Scenario, formatting, run
+from s400lab.model.formatting import is_missing, is_timing
 
 __all__ = [
     "BAND_LEVELS",
@@ -44,23 +45,52 @@ __all__ = [
     "LiveEnsemble",
     "LiveRun",
     "change_effects",
+    "column_quantiles",
     "format_change",
     "format_chance",
     "format_outcome",
-    "is_timing",
 ]
 
 #: Quantiles of the bands drawn on time series (5-95% outer, 25-75% inner, median).
 BAND_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def is_timing(unit: str) -> bool:
-    """True for an outcome given as the decimal year of a quarter's start."""
-    return unit == "year"
+def column_quantiles(a: np.ndarray, levels: Sequence[float] = BAND_LEVELS) -> np.ndarray:
+    """``np.quantile(a, levels, axis=0)`` (method "linear") with one sort, shape ``(len(levels), H)``.
 
+    The same numbers as numpy's (a test pins them): the same order statistics, neighbour
+    indexes and interpolation (numpy's ``_lerp``: ``a + (b - a) * g``, or ``b - (b - a) * (1 - g)``
+    from ``g = 0.5`` up); a column holding a NaN gives NaN. About 3x faster than
+    ``np.quantile`` for the explorer's 1,000 x H bands: numpy partitions once per neighbour
+    index, this sorts each column once.
 
-def _missing(x: Any) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+    Parameters
+    ----------
+    a : array, shape (n, H)
+        Draws in rows.
+    levels : sequence of float
+        Quantile levels in [0, 1].
+    """
+    x = np.asarray(a, dtype=float)
+    if x.ndim != 2 or x.shape[0] < 1:
+        raise ValueError(f"a must be a 2-d array with at least one row, got shape {x.shape}")
+    q = np.asarray(levels, dtype=float)
+    if q.ndim != 1 or not np.all((q >= 0) & (q <= 1)):
+        raise ValueError(f"levels must be a sequence of numbers in [0, 1], got {levels!r}")
+    s = np.sort(np.ascontiguousarray(x.T), axis=1)  # (H, n): each column of a, sorted
+    n = s.shape[1]
+    virtual = (n - 1) * q
+    prev = np.floor(virtual)
+    nxt = prev + 1
+    prev[virtual >= n - 1] = nxt[virtual >= n - 1] = -1
+    prev_i, next_i = prev.astype(np.intp), nxt.astype(np.intp)
+    gamma = (virtual - prev_i)[:, None]
+    lo, hi = s[:, prev_i].T, s[:, next_i].T
+    diff = hi - lo
+    out = lo + diff * gamma
+    np.subtract(hi, diff * (1 - gamma), out=out, where=gamma >= 0.5)
+    out[:, np.isnan(s[:, -1])] = np.nan  # NaN sorts last: numpy returns NaN for such a column
+    return out
 
 
 def format_outcome(value: float, unit: str, horizon_end: float | None = None) -> str:
@@ -77,7 +107,7 @@ def format_change(value: float, base: float, unit: str) -> str:
 
 def format_chance(p: float) -> str:
     """``0.734 -> "73%"``; tiny but non-zero shares are not rounded to 0 or 100."""
-    if _missing(p):
+    if is_missing(p):
         return ""
     if 0 < p < 0.005:
         return "<1%"
@@ -129,8 +159,13 @@ class LiveRun:
     def band(self, var: str) -> np.ndarray:
         """Quantiles :data:`BAND_LEVELS` of a series over the ensemble, shape ``(5, H)``."""
         if var not in self._cache:
-            self._cache[var] = np.quantile(self.series[var], BAND_LEVELS, axis=0)
+            self._cache[var] = column_quantiles(self.series[var], BAND_LEVELS)
         return self._cache[var]
+
+    def difference_band(self, base: LiveRun, var: str) -> np.ndarray:
+        """Quantiles :data:`BAND_LEVELS` of the paired difference ``self - base`` of a series
+        (the same draws), shape ``(5, H)``: how much this scenario moves it, draw by draw."""
+        return column_quantiles(self.series[var] - base.series[var], BAND_LEVELS)
 
     def chance(self, outcome: str) -> float:
         """Share of draws in which a date is reached within the horizon (timing outcome) or

@@ -335,15 +335,21 @@ def check_weights(weights: Mapping[str, float], criteria: Iterable[str]) -> pd.S
         Unknown criterion, negative or non-finite weight, or all weights zero.
     """
     cols = list(criteria)
+    return pd.Series(_weight_vector(weights, cols), index=cols, dtype=float)
+
+
+def _weight_vector(weights: Mapping[str, float], cols: list) -> np.ndarray:
+    """:func:`check_weights` as a numpy vector (the rule's one home; no pandas on a key press)."""
     unknown = [k for k in weights if k not in cols]
     if unknown:
         raise ValueError(f"weights for unknown criteria {unknown}; known: {cols}")
-    w = pd.Series({c: weights.get(c, 0.0) for c in cols}, dtype=float)
+    w = np.array([weights.get(c, 0.0) for c in cols], dtype=float)
     if not np.all(np.isfinite(w)) or (w < 0).any():
-        raise ValueError(f"weights must be finite and >= 0: {w.to_dict()}")
-    if w.sum() <= 0:
+        raise ValueError(f"weights must be finite and >= 0: {dict(zip(cols, w.tolist(), strict=True))}")
+    total = w.sum()
+    if total <= 0:
         raise ValueError("at least one weight must be positive")
-    return w / w.sum()
+    return w / total
 
 
 def stakeholder_weights(
@@ -385,8 +391,15 @@ def weighted_scores(normalised: pd.DataFrame, weights: Mapping[str, float]) -> p
     pandas.Series
         Score per option.
     """
-    w = check_weights(weights, normalised.columns)
-    return (normalised * w).sum(axis=1).rename("score")
+    w = _weight_vector(weights, list(normalised.columns))
+    return pd.Series(_scores(normalised, w), index=normalised.index, name="score")
+
+
+def _scores(normalised: pd.DataFrame, w: np.ndarray) -> np.ndarray:
+    """Weighted sums per option, added criterion by criterion in column order (the order and
+    so the rounding of ``(normalised * w).sum(axis=1)``)."""
+    x = np.ascontiguousarray(normalised.to_numpy(dtype=float).T)  # criteria x options
+    return (x * w[:, None]).sum(axis=0)
 
 
 def rank_options(normalised: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
@@ -404,9 +417,12 @@ def rank_options(normalised: pd.DataFrame, weights: Mapping[str, float]) -> pd.D
     pandas.DataFrame
         Columns ``score`` and ``rank``, sorted best first (ties in matrix order).
     """
-    score = weighted_scores(normalised, weights).round(12)
-    out = pd.DataFrame({"score": score, "rank": score.rank(ascending=False, method="min").astype(int)})
-    return out.sort_values("rank", kind="stable")
+    score = np.round(_scores(normalised, _weight_vector(weights, list(normalised.columns))), 12)
+    rank = 1 + (score[None, :] > score[:, None]).sum(axis=1)  # 1 + how many score higher
+    order = np.argsort(rank, kind="stable")
+    return pd.DataFrame(
+        {"score": score[order], "rank": rank[order].astype(int)}, index=normalised.index[order]
+    )
 
 
 def weight_robustness(
@@ -448,12 +464,19 @@ def weight_robustness(
     else:
         if concentration <= 0:
             raise ValueError("concentration must be > 0")
-        alpha = concentration * check_weights(around, normalised.columns).to_numpy() + 1e-3
+        alpha = concentration * _weight_vector(around, list(normalised.columns)) + 1e-3
     w = rng.dirichlet(alpha, size=n)  # n x k, rows sum to 1
     s = w @ normalised.to_numpy(dtype=float).T  # n x options
     top = s >= s.max(axis=1, keepdims=True) - 1e-12
     share = (top / top.sum(axis=1, keepdims=True)).mean(axis=0)
-    # rank 1 = best; ties share the better rank (like rank_options)
-    ranks = 1 + (s[:, None, :] > s[:, :, None] + 1e-12).sum(axis=2)
-    out = pd.DataFrame({"share_first": share, "mean_rank": ranks.mean(axis=0)}, index=normalised.index)
-    return out.sort_values(["share_first", "mean_rank"], ascending=[False, True])
+    # rank 1 = best; ties share the better rank (like rank_options): 1 + how many options
+    # score higher, counted one option at a time (n x options, not n x options x options)
+    above = s + 1e-12
+    ranks = np.ones(s.shape, dtype=np.int64)
+    for j in range(s.shape[1]):
+        ranks += s[:, j : j + 1] > above
+    mean_rank = ranks.mean(axis=0)
+    order = np.lexsort((mean_rank, -share))  # share descending, then mean rank; stable
+    return pd.DataFrame(
+        {"share_first": share[order], "mean_rank": mean_rank[order]}, index=normalised.index[order]
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -19,8 +20,11 @@ __all__ = [
     "KEY_OUTCOMES",
     "KEY_OUTCOME_VIEWS",
     "Ensemble",
+    "INDIA_TIMING_EVENTS",
+    "IndiaTiming",
     "Result",
     "india_timing",
+    "india_timing_core",
     "key_outcomes",
     "quarter_label",
     "quarter_text",
@@ -295,6 +299,86 @@ class Ensemble:
         return f"Ensemble(scenario={self.scenario.scenario_id!r}, n={len(self)})"
 
 
+#: The India timing ruler's rows, in order: (event, lane, label); see :func:`india_timing`.
+INDIA_TIMING_EVENTS = (
+    ("agreement", "returned", "Return agreed"),
+    ("left_turkiye", "returned", "Last unit leaves Turkiye"),
+    ("usable", "returned", "Refurbished: usable by Russia"),
+    ("in_india", "returned", "Could be in India"),
+    ("last_from_production", "india", "Last squadron from production alone"),
+    ("last_squadron", "india", "India's last squadron delivered"),
+)
+
+
+@dataclass(frozen=True)
+class IndiaTiming:
+    """The India timing ruler of one run as plain numbers (what :func:`india_timing` tabulates).
+
+    Attributes
+    ----------
+    t : dict of str to float
+        Event (see :data:`INDIA_TIMING_EVENTS`) -> decimal year (NaN = not within the horizon / none).
+    reaches_india : bool
+        Returned units complete a squadron of India's order.
+    verdict : str
+        One sentence: why India moves or not.
+    """
+
+    t: dict[str, float]
+    reaches_india: bool
+    verdict: str
+
+    def quarter(self, event: str) -> str:
+        """The event's quarter as text (:func:`quarter_label`)."""
+        return quarter_label(self.t[event])
+
+
+def india_timing_core(result: Result) -> IndiaTiming:
+    """The numbers and the sentence of :func:`india_timing` without building its DataFrame
+    (the explorer reads them on every key press)."""
+    v, o = result.scenario.values, result.raw_outcomes
+    t0 = float(v["start_year"])
+    moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
+    agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
+    leave = t0 + 0.25 * (float(v["return_quarter"]) + float(months_to_quarters(v["removal_months"])))
+    t = {
+        "agreement": agree,
+        "left_turkiye": leave if moving else np.nan,
+        "usable": o["returned_usable_q"],
+        "in_india": o["returned_india_q"],
+        "last_from_production": o["india_last_production_q"],
+        "last_squadron": o["india_sq5_q"],
+    }
+    direct = o["india_direct_squadrons"] > 0
+    return IndiaTiming(t, bool(direct), _india_verdict(v, o, moving, bool(direct)))
+
+
+def _india_verdict(v: Mapping, o: Mapping, moving: bool, direct: bool) -> str:
+    """Why India's last squadron moves or not, in one sentence (see :func:`india_timing`)."""
+    undelivered = int(o["india_undelivered_start"])
+    nxt, india = o["india_last_production_q"], o["returned_india_q"]
+    if undelivered == 0:
+        return "India has all five squadrons at the start: a return cannot reach India."
+    if not moving or np.isnan(india):
+        return "No returned units reach India within the horizon."
+    if v["ru_use_returned"] != "india":
+        return (
+            f"Russia keeps or resells the returned units (ru_use_returned = "
+            f"'{v['ru_use_returned']}'): they never go to India."
+        )
+    if direct:
+        return (
+            f"Returned units could be in India in {quarter_label(india)}, before export "
+            f"production alone would finish India's order ({quarter_label(nxt)}): India's "
+            f"last squadron arrives in {quarter_label(o['india_sq5_q'])}."
+        )
+    return (
+        f"Returned units could be in India only in {quarter_label(india)}, after export "
+        f"production has finished India's order ({quarter_label(nxt)}): no squadron is "
+        "left for them, India does not move."
+    )
+
+
 def india_timing(result: Result) -> pd.DataFrame:
     """The India timing ruler of one run: when returned units are usable and could be in
     India, against when India's next squadron ships from export production.
@@ -311,51 +395,11 @@ def india_timing(result: Result) -> pd.DataFrame:
         ``last_from_production``, ``last_squadron`` (lane ``india``); columns ``lane``,
         ``label``, ``t`` (decimal year, NaN = not within the horizon / none) and ``quarter``.
         ``attrs``: ``reaches_india`` (returned units complete a squadron) and ``verdict`` (one
-        sentence: why India moves or not).
+        sentence: why India moves or not). The numbers come from :func:`india_timing_core`.
     """
-    v, o = result.scenario.values, result.raw_outcomes
-    t0 = float(v["start_year"])
-    moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
-    agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
-    leave = t0 + 0.25 * (float(v["return_quarter"]) + float(months_to_quarters(v["removal_months"])))
-    rows = [
-        ("returned", "agreement", "Return agreed", agree),
-        ("returned", "left_turkiye", "Last unit leaves Turkiye", leave if moving else np.nan),
-        ("returned", "usable", "Refurbished: usable by Russia", o["returned_usable_q"]),
-        ("returned", "in_india", "Could be in India", o["returned_india_q"]),
-        (
-            "india",
-            "last_from_production",
-            "Last squadron from production alone",
-            o["india_last_production_q"],
-        ),
-        ("india", "last_squadron", "India's last squadron delivered", o["india_sq5_q"]),
-    ]
+    core = india_timing_core(result)
+    rows = [(lane, event, label, core.t[event]) for event, lane, label in INDIA_TIMING_EVENTS]
     df = pd.DataFrame(rows, columns=["lane", "event", "label", "t"]).set_index("event")
     df["quarter"] = [quarter_label(t) for t in df["t"]]
-    direct = o["india_direct_squadrons"] > 0
-    undelivered = int(o["india_undelivered_start"])
-    nxt, india = o["india_last_production_q"], o["returned_india_q"]
-    if undelivered == 0:
-        text = "India has all five squadrons at the start: a return cannot reach India."
-    elif not moving or np.isnan(india):
-        text = "No returned units reach India within the horizon."
-    elif v["ru_use_returned"] != "india":
-        text = (
-            f"Russia keeps or resells the returned units (ru_use_returned = "
-            f"'{v['ru_use_returned']}'): they never go to India."
-        )
-    elif direct:
-        text = (
-            f"Returned units could be in India in {quarter_label(india)}, before export "
-            f"production alone would finish India's order ({quarter_label(nxt)}): India's "
-            f"last squadron arrives in {quarter_label(o['india_sq5_q'])}."
-        )
-    else:
-        text = (
-            f"Returned units could be in India only in {quarter_label(india)}, after export "
-            f"production has finished India's order ({quarter_label(nxt)}): no squadron is "
-            "left for them, India does not move."
-        )
-    df.attrs.update(reaches_india=bool(direct), verdict=text)
+    df.attrs.update(reaches_india=core.reaches_india, verdict=core.verdict)
     return df

@@ -50,7 +50,7 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     return (
         _SIGNATURE
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw.tobytes(), level))
+        + _chunk(b"IDAT", zlib.compress(raw.data, level))  # the array's buffer: no 0.6 MB copy
         + _chunk(b"IEND", b"")
     )
 

@@ -51,10 +51,10 @@ from s400lab.analysis.live import (
     format_change,
     format_outcome,
 )
-from s400lab.model import Scenario, india_timing, presets, run
+from s400lab.model import Scenario, presets, run
 from s400lab.model.formatting import unit_text
 from s400lab.model.register import GROUPS, Parameter, load_register
-from s400lab.model.results import key_outcomes
+from s400lab.model.results import india_timing_core, key_outcomes
 from s400lab.plots.style import OKABE_ITO
 from s400lab.ui.overlay import picture_html
 
@@ -306,18 +306,18 @@ def _figure_html(name: str, png: bytes, size: tuple[int, int], labels: list[dict
 def _india_why(result) -> tuple[str, str]:
     """Why India's dates move or not: (one short line that fits one line of the verdict box
     at 1024x768 in large text, the timing ruler's full sentence), from
-    :func:`s400lab.model.india_timing`."""
-    ruler = india_timing(result)
-    full = str(ruler.attrs["verdict"])
+    :func:`s400lab.model.india_timing` (its numbers, without building the table)."""
+    ruler = india_timing_core(result)
+    full = ruler.verdict
     o, v = result.raw_outcomes, result.scenario.values
-    there = ruler.loc["in_india", "quarter"]
+    there = ruler.quarter("in_india")
     if o.get("india_undelivered_start", 0) < 1:
         short = "all delivered; nothing to gain."
     elif o.get("returned_to_russia", 0) <= 0 and v.get("tr_action") not in ("return_partial", "return_full"):
         short = "nothing is returned; no gain."
     elif v.get("ru_use_returned") != "india":
         short = "no gain: units stay with Russia."
-    elif ruler.attrs["reaches_india"]:
+    elif ruler.reaches_india:
         short = f"gains: {there}, before production."
     else:
         short = f"no gain: {there}, after production."
@@ -1081,11 +1081,7 @@ class ScenarioExplorer(widgets.VBox):
         ro, bo = res.raw_outcomes, base.result.raw_outcomes
         stock = np.asarray(res.raw_series["ru_stock"], dtype=float)
         t = t0 + 0.25 * np.arange(stock.size)
-        diff_band = None
-        if compare and "ru_stock" in base.series:
-            diff_band = np.quantile(
-                live.series["ru_stock"] - base.series["ru_stock"], (0.05, 0.25, 0.5, 0.75, 0.95), axis=0
-            )
+        diff_band = live.difference_band(base, "ru_stock") if compare and "ru_stock" in base.series else None
         short = lambda k: live.date_text(k).replace(" within the horizon", "")  # noqa: E731
         changed = {
             "stock": self.figure.stock.update(

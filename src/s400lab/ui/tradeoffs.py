@@ -278,11 +278,16 @@ class TradeoffExplorer(widgets.VBox):
     def _table_html(self) -> str:
         """The ranking as a table, best first (written directly: pandas' to_html costs more
         than the rest of an update)."""
-        share = self.robustness["share_first"]
+        share = dict(zip(self.robustness.index, self.robustness["share_first"].to_numpy(), strict=True))
         rows = "".join(
             f"<tr><th>{html.escape(self.option_labels.get(o, str(o)))}</th>"
-            f"<td>{r['score']:.3f}</td><td>{int(r['rank'])}</td><td>{100 * share[o]:.0f} %</td></tr>"
-            for o, r in self.ranking.iterrows()
+            f"<td>{score:.3f}</td><td>{int(rank)}</td><td>{100 * share[o]:.0f} %</td></tr>"
+            for o, score, rank in zip(
+                self.ranking.index,
+                self.ranking["score"].to_numpy(),
+                self.ranking["rank"].to_numpy(),
+                strict=True,
+            )
         )
         return (
             "<table class='dataframe'><thead><tr><th></th><th>weighted score (0-1)</th>"
@@ -291,9 +296,15 @@ class TradeoffExplorer(widgets.VBox):
 
     def _draw(self) -> None:
         """Set the bars of the live figure (matrix row order) and render it once."""
-        order = self.matrix.index
-        rank, rob = self.ranking.loc[order], self.robustness.loc[order]
-        changed = self.panel.update(rank["score"], rank["rank"], rob["share_first"], rob["mean_rank"])
+        order = self.matrix.index  # positions of the matrix's rows (no pandas .loc per key press)
+        rk, rb = self.ranking.index.get_indexer(order), self.robustness.index.get_indexer(order)
+        rank, rob = self.ranking, self.robustness
+        changed = self.panel.update(
+            rank["score"].to_numpy()[rk],
+            rank["rank"].to_numpy()[rk],
+            rob["share_first"].to_numpy()[rb],
+            rob["mean_rank"].to_numpy()[rb],
+        )
         if changed or not self.view.value:
             png = self.panel.png()
             self.view.value = picture_html(
