@@ -54,7 +54,8 @@ dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0
 	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token \
 	  --Voila.identity_provider_class=s400lab.ui.dashboard.XsrfCookieIdentityProvider \
 	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
-	  --MappingKernelManager.cull_connected=False --preheat_kernel=True --pool_size=1
+	  --MappingKernelManager.cull_connected=False \
+	  --preheat_kernel=True --pool_size=1 --VoilaKernelManager.fill_delay=10
 
 test: setup lint browser classroom-setup  ## lint + type check, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest

@@ -17,9 +17,11 @@ Makefile's ``dashboard`` target and the browser tests use.
 (imports, data, the first model run: ~2.5 s of the ~6 s to a usable control on this 2-core
 machine; the rest is the browser loading Voila's scripts). With ``--preheat_kernel`` Voila keeps
 a pool of kernels (here one) that have already run the notebook; a page takes one, and Voila
-starts the next after ``fill_delay`` (1 s). The price is one idle kernel (~130 MB resident) per
-dashboard server. Voila never culls a pooled kernel; a page's kernel is released on close as
-above.
+starts the next after ``fill_delay`` (here 10 s, so that kernel's start and notebook run do not
+compete with the page still loading on a 2-core machine). The price is one idle kernel (~140 MB
+resident) per dashboard server. Voila never culls a pooled kernel; a page's kernel is released
+on close as above. A page opened in the server's first seconds waits for the preheated kernel
+to finish the notebook.
 
 This module is imported by the Voila server (by class name), never by the explorer.
 """
