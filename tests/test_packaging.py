@@ -27,8 +27,13 @@ def pyproject_deps() -> dict[str, str]:
     return dict(_split(r) for r in data["project"]["dependencies"])
 
 
+#: conda-forge names that differ from the PyPI name.
+CONDA_TO_PYPI = {"python-isal": "isal"}
+
+
 def environment_deps() -> dict[str, str]:
-    """Conda dependencies of environment.yml (a simple, fixed layout: '  - name>=x' lines)."""
+    """Conda dependencies of environment.yml (a simple, fixed layout: '  - name>=x' lines), by
+    their PyPI names."""
     deps: dict[str, str] = {}
     in_pip = False
     in_deps = False
@@ -45,7 +50,7 @@ def environment_deps() -> dict[str, str]:
         if m and not in_pip:
             name, spec = _split(m.group(1))
             if name not in {"python", "pip"}:
-                deps[name] = spec
+                deps[CONDA_TO_PYPI.get(name, name)] = spec
     return deps
 
 

@@ -4,6 +4,11 @@ Pillow's encoder (``compress_level=3``) spends most of its ~4 ms on a 560x262 pi
 choosing a filter per row; for flat-coloured plots the *Up* filter (each row minus the row
 above, one numpy subtraction) at zlib level 1 gives a file of about the same size in well
 under half the time. The picture is exactly the canvas's pixels (lossless, RGBA).
+
+The deflate step is ISA-L's (``isal``, Intel's Intelligent Storage Acceleration Library, a
+dependency): the same zlib stream, ~9x faster than zlib at level 1 on the explorer's views
+(0.18 against 1.6 ms for the 560x262 stock view) and a few per cent smaller. Without ``isal``
+the standard library's zlib is used.
 """
 
 from __future__ import annotations
@@ -12,6 +17,11 @@ import struct
 import zlib
 
 import numpy as np
+
+try:
+    from isal import isal_zlib as _deflate
+except ImportError:  # pragma: no cover - isal is a dependency; zlib writes the same format
+    _deflate = zlib  # type: ignore[assignment]
 
 __all__ = ["canvas_png", "encode_png"]
 
@@ -30,7 +40,7 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     rgba : ndarray
         Pixels, rows from the top.
     level : int
-        zlib level (1 = fastest).
+        Deflate level (1 = fast; ISA-L takes 0-3, zlib 0-9).
 
     Raises
     ------
@@ -50,7 +60,7 @@ def encode_png(rgba: np.ndarray, level: int = 1) -> bytes:
     return (
         _SIGNATURE
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw.data, level))  # the array's buffer: no 0.6 MB copy
+        + _chunk(b"IDAT", _deflate.compress(raw.data, level))  # the array's buffer: no 0.6 MB copy
         + _chunk(b"IEND", b"")
     )
 

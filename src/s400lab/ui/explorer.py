@@ -404,6 +404,7 @@ class ScenarioExplorer(widgets.VBox):
         self.n_redraws = 0
         self.last_error: str | None = None
         self.last_effects: list = []
+        self._effects_from: Any = None  # the LiveRun before the last change, until compared
         self.busy = False
         self._live_engine = LiveEnsemble(n=n_draws, seed=seed)
         self._base_engine = LiveEnsemble(n=n_draws, seed=seed)
@@ -1038,11 +1039,9 @@ class ScenarioExplorer(widgets.VBox):
                 if key != self._baseline_key:
                     self._base_live = self._baseline_run(key, held)
                     self._baseline_key = key
-                self.last_effects = (
-                    change_effects(before, self._live, self._effect_outcomes())
-                    if before is not None and self._last_changed
-                    else []
-                )
+                # what the change moved is worked out after the views are sent (_redraw)
+                self._effects_from = before if before is not None and self._last_changed else None
+                self.last_effects = []
             self._redraw()
             self.n_redraws += 1
             if self.last_error is not None:
@@ -1123,6 +1122,9 @@ class ScenarioExplorer(widgets.VBox):
         else:  # rendered when the tab is opened: a hidden table costs nothing per key press
             self._table_stale = True
         self._scenario_line()
+        if self._effects_from is not None:  # after the views: not on the key press -> picture path
+            self.last_effects = change_effects(self._effects_from, self._live, self._effect_outcomes())
+            self._effects_from = None
         self._effect_line()
 
     def _verdict_html(self, live: Any, t1: float) -> str:
