@@ -14,14 +14,22 @@ the standard library's zlib is used.
 from __future__ import annotations
 
 import struct
+import types
 import zlib
 
 import numpy as np
 
-try:
-    from isal import isal_zlib as _deflate
-except ImportError:  # pragma: no cover - isal is a dependency; zlib writes the same format
-    _deflate = zlib  # type: ignore[assignment]
+
+def _fast_deflate() -> types.ModuleType:
+    """ISA-L's zlib module, or the standard library's if ``isal`` is missing (same format)."""
+    try:
+        from isal import isal_zlib
+    except ImportError:  # pragma: no cover - isal is a dependency
+        return zlib
+    return isal_zlib
+
+
+_deflate = _fast_deflate()
 
 __all__ = ["canvas_png", "encode_png"]
 
