@@ -1110,12 +1110,17 @@ class ScenarioExplorer(widgets.VBox):
                 texts=[short(k) for k in MILESTONES],
             ),
         }
+        pictures = {}
         for name, did in changed.items():
             if did or not self.png[name]:
                 panel = self.figure.panels[name]
                 self.png[name] = panel.png()
-                self.overlays[name].value = _figure_html(name, self.png[name], panel.size_px, panel.labels)
-        self.verdict.value = self._verdict_html(live, t1)
+                pictures[name] = _figure_html(name, self.png[name], panel.size_px, panel.labels)
+        verdict = self._verdict_html(live, t1)
+        # sent back to back, so the browser lays them out and paints them in one frame
+        for name, picture in pictures.items():
+            self.overlays[name].value = picture
+        self.verdict.value = verdict
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()
             self._table_stale = False
