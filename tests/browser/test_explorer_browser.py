@@ -138,17 +138,23 @@ def _date_texts(preset: str, outcomes) -> list[str]:
     return [live.date_text(k).replace(" within the horizon", "") for k in outcomes]
 
 
+def _screen_for(page, width: int) -> None:
+    """At 1366 px and wider choose the explorer's "1366" screen and wait until every view is
+    drawn at its 720 px width; narrower windows keep the default (1024-1280)."""
+    if width >= 1366:
+        page.select_option(".s400-screen select", label="1366")
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('img.s400-img')]"
+            ".every(i => i.complete && i.naturalWidth === 720)"
+        )
+
+
 @pytest.mark.parametrize("size", [(1024, 768), (1366, 768)], ids=["1024x768", "1366x768"])
 def test_projector_layout_fits_one_screen(voila_server, browser, artifacts_dir, size):
     width, height = size
     context, page = _open(browser, voila_server, width, height)
     try:
-        if width >= 1366:
-            page.select_option(".s400-screen select", label="1366")
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('img.s400-img')]"
-                ".every(i => i.complete && i.naturalWidth === 720)"
-            )
+        _screen_for(page, width)
         _views_in_viewport(page, width, height)
         _nothing_cut(page, width, "status_quo")
         # crisp: every view is shown at its own pixel size
@@ -213,12 +219,7 @@ def test_tab_titles_are_whole_at_projector_sizes(voila_server, browser, artifact
     width, height = size
     context, page = _open(browser, voila_server, width, height)
     try:
-        if width >= 1366:
-            page.select_option(".s400-screen select", label="1366")
-            page.wait_for_function(
-                "() => [...document.querySelectorAll('img.s400-img')]"
-                ".every(i => i.complete && i.naturalWidth === 720)"
-            )
+        _screen_for(page, width)
         found = page.evaluate(TABS_CUT_JS)
         if found["bad"]:
             page.screenshot(path=str(artifacts_dir / f"FAILED-tabs_{width}x{height}.png"))
