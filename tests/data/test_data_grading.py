@@ -97,6 +97,9 @@ def test_claimed_and_disputed_rows_may_rest_on_low_grade_sources(fixture_copy: P
         ("events", "event_id", "2026-02-12-dac-288-missiles", "official"),  # HT citing sources
         ("deals", "deal_id", "india-2026-missiles", "official"),
         ("events", "event_id", "2026-06-24-trump-gift-bag", "reported"),  # low-grade, wrong venue
+        ("events", "event_id", "2026-02-defsecy-june-november", "official"),  # HT copies: citing sources
+        ("promises", "promise_id", "india-2026-02-sq4", "official"),
+        ("promises", "promise_id", "india-2026-02-sq5", "official"),
     ],
 )
 def test_shipped_rows_regraded_by_the_rule_fail_with_their_old_grade(
