@@ -259,3 +259,29 @@ def test_variant_row_must_be_graded_disputed(tmp_path: Path, h) -> None:
         "confidence",
         'is "claimed" but the row is a variant of "2025-12-17-bloomberg-erdogan-asked"',
     )
+
+
+def test_india_fourth_squadron_month_is_a_disputed_pair_read_by_a_switch(h) -> None:
+    ds = load(h.REAL)
+    ev = ds.events.set_index("event_id")
+    main, variant = ev.loc["2026-06-india-sq4-reported"], ev.loc["2026-05-india-sq4-may-variant"]
+    assert variant["variant_of"] == "2026-06-india-sq4-reported" and variant["confidence"] == "disputed"
+    assert main["confidence"] == "claimed" and main["date"].month == 6 and variant["date"].month == 5
+    assert len(ds.sources_for(variant)) >= 1
+    params = ds.table("parameters").set_index("name")
+    switch = params.loc["india_sq4_arrival"]
+    assert switch["kind"] == "setting" and switch["confidence"] == "disputed"
+    assert set(str(switch["choices"]).split(";")) == {"may_2026", "june_2026"}
+
+
+def test_relay_rows_of_the_defence_secretary_are_reported(h) -> None:
+    ds = load(h.REAL)
+    promises = ds.table("promises").set_index("promise_id")
+    for pid in ("india-2026-02-sq4", "india-2026-02-sq5"):
+        assert promises.loc[pid, "confidence"] == "reported", pid
+    ev = ds.events.set_index("event_id")
+    assert ev.loc["2026-02-defsecy-june-november", "confidence"] == "reported"
+    ssb = ev.loc["2021-04-07-ssb-sanctions-effective"]
+    assert "2020-12-14" in ssb["description"] and "2021-04-07" in ssb["description"]
+    assert "Eastern Military District" not in ev.loc["2022-02-russia-s400-to-belarus", "description"]
+    assert "design capacity" in ev.loc["2018-rogozin-thousands-of-sams", "description"]

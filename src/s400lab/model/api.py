@@ -247,7 +247,7 @@ def compare_readings(sc: Scenario, name: str, outcomes: list[str] | None = None)
     sc : Scenario
     name : str
         An evidence switch or disputed parameter (see :meth:`Scenario.readings`), e.g.
-        ``"india_undelivered_sq"``, ``"india_credit_start_bn"``, ``"war_course"``,
+        ``"india_undelivered_sq"``, ``"india_sq4_arrival"``, ``"india_credit_start_bn"``, ``"war_course"``,
         ``"tr_holding_bn"``, ``"s400_contract_usd_bn"``.
     outcomes : list of str, optional
         Outcome names (default: all).
