@@ -36,6 +36,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from s400lab._inputs import quote_excerpt as _q
+from s400lab.data import grading
 from s400lab.data.cells import number_problem, parse_date, parse_number
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import Problem
@@ -466,4 +467,5 @@ RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_grades,
     check_source_use,
     check_source_links,
+    *grading.RULES,  # the grade audit's rules (issue 26), in their own module
 ]

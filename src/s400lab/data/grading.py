@@ -1,0 +1,161 @@
+"""The grade audit's mechanical rules (issue 26), beyond the grade/source-type rule in checks.py.
+
+The grading rule of data/README.md says *who vouches* for each fact. What of it can be read off
+the tables is checked here; what cannot (whether the parties really conflict, whether an
+outlet's sentence is its own) is judged by hand and recorded in the README's regrade table.
+
+- **Anonymous sources grade reported at most.** A fact row graded ``official`` whose own
+  ``description`` or ``notes`` say it rests on unnamed sources ("citing sources", "unnamed",
+  "anonymous", "sources told", "it is learnt") fails, unless its notes say which part is ``on
+  the record`` (a row may hold an on-record fact and an anonymous detail). Likewise a source
+  typed ``official`` or ``on_record`` whose notes say it rests on unnamed sources must say what
+  in it is ``on the record``; otherwise it is ``news``.
+- **A relay names its original.** A source whose notes say it relays a named outlet ("relays
+  TASS", "relaying Kyodo") carries that outlet in ``original_outlet``; a reprint, repost or copy
+  (title or notes) carries ``original_outlet`` too, unless it is ``low_grade`` (a relay that
+  names no original) or its notes say the original was not found.
+- **Sources are typed by who speaks.** A title of the form ``Name: what they said`` (the
+  project's convention for an item quoting a named person on the record, e.g. ``Peskov: ...``)
+  is typed ``on_record`` or ``official``; ``analysis`` is allowed for an expert's opinion.
+  ``news`` or ``low_grade`` fails: a named official on the record is ``on_record`` wherever the
+  project cites it.
+
+Each rule reports one :class:`~s400lab.data.problems.Problem` naming file, row and column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from s400lab._inputs import quote_excerpt as _q
+from s400lab.data.problems import Problem
+from s400lab.data.table import Table
+
+#: Fact tables whose rows carry a grade (``confidence``) and ``source_ids``.
+FACT_TABLES = ("events", "deals", "deliveries", "promises")
+
+ANONYMOUS = re.compile(
+    r"citing sources|unnamed|anonymous|sources told|sources said|it is learnt|according to sources",
+    re.IGNORECASE,
+)
+ON_RECORD = re.compile(r"on the record", re.IGNORECASE)
+#: "relays TASS", "relaying Hindustan Times" (a capitalised name right after the verb; "also
+#: relays ..." is a secondary part of an outlet's own item and is not matched).
+RELAYS_OUTLET = re.compile(r"(?<!also )\b(?:relays|relaying|relayed)\s+(?P<outlet>[A-Z][\w.&'-]*)")
+COPY_WORDS = re.compile(r"\b(?:reprint|repost|reposted|copy of)\b", re.IGNORECASE)
+ORIGINAL_NOT_FOUND = re.compile(r"original (?:outlet )?not found", re.IGNORECASE)
+#: A title that opens with a person's name and a colon: one to three capitalised words, not an
+#: all-capitals outlet (``TASS: ...``).
+SPEAKER_TITLE = re.compile(r"^(?P<who>(?:[A-Z][a-z][\w'-]*[ .]?){1,3}):\s")
+SPEAKER_TYPES = ("on_record", "official", "analysis")
+
+
+def _problem(t: Table, row: int, col: str | None, msg: str) -> Problem:
+    return Problem(t.file, row, col, msg, line=t.line_of(row))
+
+
+def _has(t: Table, *cols: str) -> bool:
+    return set(cols) <= set(t.header or [])
+
+
+def check_anonymous_official_rows(tables: dict[str, Table]) -> Iterator[Problem]:
+    """A fact row graded official that says it rests on unnamed sources."""
+    for name in FACT_TABLES:
+        t = tables.get(name)
+        if t is None or not _has(t, "confidence"):
+            continue
+        for row, r in t.records():
+            if r.get("confidence") != "official":
+                continue
+            text = f"{r.get('description', '')} {r.get('notes', '')}"
+            hit = ANONYMOUS.search(text)
+            if hit and not ON_RECORD.search(r.get("notes", "")):
+                yield _problem(
+                    t,
+                    row,
+                    "confidence",
+                    f'is "official" but the row says it rests on unnamed sources ({_q(hit.group(0))}): '
+                    "anonymous sources grade reported at most; grade it reported, or say in notes "
+                    "which part is on the record",
+                )
+
+
+def check_anonymous_sources_typed(tables: dict[str, Table]) -> Iterator[Problem]:
+    """A source typed official/on_record whose notes say it rests on unnamed sources."""
+    src = tables.get("sources")
+    if src is None or not _has(src, "source_type", "notes"):
+        return
+    for row, r in src.records():
+        if r["source_type"] not in ("official", "on_record"):
+            continue
+        hit = ANONYMOUS.search(r["notes"])
+        if hit and not ON_RECORD.search(r["notes"]):
+            yield _problem(
+                src,
+                row,
+                "source_type",
+                f"is {_q(r['source_type'])} but its notes say it rests on unnamed sources "
+                f"({_q(hit.group(0))}): type it news, or say in notes what in it is on the record",
+            )
+
+
+def check_relays_name_original(tables: dict[str, Table]) -> Iterator[Problem]:
+    """A relay of a named outlet, or a reprint/copy, carries ``original_outlet``."""
+    src = tables.get("sources")
+    if src is None or not _has(src, "original_outlet", "source_type", "notes", "title"):
+        return
+    for row, r in src.records():
+        if r["original_outlet"]:
+            continue
+        named = RELAYS_OUTLET.search(r["notes"])
+        if named:
+            yield _problem(
+                src,
+                row,
+                "original_outlet",
+                f"is empty but the notes say the item relays {_q(named.group('outlet'))}: "
+                "a relay names its original (original_outlet)",
+            )
+            continue
+        copy = COPY_WORDS.search(f"{r['title']} {r['notes']}")
+        if copy and r["source_type"] != "low_grade" and not ORIGINAL_NOT_FOUND.search(r["notes"]):
+            yield _problem(
+                src,
+                row,
+                "original_outlet",
+                f"is empty but the item is a {_q(copy.group(0).lower())}: name the original outlet, "
+                'type it low_grade (a relay naming no original), or say "original not found" in notes',
+            )
+
+
+def check_speakers_typed_on_record(tables: dict[str, Table]) -> Iterator[Problem]:
+    """A title quoting a named person (``Name: ...``) is an on-record item."""
+    src = tables.get("sources")
+    if src is None or not _has(src, "source_type", "title"):
+        return
+    for row, r in src.records():
+        m = SPEAKER_TITLE.match(r["title"])
+        if m and r["source_type"] not in SPEAKER_TYPES:
+            yield _problem(
+                src,
+                row,
+                "source_type",
+                f"is {_q(r['source_type'])} but the title quotes {_q(m.group('who'))} by name: a named "
+                "speaker on the record is on_record (or retitle the item if it is not a quote)",
+            )
+
+
+RULES: list[Callable[[dict[str, Table]], Any]] = [
+    check_anonymous_official_rows,
+    check_anonymous_sources_typed,
+    check_relays_name_original,
+    check_speakers_typed_on_record,
+]
+
+
+def run(tables: dict[str, Table]) -> list[Problem]:
+    """Run the grade-audit rules on the tables that could be read (see the module docstring)."""
+    ok = {n: t for n, t in tables.items() if t.header is not None}
+    return [p for rule in RULES for p in rule(ok)]
