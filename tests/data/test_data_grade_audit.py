@@ -130,3 +130,12 @@ def test_shipped_ashgabat_meeting_is_official_on_the_kremlins_record(h) -> None:
     assert ev.loc["2025-12-12-ashgabat-meeting", "confidence"] == "official"
     types = set(ds.sources_for(ev.loc["2025-12-12-ashgabat-meeting"])["source_type"])
     assert "on_record" in types
+
+
+@pytest.mark.parametrize("promise_id", ["china-2016-set1", "china-2016-set2"])
+def test_shipped_china_windows_from_an_unnamed_source_fail_as_official(
+    data: Path, h, promise_id: str
+) -> None:
+    i = index_of(h, data / "promises.csv", "promise_id", promise_id)
+    row = h.set_cell(data / "promises.csv", i, "confidence", "official")
+    h.find(broken(data), "promises.csv", row, "confidence", "rests on unnamed sources")
