@@ -60,14 +60,29 @@ def _has(t: Table, *cols: str) -> bool:
     return set(cols) <= set(t.header or [])
 
 
+def _on_record_ids(tables: dict[str, Table]) -> set[str] | None:
+    """Ids of the sources typed ``official`` or ``on_record`` (None when sources.csv is unreadable)."""
+    src = tables.get("sources")
+    if src is None or not _has(src, "source_id", "source_type"):
+        return None
+    return {r["source_id"] for _, r in src.records() if r["source_type"] in ("official", "on_record")}
+
+
 def check_anonymous_official_rows(tables: dict[str, Table]) -> Iterator[Problem]:
-    """A fact row graded official that says it rests on unnamed sources."""
+    """A fact row graded official that says it rests on unnamed sources.
+
+    A row citing no official or on-record source at all is left to the grade/source-type rule
+    of checks.py, so that it gets one message, not two."""
+    on_record = _on_record_ids(tables)
     for name in FACT_TABLES:
         t = tables.get(name)
         if t is None or not _has(t, "confidence"):
             continue
         for row, r in t.records():
             if r.get("confidence") != "official":
+                continue
+            cited = set(filter(None, r.get("source_ids", "").split(";")))
+            if on_record is not None and not cited & on_record:
                 continue
             text = f"{r.get('description', '')} {r.get('notes', '')}"
             hit = ANONYMOUS.search(text)
