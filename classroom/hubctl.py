@@ -285,6 +285,31 @@ def _token_file(state: Path, name: str) -> str:
 # --------------------------------------------------------------------------- the hub
 
 
+def http(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request, redirects not followed: ``(status, headers, body)``.
+
+    Browsers (Chromium) send ``*.localhost`` to 127.0.0.1 themselves; the system resolver may not,
+    so a ``localhost`` URL (a user's ``<name>.localhost`` included) is connected to 127.0.0.1
+    with the URL's host in the ``Host`` header.
+    """
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = parts.hostname or "127.0.0.1"
+    target = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    conn = http.client.HTTPConnection(target, parts.port or 80, timeout=30)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path or "/", body=body, headers={"Host": parts.netloc, **(headers or {})})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -311,12 +336,18 @@ class Hub:
     proxy_api_port: int = 0
     cull_timeout: int = 3600
     cull_every: int = 300
+    #: seconds between the hub's checks that each server is still alive (JupyterHub's default)
+    poll_interval: int = 30
     members: list[Member] = field(default_factory=list)
     proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    def user_url(self, name: str, path: str = "") -> str:
+        """Absolute URL of ``path`` in ``name``'s server (the one place that builds it)."""
+        return f"{self.url}/user/{name}/{path.lstrip('/')}"
 
     @property
     def admin_token(self) -> str:
@@ -351,6 +382,7 @@ class Hub:
                 "S400LAB_CLASS_DIR": str(self.class_dir),
                 "S400LAB_HUB_CULL_TIMEOUT": str(self.cull_timeout),
                 "S400LAB_HUB_CULL_EVERY": str(self.cull_every),
+                "S400LAB_HUB_POLL_INTERVAL": str(self.poll_interval),
                 "PATH": f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}",
             }
         )

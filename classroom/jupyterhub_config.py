@@ -119,6 +119,7 @@ c.Spawner.default_url = "/lab/tree/s400lab/notebooks/00_start_here.ipynb"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 300  # twenty students logging in at once on two cores
 c.Spawner.http_timeout = 300
+c.Spawner.poll_interval = int(env.get("S400LAB_HUB_POLL_INTERVAL", "30"))
 
 # --- idle culling and the admin service used by tests/bench ------------------------------------------
 c.JupyterHub.services = [
