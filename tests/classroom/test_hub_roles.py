@@ -125,12 +125,13 @@ def test_instructor_is_not_a_hub_admin(people):
 def test_instructor_lists_the_class(people):
     names = {u["name"] for u in _json(people, "teacher", "/users")}
     assert {people["teacher"], people["a"], people["b"]} <= names
-    # the admin page is open to instructors (for starting and stopping servers)
-    resp = people["page"]["teacher"].context.new_page()
+    # the admin page is open to instructors (for starting and stopping servers) and lists the class
+    page = people["page"]["teacher"].context.new_page()
     try:
-        assert resp.goto(f"{people['hub'].url}/hub/admin").status == 200
+        assert page.goto(f"{people['hub'].url}/hub/admin").status == 200
+        page.get_by_text(people["b"], exact=True).first.wait_for()
     finally:
-        resp.close()
+        page.close()
 
 
 def test_instructor_starts_and_stops_a_students_server(people):
