@@ -128,10 +128,10 @@ async def _student(
                 ready = await asyncio.to_thread(hub.server_ready, name)
                 if ready and ready_seen:  # up for 15 s and the page has not moved on
                     run.reloads += 1
-                    await page.goto(f"{hub.url}/user/{name}/")
+                    await page.goto(hub.user_url(name))
                 ready_seen = ready
         step = "explorer"
-        await page.goto(f"{hub.url}/user/{name}/voila/render/{EXPLORER}")
+        await page.goto(hub.user_url(name, f"voila/render/{EXPLORER}"))
         slider = page.locator(".noUi-handle, [role=slider]").first
         await slider.wait_for()
         run.login_to_widget = time.monotonic() - t0
@@ -164,7 +164,7 @@ async def _student(
         nb_path.write_text(nb_text)
         user = pwd.getpwnam(name)
         os.chown(nb_path, user.pw_uid, user.pw_gid)
-        await page.goto(f"{hub.url}/user/{name}/voila/render/{SUBMIT_NB}")
+        await page.goto(hub.user_url(name, f"voila/render/{SUBMIT_NB}"))
         button = page.get_by_role("button", name="Submit to class")
         await button.click()
         await page.get_by_text("Saved").first.wait_for()

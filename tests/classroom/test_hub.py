@@ -77,7 +77,7 @@ def _wait_for_server_page(page, hub, name, timeout=240.0):
                 raise
             ready = hub.server_ready(name)
             if ready and ready_seen:
-                page.goto(f"{hub.url}/user/{name}/")
+                page.goto(hub.user_url(name))
             ready_seen = ready
 
 
@@ -103,7 +103,7 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
     pids = {}
     for key in ("a", "b"):
         name = people[key]
-        assert users[name]["server"] == f"/user/{name}/"
+        assert users[name]["server"] == hub.user_url(name)  # its own origin
         uid = pwd.getpwnam(name).pw_uid
         procs = [
             pid
@@ -125,12 +125,15 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
 
 
 def test_a_student_cannot_reach_another_students_server(people, sessions):
-    hub, a = people["hub"], people["a"]
-    page_b = sessions["b"]
-    resp = page_b.context.request.get(f"{hub.url}/user/{a}/api/contents/s400lab", fail_on_status_code=False)
-    assert resp.status == 403, (resp.status, resp.text()[:300])
-    own = page_b.context.request.get(f"{hub.url}/user/{people['b']}/api/contents/s400lab")
-    assert own.status == 200 and "notebooks" in own.text()
+    hub, a, b = people["hub"], people["a"], people["b"]
+    page = sessions["b"].context.new_page()
+    try:
+        resp = page.goto(hub.user_url(a, "api/contents/s400lab"))
+        assert resp.status == 403, (resp.status, resp.url, resp.text()[:300])
+        own = page.goto(hub.user_url(b, "api/contents/s400lab"))
+        assert own.status == 200 and "notebooks" in own.text()
+    finally:
+        page.close()
 
 
 def test_a_student_cannot_read_another_students_files(people, sessions):
@@ -145,7 +148,7 @@ def test_a_student_cannot_read_another_students_files(people, sessions):
 def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions):
     hub, a, b = people["hub"], people["a"], people["b"]
     page = sessions["a"]
-    page.goto(f"{hub.url}/user/{a}/voila/render/{NB60}")
+    page.goto(hub.user_url(a, f"voila/render/{NB60}"))
     button = page.get_by_role("button", name="Submit to class")
     button.wait_for()
     button.click()
@@ -161,7 +164,7 @@ def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions)
     assert _runas(people["teacher"], "cat", str(path)).stdout.count("\n") == 1
 
     teacher = sessions["teacher"]
-    teacher.goto(f"{hub.url}/user/{people['teacher']}/voila/render/{INSTRUCTOR_NB}")
+    teacher.goto(hub.user_url(people["teacher"], f"voila/render/{INSTRUCTOR_NB}"))
     teacher.get_by_text("1 forecasts from 1 students").wait_for()
     table = teacher.locator("table.s400-class-forecasts")
     assert a in table.inner_text()
