@@ -45,7 +45,12 @@ def test_official_row_resting_on_unnamed_sources_fails(data: Path, h) -> None:
     p = h.find(broken(data), "events.csv", row, "confidence", 'rests on unnamed sources ("citing sources")')
     assert "anonymous sources grade reported at most" in p.message
     # saying which part is on the record is the way out, and grading it reported is the other
-    h.set_cell(data / "events.csv", i, "notes", "Date on the record (ministry); the rest citing sources.")
+    h.set_cell(
+        data / "events.csv",
+        i,
+        "notes",
+        "Re-read 2026-12-06 against x: date on the record (ministry); the rest citing sources.",
+    )
     assert validate(data) == []
     h.set_cell(data / "events.csv", i, "notes", "Hindustan Times, citing sources.")
     h.set_cell(data / "events.csv", i, "confidence", "reported")
@@ -139,3 +144,44 @@ def test_shipped_china_windows_from_an_unnamed_source_fail_as_official(
     i = index_of(h, data / "promises.csv", "promise_id", promise_id)
     row = h.set_cell(data / "promises.csv", i, "confidence", "official")
     h.find(broken(data), "promises.csv", row, "confidence", "rests on unnamed sources")
+
+
+# --- every official row has been re-read against its source (the record in notes) ---------------
+
+
+@pytest.mark.parametrize("table", ["events", "deals", "deliveries", "promises"])
+def test_official_row_without_reread_record_fails(data: Path, h, table: str) -> None:
+    path = data / f"{table}.csv"
+    i = first(h, path, "confidence", "official")
+    row = h.set_cell(path, i, "notes", "Said on the record by the minister.")
+    p = h.find(broken(data), f"{table}.csv", row, "notes", "carry no re-read record")
+    assert "Re-read YYYY-MM-DD against <source_id>" in p.message
+    assert len([q for q in broken(data).problems if q.row == row and q.file.endswith(f"{table}.csv")]) == 1
+    # the record (either form of the convention) is the way out, and a lower grade is the other
+    h.set_cell(path, i, "notes", "Re-read 2026-12-06 against some-source: the minister said so.")
+    assert validate(data) == []
+    h.set_cell(path, i, "notes", "Re-read 2026-12-06: source text not retrievable here; grade kept on X.")
+    assert validate(data) == []
+    h.set_cell(path, i, "notes", "Said on the record by the minister.")
+    h.set_cell(path, i, "confidence", "reported")
+    assert validate(data) == []
+
+
+def test_a_mention_of_rereading_is_not_the_record(data: Path, h) -> None:
+    # the convention is "Re-read <ISO date> against ..." or "Re-read <ISO date>: ...", not any mention
+    i = first(h, data / "events.csv", "confidence", "official")
+    for text in ("to be re-read later", "Re-read against the ministry page", "Re-read 6 Dec 2026: yes"):
+        row = h.set_cell(data / "events.csv", i, "notes", text)
+        h.find(broken(data), "events.csv", row, "notes", "carry no re-read record")
+
+
+def test_every_shipped_official_row_carries_its_reread_record(h) -> None:
+    from s400lab.data.grading import REREAD
+
+    ds = load(h.REAL)
+    for name in ("events", "deals", "deliveries", "promises"):
+        t = ds.table(name)
+        official = t[t["confidence"] == "official"]
+        assert len(official) > 0
+        missing = [str(r.iloc[0]) for _, r in official.iterrows() if not REREAD.search(str(r["notes"]))]
+        assert missing == [], (name, missing)

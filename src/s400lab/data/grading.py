@@ -19,6 +19,12 @@ outlet's sentence is its own) is judged by hand and recorded in the README's reg
   is typed ``on_record`` or ``official``; ``analysis`` is allowed for an expert's opinion.
   ``news`` or ``low_grade`` fails: a named official on the record is ``on_record`` wherever the
   project cites it.
+- **Every official row has been re-read against its source.** A fact row graded ``official``
+  records the re-reading in its ``notes``: ``Re-read YYYY-MM-DD against <source_id>: <the
+  supporting sentence>``, or ``Re-read YYYY-MM-DD: ...`` saying which other copy was read, or
+  that the source's text could not be retrieved and on what the grade is kept (data/README.md,
+  "Official rows re-read against their sources"). A row without it fails: re-read it, or do not
+  grade it official.
 
 Each rule reports one :class:`~s400lab.data.problems.Problem` naming file, row and column.
 """
@@ -50,6 +56,9 @@ ORIGINAL_NOT_FOUND = re.compile(r"original (?:outlet )?not found", re.IGNORECASE
 #: all-capitals outlet (``TASS: ...``).
 SPEAKER_TITLE = re.compile(r"^(?P<who>(?:[A-Z][a-z][\w'-]*[ .]?){1,3}):\s")
 SPEAKER_TYPES = ("on_record", "official", "analysis")
+#: The re-read record of an official row (data/README.md): "Re-read 2026-12-06 against ..." or
+#: "Re-read 2026-12-06: ..." (another copy read, or the text not retrievable and why kept).
+REREAD = re.compile(r"\bRe-read \d{4}-\d{2}-\d{2}(?: against |: )")
 
 
 def _problem(t: Table, row: int, col: str | None, msg: str) -> Problem:
@@ -162,11 +171,42 @@ def check_speakers_typed_on_record(tables: dict[str, Table]) -> Iterator[Problem
             )
 
 
+def check_official_rows_reread(tables: dict[str, Table]) -> Iterator[Problem]:
+    """A fact row graded official carries the record of its re-reading in ``notes``.
+
+    A row already failing for its grade (no official or on-record source: checks.py; unnamed
+    sources: :func:`check_anonymous_official_rows`) is left to that rule, so that a mis-graded row
+    gets one message, not two."""
+    on_record = _on_record_ids(tables)
+    for name in FACT_TABLES:
+        t = tables.get(name)
+        if t is None or not _has(t, "confidence", "notes"):
+            continue
+        for row, r in t.records():
+            if r.get("confidence") != "official" or REREAD.search(r.get("notes", "")):
+                continue
+            cited = set(filter(None, r.get("source_ids", "").split(";")))
+            if on_record is not None and not cited & on_record:
+                continue
+            text = f"{r.get('description', '')} {r.get('notes', '')}"
+            if ANONYMOUS.search(text) and not ON_RECORD.search(r.get("notes", "")):
+                continue
+            yield _problem(
+                t,
+                row,
+                "notes",
+                'the row is graded "official" but its notes carry no re-read record '
+                '("Re-read YYYY-MM-DD against <source_id>: <supporting sentence>"): re-read '
+                "the source and record the sentence that supports the grade, or grade it lower",
+            )
+
+
 RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_anonymous_official_rows,
     check_anonymous_sources_typed,
     check_relays_name_original,
     check_speakers_typed_on_record,
+    check_official_rows_reread,
 ]
 
 
