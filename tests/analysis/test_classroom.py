@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
 import stat
@@ -149,7 +150,7 @@ def test_a_named_pipe_or_a_hostile_file_in_the_drop_box_is_left_out(tmp_path, qu
     assert sub.forecasts["student_id"].tolist() == ["ana"]
     reasons = dict(zip(sub.rejected["file"], sub.rejected["reason"], strict=True))
     assert reasons["ben.jsonl"] == "not a regular file"
-    assert reasons["cy.jsonl"].endswith("cy.jsonl, line 1: JSON nested 100001 levels deep (at most 1)")
+    assert reasons["cy.jsonl"] == "line 1: JSON nested 100001 levels deep (at most 1)"
 
 
 def test_a_naive_deadline_is_one_clear_error(tmp_path, questions):
@@ -160,3 +161,53 @@ def test_a_naive_deadline_is_one_clear_error(tmp_path, questions):
         cls.collect_submissions(
             tmp_path, questions=questions, deadline="2026-11-21T00:00:00", check_owner=False
         )
+
+
+# --------------------------------------------------------------------------- attacks (issue 20)
+
+
+def test_a_file_swapped_after_the_owner_check_is_not_what_gets_merged(tmp_path, questions, monkeypatch):
+    """Race: the merge checked a file's owner, then opened the path again; an attacker who
+    replaced the path in between got a forged record merged. The merge now reads what it
+    checked (one open, the owner from that descriptor)."""
+    victim = tmp_path / "ana.jsonl"
+    fc.append_forecast(victim, _forecast("ana", p=0.4))
+    forged = tmp_path / ".forged"
+    fc.append_forecast(forged, _forecast("ana", p=1.0))
+    genuine_ino = victim.stat().st_ino
+    swapped = []
+
+    def owner_then_swap(info):
+        # the owner check sees the genuine file; right after it the attacker swaps the path
+        if not swapped:
+            os.replace(forged, victim)
+            swapped.append(True)
+        return "ana" if info.st_ino == genuine_ino else "mallory"
+
+    monkeypatch.setattr(cls, "_owner_name", owner_then_swap)
+    sub = cls.collect_submissions(tmp_path, questions=questions)
+    assert swapped
+    assert sub.forecasts["probability"].tolist() == [0.4]
+
+
+HOSTILE_TIMESTAMPS = [
+    "0001-01-01T00:00:00+23:59",
+    "0001-01-01T00:00:00+00:00",
+    "9999-12-31T23:59:59-23:59",
+    "1677-09-21T00:00:00+00:00",
+]
+
+
+@pytest.mark.parametrize("stamp", HOSTILE_TIMESTAMPS)
+def test_a_hostile_timestamp_leaves_out_one_file_naming_student_and_line(tmp_path, questions, stamp):
+    cls.submit_forecast(tmp_path, _forecast("ana", questions=questions), questions=questions)
+    good = _forecast("ben").to_json() + "\n"
+    bad = json.dumps(
+        {"v": 1, "student_id": "ben", "question_id": QID, "probability": 0.5, "timestamp": stamp}
+    )
+    (tmp_path / "ben.jsonl").write_text(good + bad + "\n", encoding="utf-8")
+    sub = cls.collect_submissions(tmp_path, questions=questions, deadline=T0, check_owner=False)
+    assert sub.forecasts["student_id"].tolist() == ["ana"]
+    [row] = sub.rejected.to_dict("records")
+    assert row["file"] == "ben.jsonl"
+    assert "line 2" in row["reason"] and "timestamp" in row["reason"]

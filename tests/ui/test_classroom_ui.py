@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import stat
 
 import pytest
@@ -48,3 +49,32 @@ def test_instructor_view_merges_scores_and_lists_what_it_left_out(tmp_path, ques
     assert "ben.jsonl" in res._message.value and "Left out" in res._message.value
     assert res.scores.loc["ana", "mean_brier"] == pytest.approx(0.04)
     assert bytes(res._plot.value).startswith(b"\x89PNG")
+
+
+def test_a_hostile_record_is_one_line_not_a_crashed_page(tmp_path, questions):
+    """One student's record with an out-of-range timestamp used to raise OverflowError and the
+    instructor's page showed only "error when executing cell"."""
+    qid = "india-sq4-confirmed-2027-01"
+    fc.append_forecast(tmp_path / "ana.jsonl", fc.make_forecast("ana", qid, 0.8))
+    rec = {"v": 1, "student_id": "ben", "question_id": qid, "probability": 0.5}
+    (tmp_path / "ben.jsonl").write_text(
+        json.dumps({**rec, "timestamp": "0001-01-01T00:00:00+23:59"}) + "\n", encoding="utf-8"
+    )
+    res = ClassroomResults(tmp_path, questions, deadline="2100-01-01T00:00:00+00:00", check_owner=False)
+    assert res.forecasts["student_id"].tolist() == ["ana"]
+    assert res.last_error is None
+    left_out = res._message.value.split("Left out:</b>")[1]
+    assert left_out.count("ben.jsonl") == 1 and "line 1" in left_out
+
+
+def test_three_thousand_junk_files_give_a_short_left_out_line(tmp_path, questions):
+    qid = "india-sq4-confirmed-2027-01"
+    fc.append_forecast(tmp_path / "ana.jsonl", fc.make_forecast("ana", qid, 0.8))
+    for i in range(3000):
+        (tmp_path / f"junk{i:04d}.jsonl").write_text("x\n", encoding="utf-8")
+    res = ClassroomResults(tmp_path, questions, check_owner=False)
+    assert res.forecasts["student_id"].tolist() == ["ana"]
+    assert len(res.submissions.rejected) == 3000  # all kept in the table for the instructor
+    message = res._message.value
+    assert len(message) < 4000, len(message)
+    assert "and 2990 more" in message and "junk0000.jsonl" in message

@@ -129,6 +129,47 @@ def _owner_name(info: os.stat_result) -> str | None:
         return None
 
 
+#: Errors one hostile file can raise while it is read and parsed; each leaves out that file only.
+_FILE_ERRORS = (fc.ForecastFileError, OSError, ValueError, OverflowError, TypeError, RecursionError)
+
+
+def _read_checked(path: Path, store_uid: int | None, check_owner: bool) -> tuple[bytes, str]:
+    """Open ``path`` once and return its bytes, checked on that one descriptor.
+
+    Type, size and owner come from ``fstat`` of the descriptor the bytes are read from, so a
+    path swapped after the check cannot hand the merge other bytes than those checked.
+    Returns ``(data, "")`` or ``(b"", reason)``.
+    """
+    flags = (
+        os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NOCTTY", 0)
+    )
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if os.path.islink(path):
+            return b"", "not a regular file"
+        return b"", f"cannot read ({exc.strerror or exc})"
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return b"", "not a regular file"
+        if check_owner:
+            owner = _owner_name(info)
+            if owner is not None and owner != path.stem and info.st_uid != store_uid:
+                return b"", f"owned by {owner!r}, not by {path.stem!r}"
+        if info.st_size > fc.MAX_FORECAST_BYTES:
+            return b"", f"{info.st_size:,} bytes is over the {fc.MAX_FORECAST_BYTES:,}-byte limit"
+        chunks, size = [], 0
+        while chunk := os.read(fd, 1 << 16):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > fc.MAX_FORECAST_BYTES:
+                return b"", f"over the {fc.MAX_FORECAST_BYTES:,}-byte limit"
+        return b"".join(chunks), ""
+    finally:
+        os.close(fd)
+
+
 def collect_submissions(
     directory: str | os.PathLike,
     *,
@@ -138,18 +179,23 @@ def collect_submissions(
     check_owner: bool = True,
     pattern: str = "*.jsonl",
 ) -> Submissions:
-    """Merge a drop box: the instructor's view of the class.
+    """Merge a drop box or the submission service's store: the instructor's view of the class.
 
-    A file is merged only if it is a regular ``*.jsonl`` file, it is valid (see
-    :func:`~s400lab.analysis.forecasting.read_forecasts`), every record's ``student_id``
-    equals the file name, and (``check_owner``; POSIX) its Unix owner is that student.
+    Each file is opened once; its type, size and owner are checked on that descriptor and the
+    bytes merged are the bytes read from it (no check-then-read race). A file is merged only
+    if it is a regular ``*.jsonl`` file, it is valid (see
+    :func:`~s400lab.analysis.forecasting.parse_forecasts`), every record's ``student_id``
+    equals the file name, and (``check_owner``; POSIX) its Unix owner is that student or the
+    owner of ``directory`` (the submission service, which writes the store for the students).
+    Whatever one file holds (any timestamp, any size, any bytes) leaves out that file only,
+    with the reason in ``rejected``.
 
     Parameters
     ----------
     directory : path-like
         The drop box.
     questions, deadline, keep
-        Passed to :func:`~s400lab.analysis.forecasting.merge_forecasts`.
+        Passed to :func:`~s400lab.analysis.forecasting.merge_frames`.
     check_owner : bool, default True
         Set False for a folder collected by other means (e.g. files handed in by e-mail, or a
         Kubernetes volume where every pod writes as the same uid).
@@ -162,36 +208,34 @@ def collect_submissions(
     Submissions
     """
     directory = Path(directory)
+    if deadline is not None:  # a bad deadline is the instructor's error: raise it, naming it
+        fc.merge_frames([], deadline=deadline)
+    store_uid = os.stat(directory).st_uid if check_owner else None
     good: list[Path] = []
+    frames: list[pd.DataFrame] = []
     rejected: list[tuple[str, str]] = []
     for path in sorted(directory.glob(pattern)):
+        rel = str(path.relative_to(directory))
         if path.parent != directory and path.parent.name != path.stem:
-            rejected.append((str(path.relative_to(directory)), "not in the folder of its student"))
+            rejected.append((rel, "not in the folder of its student"))
             continue
-        info = os.lstat(path)
-        if not stat.S_ISREG(info.st_mode):
-            rejected.append((str(path.relative_to(directory)), "not a regular file"))
-            continue
-        if check_owner:
-            owner = _owner_name(info)
-            if owner is not None and owner != path.stem:
-                rejected.append(
-                    (str(path.relative_to(directory)), f"owned by {owner!r}, not by {path.stem!r}")
-                )
-                continue
         try:
-            df = fc.read_forecasts(path, questions=questions)
-        except (fc.ForecastFileError, OSError) as exc:
-            rejected.append((str(path.relative_to(directory)), str(exc)))
+            data, why = _read_checked(path, store_uid, check_owner)
+            if why:
+                rejected.append((rel, why))
+                continue
+            df = fc.parse_forecasts(data, path, questions=questions)
+        except _FILE_ERRORS as exc:
+            why = str(exc) or type(exc).__name__
+            rejected.append((rel, why.removeprefix(f"{path}, ").removeprefix(f"{path}: ")))
             continue
         others = sorted(set(df["student_id"]) - {path.stem})
         if others:
-            rejected.append(
-                (str(path.relative_to(directory)), f"records for another student id: {', '.join(others)}")
-            )
+            rejected.append((rel, f"records for another student id: {', '.join(others)}"))
             continue
         good.append(path)
-    merged = fc.merge_forecasts(good, questions=questions, deadline=deadline, keep=keep)
+        frames.append(df)
+    merged = fc.merge_frames(frames, questions=questions, deadline=deadline, keep=keep)
     return Submissions(merged, good, pd.DataFrame(rejected, columns=["file", "reason"]))
 
 

@@ -22,6 +22,15 @@ from s400lab.ui.forecast import ClassResults, ForecastForm
 
 __all__ = ["forecast_form", "ClassForecastForm", "ClassroomResults"]
 
+#: Files named in the "Left out" line (the rest are counted: "and N more").
+LEFT_OUT_SHOWN = 10
+#: Characters of one file's reason shown in that line.
+LEFT_OUT_REASON_CHARS = 200
+
+
+def _cut(text: str, limit: int = LEFT_OUT_REASON_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
 
 class ClassForecastForm(ForecastForm):
     """A :class:`ForecastForm` that submits to the class drop box under the hub login."""
@@ -111,8 +120,11 @@ class ClassroomResults(ClassResults):
     def _summary_html(self, extra: str = "") -> str:
         rejected = self.submissions.rejected
         if len(rejected):
+            shown = [f"{r.file} ({_cut(r.reason)})" for r in rejected.head(LEFT_OUT_SHOWN).itertuples()]
+            more = len(rejected) - len(shown)
             extra += "<br><b>Left out:</b> " + html.escape(
-                "; ".join(f"{r.file} ({r.reason})" for r in rejected.itertuples())
+                "; ".join(shown)
+                + (f"; and {more} more (results.submissions.rejected lists all)" if more else "")
             )
         return super()._summary_html(extra)
 
