@@ -7,9 +7,9 @@ What ``start`` does, as root (real isolation needs real Unix users):
 2. creates one Unix user per roster row that does not exist yet (``useradd``, comment
    ``s400lab classroom``, home mode 0700) and the instructors' group (default ``s400teach``).
    An existing account that this tool did not create is never touched: the roster is refused;
-3. creates the class forecast drop box (default ``/srv/s400lab-classroom/forecasts``): owner
-   root, group = instructors' group, mode 3753 (setgid + sticky; instructors list and read,
-   students may only create files in it and can neither list it nor read or delete other files);
+3. creates the class store (default ``/srv/s400lab-classroom/forecasts``): owner root, group =
+   instructors' group, mode 2750 (setgid; instructors list and read, students nothing). Only
+   the submission service (``classroom/submit_service.py``, run by the hub) writes into it;
 4. generates a password per user at first start into ``<state>/passwords.csv`` (0600, state
    dir 0700, git-ignored; hashes for the hub in ``<state>/users.json``) and prints where it is;
 5. runs ``jupyterhub -f classroom/jupyterhub_config.py`` on 127.0.0.1 in the foreground.
@@ -167,13 +167,14 @@ def ensure_accounts(members: list[Member], homes: Path, group: str) -> None:
 
 
 def ensure_class_dir(class_dir: Path, group: str) -> None:
-    """The drop box: root:<group>, mode 3753 (setgid, sticky; students write-only)."""
+    """The class store: root:<group>, mode 2750 (setgid; instructors read, students nothing;
+    the submission service, running as root, writes)."""
     parent = class_dir.parent
     if not parent.exists():
         parent.mkdir(parents=True, mode=0o755)
     class_dir.mkdir(exist_ok=True)
     os.chown(class_dir, 0, grp.getgrnam(group).gr_gid)
-    os.chmod(class_dir, 0o3753)
+    os.chmod(class_dir, 0o2750)
 
 
 def remove_accounts(members: list[Member], group: str | None = None) -> list[str]:
@@ -309,6 +310,7 @@ class Hub:
     port: int = 8000
     hub_port: int = 0
     proxy_api_port: int = 0
+    submit_port: int = 0
     cull_timeout: int = 3600
     cull_every: int = 300
     members: list[Member] = field(default_factory=list)
@@ -345,6 +347,7 @@ class Hub:
                 "S400LAB_HUB_PORT": str(self.port),
                 "S400LAB_HUB_INTERNAL_PORT": str(self.hub_port or free_port()),
                 "S400LAB_HUB_PROXY_API_PORT": str(self.proxy_api_port or free_port()),
+                "S400LAB_HUB_SUBMIT_PORT": str(self.submit_port or free_port()),
                 "S400LAB_HUB_HOMES": str(self.homes),
                 "S400LAB_HUB_ROSTER": str(self.roster),
                 "S400LAB_HUB_GROUP": self.group,

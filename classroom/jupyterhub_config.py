@@ -74,7 +74,6 @@ class ClassSpawner(LocalProcessSpawner):
         home = pwd.getpwnam(self.user.name).pw_dir
         env.update(
             {
-                "S400LAB_CLASS_DIR": CLASS_DIR,
                 "S400LAB_DATA": f"{home}/s400lab/data",  # the user's own copy of the data
                 "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
                 "MPLCONFIGDIR": f"{home}/.config/matplotlib",
@@ -84,6 +83,7 @@ class ClassSpawner(LocalProcessSpawner):
                 "JUPYTER_CONFIG_PATH": str(HERE / "jupyter-config"),
             }
         )
+        env.update(_submission_env(self.user.name))
         return env
 
 
@@ -145,4 +145,47 @@ c.JupyterHub.load_roles = [
         "services": ["classroom-admin"],
         "scopes": ["list:users", "read:users", "admin:servers", "admin:users"],
     },
+]
+
+
+# --- submission service (docs/classroom.md, "Submissions") ----------------------------------------
+# Students hand in through a hub service, never into a folder they can write: the service asks
+# the hub whose token a request carries, stamps that login and its own clock, and appends to the
+# class store (root:<instructors>, 2750), which only instructors read.
+SUBMIT_SERVICE = "s400lab-submit"
+SUBMIT_URL = f"http://127.0.0.1:{env['S400LAB_HUB_SUBMIT_PORT']}"
+
+
+def _submission_env(name):
+    """Every server gets the service's address; only instructors get the store's path."""
+    out = {"S400LAB_SUBMIT_URL": f"{SUBMIT_URL}/services/{SUBMIT_SERVICE}/"}
+    if name in instructors:
+        out["S400LAB_CLASS_DIR"] = CLASS_DIR
+    return out
+
+
+c.JupyterHub.services.append(
+    {
+        "name": SUBMIT_SERVICE,
+        "url": SUBMIT_URL,
+        "command": [sys.executable, str(HERE / "submit_service.py")],
+        "environment": {"S400LAB_CLASS_DIR": CLASS_DIR, "PYTHONUNBUFFERED": "1"},
+        "display": False,
+        "oauth_no_confirm": True,
+    }
+)
+c.JupyterHub.load_roles.append(
+    {
+        "name": "s400lab-submitters",
+        "description": "hand in forecasts and scenarios to the class submission service",
+        "users": sorted(m.name for m in members),
+        "scopes": [f"access:services!service={SUBMIT_SERVICE}"],
+    }
+)
+# the server's own token ($JUPYTERHUB_API_TOKEN) may reach the service: the default server
+# scopes plus that one (a token only ever gets the scopes its user holds)
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    f"access:services!service={SUBMIT_SERVICE}",
 ]

@@ -20,15 +20,18 @@ This module imports numpy/pandas only through :mod:`~s400lab.analysis.forecastin
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 
+from s400lab._inputs import InputError, excerpt, loads_json
 from s400lab.analysis import forecasting as fc
 
 __all__ = [
@@ -41,10 +44,20 @@ __all__ = [
     "Submissions",
     "collect_submissions",
     "expected_in",
+    "SUBMIT_URL_ENV",
+    "SubmissionRefused",
+    "receive_forecast",
+    "receive_scenario",
+    "stored_forecasts",
+    "submit_to_service",
+    "service_forecasts",
+    "service_url",
 ]
 
 #: Environment variable that names the drop box (set by the classroom hub for every server).
 CLASS_DIR_ENV = "S400LAB_CLASS_DIR"
+#: Environment variable with the submission service's URL (set by the hub for every server).
+SUBMIT_URL_ENV = "S400LAB_SUBMIT_URL"
 #: Mode of a student's submission file: owner rw, instructors' group r, others nothing.
 SUBMISSION_MODE = 0o640
 
@@ -237,6 +250,199 @@ def collect_submissions(
         frames.append(df)
     merged = fc.merge_frames(frames, questions=questions, deadline=deadline, keep=keep)
     return Submissions(merged, good, pd.DataFrame(rejected, columns=["file", "reason"]))
+
+
+# --------------------------------------------------------------------------- the submission service
+
+#: Largest body of one submission (a forecast is ~1.3 kB at most).
+MAX_FORECAST_REQUEST = 4096
+#: Largest store file of one student (about 1,500 forecasts); then the service refuses more.
+MAX_STUDENT_FORECAST_BYTES = 2 * 1024 * 1024
+#: Largest scenario handed in, and how many one student may hand in.
+MAX_SCENARIO_REQUEST = 256 * 1024
+MAX_SCENARIOS_PER_STUDENT = 100
+#: Keys a student's form may send; ``student_id`` and ``timestamp`` are ignored (the service
+#: stamps the hub login and its own clock).
+_REQUEST_KEYS = {"question_id", "probability", "rationale", "student_id", "timestamp"}
+_SCENARIO_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class SubmissionRefused(ValueError):
+    """A submission the service refuses; ``status`` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _request_object(body: bytes, limit: int, what: str, max_depth: int) -> dict:
+    if len(body) > limit:
+        raise SubmissionRefused(f"{what}: {len(body):,} bytes is over the {limit:,}-byte limit", 413)
+    try:
+        obj = loads_json(body.decode("utf-8"), source=what, max_depth=max_depth)
+    except UnicodeDecodeError:
+        raise SubmissionRefused(f"{what}: not valid UTF-8") from None
+    except InputError as exc:
+        raise SubmissionRefused(str(exc)) from None
+    if not isinstance(obj, dict):
+        raise SubmissionRefused(f"{what}: must be a JSON object")
+    return obj
+
+
+def receive_forecast(
+    store: str | os.PathLike,
+    user: str,
+    body: bytes,
+    *,
+    questions: pd.DataFrame | None = None,
+    now: datetime | None = None,
+) -> tuple[fc.Forecast, int]:
+    """What the submission service does with one forecast a student's server posts.
+
+    The student is ``user`` (the hub login the service got from the hub for the request's
+    token) and the time is ``now`` (the service's clock): whatever id or time the body claims
+    is ignored. The forecast is appended to ``<store>/<user>.jsonl``, which only the service
+    writes (see docs/classroom.md, "Submissions").
+
+    Returns
+    -------
+    (Forecast, int)
+        The stored forecast and the student's number of forecasts.
+
+    Raises
+    ------
+    SubmissionRefused
+        Too large (413), not a forecast (400, naming the field), or the student's store file
+        is full (429).
+    """
+    obj = _request_object(body, MAX_FORECAST_REQUEST, "forecast", 1)
+    unknown = sorted(set(obj) - _REQUEST_KEYS)
+    if unknown:
+        raise SubmissionRefused(f"forecast: unknown key(s) {', '.join(excerpt(k) for k in unknown[:3])}")
+    path = fc.forecast_path(user, store)
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        size = 0
+    if size > MAX_STUDENT_FORECAST_BYTES:
+        raise SubmissionRefused(
+            f"{user} has handed in {size:,} bytes of forecasts, the limit; ask the instructor", 429
+        )
+    try:
+        forecast = fc.make_forecast(
+            user,
+            obj.get("question_id"),  # type: ignore[arg-type]
+            obj.get("probability"),  # type: ignore[arg-type]
+            timestamp=now or datetime.now(UTC),
+            rationale=obj.get("rationale") or "",
+            questions=questions,
+        )
+        count = fc.append_forecast(path, forecast, questions=questions)
+    except fc.ForecastFileError as exc:
+        raise SubmissionRefused(str(exc)) from None
+    return forecast, count
+
+
+def stored_forecasts(store: str | os.PathLike, user: str) -> pd.DataFrame:
+    """The forecasts the service stored for ``user`` (empty if none)."""
+    path = fc.forecast_path(user, store)
+    if not path.exists():
+        return fc.merge_frames([], keep="all")
+    return fc.read_forecasts(path)
+
+
+def receive_scenario(
+    store: str | os.PathLike, user: str, name: str, body: bytes, *, now: datetime | None = None
+) -> Path:
+    """Store a scenario a student hands in: ``<store>/scenarios/<user>/<UTC time>-<name>``.
+
+    The scenario must load (:func:`s400lab.model.scenario_io.scenario_from_dict`); the student
+    and the time are the service's (directory and file name), never the body's.
+    """
+    from s400lab.model import scenario_io
+
+    if not isinstance(name, str) or not _SCENARIO_NAME.match(name):
+        raise SubmissionRefused(
+            f"scenario name must be 1-64 letters, digits, '_', '.', '-'; got {excerpt(name)}"
+        )
+    obj = _request_object(body, MAX_SCENARIO_REQUEST, "scenario", scenario_io.MAX_DEPTH)
+    try:
+        scenario_io.scenario_from_dict(obj, source=f"scenario {name}")
+    except (InputError, ValueError, TypeError) as exc:
+        raise SubmissionRefused(str(exc)) from None
+    folder = Path(store) / "scenarios" / fc.forecast_path(user, ".").stem
+    folder.mkdir(parents=True, exist_ok=True)
+    if sum(1 for _ in folder.iterdir()) >= MAX_SCENARIOS_PER_STUDENT:
+        raise SubmissionRefused(f"{user} has handed in {MAX_SCENARIOS_PER_STUDENT} scenarios, the limit", 429)
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    stem = name.removesuffix(".json")
+    path = folder / f"{stamp}-{stem}.json"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), SUBMISSION_MODE)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        json.dump(obj, fh, ensure_ascii=False, indent=1)
+    return path
+
+
+def submit_to_service(url: str, token: str, forecast: fc.Forecast, *, timeout: float = 30.0) -> dict:
+    """Post a forecast to the class's submission service (from a student's server).
+
+    ``url`` is ``$S400LAB_SUBMIT_URL``, ``token`` the server's ``$JUPYTERHUB_API_TOKEN``: the
+    service asks the hub whose token it is. Returns the stored record (``student_id``,
+    ``timestamp`` and ``count`` as the service stamped them).
+
+    Raises
+    ------
+    SubmissionRefused
+        With the service's message, or why it could not be reached.
+    """
+    body = json.dumps(
+        {
+            "question_id": forecast.question_id,
+            "probability": forecast.probability,
+            "rationale": forecast.rationale,
+        }
+    ).encode("utf-8")
+    return _call_service(url, token, "api/forecasts", body, timeout)
+
+
+def service_forecasts(url: str, token: str, *, timeout: float = 30.0) -> pd.DataFrame:
+    """The caller's own forecasts as the submission service stored them (newest last)."""
+    answer = _call_service(url, token, "api/forecasts", None, timeout)
+    records = [{"student_id": answer.get("student_id"), **r} for r in answer.get("forecasts", [])]
+    df = pd.DataFrame(records, columns=["student_id", "question_id", "probability", "timestamp", "rationale"])
+    df["timestamp"] = pd.to_datetime(df["timestamp"], utc=True)
+    return df
+
+
+def _call_service(url: str, token: str, path: str, body: bytes | None, timeout: float) -> dict:
+    import urllib.error
+    import urllib.request
+
+    req = urllib.request.Request(
+        url.rstrip("/") + "/" + path,
+        data=body,
+        method="GET" if body is None else "POST",
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            return json.loads(resp.read(64 * 1024))
+    except urllib.error.HTTPError as err:
+        try:
+            message = json.loads(err.read(64 * 1024)).get("message") or err.reason
+        except (ValueError, AttributeError, OSError):
+            message = err.reason
+        raise SubmissionRefused(
+            f"the class submission service refused it ({err.code}): {message}", err.code
+        ) from None
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise SubmissionRefused(f"the class submission service cannot be reached ({exc})", 503) from None
+
+
+def service_url() -> str | None:
+    """``$S400LAB_SUBMIT_URL`` when this server runs on the classroom hub, else None."""
+    value = os.environ.get(SUBMIT_URL_ENV, "").strip()
+    return value or None
 
 
 def expected_in(merged: pd.DataFrame, wanted: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:

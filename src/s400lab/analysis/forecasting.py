@@ -405,15 +405,16 @@ def _check_timestamp(value, where: dict, now: datetime | None, name: str = "time
             f"{label} {excerpt(value)} needs a time zone (e.g. +00:00 for UTC)", field=field, **where
         )
     try:  # 0001-01-01T00:00:00+23:59 is a valid ISO text whose UTC time is before year 1
-        ts = ts.astimezone(UTC)
+        utc: datetime | None = ts.astimezone(UTC)
     except OverflowError:
-        ts = None
-    if ts is None or not EARLIEST <= ts < LATEST:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
         raise ForecastFileError(
             f"{label} {excerpt(value)} is outside {EARLIEST.year}-{LATEST.year - 1} (UTC)",
             field=field,
             **where,
         )
+    ts = utc
     if now is not None and ts > now + _FUTURE_SLACK:
         raise ForecastFileError(f"{label} {ts.isoformat()} is in the future", field=field, **where)
     return ts
