@@ -61,6 +61,7 @@ DEFAULTS = {
 
 sys.path.insert(0, str(HERE))
 
+import limits  # noqa: E402
 from passwords import hash_password  # noqa: E402
 
 
@@ -177,6 +178,43 @@ def ensure_class_dir(class_dir: Path, group: str) -> None:
     os.chmod(class_dir, 0o2750)
 
 
+def protect_solutions(group: str, solutions: Path | None = None) -> None:
+    """Solutions only for instructors: the checkout's ``notebooks/solutions`` becomes
+    ``root:<group>``, folders 0750, files 0640. The checkout itself must stay world-readable
+    (the students' servers import the workbook from it), so without this a student's kernel
+    could read the solutions straight from the checkout."""
+    solutions = solutions or REPO / "notebooks" / "solutions"
+    if not solutions.is_dir():
+        return
+    gid = grp.getgrnam(group).gr_gid
+    for root, _dirs, files in os.walk(solutions):
+        os.chown(root, 0, gid)
+        os.chmod(root, 0o750)
+        for f in files:
+            os.chown(os.path.join(root, f), 0, gid)
+            os.chmod(os.path.join(root, f), 0o640)
+
+
+def git_history_readable() -> str | None:
+    """Where students could still read the solutions: a git object store readable by others
+    (``git show HEAD:notebooks/solutions/...``). None if there is none."""
+    dot_git = REPO / ".git"
+    if dot_git.is_file():  # a worktree: "gitdir: <common>/worktrees/<name>"
+        text = dot_git.read_text().strip()
+        common = Path(text.removeprefix("gitdir:").strip()).parent.parent
+    else:
+        common = dot_git
+    objects = common / "objects"
+    if objects.is_dir():
+        path = objects
+        while path != path.parent:  # every folder on the way must be searchable by others
+            if not path.stat().st_mode & 0o001:
+                return None
+            path = path.parent
+        return str(objects)
+    return None
+
+
 def remove_accounts(members: list[Member], group: str | None = None) -> list[str]:
     """Delete the roster's accounts created by this tool, with their homes; return the names.
 
@@ -191,6 +229,7 @@ def remove_accounts(members: list[Member], group: str | None = None) -> list[str
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         subprocess.run(["userdel", "--remove", m.name], capture_output=True)
+        limits.remove_cgroups(m.name)
         removed.append(m.name)
     if group:
         try:
@@ -334,6 +373,7 @@ class Hub:
         self.members = read_roster(self.roster)
         ensure_accounts(self.members, self.homes, self.group)
         ensure_class_dir(self.class_dir, self.group)
+        protect_solutions(self.group)
         check_runnable(self.members[-1].name)
         path = ensure_passwords(self.members, self.state)
         self.admin_token  # noqa: B018 - create it before the hub reads it
@@ -454,6 +494,13 @@ s400lab classroom hub
 """,
         flush=True,
     )
+    exposed = git_history_readable()
+    if exposed:
+        print(
+            f"  WARNING      {exposed} is readable by every user: students can read the solutions from\n"
+            "               git history; run the hub from a checkout whose .git is 0700 (docs/classroom.md)",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

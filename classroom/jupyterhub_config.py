@@ -62,12 +62,17 @@ class ClassSpawner(LocalProcessSpawner):
 
     def make_preexec_fn(self, name):
         become = super().make_preexec_fn(name)
+        limit = _limits_preexec(name)  # as root, before becoming the user (block "limits")
 
         def preexec():
+            limit()
             become()
             os.umask(0o077)
 
         return preexec
+
+    def get_args(self):
+        return [*super().get_args(), *_limits_args()]
 
     def get_env(self):
         env = super().get_env()
@@ -84,6 +89,7 @@ class ClassSpawner(LocalProcessSpawner):
             }
         )
         env.update(_submission_env(self.user.name))
+        env.update(_limits_env())
         return env
 
 
@@ -189,3 +195,36 @@ c.Spawner.server_token_scopes = [
     "access:servers!server",
     f"access:services!service={SUBMIT_SERVICE}",
 ]
+
+
+# --- limits (docs/classroom.md, "Limits"; classroom/limits.py) ---------------------------------------
+# Per student: a cgroup (memory, processes, CPU) where the machine has a writable hierarchy,
+# rlimits always, a private 256 MiB /dev/shm, and a kernel count on the server's command line.
+import limits as _limits  # noqa: E402
+
+LIMITS = _limits.Limits.from_env(env)
+
+
+def _limits_preexec(name):
+    cgroups = _limits.make_cgroups(name, LIMITS)
+    if cgroups.why_not:
+        print(f"s400lab limits for {name}: {cgroups.why_not}", file=sys.stderr, flush=True)
+    return _limits.preexec(LIMITS, cgroups)
+
+
+def _limits_args():
+    return [
+        "--ServerApp.kernel_manager_class=s400lab_server_limits.LimitedKernelManager",
+        f"--LimitedKernelManager.max_kernels={LIMITS.kernels}",
+    ]
+
+
+def _limits_env():
+    return {"PYTHONPATH": str(HERE / "singleuser")}
+
+
+# --- login (docs/classroom.md, "Logins"; classroom/login_guard.py) -----------------------------------
+# Back-off after 5 failed logins per (name, address) and 50 per address; hashing in a thread;
+# unknown names hashed against a dummy.
+c.RosterAuthenticator.free_failures = int(env.get("S400LAB_HUB_LOGIN_FREE_FAILURES", 5))
+c.RosterAuthenticator.free_failures_per_address = int(env.get("S400LAB_HUB_LOGIN_FREE_PER_ADDRESS", 50))

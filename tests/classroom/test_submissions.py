@@ -11,17 +11,16 @@ notebook does it.
 from __future__ import annotations
 
 import json
-import pwd
 import shutil
 import stat
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import hubctl
 import pytest
+from throwaway_hub import server_environ
 
 from s400lab.analysis import classroom as cls
 
@@ -30,32 +29,6 @@ pytestmark = [pytest.mark.classroom]
 QID = "india-sq4-confirmed-2027-01"
 RUNUSER = shutil.which("runuser") or "runuser"
 PYTHON = str(hubctl.VENV_BIN / "python")  # the students' servers' Python
-
-
-def start_server(hub, name: str, timeout: float = 300.0) -> dict[str, str]:
-    """Start ``name``'s server through the hub API; return the server process's environment."""
-    try:
-        hub.api("POST", f"/users/{name}/server")
-    except urllib.error.HTTPError as err:
-        if err.code != 400:  # 400: already running
-            raise
-    end = time.monotonic() + timeout
-    while not hub.server_ready(name):
-        if time.monotonic() > end:
-            raise TimeoutError(f"{name}'s server did not start\n{hub.log_tail()}")
-        time.sleep(1)
-    uid = pwd.getpwnam(name).pw_uid
-    for pid in hubctl.pids_of_uid(uid):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as fh:
-                if b"jupyterhub-singleuser" not in fh.read():
-                    continue
-            with open(f"/proc/{pid}/environ", "rb") as fh:
-                raw = fh.read()
-        except OSError:
-            continue
-        return dict(kv.decode().split("=", 1) for kv in raw.split(b"\0") if b"=" in kv)
-    raise RuntimeError(f"no jupyterhub-singleuser process for {name}")
 
 
 def as_student(name: str, env: dict[str, str], code: str) -> subprocess.CompletedProcess:
@@ -86,7 +59,7 @@ def post(url: str, body: bytes, token: str | None) -> tuple[int, dict]:
 def hub_people(class_hub):
     hub, passwords = class_hub
     teacher, a, b = (m.name for m in hub.members)
-    envs = {n: start_server(hub, n) for n in (a, b)}
+    envs = {n: server_environ(hub, n) for n in (a, b)}
     return {"hub": hub, "teacher": teacher, "a": a, "b": b, "env": envs}
 
 
@@ -143,9 +116,14 @@ def test_the_login_and_the_time_are_the_services_not_the_students(hub_people):
     """Forging a classmate's name and backdating a record: the service stamps both itself."""
     p = hub_people
     before = datetime.now(UTC) - timedelta(seconds=1)
+    # the student's own form, its clock claiming a time long before the deadline
+    res = form_submit(p, "b", 0.97, backdate=True)
+    assert res.returncode == 0 and "Saved 97%" in res.stdout, (res.stdout[-800:], res.stderr[-800:])
+    late = merged(p, keep="all", deadline=before).forecasts
+    assert late.query("student_id == @p['b']").empty, late  # it arrived after the deadline
+    # the form with a classmate's id (the widget is disabled, not the attribute)
     res = form_submit(p, "b", 0.99, claim=p["a"], backdate=True)
     assert res.returncode == 0, res.stderr[-800:]
-    # the form refuses another id locally or the service ignores it: either way, no record for a
     sub = merged(p, keep="all")
     forged = sub.forecasts[(sub.forecasts["student_id"] == p["a"]) & (sub.forecasts["probability"] == 0.99)]
     assert forged.empty
