@@ -1,19 +1,23 @@
-"""A class drop box for forecasts: students submit, only instructors read the whole class.
+"""Hand-ins for a class: the submission service's logic, a drop box, and the instructor's merge.
 
-On the classroom hub (``classroom/``, ``make classroom``) every student is a Unix user and the
-drop box is a directory owned by ``root:<instructors' group>`` with mode ``3753``: students can
-create files in it but cannot list it, and the sticky bit stops them deleting or renaming files
-they do not own. Each student's forecasts go to ``<drop box>/<user>.jsonl``:
+On the classroom hub (``classroom/``, ``make classroom``) students hand in through the hub's
+submission service (``classroom/submit_service.py``): :func:`receive_forecast` and
+:func:`receive_scenario` are what it does with a request -- the student is the hub login of the
+request's token and the time is the service's clock, whatever the body claims; the body is size-
+bounded and validated; records are appended to ``<store>/<login>.jsonl`` in a store
+(``root:<instructors>``, mode 2750) that only the service writes. A student's server calls it
+with :func:`submit_to_service` (``$S400LAB_SUBMIT_URL``, ``$JUPYTERHUB_API_TOKEN``).
 
-* :func:`submission_file` creates that file with mode ``0640`` (owner read/write, the
-  instructors' group -- inherited from the setgid directory -- read, others nothing), whatever
-  the process's umask, so classmates cannot read it even if they guess its name;
-* forecasts are appended with :func:`s400lab.analysis.forecasting.append_forecast`
-  (append-only, one ``write`` under an exclusive lock: concurrent submits lose nothing);
-* :func:`collect_submissions` (the instructor's side) merges only files whose Unix owner is
-  the student the file is named after and whose every record carries that student's id, so a
-  student cannot plant forecasts under a classmate's name; anything else is listed in
-  ``rejected`` with the reason, never silently merged.
+Without the service (e.g. one folder per pod on Kubernetes) a drop box still works:
+:func:`submission_file` creates ``<drop box>/<id>.jsonl`` with mode ``0640`` and
+:func:`submit_forecast` appends to it (append-only, one ``write`` under an exclusive lock).
+
+:func:`collect_submissions` (the instructor's side) opens each file once and checks its type,
+size and owner on that descriptor (the bytes merged are the bytes checked: no swap between
+check and read); it merges a file only if its owner is the student it is named after or the
+store's owner (the service) and every record carries that student's id. Anything else -- a
+planted file, a hostile timestamp, junk -- is one row of ``rejected`` with the reason, never a
+failed merge.
 
 This module imports numpy/pandas only through :mod:`~s400lab.analysis.forecasting`.
 """
