@@ -177,3 +177,24 @@ def test_only_instructors_read_the_store(hub_people):
         cwd="/",
     )
     assert teacher.returncode == 0 and int(teacher.stdout) >= 1, teacher.stderr
+
+
+def test_a_scenario_is_handed_in_under_the_login(hub_people):
+    from s400lab.model import scenario_io
+    from s400lab.model.scenario import presets
+
+    p = hub_people
+    env = p["env"][p["b"]]
+    doc = scenario_io.scenario_to_dict(next(iter(presets().values())), name="ours")
+    got = cls.submit_scenario_to_service(env["S400LAB_SUBMIT_URL"], env["JUPYTERHUB_API_TOKEN"], "ours", doc)
+    assert got["student_id"] == p["b"]
+    path = p["hub"].class_dir / "scenarios" / p["b"] / got["stored"]
+    assert path.stat().st_uid == 0 and scenario_io.load_scenario(path).name == "ours"
+    with pytest.raises(cls.SubmissionRefused) as info:
+        cls.submit_scenario_to_service(
+            env["S400LAB_SUBMIT_URL"], env["JUPYTERHUB_API_TOKEN"], "bad", {"x": 1}
+        )
+    assert info.value.status == 400
+    with pytest.raises(cls.SubmissionRefused) as info:
+        cls.submit_scenario_to_service(env["S400LAB_SUBMIT_URL"], env["JUPYTERHUB_API_TOKEN"], "..", doc)
+    assert info.value.status in (400, 404)
