@@ -318,6 +318,10 @@ class Hub:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def user_url(self, name: str, path: str = "") -> str:
+        """Address of ``path`` on user ``name``'s server: the one place it is made (tests, bench)."""
+        return f"{self.url}/user/{name}/{path.lstrip('/')}"
+
     @property
     def admin_token(self) -> str:
         """API token of the hub's ``classroom-admin`` service (tests, bench)."""

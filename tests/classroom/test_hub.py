@@ -6,7 +6,6 @@ from __future__ import annotations
 import pwd
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import _browser as serve
@@ -47,38 +46,12 @@ def sessions(browser, people):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         ctx.set_default_timeout(180_000)
         page = ctx.new_page()
-        page.goto(f"{hub.url}/hub/login")
-        page.fill("input[name=username]", name)
-        page.fill("input[name=password]", people["passwords"][name])
-        page.locator("form [type=submit]").click()
-        _wait_for_server_page(page, hub, name)
+        serve.hub_login(page, hub, name, people["passwords"][name])
+        serve.wait_for_server_page(page, hub, name)
         out[key] = page
     yield out
     for page in out.values():
         page.context.close()
-
-
-def _wait_for_server_page(page, hub, name, timeout=240.0):
-    """Wait until the spawn page has moved on to the user's server.
-
-    Under heavy load the spawn page's progress stream can miss the "ready" event and never
-    redirect; a person would reload the page, and so does the test once the hub reports the
-    server ready for one 15-second wait.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    end, ready_seen = time.monotonic() + timeout, False
-    while True:
-        try:
-            page.wait_for_url(f"**/user/{name}/**", timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            if time.monotonic() > end:
-                raise
-            ready = hub.server_ready(name)
-            if ready and ready_seen:
-                page.goto(f"{hub.url}/user/{name}/")
-            ready_seen = ready
 
 
 def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
@@ -88,10 +61,7 @@ def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
 def test_wrong_password_is_refused(browser, people):
     ctx = browser.new_context()
     page = ctx.new_page()
-    page.goto(f"{people['hub'].url}/hub/login")
-    page.fill("input[name=username]", people["a"])
-    page.fill("input[name=password]", people["passwords"][people["b"]])  # b's password
-    page.locator("form [type=submit]").click()
+    serve.hub_login(page, people["hub"], people["a"], people["passwords"][people["b"]])  # b's password
     page.get_by_text("Invalid username or password").wait_for()
     assert "/user/" not in page.url
     ctx.close()
@@ -127,9 +97,9 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
 def test_a_student_cannot_reach_another_students_server(people, sessions):
     hub, a = people["hub"], people["a"]
     page_b = sessions["b"]
-    resp = page_b.context.request.get(f"{hub.url}/user/{a}/api/contents/s400lab", fail_on_status_code=False)
+    resp = page_b.context.request.get(hub.user_url(a, "api/contents/s400lab"), fail_on_status_code=False)
     assert resp.status == 403, (resp.status, resp.text()[:300])
-    own = page_b.context.request.get(f"{hub.url}/user/{people['b']}/api/contents/s400lab")
+    own = page_b.context.request.get(hub.user_url(people["b"], "api/contents/s400lab"))
     assert own.status == 200 and "notebooks" in own.text()
 
 
@@ -145,7 +115,7 @@ def test_a_student_cannot_read_another_students_files(people, sessions):
 def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions):
     hub, a, b = people["hub"], people["a"], people["b"]
     page = sessions["a"]
-    page.goto(f"{hub.url}/user/{a}/voila/render/{NB60}")
+    page.goto(hub.user_url(a, f"voila/render/{NB60}"))
     button = page.get_by_role("button", name="Submit to class")
     button.wait_for()
     button.click()
@@ -161,7 +131,7 @@ def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions)
     assert _runas(people["teacher"], "cat", str(path)).stdout.count("\n") == 1
 
     teacher = sessions["teacher"]
-    teacher.goto(f"{hub.url}/user/{people['teacher']}/voila/render/{INSTRUCTOR_NB}")
+    teacher.goto(hub.user_url(people["teacher"], f"voila/render/{INSTRUCTOR_NB}"))
     teacher.get_by_text("1 forecasts from 1 students").wait_for()
     table = teacher.locator("table.s400-class-forecasts")
     assert a in table.inner_text()
