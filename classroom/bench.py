@@ -345,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--arrive-within", type=float, default=60, help="seconds over which a round's students arrive"
     )
+    ap.add_argument(
+        "--no-preheat", action="store_true", help="no preheated explorer kernel (for an A/B comparison)"
+    )
     ap.add_argument("--round-timeout", type=float, default=0, help="seconds per round (0: 600 + 30 K)")
     args = ap.parse_args(argv)
     ks = [int(k) for k in args.ks.split(",") if k.strip()]
@@ -359,13 +362,18 @@ def main(argv: list[str] | None = None) -> int:
     la = os.getloadavg()
     print(
         f"classroom load test: K = {ks}, arriving within {args.arrive_within:.0f} s, {args.presses} key "
-        f"presses per student, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"presses per student, explorer kernel {'cold' if args.no_preheat else 'preheated'}, "
+        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
         f"load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         flush=True,
     )
     with throwaway_hub(
-        "b", [f"s{i:02d}" for i in range(1, sum(ks) + 1)], start_timeout=180, cull_timeout=3600
+        "b",
+        [f"s{i:02d}" for i in range(1, sum(ks) + 1)],
+        start_timeout=180,
+        cull_timeout=3600,
+        preheat=not args.no_preheat,
     ) as (hub, members):
         passwords = hubctl.read_passwords(hub.state)
         students = [m.name for m in members if m.role == "student"]
