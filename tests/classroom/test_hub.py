@@ -112,6 +112,19 @@ def test_a_student_cannot_read_another_students_files(people, sessions):
     assert _runas(a, "cat", f"{home_a}/{NB60}").returncode == 0  # the check can pass
 
 
+def test_the_shared_data_memo_is_readable_and_read_only_for_students(people):
+    """The hub validated the data once into the shared memo: root's, every student reads the
+    marker, none can add or remove one."""
+    memo, a = people["hub"].memo_dir, people["a"]
+    markers = list((memo / "frictionless-passed").iterdir())
+    assert len(markers) == 1 and markers[0].stat().st_uid == 0
+    assert stat.S_IMODE(memo.stat().st_mode) == 0o755
+    assert _runas(a, "test", "-r", str(markers[0])).returncode == 0
+    denied = _runas(a, "touch", str(memo / "frictionless-passed" / "forged"))
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr
+    assert _runas(a, "rm", "-f", str(markers[0])).returncode != 0
+
+
 def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions):
     hub, a, b = people["hub"], people["a"], people["b"]
     page = sessions["a"]

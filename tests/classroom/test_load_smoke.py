@@ -3,7 +3,8 @@
 Two students log in at once on a throw-away hub, land on the explorer, choose a preset, press
 two keys and submit a forecast each, driven by the same code as ``make bench-classroom`` and the
 same browser harness as the browser tests (``tests/_browser.py``). Asserted: every student
-reached every step and every forecast is in the instructor's merge. The timings are printed,
+reached every step, every forecast is in the instructor's merge, and each student's landing page
+took the explorer kernel preheated in their server. The timings are printed,
 never asserted (speed belongs to the benchmark).
 """
 
@@ -37,3 +38,5 @@ def test_two_students_reach_every_step_and_every_forecast_is_merged(hub_runs_her
             assert run.reached == list(bench.STEPS), run.name
             assert run.login_to_widget is not None and run.preset_s is not None and len(run.key_s) == 1
         assert row["submitted"] == 2 and row["merged"] == 2, row["missing"]
+        # each landing page took its server's preheated explorer kernel (classroom/warm_kernels.py)
+        assert hub.log_tail(100_000).count("Using pre-heated kernel") >= 2
