@@ -6,7 +6,8 @@ set of K students arrives within ``--arrive-within`` seconds (default 60, evenly
 its own Playwright browser context in one headless Chromium (Debian's, via ``executable_path``):
 
 1. log in through the hub's login form (the hub spawns the student's server, which lands on the
-   Voila explorer) and wait for its first usable control: **login -> first widget**;
+   Voila explorer): **login -> server** (the server's first byte reaches the browser: the hub's
+   part), and wait for the explorer's first usable control: **login -> first widget**;
 2. choose the preset "full return for a cash refund": **preset -> repaint**;
 3. press ArrowUp/ArrowDown on the return-quarter control ``--presses`` times (plus a warm-up
    press, not counted): **key press -> repaint**. A student whose spawn page has not moved on
@@ -66,7 +67,8 @@ STEPS = ("login", "first widget", "preset", "key presses", "forecast")
 @dataclass
 class StudentRun:
     name: str
-    login_to_widget: float | None = None  # s
+    login_to_server: float | None = None  # s: the server's first byte in the browser
+    login_to_widget: float | None = None
     preset_s: float | None = None
     key_s: list[float] = field(default_factory=list)
     submitted: bool = False
@@ -117,7 +119,9 @@ async def student(
     try:
         t0 = time.monotonic()
         await serve.ahub_login(page, hub, name, password)
-        run.reloads = await serve.await_server_page(page, hub, name)
+        # the first byte from the student's server: the hub's part (spawn) is over
+        run.reloads = await serve.await_server_page(page, hub, name, wait_until="commit")
+        run.login_to_server = time.monotonic() - t0
         run.reached.append(step)
         step = STEPS[1]
         # the server lands on the explorer (jupyterhub_config.py); go there if it did not
@@ -268,6 +272,7 @@ def summarise(hub: hubctl.Hub, runs: list[StudentRun], sampler: Sampler, wall: f
     submitted = [(r.name, QUESTION) for r in runs if r.submitted]
     missing = cls.expected_in(sub.forecasts, submitted)
     logins = [r.login_to_widget for r in runs if r.login_to_widget is not None]
+    servers = [r.login_to_server for r in runs if r.login_to_server is not None]
     keys = [1e3 * x for r in runs for x in r.key_s]
     presets = [1e3 * r.preset_s for r in runs if r.preset_s is not None]
     per = list(sampler.peak.values())
@@ -276,6 +281,8 @@ def summarise(hub: hubctl.Hub, runs: list[StudentRun], sampler: Sampler, wall: f
         "login_p50": _pct(logins, 50),
         "login_p95": _pct(logins, 95),
         "login_max": max(logins, default=float("nan")),
+        "server_p50": _pct(servers, 50),
+        "server_p95": _pct(servers, 95),
         "preset_p50": _pct(presets, 50),
         "preset_p95": _pct(presets, 95),
         "key_p50": _pct(keys, 50),
@@ -297,10 +304,11 @@ def summarise(hub: hubctl.Hub, runs: list[StudentRun], sampler: Sampler, wall: f
 
 
 HEADER = (
-    "| K | login -> first widget p50 / p95 / max (s) | preset -> repaint p50 / p95 (ms) "
+    "| K | login -> server p50 / p95 (s) | login -> first widget p50 / p95 / max (s) "
+    "| preset -> repaint p50 / p95 (ms) "
     "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
     "| CPU s per student | errors | reloads | forecasts merged / submitted "
-    "| load avg 1 min peak / end | round (s) |\n" + "|---" * 12 + "|"
+    "| load avg 1 min peak / end | round (s) |\n" + "|---" * 13 + "|"
 )
 
 
@@ -309,7 +317,8 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = [HEADER]
     for r in rows:
         lines.append(
-            f"| {r['K']} | {r['login_p50']:.1f} / {r['login_p95']:.1f} / {r['login_max']:.1f} "
+            f"| {r['K']} | {r['server_p50']:.1f} / {r['server_p95']:.1f} "
+            f"| {r['login_p50']:.1f} / {r['login_p95']:.1f} / {r['login_max']:.1f} "
             f"| {r['preset_p50']:.0f} / {r['preset_p95']:.0f} "
             f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
             f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['cpu_per_student']:.1f} "

@@ -489,14 +489,15 @@ def hub_login(page, hub, name: str, password: str) -> None:
     page.locator("form [type=submit]").click()
 
 
-def wait_for_server_page(page, hub, name: str, timeout: float = 240.0) -> int:
-    """Wait until the spawn page has moved on to the user's server; return the reloads made."""
+def wait_for_server_page(page, hub, name: str, timeout: float = 240.0, wait_until: str = "load") -> int:
+    """Wait until the spawn page has moved on to the user's server (its page loaded, or with
+    ``wait_until="commit"`` its first byte in); return the reloads made."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     end, ready_seen, reloads = time.monotonic() + timeout, False, 0
     while True:
         try:
-            page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_POLL_MS)
+            page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_POLL_MS, wait_until=wait_until)
             return reloads
         except PlaywrightTimeout:
             if time.monotonic() > end:
@@ -516,7 +517,7 @@ async def ahub_login(page, hub, name: str, password: str) -> None:
     await page.locator("form [type=submit]").click()
 
 
-async def await_server_page(page, hub, name: str, timeout: float = 300.0) -> int:
+async def await_server_page(page, hub, name: str, timeout: float = 300.0, wait_until: str = "load") -> int:
     """Async :func:`wait_for_server_page` (the hub API call runs in a thread)."""
     import asyncio
 
@@ -525,7 +526,7 @@ async def await_server_page(page, hub, name: str, timeout: float = 300.0) -> int
     end, ready_seen, reloads = time.monotonic() + timeout, False, 0
     while True:
         try:
-            await page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_POLL_MS)
+            await page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_POLL_MS, wait_until=wait_until)
             return reloads
         except PlaywrightTimeout:
             if time.monotonic() > end:
