@@ -41,6 +41,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -309,6 +310,48 @@ def _token_file(state: Path, name: str) -> str:
 # --------------------------------------------------------------------------- the hub
 
 
+_DNS_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+def user_host(name: str, hub_netloc: str) -> str:
+    """``<label>.<hub host>[:port]`` of a user's server, as JupyterHub names it (its 'idna'
+    subdomain hook: the name itself when it is a DNS label without ``--``)."""
+    if _DNS_LABEL.match(name) and "--" not in name:
+        label = name
+    else:  # e.g. an underscore: JupyterHub's own encoding (needs the hub's venv)
+        from jupyterhub.utils import _strict_dns_safe_encode
+
+        label = _strict_dns_safe_encode(name)
+    return f"{label}.{hub_netloc}"
+
+
+def http(
+    url: str, method: str = "GET", headers: dict[str, str] | None = None, body: bytes | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    """One HTTP request, redirects not followed: ``(status, headers, body)``.
+
+    Browsers (Chromium) send ``*.localhost`` to 127.0.0.1 themselves; the system resolver may not,
+    so a ``localhost`` URL (a user's ``<name>.localhost`` included) is connected to 127.0.0.1
+    with the URL's host in the ``Host`` header.
+    """
+    import http.client
+
+    parts = urlsplit(url)
+    host = parts.hostname or "127.0.0.1"
+    target = "127.0.0.1" if host == "localhost" or host.endswith(".localhost") else host
+    conn = http.client.HTTPConnection(target, parts.port or 80, timeout=30)
+    try:
+        path = parts.path + (f"?{parts.query}" if parts.query else "")
+        conn.request(method, path or "/", body=body, headers={"Host": parts.netloc, **(headers or {})})
+        resp = conn.getresponse()
+        headers: dict[str, str] = {}
+        for key, value in resp.getheaders():  # a repeated header: its values joined by ", "
+            headers[key.lower()] = f"{headers[key.lower()]}, {value}" if key.lower() in headers else value
+        return resp.status, headers, resp.read()
+    finally:
+        conn.close()
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -331,22 +374,38 @@ class Hub:
     class_dir: Path = DEFAULTS["class_dir"]
     group: str = DEFAULTS["group"]
     port: int = 8000
+    #: public origin of the hub (``https://hub.example.org``); users' servers are on
+    #: ``<name>.<its host>``; empty: ``http://localhost:<port>``
+    public_url: str = ""
     hub_port: int = 0
     proxy_api_port: int = 0
     cull_timeout: int = 3600
     cull_every: int = 300
     #: keep one explorer kernel preheated in each user's server (classroom/warm_kernels.py)
     preheat: bool = True
+    #: seconds between the hub's checks that each server is still alive (JupyterHub's default)
+    poll_interval: int = 30
     members: list[Member] = field(default_factory=list)
     proc: subprocess.Popen | None = None
 
     @property
     def url(self) -> str:
+        """The hub's public origin, what browsers open (default ``http://localhost:<port>``)."""
+        return (self.public_url or f"http://localhost:{self.port}").rstrip("/")
+
+    @property
+    def api_base(self) -> str:
+        """Where this machine reaches the proxy directly (the hub's API, readiness checks)."""
         return f"http://127.0.0.1:{self.port}"
 
     def user_url(self, name: str, path: str = "") -> str:
-        """Address of ``path`` on user ``name``'s server: the one place it is made (tests, bench)."""
-        return f"{self.url}/user/{name}/{path.lstrip('/')}"
+        """Absolute URL of ``path`` in ``name``'s server: the one place that builds it.
+
+        Each user's server has its own origin (``JupyterHub.subdomain_host``):
+        ``http://<name>.localhost:<port>/user/<name>/<path>`` for the default hub.
+        """
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{user_host(name, parts.netloc)}/user/{name}/{path.lstrip('/')}"
 
     @property
     def admin_token(self) -> str:
@@ -379,6 +438,7 @@ class Hub:
             {
                 "S400LAB_HUB_STATE": str(self.state),
                 "S400LAB_HUB_PORT": str(self.port),
+                "S400LAB_HUB_PUBLIC_URL": self.url,
                 "S400LAB_HUB_INTERNAL_PORT": str(self.hub_port or free_port()),
                 "S400LAB_HUB_PROXY_API_PORT": str(self.proxy_api_port or free_port()),
                 "S400LAB_HUB_HOMES": str(self.homes),
@@ -389,6 +449,7 @@ class Hub:
                 "S400LAB_HUB_CULL_EVERY": str(self.cull_every),
                 "S400LAB_HUB_MEMO": str(self.memo_dir),
                 "S400LAB_HUB_PREHEAT": "1" if self.preheat else "0",
+                "S400LAB_HUB_POLL_INTERVAL": str(self.poll_interval),
                 "PATH": f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}",
             }
         )
@@ -417,7 +478,7 @@ class Hub:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"jupyterhub exited with {self.proc.returncode}:\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(f"{self.url}/hub/api/", timeout=3) as r:
+                with urllib.request.urlopen(f"{self.api_base}/hub/api/", timeout=3) as r:
                     if r.status == 200:
                         return self
             except (urllib.error.URLError, OSError):
@@ -435,7 +496,7 @@ class Hub:
     def api(self, method: str, path: str, body: dict | None = None) -> object:
         """Call the hub's REST API with the admin service token."""
         req = urllib.request.Request(
-            f"{self.url}/hub/api{path}",
+            f"{self.api_base}/hub/api{path}",
             method=method,
             data=None if body is None else json.dumps(body).encode(),
             headers={"Authorization": f"token {self.admin_token}"},
@@ -480,6 +541,7 @@ def _print_login(hub: Hub, passwords: Path) -> None:
         f"""
 s400lab classroom hub
   URL          {hub.url}/   (127.0.0.1 only; put a TLS reverse proxy in front to open it to a class)
+  servers      {hub.url.replace("://", "://<name>.", 1)}/user/<name>/   (each user's server on its own origin)
   users        {", ".join(instructors)} (instructor) + {n_students} students from {hub.roster}
   passwords    {passwords}   (one per user, generated at first start; hand them out, never commit)
   explorer     {hub.url}/hub/user-redirect/voila/render/s400lab/notebooks/30_scenario_explorer.ipynb
@@ -501,6 +563,13 @@ def main(argv: list[str] | None = None) -> int:
         p.add_argument("--group", default=DEFAULTS["group"])
         if name == "start":
             p.add_argument("--port", type=int, default=8000)
+            p.add_argument(
+                "--public-url",
+                default="",
+                help="public origin of the hub behind a TLS proxy (https://hub.example.org); "
+                "users' servers are on <name>.<that host> (wildcard DNS and certificate); "
+                "default http://localhost:PORT",
+            )
             p.add_argument("--state", type=Path, default=DEFAULTS["state"])
             p.add_argument("--homes", type=Path, default=DEFAULTS["homes"])
             p.add_argument("--class-dir", type=Path, default=DEFAULTS["class_dir"])
@@ -518,6 +587,7 @@ def main(argv: list[str] | None = None) -> int:
             class_dir=args.class_dir,
             group=args.group,
             port=args.port,
+            public_url=args.public_url,
             cull_timeout=args.cull_timeout,
         )
         passwords = hub.prepare()

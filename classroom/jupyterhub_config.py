@@ -34,6 +34,7 @@ CLASS_DIR = env["S400LAB_CLASS_DIR"]
 VENV_BIN = Path(sys.executable).parent
 members = hubctl.read_roster(env["S400LAB_HUB_ROSTER"])
 instructors = {m.name for m in members if m.role == "instructor"}
+students = {m.name for m in members if m.role == "student"}
 
 # --- network: loopback only --------------------------------------------------------------------
 c.JupyterHub.bind_url = f"http://127.0.0.1:{env['S400LAB_HUB_PORT']}"
@@ -55,8 +56,7 @@ c.JupyterHub.cleanup_proxy = True
 c.JupyterHub.authenticator_class = RosterAuthenticator
 c.RosterAuthenticator.users_file = str(STATE / "users.json")
 c.Authenticator.allowed_users = {m.name for m in members}
-c.Authenticator.admin_users = instructors
-c.JupyterHub.admin_access = False  # instructors administer servers but cannot enter students'
+# no hub admins: instructors get the "instructor" role below (--- roles)
 
 
 # --- spawner: real Unix users --------------------------------------------------------------------
@@ -126,6 +126,7 @@ c.Spawner.default_url = "/voila/render/s400lab/notebooks/30_scenario_explorer.ip
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 300  # twenty students logging in at once on two cores
 c.Spawner.http_timeout = 300
+c.Spawner.poll_interval = int(env.get("S400LAB_HUB_POLL_INTERVAL", "30"))
 
 # --- idle culling and the admin service used by tests/bench ------------------------------------------
 c.JupyterHub.services = [
@@ -151,5 +152,97 @@ c.JupyterHub.load_roles = [
         "name": "classroom-admin",
         "services": ["classroom-admin"],
         "scopes": ["list:users", "read:users", "admin:servers", "admin:users"],
+    },
+]
+
+
+# --- origins: one origin per user (issue 20) ------------------------------------------------------
+# Each user's server is served on its own host, <name>.<hub host> (for loopback
+# http://<name>.localhost:<port>: browsers send *.localhost to 127.0.0.1), the hub on the hub host
+# (http://localhost:<port>). A page a student's server serves (and a student controls what it
+# serves: it runs as them) is then another origin and another site than the hub and every other
+# server: the browser neither lets it read the hub's pages or API nor sends it anyone's hub cookie.
+PUBLIC_URL = env["S400LAB_HUB_PUBLIC_URL"]
+c.JupyterHub.subdomain_host = PUBLIC_URL
+HUB_DOMAIN = PUBLIC_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+# behind TLS (--public-url https://...): __Host- cookies, which a server on a subdomain cannot
+# overwrite ("cookie tossing"); they need https, so not on the loopback default
+c.JupyterHub.cookie_host_prefix_enabled = PUBLIC_URL.startswith("https://")
+
+
+def _hub_pages_only_on_the_hub_host():
+    """The proxy sends every host's unrouted requests to the hub; on a user's host the hub would
+    answer its own pages (/hub/login, /hub/token) there, in that user's origin. Send any request
+    for a user's host that reaches the hub to the same path on the hub's host instead."""
+    from jupyterhub.handlers.base import BaseHandler
+
+    prepare = BaseHandler.prepare
+
+    async def guarded_prepare(self):
+        host = (self.request.host or "").rsplit(":", 1)[0].lower()
+        if host.endswith("." + HUB_DOMAIN):
+            self.redirect(PUBLIC_URL.rstrip("/") + self.request.uri)
+            return
+        return await prepare(self)
+
+    BaseHandler.prepare = guarded_prepare
+
+
+_hub_pages_only_on_the_hub_host()
+
+# Defence in depth for what a server serves: nothing from the user's home. Jupyter's data and
+# config folders (templates, static files, lab extensions, custom.js) point at empty read-only
+# folders, and JupyterHub drops home paths from the servers' search paths; the user keeps
+# writable folders only for JupyterLab's settings and workspaces and the kernels' runtime files,
+# none of which is served as a page.
+USER_JUPYTER = Path(CLASS_DIR).parent / "user-jupyter"
+for _sub in ("config", "data"):
+    (USER_JUPYTER / _sub).mkdir(parents=True, exist_ok=True)
+    os.chown(USER_JUPYTER / _sub, 0, 0)
+    os.chmod(USER_JUPYTER / _sub, 0o755)
+os.chmod(USER_JUPYTER, 0o755)
+c.Spawner.disable_user_config = True
+
+
+def _home(spawner):
+    return pwd.getpwnam(spawner.user.name).pw_dir
+
+
+c.Spawner.environment.update(
+    {
+        "JUPYTER_CONFIG_DIR": str(USER_JUPYTER / "config"),
+        "JUPYTER_DATA_DIR": str(USER_JUPYTER / "data"),
+        "JUPYTER_RUNTIME_DIR": lambda sp: f"{_home(sp)}/.local/share/jupyter/runtime",
+        "JUPYTERLAB_SETTINGS_DIR": lambda sp: f"{_home(sp)}/.jupyter/lab/user-settings",
+        "JUPYTERLAB_WORKSPACES_DIR": lambda sp: f"{_home(sp)}/.jupyter/lab/workspaces",
+    }
+)
+# and a Content-Security-Policy on every response of a user's server, static files included:
+# classroom/jupyter-config/s400lab_server_csp.py (loaded through JUPYTER_CONFIG_PATH, above)
+
+# --- roles: what instructors and students may do through the hub (issue 20) ------------------------
+# Nobody is a hub admin (`admin_access` has had no effect since JupyterHub 2.0: an admin may enter
+# every server). Instructors manage the class without entering students' servers: they list the
+# users, see and start/stop students' servers and use the admin page for that; they do NOT get
+# `access:servers` (a student's files, kernels, terminals) nor `tokens` for anyone else, and no
+# admin scope. Reading the drop box and the merge happen in their own server, through the Unix
+# group (docs/classroom.md). Students keep JupyterHub's default "user" role: their own server and
+# tokens, nothing about anyone else.
+c.JupyterHub.load_roles = [
+    *c.JupyterHub.load_roles,
+    # `users: []` states that nobody holds the admin role, so a user made admin by an earlier
+    # configuration (instructors used to be) loses it at the next start
+    {"name": "admin", "users": []},
+    {
+        "name": "instructor",
+        "description": "Manage the class: list users, see, start and stop students' servers",
+        "users": sorted(instructors),
+        "scopes": [
+            "admin-ui",
+            "list:users",
+            "read:users",
+            "read:servers",
+            *(f"servers!user={name}" for name in sorted(students)),
+        ],
     },
 ]

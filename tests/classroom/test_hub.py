@@ -73,7 +73,7 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
     pids = {}
     for key in ("a", "b"):
         name = people[key]
-        assert users[name]["server"] == f"/user/{name}/"
+        assert users[name]["server"] == hub.user_url(name)  # its own origin
         uid = pwd.getpwnam(name).pw_uid
         procs = [
             pid
@@ -95,12 +95,15 @@ def test_each_student_has_a_separate_server_as_their_own_user(people, sessions):
 
 
 def test_a_student_cannot_reach_another_students_server(people, sessions):
-    hub, a = people["hub"], people["a"]
-    page_b = sessions["b"]
-    resp = page_b.context.request.get(hub.user_url(a, "api/contents/s400lab"), fail_on_status_code=False)
-    assert resp.status == 403, (resp.status, resp.text()[:300])
-    own = page_b.context.request.get(hub.user_url(people["b"], "api/contents/s400lab"))
-    assert own.status == 200 and "notebooks" in own.text()
+    hub, a, b = people["hub"], people["a"], people["b"]
+    page = sessions["b"].context.new_page()
+    try:
+        resp = page.goto(hub.user_url(a, "api/contents/s400lab"))
+        assert resp.status == 403, (resp.status, resp.url, resp.text()[:300])
+        own = page.goto(hub.user_url(b, "api/contents/s400lab"))
+        assert own.status == 200 and "notebooks" in own.text()
+    finally:
+        page.close()
 
 
 def test_a_student_cannot_read_another_students_files(people, sessions):
