@@ -7,9 +7,9 @@ What ``start`` does, as root (real isolation needs real Unix users):
 2. creates one Unix user per roster row that does not exist yet (``useradd``, comment
    ``s400lab classroom``, home mode 0700) and the instructors' group (default ``s400teach``).
    An existing account that this tool did not create is never touched: the roster is refused;
-3. creates the class forecast drop box (default ``/srv/s400lab-classroom/forecasts``): owner
-   root, group = instructors' group, mode 3753 (setgid + sticky; instructors list and read,
-   students may only create files in it and can neither list it nor read or delete other files);
+3. creates the class store (default ``/srv/s400lab-classroom/forecasts``): owner root, group =
+   instructors' group, mode 2750 (setgid; instructors list and read, students nothing). Only
+   the submission service (``classroom/submit_service.py``, run by the hub) writes into it;
    and validates the workbook's data once into a shared, read-only memo beside it (``memo/``,
    root's, world-readable): each student's first explorer kernel then skips the slow
    Frictionless passes on its byte-identical copy (``s400lab.data.frictionless_memo``);
@@ -65,6 +65,7 @@ DEFAULTS = {
 
 sys.path.insert(0, str(HERE))
 
+import limits  # noqa: E402
 from passwords import hash_password  # noqa: E402
 
 
@@ -171,13 +172,51 @@ def ensure_accounts(members: list[Member], homes: Path, group: str) -> None:
 
 
 def ensure_class_dir(class_dir: Path, group: str) -> None:
-    """The drop box: root:<group>, mode 3753 (setgid, sticky; students write-only)."""
+    """The class store: root:<group>, mode 2750 (setgid; instructors read, students nothing;
+    the submission service, running as root, writes)."""
     parent = class_dir.parent
     if not parent.exists():
         parent.mkdir(parents=True, mode=0o755)
     class_dir.mkdir(exist_ok=True)
     os.chown(class_dir, 0, grp.getgrnam(group).gr_gid)
-    os.chmod(class_dir, 0o3753)
+    os.chmod(class_dir, 0o2750)
+
+
+def protect_solutions(group: str, solutions: Path | None = None) -> None:
+    """Solutions only for instructors: the checkout's ``notebooks/solutions`` becomes
+    ``root:<group>``, folders 0750, files 0640. The checkout itself must stay world-readable
+    (the students' servers import the workbook from it), so without this a student's kernel
+    could read the solutions straight from the checkout."""
+    solutions = solutions or REPO / "notebooks" / "solutions"
+    if not solutions.is_dir():
+        return
+    gid = grp.getgrnam(group).gr_gid
+    for root, _dirs, files in os.walk(solutions):
+        os.chown(root, 0, gid)
+        os.chmod(root, 0o750)
+        for f in files:
+            os.chown(os.path.join(root, f), 0, gid)
+            os.chmod(os.path.join(root, f), 0o640)
+
+
+def git_history_readable() -> str | None:
+    """Where students could still read the solutions: a git object store readable by others
+    (``git show HEAD:notebooks/solutions/...``). None if there is none."""
+    dot_git = REPO / ".git"
+    if dot_git.is_file():  # a worktree: "gitdir: <common>/worktrees/<name>"
+        text = dot_git.read_text().strip()
+        common = Path(text.removeprefix("gitdir:").strip()).parent.parent
+    else:
+        common = dot_git
+    objects = common / "objects"
+    if objects.is_dir():
+        path = objects
+        while path != path.parent:  # every folder on the way must be searchable by others
+            if not path.stat().st_mode & 0o001:
+                return None
+            path = path.parent
+        return str(objects)
+    return None
 
 
 def ensure_memo(memo_dir: Path) -> None:
@@ -215,6 +254,7 @@ def remove_accounts(members: list[Member], group: str | None = None) -> list[str
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
         subprocess.run(["userdel", "--remove", m.name], capture_output=True)
+        limits.remove_cgroups(m.name)
         removed.append(m.name)
     if group:
         try:
@@ -379,9 +419,10 @@ class Hub:
     public_url: str = ""
     hub_port: int = 0
     proxy_api_port: int = 0
+    submit_port: int = 0
     cull_timeout: int = 3600
     cull_every: int = 300
-    #: keep one explorer kernel preheated in each user's server (classroom/warm_kernels.py)
+    #: keep one explorer kernel preheated in each user's server (classroom/singleuser/warm_kernels.py)
     preheat: bool = True
     #: seconds between the hub's checks that each server is still alive (JupyterHub's default)
     poll_interval: int = 30
@@ -427,6 +468,7 @@ class Hub:
         ensure_accounts(self.members, self.homes, self.group)
         ensure_class_dir(self.class_dir, self.group)
         ensure_memo(self.memo_dir)
+        protect_solutions(self.group)
         check_runnable(self.members[-1].name)
         path = ensure_passwords(self.members, self.state)
         self.admin_token  # noqa: B018 - create it before the hub reads it
@@ -441,6 +483,7 @@ class Hub:
                 "S400LAB_HUB_PUBLIC_URL": self.url,
                 "S400LAB_HUB_INTERNAL_PORT": str(self.hub_port or free_port()),
                 "S400LAB_HUB_PROXY_API_PORT": str(self.proxy_api_port or free_port()),
+                "S400LAB_HUB_SUBMIT_PORT": str(self.submit_port or free_port()),
                 "S400LAB_HUB_HOMES": str(self.homes),
                 "S400LAB_HUB_ROSTER": str(self.roster),
                 "S400LAB_HUB_GROUP": self.group,
@@ -552,6 +595,13 @@ s400lab classroom hub
 """,
         flush=True,
     )
+    exposed = git_history_readable()
+    if exposed:
+        print(
+            f"  WARNING      {exposed} is readable by every user: students can read the solutions from\n"
+            "               git history; run the hub from a checkout whose .git is 0700 (docs/classroom.md)",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@
 #   - on first login the user's home gets a copy of the notebooks and data (s400lab/);
 #     instructors also get the solutions and the class-results notebook;
 #   - warm servers: each lands on the explorer (Voila), whose kernel is kept preheated from the
-#     server's start (classroom/warm_kernels.py), and reads the hub's shared, read-only data
+#     server's start (classroom/singleuser/warm_kernels.py), and reads the hub's shared, read-only data
 #     memo (the data validated once at hub start, so no kernel repeats the Frictionless passes);
 #   - jupyterhub-idle-culler stops servers idle for S400LAB_HUB_CULL_TIMEOUT seconds.
 # ruff: noqa: F821  (`c` is injected by JupyterHub)
@@ -65,19 +65,23 @@ class ClassSpawner(LocalProcessSpawner):
 
     def make_preexec_fn(self, name):
         become = super().make_preexec_fn(name)
+        limit = _limits_preexec(name)  # as root, before becoming the user (block "limits")
 
         def preexec():
+            limit()
             become()
             os.umask(0o077)
 
         return preexec
+
+    def get_args(self):
+        return [*super().get_args(), *_limits_args()]
 
     def get_env(self):
         env = super().get_env()
         home = pwd.getpwnam(self.user.name).pw_dir
         env.update(
             {
-                "S400LAB_CLASS_DIR": CLASS_DIR,
                 "S400LAB_DATA": f"{home}/s400lab/data",  # the user's own copy of the data
                 "PATH": f"{VENV_BIN}:/usr/local/bin:/usr/bin:/bin",
                 "MPLCONFIGDIR": f"{home}/.config/matplotlib",
@@ -90,6 +94,8 @@ class ClassSpawner(LocalProcessSpawner):
                 "S400LAB_EXPLORER_PREHEAT": os.environ.get("S400LAB_HUB_PREHEAT", "1"),
             }
         )
+        env.update(_submission_env(self.user.name))
+        env.update(_limits_env())
         return env
 
 
@@ -246,3 +252,79 @@ c.JupyterHub.load_roles = [
         ],
     },
 ]
+
+# --- submission service (docs/classroom.md, "Submissions") ----------------------------------------
+# Students hand in through a hub service, never into a folder they can write: the service asks
+# the hub whose token a request carries, stamps that login and its own clock, and appends to the
+# class store (root:<instructors>, 2750), which only instructors read.
+SUBMIT_SERVICE = "s400lab-submit"
+SUBMIT_URL = f"http://127.0.0.1:{env['S400LAB_HUB_SUBMIT_PORT']}"
+
+
+def _submission_env(name):
+    """Every server gets the service's address; only instructors get the store's path."""
+    out = {"S400LAB_SUBMIT_URL": f"{SUBMIT_URL}/services/{SUBMIT_SERVICE}/"}
+    if name in instructors:
+        out["S400LAB_CLASS_DIR"] = CLASS_DIR
+    return out
+
+
+c.JupyterHub.services.append(
+    {
+        "name": SUBMIT_SERVICE,
+        "url": SUBMIT_URL,
+        "command": [sys.executable, str(HERE / "submit_service.py")],
+        "environment": {"S400LAB_CLASS_DIR": CLASS_DIR, "PYTHONUNBUFFERED": "1"},
+        "display": False,
+        "oauth_no_confirm": True,
+    }
+)
+c.JupyterHub.load_roles.append(
+    {
+        "name": "s400lab-submitters",
+        "description": "hand in forecasts and scenarios to the class submission service",
+        "users": sorted(m.name for m in members),
+        "scopes": [f"access:services!service={SUBMIT_SERVICE}"],
+    }
+)
+# the server's own token ($JUPYTERHUB_API_TOKEN) may reach the service: the default server
+# scopes plus that one (a token only ever gets the scopes its user holds)
+c.Spawner.server_token_scopes = [
+    "users:activity!user",
+    "access:servers!server",
+    f"access:services!service={SUBMIT_SERVICE}",
+]
+
+
+# --- limits (docs/classroom.md, "Limits"; classroom/limits.py) ---------------------------------------
+# Per student: a cgroup (memory, processes, CPU) where the machine has a writable hierarchy,
+# rlimits always, a private 256 MiB /dev/shm, and a kernel count on the server's command line.
+import limits as _limits  # noqa: E402
+
+LIMITS = _limits.Limits.from_env(env)
+
+
+def _limits_preexec(name):
+    cgroups = _limits.make_cgroups(name, LIMITS)
+    if cgroups.why_not:
+        print(f"s400lab limits for {name}: {cgroups.why_not}", file=sys.stderr, flush=True)
+    return _limits.preexec(LIMITS, cgroups)
+
+
+def _limits_args():
+    return [
+        # the limited manager, keeping the explorer's kernel preheated (singleuser/warm_kernels.py)
+        "--ServerApp.kernel_manager_class=warm_kernels.WarmExplorerKernelManager",
+        f"--LimitedKernelManager.max_kernels={LIMITS.kernels}",
+    ]
+
+
+def _limits_env():
+    return {"PYTHONPATH": str(HERE / "singleuser")}
+
+
+# --- login (docs/classroom.md, "Logins"; classroom/login_guard.py) -----------------------------------
+# Back-off after 5 failed logins per (name, address) and 50 per address; hashing in a thread;
+# unknown names hashed against a dummy.
+c.RosterAuthenticator.free_failures = int(env.get("S400LAB_HUB_LOGIN_FREE_FAILURES", 5))
+c.RosterAuthenticator.free_failures_per_address = int(env.get("S400LAB_HUB_LOGIN_FREE_PER_ADDRESS", 50))

@@ -12,16 +12,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pwd
 import secrets
 import shutil
 import tempfile
+import time
+import urllib.error
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import hubctl
 
-__all__ = ["throwaway_hub"]
+__all__ = ["throwaway_hub", "server_environ"]
 
 
 @contextlib.contextmanager
@@ -67,3 +70,29 @@ def throwaway_hub(
             hubctl.remove_accounts(members, hub.group)
             if os.environ.get("S400LAB_KEEP_SERVER_DIRS") != "1":
                 shutil.rmtree(base, ignore_errors=True)
+
+
+def server_environ(hub, name: str, timeout: float = 300.0) -> dict[str, str]:
+    """Start ``name``'s server through the hub API; return the server process's environment."""
+    try:
+        hub.api("POST", f"/users/{name}/server")
+    except urllib.error.HTTPError as err:
+        if err.code != 400:  # 400: already running
+            raise
+    end = time.monotonic() + timeout
+    while not hub.server_ready(name):
+        if time.monotonic() > end:
+            raise TimeoutError(f"{name}'s server did not start\n{hub.log_tail()}")
+        time.sleep(1)
+    uid = pwd.getpwnam(name).pw_uid
+    for pid in hubctl.pids_of_uid(uid):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                if b"jupyterhub-singleuser" not in fh.read():
+                    continue
+            with open(f"/proc/{pid}/environ", "rb") as fh:
+                raw = fh.read()
+        except OSError:
+            continue
+        return dict(kv.decode().split("=", 1) for kv in raw.split(b"\0") if b"=" in kv)
+    raise RuntimeError(f"no jupyterhub-singleuser process for {name}")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing as mp
 import os
+import re
 import stat
 from datetime import UTC, datetime, timedelta
 
@@ -149,7 +151,7 @@ def test_a_named_pipe_or_a_hostile_file_in_the_drop_box_is_left_out(tmp_path, qu
     assert sub.forecasts["student_id"].tolist() == ["ana"]
     reasons = dict(zip(sub.rejected["file"], sub.rejected["reason"], strict=True))
     assert reasons["ben.jsonl"] == "not a regular file"
-    assert reasons["cy.jsonl"].endswith("cy.jsonl, line 1: JSON nested 100001 levels deep (at most 1)")
+    assert reasons["cy.jsonl"] == "line 1: JSON nested 100001 levels deep (at most 1)"
 
 
 def test_a_naive_deadline_is_one_clear_error(tmp_path, questions):
@@ -160,3 +162,125 @@ def test_a_naive_deadline_is_one_clear_error(tmp_path, questions):
         cls.collect_submissions(
             tmp_path, questions=questions, deadline="2026-11-21T00:00:00", check_owner=False
         )
+
+
+# --------------------------------------------------------------------------- attacks (issue 20)
+
+
+def test_a_file_swapped_after_the_owner_check_is_not_what_gets_merged(tmp_path, questions, monkeypatch):
+    """Race: the merge checked a file's owner, then opened the path again; an attacker who
+    replaced the path in between got a forged record merged. The merge now reads what it
+    checked (one open, the owner from that descriptor)."""
+    victim = tmp_path / "ana.jsonl"
+    fc.append_forecast(victim, _forecast("ana", p=0.4))
+    forged = tmp_path / ".forged"
+    fc.append_forecast(forged, _forecast("ana", p=1.0))
+    genuine_ino = victim.stat().st_ino
+    swapped = []
+
+    def owner_then_swap(info):
+        # the owner check sees the genuine file; right after it the attacker swaps the path
+        if not swapped:
+            os.replace(forged, victim)
+            swapped.append(True)
+        return "ana" if info.st_ino == genuine_ino else "mallory"
+
+    monkeypatch.setattr(cls, "_owner_name", owner_then_swap)
+    sub = cls.collect_submissions(tmp_path, questions=questions)
+    assert swapped
+    assert sub.forecasts["probability"].tolist() == [0.4]
+
+
+HOSTILE_TIMESTAMPS = [
+    "0001-01-01T00:00:00+23:59",
+    "0001-01-01T00:00:00+00:00",
+    "9999-12-31T23:59:59-23:59",
+    "1677-09-21T00:00:00+00:00",
+]
+
+
+@pytest.mark.parametrize("stamp", HOSTILE_TIMESTAMPS)
+def test_a_hostile_timestamp_leaves_out_one_file_naming_student_and_line(tmp_path, questions, stamp):
+    cls.submit_forecast(tmp_path, _forecast("ana", questions=questions), questions=questions)
+    good = _forecast("ben").to_json() + "\n"
+    bad = json.dumps(
+        {"v": 1, "student_id": "ben", "question_id": QID, "probability": 0.5, "timestamp": stamp}
+    )
+    (tmp_path / "ben.jsonl").write_text(good + bad + "\n", encoding="utf-8")
+    sub = cls.collect_submissions(tmp_path, questions=questions, deadline=T0, check_owner=False)
+    assert sub.forecasts["student_id"].tolist() == ["ana"]
+    [row] = sub.rejected.to_dict("records")
+    assert row["file"] == "ben.jsonl"
+    assert "line 2" in row["reason"] and "timestamp" in row["reason"]
+
+
+# --------------------------------------------------------------------------- the submission service
+
+
+def _body(**kw):
+    return json.dumps({"question_id": QID, "probability": 0.3, "rationale": "base rate", **kw}).encode()
+
+
+def test_the_service_stamps_the_login_and_its_own_clock(tmp_path, questions):
+    """Name forging and backdating: whatever id and time the body claims, the record carries the
+    hub login and the service's time, so ``deadline=`` judges when it arrived."""
+    now = datetime.now(UTC).replace(microsecond=0)
+    body = _body(student_id="ana", timestamp="2026-01-01T00:00:00+00:00")
+    f, n = cls.receive_forecast(tmp_path, "ben", body, questions=questions, now=now)
+    assert (f.student_id, f.timestamp, n) == ("ben", now, 1)
+    assert not (tmp_path / "ana.jsonl").exists()
+    stored = fc.read_forecasts(tmp_path / "ben.jsonl")
+    assert stored["timestamp"].tolist() == [now]
+    before = cls.collect_submissions(tmp_path, questions=questions, deadline=now - timedelta(seconds=1))
+    assert before.forecasts.empty and before.rejected.empty
+    assert len(cls.collect_submissions(tmp_path, questions=questions, deadline=now).forecasts) == 1
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        (b"x" * 5000, 413, "over the 4,096-byte limit"),
+        (b"[1]", 400, "must be a JSON object"),
+        (b"\xff", 400, "not valid UTF-8"),
+        (_body(extra=1), 400, "unknown key(s) 'extra'"),
+        (_body(probability=1.5), 400, "probability"),
+        (_body(question_id="nope"), 400, "unknown question id 'nope'"),
+        (b'{"question_id": {"a": 1}}', 400, "nested"),
+    ],
+)
+def test_the_service_refuses_what_is_not_a_forecast(tmp_path, questions, body, status, words):
+    with pytest.raises(cls.SubmissionRefused, match=re.escape(words)) as info:
+        cls.receive_forecast(tmp_path, "ben", body, questions=questions)
+    assert info.value.status == status
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_service_bounds_what_one_student_stores(tmp_path, questions, monkeypatch):
+    monkeypatch.setattr(cls, "MAX_STUDENT_FORECAST_BYTES", 1000)
+    for _ in range(10):
+        try:
+            cls.receive_forecast(tmp_path, "ben", _body(), questions=questions)
+        except cls.SubmissionRefused as exc:
+            assert exc.status == 429 and "limit" in str(exc)
+            break
+    else:
+        pytest.fail("no limit")
+    assert (tmp_path / "ben.jsonl").stat().st_size < 1000 + cls.MAX_FORECAST_REQUEST
+
+
+def test_the_service_stores_a_scenario_under_the_login_and_time(tmp_path):
+    from s400lab.model import scenario_io
+    from s400lab.model.scenario import presets
+
+    doc = scenario_io.scenario_to_dict(next(iter(presets().values())), name="mine")
+    now = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    path = cls.receive_scenario(tmp_path, "ben", "mine", json.dumps(doc).encode(), now=now)
+    assert path == tmp_path / "scenarios" / "ben" / "20261201T093000000000Z-mine.json"
+    assert scenario_io.load_scenario(path).scenario is not None
+    with pytest.raises(cls.SubmissionRefused, match="scenario name"):
+        cls.receive_scenario(tmp_path, "ben", "../ana", json.dumps(doc).encode())
+    with pytest.raises(cls.SubmissionRefused):
+        cls.receive_scenario(tmp_path, "ben", "bad", b'{"not": "a scenario"}')
+    with pytest.raises(cls.SubmissionRefused) as info:
+        cls.receive_scenario(tmp_path, "ben", "big", b" " * (cls.MAX_SCENARIO_REQUEST + 1))
+    assert info.value.status == 413

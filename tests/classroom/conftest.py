@@ -21,7 +21,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO / "classroom"))
 
 import hubctl  # noqa: E402
-from throwaway_hub import throwaway_hub  # noqa: E402
+from throwaway_hub import server_environ, throwaway_hub  # noqa: E402
 
 
 def hub_missing() -> str | None:
@@ -60,3 +60,28 @@ def class_hub():
     skip_unless_hub_runs()
     with throwaway_hub("s4l", ["a", "b"], start_timeout=120, cull_timeout=600, cull_every=60) as (hub, _m):
         yield hub, hubctl.read_passwords(hub.state)
+
+
+# --- limits (test_limits.py): a hub whose memory and process limits are cheap to exceed ------------
+LIMITS_MEM_MB, LIMITS_PROCS = 768, 128
+
+
+@pytest.fixture(scope="module")
+def limits_hub():
+    why = hub_missing()
+    if why:
+        if os.environ.get("S400LAB_REQUIRE_BROWSER") == "1":
+            pytest.fail(why)
+        pytest.skip(why)
+    saved = dict(os.environ)
+    os.environ.update({"S400LAB_HUB_MEM_MB": str(LIMITS_MEM_MB), "S400LAB_HUB_MAX_PROCS": str(LIMITS_PROCS)})
+    try:
+        with throwaway_hub("s4m", ["a", "b"], start_timeout=120) as (hub, _m):
+            os.environ.clear()
+            os.environ.update(saved)
+            teacher, a, b = (m.name for m in hub.members)
+            env = server_environ(hub, a)
+            yield {"hub": hub, "teacher": teacher, "a": a, "b": b, "env": env}
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)

@@ -38,5 +38,5 @@ def test_two_students_reach_every_step_and_every_forecast_is_merged(hub_runs_her
             assert run.reached == list(bench.STEPS), run.name
             assert run.login_to_widget is not None and run.preset_s is not None and len(run.key_s) == 1
         assert row["submitted"] == 2 and row["merged"] == 2, row["missing"]
-        # each landing page took its server's preheated explorer kernel (classroom/warm_kernels.py)
+        # each landing page took its server's preheated explorer kernel (classroom/singleuser/warm_kernels.py)
         assert hub.log_tail(100_000).count("Using pre-heated kernel") >= 2

@@ -60,6 +60,8 @@ __all__ = [
     "read_forecasts",
     "forecast_path",
     "merge_forecasts",
+    "merge_frames",
+    "parse_forecasts",
     "brier_score",
     "score_forecasts",
     "student_scores",
@@ -96,6 +98,10 @@ _SOURCE_IDS = re.compile(r"^[a-z0-9][a-z0-9_.-]*(;[a-z0-9][a-z0-9_.-]*)*$")
 _STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 #: Clock skew tolerated for timestamps "in the future".
 _FUTURE_SLACK = timedelta(days=1)
+#: Timestamps (and deadlines) outside [EARLIEST, LATEST) are refused: no forecast of this
+#: exercise was made then, and far dates overflow datetime arithmetic or pandas' range.
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class ForecastFileError(InputError):
@@ -398,7 +404,17 @@ def _check_timestamp(value, where: dict, now: datetime | None, name: str = "time
         raise ForecastFileError(
             f"{label} {excerpt(value)} needs a time zone (e.g. +00:00 for UTC)", field=field, **where
         )
-    ts = ts.astimezone(UTC)
+    try:  # 0001-01-01T00:00:00+23:59 is a valid ISO text whose UTC time is before year 1
+        utc: datetime | None = ts.astimezone(UTC)
+    except OverflowError:
+        utc = None
+    if utc is None or not EARLIEST <= utc < LATEST:
+        raise ForecastFileError(
+            f"{label} {excerpt(value)} is outside {EARLIEST.year}-{LATEST.year - 1} (UTC)",
+            field=field,
+            **where,
+        )
+    ts = utc
     if now is not None and ts > now + _FUTURE_SLACK:
         raise ForecastFileError(f"{label} {ts.isoformat()} is in the future", field=field, **where)
     return ts
@@ -671,9 +687,28 @@ def read_forecasts(path: str | os.PathLike, *, questions: pd.DataFrame | None = 
         regular file (a folder, a named pipe) or is over :data:`MAX_FORECAST_BYTES`.
     """
     path = Path(path)
+    return parse_forecasts(_read_file(path, MAX_FORECAST_BYTES, "forecast file"), path, questions=questions)
+
+
+def parse_forecasts(
+    data: bytes, path: str | os.PathLike, *, questions: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Validate the bytes of one forecast file already read (e.g. from a descriptor whose owner
+    was checked) into the frame :func:`read_forecasts` returns; ``path`` names it in messages.
+
+    Raises
+    ------
+    ForecastFileError
+        As :func:`read_forecasts`.
+    """
+    if len(data) > MAX_FORECAST_BYTES:
+        raise ForecastFileError(
+            f"{len(data):,} bytes is over the {MAX_FORECAST_BYTES:,}-byte limit for a forecast file",
+            path=path,
+        )
     if questions is not None:
         questions = questions_frame(questions)
-    records = _parse_lines(_read_file(path, MAX_FORECAST_BYTES, "forecast file"), path, questions)
+    records = _parse_lines(data, path, questions)
     return _to_frame(records, [str(path)] * len(records), range(1, len(records) + 1))
 
 
@@ -735,7 +770,8 @@ def merge_forecasts(
     """
     if keep not in ("latest", "all"):
         raise ValueError(f"keep must be 'latest' or 'all'; got {excerpt(keep)}")
-    cut = None if deadline is None else _check_timestamp(deadline, {}, None, name="deadline")
+    if deadline is not None:
+        _check_timestamp(deadline, {}, None, name="deadline")
     if questions is not None:
         questions = questions_frame(questions)
     if isinstance(paths, (str, os.PathLike)) and Path(paths).is_dir():
@@ -745,6 +781,30 @@ def merge_forecasts(
     else:
         files = [Path(p) for p in paths]
     frames = [read_forecasts(f, questions=questions) for f in files]
+    return merge_frames(
+        frames,
+        questions=questions,
+        deadline=deadline,
+        keep=keep,
+        exclude_after_resolution=exclude_after_resolution,
+    )
+
+
+def merge_frames(
+    frames: Iterable[pd.DataFrame],
+    *,
+    questions: pd.DataFrame | None = None,
+    deadline: datetime | str | None = None,
+    keep: str = "latest",
+    exclude_after_resolution: bool = True,
+) -> pd.DataFrame:
+    """:func:`merge_forecasts` of files already read (frames from :func:`parse_forecasts`)."""
+    if keep not in ("latest", "all"):
+        raise ValueError(f"keep must be 'latest' or 'all'; got {excerpt(keep)}")
+    cut = None if deadline is None else _check_timestamp(deadline, {}, None, name="deadline")
+    if questions is not None:
+        questions = questions_frame(questions)
+    frames = list(frames)
     df = pd.concat(frames, ignore_index=True) if frames else _to_frame([], [], [])
     _refuse_conflicting_ties(df)
     df = df.drop_duplicates(

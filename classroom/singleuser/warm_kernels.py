@@ -18,9 +18,10 @@ seconds (600: a replacement is for a student who reloads the page later, and it 
 with the login burst). ``S400LAB_EXPLORER_PREHEAT=0`` in the server's environment turns the pool
 off (every page starts its own kernel, as before).
 
-Set by ``classroom/jupyter-config/jupyter_server_config.py`` (``JUPYTER_CONFIG_PATH`` of every
-student server, ``classroom/jupyterhub_config.py``). Test tooling is not involved: this runs in
-the classroom servers.
+It is built on :class:`s400lab_server_limits.LimitedKernelManager` (at most ``max_kernels``
+kernels per server; the preheated one counts) and set where that one was, on the server's command
+line (``classroom/jupyterhub_config.py``, block "limits"; this folder is on the server's
+``PYTHONPATH``). Test tooling is not involved: this runs in the classroom servers.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import asyncio
 import os
 from typing import Any
 
-from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from s400lab_server_limits import LimitedKernelManager
 from voila.configuration import VoilaConfiguration
 from voila.notebook_renderer import NotebookRenderer
 from voila.paths import collect_template_paths
@@ -41,12 +42,12 @@ EXPLORER = os.environ.get("S400LAB_EXPLORER_NOTEBOOK", "s400lab/notebooks/30_sce
 #: Seconds before a used pool kernel is replaced.
 FILL_DELAY_S = 600.0
 
-_Pooling: Any = voila_kernel_manager_factory(AsyncMappingKernelManager, True, 0)
+_Pooling: Any = voila_kernel_manager_factory(LimitedKernelManager, True, 0)
 
 
 class WarmExplorerKernelManager(_Pooling):  # type: ignore[misc,valid-type]
-    """Voila's pooling kernel manager as a Jupyter server's kernel manager: one preheated kernel
-    for :data:`EXPLORER`, none for any other notebook."""
+    """Voila's pooling kernel manager over the kernel-count limit, as a Jupyter server's kernel
+    manager: one preheated kernel for :data:`EXPLORER`, none for any other notebook."""
 
     def __init__(self, **kwargs: Any) -> None:
         parent = kwargs["parent"]
