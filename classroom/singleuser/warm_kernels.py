@@ -13,10 +13,11 @@ application, with a pool of one kernel for the explorer notebook only
 browser follows the hub's redirect to the explorer (the landing page); the page takes it, waiting
 for it to finish if it has not. A page opened before the pool kernel has even started also waits
 for it (Voila would otherwise start a second, cold kernel beside it). JupyterLab's kernels are
-ordinary kernels of the same manager. A used pool kernel is replaced after ``fill_delay``
-seconds (600: a replacement is for a student who reloads the page later, and it must not compete
-with the login burst). ``S400LAB_EXPLORER_PREHEAT=0`` in the server's environment turns the pool
-off (every page starts its own kernel, as before).
+ordinary kernels of the same manager. The pool is filled once, at the server's start, and not
+refilled: a refill would hold a second idle kernel (~165 MiB) and one of the server's kernel slots
+(``max_kernels``) for every student for the whole session, for the rare student who reloads the
+explorer (whose reload then starts its own kernel, as without the pool). ``S400LAB_EXPLORER_PREHEAT=0``
+in the server's environment turns the pool off (every page starts its own kernel, as before).
 
 It is built on :class:`s400lab_server_limits.LimitedKernelManager` (at most ``max_kernels``
 kernels per server; the preheated one counts) and set where that one was, on the server's command
@@ -39,8 +40,6 @@ from voila.voila_kernel_manager import voila_kernel_manager_factory
 
 #: The notebook whose kernel is kept preheated, relative to the server's root (the user's home).
 EXPLORER = os.environ.get("S400LAB_EXPLORER_NOTEBOOK", "s400lab/notebooks/30_scenario_explorer.ipynb")
-#: Seconds before a used pool kernel is replaced.
-FILL_DELAY_S = 600.0
 
 _Pooling: Any = voila_kernel_manager_factory(LimitedKernelManager, True, 0)
 
@@ -61,7 +60,6 @@ class WarmExplorerKernelManager(_Pooling):  # type: ignore[misc,valid-type]
         # the base class looked for every notebook under the home (pool size 0: none started)
         self._pools = {}
         self.kernel_pools_config = pools
-        self.fill_delay = FILL_DELAY_S
         root = os.path.expanduser(getattr(parent, "root_dir", None) or "~")
         if self._preheat and os.path.isfile(os.path.join(root, EXPLORER)):
             # a page that arrives before the pool kernel has started waits for it instead of
@@ -69,6 +67,11 @@ class WarmExplorerKernelManager(_Pooling):  # type: ignore[misc,valid-type]
             # has an entry here)
             self.notebook_data[EXPLORER] = {"template": None, "theme": None, "kernel_ids": set()}
             self.fill_if_needed(delay=0, notebook_name=EXPLORER)
+
+    async def get_rendered_notebook(self, notebook_name: str, *args: Any, **kwargs: Any) -> Any:
+        # the pool is not refilled (module docstring): its size drops to 0 before Voila refills
+        self.kernel_pools_config = {**self.kernel_pools_config, notebook_name: {"pool_size": 0}}
+        return await super().get_rendered_notebook(notebook_name, *args, **kwargs)
 
     async def _initialize(self, notebook_path: str, kernel_id: str | None = None, **kwargs: Any) -> Any:
         # the pool's first kernel is asked for while the server is still being set up: render
