@@ -11,7 +11,8 @@
 #   - warm servers: each lands on the explorer (Voila), whose kernel is kept preheated from the
 #     server's start (classroom/singleuser/warm_kernels.py), and reads the hub's shared, read-only data
 #     memo (the data validated once at hub start, so no kernel repeats the Frictionless passes);
-#   - jupyterhub-idle-culler stops servers idle for S400LAB_HUB_CULL_TIMEOUT seconds.
+#   - jupyterhub-idle-culler stops servers idle for S400LAB_HUB_CULL_TIMEOUT seconds;
+#   - one origin per user (--- origins) and RBAC roles with no hub admins (--- roles), issue 20.
 # ruff: noqa: F821  (`c` is injected by JupyterHub)
 
 import os
@@ -170,7 +171,7 @@ c.JupyterHub.load_roles = [
 # server: the browser neither lets it read the hub's pages or API nor sends it anyone's hub cookie.
 PUBLIC_URL = env["S400LAB_HUB_PUBLIC_URL"]
 c.JupyterHub.subdomain_host = PUBLIC_URL
-HUB_DOMAIN = PUBLIC_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+HUB_DOMAIN = PUBLIC_URL.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0].lower()
 # behind TLS (--public-url https://...): __Host- cookies, which a server on a subdomain cannot
 # overwrite ("cookie tossing"); they need https, so not on the loopback default
 c.JupyterHub.cookie_host_prefix_enabled = PUBLIC_URL.startswith("https://")

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 import os
+import pwd
 import shutil
+import subprocess
 import time
 
 import _browser as serve
@@ -125,12 +127,13 @@ def test_instructor_is_not_a_hub_admin(people):
 def test_instructor_lists_the_class(people):
     names = {u["name"] for u in _json(people, "teacher", "/users")}
     assert {people["teacher"], people["a"], people["b"]} <= names
-    # the admin page is open to instructors (for starting and stopping servers)
-    resp = people["page"]["teacher"].context.new_page()
+    # the admin page is open to instructors (for starting and stopping servers) and lists the class
+    page = people["page"]["teacher"].context.new_page()
     try:
-        assert resp.goto(f"{people['hub'].url}/hub/admin").status == 200
+        assert page.goto(f"{people['hub'].url}/hub/admin").status == 200
+        page.get_by_text(people["b"], exact=True).first.wait_for()
     finally:
-        resp.close()
+        page.close()
 
 
 def test_instructor_starts_and_stops_a_students_server(people):
@@ -237,6 +240,19 @@ def test_each_server_has_its_own_origin_and_the_hub_answers_only_on_its_host(peo
     # sent to the hub's host
     status, headers, _ = hubctl.http(hub.user_url(a).split("/user/")[0] + "/hub/login")
     assert status in (301, 302, 303, 307) and headers["location"] == f"{hub.url}/hub/login"
-    # a user server's responses carry the Content-Security-Policy (any static path too)
-    status, headers, _ = hubctl.http(hub.user_url(a, "voila/templates/x/static/x.html"))
-    assert "connect-src 'self'" in headers.get("content-security-policy", ""), (status, headers)
+    # defence in depth: what a student puts in their Jupyter data folder is not served, and every
+    # response of a user's server carries the Content-Security-Policy
+    home = pwd.getpwnam(a).pw_dir
+    for rel in (".local/share/jupyter/voila/templates/x/static", ".local/share/jupyter/voila/static"):
+        folder = f"{home}/{rel}"
+        res = subprocess.run(["runuser", "-u", a, "--", "mkdir", "-p", folder], capture_output=True)
+        assert res.returncode == 0, res.stderr
+        put = ["runuser", "-u", a, "--", "tee", f"{folder}/planted.html"]
+        assert subprocess.run(put, input=b"<p>planted</p>", capture_output=True).returncode == 0
+    for url in (
+        hub.user_url(a, "voila/templates/x/static/planted.html"),
+        hub.user_url(a, "voila/static/planted.html"),
+    ):
+        status, headers, body = hubctl.http(url)
+        assert status in (403, 404) and b"planted" not in body, (url, status)
+        assert "connect-src 'self'" in headers.get("content-security-policy", ""), (url, headers)
