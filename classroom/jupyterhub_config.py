@@ -288,12 +288,27 @@ c.JupyterHub.load_roles.append(
         "scopes": [f"access:services!service={SUBMIT_SERVICE}"],
     }
 )
+# instructors may read every student's hand-ins from the service (GET api/class); students
+# hold no such scope
+READ_CLASS = "custom:s400lab-submit:read-class"
+c.JupyterHub.custom_scopes = {
+    READ_CLASS: {"description": "read every student's hand-ins from the s400lab-submit service"}
+}
+c.JupyterHub.load_roles.append(
+    {
+        "name": "s400lab-class-readers",
+        "description": "instructors: read the class's hand-ins from the submission service",
+        "users": sorted(instructors),
+        "scopes": [READ_CLASS],
+    }
+)
 # the server's own token ($JUPYTERHUB_API_TOKEN) may reach the service: the default server
-# scopes plus that one (a token only ever gets the scopes its user holds)
+# scopes plus those (a token only ever gets the scopes its user holds)
 c.Spawner.server_token_scopes = [
     "users:activity!user",
     "access:servers!server",
     f"access:services!service={SUBMIT_SERVICE}",
+    READ_CLASS,
 ]
 
 

@@ -16,6 +16,8 @@ Endpoints (under ``/services/s400lab-submit/``):
   4 KiB); answers the stored record with its ``count``;
 * ``GET api/forecasts`` -- the caller's own stored forecasts;
 * ``POST api/scenarios/<name>`` -- a scenario document (at most 256 KiB, must load);
+* ``GET api/class`` -- every student's forecasts, merged as the instructor's notebook merges
+  the store, for a token with ``custom:s400lab-submit:read-class`` (the instructors' role);
 * anything from a non-user token, a token without the scope, or no token: 403.
 
 Run by the hub only (it needs the ``JUPYTERHUB_*`` variables the hub sets for a service).
@@ -41,6 +43,7 @@ from s400lab.analysis import classroom as cls
 from s400lab.analysis import forecasting as fc
 
 NAME = "s400lab-submit"
+READ_CLASS = "custom:s400lab-submit:read-class"
 #: Largest request body tornado accepts at all (the per-endpoint limits are smaller or equal).
 MAX_BODY = cls.MAX_SCENARIO_REQUEST
 
@@ -126,12 +129,34 @@ class ScenariosHandler(_Handler):
         self.answer({"student_id": user, "stored": path.name}, 201)
 
 
+class ClassHandler(_Handler):
+    """The merged class for instructors (custom scope); 403 for everyone else."""
+
+    async def get(self) -> None:
+        if READ_CLASS not in set(self.current_user.get("scopes", [])):
+            raise web.HTTPError(403, "only instructors read the class's hand-ins")
+        sub = await self.run(cls.collect_submissions, self.store, questions=self.questions, keep="all")
+        records = [
+            {
+                "student_id": r.student_id,
+                "question_id": r.question_id,
+                "probability": r.probability,
+                "timestamp": r.timestamp.isoformat(),
+                "rationale": r.rationale,
+            }
+            for r in sub.forecasts.itertuples()
+        ]
+        left_out = [{"file": r.file, "reason": r.reason} for r in sub.rejected.itertuples()]
+        self.answer({"forecasts": records, "left_out": left_out})
+
+
 def make_app(store: Path, questions, prefix: str) -> web.Application:
     prefix = "/" + prefix.strip("/") + "/"
     return web.Application(
         [
             (prefix + "api/forecasts", ForecastsHandler, {"store": store, "questions": questions}),
             (prefix + r"api/scenarios/([^/]+)", ScenariosHandler, {"store": store, "questions": questions}),
+            (prefix + "api/class", ClassHandler, {"store": store, "questions": questions}),
         ]
     )
 

@@ -59,7 +59,7 @@ def post(url: str, body: bytes, token: str | None) -> tuple[int, dict]:
 def hub_people(class_hub):
     hub, passwords = class_hub
     teacher, a, b = (m.name for m in hub.members)
-    envs = {n: server_environ(hub, n) for n in (a, b)}
+    envs = {n: server_environ(hub, n) for n in (a, b, teacher)}
     return {"hub": hub, "teacher": teacher, "a": a, "b": b, "env": envs}
 
 
@@ -177,3 +177,48 @@ def test_only_instructors_read_the_store(hub_people):
         cwd="/",
     )
     assert teacher.returncode == 0 and int(teacher.stdout) >= 1, teacher.stderr
+
+
+def test_a_scenario_is_handed_in_under_the_login(hub_people):
+    from s400lab.model import scenario_io
+    from s400lab.model.scenario import presets
+
+    p = hub_people
+    env = p["env"][p["b"]]
+    doc = scenario_io.scenario_to_dict(next(iter(presets().values())), name="ours")
+    got = cls.submit_scenario_to_service(env["S400LAB_SUBMIT_URL"], env["JUPYTERHUB_API_TOKEN"], "ours", doc)
+    assert got["student_id"] == p["b"]
+    path = p["hub"].class_dir / "scenarios" / p["b"] / got["stored"]
+    assert path.stat().st_uid == 0 and scenario_io.load_scenario(path).name == "ours"
+    with pytest.raises(cls.SubmissionRefused) as info:
+        cls.submit_scenario_to_service(
+            env["S400LAB_SUBMIT_URL"], env["JUPYTERHUB_API_TOKEN"], "bad", {"x": 1}
+        )
+    assert info.value.status == 400
+    with pytest.raises(cls.SubmissionRefused) as info:
+        cls.submit_scenario_to_service(env["S400LAB_SUBMIT_URL"], env["JUPYTERHUB_API_TOKEN"], "..", doc)
+    assert info.value.status in (400, 404)
+
+
+def test_instructors_read_the_merged_class_from_the_service_and_students_do_not(hub_people):
+    p = hub_people
+    get = "api/class"
+
+    def call(who):
+        env = p["env"][p[who]]
+        req = urllib.request.Request(
+            env["S400LAB_SUBMIT_URL"] + get, headers={"Authorization": f"token {env['JUPYTERHUB_API_TOKEN']}"}
+        )
+        try:
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.status, json.loads(r.read())
+        except urllib.error.HTTPError as err:
+            return err.code, json.loads(err.read() or b"{}")
+
+    status, answer = call("teacher")
+    assert status == 200, answer
+    assert {p["a"], p["b"]} <= {r["student_id"] for r in answer["forecasts"]}
+    assert answer["left_out"] == []
+    for who in ("a", "b"):
+        status, answer = call(who)
+        assert status == 403 and "only instructors" in answer["message"]

@@ -55,6 +55,7 @@ __all__ = [
     "stored_forecasts",
     "submit_to_service",
     "service_forecasts",
+    "submit_scenario_to_service",
     "service_url",
 ]
 
@@ -407,6 +408,17 @@ def submit_to_service(url: str, token: str, forecast: fc.Forecast, *, timeout: f
         }
     ).encode("utf-8")
     return _call_service(url, token, "api/forecasts", body, timeout)
+
+
+def submit_scenario_to_service(
+    url: str, token: str, name: str, document: dict, *, timeout: float = 30.0
+) -> dict:
+    """Hand a scenario document (:func:`s400lab.model.scenario_io.scenario_to_dict`) in to the
+    class's submission service; returns ``{"student_id", "stored"}`` as the service stamped them."""
+    from urllib.parse import quote
+
+    body = json.dumps(document, ensure_ascii=False, allow_nan=False).encode("utf-8")
+    return _call_service(url, token, f"api/scenarios/{quote(name, safe='')}", body, timeout)
 
 
 def service_forecasts(url: str, token: str, *, timeout: float = 30.0) -> pd.DataFrame:
