@@ -79,8 +79,15 @@ def server_environ(hub, name: str, timeout: float = 300.0) -> dict[str, str]:
     except urllib.error.HTTPError as err:
         if err.code != 400:  # 400: already running
             raise
+    except (urllib.error.URLError, TimeoutError):
+        pass  # a busy hub answers late; the spawn goes on, wait for it below
     end = time.monotonic() + timeout
-    while not hub.server_ready(name):
+    while True:
+        try:
+            if hub.server_ready(name):
+                break
+        except (urllib.error.URLError, TimeoutError):
+            pass  # the hub is busy starting servers on a loaded machine: ask again
         if time.monotonic() > end:
             raise TimeoutError(f"{name}'s server did not start\n{hub.log_tail()}")
         time.sleep(1)
