@@ -115,8 +115,9 @@ classroom: classroom-setup  ## JupyterHub for a seminar on 127.0.0.1:$(HUB_PORT)
 classroom-remove-users:  ## delete the Unix accounts that `make classroom` created for the roster
 	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py remove-users
 
-bench-classroom: classroom-setup browser  ## load test: K = 5, 10, 20 simulated students on the hub
-	$(BIN)/python classroom/bench.py
+K ?= 5,10,20,30
+bench-classroom: classroom-setup browser  ## load test: K=5,10,20,30 students (each round arriving within a minute)
+	$(BIN)/python classroom/bench.py --ks $(K)
 
 clean:  ## remove the virtual environment and caches
 	rm -rf $(VENV) $(BENCH_VENV) $(CLASSROOM_VENV) .pytest_cache .hypothesis test-artifacts classroom/node_modules

@@ -20,7 +20,8 @@
 * memory of the kernel behind one open dashboard and of the preheated one (MB, resident).
 
 The browser rows need Playwright and Chromium (``make browser``); without them those rows say
-why and the kernel rows still print. Test tooling (server start, Chromium flags) comes from
+why and the kernel rows still print. Test tooling (server start, Chromium flags, the page-ready waits and the
+key-press probe, shared with the browser tests and the classroom load test) comes from
 ``tests/_browser.py``: nothing here is part of the installed package.
 """
 
@@ -40,25 +41,6 @@ sys.path.insert(0, str(REPO / "tests"))
 NOTEBOOK_CODE = (
     "from s400lab.ui.explorer import ScenarioExplorer\nScenarioExplorer(preset='full_return_cash')\n"
 )
-
-#: Install a probe: on each keydown remember the time; when the watched image's ``src`` changes,
-#: wait for the new image to decode and for the next animation frame (= painted), then record
-#: the latency. ``window.__s400lat`` collects the figures in ms.
-LATENCY_PROBE_JS = """(selector) => {
-  window.__s400lat = [];
-  window.__s400down = null;
-  document.addEventListener("keydown", () => { window.__s400down = performance.now(); }, true);
-  const box = document.querySelector(selector);
-  new MutationObserver(() => {
-    const t0 = window.__s400down;
-    if (t0 === null) return;
-    window.__s400down = null;
-    const img = box.querySelector("img");
-    img.decode().catch(() => null).then(() => requestAnimationFrame(() => {
-      window.__s400lat.push(performance.now() - t0);
-    }));
-  }).observe(box, {childList: true, subtree: true});
-}"""
 
 
 def _toggle_times(widget, n: int) -> list[float]:
@@ -108,27 +90,14 @@ def tradeoff_latency(n: int = 30) -> float:
 def _open_dashboard(browser, server, timeout_s: float) -> tuple[float, float, object, object]:
     """Open the dashboard in a new browser context (its own, empty cache): seconds to the first
     usable control and to the views with dates, the page and its context."""
+    import _browser as serve
+
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
     page.set_default_timeout(timeout_s * 1000)
     t0 = time.perf_counter()
-    page.goto(server.url("/"), wait_until="commit")
-    page.wait_for_selector(".s400-ctl-return_quarter input")
-    first = time.perf_counter() - t0
-    page.wait_for_selector(".s400-overlay-track .s400-ann.date")
+    first = serve.open_explorer(page, server.url("/"), views=True, timeout_ms=timeout_s * 1000)
     return first, time.perf_counter() - t0, page, context
-
-
-def _key_press_latencies(page, presses: int) -> list[float]:
-    """Seconds from each key press on a slider to the repainted Turkiye-US track view (the last
-    view the kernel sends), the first press not counted."""
-    page.evaluate(LATENCY_PROBE_JS, ".s400-overlay-track .widget-html-content")
-    page.locator(".s400-ctl-return_quarter input").focus()
-    for i in range(presses + 1):  # the first press warms up
-        page.keyboard.press("ArrowUp" if i % 2 == 0 else "ArrowDown")
-        page.wait_for_function(f"window.__s400lat.length >= {i + 1}", timeout=30_000)
-        page.wait_for_timeout(80)
-    return [x / 1000.0 for x in page.evaluate("window.__s400lat")[1:]]
 
 
 def browser_figures(presses: int = 20, visits: int = 3, timeout_s: float = 240.0) -> dict[str, Any]:
@@ -170,7 +139,7 @@ def browser_figures(presses: int = 20, visits: int = 3, timeout_s: float = 240.0
                         rss = sorted(serve.kernel_rss_mb(server))
                         out["kernel_mb"] = rss[-1] if rss else float("nan")  # the page's (it drew more)
                         out["pool_mb"] = sum(rss[:-1]) if len(rss) > 1 else 0.0
-                    lat = _key_press_latencies(page, presses)
+                    lat = serve.key_press_latencies(page, presses)
                     presses_s += lat
                     page_medians.append(statistics.median(lat))
                 out["first_widget"], out["views"] = statistics.median(firsts), statistics.median(views)

@@ -1,25 +1,30 @@
-"""Load test of the classroom hub (``make bench-classroom``): K simulated students at once.
+"""Load test of the classroom hub (``make bench-classroom K=5,10,20,30``): K students at once.
 
 Starts a throw-away hub (127.0.0.1, free ports) with its own roster of ``sum(K)`` students and
-one instructor, as real Unix users under a temporary directory (root needed). For each K (default
-5, 10, 20) a fresh set of K students works at the same time, each in its own Playwright browser
-context in one headless Chromium (Debian's, via ``executable_path``):
+one instructor, as real Unix users under a temporary directory (root needed). For each K a fresh
+set of K students arrives within ``--arrive-within`` seconds (default 60, evenly spread), each in
+its own Playwright browser context in one headless Chromium (Debian's, via ``executable_path``):
 
-1. log in through the hub's login form (the hub spawns the student's server), open the Voila
-   explorer, wait for the first slider: **login -> first widget**;
-2. change the preset (to "full return for a cash refund") and wait for a figure to repaint;
-3. press ArrowRight/ArrowLeft on a slider ``--presses`` times: **key press -> repainted figure**
-   (from keydown to the first animation frame after a figure image was replaced and decoded;
-   the first press is a warm-up and not counted);
-   (a student whose spawn page has not moved on 15-30 s after the server is up reloads it; counted);
+1. log in through the hub's login form (the hub spawns the student's server, which lands on the
+   Voila explorer): **login -> server** (the server's first byte reaches the browser: the hub's
+   part), and wait for the explorer's first usable control: **login -> first widget**;
+2. choose the preset "full return for a cash refund": **preset -> repaint**;
+3. press ArrowUp/ArrowDown on the return-quarter control ``--presses`` times (plus a warm-up
+   press, not counted): **key press -> repaint**. A student whose spawn page has not moved on
+   15-30 s after the server is up reloads it (counted);
 4. submit a forecast with notebook 60's form (a one-cell notebook with the same call, rendered in
-   Voila) and wait for "Saved".
+   Voila) and wait for "Saved" (:func:`submit_forecast`, the one place a forecast is submitted).
 
-Meanwhile it samples memory every 5 s (PSS: shared pages split between processes) of the hub
-(hub, proxy, culler) and of each student's processes (server + kernels) and keeps the peaks.
-It also adds up the CPU time of each student's processes. Then it merges the drop box as the instructor
-does and checks every submitted forecast is there, stops the round's servers and goes on.
-Printed: one row per K, with the load average. Bounded: each round has a deadline.
+The page is driven by the browser harness shared with the browser tests and ``make bench``
+(``tests/_browser.py``: locators, page-ready waits, the repaint probe); the round itself is run
+by ``make test`` as a smoke round with K = 2 (``tests/classroom/test_load_smoke.py``), so the
+load test cannot drift from the explorer unnoticed.
+
+Meanwhile it samples every 5 s the memory (PSS: shared pages split between processes) of the hub
+(hub, proxy, culler) and of each student's processes (server + kernels), keeps the peaks and the
+highest 1-minute load average, and adds up the CPU time of the students' processes. Then it
+merges the drop box as the instructor does and checks every submitted forecast is there, stops
+the round's servers and goes on. Printed: one row per K. Bounded: each round has a deadline.
 Nothing but loopback is used. Accounts, homes and the hub are removed at the end.
 """
 
@@ -32,17 +37,18 @@ import os
 import pwd
 import statistics
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import psutil
-from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
-sys.path.insert(0, str(HERE.parent / "tests"))  # _browser.py: Chromium start (test tooling)
+sys.path.insert(0, str(HERE.parent / "tests"))  # _browser.py: the browser harness (test tooling)
 
 
 import _browser as serve  # noqa: E402
@@ -54,37 +60,24 @@ from s400lab.analysis import classroom as cls  # noqa: E402
 EXPLORER = "s400lab/notebooks/30_scenario_explorer.ipynb"
 SUBMIT_NB = "s400lab/notebooks/submit_forecast.ipynb"
 QUESTION = "india-sq4-confirmed-2027-01"  # the form's first question (earliest to resolve)
-
-#: On each keydown (or when the bench sets __t0 itself) remember the time; when any <img> on the
-#: page gets a new ``src``, wait for it to decode and for the next animation frame, then record.
-PROBE_JS = """() => {
-  window.__lat = []; window.__t0 = null;
-  document.addEventListener("keydown", () => { window.__t0 = performance.now(); }, true);
-  new MutationObserver((records) => {
-    const t0 = window.__t0;
-    if (t0 === null) return;
-    const img = records.map(r => r.target).find(t => t.tagName === "IMG");
-    if (!img) return;
-    window.__t0 = null;
-    img.decode().catch(() => null).then(() => requestAnimationFrame(() => {
-      window.__lat.push(performance.now() - t0);
-    }));
-  }).observe(document.body, {attributes: true, attributeFilter: ["src"], subtree: true});
-}"""
+#: What every student must reach, in order (the smoke round asserts all of them).
+STEPS = ("login", "first widget", "preset", "key presses", "forecast")
 
 
 @dataclass
 class StudentRun:
     name: str
+    login_to_server: float | None = None  # s: the server's first byte in the browser
     login_to_widget: float | None = None
-    preset_ms: float | None = None
-    key_ms: list[float] = field(default_factory=list)
+    preset_s: float | None = None
+    key_s: list[float] = field(default_factory=list)
     submitted: bool = False
     reloads: int = 0
+    reached: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
-def _submit_notebook() -> str:
+def submit_notebook() -> str:
     """A one-cell notebook with notebook 60's forecast-form call (the same code path)."""
     import nbformat
 
@@ -101,74 +94,52 @@ def _submit_notebook() -> str:
     return nbformat.writes(nb)
 
 
-async def _student(
-    browser, hub: hubctl.Hub, name: str, password: str, presses: int, nb_text: str
+async def submit_forecast(page, hub: hubctl.Hub, name: str, nb_text: str) -> None:
+    """Submit one forecast (the form's first question) as ``name``, as a student does with
+    notebook 60's form, and wait until the form says it is saved."""
+    user = pwd.getpwnam(name)
+    nb_path = Path(user.pw_dir) / SUBMIT_NB
+    nb_path.write_text(nb_text)
+    os.chown(nb_path, user.pw_uid, user.pw_gid)
+    await page.goto(hub.user_url(name, f"voila/render/{SUBMIT_NB}"))
+    await page.get_by_role("button", name="Submit to class").click()
+    await page.get_by_text("Saved").first.wait_for()
+
+
+async def student(
+    browser, hub: hubctl.Hub, name: str, password: str, presses: int, nb_text: str, delay: float = 0.0
 ) -> StudentRun:
+    """One student's session, arriving after ``delay`` seconds; never raises (errors recorded)."""
+    await asyncio.sleep(delay)
     run = StudentRun(name)
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    ctx = await browser.new_context(viewport={"width": 1366, "height": 768})
     ctx.set_default_timeout(240_000)
     page = await ctx.new_page()
-    step = "login"
+    step = STEPS[0]
     try:
         t0 = time.monotonic()
-        await page.goto(f"{hub.url}/hub/login")
-        await page.fill("input[name=username]", name)
-        await page.fill("input[name=password]", password)
-        await page.locator("form [type=submit]").click()
-        # the spawn-pending page redirects when the server is up; under heavy load its progress
-        # stream can miss that, and a student would reload the page: so does the bench
-        end, ready_seen = time.monotonic() + 300, False
-        while True:
-            try:
-                await page.wait_for_url(f"**/user/{name}/**", timeout=15_000)
-                break
-            except PlaywrightTimeout:
-                if time.monotonic() > end:
-                    raise
-                ready = await asyncio.to_thread(hub.server_ready, name)
-                if ready and ready_seen:  # up for 15 s and the page has not moved on
-                    run.reloads += 1
-                    await page.goto(hub.user_url(name))
-                ready_seen = ready
-        step = "explorer"
-        await page.goto(hub.user_url(name, f"voila/render/{EXPLORER}"))
-        slider = page.locator(".noUi-handle, [role=slider]").first
-        await slider.wait_for()
+        await serve.ahub_login(page, hub, name, password)
+        # the first byte from the student's server: the hub's part (spawn) is over
+        run.reloads = await serve.await_server_page(page, hub, name, wait_until="commit")
+        run.login_to_server = time.monotonic() - t0
+        run.reached.append(step)
+        step = STEPS[1]
+        # the server lands on the explorer (jupyterhub_config.py); go there if it did not
+        await serve.aopen_explorer(
+            page, None if "/voila/render/" in page.url else hub.user_url(name, f"voila/render/{EXPLORER}")
+        )
         run.login_to_widget = time.monotonic() - t0
-        await page.evaluate(PROBE_JS)
-        step = "preset"
-        # a preset that changes the figures (the explorer repaints only what changed), so the
-        # return-quarter slider below matters too
-        select = page.get_by_label("Preset", exact=True)
-        if await select.count() == 0:
-            select = page.locator("select").first
-        labels = await select.locator("option").all_text_contents()
-        target = next((t for t in labels if "full" in t.lower() and "cash" in t.lower()), labels[-1])
-        await page.evaluate("window.__t0 = performance.now()")
-        await select.select_option(label=target)
-        await page.wait_for_function("window.__lat.length >= 1", timeout=120_000)
-        run.preset_ms = (await page.evaluate("window.__lat"))[0]
-        step = "slider"
-        handle = page.locator(".s400-ctl-return_quarter .noUi-handle")
-        if await handle.count() == 0:
-            handle = slider
-        await handle.focus()
-        for i in range(presses + 1):
-            await page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
-            await page.wait_for_function(f"window.__lat.length >= {i + 2}", timeout=120_000)
-            await page.wait_for_timeout(150)  # a student does not type at machine speed
-        run.key_ms = (await page.evaluate("window.__lat"))[2:]  # [0] preset, [1] warm-up
-        step = "forecast"
-        home = Path(pwd.getpwnam(name).pw_dir)
-        nb_path = home / SUBMIT_NB
-        nb_path.write_text(nb_text)
-        user = pwd.getpwnam(name)
-        os.chown(nb_path, user.pw_uid, user.pw_gid)
-        await page.goto(hub.user_url(name, f"voila/render/{SUBMIT_NB}"))
-        button = page.get_by_role("button", name="Submit to class")
-        await button.click()
-        await page.get_by_text("Saved").first.wait_for()
+        run.reached.append(step)
+        step = STEPS[2]
+        run.preset_s = await serve.apreset_latency(page, serve.PROBE_PRESET)
+        run.reached.append(step)
+        step = STEPS[3]
+        run.key_s = await serve.akey_press_latencies(page, presses)
+        run.reached.append(step)
+        step = STEPS[4]
+        await submit_forecast(page, hub, name, nb_text)
         run.submitted = True
+        run.reached.append(step)
     except Exception as exc:
         run.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
     finally:
@@ -176,95 +147,26 @@ async def _student(
     return run
 
 
-def _pss_mib(procs) -> float:
-    total = 0
-    for p in procs:
-        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
-            total += p.memory_full_info().pss
-    return total / 2**20
-
-
-def _memory(hub: hubctl.Hub, names: list[str]) -> tuple[float, list[float]]:
-    root = psutil.Process(hub.proc.pid)
-    tree = [root, *root.children(recursive=True)]
-    hub_procs = [p for p in tree if p.uids().real == 0]
-    per_student = []
-    for name in names:
-        uid = pwd.getpwnam(name).pw_uid
-        per_student.append(_pss_mib(p for p in psutil.process_iter() if p.uids().real == uid))
-    return _pss_mib(hub_procs), per_student
-
-
-class PeakMemory:
-    """Sample hub and per-student PSS every ``every`` s in a thread; keep each one's peak."""
-
-    def __init__(self, hub: hubctl.Hub, names: list[str], every: float = 5.0) -> None:
-        import threading
-
-        self.hub, self.names, self.every = hub, names, every
-        self.hub_peak, self.peak = 0.0, {n: 0.0 for n in names}
-        self._uids = {pwd.getpwnam(n).pw_uid for n in names}
-        self._cpu: dict[tuple[int, float], tuple[str, float]] = {}  # (pid, start) -> (who, s)
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.every)
-
-    def sample(self) -> None:
-        try:
-            hub_mib, per = _memory(self.hub, self.names)
-        except (psutil.Error, KeyError):
-            return
-        self.hub_peak = max(self.hub_peak, hub_mib)
-        for n, v in zip(self.names, per, strict=True):
-            self.peak[n] = max(self.peak[n], v)
-        root = psutil.Process(self.hub.proc.pid)
-        hub_pids = {root.pid} | {c.pid for c in root.children(recursive=True)}
-        for proc in psutil.process_iter():
-            with contextlib.suppress(psutil.Error):
-                uid = proc.uids().real
-                who = "student" if uid in self._uids else "hub" if proc.pid in hub_pids and uid == 0 else ""
-                if who:
-                    t = proc.cpu_times()
-                    self._cpu[(proc.pid, proc.create_time())] = (who, t.user + t.system)
-
-    def cpu_seconds(self, who: str) -> float:
-        """CPU time (user + system) used by the students' or the hub's processes while sampled.
-
-        Processes that started before the round are counted in full (the hub's only); a process
-        that ended between two samples loses at most its last ``every`` seconds.
-        """
-        return sum(sec for w, sec in self._cpu.values() if w == who)
-
-    def __enter__(self) -> PeakMemory:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
-
-
-async def _round(hub, names, passwords, presses, nb_text, deadline_s):
+async def run_round(
+    hub: hubctl.Hub,
+    names: list[str],
+    passwords: dict[str, str],
+    *,
+    presses: int,
+    nb_text: str,
+    deadline_s: float,
+    arrive_within: float = 60.0,
+) -> list[StudentRun]:
+    """Let ``names`` arrive evenly spread over ``arrive_within`` seconds and work at once."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
         browser = await serve.launch_chromium(p)
         try:
+            gap = arrive_within / len(names) if names else 0.0
             tasks = [
-                asyncio.ensure_future(_student(browser, hub, n, passwords[n], presses, nb_text))
-                for n in names
+                asyncio.ensure_future(student(browser, hub, n, passwords[n], presses, nb_text, i * gap))
+                for i, n in enumerate(names)
             ]
             await asyncio.wait(tasks, timeout=deadline_s)
             runs = []
@@ -279,7 +181,164 @@ async def _round(hub, names, passwords, presses, nb_text, deadline_s):
             await browser.close()
 
 
-def _stop_servers(hub: hubctl.Hub, names: list[str], timeout: float = 120) -> None:
+# --------------------------------------------------------------------------- resources
+
+
+def _pss_mib(procs) -> float:
+    total = 0
+    for p in procs:
+        with contextlib.suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            total += p.memory_full_info().pss
+    return total / 2**20
+
+
+class Sampler:
+    """Every ``every`` s in a thread: hub and per-student PSS (peaks), the 1-minute load average
+    (peak) and each process's CPU time (students' and hub's)."""
+
+    def __init__(self, hub: hubctl.Hub, names: list[str], every: float = 5.0) -> None:
+        self.hub, self.names, self.every = hub, names, every
+        self.hub_peak, self.peak = 0.0, {n: 0.0 for n in names}
+        self.load_peak = os.getloadavg()[0]
+        self._uid_name = {pwd.getpwnam(n).pw_uid: n for n in names}
+        self._cpu: dict[tuple[int, float], tuple[str, float]] = {}  # (pid, start) -> (who, s)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.sample()
+            self._stop.wait(self.every)
+
+    def sample(self) -> None:
+        self.load_peak = max(self.load_peak, os.getloadavg()[0])
+        try:
+            root = psutil.Process(self.hub.proc.pid)  # type: ignore[union-attr]
+            hub_pids = {root.pid} | {c.pid for c in root.children(recursive=True)}
+        except (psutil.Error, AttributeError):
+            return
+        hub_procs: list[Any] = []
+        per: dict[str, list[Any]] = {n: [] for n in self.names}
+        for proc in psutil.process_iter():
+            with contextlib.suppress(psutil.Error):
+                uid = proc.uids().real
+                if uid in self._uid_name:
+                    who = "student"
+                    per[self._uid_name[uid]].append(proc)
+                elif proc.pid in hub_pids and uid == 0:
+                    who = "hub"
+                    hub_procs.append(proc)
+                else:
+                    continue
+                t = proc.cpu_times()
+                self._cpu[(proc.pid, proc.create_time())] = (who, t.user + t.system)
+        self.hub_peak = max(self.hub_peak, _pss_mib(hub_procs))
+        for n, procs in per.items():
+            self.peak[n] = max(self.peak[n], _pss_mib(procs))
+
+    def cpu_seconds(self, who: str) -> float:
+        """CPU time (user + system) used by the students' or the hub's processes while sampled.
+
+        Processes that started before the round are counted in full (the hub's only); a process
+        that ended between two samples loses at most its last ``every`` seconds.
+        """
+        return sum(sec for w, sec in self._cpu.values() if w == who)
+
+    def __enter__(self) -> Sampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.sample()
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def summarise(hub: hubctl.Hub, runs: list[StudentRun], sampler: Sampler, wall: float) -> dict[str, Any]:
+    """One table row for a round; checks the instructor's merge for every submitted forecast."""
+    k = len(runs)
+    sub = cls.collect_submissions(hub.class_dir)
+    submitted = [(r.name, QUESTION) for r in runs if r.submitted]
+    missing = cls.expected_in(sub.forecasts, submitted)
+    logins = [r.login_to_widget for r in runs if r.login_to_widget is not None]
+    servers = [r.login_to_server for r in runs if r.login_to_server is not None]
+    keys = [1e3 * x for r in runs for x in r.key_s]
+    presets = [1e3 * r.preset_s for r in runs if r.preset_s is not None]
+    per = list(sampler.peak.values())
+    return {
+        "K": k,
+        "login_p50": _pct(logins, 50),
+        "login_p95": _pct(logins, 95),
+        "login_max": max(logins, default=float("nan")),
+        "server_p50": _pct(servers, 50),
+        "server_p95": _pct(servers, 95),
+        "preset_p50": _pct(presets, 50),
+        "preset_p95": _pct(presets, 95),
+        "key_p50": _pct(keys, 50),
+        "key_p95": _pct(keys, 95),
+        "n_keys": len(keys),
+        "hub_mib": sampler.hub_peak,
+        "student_mib": statistics.mean(per) if per else float("nan"),
+        "student_max": max(per, default=float("nan")),
+        "cpu_per_student": sampler.cpu_seconds("student") / k if k else float("nan"),
+        "errors": [f"{r.name} {e}" for r in runs for e in r.errors],
+        "reloads": sum(r.reloads for r in runs),
+        "submitted": len(submitted),
+        "merged": len(submitted) - len(missing),
+        "missing": missing,
+        "load_peak": sampler.load_peak,
+        "load_end": os.getloadavg()[0],
+        "wall": wall,
+    }
+
+
+HEADER = (
+    "| K | login -> server p50 / p95 (s) | login -> first widget p50 / p95 / max (s) "
+    "| preset -> repaint p50 / p95 (ms) "
+    "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
+    "| CPU s per student | errors | reloads | forecasts merged / submitted "
+    "| load avg 1 min peak / end | round (s) |\n" + "|---" * 13 + "|"
+)
+
+
+def table(rows: list[dict[str, Any]]) -> str:
+    """The rows as a Markdown table (docs/classroom.md takes it as printed)."""
+    lines = [HEADER]
+    for r in rows:
+        lines.append(
+            f"| {r['K']} | {r['server_p50']:.1f} / {r['server_p95']:.1f} "
+            f"| {r['login_p50']:.1f} / {r['login_p95']:.1f} / {r['login_max']:.1f} "
+            f"| {r['preset_p50']:.0f} / {r['preset_p95']:.0f} "
+            f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
+            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['cpu_per_student']:.1f} "
+            f"| {len(r['errors'])} | {r['reloads']} | {r['merged']} / {r['submitted']} "
+            f"| {r['load_peak']:.1f} / {r['load_end']:.1f} | {r['wall']:.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def measure_round(
+    hub: hubctl.Hub, names: list[str], passwords: dict[str, str], **round_args: Any
+) -> tuple[list[StudentRun], dict[str, Any]]:
+    """Run one round (:func:`run_round`) while sampling; return the runs and the table row."""
+    t0 = time.monotonic()
+    with Sampler(hub, names) as sampler:
+        runs = asyncio.run(run_round(hub, names, passwords, **round_args))
+    return runs, summarise(hub, runs, sampler, time.monotonic() - t0)
+
+
+def stop_servers(hub: hubctl.Hub, names: list[str], timeout: float = 120) -> None:
     for n in names:
         hub.stop_server(n)
     uids = [pwd.getpwnam(n).pw_uid for n in names]
@@ -289,90 +348,68 @@ def _stop_servers(hub: hubctl.Hub, names: list[str], timeout: float = 120) -> No
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--ks", default="5,10,20", help="class sizes, comma-separated")
-    ap.add_argument("--presses", type=int, default=6, help="slider key presses per student")
-    ap.add_argument("--round-timeout", type=float, default=900, help="seconds per round")
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("--ks", default="5,10,20,30", help="class sizes, comma-separated (make: K=...)")
+    ap.add_argument("--presses", type=int, default=6, help="key presses per student (+1 warm-up)")
+    ap.add_argument(
+        "--arrive-within", type=float, default=60, help="seconds over which a round's students arrive"
+    )
+    ap.add_argument(
+        "--no-preheat", action="store_true", help="no preheated explorer kernel (for an A/B comparison)"
+    )
+    ap.add_argument("--round-timeout", type=float, default=0, help="seconds per round (0: 600 + 30 K)")
     args = ap.parse_args(argv)
-    ks = [int(k) for k in args.ks.split(",")]
+    ks = [int(k) for k in args.ks.split(",") if k.strip()]
     why = None if os.geteuid() == 0 else "needs root (one Unix user per simulated student)"
     if why is None and serve.chromium_path() is None:
         why = "Chromium not found (make browser)"
     if why:
         print(f"bench-classroom: {why}", file=sys.stderr)
         return 2
-    nb_text = _submit_notebook()
+    nb_text = submit_notebook()
     rows = []
+    la = os.getloadavg()
     print(
-        f"classroom load test: K = {ks}, {args.presses} key presses per student, "
-        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB",
+        f"classroom load test: K = {ks}, arriving within {args.arrive_within:.0f} s, {args.presses} key "
+        f"presses per student, explorer kernel {'cold' if args.no_preheat else 'preheated'}, "
+        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}, "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         flush=True,
     )
     with throwaway_hub(
-        "b", [f"s{i:02d}" for i in range(1, sum(ks) + 1)], start_timeout=180, cull_timeout=3600
+        "b",
+        [f"s{i:02d}" for i in range(1, sum(ks) + 1)],
+        start_timeout=180,
+        cull_timeout=3600,
+        preheat=not args.no_preheat,
     ) as (hub, members):
         passwords = hubctl.read_passwords(hub.state)
         students = [m.name for m in members if m.role == "student"]
         start = 0
         for k in ks:
             names, start = students[start : start + k], start + k
-            t0 = time.monotonic()
-            with PeakMemory(hub, names) as mem:
-                runs = asyncio.run(_round(hub, names, passwords, args.presses, nb_text, args.round_timeout))
-                load1 = os.getloadavg()[0]
-            wall = time.monotonic() - t0
-            mem.sample()
-            hub_mib, per = mem.hub_peak, list(mem.peak.values())
-            student_cpu = mem.cpu_seconds("student")
-            sub = cls.collect_submissions(hub.class_dir)
-            submitted = [(r.name, QUESTION) for r in runs if r.submitted]
-            missing = cls.expected_in(sub.forecasts, submitted)
-            logins = [r.login_to_widget for r in runs if r.login_to_widget is not None]
-            keys = [x for r in runs for x in r.key_ms]
-            presets = [r.preset_ms for r in runs if r.preset_ms is not None]
-            errors = [f"{r.name} {e}" for r in runs for e in r.errors]
-            rows.append(
-                {
-                    "K": k,
-                    "login_p50": _pct(logins, 50),
-                    "login_p95": _pct(logins, 95),
-                    "preset_p50": _pct(presets, 50),
-                    "key_p50": _pct(keys, 50),
-                    "key_p95": _pct(keys, 95),
-                    "n_keys": len(keys),
-                    "hub_mib": hub_mib,
-                    "student_mib": statistics.mean(per) if per else float("nan"),
-                    "student_max": max(per, default=float("nan")),
-                    "errors": len(errors),
-                    "submitted": len(submitted),
-                    "reloads": sum(r.reloads for r in runs),
-                    "merged": len(submitted) - len(missing),
-                    "load1": load1,
-                    "cpu_per_student": student_cpu / k,
-                    "wall": wall,
-                }
+            runs, row = measure_round(
+                hub,
+                names,
+                passwords,
+                presses=args.presses,
+                nb_text=nb_text,
+                deadline_s=args.round_timeout or 600 + 30 * k,
+                arrive_within=args.arrive_within,
             )
-            print(f"  K={k}: done in {wall:.0f} s, load {load1:.1f}, {len(errors)} errors", flush=True)
-            for e in errors[:10]:
+            rows.append(row)
+            print(
+                f"  K={k}: done in {row['wall']:.0f} s, load peak {row['load_peak']:.1f}, "
+                f"{len(row['errors'])} errors",
+                flush=True,
+            )
+            for e in row["errors"][:10]:
                 print(f"    error: {e}", flush=True)
-            if missing:
-                print(f"    LOST forecasts: {missing}", flush=True)
-            _stop_servers(hub, names)
-    print(
-        "\n| K | login -> first widget p50 / p95 (s) | preset -> repaint p50 (ms) "
-        "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
-        "| CPU s per student | errors | reloads | forecasts merged / submitted "
-        "| load avg 1 min (end) | round (s) |"
-    )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-    for r in rows:
-        print(
-            f"| {r['K']} | {r['login_p50']:.1f} / {r['login_p95']:.1f} | {r['preset_p50']:.0f} "
-            f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
-            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['cpu_per_student']:.1f} | {r['errors']} "
-            f"| {r['reloads']} "
-            f"| {r['merged']} / {r['submitted']} | {r['load1']:.1f} | {r['wall']:.0f} |"
-        )
+            if row["missing"]:
+                print(f"    LOST forecasts: {row['missing']}", flush=True)
+            stop_servers(hub, names)
+    print("\n" + table(rows))
     lost = sum(r["submitted"] - r["merged"] for r in rows)
     return 1 if lost else 0
 

@@ -10,6 +10,9 @@ What ``start`` does, as root (real isolation needs real Unix users):
 3. creates the class store (default ``/srv/s400lab-classroom/forecasts``): owner root, group =
    instructors' group, mode 2750 (setgid; instructors list and read, students nothing). Only
    the submission service (``classroom/submit_service.py``, run by the hub) writes into it;
+   and validates the workbook's data once into a shared, read-only memo beside it (``memo/``,
+   root's, world-readable): each student's first explorer kernel then skips the slow
+   Frictionless passes on its byte-identical copy (``s400lab.data.frictionless_memo``);
 4. generates a password per user at first start into ``<state>/passwords.csv`` (0600, state
    dir 0700, git-ignored; hashes for the hub in ``<state>/users.json``) and prints where it is;
 5. runs ``jupyterhub -f classroom/jupyterhub_config.py`` on 127.0.0.1 in the foreground.
@@ -216,6 +219,27 @@ def git_history_readable() -> str | None:
     return None
 
 
+def ensure_memo(memo_dir: Path) -> None:
+    """Validate the workbook's data in full into ``memo_dir`` (root's, world-readable, read-only
+    for everyone else), with the hub's Python: the same code and Frictionless as the kernels."""
+    memo_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "S400LAB_CACHE_DIR": str(memo_dir)}
+    env.pop("S400LAB_DATA", None)
+    res = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "s400lab", "validate", str(REPO / "data")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd="/",
+    )
+    if res.returncode != 0:
+        raise RuntimeError(f"the workbook's data does not validate:\n{res.stdout}{res.stderr}")
+    for root, _dirs, files in os.walk(memo_dir):
+        os.chmod(root, 0o755)
+        for f in files:
+            os.chmod(os.path.join(root, f), 0o644)
+
+
 def remove_accounts(members: list[Member], group: str | None = None) -> list[str]:
     """Delete the roster's accounts created by this tool, with their homes; return the names.
 
@@ -398,6 +422,8 @@ class Hub:
     submit_port: int = 0
     cull_timeout: int = 3600
     cull_every: int = 300
+    #: keep one explorer kernel preheated in each user's server (classroom/singleuser/warm_kernels.py)
+    preheat: bool = True
     #: seconds between the hub's checks that each server is still alive (JupyterHub's default)
     poll_interval: int = 30
     members: list[Member] = field(default_factory=list)
@@ -427,6 +453,11 @@ class Hub:
         """API token of the hub's ``classroom-admin`` service (tests, bench)."""
         return _token_file(self.state, "admin_api_token")
 
+    @property
+    def memo_dir(self) -> Path:
+        """The shared read-only data memo (beside the drop box)."""
+        return self.class_dir.parent / "memo"
+
     def prepare(self) -> Path:
         """Roster, accounts, drop box and passwords; return the passwords file."""
         if not PROXY.exists():
@@ -436,6 +467,7 @@ class Hub:
         self.members = read_roster(self.roster)
         ensure_accounts(self.members, self.homes, self.group)
         ensure_class_dir(self.class_dir, self.group)
+        ensure_memo(self.memo_dir)
         protect_solutions(self.group)
         check_runnable(self.members[-1].name)
         path = ensure_passwords(self.members, self.state)
@@ -458,6 +490,8 @@ class Hub:
                 "S400LAB_CLASS_DIR": str(self.class_dir),
                 "S400LAB_HUB_CULL_TIMEOUT": str(self.cull_timeout),
                 "S400LAB_HUB_CULL_EVERY": str(self.cull_every),
+                "S400LAB_HUB_MEMO": str(self.memo_dir),
+                "S400LAB_HUB_PREHEAT": "1" if self.preheat else "0",
                 "S400LAB_HUB_POLL_INTERVAL": str(self.poll_interval),
                 "PATH": f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}",
             }
@@ -554,6 +588,7 @@ s400lab classroom hub
   users        {", ".join(instructors)} (instructor) + {n_students} students from {hub.roster}
   passwords    {passwords}   (one per user, generated at first start; hand them out, never commit)
   explorer     {hub.url}/hub/user-redirect/voila/render/s400lab/notebooks/30_scenario_explorer.ipynb
+               (every user lands on it after logging in; JupyterLab: {hub.url}/hub/user-redirect/lab)
   forecasts    {hub.class_dir}   (students submit from notebook 60; instructors read)
   instructor   s400lab/instructor_class_results.ipynb in the instructor's home
   idle servers stopped after {hub.cull_timeout} s; Ctrl-C stops the hub and every student server

@@ -8,6 +8,9 @@
 #     private umask (077) and a 0700 home, so students cannot read each other's files;
 #   - on first login the user's home gets a copy of the notebooks and data (s400lab/);
 #     instructors also get the solutions and the class-results notebook;
+#   - warm servers: each lands on the explorer (Voila), whose kernel is kept preheated from the
+#     server's start (classroom/singleuser/warm_kernels.py), and reads the hub's shared, read-only data
+#     memo (the data validated once at hub start, so no kernel repeats the Frictionless passes);
 #   - jupyterhub-idle-culler stops servers idle for S400LAB_HUB_CULL_TIMEOUT seconds;
 #   - one origin per user (--- origins) and RBAC roles with no hub admins (--- roles), issue 20.
 # ruff: noqa: F821  (`c` is injected by JupyterHub)
@@ -87,6 +90,9 @@ class ClassSpawner(LocalProcessSpawner):
                 # no news or update checks, no language-server autodetection (it runs npm at every
                 # server start): less CPU at the login burst and nothing reaches the network
                 "JUPYTER_CONFIG_PATH": str(HERE / "jupyter-config"),
+                # the data validated once by the hub (hubctl.ensure_memo): read, never written
+                "S400LAB_SHARED_CACHE_DIR": os.environ.get("S400LAB_HUB_MEMO", ""),
+                "S400LAB_EXPLORER_PREHEAT": os.environ.get("S400LAB_HUB_PREHEAT", "1"),
             }
         )
         env.update(_submission_env(self.user.name))
@@ -122,7 +128,8 @@ def _copy_workbook(spawner):
 c.JupyterHub.spawner_class = ClassSpawner
 c.Spawner.cmd = [str(VENV_BIN / "jupyterhub-singleuser")]
 c.Spawner.pre_spawn_hook = _copy_workbook
-c.Spawner.default_url = "/lab/tree/s400lab/notebooks/00_start_here.ipynb"
+# the landing page: the explorer (its kernel preheated); JupyterLab is at /user/<name>/lab
+c.Spawner.default_url = "/voila/render/s400lab/notebooks/30_scenario_explorer.ipynb"
 c.Spawner.notebook_dir = "~"
 c.Spawner.start_timeout = 300  # twenty students logging in at once on two cores
 c.Spawner.http_timeout = 300
@@ -246,6 +253,7 @@ c.JupyterHub.load_roles = [
         ],
     },
 ]
+
 # --- submission service (docs/classroom.md, "Submissions") ----------------------------------------
 # Students hand in through a hub service, never into a folder they can write: the service asks
 # the hub whose token a request carries, stamps that login and its own clock, and appends to the
@@ -321,7 +329,8 @@ def _limits_preexec(name):
 
 def _limits_args():
     return [
-        "--ServerApp.kernel_manager_class=s400lab_server_limits.LimitedKernelManager",
+        # the limited manager, keeping the explorer's kernel preheated (singleuser/warm_kernels.py)
+        "--ServerApp.kernel_manager_class=warm_kernels.WarmExplorerKernelManager",
         f"--LimitedKernelManager.max_kernels={LIMITS.kernels}",
     ]
 

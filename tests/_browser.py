@@ -1,9 +1,24 @@
-"""Start local JupyterLab / Voila servers and a headless Chromium (tests and benchmarks).
+"""The one browser harness: local servers, headless Chromium and the explorer's page, driven
+the same way by the browser tests, the benchmarks and the classroom load test.
 
-This helper is shared by ``tests/browser`` and ``benchmarks/explorer_bench.py``, so both drive
-the explorer the same way; it is test tooling and lives outside the installed package.
-Everything binds to 127.0.0.1, token authentication stays on (a random token per server) and a
-server is stopped by its own process group, never by name.
+Users: ``tests/browser`` and ``tests/classroom`` (``pythonpath = ["tests"]``),
+``benchmarks/explorer_bench.py`` and ``classroom/bench.py`` (both put ``tests/`` on
+``sys.path``). It lives in ``tests/`` because it is test tooling, not part of the installed
+package, and the test tree is the one place all three already import from; the classroom load
+test's smoke round in ``make test`` (``tests/classroom/test_load_smoke.py``) runs these same
+functions, so a locator or probe that drifts from the explorer fails there.
+
+Contents:
+
+* servers: JupyterLab and Voila on 127.0.0.1 with a random token, stopped by their own process
+  group, never by name; Chromium's path and flags;
+* the explorer's page: its locators (the ``s400-*`` CSS classes the explorer sets for tests,
+  ``s400-ctl-<parameter>`` on each control), the page-ready waits (first usable control, views
+  with dates) and the latency probe (key press or preset -> the last view repainted); each
+  driver comes twice, for Playwright's sync API (tests, ``explorer_bench``) and its async API
+  (``a``-prefixed: the load test drives many students at once), the two side by side over the
+  same selectors and JavaScript;
+* the classroom hub's login form and the wait for a student's server.
 
 Nothing here is imported by the explorer itself; Playwright is imported lazily by callers.
 """
@@ -315,23 +330,212 @@ TABLE_MATCHES_JS = """(expected) => {
   return true;
 }"""
 
-#: Install a probe: on each keydown remember the time; when the watched image's ``src`` changes,
-#: wait for the new image to decode and for the next animation frame (= painted), then record
-#: the latency. ``window.__s400lat`` collects the figures in ms.
+# --------------------------------------------------------------------------- the explorer's page
+
+#: The first control a user can operate: the page is usable once it is there.
+FIRST_WIDGET = ".s400-ctl-return_quarter input"
+#: The views are drawn with their dates (the Turkiye-US track view's date labels).
+VIEWS_READY = ".s400-overlay-track .s400-ann.date"
+#: The preset drop-down.
+PRESET_SELECT = ".s400-preset select"
+#: The view the latency probe watches: the Turkiye-US track, the last view the kernel sends (the
+#: views are replaced as HTML, all in one frame), so its repaint means every view is repainted.
+REPAINT_WATCH = ".s400-overlay-track .widget-html-content"
+#: The control the key-press probe steps (its value moves the track view's dates).
+KEY_CONTROL = "return_quarter"
+#: A preset that changes every view from the notebook's default (status quo).
+PROBE_PRESET = "full_return_cash"
+
+
+def control(parameter: str, element: str = "input") -> str:
+    """Selector of the input (or ``select``) of the explorer's control for ``parameter``."""
+    return f".s400-ctl-{parameter} {element}"
+
+
+#: Install (or reset) the repaint probe: on each keydown, or when ``window.__s400start()`` is
+#: called (a preset chosen with the mouse), remember the time; when the watched view's HTML is
+#: replaced, wait for its picture to decode and for the next animation frame (= painted), then
+#: record the latency in ms in ``window.__s400lat``.
 LATENCY_PROBE_JS = """(selector) => {
   window.__s400lat = [];
   window.__s400down = null;
+  window.__s400start = () => { window.__s400down = performance.now(); };
+  if (window.__s400probe) return;
+  window.__s400probe = true;
   document.addEventListener("keydown", () => { window.__s400down = performance.now(); }, true);
-  const img = document.querySelector(selector);
+  const box = document.querySelector(selector);
   new MutationObserver(() => {
     const t0 = window.__s400down;
     if (t0 === null) return;
     window.__s400down = null;
-    img.decode().catch(() => null).then(() => requestAnimationFrame(() => {
+    const img = box.querySelector("img");
+    const decoded = img ? img.decode().catch(() => null) : Promise.resolve();
+    decoded.then(() => requestAnimationFrame(() => {
       window.__s400lat.push(performance.now() - t0);
     }));
-  }).observe(img, {attributes: true, attributeFilter: ["src"]});
+  }).observe(box, {childList: true, subtree: true});
 }"""
+
+_N_LAT = "window.__s400lat.length"
+
+
+def preset_label(preset_id: str = PROBE_PRESET) -> str:
+    """The preset drop-down's label for ``preset_id``."""
+    from s400lab.model import presets
+
+    return presets()[preset_id].label
+
+
+def _key(i: int) -> str:
+    return "ArrowUp" if i % 2 == 0 else "ArrowDown"  # one step up, one back: the same two scenarios
+
+
+# -- sync API (tests, benchmarks/explorer_bench.py)
+
+
+def open_explorer(page, url: str, *, views: bool = False, timeout_ms: float = 240_000) -> float:
+    """Go to ``url`` (a Voila page of the explorer) and wait for the first usable control (and the
+    views with dates if ``views``); return the seconds from navigation to the control."""
+    t0 = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_ms)
+    page.wait_for_selector(FIRST_WIDGET, timeout=timeout_ms)
+    first = time.perf_counter() - t0
+    if views:
+        page.wait_for_selector(VIEWS_READY, timeout=timeout_ms)
+    return first
+
+
+def install_probe(page) -> None:
+    """Install (or reset) the repaint probe on an explorer page."""
+    page.evaluate(LATENCY_PROBE_JS, REPAINT_WATCH)
+
+
+def preset_latency(page, preset_id: str = PROBE_PRESET, timeout_ms: float = 120_000) -> float:
+    """Choose a preset (from another one): seconds to the views repainted."""
+    install_probe(page)
+    label = preset_label(preset_id)
+    page.evaluate("window.__s400start()")
+    page.select_option(PRESET_SELECT, label=label)
+    page.wait_for_function(f"{_N_LAT} >= 1", timeout=timeout_ms)
+    return page.evaluate("window.__s400lat")[0] / 1000.0
+
+
+def key_press_latencies(
+    page, presses: int, *, pause_ms: float = 80, timeout_ms: float = 30_000
+) -> list[float]:
+    """Press ArrowUp/ArrowDown ``presses + 1`` times on the return-quarter control: seconds from
+    each keydown to the views repainted, the first (warm-up) press not counted. The preset must
+    be one where that control moves the dates (e.g. :data:`PROBE_PRESET`)."""
+    install_probe(page)
+    page.locator(control(KEY_CONTROL)).focus()
+    for i in range(presses + 1):
+        page.keyboard.press(_key(i))
+        page.wait_for_function(f"{_N_LAT} >= {i + 1}", timeout=timeout_ms)
+        page.wait_for_timeout(pause_ms)
+    return [x / 1000.0 for x in page.evaluate("window.__s400lat")[1:]]
+
+
+# -- async API (classroom/bench.py: many students in one event loop)
+
+
+async def aopen_explorer(page, url: str | None = None, *, timeout_ms: float = 240_000) -> None:
+    """Go to ``url`` (None: stay on the current page) and wait for the first usable control."""
+    if url is not None:
+        await page.goto(url, wait_until="commit", timeout=timeout_ms)
+    await page.wait_for_selector(FIRST_WIDGET, timeout=timeout_ms)
+
+
+async def ainstall_probe(page) -> None:
+    await page.evaluate(LATENCY_PROBE_JS, REPAINT_WATCH)
+
+
+async def apreset_latency(page, preset_id: str = PROBE_PRESET, timeout_ms: float = 120_000) -> float:
+    """Async :func:`preset_latency`."""
+    await ainstall_probe(page)
+    label = preset_label(preset_id)
+    await page.evaluate("window.__s400start()")
+    await page.select_option(PRESET_SELECT, label=label)
+    await page.wait_for_function(f"{_N_LAT} >= 1", timeout=timeout_ms)
+    return (await page.evaluate("window.__s400lat"))[0] / 1000.0
+
+
+async def akey_press_latencies(
+    page, presses: int, *, pause_ms: float = 150, timeout_ms: float = 120_000
+) -> list[float]:
+    """Async :func:`key_press_latencies` (a student's pace: 150 ms between presses)."""
+    await ainstall_probe(page)
+    await page.locator(control(KEY_CONTROL)).focus()
+    for i in range(presses + 1):
+        await page.keyboard.press(_key(i))
+        await page.wait_for_function(f"{_N_LAT} >= {i + 1}", timeout=timeout_ms)
+        await page.wait_for_timeout(pause_ms)
+    return [x / 1000.0 for x in (await page.evaluate("window.__s400lat"))[1:]]
+
+
+# --------------------------------------------------------------------------- the classroom hub
+# ``hub`` is a ``classroom/hubctl.py`` Hub: its ``url``, ``user_url(name, path)`` (the one place a
+# user's server address is made) and ``server_ready(name)``.
+
+#: A spawn page that has not moved on this long after the hub reports the server ready is
+#: reloaded, as a person would (its progress stream can miss the "ready" event under load).
+SPAWN_POLL_MS = 15_000
+
+
+def hub_login(page, hub, name: str, password: str) -> None:
+    """Log in through the hub's login form (the hub then spawns the user's server)."""
+    page.goto(f"{hub.url}/hub/login")
+    page.fill("input[name=username]", name)
+    page.fill("input[name=password]", password)
+    page.locator("form [type=submit]").click()
+
+
+def wait_for_server_page(page, hub, name: str, timeout: float = 240.0, wait_until: str = "load") -> int:
+    """Wait until the spawn page has moved on to the user's server (its page loaded, or with
+    ``wait_until="commit"`` its first byte in); return the reloads made."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    end, ready_seen, reloads = time.monotonic() + timeout, False, 0
+    while True:
+        try:
+            page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_POLL_MS, wait_until=wait_until)
+            return reloads
+        except PlaywrightTimeout:
+            if time.monotonic() > end:
+                raise
+            ready = hub.server_ready(name)
+            if ready and ready_seen:  # up for a whole poll and the page has not moved on
+                reloads += 1
+                page.goto(hub.user_url(name))
+            ready_seen = ready
+
+
+async def ahub_login(page, hub, name: str, password: str) -> None:
+    """Async :func:`hub_login`."""
+    await page.goto(f"{hub.url}/hub/login")
+    await page.fill("input[name=username]", name)
+    await page.fill("input[name=password]", password)
+    await page.locator("form [type=submit]").click()
+
+
+async def await_server_page(page, hub, name: str, timeout: float = 300.0, wait_until: str = "load") -> int:
+    """Async :func:`wait_for_server_page` (the hub API call runs in a thread)."""
+    import asyncio
+
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    end, ready_seen, reloads = time.monotonic() + timeout, False, 0
+    while True:
+        try:
+            await page.wait_for_url(f"**/user/{name}/**", timeout=SPAWN_POLL_MS, wait_until=wait_until)
+            return reloads
+        except PlaywrightTimeout:
+            if time.monotonic() > end:
+                raise
+            ready = await asyncio.to_thread(hub.server_ready, name)
+            if ready and ready_seen:
+                reloads += 1
+                await page.goto(hub.user_url(name))
+            ready_seen = ready
 
 
 def expected_texts(values: dict | None = None, preset: str = "status_quo", outcomes=None) -> dict[str, str]:

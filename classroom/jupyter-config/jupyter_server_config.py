@@ -1,5 +1,6 @@
 # Loaded by every classroom user's server (JUPYTER_CONFIG_PATH, set in jupyterhub_config.py):
-# the s400lab_server_csp extension next to this file.
+# the s400lab_server_csp extension next to this file. (The kernel manager -- a kernel limit and
+# the explorer's preheated kernel, classroom/singleuser/ -- is set on the server's command line.)
 # ruff: noqa: F821  (`c` is injected by the config loader)
 import os
 import sys

@@ -35,14 +35,29 @@ def hub_missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="module")
-def class_hub():
-    """A running hub with one instructor and two students; yields (hub, passwords)."""
+def skip_unless_hub_runs(chromium: bool = False) -> None:
+    """Skip (fail under ``S400LAB_REQUIRE_BROWSER=1``) with the reason the hub cannot run here."""
     why = hub_missing()
+    if why is None and chromium:
+        import _browser as serve
+
+        why = None if serve.chromium_path() else "Chromium not found: run `make browser`"
     if why:
         if os.environ.get("S400LAB_REQUIRE_BROWSER") == "1":
             pytest.fail(why)
         pytest.skip(why)
+
+
+@pytest.fixture
+def hub_runs_here() -> None:
+    """Skips the test unless a hub and Chromium can run here (root, `make classroom-setup`)."""
+    skip_unless_hub_runs(chromium=True)
+
+
+@pytest.fixture(scope="module")
+def class_hub():
+    """A running hub with one instructor and two students; yields (hub, passwords)."""
+    skip_unless_hub_runs()
     with throwaway_hub("s4l", ["a", "b"], start_timeout=120, cull_timeout=600, cull_every=60) as (hub, _m):
         yield hub, hubctl.read_passwords(hub.state)
 

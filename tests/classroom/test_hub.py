@@ -6,7 +6,6 @@ from __future__ import annotations
 import pwd
 import stat
 import subprocess
-import time
 from pathlib import Path
 
 import _browser as serve
@@ -47,38 +46,12 @@ def sessions(browser, people):
         ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
         ctx.set_default_timeout(180_000)
         page = ctx.new_page()
-        page.goto(f"{hub.url}/hub/login")
-        page.fill("input[name=username]", name)
-        page.fill("input[name=password]", people["passwords"][name])
-        page.locator("form [type=submit]").click()
-        _wait_for_server_page(page, hub, name)
+        serve.hub_login(page, hub, name, people["passwords"][name])
+        serve.wait_for_server_page(page, hub, name)
         out[key] = page
     yield out
     for page in out.values():
         page.context.close()
-
-
-def _wait_for_server_page(page, hub, name, timeout=240.0):
-    """Wait until the spawn page has moved on to the user's server.
-
-    Under heavy load the spawn page's progress stream can miss the "ready" event and never
-    redirect; a person would reload the page, and so does the test once the hub reports the
-    server ready for one 15-second wait.
-    """
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    end, ready_seen = time.monotonic() + timeout, False
-    while True:
-        try:
-            page.wait_for_url(f"**/user/{name}/**", timeout=15_000)
-            return
-        except PlaywrightTimeout:
-            if time.monotonic() > end:
-                raise
-            ready = hub.server_ready(name)
-            if ready and ready_seen:
-                page.goto(hub.user_url(name))
-            ready_seen = ready
 
 
 def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
@@ -88,10 +61,7 @@ def _runas(user: str, *argv: str) -> subprocess.CompletedProcess:
 def test_wrong_password_is_refused(browser, people):
     ctx = browser.new_context()
     page = ctx.new_page()
-    page.goto(f"{people['hub'].url}/hub/login")
-    page.fill("input[name=username]", people["a"])
-    page.fill("input[name=password]", people["passwords"][people["b"]])  # b's password
-    page.locator("form [type=submit]").click()
+    serve.hub_login(page, people["hub"], people["a"], people["passwords"][people["b"]])  # b's password
     page.get_by_text("Invalid username or password").wait_for()
     assert "/user/" not in page.url
     ctx.close()
@@ -143,6 +113,19 @@ def test_a_student_cannot_read_another_students_files(people, sessions):
     assert denied.returncode != 0 and "Permission denied" in denied.stderr
     assert _runas(b, "ls", home_a).returncode != 0
     assert _runas(a, "cat", f"{home_a}/{NB60}").returncode == 0  # the check can pass
+
+
+def test_the_shared_data_memo_is_readable_and_read_only_for_students(people):
+    """The hub validated the data once into the shared memo: root's, every student reads the
+    marker, none can add or remove one."""
+    memo, a = people["hub"].memo_dir, people["a"]
+    markers = list((memo / "frictionless-passed").iterdir())
+    assert len(markers) == 1 and markers[0].stat().st_uid == 0
+    assert stat.S_IMODE(memo.stat().st_mode) == 0o755
+    assert _runas(a, "test", "-r", str(markers[0])).returncode == 0
+    denied = _runas(a, "touch", str(memo / "frictionless-passed" / "forged"))
+    assert denied.returncode != 0 and "Permission denied" in denied.stderr
+    assert _runas(a, "rm", "-f", str(markers[0])).returncode != 0
 
 
 def test_forecast_from_notebook_60_reaches_the_instructor_only(people, sessions):

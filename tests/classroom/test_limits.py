@@ -40,12 +40,23 @@ def server_url(hub, name: str) -> str:
     return url if url.startswith("http") else hub.url + url
 
 
+def _loopback(url: str) -> tuple[str, str]:
+    """``url`` with a ``*.localhost`` host (a user's own origin) sent to 127.0.0.1, and the
+    ``Host`` header it needs: the system resolver here does not map ``*.localhost`` (browsers do)."""
+    parts = urllib.parse.urlsplit(url)
+    host = parts.hostname or "127.0.0.1"
+    if host == "localhost" or host.endswith(".localhost"):
+        return parts._replace(netloc=f"127.0.0.1:{parts.port}").geturl(), parts.netloc
+    return url, parts.netloc
+
+
 def api(url: str, token: str, method: str = "GET", body: dict | None = None) -> tuple[int, dict | list]:
+    target, host = _loopback(url)
     req = urllib.request.Request(
-        url,
+        target,
         method=method,
         data=None if body is None else json.dumps(body).encode(),
-        headers={"Authorization": f"token {token}", "Content-Type": "application/json"},
+        headers={"Authorization": f"token {token}", "Content-Type": "application/json", "Host": host},
     )
     try:
         with urllib.request.urlopen(req, timeout=120) as r:
@@ -64,7 +75,8 @@ def run_in_kernel(base: str, token: str, kernel_id: str, code: str, timeout: flo
     from tornado.httpclient import HTTPRequest
     from tornado.websocket import websocket_connect
 
-    ws_url = base.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
+    target, host = _loopback(base)
+    ws_url = target.replace("http", "ws", 1) + f"api/kernels/{kernel_id}/channels"
     msg_id, session = uuid.uuid4().hex, uuid.uuid4().hex
     msg = {
         "header": {
@@ -82,7 +94,9 @@ def run_in_kernel(base: str, token: str, kernel_id: str, code: str, timeout: flo
     }
 
     async def go():
-        conn = await websocket_connect(HTTPRequest(ws_url, headers={"Authorization": f"token {token}"}))
+        conn = await websocket_connect(
+            HTTPRequest(ws_url, headers={"Authorization": f"token {token}", "Host": host})
+        )
         await conn.write_message(json.dumps(msg))
         out, err = [], None
         end = time.monotonic() + timeout

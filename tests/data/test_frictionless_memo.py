@@ -71,3 +71,27 @@ def test_memo_off(counted, monkeypatch, tmp_path) -> None:
     validation.inspect(data)
     validation.inspect(data)
     assert counted["n"] == 2
+
+
+def test_shared_read_only_memo_is_read_and_never_written(counted, monkeypatch, tmp_path) -> None:
+    """The classroom hub's shared memo: a marker made there (by a full validation into it) lets
+    another user's byte-identical copy skip Frictionless; it is never written to, and a changed
+    copy is validated in full and remembered in the user's own cache only."""
+    shared = tmp_path / "shared"
+    monkeypatch.setenv("S400LAB_CACHE_DIR", str(shared))
+    assert validate(copy_package(REAL, tmp_path / "hub")) == []  # the hub, at start
+    markers = sorted((shared / "frictionless-passed").iterdir())
+    assert len(markers) == 1
+    monkeypatch.setenv("S400LAB_CACHE_DIR", str(tmp_path / "own"))
+    monkeypatch.setenv("S400LAB_SHARED_CACHE_DIR", str(shared))
+    student = copy_package(REAL, tmp_path / "student")
+    load(student)
+    assert counted["n"] == 1  # only the hub's validation ran Frictionless
+    set_cell(student / "deals.csv", 0, "notes", "my edit")
+    load(student)
+    assert counted["n"] == 2
+    assert sorted((shared / "frictionless-passed").iterdir()) == markers
+    assert len(list((tmp_path / "own" / "frictionless-passed").iterdir())) == 2  # both copies
+    monkeypatch.setenv("S400LAB_CACHE_DIR", "off")  # off means off, the shared memo too
+    validation.inspect(copy_package(REAL, tmp_path / "again"))
+    assert counted["n"] == 3

@@ -13,6 +13,13 @@ Frictionless or a changed validation module gives a new key, and the full valida
 Nothing is written into the data folder. The cache folder is ``$S400LAB_CACHE_DIR`` or
 ``$XDG_CACHE_HOME/s400lab`` or ``~/.cache/s400lab``; ``S400LAB_CACHE_DIR=off`` disables the
 memo. A cache that cannot be written is ignored (the validation then simply runs in full).
+
+**A shared, read-only memo.** ``$S400LAB_SHARED_CACHE_DIR`` names a cache folder that is only
+read (never written): a marker found there counts as found. The classroom hub validates the
+workbook's data once at start into such a folder, readable by every student and writable by
+none, so each student's first kernel on their own byte-identical copy of the data skips the
+Frictionless passes too (``classroom/hubctl.py``); data a student edits is validated in full
+and remembered in their own cache as above.
 ``python -m s400lab validate`` (run by ``make setup``) always validates in full and records the key.
 """
 
@@ -24,7 +31,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["cache_dir", "contents_key", "known_valid", "remember_valid"]
+__all__ = ["cache_dir", "contents_key", "known_valid", "remember_valid", "shared_cache_dir"]
 
 _CODE = (Path(__file__).with_name("schema_pass.py"), Path(__file__).with_name("validation.py"))
 
@@ -36,6 +43,12 @@ def cache_dir() -> Path | None:
         return None if env.strip().lower() in ("", "off", "0", "none") else Path(env).expanduser()
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "s400lab"
+
+
+def shared_cache_dir() -> Path | None:
+    """The read-only shared memo (``$S400LAB_SHARED_CACHE_DIR``), or None if not set."""
+    env = (os.environ.get("S400LAB_SHARED_CACHE_DIR") or "").strip()
+    return Path(env).expanduser() if env else None
 
 
 def _frictionless_version() -> str:
@@ -64,15 +77,23 @@ def contents_key(files: Iterable[tuple[str, bytes]]) -> str | None:
     return h.hexdigest()
 
 
-def _marker(key: str) -> Path | None:
-    folder = cache_dir()
+def _marker(key: str, folder: Path | None = None) -> Path | None:
+    folder = cache_dir() if folder is None else folder
     return None if folder is None else folder / "frictionless-passed" / key
 
 
 def known_valid(key: str | None) -> bool:
-    """True if a package with this key passed Frictionless before."""
-    marker = _marker(key) if key else None
-    return marker is not None and marker.is_file()
+    """True if a package with this key passed Frictionless before (in the user's memo or the
+    shared read-only one)."""
+    if not key:
+        return False
+    if os.environ.get("S400LAB_CACHE_DIR", "x").strip().lower() in ("", "off", "0", "none"):
+        return False  # the memo is switched off: the shared one too
+    shared = shared_cache_dir()
+    for marker in (_marker(key), _marker(key, shared) if shared else None):
+        if marker is not None and marker.is_file():
+            return True
+    return False
 
 
 def remember_valid(key: str | None) -> None:
