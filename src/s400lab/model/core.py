@@ -44,13 +44,15 @@ smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transf
 ceasefire -> (``loss_rate_ceasefire_bn_per_year``, ``home_requirement_peace_bn``); attrition as
 in 2023-25 -> (``loss_rate_bn_per_year``, ``home_requirement_bn``); escalation ->
 (``loss_rate_escalation_bn_per_year``, ``home_requirement_bn``). The rates and requirements
-are drawn in ensembles, and so is the course itself, per draw::
+are drawn in ensembles; the course itself is an evidence switch held in every draw, its
+readings run side by side (``compare_readings(sc, "war_course")``): no hidden weight. Only as
+an opt-in what-if (``p_war_escalation`` or ``p_war_ceasefire`` above 0, both 0 by default,
+with ``war_course = attrition``) is it drawn per draw::
 
     P(escalation) = p_war_escalation,  P(ceasefire) = p_war_ceasefire,
     P(attrition)  = 1 - p_war_escalation - p_war_ceasefire
 
-(weights are register settings, labelled assumptions; a single run uses ``war_course``,
-attrition by default; ``run_ensemble(..., fixed=["war_course"])`` pins it).
+(a course other than attrition together with a weight above 0 is refused, naming both).
 
 3. Export allocation rule (:func:`export_capacity`)
 ---------------------------------------------------
@@ -60,21 +62,32 @@ With ``P = production_bn_per_year`` and shortfall ``max(0, R - S[k])``::
     cap[k]       = P/4 * export_share * f(shortfall[k])        (built for export)
     home[k]      = P/4 - cap[k]                                (built for Russia itself)
 
-The capacity leaves the home stock as it is built; it first serves India's undelivered
-squadrons (1 squadron = 2 battalions), in order, and afterwards other buyers.
+The capacity leaves the home stock as it is built; it serves India's undelivered squadrons (1
+squadron = 2 battalions), in order. Other buyers depend on ``ru_export_buyers`` (a labelled
+switch): ``contracted`` (default) serves only buyers with a sourced contract still undelivered
+in data/deals.csv -- India -- so the capacity is capped at what India still needs and the rest
+stays home::
+
+    cap[k] = min(cap[k], max(0, 2 * (U - direct_so_far) - credit[k-1]))       (contracted)
+
+``all`` lets unconfirmed buyers take the capacity once India is served (model v2).
 
 4. Russian stock and the returned units (:func:`russian_stock`)
 ---------------------------------------------------------------
 ::
 
     S[0]   = inventory_bn
-    S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - cap[k] - 2 * direct_india[k])
+    S[k+1] = max(0, S[k] + P/4 - L/4 + home_in[k] - cap[k])
 
-Returned units join the stock in ``k_use`` (``ru_use_returned`` = home or india). Sent to India
-(``india``), in ``k_india`` they complete ``floor(to_russia / 2)`` of the squadrons India still
-waits for -- those not already completed from export capacity by the end of that quarter, so no
-squadron is delivered twice -- and leave the stock; the rest stay in Russian service. Resold
-(``resale``), they are exported in ``k_use`` and never join the stock.
+Only returned units of an agreed draw move (section 9 decides in ``k_agree``). Kept at home
+(``home``) they join the stock in ``k_use``. Sent to India (``india``), in ``k_use`` the
+battalions of the whole squadrons India still waits for (``2 * min(floor(to_russia / 2), U -
+floor(credit / 2))``) leave in transit, outside the home stock; the rest join the stock. In
+``k_india`` the transit completes the squadrons India still waits for then (those not completed
+from export capacity meanwhile, so no squadron is delivered twice); units no longer needed join
+the home stock then. Resold (``resale``), they are exported in ``k_use`` and never join the
+stock. So a return never leaves Russia with fewer battalions than the status quo, and a later
+return or a longer transport never brings India earlier (tests/model/test_bargain.py).
 
 5. India's squadrons (:func:`india_deliveries`)
 -----------------------------------------------
@@ -84,13 +97,20 @@ queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarte
     done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
 
 Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
-its promised quarter, capped at the quarter before the start, delay 0), delays against
-``india_promise_sq4/5`` in quarters, on time by ``india_deadline_year``, and the timing ruler:
-``returned_usable_q`` (k_use), ``returned_india_q`` (k_india), ``india_next_production_q``
-(first quarter with ``floor(credit / 2) >= 1``: the next squadron from production alone) and
+its promised quarter if that lies before the start -- the reading's own date -- and as unknown,
+NaN, otherwise: never an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
+quarters, on time by ``india_deadline_year``, and the timing ruler: ``returned_usable_q``
+(k_use), ``returned_india_q`` (k_india), ``india_next_production_q`` (first quarter with
+``floor(credit / 2) >= 1``: the next squadron from production alone) and
 ``india_last_production_q`` (first quarter with ``floor(credit / 2) >= U``: India's order
-complete from production alone). A return brings India's last squadron earlier only if
-``k_india`` comes before ``india_last_production_q``.
+complete from production alone; when returned units stop production for India, the ruler
+follows the production-alone queue). India's dates move through two channels only:
+
+* returned units sent to India (``india``) bring its last squadron earlier only if ``k_india``
+  comes before ``india_last_production_q``;
+* the export-capacity channel (any use): returned units in Russian service shrink the shortfall,
+  so the allocation rule (section 3) leaves a little more production for export and India's
+  next squadron can come a quarter earlier; units resold or in transit do not count.
 
 6. Turkiye-US milestones (:func:`us_milestones`)
 ------------------------------------------------
@@ -125,14 +145,16 @@ single run's chance of each milestone comes from
     tr_retaliation  = ru_retaliation_usd_bn                   (transfer_third_party only)
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
-    ru_forgone      = ru_leverage_value_usd_bn * moved / holding
-    ru_deal_net     = unit_value_usd_bn * to_russia - refund_total - ru_forgone
-    ru_consents     = return action and ru_deal_net > 0
-    offset_dependence = mean over the horizon of the offset still owed / s400_contract_usd_bn
+    ru_forgone      = ru_leverage_value_usd_bn * moved / holding          (once they have left)
+    ru_deal_net     = ru_max - comp         (section 9; a transfer: -ru_forgone)
+    ru_consents     = return action and comp <= ru_max
+    offset_dependence = refund_total / s400_contract_usd_bn   (energy offset, once they have left)
 
-``ru_deal_net`` judges the whole deal (not cut at the horizon); a transfer to a third party
-gives Russia nothing and costs it ``ru_forgone``, so Russia objects (``ru_objects`` = 1, the
-end-user certificate needs its consent) and Turkiye bears ``tr_retaliation``.
+Everything here counts the agreed return only (a refused draw moves nothing). The offset
+dependence is the obligation, not the part still owed within the horizon (a later return must
+not look better). A transfer to a third party gives Russia nothing and costs it
+``ru_forgone``, so Russia objects (``ru_objects`` = 1, the end-user certificate needs its
+consent) and Turkiye bears ``tr_retaliation``.
 ``ru_return_production_months = returned / (P / 12)`` and ``ru_return_loss_share =
 returned / L`` put a return in a student's terms.
 
@@ -146,8 +168,49 @@ Four signals, each in [-1, 1], higher = better for Turkiye's place in NATO::
     sig_russian_ad_gain  = -min(1, to_russia_home / 4)
     alliance_score       = sum(w_* x sig_*)       (weights: register rows, group Alliance)
 
-with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions put into
-Russian home service within the horizon (not those sent to India or resold).
+with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions bound for
+Russian home service that have left Turkiye within the horizon (not those delivered to India or
+resold): counted when they leave, not when they become usable, so agreeing later never raises
+the score at the register's weights (v2 rewarded units that arrived after the horizon).
+
+9. The bargain (:func:`bargain_terms`; consent gates the return)
+----------------------------------------------------------------
+For a return (``return_partial``, ``return_full``) each side's valuation gives a range of
+compensation both accept; the return happens only inside it. With ``frac = moved / holding``,
+``base = s400_contract_usd_bn * frac`` (the contract value of the units that leave) and
+``comp = compensation_share * base`` (0 for form 'none'), in US$ bn:
+
+Russia's highest price. Its scarcity is the shortfall against the home requirement of the
+chosen course of the war in the agreement quarter, ``s = min(1, max(0, R - S[k_agree]) /
+shortfall_threshold_bn)`` (``ru_shortfall_agree_months`` shows it in months of production)::
+
+    ru_max = to_russia * unit_value_usd_bn * (1 + ru_scarcity_premium * s * eases)
+             - ru_leverage_value_usd_bn * frac
+
+``unit_value_usd_bn`` is the contracts' price of a battalion (data/deals.csv, derived by
+:mod:`s400lab.model.pricing`); ``eases = 1`` when the units ease the shortfall (kept at home,
+or sent to India while only contracted buyers are served, so India's order takes less
+production), 0 when resold (worth their price only); the leverage term is a labelled judgement.
+
+Turkiye's least acceptable compensation: what it gives up minus what it gains besides the
+money, with ``t_leave`` the start of quarter ``k_leave`` and ``t_end`` the horizon's end::
+
+    gives_up = frac * (tr_gap_cost_usd_bn_per_year * max(0, min(tr_own_ad_year, t_end) - t_leave)
+                       + tr_audience_cost_usd_bn)
+    gains    = upkeep_usd_bn_per_year * frac * (H - k_leave) / 4
+               + [full return] (1 - p_s) * (1 - p_f) * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
+    tr_min   = gives_up - gains
+
+with ``p_s, p_f`` the block probabilities (times ``m_b``, capped at 1): the US track's value
+weighted by its chance, not by the block draw. Outcomes::
+
+    tr_min_share  = max(0, tr_min) / base          ru_max_share = ru_max / base
+    deal_feasible = tr_min_share <= ru_max_share   (the range is not empty)
+    deal_agreed   = tr_min_share <= compensation_share <= ru_max_share
+
+(NaN when no return is at stake). In a draw that is not agreed nothing leaves Turkiye: Russia,
+Turkiye, India and the US track follow the status quo, and the verdict says "refused: Russia
+pays at most N%" (or what Turkiye needs).
 """
 
 from __future__ import annotations
@@ -308,6 +371,7 @@ SECTIONS = (
     ("6. Turkiye-US milestones", "us_milestones"),
     ("7. Money and Russia's deal", "money"),
     ("8. Alliance scorecard", "scorecard"),
+    ("9. The bargain (decided in the agreement quarter, before section 4 moves any unit)", "bargain_terms"),
 )
 
 
