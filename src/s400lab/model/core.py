@@ -516,6 +516,8 @@ def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
     """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
     the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
     scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
+    if a.action not in RETURN_ACTIONS:  # no return, no bargain (every outcome of it is NaN)
+        return dict(any=False)
     frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
     base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
     comp = (a.form != "none") * a("compensation_share") * base
@@ -530,7 +532,8 @@ def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
     r = hold["to_russia"]
     eases = a.use == "home" or (a.use == "india" and a.buyers == "contracted")
     return dict(
-        bargaining=np.full(a.n, a.action in RETURN_ACTIONS) & (r > 0),
+        any=True,
+        bargaining=r > 0,
         base=base,
         comp=comp,
         tr_gives_up=gives_up,
@@ -662,7 +665,7 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     tmp, tmp2, z = np.empty(n), np.empty(n), np.zeros
     st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
     st.update(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
-    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H)
+    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
     arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
     contracted = a.buyers == "contracted"
@@ -672,18 +675,27 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     ruler = contracted and bool(shipments)
     if ruler:
         st.update(free=cum + 0.0, n_next=z(n), n_last=z(n))
+    served, small = False, n <= _SMALL_N
     for k in range(H):
         S, nxt = stock[k], stock[k + 1]
         if (i := talks.get(k)) is not None:
             _decide(st, bar, i, S[i], R[i])
-        cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-        if ruler:
-            _production_alone(st, cap, tmp2)
-        if contracted:  # only India's contract: capacity beyond its need stays home
-            np.subtract(st["need"], cum, out=tmp2)
-            np.maximum(tmp2, 0.0, out=tmp2)
-            np.minimum(cap, tmp2, out=cap)
-        cum = np.add(cum, cap, out=credit[k])
+        if served:  # India's need met in every draw: nothing more is exported, ever
+            cap = cap_s[k]
+            cap.fill(0.0)
+            cum = credit[k]
+            np.copyto(cum, credit[k - 1])
+        else:
+            cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
+            if ruler:
+                _production_alone(st, cap, tmp2)
+            if contracted:  # only India's contract: capacity beyond its need stays home
+                np.subtract(st["need"], cum, out=tmp2)
+                np.minimum(cap, tmp2, out=cap)
+                np.maximum(cap, 0.0, out=cap)
+                # a single run stops computing exports once India is served (cheap to check)
+                served = small and not ruler and bool((tmp2 <= cap).all())
+            cum = np.add(cum, cap, out=credit[k])
         np.add(S, net, out=nxt)
         if (i := arrivals.get(k)) is not None:
             _arrive(a, st, i, nxt, cum)
@@ -697,6 +709,8 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
 
 def _decide_rest(a: Inputs, st: dict, bar: dict, hold: dict, stock: np.ndarray, R: np.ndarray) -> None:
     """Draws whose agreement quarter lies at or after the horizon: decided on the last stock."""
+    if not bar["any"]:
+        return
     rest = np.flatnonzero(bar["bargaining"] & np.isnan(st["sf_agree"]))
     if rest.size:
         k = np.minimum(np.asarray(hold["k_agree"] * np.ones(a.n))[rest], a.H).astype(np.intp)
@@ -804,12 +818,18 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
     forgone = a("ru_leverage_value_usd_bn") * frac * left
-    talks = bar["bargaining"]
-    ru_max = np.where(
-        talks, bar["ru_base"] + bar["ru_prem"] * _scarcity(ru["sf_agree"], bar["thresh"]), np.nan
-    )
-    tr_min = np.where(talks, bar["tr_min"], np.nan)
-    deal = np.where(talks, ru_max - bar["comp"], -forgone)
+    if bar["any"]:
+        talks = bar["bargaining"]
+        ru_max = np.where(
+            talks, bar["ru_base"] + bar["ru_prem"] * _scarcity(ru["sf_agree"], bar["thresh"]), np.nan
+        )
+        tr_min = np.where(talks, bar["tr_min"], np.nan)
+        deal = np.where(talks, ru_max - bar["comp"], -forgone)
+        consents = talks & (bar["comp"] <= np.nan_to_num(ru_max, nan=-np.inf) + 1e-9)
+        tr_consents = talks & (bar["comp"] >= np.nan_to_num(tr_min, nan=np.inf) - 1e-9)
+    else:
+        ru_max = tr_min = np.nan
+        deal, consents, tr_consents = -forgone, False, False
     recovered = refund + upkeep + work
     return dict(
         refund_total=refund_total,
@@ -825,8 +845,8 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
         ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
         forgone=forgone,
         deal=deal,
-        consents=talks & (bar["comp"] <= np.nan_to_num(ru_max, nan=-np.inf) + 1e-9),
-        tr_consents=talks & (bar["comp"] >= np.nan_to_num(tr_min, nan=np.inf) - 1e-9),
+        consents=consents,
+        tr_consents=tr_consents,
         ru_max=ru_max,
         tr_min=tr_min,
         # the energy-offset obligation as a share of the contract, once the units have left
@@ -858,9 +878,26 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
     return sig
 
 
+_BARGAIN_OUTCOMES = (
+    "deal_feasible",
+    "tr_min_share",
+    "ru_max_share",
+    "tr_min_usd_bn",
+    "ru_max_usd_bn",
+    "deal_agreed",
+    "tr_consents",
+    "ru_scarcity",
+    "ru_shortfall_agree_months",
+    "tr_gives_up_usd_bn",
+    "tr_us_value_usd_bn",
+)
+
+
 def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, np.ndarray]:
     """Section 9's outcomes: the range as shares of the returned units' contract value and in
     US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
+    if not bar["any"]:
+        return dict.fromkeys(_BARGAIN_OUTCOMES, np.nan)
     talks, base = bar["bargaining"], bar["base"]
     share = np.divide(1.0, base, out=np.full(a.n, np.nan), where=talks & (base > 0))
     ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
