@@ -818,17 +818,13 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
     forgone = a("ru_leverage_value_usd_bn") * frac * left
-    if bar["any"]:
-        talks = bar["bargaining"]
-        ru_max = np.where(
-            talks, bar["ru_base"] + bar["ru_prem"] * _scarcity(ru["sf_agree"], bar["thresh"]), np.nan
-        )
-        tr_min = np.where(talks, bar["tr_min"], np.nan)
-        deal = np.where(talks, ru_max - bar["comp"], -forgone)
-        consents = talks & (bar["comp"] <= np.nan_to_num(ru_max, nan=-np.inf) + 1e-9)
-        tr_consents = talks & (bar["comp"] >= np.nan_to_num(tr_min, nan=np.inf) - 1e-9)
+    if bar["any"]:  # a return: every draw bargains (at least one battalion would move)
+        scarcity = _scarcity(ru["sf_agree"], bar["thresh"])
+        ru_max, tr_min = bar["ru_base"] + bar["ru_prem"] * scarcity, bar["tr_min"]
+        deal = ru_max - bar["comp"]
+        consents, tr_consents = bar["comp"] <= ru_max + 1e-9, bar["comp"] >= tr_min - 1e-9
     else:
-        ru_max = tr_min = np.nan
+        ru_max = tr_min = scarcity = np.nan
         deal, consents, tr_consents = -forgone, False, False
     recovered = refund + upkeep + work
     return dict(
@@ -849,6 +845,7 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
         tr_consents=tr_consents,
         ru_max=ru_max,
         tr_min=tr_min,
+        scarcity=scarcity,
         # the energy-offset obligation as a share of the contract, once the units have left
         # (not the part outstanding within the horizon: a later return must not look better)
         dependence=np.minimum(1.0, refund_total / contract * offset * left * (hold["to_russia"] > 0)),
@@ -898,22 +895,20 @@ def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, n
     US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
     if not bar["any"]:
         return dict.fromkeys(_BARGAIN_OUTCOMES, np.nan)
-    talks, base = bar["bargaining"], bar["base"]
-    share = np.divide(1.0, base, out=np.full(a.n, np.nan), where=talks & (base > 0))
+    share = 1.0 / bar["base"]  # the contract value of the units that would leave (> 0)
     ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
-    nan = np.where(talks, 0.0, np.nan)
     return {
-        "deal_feasible": (tr_min <= ru_max + 1e-9) + nan,
+        "deal_feasible": tr_min <= ru_max + 1e-9,
         "tr_min_share": tr_min * share,
         "ru_max_share": ru_max * share,
-        "tr_min_usd_bn": tr_min * 1.0,
-        "ru_max_usd_bn": ru_max * 1.0,
-        "deal_agreed": ru["agreed"] + nan,
-        "tr_consents": cash["tr_consents"] + nan,
-        "ru_scarcity": _scarcity(ru["sf_agree"], bar["thresh"]) + nan,
-        "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0) + nan,
-        "tr_gives_up_usd_bn": bar["tr_gives_up"] + nan,
-        "tr_us_value_usd_bn": bar["tr_us_value"] + nan,
+        "tr_min_usd_bn": tr_min,
+        "ru_max_usd_bn": ru_max,
+        "deal_agreed": ru["agreed"],
+        "tr_consents": cash["tr_consents"],
+        "ru_scarcity": cash["scarcity"],
+        "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0),
+        "tr_gives_up_usd_bn": bar["tr_gives_up"],
+        "tr_us_value_usd_bn": bar["tr_us_value"],
     }
 
 
