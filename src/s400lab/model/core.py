@@ -512,7 +512,7 @@ def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
 
 
-def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
+def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
     """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
     the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
     scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
@@ -890,7 +890,7 @@ _BARGAIN_OUTCOMES = (
 )
 
 
-def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, np.ndarray]:
+def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, Any]:
     """Section 9's outcomes: the range as shares of the returned units' contract value and in
     US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
     if not bar["any"]:
