@@ -1,5 +1,6 @@
-"""The course of the war in the live ensemble: drawn by its weights by default, and each of
-the three courses -- attrition, the default, included -- can be held in every draw
+"""The course of the war in the live ensemble: held in every draw by default (issue 25: its
+weights are 0, no hidden weight), drawn by its weights only when the opt-in mixture is on, and
+each of the three courses -- attrition, the default, included -- can be held
 (s400lab.analysis.live ``held=``, the explorer's "drawn by the weights" choice)."""
 
 from __future__ import annotations
