@@ -52,7 +52,7 @@ from s400lab.analysis.live import (
     format_outcome,
 )
 from s400lab.model import Scenario, presets, run
-from s400lab.model.formatting import unit_text
+from s400lab.model.formatting import central_date_text, unit_text
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.model.results import india_timing_core, key_outcomes
 from s400lab.plots.style import OKABE_ITO
@@ -85,7 +85,8 @@ FIGURE_TITLES = {
     "stock": "Russia's S-400 stock over time: this scenario with its 90% band, the status quo "
     "and the home requirement; below, the difference from the status quo",
     "india": "India's undelivered squadrons: promised and modelled delivery quarter",
-    "track": "Turkiye-US track: quarter each legal and programme milestone is reached",
+    "track": "Turkiye-US track: median quarter each legal and programme milestone is reached "
+    "among the draws that reach it, and the chance of reaching it within the horizon",
 }
 
 #: Tab titles per register group: short enough that the seven tabs (with "Outcomes") fit one
@@ -1101,13 +1102,16 @@ class ScenarioExplorer(widgets.VBox):
                 if self._values.get("ru_use_returned") == "india"
                 else float("nan"),
             ),
+            # the US track told straight: each milestone at the median of the draws that
+            # reach it, with the chance of reaching it (the single run's dates are the modes
+            # of the durations and never blocked: "if not blocked" in the outcomes table)
             "track": self.figure.track.update(
                 list(MILESTONES.values()),
-                [ro[k] for k in MILESTONES],
+                [live.median(k) for k in MILESTONES],
                 note=self._track_note(ro),
                 good=self._track_note(ro) == "legal conditions met",
-                baseline=[bo[k] for k in MILESTONES] if compare else None,
-                texts=[short(k) for k in MILESTONES],
+                baseline=[base.median(k) for k in MILESTONES] if compare else None,
+                texts=[live.milestone_text(k, short=True) for k in MILESTONES],
             ),
         }
         pictures = {}
@@ -1222,7 +1226,10 @@ class ScenarioExplorer(widgets.VBox):
             v, b, unit = float(out.at[k, "value"]), float(base.at[k, "value"]), out.at[k, "unit"]
             chance = self._live.chance(k)
             q05, _q50, q95 = self._live.spread(k)
-            if not math.isnan(chance):
+            median = self._live.median(k) if unit == "year" else math.nan
+            if not math.isnan(median):  # a date: its chance and the median of the draws reaching it
+                spread_text = f"{format_chance(chance)}, median {format_value(median, unit)}"
+            elif not math.isnan(chance):
                 spread_text = f"{format_chance(chance)}"
             elif math.isnan(q05):
                 spread_text = ""
@@ -1237,8 +1244,12 @@ class ScenarioExplorer(widgets.VBox):
                     "baseline": b,
                     "difference": (v - b) if not (_is_missing(v) or _is_missing(b)) else math.nan,
                     "chance": chance,
-                    "value_text": format_value(v, unit, end),
-                    "baseline_text": format_value(b, unit, end),
+                    "value_text": central_date_text(k, v, end)
+                    if unit == "year"
+                    else format_value(v, unit, end),
+                    "baseline_text": central_date_text(k, b, end)
+                    if unit == "year"
+                    else format_value(b, unit, end),
                     "difference_text": format_difference(v, b, unit),
                     "spread_text": spread_text,
                     "unit_text": unit_text(unit),
@@ -1274,6 +1285,8 @@ class ScenarioExplorer(widgets.VBox):
         return (
             f"<table class='s400-outcomes'><caption class='s400-small'>Quarters by their "
             f"start; horizon ends {end}; chance = share of {self._live.n:,} draws in which "
-            f"it happens within the horizon.</caption><thead><tr>{head}</tr></thead>"
+            "it happens within the horizon, median = over those draws; a single-run US date "
+            "assumes Congress does not block ('if not blocked').</caption>"
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
