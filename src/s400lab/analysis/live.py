@@ -12,11 +12,12 @@ milestone date. :class:`LiveEnsemble` does this fast enough for a key press (a f
   as :func:`s400lab.model.evaluate`), so the result equals ``evaluate(scenario, draws)``;
 * an assumption the user has set away from its register default is *pinned*: every draw uses
   the user's value (the ensemble then spreads only over what the user has not decided). The
-  course of the war is drawn per draw as in :func:`s400lab.model.run_ensemble` (weights
-  ``p_war_escalation`` / ``p_war_ceasefire``, see :mod:`s400lab.model.sampling`) and pinned
-  the same way: a course other than the default (attrition) holds in every draw. A caller
-  that lets the user choose between "drawn" and a held course (the explorer does, so that
-  "attrition" too can be held) names the held switches with ``held=`` instead.
+  course of the war holds in every draw unless its opt-in mixture is on (a weight
+  ``p_war_escalation`` / ``p_war_ceasefire`` above 0, see :mod:`s400lab.model.sampling`). The
+  rule is :func:`s400lab.model.sampling.pinned_names`, the one :func:`s400lab.model.run_ensemble`
+  uses, so the same scenario and seed give the same figures here and through the API. A caller
+  that lets the user choose between "drawn" and a held course (the explorer does) names the
+  held switches with ``held=``.
 
 Same seed, same numbers: the draws depend only on ``seed``, ``n``, ``method`` and the
 weight settings. Nothing here imports widgets or matplotlib.
@@ -339,21 +340,18 @@ class LiveEnsemble:
         ValueError
             ``held`` names something that is not a drawn switch.
         """
-        from s400lab.model.sampling import drawn_switches
+        from s400lab.model.sampling import drawn_switches, pinned_names
 
         reg = sc.register
-        defaults = reg.defaults()
         switches = drawn_switches(reg)
-        if held is None:
-            held = [s for s in switches if sc.values[s] != defaults[s]]
-        held = set(held)
-        unknown = sorted(held - set(switches))
-        if unknown:
-            raise ValueError(
-                f"held: {', '.join(unknown)} is not drawn per draw (drawn switches: {', '.join(switches)})"
-            )
-        pinned = [u for u in reg.uncertainties if sc.values[u] != defaults[u]]
-        return tuple(pinned + [s for s in switches if s in held])
+        if held is not None:
+            unknown = sorted(set(held) - set(switches))
+            if unknown:
+                names = ", ".join(switches)
+                raise ValueError(
+                    f"held: {', '.join(unknown)} is not drawn per draw (drawn switches: {names})"
+                )
+        return tuple(pinned_names(sc.values, reg, held))
 
     # ------------------------------------------------------------------ run
     def run(self, sc: Scenario, central=None, held: Iterable[str] | None = None) -> LiveRun:

@@ -10,7 +10,7 @@ import pandas as pd
 
 from s400lab.model.core import simulate
 from s400lab.model.results import Ensemble, Result
-from s400lab.model.sampling import drawn_switches, sample
+from s400lab.model.sampling import drawn_switches, pinned_names, sample
 from s400lab.model.scenario import Scenario
 
 __all__ = ["compare", "compare_readings", "evaluate", "run", "run_ensemble"]
@@ -165,16 +165,15 @@ def run_ensemble(
 ) -> Ensemble:
     """Run ``n`` draws of the uncertain parameters in one vectorized call.
 
+    One meaning of an ensemble: every draw holds what the scenario sets -- levers, settings
+    and switches (the course of the war: its readings are compared side by side, see
+    :func:`compare_readings`), and any uncertainty set away from its register default -- and
+    only what it leaves open is drawn (:func:`s400lab.model.sampling.pinned_names`, the rule
+    the explorer's live ensemble uses: same scenario, seed and ``n`` give the same figures).
+
     Parameters
     ----------
     sc : Scenario
-        Levers and settings; uncertainties are drawn over their register ranges (a weighted
-        discrete one with the scenario's weight, e.g. ``p_tr_holding_4`` for Turkiye's holding;
-        see :mod:`s400lab.model.sampling`). The course of the war is drawn per draw too
-        (``war_course``: escalation with ``p_war_escalation``, ceasefire with
-        ``p_war_ceasefire``, attrition otherwise), whatever the scenario's ``war_course``,
-        unless it is in ``fixed``; its column in ``.draws`` is the index of the course
-        (0 ceasefire, 1 attrition, 2 escalation).
     n : int
         Number of draws.
     seed : int, optional
@@ -182,9 +181,9 @@ def run_ensemble(
     method : {"lhs", "mc"}
         Latin hypercube or plain Monte Carlo.
     fixed : iterable of str
-        Uncertainties (or ``"war_course"``) to keep at the scenario's value instead of drawing
-        them. Pinning ``war_course`` keeps every other draw as it is (its uniform is still
-        drawn), so ``fixed=["war_course"]`` ensembles of the three courses share their draws.
+        More uncertainties to hold at the scenario's value. Every column is sampled first and
+        the held ones dropped, so holding one leaves the other draws unchanged (common random
+        numbers).
 
     Returns
     -------
@@ -192,14 +191,15 @@ def run_ensemble(
         ``.draws``, ``.outcomes``, ``.bands(var)``, ``.probability(outcome)``, ``.summary()``.
     """
     sc = _check(sc)
+    reg = sc.register
     fixed = set(fixed)
     for name in fixed:
-        if name not in sc.register:
-            raise ValueError(sc.register.unknown_message(name))
-    names = [u for u in sc.register.drawn if u not in fixed]
-    switches = drawn_switches(sc.register)  # always drawn (last), dropped when fixed
-    draws = sample(sc.register, n, seed=seed, method=method, names=names + switches, values=sc.values)
-    draws = draws.drop(columns=[s for s in switches if s in fixed])
+        if name not in reg:
+            raise ValueError(reg.unknown_message(name))
+    names = [u for u in reg.drawn if reg[u].is_numeric] + drawn_switches(reg)
+    draws = sample(reg, n, seed=seed, method=method, names=names, values=sc.values)
+    held = fixed | set(pinned_names(sc.values, reg))
+    draws = draws.drop(columns=[c for c in draws.columns if c in held])
     return _ensemble(sc, draws)
 
 

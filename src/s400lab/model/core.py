@@ -159,6 +159,7 @@ import numpy as np
 
 __all__ = [
     "ACTIONS",
+    "BUYERS",
     "COURSES",
     "LEGAL_ACTIONS",
     "OUTCOMES",
@@ -168,6 +169,7 @@ __all__ = [
     "export_capacity",
     "export_factor",
     "india_deliveries",
+    "bargain_terms",
     "money",
     "months_to_quarters",
     "russian_stock",
@@ -183,6 +185,8 @@ ACTIONS = ("keep_stored", "activate", "return_partial", "return_full", "transfer
 LEGAL_ACTIONS = ("return_full", "transfer_third_party")
 #: Actions that hand units back to Russia.
 RETURN_ACTIONS = ("return_partial", "return_full")
+#: Readings of ``ru_export_buyers``: only buyers with a sourced contract, or all buyers.
+BUYERS = ("contracted", "all")
 #: Course of the war -> (loss-rate row, home-requirement row) of the register.
 COURSES: dict[str, tuple[str, str]] = {
     "ceasefire": ("loss_rate_ceasefire_bn_per_year", "home_requirement_peace_bn"),
@@ -268,12 +272,30 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "india_direct_squadrons": ("squadrons", "India: squadrons delivered from returned units"),
     "ru_forgone_usd_bn": ("US$ bn", "Russia: value forgone (its S-400s leave Turkiye)"),
-    "ru_deal_net_usd_bn": ("US$ bn", "Russia: deal worth (units regained - refund - value forgone)"),
-    "ru_consents": ("0/1", "Russia: the deal is worth it to Moscow (would consent)"),
+    "ru_deal_net_usd_bn": (
+        "US$ bn",
+        "Russia: its highest price minus the compensation asked (surplus at the terms)",
+    ),
+    "ru_consents": ("0/1", "Russia accepts the terms (compensation at most its highest price)"),
     "ru_objects": ("0/1", "Russia objects (transfer against the end-user terms)"),
     "tr_retaliation_usd_bn": ("US$ bn", "Turkiye: cost of Russian retaliation"),
     "tr_net_usd_bn": ("US$ bn", "Turkiye: recovered minus retaliation"),
-    "offset_dependence": ("share", "Turkiye: energy-offset dependence (mean offset outstanding / contract)"),
+    "offset_dependence": ("share", "Turkiye: energy-offset dependence (offset obligation / contract)"),
+    # --- v3: the bargain (section 9)
+    "deal_feasible": ("0/1", "A deal exists: Turkiye's least compensation <= Russia's most"),
+    "tr_min_share": ("share of contract", "Turkiye's least acceptable compensation (share of the contract)"),
+    "ru_max_share": ("share of contract", "Russia's highest price (share of the contract)"),
+    "tr_min_usd_bn": ("US$ bn", "Turkiye's least acceptable compensation"),
+    "ru_max_usd_bn": ("US$ bn", "Russia's highest price for the returned units"),
+    "deal_agreed": ("0/1", "The terms lie inside the range: the return happens"),
+    "tr_consents": ("0/1", "Turkiye accepts the terms (compensation at least its least)"),
+    "ru_scarcity": ("share", "Russia's scarcity at the agreement (shortfall / threshold, capped at 1)"),
+    "ru_shortfall_agree_months": (
+        "months",
+        "Russia's shortfall at the agreement, in months of its production",
+    ),
+    "tr_gives_up_usd_bn": ("US$ bn", "Turkiye: what a return costs it (air-defence gap, domestic cost)"),
+    "tr_us_value_usd_bn": ("US$ bn", "Turkiye: chance-weighted value of the US track (F-35 work share)"),
 }
 
 #: The documented sections of :func:`simulate`, in order: (title, function name).
@@ -331,6 +353,9 @@ class Inputs:
         self.form = values["compensation_form"]
         self.use = values["ru_use_returned"]
         self.us = values["us_response"]
+        self.buyers = values.get("ru_export_buyers", "contracted")
+        if self.buyers not in BUYERS:
+            raise ValueError(f"ru_export_buyers {self.buyers!r} is not one of {BUYERS}")
         # one course (text) or one per draw (an array of text, drawn in ensembles)
         self.course = values.get("war_course", "attrition")
         if self.action not in ACTIONS:
@@ -406,6 +431,68 @@ def war_course(a: Inputs) -> dict[str, np.ndarray]:
     )
 
 
+# --------------------------------------------------------------------------- 9. bargain
+def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+    """Quarters of the US milestones if the units leave (``k_x``) and the chance that Congress
+    blocks neither track (``p_clear``), for the US-response multipliers of the scenario."""
+    if a.us in ("cooperative", "hostile"):
+        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
+    else:
+        md = mb = np.ones(a.n)
+    m_sanc = md * a("sanctions_lift_months")
+    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
+    m_jet = m_f35 + md * a("f35_delivery_months")
+    k0, m0 = hold["k_agree"], hold["m_leave"]
+    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
+    p_s, p_f = np.minimum(1.0, mb * a("p_block_sanctions")), np.minimum(1.0, mb * a("p_block_f35"))
+    return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
+
+
+def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
+    """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
+    the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
+    scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
+    frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
+    base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
+    comp = (a.form != "none") * a("compensation_share") * base
+    t_leave = a.t0 + hold["k_leave"] / 4.0
+    gap_years = np.maximum(0.0, np.minimum(a("tr_own_ad_year"), a.t0 + a.H / 4.0) - t_leave)
+    gives_up = frac * (a("tr_gap_cost_usd_bn_per_year") * gap_years + a("tr_audience_cost_usd_bn"))
+    upkeep = a("upkeep_usd_bn_per_year") * frac * left_q / 4.0
+    legal = a.action in LEGAL_ACTIONS
+    us_value = legal * track["p_clear"] * a("f35_workshare_usd_bn_per_year") / 4.0
+    us_value = us_value * np.maximum(0.0, a.H - track["k_f35"])
+    unit = a("unit_value_usd_bn")
+    r = hold["to_russia"]
+    eases = a.use == "home" or (a.use == "india" and a.buyers == "contracted")
+    return dict(
+        bargaining=np.full(a.n, a.action in RETURN_ACTIONS) & (r > 0),
+        base=base,
+        comp=comp,
+        tr_gives_up=gives_up,
+        tr_gains=upkeep + us_value,
+        tr_us_value=us_value,
+        tr_min=gives_up - upkeep - us_value,
+        ru_base=r * unit - a("ru_leverage_value_usd_bn") * frac,
+        # kept home, or sent to India while only contracted buyers are served (India's order
+        # then takes less production, which stays home): the units ease the shortfall
+        ru_prem=r * unit * a("ru_scarcity_premium") * eases,
+        thresh=a("shortfall_threshold_bn"),
+    )
+
+
+def _scarcity(shortfall, thresh):
+    """Scarcity in [0, 1]: ``min(1, shortfall / shortfall_threshold_bn)``."""
+    return np.minimum(1.0, np.maximum(0.0, shortfall) / thresh)
+
+
+def _agrees(bar: dict, i, shortfall) -> np.ndarray:
+    """Whether the terms of draws ``i`` lie in the range ``tr_min <= comp <= ru_max`` (US$ bn)."""
+    ru_max = bar["ru_base"][i] + bar["ru_prem"][i] * _scarcity(shortfall, bar["thresh"][i])
+    comp = bar["comp"][i]
+    return (comp >= bar["tr_min"][i] - 1e-9) & (comp <= ru_max + 1e-9)
+
+
 # --------------------------------------------------------------------------- 3. allocation
 def export_factor(shortfall: np.ndarray, floor: np.ndarray, threshold: np.ndarray) -> np.ndarray:
     """Allocation rule: share of export capacity honoured at a given home shortfall.
@@ -444,62 +531,94 @@ def _draws_by_quarter(k: np.ndarray, mask: np.ndarray, H: int) -> dict[int, np.n
     return {int(q): sel[ks == q] for q in np.unique(ks) if 0 <= q < H and q == int(q)}
 
 
-def russian_stock(a: Inputs, hold: dict, war: dict, out: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def _arrive(a: Inputs, st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
+    """Returned units of draws ``i`` (agreed only) become usable in this quarter: resold (never
+    home stock), bound for India (whole squadrons India still waits for travel on, outside the
+    home stock) or into home service (the rest)."""
+    i = i[st["agreed"][i]]
+    ret = st["ret"][i]
+    if a.use == "resale":
+        st["extra"][i] += ret
+        return
+    if a.use == "india":
+        U = st["U"][i]
+        bound = 2.0 * np.minimum(np.floor(ret / 2.0), U - np.minimum(U, np.floor(cum[i] / 2.0)))
+        st["transit"][i] = bound
+        ret = ret - bound
+    nxt[i] += ret
+
+
+def _ship(st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
+    """Units in transit reach India: they complete the squadrons India still waits for (those
+    not completed from export capacity meanwhile); units no longer needed return home."""
+    U, moving = st["U"][i], st["transit"][i]
+    d = np.minimum(np.floor(moving / 2.0), U - np.minimum(U, np.floor(cum[i] / 2.0)))
+    st["direct"][i] += d
+    st["extra"][i] += 2.0 * d
+    st["need"][i] -= 2.0 * d
+    nxt[i] += moving - 2.0 * d
+    st["transit"][i] = 0.0
+
+
+def _decide(st: dict, bar: dict, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
+    """Section 9 at the agreement quarter: the shortfall Russia faces then sets its price."""
+    sf = np.maximum(0.0, R_i - S_i)
+    st["sf_agree"][i] = sf
+    st["agreed"][i] = _agrees(bar, i, sf)
+
+
+def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray | None = None) -> dict:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
-    Returned units join the stock in ``k_use``; sent to India they leave it in ``k_india``
-    as whole squadrons not yet served from export capacity; resold they leave in ``k_use``.
-    The loop over quarters writes into one preallocated block of ``3 * H + 1`` rows of ``n``
-    (``out`` if given: stock, exports, queue credit); the few draws whose units arrive (or
-    ship) in a quarter are updated by index.
+    The bargain (section 9) is decided in ``k_agree`` from the stock then; returned units of a
+    refused draw never move. Agreed units join the stock in ``k_use`` (home), travel to India
+    outside it (``india``) or are sold on (``resale``). One preallocated block of ``3 * H + 1``
+    rows of ``n`` (``out`` if given: stock, exports, queue credit); the few draws that agree,
+    arrive or ship in a quarter are updated by index.
     """
     H, n = a.H, a.n
     P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
-    cap_max = P4 * a("export_share")
-    thresh = a("shortfall_threshold_bn")
+    cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
     slope = cap_max * (1.0 - a("export_floor")) / thresh
     net, U = P4 - L4, a("india_undelivered_sq")
     block = np.empty((3 * H + 1, n)) if out is None else out
     stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
     stock[0] = a("inventory_bn")
-    tmp, direct, extra = np.empty(n), np.zeros(n), np.zeros(n)
-    ret, half = hold["to_russia"], np.floor(hold["to_russia"] / 2.0)
-    arrivals = _draws_by_quarter(hold["k_use"], ret > 0, H)
-    shipments = _draws_by_quarter(hold["k_india"], ret > 0, H) if a.use == "india" else {}
+    tmp, tmp2, z = np.empty(n), np.empty(n), np.zeros
+    st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
+    st.update(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
+    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H)
+    arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
+    shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
+    contracted = a.buyers == "contracted"
     cum = a("india_credit_start_bn")
     for k in range(H):
         S, nxt = stock[k], stock[k + 1]
+        if (i := talks.get(k)) is not None:
+            _decide(st, bar, i, S[i], R[i])
         cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
+        if contracted:  # only India's contract: capacity beyond its need stays home
+            np.subtract(st["need"], cum, out=tmp2)
+            np.maximum(tmp2, 0.0, out=tmp2)
+            np.minimum(cap, tmp2, out=cap)
         cum = np.add(cum, cap, out=credit[k])
-        if k in arrivals or k in shipments:
-            np.copyto(nxt, S)
-            if (i := arrivals.get(k)) is not None:
-                if a.use == "resale":
-                    extra[i] += ret[i]  # sold on at once: never in Russia's home stock
-                else:
-                    nxt[i] += ret[i]
-            if (i := shipments.get(k)) is not None:  # whole squadrons India still waits for
-                d = np.minimum(half[i], U[i] - np.minimum(U[i], np.floor(cum[i] / 2.0)))
-                direct[i] += d
-                extra[i] += 2.0 * d
-                nxt[i] -= 2.0 * d
-            nxt += net
-        else:
-            np.add(S, net, out=nxt)
+        np.add(S, net, out=nxt)
+        if (i := arrivals.get(k)) is not None:
+            _arrive(a, st, i, nxt, cum)
+        if (i := shipments.get(k)) is not None:
+            _ship(st, i, nxt, cum)
         nxt -= cap
         np.maximum(nxt, 0.0, out=nxt)
-    return dict(
-        stock=stock[:H],
-        cap=cap_s,
-        credit=credit,
-        S=stock[H],
-        direct=direct,
-        extra=extra,
-        P4=P4,
-        L4=L4,
-        R=R,
-        U=U,
-    )
+    _decide_rest(a, st, bar, hold, stock, R)
+    return dict(stock=stock[:H], cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R, **st)
+
+
+def _decide_rest(a: Inputs, st: dict, bar: dict, hold: dict, stock: np.ndarray, R: np.ndarray) -> None:
+    """Draws whose agreement quarter lies at or after the horizon: decided on the last stock."""
+    rest = np.flatnonzero(bar["bargaining"] & np.isnan(st["sf_agree"]))
+    if rest.size:
+        k = np.minimum(np.asarray(hold["k_agree"] * np.ones(a.n))[rest], a.H).astype(np.intp)
+        _decide(st, bar, rest, stock[k, rest], R[rest])
 
 
 # --------------------------------------------------------------------------- 5. India
@@ -536,9 +655,10 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
     prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
     prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
-    before = a.t0 - 0.25
-    q4 = np.where(U >= 2, q1, np.minimum(prom4, before))
-    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.minimum(prom5, before)))
+    # delivered before the start: the promised quarter if it lies before the start (the
+    # reading's own date), else unknown (NaN) -- never an invented quarter
+    q4 = np.where(U >= 2, q1, np.where(prom4 < a.t0, prom4, np.nan))
+    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
     deadline = a("india_deadline_year") + 1e-9
     kk = np.arange(H, dtype=float)[:, None]
     return dict(
@@ -547,7 +667,7 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
         q5=q5,
         d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
         d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
-        done_by=np.where(np.isnan(q5), 0.0, (q5 <= deadline).astype(float)),
+        done_by=np.where(U < 1, 1.0, np.where(np.isnan(q5), 0.0, (q5 <= deadline) * 1.0)),
         next_prod=a.quarter(k_prod(1), U >= 1),
         last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
         direct=direct * (k_ship < H),
@@ -555,21 +675,14 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- 6. US
-def us_milestones(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
     """Section 6: months from the agreement summed along the chain, rounded to quarters once:
-    ``k_x = k_agree + q(removal + m_d * months to x)``; blocked when ``u < min(1, m_b * p)``."""
-    legal = (a.action in LEGAL_ACTIONS) & hold["left"]
-    if a.us in ("cooperative", "hostile"):
-        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
-    else:
-        md = mb = np.ones(a.n)
-    m_sanc = md * a("sanctions_lift_months")
-    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
-    m_jet = m_f35 + md * a("f35_delivery_months")
-    k0, m0 = hold["k_agree"], hold["m_leave"]
-    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
-    blocked_s = a("u_block_sanctions") < np.minimum(1.0, mb * a("p_block_sanctions"))
-    blocked_f = a("u_block_f35") < np.minimum(1.0, mb * a("p_block_f35"))
+    ``k_x = k_agree + q(removal + m_d * months to x)`` (``track``, from :func:`_us_track`);
+    blocked when ``u < min(1, m_b * p)``. Only an agreed, verified full divestiture counts."""
+    legal = (a.action in LEGAL_ACTIONS) & hold["left"] & hold["agreed"]
+    k_sanc, k_f35, k_jet = track["k_sanc"], track["k_f35"], track["k_jet"]
+    blocked_s = a("u_block_sanctions") < track["p_s"]
+    blocked_f = a("u_block_f35") < track["p_f"]
     ok_s = legal & ~blocked_s & (k_sanc < a.H)
     ok_f = ok_s & ~blocked_f & (k_f35 < a.H)
     return dict(
@@ -591,9 +704,9 @@ def _offset_paid(total, quarters, n_q):
     return total * np.minimum(1.0, quarters / n_q)
 
 
-def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
-    """Section 7: Turkiye's account, Russia's refund and value, and Russia's view of the deal
-    (``ru_deal_net = unit value x returned - refund - leverage value x share leaving``)."""
+def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.ndarray]:
+    """Section 7: Turkiye's account and Russia's refund and value (of the agreed return only),
+    and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
     contract = a("s400_contract_usd_bn")
     refund_total = (a.form != "none") * a("compensation_share") * contract * frac
@@ -601,9 +714,6 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
     since_leave = np.maximum(0.0, H - hold["k_leave"])
     offset = a.form == "energy_offset"
     refund = _offset_paid(refund_total, since_leave, n_q) if offset else refund_total * left
-    # offset still outstanding, summed over the quarters after leaving: sum_j max(0, 1 - j/n_q)
-    J = np.minimum(since_leave, np.floor(n_q))
-    owed = refund_total * (J - J * (J + 1.0) / (2.0 * n_q)) if offset else np.zeros(a.n)
     upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0
     work_rate = a("f35_workshare_usd_bn_per_year") / 4.0 * us["ok_f"]
     upkeep, work = upkeep_rate * since_leave, work_rate * np.maximum(0.0, H - us["k_f35"])
@@ -611,8 +721,13 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
     retaliation = a("ru_retaliation_usd_bn") * transfer * left
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
-    forgone = a("ru_leverage_value_usd_bn") * frac
-    deal = value * hold["to_russia"] - refund_total * (not transfer) - forgone
+    forgone = a("ru_leverage_value_usd_bn") * frac * left
+    talks = bar["bargaining"]
+    ru_max = np.where(
+        talks, bar["ru_base"] + bar["ru_prem"] * _scarcity(ru["sf_agree"], bar["thresh"]), np.nan
+    )
+    tr_min = np.where(talks, bar["tr_min"], np.nan)
+    deal = np.where(talks, ru_max - bar["comp"], -forgone)
     recovered = refund + upkeep + work
     return dict(
         refund_total=refund_total,
@@ -628,8 +743,13 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict) -> dict[str, np.ndarray]:
         ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
         forgone=forgone,
         deal=deal,
-        consents=(a.action in RETURN_ACTIONS) & (hold["to_russia"] > 0) & (deal > 0),
-        dependence=np.minimum(1.0, owed / H / contract * (hold["to_russia"] > 0)),
+        consents=talks & (bar["comp"] <= np.nan_to_num(ru_max, nan=-np.inf) + 1e-9),
+        tr_consents=talks & (bar["comp"] >= np.nan_to_num(tr_min, nan=np.inf) - 1e-9),
+        ru_max=ru_max,
+        tr_min=tr_min,
+        # the energy-offset obligation as a share of the contract, once the units have left
+        # (not the part outstanding within the horizon: a later return must not look better)
+        dependence=np.minimum(1.0, refund_total / contract * offset * left * (hold["to_russia"] > 0)),
     )
 
 
@@ -654,6 +774,28 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
         + a("w_russian_ad_gain") * sig["sig_russian_ad_gain"]
     )
     return sig
+
+
+def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, np.ndarray]:
+    """Section 9's outcomes: the range as shares of the returned units' contract value and in
+    US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
+    talks, base = bar["bargaining"], bar["base"]
+    share = np.divide(1.0, base, out=np.full(a.n, np.nan), where=talks & (base > 0))
+    ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
+    nan = np.where(talks, 0.0, np.nan)
+    return {
+        "deal_feasible": (tr_min <= ru_max + 1e-9) + nan,
+        "tr_min_share": tr_min * share,
+        "ru_max_share": ru_max * share,
+        "tr_min_usd_bn": tr_min * 1.0,
+        "ru_max_usd_bn": ru_max * 1.0,
+        "deal_agreed": ru["agreed"] + nan,
+        "tr_consents": cash["tr_consents"] + nan,
+        "ru_scarcity": _scarcity(ru["sf_agree"], bar["thresh"]) + nan,
+        "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0) + nan,
+        "tr_gives_up_usd_bn": bar["tr_gives_up"] + nan,
+        "tr_us_value_usd_bn": bar["tr_us_value"] + nan,
+    }
 
 
 # --------------------------------------------------------------------------- the run
@@ -683,18 +825,30 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     # one float block for the per-quarter states and the outcomes: one large allocation instead
     # of ~120 (fresh memory is costly to touch; a large block is reused from call to call)
     block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
-    ru = russian_stock(a, hold, war, block[: 3 * a.H + 1])
+    track = _us_track(a, hold)
+    bar = bargain_terms(a, hold, track)
+    ru = russian_stock(a, hold, war, bar, block[: 3 * a.H + 1])
+    hold = _gate(hold, ru["agreed"])  # a refused draw keeps the status quo
     ind = india_deliveries(a, hold, ru)
-    us = us_milestones(a, hold)
-    cash = money(a, hold, ru, us)
-    ret_used = hold["to_russia"] * (hold["k_use"] < a.H)
-    ret_home = {"home": ret_used, "india": ret_used - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_used)
+    us = us_milestones(a, hold, track)
+    cash = money(a, hold, ru, us, bar)
+    ret_left = hold["to_russia"] * hold["left"]  # counted when they leave, not when usable
+    ret_home = {"home": ret_left, "india": ret_left - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_left)
     sig = scorecard(a, hold, us, cash, ret_home)
-    out = _outcomes(a, hold, ru, ind, us, cash, sig, ret_used)
+    out = _outcomes(a, hold, ru, ind, us, cash, sig, bar)
     rows = block[3 * a.H + 1 :]
     for row, name in zip(rows, OUTCOMES, strict=True):
         row[...] = out[name]
     return _series(a, hold, ru, ind, us, cash), dict(zip(OUTCOMES, rows, strict=True))
+
+
+def _gate(hold: dict, agreed: np.ndarray) -> dict:
+    """Consent gates the return: in a refused draw nothing leaves Turkiye."""
+    out = dict(hold, agreed=agreed)
+    if not agreed.all():
+        for key in ("moved", "to_russia", "moved_h"):
+            out[key] = hold[key] * agreed
+    return out
 
 
 def _series(a, hold, ru, ind, us, cash) -> LazySeries:
@@ -732,7 +886,7 @@ def _series(a, hold, ru, ind, us, cash) -> LazySeries:
     )
 
 
-def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray]:
+def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
     """The outcome arrays of :data:`OUTCOMES`, each of shape ``(n,)``."""
 
     def f(b):  # as floats of shape (n,), one new array (a scalar or a bool mask broadcast)
@@ -791,6 +945,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, ret_used) -> dict[str, np.ndarray
         "india_last_production_q": ind["last_prod"],
         "india_direct_squadrons": f(ind["direct"]),
         "ru_forgone_usd_bn": f(cash["forgone"]),
+        **_bargain_outcomes(a, ru, cash, bar),
         "ru_deal_net_usd_bn": f(cash["deal"]),
         "ru_consents": f(cash["consents"]),
         "ru_objects": f(np.full(a.n, a.action == "transfer_third_party")),

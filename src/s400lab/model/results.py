@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, SERIES, months_to_quarters
+from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, months_to_quarters
 from s400lab.model.formatting import quarter_label, quarter_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +28,7 @@ __all__ = [
     "key_outcomes",
     "quarter_label",
     "quarter_text",
+    "bargain_verdict",
     "verdict",
 ]
 
@@ -155,6 +156,41 @@ def verdict(scenario: Scenario) -> str:
     )
 
 
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def bargain_verdict(scenario: Scenario, outcomes: Mapping[str, float]) -> str:
+    """The bargain in words for one run ("" when no return is at stake): whether the terms lie
+    inside the range, and if not which side refuses ("refused: Russia pays at most 38%")."""
+    v = scenario.values
+    if v["tr_action"] not in RETURN_ACTIONS or np.isnan(outcomes.get("deal_agreed", np.nan)):
+        return ""
+    ask = v["compensation_share"] if v["compensation_form"] != "none" else 0.0
+    ru, tr = outcomes["ru_max_share"], outcomes["tr_min_share"]
+    rng = f"Turkiye needs at least {_pct(tr)} of the contract, Russia pays at most {_pct(ru)}"
+    if outcomes["deal_agreed"] >= 0.5:
+        return (
+            f"Deal agreed: the terms ({_pct(ask)} of the contract) lie inside the bargaining range ({rng})."
+        )
+    who = f"Russia pays at most {_pct(ru)}" if ask > ru else f"Turkiye needs at least {_pct(tr)}"
+    empty = " (no deal exists: the range is empty)" if outcomes["deal_feasible"] < 0.5 else ""
+    return (
+        f"Return refused: {who}, but the terms ask {_pct(ask)} of the contract{empty}. No battalion "
+        "leaves Turkiye: Russia, Turkiye, India and the US track keep the status quo."
+    )
+
+
+def _run_verdict(scenario: Scenario, outcomes: Mapping[str, float]) -> str:
+    bargain = bargain_verdict(scenario, outcomes)
+    if bargain.startswith("Return refused"):
+        return (
+            bargain + " Legal conditions NOT met: Turkiye keeps its S-400s, so under FY2021 NDAA "
+            "s.1241 and FY2020 NDAA s.1245 CAATSA sanctions stay and there is no F-35 readmission."
+        )
+    return f"{bargain} {verdict(scenario)}".strip()
+
+
 class Result:
     """Outcome of :func:`s400lab.model.run` (an ensemble of one at the scenario's values).
 
@@ -172,7 +208,7 @@ class Result:
         self.scenario = scenario
         self.raw_series = {k: v[0] for k, v in series.items()}
         self.raw_outcomes = {k: float(v[0]) for k, v in outcomes.items()}
-        self.verdict = verdict(scenario)
+        self.verdict = _run_verdict(scenario, self.raw_outcomes)
 
     def __getitem__(self, outcome: str) -> float:
         return self.raw_outcomes[outcome]
@@ -234,6 +270,15 @@ class Ensemble:
         self.raw_series = series
         self.raw_outcomes = outcomes
         self.verdict = verdict(scenario)
+        agreed = np.asarray(outcomes.get("deal_agreed", [np.nan]), dtype=float)
+        if scenario.values["tr_action"] in RETURN_ACTIONS and np.isfinite(agreed).all():
+            share = float(agreed.mean())
+            ru = float(np.nanmedian(np.asarray(outcomes["ru_max_share"], dtype=float)))
+            self.verdict = (
+                f"The terms clear the bargaining range in {_pct(share)} of {len(agreed):,} draws "
+                f"(median of Russia's highest price: {_pct(ru)} of the contract); in the other draws "
+                f"the return is refused and the status quo holds. {self.verdict}"
+            )
 
     def __len__(self) -> int:
         return len(self.draws)

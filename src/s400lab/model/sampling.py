@@ -30,24 +30,23 @@ in listed order (value ``i`` for ``cum[i-1] <= u < cum[i]``), so the draw is mon
 and common random numbers (same seed) keep working across weights. The weight changes only
 ensembles, Sobol and tornado ranges; the central single run keeps ``central`` (2 battalions).
 
-Drawn switches: the course of the war
--------------------------------------
-A ``choice`` setting named in :data:`DISCRETE_WEIGHTS` is a *drawn switch* (see
-:func:`drawn_switches`): ``war_course`` is ``escalation`` with probability
-``p_war_escalation``, ``ceasefire`` with ``p_war_ceasefire`` and ``attrition`` with the rest
-(``1 - p_war_escalation - p_war_ceasefire``; a sum above 1 is refused, naming both settings).
-No source forecasts the war, so the weights are labelled assumptions in the register. A single
-run uses the scenario's own ``war_course`` (``attrition`` by default), as it uses 2 battalions
-for the holding. :func:`s400lab.model.run_ensemble` draws the course per draw, whatever the
-scenario's ``war_course`` -- exactly as it draws ``tr_holding_bn`` whatever the scenario's
-holding -- unless it is pinned with ``fixed=["war_course"]`` (then every draw uses the
-scenario's course) or the weights pin it (e.g. ``p_war_escalation=1, p_war_ceasefire=0``, as
-the ``escalation_keep`` preset does). In the draws the column holds the index of the course in
-the register's ``choices`` (0 ceasefire, 1 attrition, 2 escalation: ordered by losses), so
-every column stays numeric. Its uniform is always drawn, as the last column, so pinning the
-course or changing its weights leaves every other draw unchanged (common random numbers).
-The weights are settings, not drawn inputs: Sobol indices and tornado bars hold the course at
-the scenario's value.
+Drawn switches: the course of the war (an opt-in mixture)
+--------------------------------------------------------
+The course of the war is an evidence switch whose readings are run side by side
+(``compare_readings(sc, "war_course")``): no hidden weight is drawn. By default
+(``p_war_escalation = p_war_ceasefire = 0``) every draw of an ensemble uses the scenario's own
+``war_course``. A ``choice`` setting named in :data:`DISCRETE_WEIGHTS` can still be drawn as an
+opt-in *mixture* (see :func:`drawn_switches`, :func:`mixture_on`): with a weight above 0,
+``war_course`` is ``escalation`` with probability ``p_war_escalation``, ``ceasefire`` with
+``p_war_ceasefire`` and ``attrition`` with the rest (a sum above 1 is refused, naming both
+settings), and the scenario's ``war_course`` must then be ``attrition`` -- a scenario that
+sets another course together with a mixture weight (e.g. ceasefire with
+``p_war_escalation = 1``) is refused by :func:`weight_problems`, naming both. In the draws the
+column holds the index of the course in the register's ``choices`` (0 ceasefire, 1 attrition,
+2 escalation: ordered by losses), so every column stays numeric. Its uniform is always drawn,
+as the last column, so pinning the course or changing its weights leaves every other draw
+unchanged (common random numbers). Which columns an ensemble pins is :func:`pinned_names`:
+the one rule of :func:`s400lab.model.run_ensemble` and of the explorer's live ensemble.
 
 Integer parameters drawn from a continuous distribution are rounded to the nearest integer;
 dates in decimal years (unit ``year``, e.g. India's promised quarters) to the nearest quarter
@@ -67,6 +66,8 @@ from s400lab.model.register import Parameter, ParameterRegister
 
 __all__ = [
     "DISCRETE_WEIGHTS",
+    "mixture_on",
+    "pinned_names",
     "check_discrete_weights",
     "discrete_probabilities",
     "drawn_switches",
@@ -95,6 +96,60 @@ def drawn_switches(register: ParameterRegister) -> list[str]:
     ['war_course']
     """
     return [name for name in DISCRETE_WEIGHTS if name in register and register.params[name].type == "choice"]
+
+
+def mixture_on(
+    values: Mapping[str, Any], name: str = "war_course", register: ParameterRegister | None = None
+) -> bool:
+    """True if a drawn switch's mixture is on: one of its weights is above 0 in ``values``
+    (a weight missing from ``values`` takes its register default).
+
+    >>> mixture_on({"p_war_escalation": 0.0, "p_war_ceasefire": 0.0})
+    False
+    >>> mixture_on({"p_war_escalation": 0.2, "p_war_ceasefire": 0.0})
+    True
+    """
+    for setting in DISCRETE_WEIGHTS.get(name, {}).values():
+        if setting in values:
+            w = values[setting]
+        else:
+            if register is None:
+                from s400lab.model.register import load_register
+
+                register = load_register()
+            if setting not in register:
+                continue
+            w = register[setting].default
+        try:
+            if float(w) > 0.0:
+                return True
+        except (TypeError, ValueError):
+            continue
+    return False
+
+
+def pinned_names(
+    values: Mapping[str, Any], register: ParameterRegister, held: Iterable[str] | None = None
+) -> list[str]:
+    """What every draw of an ensemble holds at the scenario's value (the one rule of
+    :func:`s400lab.model.run_ensemble` and the explorer's live ensemble).
+
+    * every uncertainty the scenario sets away from its register default (a value the user
+      changed, e.g. Turkiye's holding of 4);
+    * every drawn switch (``war_course``) unless its mixture is on (:func:`mixture_on`); with
+      the mixture on, a switch in ``held`` (or, when ``held`` is None, one set away from its
+      default) is held too.
+
+    Levers and settings are never drawn, so they always hold.
+    """
+    defaults = register.defaults()
+    out = [u for u in register.uncertainties if values[u] != defaults[u]]
+    for s in drawn_switches(register):
+        mixed = mixture_on(values, s, register)
+        chosen = (s in set(held)) if held is not None else values[s] != defaults[s]
+        if not mixed or chosen:
+            out.append(s)
+    return out
 
 
 def _sum_message(name: str, used: Mapping[str, float]) -> str:
@@ -138,6 +193,15 @@ def weight_problems(values: Mapping[str, Any], register: ParameterRegister | Non
                 continue
         if sum(used.values()) > 1.0 + 1e-12:
             problems.append(_sum_message(name, used))
+        course = values.get(name)
+        on = {k: w for k, w in used.items() if w > 0}
+        if isinstance(course, str) and course != "attrition" and on:
+            terms = ", ".join(f"{k} = {w:g}" for k, w in on.items())
+            problems.append(
+                f"contradictory settings: {name} = {course!r} with {terms}; a weight above 0 draws "
+                f"the course per draw (attrition the rest), so set {name} to 'attrition' or the "
+                "weights to 0 (readings side by side: compare_readings)"
+            )
     return problems
 
 
