@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from s400lab._inputs import excerpt
+from s400lab.analysis.bargain import BARGAIN_OUTCOMES, bargain_range, range_text
 from s400lab.analysis.live import (
     LiveEnsemble,
     change_effects,
@@ -494,6 +495,9 @@ class ScenarioExplorer(widgets.VBox):
             w.add_class(f"s400-ctl-{p.name}")  # stable hooks for browser tests
             w.observe(self._make_observer(p.name), names="value")
             self.controls[p.name] = w
+        # the bargaining range, shown right under the compensation share and updated live
+        self.bargain_box = widgets.HTML()
+        self.bargain_box.add_class("s400-bargain")
 
     def _make_observer(self, name: str):
         def on_change(change: dict) -> None:
@@ -510,7 +514,10 @@ class ScenarioExplorer(widgets.VBox):
             ps = [p for p in params if p.kind == kind]
             if ps:
                 children.append(widgets.HTML(f"<b>{KIND_TITLES[kind]}</b>"))
-                children.extend(self.controls[p.name] for p in ps)
+                for p in ps:
+                    children.append(self.controls[p.name])
+                    if p.name == "compensation_share":
+                        children.append(self.bargain_box)
         about = widgets.HTML(
             "<details><summary>About these values (descriptions, ranges, sources)</summary>"
             f"{_help_table(params)}</details>"
@@ -1125,6 +1132,7 @@ class ScenarioExplorer(widgets.VBox):
         for name, picture in pictures.items():
             self.overlays[name].value = picture
         self.verdict.value = verdict
+        self.bargain_box.value = self._bargain_html(live)
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()
             self._table_stale = False
@@ -1158,6 +1166,22 @@ class ScenarioExplorer(widgets.VBox):
             f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(russia_short)}</div>"
             "</div>"
         )
+
+    def _bargain_html(self, live: Any) -> str:
+        """The bargaining range beside the compensation control: "Turkiye accepts >= X%,
+        Russia pays <= Y%: deal / no deal", and the share of draws with a deal."""
+        if any(k not in live.outcomes for k in BARGAIN_OUTCOMES):
+            return ""
+        r = bargain_range(live.scenario, live.result)
+        text = html.escape(range_text(r))
+        if r.bargaining:
+            ok = "deal" if r.clears else "nodeal"
+            chance = format_chance(
+                live.chance("deal_agreed" if "deal_agreed" in live.outcomes else "deal_feasible")
+            )
+            draws = f"<span class='s400-small'>(deal in {chance} of draws)</span>"
+            text = f"<b class='s400-bargain-{ok}'>{text}</b> {draws}"
+        return f"<div class='s400-small' role='status'>{text}</div>"
 
     def _scenario_line(self) -> None:
         preset = self.presets[self._preset_id]
