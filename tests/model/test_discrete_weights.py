@@ -186,7 +186,9 @@ def test_central_run_ignores_the_weight():
 
 @pytest.mark.parametrize("late", [False, True])
 def test_weight_raises_what_russia_regains_monotonically(late):
-    sc = Scenario.preset("full_return_cash")
+    # no compensation: Russia accepts whatever the holding, so the same draws agree for every
+    # weight (at 60% a larger holding raises Russia's price and so changes which draws agree)
+    sc = Scenario.preset("full_return_cash").with_changes(compensation_share=0.0)
     if late:  # agreed in quarter 20 of 24: some removals end after the horizon
         sc = sc.with_changes(return_quarter=20)
     weights = [0.0, 0.25, 0.5, 0.75, 1.0]
@@ -204,10 +206,7 @@ def test_weight_raises_what_russia_regains_monotonically(late):
         means.append(out["returned_to_russia"].mean())
     assert np.all(np.diff(means) > 0)
     assert means[0] == pytest.approx(2 * left.mean()) and means[-1] == pytest.approx(4 * left.mean())
-    if late:
-        assert 0 < left.mean() < 1
-    else:
-        assert means == pytest.approx([2.0, 2.5, 3.0, 3.5, 4.0], abs=1 / 4_000 * 2)
+    assert 0 < left.mean() < 1  # late removals, and Turkiye's bottom line above 0 in some draws
 
 
 def test_register_change_reaches_the_ensemble(monkeypatch):

@@ -18,6 +18,7 @@ from s400lab.model.scenario import lever_problems, weight_problems
 REG = load_register()
 BINARY = [k for k, (unit, _) in OUTCOMES.items() if unit == "0/1"]
 QUARTERS = [k for k, (unit, _) in OUTCOMES.items() if unit == "year"]
+BARGAIN = ("deal_feasible", "deal_agreed", "tr_consents")
 
 
 _DEFAULTS = REG.defaults()
@@ -37,8 +38,8 @@ def check_invariants(series: dict, out: pd.DataFrame, sc: Scenario) -> None:
     assert series["india_squadrons"].min() >= 3 and series["india_squadrons"].max() <= 5
     assert series["tr_held"].min() >= 0
     assert np.all(np.diff(series["tr_recovered_usd_bn"], axis=1) >= -1e-12)
-    for k in BINARY:
-        assert set(np.unique(out[k])) <= {0.0, 1.0}, k
+    for k in BINARY:  # the bargain's 0/1 outcomes are NaN when no return is at stake
+        assert set(np.unique(out[k].dropna() if k in BARGAIN else out[k])) <= {0.0, 1.0}, k
     earliest = min(t0 - 0.25, REG["india_promise_sq4"].low)  # squadrons delivered before start
     for k in QUARTERS:
         x = out[k].dropna()

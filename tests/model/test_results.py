@@ -42,5 +42,6 @@ def test_ensemble_bands_and_summary():
     p = ens.probability("f35_readmitted")
     assert 0 < p < 1 and p == pytest.approx(ens.outcomes["f35_readmitted"].mean())
     s = ens.summary()
-    assert s.loc["legal_conditions_met", "mean"] == 1
+    # met exactly where the terms clear the bargaining range (the units always leave in time)
+    assert s.loc["legal_conditions_met", "mean"] == s.loc["deal_agreed", "mean"] > 0.5
     assert 0 <= s.loc["f35_readmission_q", "share_nan"] <= 1

@@ -33,15 +33,19 @@ def test_small_energy_offset_costs_little_not_a_full_point():
     off, cash = run(part), run(part.with_changes(compensation_form="cash"))
     assert off["tr_refund_usd_bn"] == pytest.approx(0.125)
     assert off["alliance_score"] > run(SQ)["alliance_score"]
-    assert 0 < cash["alliance_score"] - off["alliance_score"] < 0.05
-    # proportional: ten times the offset, (about) ten times the penalty
-    big = run(part.with_changes(compensation_share=1.0))
+    # v3: the penalty is the offset obligation (0.1 x 1/2 of the contract), not the part still
+    # owed within the horizon
+    assert 0 < cash["alliance_score"] - off["alliance_score"] <= 0.05 + 1e-9
+    # proportional: seven times the offset, seven times the penalty (a share Russia still pays:
+    # at 100% the return would be refused, v3)
+    big = run(part.with_changes(compensation_share=0.7))
+    assert big["deal_agreed"] == 1
     pen_small = cash["sig_moscow_leverage"] - off["sig_moscow_leverage"]
     pen_big = (
-        run(part.with_changes(compensation_share=1.0, compensation_form="cash"))["sig_moscow_leverage"]
+        run(part.with_changes(compensation_share=0.7, compensation_form="cash"))["sig_moscow_leverage"]
         - big["sig_moscow_leverage"]
     )
-    assert pen_big == pytest.approx(10 * pen_small)
+    assert pen_big == pytest.approx(7 * pen_small)
 
 
 def test_partial_return_range_follows_the_holding():
@@ -94,7 +98,9 @@ def test_evidence_readings_change_what_they_should():
     assert t.iloc[0, 2:].tolist() == pytest.approx([1.2, 1.32, 1.5, 1.62])
     t = compare_readings(SQ, "india_undelivered_sq", ["india_sq5_q"])
     q = t.iloc[0, 2:].tolist()
-    assert q[0] < SQ["start_year"] <= q[1] < q[2]  # 0 outstanding: already delivered
+    # 0 outstanding: delivered before the start, on a date the reading does not give (NaN, no
+    # longer the invented quarter before the start)
+    assert np.isnan(q[0]) and SQ["start_year"] <= q[1] < q[2]
 
 
 def test_us_months_summed_then_rounded_once():
@@ -150,7 +156,9 @@ def test_depletion_reachable_from_the_ranges():
         for c in ("ceasefire", "attrition", "escalation")
     }
     assert shares["ceasefire"] <= shares["attrition"] < shares["escalation"]
-    assert shares["escalation"] > 0.1
+    # v2 asserted > 10% under escalation; with exports only to contracted buyers (issue 25) it
+    # is lower, and the depletion share is an output of the sourced table: reported, not tuned
+    assert shares["escalation"] > 0
 
 
 def test_production_split_adds_up():
@@ -196,12 +204,27 @@ def test_transport_time_is_added_before_rounding():
 
 # ------------------------------------------------------------------ Russia's consent
 def test_russias_deal_and_consent_by_hand():
-    # value 0.6 x 2 = 1.2; refund 0.6 x 2.5 = 1.5; forgone 0.25 -> -0.55: no consent
+    # v3 (section 9). Stock at the agreement (quarter 2): P/4 = 2.5, L/4 = 1.125; exports only
+    # for India's last squadron (need 2 - 1 half built = 1):
+    #   q0: cap = 0.5 x (1 - 0.75 x 10/20) = 0.3125, S1 = 80 + 1.375 - 0.3125 = 81.0625
+    #   q1: cap = 0.5 x (1 - 0.75 x 8.9375/20) = 0.332421875, S2 = 82.105078125
+    # shortfall 90 - S2 = 7.894921875 -> scarcity 0.39474609375; Russia's most for 2 units at
+    # the contracts' median 0.75 with premium 1, minus the leverage judgement 0.25:
+    s2 = 80 + 1.375 - 0.3125 + 1.375 - 0.5 * (1 - 0.75 * (90 - 81.0625) / 20)
+    ru_max = 2 * 0.75 * (1 + (90 - s2) / 20) - 0.25
     r = run(Scenario.preset("full_return_cash"))
-    assert r["ru_deal_net_usd_bn"] == pytest.approx(1.2 - 1.5 - 0.25)
-    assert r["ru_consents"] == 0
+    assert r["ru_max_usd_bn"] == pytest.approx(ru_max) and r["ru_max_share"] == pytest.approx(ru_max / 2.5)
+    assert r["ru_deal_net_usd_bn"] == pytest.approx(ru_max - 1.5) and r["ru_consents"] == 1
+    # Turkiye: the units leave in quarter 3 (2027.5): gives up 0.1 x (2028 - 2027.5) of air
+    # defence + 0.1 audience = 0.15; gains the upkeep 0.05 x 21/4 and the US track
+    # 0.8 x 0.65 x 0.4/4 x (24 - 15): its least is 0
+    assert r["tr_gives_up_usd_bn"] == pytest.approx(0.1 * 0.5 + 0.1)
+    assert r["tr_us_value_usd_bn"] == pytest.approx(0.8 * 0.65 * 0.1 * 9)
+    assert r["tr_min_share"] == 0 and r["deal_feasible"] == 1 and r["deal_agreed"] == 1
     low = run(Scenario.preset("full_return_low_refund"))
-    assert low["ru_deal_net_usd_bn"] == pytest.approx(1.2 - 0.75 - 0.25) and low["ru_consents"] == 1
+    assert low["ru_deal_net_usd_bn"] == pytest.approx(ru_max - 0.75) and low["ru_consents"] == 1
+    refused = run(Scenario.preset("full_return_cash").with_changes(compensation_share=0.8))
+    assert refused["ru_deal_net_usd_bn"] == pytest.approx(ru_max - 2.0) and refused["ru_consents"] == 0
 
 
 def test_third_party_transfer_records_russias_objection_and_cost():
@@ -237,11 +260,17 @@ def test_new_preset_descriptions_match_the_model():
     for q in (r["returned_usable_q"], r["returned_india_q"], base["india_sq5_q"]):
         assert quarter_label(q) in e.description
     assert f"{(base['india_sq5_q'] - r['india_sq5_q']) * 4:.0f}" == "3" and "three quarters" in e.description
+    assert "inside the bargaining range" in e.description and r["deal_agreed"] == 1
     c = Scenario.preset("full_return_cash")
-    assert f"-US${-run(c)['ru_deal_net_usd_bn']:.2f}bn" in c.description
+    assert run(c)["deal_agreed"] == 1  # attrition (central)
+    readings = compare_readings(c, "war_course", ["deal_agreed", "ru_max_share", "returned_to_russia"])
+    assert readings.loc["deal_agreed"].iloc[2:].tolist() == [0, 1, 1]  # ceasefire, attrition, escalation
+    assert readings.loc["ru_max_share", "war_course = ceasefire"] == pytest.approx(0.5)
+    assert "at most half the contract" in c.description and "refused" in c.description
     low = Scenario.preset("full_return_low_refund")
     assert run(low)["ru_consents"] == 1 and "would consent" in low.description
+    for course in ("ceasefire", "attrition", "escalation"):
+        assert run(low.with_changes(war_course=course))["deal_agreed"] == 1  # "every reading"
     esc = Scenario.preset("escalation_keep")
-    assert run(esc)["ru_shortfall_end"] > 0 and "fifth" in esc.description
-    share = run_ensemble(esc, 4000, seed=2).probability("ru_stock_below_start")
-    assert 0.12 < share < 0.3  # "about a fifth"
+    assert "holds this reading" in esc.description
+    assert "war_course" not in run_ensemble(esc, 500, seed=2).draws

@@ -560,6 +560,17 @@ def _ship(st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
     st["transit"][i] = 0.0
 
 
+def _production_alone(st: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
+    """The timing ruler's India queue without returned units: credit from export capacity up
+    to India's whole order; counts the quarters before the next and the last squadron."""
+    np.subtract(2.0 * st["U"], st["free"], out=tmp)
+    np.maximum(tmp, 0.0, out=tmp)
+    np.minimum(cap, tmp, out=tmp)
+    st["free"] += tmp
+    st["n_next"] += st["free"] < 2.0 - 1e-9
+    st["n_last"] += st["free"] < 2.0 * np.maximum(st["U"], 1.0) - 1e-9
+
+
 def _decide(st: dict, bar: dict, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
     """Section 9 at the agreement quarter: the shortfall Russia faces then sets its price."""
     sf = np.maximum(0.0, R_i - S_i)
@@ -592,11 +603,18 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
     contracted = a.buyers == "contracted"
     cum = a("india_credit_start_bn")
+    # returned units sent to India stop production for India (contracted buyers): the timing
+    # ruler then follows what production alone would have built for India
+    ruler = contracted and bool(shipments)
+    if ruler:
+        st.update(free=cum + 0.0, n_next=z(n), n_last=z(n))
     for k in range(H):
         S, nxt = stock[k], stock[k + 1]
         if (i := talks.get(k)) is not None:
             _decide(st, bar, i, S[i], R[i])
         cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
+        if ruler:
+            _production_alone(st, cap, tmp2)
         if contracted:  # only India's contract: capacity beyond its need stays home
             np.subtract(st["need"], cum, out=tmp2)
             np.maximum(tmp2, 0.0, out=tmp2)
@@ -668,8 +686,8 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
         d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
         d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
         done_by=np.where(U < 1, 1.0, np.where(np.isnan(q5), 0.0, (q5 <= deadline) * 1.0)),
-        next_prod=a.quarter(k_prod(1), U >= 1),
-        last_prod=a.quarter(k_prod(np.maximum(U, 1)), U >= 1),
+        next_prod=a.quarter(ru["n_next"] if "n_next" in ru else k_prod(1), U >= 1),
+        last_prod=a.quarter(ru["n_last"] if "n_last" in ru else k_prod(np.maximum(U, 1)), U >= 1),
         direct=direct * (k_ship < H),
     )
 
