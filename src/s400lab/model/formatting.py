@@ -136,17 +136,20 @@ BLOCKABLE_DATES = ("sanctions_lifted_q", "f35_readmission_q", "f35_first_deliver
 IF_NOT_BLOCKED = "if not blocked"
 
 
-def central_date_text(outcome: str, value: float, horizon_end: float | None = None) -> str:
+def central_date_text(outcome: str, value: float, horizon_end: float | None = None, mark: str = "") -> str:
     """A single run's date as shown: :func:`format_outcome`, with ``"if not blocked"`` after a
     reached milestone of :data:`BLOCKABLE_DATES` (the median and the chance over the draws
-    go beside it, see :meth:`s400lab.analysis.live.LiveRun.milestone_text`).
+    go beside it, see :meth:`s400lab.analysis.live.LiveRun.milestone_text`). ``mark``: a
+    footnote mark used instead of the words where room is short (the printed brief).
 
     >>> central_date_text("sanctions_lifted_q", 2027.25), central_date_text("india_sq5_q", 2027.25)
     ('2027Q2 if not blocked', '2027Q2')
+    >>> central_date_text("sanctions_lifted_q", 2027.25, mark="*")
+    '2027Q2*'
     """
     text = format_outcome(value, "year", horizon_end)
     if outcome in BLOCKABLE_DATES and not is_missing(value) and math.isfinite(float(value)):
-        return f"{text} {IF_NOT_BLOCKED}"
+        return f"{text}{mark}" if mark else f"{text} {IF_NOT_BLOCKED}"
     return text
 
 

@@ -131,10 +131,7 @@ def verdict(scenario: Scenario) -> str:
             "Legal conditions can be met: every S-400 leaves Turkiye, which is what FY2021 NDAA "
             "s.1241 (CAATSA sanctions relief) and FY2020 NDAA s.1245 (F-35) require - no "
             "possession, no Russian operation or maintenance, credible assurances. Sanctions "
-            "relief and F-35 readmission still take time and can be blocked by Congress: a "
-            "single run's dates for them hold only if Congress does not block (its block draws "
-            "sit at 0.5, its durations at their most likely values); the chance of each and "
-            "its median date over the draws go beside it."
+            "relief and F-35 readmission still take time and can be blocked by Congress."
         )
         if action == "transfer_third_party":
             text += (

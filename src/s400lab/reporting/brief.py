@@ -459,11 +459,11 @@ def _outcome_rows(res, base_res, ens) -> list[dict[str, Any]]:
                 "label": label,
                 "unit": unit,
                 "unit_text": unit_text(unit),
-                # a US milestone's single-run date holds only if Congress does not block
-                "value": central_date_text(key, v, ends[0])
+                # a US milestone's single-run date holds only if Congress does not block ("*")
+                "value": central_date_text(key, v, ends[0], mark="*")
                 if is_timing(unit)
                 else format_outcome(v, unit, ends[0]),
-                "baseline": central_date_text(key, b, ends[1])
+                "baseline": central_date_text(key, b, ends[1], mark="*")
                 if is_timing(unit)
                 else format_outcome(b, unit, ends[1]),
                 "diff": format_change(v, b, unit, same="same"),
