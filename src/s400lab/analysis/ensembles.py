@@ -632,11 +632,13 @@ def milestone_odds(
     -------
     pandas.DataFrame
         Index = outcome; columns ``label``, ``central`` (the single run's quarter, NaN = not
-        within the horizon), ``central_label``, ``p_within`` (share of draws in which it
+        within the horizon), ``central_label`` (a US milestone Congress can block reads "2027Q4
+        if not blocked": the single run never draws a block), ``p_within`` (share of draws in which it
         happens within the horizon), ``median`` (median quarter of those draws, on the quarter
         grid), ``median_label``, ``q05``, ``q95``.
     """
     from s400lab.model import OUTCOMES, Scenario, quarter_label, run, run_ensemble
+    from s400lab.model.formatting import central_date_text
 
     if not isinstance(scenario, Scenario):
         if not isinstance(scenario, Mapping):
@@ -662,7 +664,7 @@ def milestone_odds(
                 "outcome": k,
                 "label": OUTCOMES[k][1],
                 "central": central[k],
-                "central_label": quarter_label(central[k]),
+                "central_label": central_date_text(k, central[k]),  # "... if not blocked"
                 "p_within": float(fin.size / x.size),
                 "median": med,
                 "median_label": quarter_label(med),
