@@ -302,9 +302,12 @@ def test_layout_gets_denser_only_when_needed():
     assert brief.choose_layout(params * 2, fake * 2) == "flow"
 
 
-def test_presets_keep_the_full_layout(cash_brief):
-    assert 'class="page2 full"' in cash_brief
-    assert "tass.com/defense/1116403" in cash_brief  # short URLs are printed whole
+def test_presets_keep_page2_on_its_own_page(cash_brief):
+    # v3 (issue 25) added the bargain's register rows and their sources (Siper, Steel Dome, the
+    # contracts behind a battalion's price): the cash preset's page 2 now needs the compact
+    # layout (4 columns, the title carries the link) -- still its own page, never "flow"
+    assert 'class="page2 full"' in cash_brief or 'class="page2 compact"' in cash_brief
+    assert "tass.com/defense/1116403" in cash_brief  # the link is kept (printed or in the title)
 
 
 # --------------------------------------------------------------------------- real page count

@@ -103,9 +103,12 @@ def test_tornado_range_of_the_holding_follows_the_weight(full):
 def test_sobol_uses_the_weight(full, p):
     # returned_to_russia = holding in this preset (every draw leaves within the horizon), so
     # its variance is that of 2 + 2 Bernoulli(p): 4 p (1 - p), all of it due to the holding
-    s = model_sobol(
-        full.with_changes(p_tr_holding_4=p), "returned_to_russia", n_base=256, seed=3, num_resamples=20
-    )
+    # v3: the return happens only inside the bargaining range; with no compensation and
+    # nothing for Turkiye to give up (gap and audience cost 0, held) every draw agrees
+    bottom = ("tr_gap_cost_usd_bn_per_year", "tr_audience_cost_usd_bn")
+    sc = full.with_changes(p_tr_holding_4=p, compensation_share=0.0, **dict.fromkeys(bottom, 0.0))
+    names = [u for u in sc.register.uncertainties if u not in bottom]
+    s = model_sobol(sc, "returned_to_russia", names=names, n_base=256, seed=3, num_resamples=20)
     assert s.attrs["variance"] == pytest.approx(4 * p * (1 - p), abs=0.01)
     st = s.set_index("name")
     if p > 0:

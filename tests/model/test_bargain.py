@@ -238,3 +238,17 @@ def test_exports_only_to_contracted_buyers_unless_switched(draws):
     assert np.all(everyone["ru_built_export_total"] >= contracted["ru_built_export_total"] - 1e-9)
     assert np.all(everyone["ru_stock_end"] <= contracted["ru_stock_end"] + 1e-9)
     np.testing.assert_array_equal(contracted["india_sq5_q"], everyone["india_sq5_q"])
+
+
+# ------------------------------------------------------------------ item 8: judgements side by side
+def test_the_main_judgement_calls_run_side_by_side():
+    from s400lab.model import compare_readings
+
+    req = compare_readings(FULL, "home_requirement_bn", ["ru_max_share", "ru_scarcity"])
+    assert [c.split(" = ")[1] for c in req.columns[2:]] == ["70", "90", "120"]
+    prices = req.loc["ru_max_share"].iloc[2:].tolist()
+    assert prices[0] <= prices[1] < prices[2]  # a larger requirement, a larger shortfall, a higher price
+    assert "MAIN JUDGEMENT CALL" in REG["home_requirement_bn"].description
+    lev = compare_readings(FULL, "ru_leverage_value_usd_bn", ["ru_max_usd_bn"]).loc["ru_max_usd_bn"].iloc[2:]
+    assert lev.tolist() == pytest.approx([lev.iloc[0], lev.iloc[0] - 0.25, lev.iloc[0] - 1.0])  # one for one
+    assert REG["ru_leverage_value_usd_bn"].description.startswith("JUDGEMENT")

@@ -30,8 +30,11 @@ def _india_line(ex) -> str:
 def test_default_return_does_not_reach_india_and_says_why(ex):
     ex.load_preset("full_return_cash")
     line = _india_line(ex)
-    assert "stay with Russia" in line
+    # v3: the India rule in code, docs, ruler and text agree -- units kept home act only
+    # through the export allocation rule (issue 25, item 5)
+    assert "kept by Russia: export channel only" in line
     assert "never go to India" in ex.verdict.value  # the full sentence, under "Why"
+    assert "export allocation rule" in ex.verdict.value
     assert not any("returned units in India" in lab["text"] for lab in ex.figure.india.labels)
 
 
@@ -53,11 +56,15 @@ def test_early_return_to_india_moves_the_last_squadron_and_shows_the_ruler(ex):
 
 
 def test_russia_line_follows_the_refund(ex):
+    # v3: the line reads the bargaining range (issue 25); at central values 60% clears it
     ex.load_preset("full_return_cash")
-    assert "refuses" in _russia_line(ex) and "would not consent" in _text(ex.verdict.value)
+    ru = round(100 * ex.result["ru_max_share"])
+    assert f"agreed: pays up to {ru}%" in _russia_line(ex)
+    ex.set_values(compensation_share=0.95)
+    assert f"refused: pays at most {ru}%" in _russia_line(ex)
+    assert f"Russia pays at most {ru}%" in _text(ex.verdict.value)
     ex.load_preset("full_return_low_refund")
-    assert "consents" in _russia_line(ex)
-    assert "would consent" in _text(ex.verdict.value).replace("would not consent", "")
+    assert "agreed" in _russia_line(ex)
     ex.load_preset("transfer_third_party")
     assert "objects" in _russia_line(ex)
 

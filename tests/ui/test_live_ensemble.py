@@ -26,7 +26,8 @@ def live():
 def test_ensemble_equals_the_models_evaluate_on_the_same_draws(live):
     sc = Scenario.preset("full_return_cash").with_changes(inventory_bn=70.0)
     r = live.run(sc)
-    assert r.pinned == ("inventory_bn",)  # set by hand: held in every draw
+    # set by hand: held in every draw; the course of the war is a reading, held too (issue 25)
+    assert r.pinned == ("inventory_bn", "war_course")
     expected = evaluate(sc, live.pinned_draws(sc))
     for k in OUTCOMES:
         np.testing.assert_array_equal(r.outcomes[k], expected[k].to_numpy(), err_msg=k)

@@ -34,16 +34,19 @@ def test_each_course_can_be_held_in_every_draw(live, course):
 
 
 def test_held_attrition_differs_from_drawn(live):
-    drawn = live.run(SQ, held=())
-    held = live.run(SQ, held=["war_course"])
+    # issue 25: the mixture is opt-in (weights 0 by default hold the course); turned on here
+    mix = SQ.with_changes(p_war_escalation=0.25, p_war_ceasefire=0.15)
+    assert live.run(SQ, held=()).pinned == ("war_course",)  # weights 0: nothing to draw
+    drawn = live.run(mix, held=())
+    held = live.run(mix, held=["war_course"])
     assert "war_course" not in drawn.pinned and "war_course" in held.pinned
     # drawn: some draws escalate or cease fire, so the losses differ from held attrition
     assert not np.array_equal(drawn.outcomes["ru_losses_total"], held.outcomes["ru_losses_total"])
     # and the drawn ensemble is the model's own (run_ensemble without fixed)
-    expected = run_ensemble(SQ, N, seed=5).outcomes["ru_losses_total"]
+    expected = run_ensemble(mix, N, seed=5).outcomes["ru_losses_total"]
     np.testing.assert_array_equal(drawn.outcomes["ru_losses_total"], expected)
-    # default rule (held=None) keeps the old behaviour: attrition drawn, others held
-    assert live.run(SQ).pinned == drawn.pinned
+    # default rule (held=None): with the mixture on, attrition drawn, other courses refused
+    assert live.run(mix).pinned == drawn.pinned
     assert "war_course" in live.run(SQ.with_changes(war_course="ceasefire")).pinned
 
 
@@ -61,7 +64,8 @@ def test_explorer_default_is_drawn_and_each_course_is_held(ex):
     w = ex.controls["war_course"]
     assert w.value == DRAWN and ex.held == ()
     assert ex.scenario["war_course"] == "attrition"  # the central run takes the default
-    assert "war_course" not in ex.live.pinned
+    # issue 25: "drawn by the weights" with the register's weights (0) holds attrition
+    assert "war_course" in ex.live.pinned
     drawn_losses = ex.live.outcomes["ru_losses_total"].copy()
     for course in COURSES:
         w.value = course
@@ -71,7 +75,7 @@ def test_explorer_default_is_drawn_and_each_course_is_held(ex):
         assert ex.live.scenario["war_course"] == course
     w.value = "attrition"
     held_losses = ex.live.outcomes["ru_losses_total"]
-    assert not np.array_equal(drawn_losses, held_losses)  # "attrition" != "drawn"
+    np.testing.assert_array_equal(drawn_losses, held_losses)  # no hidden weight: the same
     w.value = DRAWN
     assert ex.held == () and ex.scenario["war_course"] == "attrition"
     np.testing.assert_array_equal(ex.live.outcomes["ru_losses_total"], drawn_losses)

@@ -44,13 +44,15 @@ smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transf
 ceasefire -> (``loss_rate_ceasefire_bn_per_year``, ``home_requirement_peace_bn``); attrition as
 in 2023-25 -> (``loss_rate_bn_per_year``, ``home_requirement_bn``); escalation ->
 (``loss_rate_escalation_bn_per_year``, ``home_requirement_bn``). The rates and requirements
-are drawn in ensembles, and so is the course itself, per draw::
+are drawn in ensembles; the course itself is an evidence switch held in every draw, its
+readings run side by side (``compare_readings(sc, "war_course")``): no hidden weight. Only as
+an opt-in what-if (``p_war_escalation`` or ``p_war_ceasefire`` above 0, both 0 by default,
+with ``war_course = attrition``) is it drawn per draw::
 
     P(escalation) = p_war_escalation,  P(ceasefire) = p_war_ceasefire,
     P(attrition)  = 1 - p_war_escalation - p_war_ceasefire
 
-(weights are register settings, labelled assumptions; a single run uses ``war_course``,
-attrition by default; ``run_ensemble(..., fixed=["war_course"])`` pins it).
+(a course other than attrition together with a weight above 0 is refused, naming both).
 
 3. Export allocation rule (:func:`export_capacity`)
 ---------------------------------------------------
@@ -60,21 +62,32 @@ With ``P = production_bn_per_year`` and shortfall ``max(0, R - S[k])``::
     cap[k]       = P/4 * export_share * f(shortfall[k])        (built for export)
     home[k]      = P/4 - cap[k]                                (built for Russia itself)
 
-The capacity leaves the home stock as it is built; it first serves India's undelivered
-squadrons (1 squadron = 2 battalions), in order, and afterwards other buyers.
+The capacity leaves the home stock as it is built; it serves India's undelivered squadrons (1
+squadron = 2 battalions), in order. Other buyers depend on ``ru_export_buyers`` (a labelled
+switch): ``contracted`` (default) serves only buyers with a sourced contract still undelivered
+in data/deals.csv -- India -- so the capacity is capped at what India still needs and the rest
+stays home::
+
+    cap[k] = min(cap[k], max(0, 2 * (U - direct_so_far) - credit[k-1]))       (contracted)
+
+``all`` lets unconfirmed buyers take the capacity once India is served (model v2).
 
 4. Russian stock and the returned units (:func:`russian_stock`)
 ---------------------------------------------------------------
 ::
 
     S[0]   = inventory_bn
-    S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - cap[k] - 2 * direct_india[k])
+    S[k+1] = max(0, S[k] + P/4 - L/4 + home_in[k] - cap[k])
 
-Returned units join the stock in ``k_use`` (``ru_use_returned`` = home or india). Sent to India
-(``india``), in ``k_india`` they complete ``floor(to_russia / 2)`` of the squadrons India still
-waits for -- those not already completed from export capacity by the end of that quarter, so no
-squadron is delivered twice -- and leave the stock; the rest stay in Russian service. Resold
-(``resale``), they are exported in ``k_use`` and never join the stock.
+Only returned units of an agreed draw move (section 9 decides in ``k_agree``). Kept at home
+(``home``) they join the stock in ``k_use``. Sent to India (``india``), in ``k_use`` the
+battalions of the whole squadrons India still waits for (``2 * min(floor(to_russia / 2), U -
+floor(credit / 2))``) leave in transit, outside the home stock; the rest join the stock. In
+``k_india`` the transit completes the squadrons India still waits for then (those not completed
+from export capacity meanwhile, so no squadron is delivered twice); units no longer needed join
+the home stock then. Resold (``resale``), they are exported in ``k_use`` and never join the
+stock. So a return never leaves Russia with fewer battalions than the status quo, and a later
+return or a longer transport never brings India earlier (tests/model/test_bargain.py).
 
 5. India's squadrons (:func:`india_deliveries`)
 -----------------------------------------------
@@ -84,13 +97,20 @@ queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarte
     done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
 
 Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
-its promised quarter, capped at the quarter before the start, delay 0), delays against
-``india_promise_sq4/5`` in quarters, on time by ``india_deadline_year``, and the timing ruler:
-``returned_usable_q`` (k_use), ``returned_india_q`` (k_india), ``india_next_production_q``
-(first quarter with ``floor(credit / 2) >= 1``: the next squadron from production alone) and
+its promised quarter if that lies before the start -- the reading's own date -- and as unknown,
+NaN, otherwise: never an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
+quarters, on time by ``india_deadline_year``, and the timing ruler: ``returned_usable_q``
+(k_use), ``returned_india_q`` (k_india), ``india_next_production_q`` (first quarter with
+``floor(credit / 2) >= 1``: the next squadron from production alone) and
 ``india_last_production_q`` (first quarter with ``floor(credit / 2) >= U``: India's order
-complete from production alone). A return brings India's last squadron earlier only if
-``k_india`` comes before ``india_last_production_q``.
+complete from production alone; when returned units stop production for India, the ruler
+follows the production-alone queue). India's dates move through two channels only:
+
+* returned units sent to India (``india``) bring its last squadron earlier only if ``k_india``
+  comes before ``india_last_production_q``;
+* the export-capacity channel (any use): returned units in Russian service shrink the shortfall,
+  so the allocation rule (section 3) leaves a little more production for export and India's
+  next squadron can come a quarter earlier; units resold or in transit do not count.
 
 6. Turkiye-US milestones (:func:`us_milestones`)
 ------------------------------------------------
@@ -125,14 +145,16 @@ single run's chance of each milestone comes from
     tr_retaliation  = ru_retaliation_usd_bn                   (transfer_third_party only)
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
-    ru_forgone      = ru_leverage_value_usd_bn * moved / holding
-    ru_deal_net     = unit_value_usd_bn * to_russia - refund_total - ru_forgone
-    ru_consents     = return action and ru_deal_net > 0
-    offset_dependence = mean over the horizon of the offset still owed / s400_contract_usd_bn
+    ru_forgone      = ru_leverage_value_usd_bn * moved / holding          (once they have left)
+    ru_deal_net     = ru_max - comp         (section 9; a transfer: -ru_forgone)
+    ru_consents     = return action and comp <= ru_max
+    offset_dependence = refund_total / s400_contract_usd_bn   (energy offset, once they have left)
 
-``ru_deal_net`` judges the whole deal (not cut at the horizon); a transfer to a third party
-gives Russia nothing and costs it ``ru_forgone``, so Russia objects (``ru_objects`` = 1, the
-end-user certificate needs its consent) and Turkiye bears ``tr_retaliation``.
+Everything here counts the agreed return only (a refused draw moves nothing). The offset
+dependence is the obligation, not the part still owed within the horizon (a later return must
+not look better). A transfer to a third party gives Russia nothing and costs it
+``ru_forgone``, so Russia objects (``ru_objects`` = 1, the end-user certificate needs its
+consent) and Turkiye bears ``tr_retaliation``.
 ``ru_return_production_months = returned / (P / 12)`` and ``ru_return_loss_share =
 returned / L`` put a return in a student's terms.
 
@@ -146,8 +168,49 @@ Four signals, each in [-1, 1], higher = better for Turkiye's place in NATO::
     sig_russian_ad_gain  = -min(1, to_russia_home / 4)
     alliance_score       = sum(w_* x sig_*)       (weights: register rows, group Alliance)
 
-with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions put into
-Russian home service within the horizon (not those sent to India or resold).
+with ``held_end = holding - moved_h`` and ``to_russia_home`` the returned battalions bound for
+Russian home service that have left Turkiye within the horizon (not those delivered to India or
+resold): counted when they leave, not when they become usable, so agreeing later never raises
+the score at the register's weights (v2 rewarded units that arrived after the horizon).
+
+9. The bargain (:func:`bargain_terms`; consent gates the return)
+----------------------------------------------------------------
+For a return (``return_partial``, ``return_full``) each side's valuation gives a range of
+compensation both accept; the return happens only inside it. With ``frac = moved / holding``,
+``base = s400_contract_usd_bn * frac`` (the contract value of the units that leave) and
+``comp = compensation_share * base`` (0 for form 'none'), in US$ bn:
+
+Russia's highest price. Its scarcity is the shortfall against the home requirement of the
+chosen course of the war in the agreement quarter, ``s = min(1, max(0, R - S[k_agree]) /
+shortfall_threshold_bn)`` (``ru_shortfall_agree_months`` shows it in months of production)::
+
+    ru_max = to_russia * unit_value_usd_bn * (1 + ru_scarcity_premium * s * eases)
+             - ru_leverage_value_usd_bn * frac
+
+``unit_value_usd_bn`` is the contracts' price of a battalion (data/deals.csv, derived by
+:mod:`s400lab.model.pricing`); ``eases = 1`` when the units ease the shortfall (kept at home,
+or sent to India while only contracted buyers are served, so India's order takes less
+production), 0 when resold (worth their price only); the leverage term is a labelled judgement.
+
+Turkiye's least acceptable compensation: what it gives up minus what it gains besides the
+money, with ``t_leave`` the start of quarter ``k_leave`` and ``t_end`` the horizon's end::
+
+    gives_up = frac * (tr_gap_cost_usd_bn_per_year * max(0, min(tr_own_ad_year, t_end) - t_leave)
+                       + tr_audience_cost_usd_bn)
+    gains    = upkeep_usd_bn_per_year * frac * (H - k_leave) / 4
+               + [full return] (1 - p_s) * (1 - p_f) * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
+    tr_min   = gives_up - gains
+
+with ``p_s, p_f`` the block probabilities (times ``m_b``, capped at 1): the US track's value
+weighted by its chance, not by the block draw. Outcomes::
+
+    tr_min_share  = max(0, tr_min) / base          ru_max_share = ru_max / base
+    deal_feasible = tr_min_share <= ru_max_share   (the range is not empty)
+    deal_agreed   = tr_min_share <= compensation_share <= ru_max_share
+
+(NaN when no return is at stake). In a draw that is not agreed nothing leaves Turkiye: Russia,
+Turkiye, India and the US track follow the status quo, and the verdict says "refused: Russia
+pays at most N%" (or what Turkiye needs).
 """
 
 from __future__ import annotations
@@ -308,6 +371,7 @@ SECTIONS = (
     ("6. Turkiye-US milestones", "us_milestones"),
     ("7. Money and Russia's deal", "money"),
     ("8. Alliance scorecard", "scorecard"),
+    ("9. The bargain (decided in the agreement quarter, before section 4 moves any unit)", "bargain_terms"),
 )
 
 
@@ -448,10 +512,12 @@ def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
 
 
-def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
+def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
     """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
     the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
     scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
+    if a.action not in RETURN_ACTIONS:  # no return, no bargain (every outcome of it is NaN)
+        return dict(any=False)
     frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
     base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
     comp = (a.form != "none") * a("compensation_share") * base
@@ -466,7 +532,8 @@ def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
     r = hold["to_russia"]
     eases = a.use == "home" or (a.use == "india" and a.buyers == "contracted")
     return dict(
-        bargaining=np.full(a.n, a.action in RETURN_ACTIONS) & (r > 0),
+        any=True,
+        bargaining=r > 0,
         base=base,
         comp=comp,
         tr_gives_up=gives_up,
@@ -598,7 +665,7 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     tmp, tmp2, z = np.empty(n), np.empty(n), np.zeros
     st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
     st.update(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
-    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H)
+    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
     arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
     contracted = a.buyers == "contracted"
@@ -608,18 +675,27 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     ruler = contracted and bool(shipments)
     if ruler:
         st.update(free=cum + 0.0, n_next=z(n), n_last=z(n))
+    served, small = False, n <= _SMALL_N
     for k in range(H):
         S, nxt = stock[k], stock[k + 1]
         if (i := talks.get(k)) is not None:
             _decide(st, bar, i, S[i], R[i])
-        cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-        if ruler:
-            _production_alone(st, cap, tmp2)
-        if contracted:  # only India's contract: capacity beyond its need stays home
-            np.subtract(st["need"], cum, out=tmp2)
-            np.maximum(tmp2, 0.0, out=tmp2)
-            np.minimum(cap, tmp2, out=cap)
-        cum = np.add(cum, cap, out=credit[k])
+        if served:  # India's need met in every draw: nothing more is exported, ever
+            cap = cap_s[k]
+            cap.fill(0.0)
+            cum = credit[k]
+            np.copyto(cum, credit[k - 1])
+        else:
+            cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
+            if ruler:
+                _production_alone(st, cap, tmp2)
+            if contracted:  # only India's contract: capacity beyond its need stays home
+                np.subtract(st["need"], cum, out=tmp2)
+                np.minimum(cap, tmp2, out=cap)
+                np.maximum(cap, 0.0, out=cap)
+                # a single run stops computing exports once India is served (cheap to check)
+                served = small and not ruler and bool((tmp2 <= cap).all())
+            cum = np.add(cum, cap, out=credit[k])
         np.add(S, net, out=nxt)
         if (i := arrivals.get(k)) is not None:
             _arrive(a, st, i, nxt, cum)
@@ -633,6 +709,8 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
 
 def _decide_rest(a: Inputs, st: dict, bar: dict, hold: dict, stock: np.ndarray, R: np.ndarray) -> None:
     """Draws whose agreement quarter lies at or after the horizon: decided on the last stock."""
+    if not bar["any"]:
+        return
     rest = np.flatnonzero(bar["bargaining"] & np.isnan(st["sf_agree"]))
     if rest.size:
         k = np.minimum(np.asarray(hold["k_agree"] * np.ones(a.n))[rest], a.H).astype(np.intp)
@@ -740,12 +818,14 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
     forgone = a("ru_leverage_value_usd_bn") * frac * left
-    talks = bar["bargaining"]
-    ru_max = np.where(
-        talks, bar["ru_base"] + bar["ru_prem"] * _scarcity(ru["sf_agree"], bar["thresh"]), np.nan
-    )
-    tr_min = np.where(talks, bar["tr_min"], np.nan)
-    deal = np.where(talks, ru_max - bar["comp"], -forgone)
+    if bar["any"]:  # a return: every draw bargains (at least one battalion would move)
+        scarcity = _scarcity(ru["sf_agree"], bar["thresh"])
+        ru_max, tr_min = bar["ru_base"] + bar["ru_prem"] * scarcity, bar["tr_min"]
+        deal = ru_max - bar["comp"]
+        consents, tr_consents = bar["comp"] <= ru_max + 1e-9, bar["comp"] >= tr_min - 1e-9
+    else:
+        ru_max = tr_min = scarcity = np.nan
+        deal, consents, tr_consents = -forgone, False, False
     recovered = refund + upkeep + work
     return dict(
         refund_total=refund_total,
@@ -761,10 +841,11 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
         ru_value=value * hold["to_russia"] * (hold["k_use"] < H),
         forgone=forgone,
         deal=deal,
-        consents=talks & (bar["comp"] <= np.nan_to_num(ru_max, nan=-np.inf) + 1e-9),
-        tr_consents=talks & (bar["comp"] >= np.nan_to_num(tr_min, nan=np.inf) - 1e-9),
+        consents=consents,
+        tr_consents=tr_consents,
         ru_max=ru_max,
         tr_min=tr_min,
+        scarcity=scarcity,
         # the energy-offset obligation as a share of the contract, once the units have left
         # (not the part outstanding within the horizon: a later return must not look better)
         dependence=np.minimum(1.0, refund_total / contract * offset * left * (hold["to_russia"] > 0)),
@@ -794,25 +875,40 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
     return sig
 
 
-def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, np.ndarray]:
+_BARGAIN_OUTCOMES = (
+    "deal_feasible",
+    "tr_min_share",
+    "ru_max_share",
+    "tr_min_usd_bn",
+    "ru_max_usd_bn",
+    "deal_agreed",
+    "tr_consents",
+    "ru_scarcity",
+    "ru_shortfall_agree_months",
+    "tr_gives_up_usd_bn",
+    "tr_us_value_usd_bn",
+)
+
+
+def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, Any]:
     """Section 9's outcomes: the range as shares of the returned units' contract value and in
     US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
-    talks, base = bar["bargaining"], bar["base"]
-    share = np.divide(1.0, base, out=np.full(a.n, np.nan), where=talks & (base > 0))
+    if not bar["any"]:
+        return dict.fromkeys(_BARGAIN_OUTCOMES, np.nan)
+    share = 1.0 / bar["base"]  # the contract value of the units that would leave (> 0)
     ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
-    nan = np.where(talks, 0.0, np.nan)
     return {
-        "deal_feasible": (tr_min <= ru_max + 1e-9) + nan,
+        "deal_feasible": tr_min <= ru_max + 1e-9,
         "tr_min_share": tr_min * share,
         "ru_max_share": ru_max * share,
-        "tr_min_usd_bn": tr_min * 1.0,
-        "ru_max_usd_bn": ru_max * 1.0,
-        "deal_agreed": ru["agreed"] + nan,
-        "tr_consents": cash["tr_consents"] + nan,
-        "ru_scarcity": _scarcity(ru["sf_agree"], bar["thresh"]) + nan,
-        "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0) + nan,
-        "tr_gives_up_usd_bn": bar["tr_gives_up"] + nan,
-        "tr_us_value_usd_bn": bar["tr_us_value"] + nan,
+        "tr_min_usd_bn": tr_min,
+        "ru_max_usd_bn": ru_max,
+        "deal_agreed": ru["agreed"],
+        "tr_consents": cash["tr_consents"],
+        "ru_scarcity": cash["scarcity"],
+        "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0),
+        "tr_gives_up_usd_bn": bar["tr_gives_up"],
+        "tr_us_value_usd_bn": bar["tr_us_value"],
     }
 
 

@@ -404,12 +404,23 @@ def _india_verdict(v: Mapping, o: Mapping, moving: bool, direct: bool) -> str:
     nxt, india = o["india_last_production_q"], o["returned_india_q"]
     if undelivered == 0:
         return "India has all five squadrons at the start: a return cannot reach India."
+    if moving and o.get("deal_agreed", 1) == 0:
+        return (
+            "The return is refused (outside the bargaining range): no unit moves and India keeps "
+            "its status-quo dates."
+        )
     if not moving or np.isnan(india):
         return "No returned units reach India within the horizon."
+    if v["ru_use_returned"] == "home":
+        return (
+            "Russia keeps the returned units in home service (ru_use_returned = 'home'): they never go "
+            "to India. They can only act through the export allocation rule: a smaller shortfall leaves "
+            "a little more production for export, so India's next squadron may come a quarter earlier."
+        )
     if v["ru_use_returned"] != "india":
         return (
-            f"Russia keeps or resells the returned units (ru_use_returned = "
-            f"'{v['ru_use_returned']}'): they never go to India."
+            f"Russia resells the returned units (ru_use_returned = '{v['ru_use_returned']}'): they never "
+            "go to India and never join Russia's stock, so India's dates do not move."
         )
     if direct:
         return (

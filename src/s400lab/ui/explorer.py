@@ -317,8 +317,12 @@ def _india_why(result) -> tuple[str, str]:
         short = "all delivered; nothing to gain."
     elif o.get("returned_to_russia", 0) <= 0 and v.get("tr_action") not in ("return_partial", "return_full"):
         short = "nothing is returned; no gain."
+    elif o.get("deal_agreed", 1) == 0:
+        short = "return refused: no unit moves."
+    elif v.get("ru_use_returned") == "home":
+        short = "kept by Russia: export channel only."
     elif v.get("ru_use_returned") != "india":
-        short = "no gain: units stay with Russia."
+        short = "no gain: units are resold."
     elif ruler.reaches_india:
         short = f"gains: {there}, before production."
     else:
@@ -335,11 +339,16 @@ def _russia_why(outcomes) -> tuple[str, str]:
             "objects: breaks end-user terms.",
             "objects: a transfer to a third party breaks the end-user terms.",
         )
-    if outcomes.get("returned_to_russia", 0) <= 0 or not np.isfinite(net):
+    agreed = float(outcomes.get("deal_agreed", float("nan")))
+    if not np.isfinite(agreed) or not np.isfinite(net):
         return "nothing returned; no deal.", "nothing is returned; no deal to weigh."
-    yes = outcomes.get("ru_consents", 0) >= 0.5
-    short = f"deal worth {net:+.2f} US$ bn: {'consents' if yes else 'refuses'}."
-    return short, f"deal worth {net:+.2f} US$ bn to Moscow: {'would' if yes else 'would not'} consent."
+    ru, tr = 100 * outcomes["ru_max_share"], 100 * outcomes["tr_min_share"]
+    rng = f"Turkiye needs at least {tr:.0f}%, Russia pays at most {ru:.0f}% of the contract"
+    if agreed >= 0.5:
+        return f"agreed: pays up to {ru:.0f}%.", f"deal agreed: the terms lie inside the range ({rng})."
+    if outcomes.get("ru_consents", 0) < 0.5:
+        return f"refused: pays at most {ru:.0f}%.", f"refused: Russia pays at most {ru:.0f}% ({rng})."
+    return f"refused: Turkiye needs {tr:.0f}%.", f"refused: Turkiye needs at least {tr:.0f}% ({rng})."
 
 
 def _short_verdict(text: str) -> str:
