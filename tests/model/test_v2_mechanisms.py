@@ -126,6 +126,18 @@ def test_stored_jets_counted_only_in_the_delivery_time(reg):
     assert "stored" in reg["f35_delivery_months"].rationale
     assert "do not enter here" in reg["f35_readmission_months"].rationale
     assert not any("stored" in reg[n].rationale for n in ("sanctions_lift_months",))
+    # ... and in the numbers (issue 25): divestiture to first jet is 12 months at the fastest, the
+    # research notes' fastest (release of the stored jets after certification), not 12 + 3
+    assert reg["f35_readmission_months"].low + reg["f35_delivery_months"].low == 12
+    _, out = sim1(
+        tr_action="return_full",
+        return_quarter=0,
+        removal_months=1,
+        sanctions_lift_months=1,
+        f35_readmission_months=12,
+        f35_delivery_months=0,
+    )
+    assert out["f35_first_delivery_q"] == out["f35_readmission_q"] == 2026.75 + 0.25 * 5  # q(1 + 12)
 
 
 # ------------------------------------------------------------------ Russia's side

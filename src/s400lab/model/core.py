@@ -122,7 +122,7 @@ and rounded once::
 
     m_sanc = m_d * sanctions_lift_months
     m_f35  = max(m_sanc, m_d * f35_readmission_months)
-    m_jet  = m_f35 + m_d * f35_delivery_months          (the stored jets count here only)
+    m_jet  = m_f35 + m_d * f35_delivery_months    (the stored jets count here only: low end 0)
     k_x    = k_agree + q(removal_months + m_x)          for x in sanc, f35, jet
     blocked_sanctions = u_block_sanctions < min(1, m_b * p_block_sanctions)
     blocked_f35       = u_block_f35       < min(1, m_b * p_block_f35)
