@@ -541,13 +541,19 @@ async def await_server_page(page, hub, name: str, timeout: float = 300.0, wait_u
 def expected_texts(values: dict | None = None, preset: str = "status_quo", outcomes=None) -> dict[str, str]:
     """The table texts the explorer must show for a scenario, computed with the model."""
     from s400lab.model import Scenario, run
+    from s400lab.model.formatting import central_date_text
     from s400lab.ui.explorer import KEY_OUTCOMES, format_value
 
     sc = Scenario.preset(preset).with_changes(**(values or {}))
     out = run(sc).outcomes
     end = float(sc.values["start_year"]) + 0.25 * (int(sc.values["horizon_quarters"]) - 1)
     names = [k for k in (outcomes or KEY_OUTCOMES) if k in out.index]
-    return {k: format_value(float(out.at[k, "value"]), out.at[k, "unit"], end) for k in names}
+
+    def text(k: str) -> str:  # a US date of the single run reads "... if not blocked"
+        v, unit = float(out.at[k, "value"]), out.at[k, "unit"]
+        return central_date_text(k, v, end) if unit == "year" else format_value(v, unit, end)
+
+    return {k: text(k) for k in names}
 
 
 # --------------------------------------------------------------------------- kernels

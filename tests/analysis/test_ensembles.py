@@ -198,7 +198,7 @@ def test_export_csv_never_overwrites(tmp_path):
 
 def test_milestone_odds_beside_the_central_date():
     from s400lab.analysis.ensembles import MILESTONES, milestone_odds
-    from s400lab.model import Scenario, run_ensemble
+    from s400lab.model import Scenario, quarter_label, run_ensemble
 
     sc = Scenario.preset("full_return_cash")
     odds = milestone_odds(sc, n=500, seed=3)
@@ -210,6 +210,8 @@ def test_milestone_odds_beside_the_central_date():
         assert odds.loc[k, "p_within"] == pytest.approx(ens.outcomes[k].notna().mean())
     # the single run never shows a block (device at 0.5), the odds do
     assert odds.loc["f35_first_delivery_q", "central_label"] != "not within horizon"
+    assert odds.loc["sanctions_lifted_q", "central_label"].endswith(" if not blocked")
+    assert odds.loc["divestiture_q", "central_label"] == quarter_label(odds.loc["divestiture_q", "central"])
     assert odds.loc["f35_first_delivery_q", "p_within"] < 0.5
     assert odds.loc["sanctions_lifted_q", "p_within"] < 1.0
     # a mapping of values works too; the status quo never starts the US clock

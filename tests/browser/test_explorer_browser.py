@@ -133,7 +133,7 @@ def _views_in_viewport(page, width: int, height: int) -> None:
 
 def _date_texts(preset: str, outcomes) -> list[str]:
     live = LiveEnsemble(n=1000, seed=1).run(Scenario.preset(preset))
-    return [live.date_text(k).replace(" within the horizon", "") for k in outcomes]
+    return [live.milestone_text(k, short=True) for k in outcomes]  # median date - chance
 
 
 def _screen_for(page, width: int) -> None:
@@ -245,7 +245,7 @@ def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, bro
         start = Scenario.preset("full_return_cash").values["return_quarter"]
         sc = Scenario.preset("full_return_cash").with_changes(return_quarter=start + 1)
         live = LiveEnsemble(n=1000, seed=1).run(sc)
-        text = live.date_text("sanctions_lifted_q").replace(" within the horizon", "")
+        text = live.milestone_text("sanctions_lifted_q", short=True)
         page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
         page.wait_for_function(
             "([sel, old]) => document.querySelector(sel).src !== old", arg=["img.s400-img-track", before]

@@ -97,6 +97,22 @@ def test_sobol_bars(ax):
     assert [r.get_width() for r in art["S1"]] == pytest.approx(order["S1"].tolist())
 
 
+def test_sobol_bars_show_the_share_due_to_chance(ax):
+    t = sobol_indices(ishigami, ["x1", "x2", "x3"], [(-np.pi, np.pi)] * 3, n_base=64, seed=0)
+    assert pu.sobol_bars(ax, t)["chance"] is None  # no share given: no chance bar
+    ax.clear()
+    t.attrs["chance_share"] = 0.67  # as model_sobol sets it
+    art = pu.sobol_bars(ax, t)
+    (bar,) = art["chance"]
+    assert bar.get_width() == pytest.approx(0.67)
+    assert bar.get_y() + bar.get_height() / 2 == pytest.approx(3.0)  # the top row, above the 3 inputs
+    labels = [tick.get_text() for tick in ax.get_yticklabels()]
+    assert labels[0] == pu.CHANCE_LABEL and len(labels) == 4
+    assert art["chance_label"].get_text() == "67% of the variance"
+    ax.clear()
+    assert pu.sobol_bars(ax, t, chance_share=0.25)["chance"][0].get_width() == pytest.approx(0.25)
+
+
 def test_discovery_box_normalised(ax):
     rng = np.random.default_rng(0)
     X = pd.DataFrame({"a": rng.uniform(0, 10, 2000), "b": rng.uniform(0, 1, 2000)})

@@ -12,8 +12,9 @@ from _strategies import register_value
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from s400lab.analysis.live import format_chance
 from s400lab.model import Scenario, presets, run
-from s400lab.model.formatting import unit_text
+from s400lab.model.formatting import central_date_text, unit_text
 from s400lab.model.register import load_register
 from s400lab.model.sampling import drawn_switches
 from s400lab.model.scenario import lever_problems, weight_problems
@@ -209,7 +210,15 @@ def test_table_html_shows_the_model_values(ex):
             continue
         v, unit = out.at[k, "value"], out.at[k, "unit"]
         assert f"<tr data-outcome='{k}'>" in ex.table.value
-        assert f"data-value='{float(v)!r}'>{format_value(v, unit, end)}</td>" in ex.table.value
+        shown = central_date_text(k, v, end) if unit == "year" else format_value(v, unit, end)
+        assert f"data-value='{float(v)!r}'>{shown}</td>" in ex.table.value
+    # a US date of the single run is the date if Congress does not block; its median beside it
+    assert "if not blocked</td>" in ex.table.value
+    median = ex.live.median("sanctions_lifted_q")
+    assert (
+        f"{format_chance(ex.live.chance('sanctions_lifted_q'))}, median {format_value(median, 'year')}"
+        in (ex.table.value)
+    )
     assert "horizon ends 2032Q3" in ex.table.value
 
 
@@ -418,8 +427,8 @@ def test_dates_carry_their_chance_in_the_views(ex):
     ex.load_preset("full_return_cash")
     live = ex.live
     text = ex.overlays["track"].value
-    for k in ("sanctions_lifted_q", "f35_readmission_q"):
-        assert live.date_text(k).replace(" within the horizon", "") in text
+    for k in ("sanctions_lifted_q", "f35_readmission_q"):  # the median date and its chance
+        assert live.milestone_text(k, short=True) in text
     assert "%" in ex.overlays["india"].value
     assert "within the horizon" in live.date_text("sanctions_lifted_q")
 

@@ -35,6 +35,7 @@ from s400lab.model.results import quarter_text
 
 __all__ = [
     "MILESTONES",
+    "median_quarter",
     "milestone_odds",
     "Event",
     "Probability",
@@ -593,6 +594,22 @@ MILESTONES = (
 )
 
 
+def median_quarter(x: Any) -> float:
+    """Median quarter of the draws that reach a date (NaN ones left out), on the quarter grid.
+
+    The median of decimal years can fall between two quarter starts (an even count); it is
+    floored to the start of its quarter, so it reads as a quarter. NaN if no draw reaches it.
+
+    >>> median_quarter([2027.25, 2027.5, float("nan")])
+    2027.25
+    """
+    a = np.asarray(x, dtype=float)
+    fin = a[~np.isnan(a)]
+    if not fin.size:
+        return math.nan
+    return float(np.floor(np.median(fin) * 4.0 + 1e-9) / 4.0)
+
+
 def milestone_odds(
     scenario: Any, n: int = 1000, seed: int = 0, outcomes: Iterable[str] | None = None
 ) -> pd.DataFrame:
@@ -615,11 +632,13 @@ def milestone_odds(
     -------
     pandas.DataFrame
         Index = outcome; columns ``label``, ``central`` (the single run's quarter, NaN = not
-        within the horizon), ``central_label``, ``p_within`` (share of draws in which it
+        within the horizon), ``central_label`` (a US milestone Congress can block reads "2027Q4
+        if not blocked": the single run never draws a block), ``p_within`` (share of draws in which it
         happens within the horizon), ``median`` (median quarter of those draws, on the quarter
         grid), ``median_label``, ``q05``, ``q95``.
     """
     from s400lab.model import OUTCOMES, Scenario, quarter_label, run, run_ensemble
+    from s400lab.model.formatting import central_date_text
 
     if not isinstance(scenario, Scenario):
         if not isinstance(scenario, Mapping):
@@ -636,7 +655,7 @@ def milestone_odds(
         x = np.asarray(ens.raw_outcomes[k], dtype=float)
         fin = x[~np.isnan(x)]
         if fin.size:
-            med = float(np.floor(np.median(fin) * 4.0 + 1e-9) / 4.0)
+            med = median_quarter(fin)
             q05, q95 = (float(np.floor(v * 4.0 + 1e-9) / 4.0) for v in np.quantile(fin, [0.05, 0.95]))
         else:
             med = q05 = q95 = math.nan
@@ -645,7 +664,7 @@ def milestone_odds(
                 "outcome": k,
                 "label": OUTCOMES[k][1],
                 "central": central[k],
-                "central_label": quarter_label(central[k]),
+                "central_label": central_date_text(k, central[k]),  # "... if not blocked"
                 "p_within": float(fin.size / x.size),
                 "median": med,
                 "median_label": quarter_label(med),

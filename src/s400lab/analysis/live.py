@@ -204,6 +204,34 @@ class LiveRun:
         value = format_outcome(self.central[outcome], unit, self.horizon_end)
         return f"{value} - {format_chance(self.chance(outcome))} within the horizon"
 
+    def median(self, outcome: str) -> float:
+        """Median quarter of a date over the draws that reach it within the horizon (NaN if
+        none; :func:`s400lab.analysis.ensembles.median_quarter`)."""
+        key = ("median", outcome)
+        if key not in self._cache:
+            from s400lab.analysis.ensembles import median_quarter
+
+            self._cache[key] = median_quarter(self.outcomes[outcome])
+        return self._cache[key]
+
+    def milestone_text(self, outcome: str, short: bool = False) -> str:
+        """A milestone told straight: the median date among the draws that reach it and the
+        chance of reaching it, ``"median 2028Q3 - 73% within the horizon"``
+        (``short``: ``"2028Q3 - 73%"``, where the view's title says "median").
+
+        The single run's date is not used: its durations sit at the modes of their
+        triangular ranges (earlier than the medians) and its block draws at 0.5, so it is the
+        date *if not blocked* (:func:`s400lab.model.formatting.central_date_text`). No draw
+        reaching it: ``"not by 2032Q3 - 0% within the horizon"``.
+        """
+        unit = OUTCOMES[outcome][0]
+        med = self.median(outcome)
+        chance = format_chance(self.chance(outcome))
+        value = format_outcome(med, unit, self.horizon_end)
+        if short:
+            return f"{value} - {chance}"
+        return f"{'' if is_missing(med) else 'median '}{value} - {chance} within the horizon"
+
     def summary(self, outcomes: Iterable[str] | None = None) -> pd.DataFrame:
         """Per outcome: central value, chance, 5/50/95% over the draws, unit and label."""
         names = list(OUTCOMES) if outcomes is None else list(outcomes)

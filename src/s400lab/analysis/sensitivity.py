@@ -14,17 +14,32 @@ known (a linear function, the Ishigami function). Thin adapters (:func:`model_fu
   ``ST`` near 0 = the input could be fixed anywhere in its range. Computed with SALib's Saltelli
   sampling (``SALib.sample.sobol``, N (k + 2) runs) and estimators (``SALib.analyze.sobol``),
   with bootstrap confidence intervals.
+* **Chance** -- the congressional blocks are chance events: a model device (register ``kind =
+  device``, the uniform draws ``u_block_*``) blocks a track when it falls below the block
+  probability. Chance is not an assumption, so it is never a tornado bar or a Sobol factor.
+  Because an outcome depends on a device only through that one comparison, its expectation
+  over the device is exact with two runs (device at 0: blocked, at 1: not blocked) weighted by
+  the block chance (:func:`expect_over_chance`). The tornado plots that expectation, so a block
+  probability moves the outcome smoothly (a single run with the device at 0.5 would show a step
+  at a hidden 0.5); :func:`chance_share` splits the outcome's variance into the part chance
+  explains (the law of total variance: ``E[Var(Y | assumptions)] / Var(Y)``), shown beside the
+  Sobol indices, which share out the rest.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 __all__ = [
+    "BLOCK_DEVICES",
+    "block_chances",
+    "chance_share",
+    "expect_over_chance",
     "tornado",
     "sobol_indices",
     "ishigami",
@@ -307,6 +322,122 @@ def from_unit(scenario: Any, U: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+#: Model devices -> the block probability each is compared with: a track is blocked when
+#: ``u_block_x < min(1, m_b * p_block_x)`` (:mod:`s400lab.model.core`, section 6; ``m_b`` is
+#: the US-response multiplier, 1 for "standard").
+BLOCK_DEVICES = {"u_block_sanctions": "p_block_sanctions", "u_block_f35": "p_block_f35"}
+
+
+def block_chances(scenario: Any, draws: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
+    """The chance each model device blocks its track, per row of ``draws``.
+
+    ``min(1, m_b * p)`` with ``p`` the block probability (from ``draws`` where it is a column,
+    else the scenario's value) and ``m_b`` the block multiplier of the scenario's US response
+    (``us_block_mult_cooperative`` / ``_hostile``; 1 for "standard"). A test holds this to
+    the model's own comparison, draw by draw.
+
+    Returns
+    -------
+    dict
+        Device name (``u_block_*``) -> array of chances in [0, 1] (one per row; one value
+        without ``draws``).
+    """
+    v = scenario.values
+    n = 1 if draws is None else len(draws)
+
+    def col(name: str) -> np.ndarray:
+        if draws is not None and name in draws.columns:
+            return draws[name].to_numpy(dtype=float)
+        return np.full(n, float(v[name]))
+
+    us = v["us_response"]
+    mb = col(f"us_block_mult_{us}") if us in ("cooperative", "hostile") else np.ones(n)
+    unknown = [d for d in scenario.register.devices if d not in BLOCK_DEVICES]
+    if unknown:
+        raise ValueError(f"model device(s) {', '.join(unknown)} have no known chance (see BLOCK_DEVICES)")
+    return {d: np.minimum(1.0, mb * col(BLOCK_DEVICES[d])) for d in scenario.register.devices}
+
+
+def expect_over_chance(
+    scenario: Any, draws: pd.DataFrame, outcomes: Sequence[str], *, fill: Mapping[str, float] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Mean and variance of outcomes over the chance devices, exactly, for each row of ``draws``.
+
+    An outcome depends on a device only through "blocked or not" (``u < chance``), so each row
+    is run once per combination of the devices not in ``draws`` at 0 (blocked, if the chance
+    is above 0) and 1 (never blocked), and the runs are weighted by the chances of
+    :func:`block_chances`: ``E = sum_c w_c y_c``, ``Var = sum_c w_c (y_c - E)^2``.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    draws : DataFrame
+        Parameter values (columns of ``s400lab.model.evaluate``); devices among its columns
+        keep their values (are not averaged over).
+    outcomes : sequence of str
+    fill : mapping, optional
+        Outcome -> value that replaces NaN ("not within the horizon") before averaging.
+
+    Returns
+    -------
+    (mean, variance) : two DataFrames, ``len(draws)`` rows x ``outcomes``, index of ``draws``.
+    """
+    from s400lab.model import evaluate
+
+    outcomes = list(outcomes)
+    devices = [d for d in scenario.register.devices if d not in draws.columns]
+    q = block_chances(scenario, draws)
+    combos = list(itertools.product((0.0, 1.0), repeat=len(devices)))
+    m = len(draws)
+    base = draws.reset_index(drop=True)
+    big = pd.concat([base.assign(**dict(zip(devices, c, strict=True))) for c in combos], ignore_index=True)
+    y = np.array(evaluate(scenario, big)[outcomes], dtype=float).reshape(len(combos), m, len(outcomes))
+    for j, name in enumerate(outcomes):
+        if fill and fill.get(name) is not None:
+            y[:, :, j] = np.where(np.isnan(y[:, :, j]), fill[name], y[:, :, j])
+    w = np.ones((len(combos), m))
+    for i, c in enumerate(combos):
+        for d, u in zip(devices, c, strict=True):
+            w[i] *= q[d] if u == 0.0 else 1.0 - q[d]
+    w3 = w[:, :, None]
+    ref = y[-1]  # never blocked (every device at 1): where chance cannot act, the mean is exact
+    mean = ref + np.where(w3 > 0, w3 * (y - ref[None]), 0.0).sum(axis=0)
+    var = np.where(w3 > 0, w3 * (y - mean[None]) ** 2, 0.0).sum(axis=0)
+    frame = lambda a: pd.DataFrame(a, columns=outcomes, index=draws.index)  # noqa: E731
+    return frame(mean), frame(var)
+
+
+def chance_share(
+    scenario: Any, outcome: str, n: int = 4096, seed: int = 1, *, nan_fill: float | str | None = "auto"
+) -> float:
+    """Share of an outcome's variance that chance explains (the congressional block draws).
+
+    By the law of total variance, ``Var(Y) = E[Var(Y | A)] + Var(E[Y | A])`` with ``A`` the
+    assumptions (everything an ensemble draws except the devices): the first term is the part
+    due to chance. The assumptions are the draws of ``run_ensemble(scenario, n, seed)``;
+    the mean and variance over chance are exact (:func:`expect_over_chance`).
+
+    Returns
+    -------
+    float
+        In [0, 1]; 0 when the outcome does not vary at all. Timing outcomes are filled as in
+        :func:`model_function` (``nan_fill``).
+    """
+    from s400lab.model import run_ensemble
+
+    fill = _auto_fill(scenario, outcome, nan_fill)
+    draws = run_ensemble(scenario, n=n, seed=seed).draws
+    draws = draws.drop(columns=[d for d in scenario.register.devices if d in draws.columns])
+    mean, var = expect_over_chance(
+        scenario, draws, [outcome], fill=None if fill is None else {outcome: float(fill)}
+    )
+    within = float(var[outcome].mean())
+    total = within + float(mean[outcome].var(ddof=0))
+    if not np.isfinite(total) or total <= 1e-15:
+        return 0.0
+    return min(1.0, max(0.0, within / total))
+
+
 def model_function(
     scenario: Any,
     outcome: str,
@@ -314,6 +445,7 @@ def model_function(
     *,
     nan_fill: float | str | None = "auto",
     space: str = "value",
+    chance: str = "expected",
 ) -> VectorFn:
     """Wrap the model as ``f(X) -> outcome`` for :func:`tornado` / :func:`sobol_indices`.
 
@@ -333,6 +465,11 @@ def model_function(
         ``"value"``: ``X`` holds parameter values. ``"unit"``: ``X`` holds uniforms in [0, 1]
         mapped by :func:`from_unit` (used for Sobol indices so that triangular and discrete
         uncertainties keep their register distribution).
+    chance : {"expected", "central"}
+        The model devices (the block draws ``u_block_*``) not among ``names``:
+        ``"expected"`` (default) averages the outcome over them exactly
+        (:func:`expect_over_chance`), so a block probability moves it smoothly;
+        ``"central"`` keeps the scenario's device values (0.5: a single run's step).
     """
     from s400lab.model import OUTCOMES, evaluate
 
@@ -340,12 +477,20 @@ def model_function(
         raise ValueError(f"unknown outcome {outcome!r}; outcomes: {', '.join(OUTCOMES)}")
     if space not in ("value", "unit"):
         raise ValueError("space must be 'value' or 'unit'")
+    if chance not in ("expected", "central"):
+        raise ValueError("chance must be 'expected' or 'central'")
     names = list(names)
     fill = _auto_fill(scenario, outcome, nan_fill)
+    averaged = chance == "expected" and any(d not in names for d in scenario.register.devices)
 
     def f(X: np.ndarray) -> np.ndarray:
         frame = pd.DataFrame(np.asarray(X, dtype=float), columns=names)
         draws = from_unit(scenario, frame) if space == "unit" else frame
+        if averaged:
+            mean, _var = expect_over_chance(
+                scenario, draws, [outcome], fill=None if fill is None else {outcome: float(fill)}
+            )
+            return mean[outcome].to_numpy(dtype=float)
         y = np.asarray(evaluate(scenario, draws)[outcome], dtype=float)
         if fill is not None:
             y = np.where(np.isnan(y), fill, y)
@@ -361,7 +506,10 @@ def model_tornado(
 
     Each uncertainty goes from its register ``low`` to ``high`` (for a discrete one: its
     smallest to largest value the scenario can draw, see :func:`uncertainty_table`) with every
-    other parameter at the scenario's value.
+    other parameter at the scenario's value. Each point is the outcome's expectation over the
+    congressional block draws (:func:`expect_over_chance`): a block probability moves it in
+    proportion (no step against a hidden 0.5), and ``base`` is the expected outcome at the
+    central values (equal to the single run where no block can act).
 
     Parameters
     ----------
@@ -408,7 +556,9 @@ def model_sobol(
     device``, the uniform block draws ``u_block_*``) are sampled as factors so that a
     congressional block still happens with its probability, but they are chance, not
     assumptions: their rows are left out of the table (their total indices are kept in
-    ``attrs["devices_ST"]``). Evidence switches (settings) keep the scenario's reading.
+    ``attrs["devices_ST"]``; ``attrs["chance_share"]`` is the share of the variance due to
+    chance, from :func:`chance_share` over ``4 * n_base`` draws). Evidence switches (settings)
+    keep the scenario's reading.
     ``n_base * (k + 2)`` model runs, ``k`` counting the devices.
 
     Parameters
@@ -444,4 +594,9 @@ def model_sobol(
     out = out[~out["name"].isin(devices)].reset_index(drop=True)
     out.attrs["outcome"] = outcome
     out.attrs["devices_ST"] = dict(zip(chance["name"], chance["ST"].astype(float), strict=False))
+    # the share of the variance chance explains, exactly over the block draws (the devices'
+    # Saltelli indices overlap and carry sampling noise): shown beside the assumptions' bars
+    out.attrs["chance_share"] = chance_share(
+        scenario, outcome, n=4 * int(n_base), seed=seed, nan_fill=nan_fill
+    )
     return out

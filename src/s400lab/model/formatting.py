@@ -6,7 +6,9 @@
   :func:`format_outcome` (whole battalions, squadrons, quarters and months; yes/no; US$ to
   two decimals; "not by 2031Q4" past the horizon);
 - the difference of an outcome from a baseline: :func:`format_change`;
-- a parameter value with its unit, never in scientific notation: :func:`format_quantity`.
+- a parameter value with its unit, never in scientific notation: :func:`format_quantity`;
+- a single run's date of a Turkiye-US milestone Congress can block: :func:`central_date_text`
+  ("2027Q2 if not blocked").
 
 The explorer (ui), the live ensemble (analysis), the plots and the brief (reporting) call
 these; none of them formats an outcome or a quarter itself. Nothing here imports widgets or
@@ -21,7 +23,10 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "BLOCKABLE_DATES",
+    "IF_NOT_BLOCKED",
     "WHOLE_UNITS",
+    "central_date_text",
     "format_change",
     "format_number",
     "format_outcome",
@@ -121,6 +126,31 @@ def format_outcome(value: float, unit: str, horizon_end: float | None = None) ->
     if unit in WHOLE_UNITS:
         return str(int(round(value)))
     return f"{value:,.2f}"
+
+
+#: Turkiye-US milestones a congressional block can stop. A single run holds the block draws
+#: (``u_block_*``) at 0.5, above the central block chances, so it never shows a block, and its
+#: durations sit at the modes of their triangular ranges (1-3 quarters before the medians of
+#: the draws): its date of these is the date *if not blocked*, and says so.
+BLOCKABLE_DATES = ("sanctions_lifted_q", "f35_readmission_q", "f35_first_delivery_q")
+IF_NOT_BLOCKED = "if not blocked"
+
+
+def central_date_text(outcome: str, value: float, horizon_end: float | None = None, mark: str = "") -> str:
+    """A single run's date as shown: :func:`format_outcome`, with ``"if not blocked"`` after a
+    reached milestone of :data:`BLOCKABLE_DATES` (the median and the chance over the draws
+    go beside it, see :meth:`s400lab.analysis.live.LiveRun.milestone_text`). ``mark``: a
+    footnote mark used instead of the words where room is short (the printed brief).
+
+    >>> central_date_text("sanctions_lifted_q", 2027.25), central_date_text("india_sq5_q", 2027.25)
+    ('2027Q2 if not blocked', '2027Q2')
+    >>> central_date_text("sanctions_lifted_q", 2027.25, mark="*")
+    '2027Q2*'
+    """
+    text = format_outcome(value, "year", horizon_end)
+    if outcome in BLOCKABLE_DATES and not is_missing(value) and math.isfinite(float(value)):
+        return f"{text}{mark}" if mark else f"{text} {IF_NOT_BLOCKED}"
+    return text
 
 
 def format_change(value: float, base: float, unit: str, same: str = "") -> str:

@@ -650,7 +650,7 @@ class TrackPanel(BlitPanel):
         (self.missed,) = ax.plot(
             [], [], ls="none", marker="X", ms=12, color=BASELINE_COLOUR, label="not reached"
         )
-        self._title("Turkiye-US track")
+        self._title("Turkiye-US track: median date - chance")
         self._bottom_legend([self.reached, self.base, self.missed])
         _style_axes(ax)
         self.ax.grid(False, axis="y")

@@ -2,8 +2,8 @@
 
 - :func:`timing_ruler` -- India: when returned units could be in India against when export
   production alone would finish India's order (why a return moves India's last squadron, or not);
-- :func:`milestone_odds_chart` -- the US track: each milestone's central date beside its chance
-  of happening within the horizon;
+- :func:`milestone_odds_chart` -- the US track: each milestone's chance of happening within the
+  horizon, with its median date over the draws and the single run's date (if not blocked);
 - :func:`deal_balance` -- Russia's side: value of regained battalions against the refund and
   what it forgoes, for one or several scenarios;
 - :func:`depletion_chart` -- Russia's stock against its home requirement under each course of
@@ -109,7 +109,8 @@ def timing_ruler(ax: Axes, timing: pd.DataFrame, *, title: str | None = None) ->
 
 
 def milestone_odds_chart(ax: Axes, odds: pd.DataFrame, *, title: str | None = None) -> dict:
-    """Bars of each milestone's chance within the horizon, labelled with its central date.
+    """Bars of each milestone's chance within the horizon, labelled with the median date of the
+    draws that reach it and the single run's date ("if not blocked" for a US milestone).
 
     Parameters
     ----------
@@ -127,7 +128,7 @@ def milestone_odds_chart(ax: Axes, odds: pd.DataFrame, *, title: str | None = No
     bars = ax.barh(y, p, color=ACTOR_COLOURS["United States"], alpha=0.85)
     labels = []
     for yi, pi, c, m in zip(y, p, odds["central_label"], odds["median_label"], strict=False):
-        text = f"{100 * pi:.0f}%  (single run: {c}; median of draws: {m})"
+        text = f"{100 * pi:.0f}%  (median of draws: {m}; single run: {c})"
         labels.append(ax.text(0.01, yi, text, va="center", ha="left"))
     ax.set_yticks(y, list(odds["label"]))
     ax.set_xlim(0, 1)

@@ -348,25 +348,69 @@ def tornado_chart(
     return {"low": low, "high": high, "base": line, "base_label": base_label}
 
 
-def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, title: str | None = None) -> dict:
+#: Label of the chance bar beside the Sobol indices.
+CHANCE_LABEL = "Chance (Congress's block draws)"
+
+
+def sobol_bars(
+    ax: Axes,
+    table: pd.DataFrame,
+    *,
+    max_rows: int | None = 12,
+    title: str | None = None,
+    chance_share: float | None = None,
+) -> dict:
     """First-order (S1) and total-order (ST) Sobol indices with confidence intervals.
 
-    Rows are sorted by ST (largest on top).
+    Rows are sorted by ST (largest on top). The share of the variance due to chance (the
+    congressional block draws, not an assumption; :func:`analysis.sensitivity.chance_share`)
+    is a grey hatched bar on top, labelled with its percentage, so a reader sees how much of
+    the spread no research on the assumptions can remove.
 
     Parameters
     ----------
     ax : Axes
     table : DataFrame
         :func:`analysis.sensitivity.sobol_indices` output.
+    chance_share : float, optional
+        Default: ``table.attrs["chance_share"]`` (set by ``model_sobol``); none = no chance bar.
 
     Returns
     -------
-    dict with ``S1`` and ``ST`` (BarContainer).
+    dict with ``S1`` and ``ST`` (BarContainer), ``chance`` (BarContainer or None) and
+    ``chance_label`` (Text or None).
     """
+    if chance_share is None:
+        chance_share = table.attrs.get("chance_share")
     t = table.sort_values("ST", ascending=False, kind="mergesort")
     if max_rows:
         t = t.head(max_rows)
     y = np.arange(len(t))[::-1]
+    chance_bar = chance_text = None
+    if chance_share is not None and np.isfinite(chance_share):
+        share = float(chance_share)
+        chance_bar = ax.barh(
+            [len(t)],
+            [share],
+            height=0.76,
+            color=OKABE_ITO["grey"],
+            hatch="//",
+            edgecolor="white",
+            label="due to chance (not an assumption)",
+        )
+        chance_text = ax.annotate(
+            f"{100 * share:.0f}% of the variance",
+            (share, len(t)),
+            xytext=(4, 0),
+            textcoords="offset points",
+            va="center",
+            ha="left" if share < 0.7 else "right",
+            color="black",
+            fontsize=11,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1},
+        )
+        if share >= 0.7:
+            chance_text.set_position((-4, 0))
     h = 0.38
     st = ax.barh(
         y + h / 2,
@@ -380,13 +424,16 @@ def sobol_bars(ax: Axes, table: pd.DataFrame, *, max_rows: int | None = 12, titl
     s1 = ax.barh(
         y - h / 2, t["S1"], height=h, color=OKABE_ITO["blue"], xerr=t["S1_conf"], capsize=3, label="alone, S1"
     )
-    ax.set_yticks(y, list(t["label"]))
+    ticks, names = list(y), list(t["label"])
+    if chance_bar is not None:
+        ticks, names = [len(t), *ticks], [CHANCE_LABEL, *names]
+    ax.set_yticks(ticks, names)
     ax.set_xlim(min(0.0, float(np.nanmin(t["S1_low"])) if len(t) else 0.0), 1.0)
     ax.set_xlabel("share of the outcome's variance")
     ax.legend(loc="lower right", frameon=False)
     if title:
         ax.set_title(title)
-    return {"S1": s1, "ST": st}
+    return {"S1": s1, "ST": st, "chance": chance_bar, "chance_label": chance_text}
 
 
 def discovery_box(

@@ -47,6 +47,7 @@ from jinja2 import Environment, FileSystemLoader
 
 from s400lab._files import write_new_file
 from s400lab.model.formatting import (
+    central_date_text,
     format_change,
     format_number,
     format_outcome,
@@ -164,6 +165,9 @@ def _fmt_spread(x: np.ndarray, unit: str) -> str:
         return "never within horizon" if is_timing(unit) else "n/a"
     q05, q50, q95 = (format_outcome(q, unit) for q in np.quantile(finite, [0.05, 0.5, 0.95]))
     if is_timing(unit):
+        from s400lab.analysis.ensembles import median_quarter
+
+        q50 = format_outcome(median_quarter(finite), unit)  # the explorer's median quarter
         return f"{finite.size / x.size:.0%} within horizon; median {q50} ({q05} to {q95})"
     return f"{q05} to {q95} (median {q50})"
 
@@ -468,8 +472,13 @@ def _outcome_rows(res, base_res, ens) -> list[dict[str, Any]]:
                 "label": label,
                 "unit": unit,
                 "unit_text": unit_text(unit),
-                "value": format_outcome(v, unit, ends[0]),
-                "baseline": format_outcome(b, unit, ends[1]),
+                # a US milestone's single-run date holds only if Congress does not block ("*")
+                "value": central_date_text(key, v, ends[0], mark="*")
+                if is_timing(unit)
+                else format_outcome(v, unit, ends[0]),
+                "baseline": central_date_text(key, b, ends[1], mark="*")
+                if is_timing(unit)
+                else format_outcome(b, unit, ends[1]),
                 "diff": format_change(v, b, unit, same="same"),
                 "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit),
             }

@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from s400lab._inputs import excerpt
+from s400lab.analysis.bargain import BARGAIN_OUTCOMES, bargain_range, range_text
 from s400lab.analysis.live import (
     LiveEnsemble,
     change_effects,
@@ -52,7 +53,7 @@ from s400lab.analysis.live import (
     format_outcome,
 )
 from s400lab.model import Scenario, presets, run
-from s400lab.model.formatting import unit_text
+from s400lab.model.formatting import central_date_text, unit_text
 from s400lab.model.register import GROUPS, Parameter, load_register
 from s400lab.model.results import india_timing_core, key_outcomes
 from s400lab.plots.style import OKABE_ITO
@@ -85,7 +86,8 @@ FIGURE_TITLES = {
     "stock": "Russia's S-400 stock over time: this scenario with its 90% band, the status quo "
     "and the home requirement; below, the difference from the status quo",
     "india": "India's undelivered squadrons: promised and modelled delivery quarter",
-    "track": "Turkiye-US track: quarter each legal and programme milestone is reached",
+    "track": "Turkiye-US track: median quarter each legal and programme milestone is reached "
+    "among the draws that reach it, and the chance of reaching it within the horizon",
 }
 
 #: Tab titles per register group: short enough that the seven tabs (with "Outcomes") fit one
@@ -502,6 +504,9 @@ class ScenarioExplorer(widgets.VBox):
             w.add_class(f"s400-ctl-{p.name}")  # stable hooks for browser tests
             w.observe(self._make_observer(p.name), names="value")
             self.controls[p.name] = w
+        # the bargaining range, shown right under the compensation share and updated live
+        self.bargain_box = widgets.HTML()
+        self.bargain_box.add_class("s400-bargain")
 
     def _make_observer(self, name: str):
         def on_change(change: dict) -> None:
@@ -518,7 +523,10 @@ class ScenarioExplorer(widgets.VBox):
             ps = [p for p in params if p.kind == kind]
             if ps:
                 children.append(widgets.HTML(f"<b>{KIND_TITLES[kind]}</b>"))
-                children.extend(self.controls[p.name] for p in ps)
+                for p in ps:
+                    children.append(self.controls[p.name])
+                    if p.name == "compensation_share":
+                        children.append(self.bargain_box)
         about = widgets.HTML(
             "<details><summary>About these values (descriptions, ranges, sources)</summary>"
             f"{_help_table(params)}</details>"
@@ -1110,13 +1118,16 @@ class ScenarioExplorer(widgets.VBox):
                 if self._values.get("ru_use_returned") == "india"
                 else float("nan"),
             ),
+            # the US track told straight: each milestone at the median of the draws that
+            # reach it, with the chance of reaching it (the single run's dates are the modes
+            # of the durations and never blocked: "if not blocked" in the outcomes table)
             "track": self.figure.track.update(
                 list(MILESTONES.values()),
-                [ro[k] for k in MILESTONES],
+                [live.median(k) for k in MILESTONES],
                 note=self._track_note(ro),
                 good=self._track_note(ro) == "legal conditions met",
-                baseline=[bo[k] for k in MILESTONES] if compare else None,
-                texts=[short(k) for k in MILESTONES],
+                baseline=[base.median(k) for k in MILESTONES] if compare else None,
+                texts=[live.milestone_text(k, short=True) for k in MILESTONES],
             ),
         }
         pictures = {}
@@ -1130,6 +1141,7 @@ class ScenarioExplorer(widgets.VBox):
         for name, picture in pictures.items():
             self.overlays[name].value = picture
         self.verdict.value = verdict
+        self.bargain_box.value = self._bargain_html(live)
         if self.tabs.selected_index == self._outcomes_tab:
             self.table.value = self._table_html()
             self._table_stale = False
@@ -1163,6 +1175,22 @@ class ScenarioExplorer(widgets.VBox):
             f"<div class='s400-small s400-why-russia'><b>Russia:</b> {html.escape(russia_short)}</div>"
             "</div>"
         )
+
+    def _bargain_html(self, live: Any) -> str:
+        """The bargaining range beside the compensation control: "Turkiye accepts >= X%,
+        Russia pays <= Y%: deal / no deal", and the share of draws with a deal."""
+        if any(k not in live.outcomes for k in BARGAIN_OUTCOMES):
+            return ""
+        r = bargain_range(live.scenario, live.result)
+        text = html.escape(range_text(r))
+        if r.bargaining:
+            ok = "deal" if r.clears else "nodeal"
+            chance = format_chance(
+                live.chance("deal_agreed" if "deal_agreed" in live.outcomes else "deal_feasible")
+            )
+            draws = f"<span class='s400-small'>(deal in {chance} of draws)</span>"
+            text = f"<b class='s400-bargain-{ok}'>{text}</b> {draws}"
+        return f"<div class='s400-small' role='status'>{text}</div>"
 
     def _scenario_line(self) -> None:
         preset = self.presets[self._preset_id]
@@ -1231,7 +1259,10 @@ class ScenarioExplorer(widgets.VBox):
             v, b, unit = float(out.at[k, "value"]), float(base.at[k, "value"]), out.at[k, "unit"]
             chance = self._live.chance(k)
             q05, _q50, q95 = self._live.spread(k)
-            if not math.isnan(chance):
+            median = self._live.median(k) if unit == "year" else math.nan
+            if not math.isnan(median):  # a date: its chance and the median of the draws reaching it
+                spread_text = f"{format_chance(chance)}, median {format_value(median, unit)}"
+            elif not math.isnan(chance):
                 spread_text = f"{format_chance(chance)}"
             elif math.isnan(q05):
                 spread_text = ""
@@ -1246,8 +1277,12 @@ class ScenarioExplorer(widgets.VBox):
                     "baseline": b,
                     "difference": (v - b) if not (_is_missing(v) or _is_missing(b)) else math.nan,
                     "chance": chance,
-                    "value_text": format_value(v, unit, end),
-                    "baseline_text": format_value(b, unit, end),
+                    "value_text": central_date_text(k, v, end)
+                    if unit == "year"
+                    else format_value(v, unit, end),
+                    "baseline_text": central_date_text(k, b, end)
+                    if unit == "year"
+                    else format_value(b, unit, end),
                     "difference_text": format_difference(v, b, unit),
                     "spread_text": spread_text,
                     "unit_text": unit_text(unit),
@@ -1283,6 +1318,8 @@ class ScenarioExplorer(widgets.VBox):
         return (
             f"<table class='s400-outcomes'><caption class='s400-small'>Quarters by their "
             f"start; horizon ends {end}; chance = share of {self._live.n:,} draws in which "
-            f"it happens within the horizon.</caption><thead><tr>{head}</tr></thead>"
+            "it happens within the horizon, median = over those draws; a single-run US date "
+            "assumes Congress does not block ('if not blocked').</caption>"
+            f"<thead><tr>{head}</tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
