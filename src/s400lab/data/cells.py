@@ -39,8 +39,9 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 #: Largest whole number in an integer cell (exact as a float and in pandas' Int64).
 MAX_INTEGER = 2**53 - 1
-#: Years a date cell may have: within the span of pandas' datetime64[ns], so every pandas loads them.
-DATE_YEARS = (1678, 2261)
+#: Years a date cell may have: the data's own rule (data/README.md). The workbook's facts, promises
+#: and questions lie well inside it, and it is within the span of pandas' datetime64[ns].
+DATE_YEARS = (1900, 2100)
 
 
 _NUMBER_OPTIONS = ("decimalChar", "groupChar", "bareNumber")
@@ -138,7 +139,10 @@ def parse_date(text: str) -> dt.date:
     except ValueError:
         raise ValueError(f"{quote_excerpt(text)} is not a valid date (expected YYYY-MM-DD)") from None
     if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
-        raise ValueError(f"{quote_excerpt(text)} is outside the years {DATE_YEARS[0]}..{DATE_YEARS[1]}")
+        raise ValueError(
+            f"{quote_excerpt(text)} is outside the years {DATE_YEARS[0]} to {DATE_YEARS[1]} "
+            "that a date of this data may have (data/README.md)"
+        )
     return day
 
 
