@@ -486,7 +486,7 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
 NEEDS: dict[str, tuple[Any, str]] = {
     "check_source_ids": (("sources",), "source ids of the other tables"),
     "check_grades": (("sources",), "grades against the source types"),
-    "check_source_use": ("*", "which sources are cited by no row"),
+    "check_source_use": ("*", "whether every source is cited or marked background"),
     "check_scenario_values": (("parameters",), "scenario values against the register"),
 }
 
