@@ -196,10 +196,17 @@ def grammar_problems(tables: Iterable[Table]) -> list[Problem]:
         schema = table.schema or {}
         fields = {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
         missing = frozenset(schema.get("missingValues", [""]))
+        plain = {n for n, f in fields.items() if f.get("type", "string") == "string"}
         for row, record in table.records():
             for column, text in record.items():
                 field = fields.get(column)
-                why = None if field is None else cell_problem(field, text, missing)
+                if field is None:
+                    continue
+                # fast path, same verdict: printable text (no control character, line break or
+                # surrogate) without an edge space has nothing to refuse in a string field
+                if column in plain and text.isprintable() and text[:1] != " " and text[-1:] != " ":
+                    continue
+                why = cell_problem(field, text, missing)
                 if why:
                     out.append(Problem(table.file, row, column, why, line=table.line_of(row)))
     return out
