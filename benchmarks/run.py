@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 SECTIONS = (
     "model_bench",
     "analysis_bench",
+    "validate_bench",
 )
 
 

@@ -16,7 +16,11 @@ file with ``O_APPEND``, takes an exclusive ``fcntl`` lock (``msvcrt`` on Windows
 re-validates the existing lines under the lock, then writes the new line with one
 ``write`` call, so concurrent appends from threads or processes neither interleave
 nor lose lines. A malformed existing file raises :class:`ForecastFileError` naming
-file, line and field and nothing is written.
+file, line and field and nothing is written. A file is never opened through a symlink
+(``O_NOFOLLOW``; a new file is made with ``O_CREAT | O_EXCL``), so a link planted in the
+forecasts folder -- dangling or not -- cannot send a forecast elsewhere; only regular files are
+read or appended to. Student and question ids must match their grammar in full
+(``re.fullmatch``: no final newline or other whitespace).
 
 Scoring. The Brier score of one forecast is ``(p - o)**2`` where ``o`` is 1 if the
 question resolved YES and 0 if NO: 0 is perfect, 0.25 is what "always 50 %" earns,
@@ -92,10 +96,11 @@ MAX_RATIONALE = 1000
 #: Largest forecast file read or appended to, in bytes (a record is at most ~1.3 kB: room
 #: for over 10,000 forecasts of one student).
 MAX_FORECAST_BYTES = 16 * 1024 * 1024
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
-_SOURCE_IDS = re.compile(r"^[a-z0-9][a-z0-9_.-]*(;[a-z0-9][a-z0-9_.-]*)*$")
+# Ids are checked with ``fullmatch`` (``$`` alone would accept a final newline: "ana\n").
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+_SOURCE_IDS = re.compile(r"[a-z0-9][a-z0-9_.-]*(?:;[a-z0-9][a-z0-9_.-]*)*")
 #: Student ids: a pseudonym or initials; letters, digits, ``_ . -``; 1-64 characters.
-_STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_STUDENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 #: Clock skew tolerated for timestamps "in the future".
 _FUTURE_SLACK = timedelta(days=1)
 #: Timestamps (and deadlines) outside [EARLIEST, LATEST) are refused: no forecast of this
@@ -288,7 +293,7 @@ def _check_question(rec: dict, path, row: int, seen: set) -> None:
         if why:
             raise ForecastFileError(why, path=path, line=row, field=col)
     qid = rec["question_id"]
-    if not _SLUG.match(qid):
+    if not _SLUG.fullmatch(qid):
         raise ForecastFileError(
             f"{excerpt(qid)} is not a lower-case slug", path=path, line=row, field="question_id"
         )
@@ -310,7 +315,7 @@ def _check_question(rec: dict, path, row: int, seen: set) -> None:
             line=row,
             field="status",
         )
-    if rec["source_ids"] and not _SOURCE_IDS.match(rec["source_ids"]):
+    if rec["source_ids"] and not _SOURCE_IDS.fullmatch(rec["source_ids"]):
         raise ForecastFileError(
             "source ids are ';'-separated ids without spaces ('a;b')", path=path, line=row, field="source_ids"
         )
@@ -424,7 +429,7 @@ def _check_record(
     obj: Mapping, *, questions: pd.DataFrame | None, now: datetime | None, where: dict
 ) -> Forecast:
     student = obj.get("student_id")
-    if not isinstance(student, str) or not _STUDENT.match(student):
+    if not isinstance(student, str) or not _STUDENT.fullmatch(student):
         raise ForecastFileError(
             f"student id must be 1-64 letters, digits, '_', '.' or '-' (a pseudonym is fine); "
             f"got {excerpt(student)}",
@@ -432,7 +437,7 @@ def _check_record(
             **where,
         )
     qid = obj.get("question_id")
-    if not isinstance(qid, str) or not _SLUG.match(qid):
+    if not isinstance(qid, str) or not _SLUG.fullmatch(qid):
         raise ForecastFileError(f"not a question id: {excerpt(qid)}", field="question_id", **where)
     if questions is not None and qid not in questions.index:
         raise ForecastFileError(f"unknown question id {qid!r}", field="question_id", **where)
@@ -516,7 +521,7 @@ def forecast_path(student_id: str, directory: str | os.PathLike = DEFAULT_FORECA
     -------
     pathlib.Path
     """
-    if not isinstance(student_id, str) or not _STUDENT.match(student_id):
+    if not isinstance(student_id, str) or not _STUDENT.fullmatch(student_id):
         raise ForecastFileError(f"invalid student id {student_id!r}", field="student_id")
     return Path(directory) / f"{student_id}.jsonl"
 
@@ -621,11 +626,7 @@ def append_forecast(
         questions = questions_frame(questions)
     path.parent.mkdir(parents=True, exist_ok=True)
     line = (forecast.to_json() + "\n").encode("utf-8")
-    flags = os.O_RDWR | os.O_APPEND | os.O_CREAT | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    try:  # O_NONBLOCK: a named pipe opens without waiting for a writer, then is refused
-        fd = os.open(path, flags, 0o644)
-    except OSError as exc:
-        raise ForecastFileError(f"cannot open for appending ({exc.strerror or exc})", path=path) from None
+    fd = _open_for_append(path)
     try:
         _check_appendable(fd, path)
         _lock(fd)
@@ -642,6 +643,33 @@ def append_forecast(
     finally:
         os.close(fd)
     return count + 1
+
+
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def _open_for_append(path: Path) -> int:
+    """Open ``path`` for appending without ever following a symlink (a dangling one included).
+
+    The file is created with ``O_CREAT | O_EXCL | O_NOFOLLOW`` when it is new, else opened with
+    ``O_NOFOLLOW``; a symlink, a folder, a named pipe or a device is refused (a named pipe opens
+    without waiting thanks to ``O_NONBLOCK``, then :func:`_check_appendable` refuses it).
+    """
+    base = os.O_RDWR | os.O_APPEND | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if os.path.islink(path):
+        raise ForecastFileError("is a symlink; forecasts are only written to regular files", path=path)
+    for flags in (base | os.O_CREAT | os.O_EXCL, base):
+        try:
+            return os.open(path, flags, 0o644)
+        except FileExistsError:
+            continue  # it exists: open it as it is (never created twice, never through a link)
+        except OSError as exc:
+            if os.path.islink(path):  # appeared between the check and the open (ELOOP)
+                raise ForecastFileError(
+                    "is a symlink; forecasts are only written to regular files", path=path
+                ) from None
+            raise ForecastFileError(f"cannot open for appending ({exc.strerror or exc})", path=path) from None
+    raise ForecastFileError("cannot open for appending (it changed while opening)", path=path)
 
 
 def _check_appendable(fd: int, path: Path) -> None:

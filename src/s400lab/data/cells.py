@@ -39,8 +39,9 @@ _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _YEAR = re.compile(r"[0-9]{4}")
 #: Largest whole number in an integer cell (exact as a float and in pandas' Int64).
 MAX_INTEGER = 2**53 - 1
-#: Years a date cell may have: within the span of pandas' datetime64[ns], so every pandas loads them.
-DATE_YEARS = (1678, 2261)
+#: Years a date cell may have: the data's own rule (data/README.md). The workbook's facts, promises
+#: and questions lie well inside it, and it is within the span of pandas' datetime64[ns].
+DATE_YEARS = (1900, 2100)
 
 
 _NUMBER_OPTIONS = ("decimalChar", "groupChar", "bareNumber")
@@ -138,7 +139,10 @@ def parse_date(text: str) -> dt.date:
     except ValueError:
         raise ValueError(f"{quote_excerpt(text)} is not a valid date (expected YYYY-MM-DD)") from None
     if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1]:
-        raise ValueError(f"{quote_excerpt(text)} is outside the years {DATE_YEARS[0]}..{DATE_YEARS[1]}")
+        raise ValueError(
+            f"{quote_excerpt(text)} is outside the years {DATE_YEARS[0]} to {DATE_YEARS[1]} "
+            "that a date of this data may have (data/README.md)"
+        )
     return day
 
 
@@ -192,10 +196,17 @@ def grammar_problems(tables: Iterable[Table]) -> list[Problem]:
         schema = table.schema or {}
         fields = {f["name"]: f for f in schema.get("fields", []) if isinstance(f, dict) and "name" in f}
         missing = frozenset(schema.get("missingValues", [""]))
+        plain = {n for n, f in fields.items() if f.get("type", "string") == "string"}
         for row, record in table.records():
             for column, text in record.items():
                 field = fields.get(column)
-                why = None if field is None else cell_problem(field, text, missing)
+                if field is None:
+                    continue
+                # fast path, same verdict: printable text (no control character, line break or
+                # surrogate) without an edge space has nothing to refuse in a string field
+                if column in plain and text.isprintable() and text[:1] != " " and text[-1:] != " ":
+                    continue
+                why = cell_problem(field, text, missing)
                 if why:
                     out.append(Problem(table.file, row, column, why, line=table.line_of(row)))
     return out

@@ -61,22 +61,48 @@ def _date(text: str) -> dt.date | None:
         return None
 
 
+def blocked(table: Table) -> bool:
+    """A table the rules cannot rely on: not read, header unusable or schema refused (its own
+    problem is already reported)."""
+    return table.header is None or not table.readable or table.schema is None
+
+
 def run(tables: dict[str, Table]) -> list[Problem]:
-    """Run every cross-table rule on the tables that could be read.
+    """Run every cross-table rule on the tables that could be read and checked.
+
+    One fault gives one message: a table that could not be read (or whose schema was refused,
+    or that has no rows) is left out, and each rule that needs it (:data:`NEEDS`) is skipped;
+    one line under that table says which checks were skipped.
 
     Parameters
     ----------
     tables : dict of str to Table
-        Tables from the structural pass; unreadable ones are skipped.
+        Tables from the structural pass.
 
     Returns
     -------
     list of Problem
     """
-    ok = {n: t for n, t in tables.items() if t.header is not None}
+    ok = {n: t for n, t in tables.items() if not blocked(t)}
+    out = {n: t for n, t in tables.items() if n not in ok}
     problems: list[Problem] = []
+    skipped: dict[str, list[str]] = {}
     for rule in RULES:
+        needs = NEEDS.get(rule.__name__)
+        if needs is None:
+            missing = []
+        elif needs[0] == "*":
+            missing = list(out)
+        else:  # a table it reads (sources, parameters) must also have rows
+            missing = [n for n in needs[0] if n in out or (n in ok and not ok[n].records())]
+        if missing:
+            for name in missing:
+                skipped.setdefault(name, []).append(needs[1])  # type: ignore[index]
+            continue
         problems.extend(rule(ok))
+    for name, what in skipped.items():
+        msg = f"not checked against the other tables until its problem above is fixed: {'; '.join(what)}"
+        problems.append(Problem(tables[name].file, None, None, msg))
     return problems
 
 
@@ -455,6 +481,15 @@ def check_source_links(tables: dict[str, Table]) -> Iterator[Problem]:
                         f"{_q(r['accessed'])} is before the publication date {r['published']}",
                     )
 
+
+#: Rules that need other tables than the one they report on: ``{rule: (tables, what)}``;
+#: ``"*"`` = every table (a source is "cited by no row" only if every citing table was read).
+NEEDS: dict[str, tuple[Any, str]] = {
+    "check_source_ids": (("sources",), "source ids of the other tables"),
+    "check_grades": (("sources",), "grades against the source types"),
+    "check_source_use": ("*", "whether every source is cited or marked background"),
+    "check_scenario_values": (("parameters",), "scenario values against the register"),
+}
 
 RULES: list[Callable[[dict[str, Table]], Any]] = [
     check_source_ids,

@@ -22,17 +22,26 @@ class Table:
     line_starts: list[int] = field(default_factory=list)  # index 0 = header row
     readable: bool = False  # file parsed and header usable: frictionless may check it
     raw: bytes = b""  # the file's bytes as read (Frictionless and the version hash use these)
+    _records: Any = field(default=None, repr=False, compare=False)
 
     def records(self) -> list[tuple[int, dict[str, str]]]:
-        """Data rows as ``(row number, {column: text})``; the header is row 1."""
+        """Data rows as ``(row number, {column: text})``; the header is row 1.
+
+        Built once per header and rows (a dozen rules read them: on a 200,000-row table building
+        them again for each rule cost seconds); a rule must not change the dicts it gets."""
         if not self.header:
             return []
+        key = (id(self.header), len(self.header), id(self.rows), len(self.rows))
+        if self._records is not None and self._records[0] == key:
+            return self._records[1]
         width = len(self.header)
-        return [
+        out = [
             (i + 2, dict(zip(self.header, r + [""] * (width - len(r)))))
             for i, r in enumerate(self.rows)
             if r  # a blank line is reported by frictionless
         ]
+        self._records = (key, out)
+        return out
 
     def line_of(self, row: int | None) -> int | None:
         if row is None or row - 1 >= len(self.line_starts) or row < 1:

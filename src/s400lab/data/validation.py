@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from s400lab._inputs import InputError, excerpt, loads_json, read_regular_file, resolve_inside, text_problem
-from s400lab.data import cells, checks, frictionless_memo
+from s400lab.data import cells, checks, contract, frictionless_memo
 from s400lab.data.problems import Problem
 from s400lab.data.table import Table
 
@@ -260,6 +260,7 @@ class _Resource:
     schema: Any
     schema_label: str
     raw: bytes | None
+    res: dict[str, Any]
 
 
 def _read_schema(reader: _Reader, res: dict[str, Any], name: str, dp_label: str) -> tuple[Any, str]:
@@ -314,7 +315,7 @@ def _read_resource(reader: _Reader, i: int, res: Any, dp_label: str) -> _Resourc
     table = Table(name, _label(reader.root / rpath, reader.root), path)
     missing = "file is missing (listed in datapackage.json)"
     raw = reader.read(path, table.file, "CSV file", MAX_CSV_BYTES, missing=missing)
-    return _Resource(table, schema, slabel, raw)
+    return _Resource(table, schema, slabel, raw, res)
 
 
 def _foreign_key_problems(entry: _Resource, declared: set[str]) -> list[Problem]:
@@ -445,6 +446,8 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
     memo_key = None if problems else frictionless_memo.contents_key(reader.files)
     skip_frictionless = use_memo and frictionless_memo.known_valid(memo_key)
     tables: dict[str, Table] = {}
+    agreed = contract.shipped(root)  # None: this is the shipped folder, the contract itself
+    declared = {e.table.name: e.schema for e in loaded if isinstance(e.schema, dict)}
     for entry in loaded:
         table = tables[entry.table.name] = entry.table
         if isinstance(entry.schema, dict):
@@ -452,9 +455,16 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
             if not bad and not skip_frictionless:
                 bad = _frictionless_schema_problems(entry.schema, entry.schema_label)
             bad = bad or _foreign_key_problems(entry, reader.declared)
+            if not bad and agreed is not None:  # the shipped descriptor is the contract
+                msgs = agreed.departures(entry.table.name, entry.schema, entry.schema_label, declared)
+                bad = [Problem(entry.schema_label, None, None, m) for m in msgs]
             problems.extend(bad)
             table.schema = None if bad else entry.schema
         if entry.raw is not None:
+            stale = contract.integrity_problems(entry.res, entry.raw, table.file)
+            problems.extend(Problem(dp_label, None, None, m) for m in stale)
+            if stale:
+                table.schema = None  # the descriptor does not describe these bytes: not checked further
             _read_csv(table, entry.raw, problems)
     problems.extend(_required_problems(dp_label, tables, reader.declared))
     problems.extend(_unlisted_csv_problems(root, tables, reader.declared_paths))
@@ -468,7 +478,43 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
         frictionless_memo.remember_valid(memo_key)
     order = {t.file: i for i, t in enumerate(tables.values())}
     problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0))
-    return Inspection(root, descriptor, tables, _dedupe(problems))
+    return Inspection(root, descriptor, tables, cap(_dedupe(problems)))
+
+
+#: Problems of one kind (same file, column and message apart from quoted values and numbers)
+#: shown before the rest are summed up in one line "and N more like this".
+MAX_LIKE = 5
+#: Longest message kept (a longer one is cut; every quoted value is already a short excerpt).
+MAX_MESSAGE = 400
+_QUOTED = re.compile(r"\"(?:[^\"\\]|\\.)*\"(?:\.\.\.)?|'(?:[^'\\]|\\.)*'(?:\.\.\.)?|[0-9]+")
+
+
+def _kind(p: Problem) -> tuple[Any, ...]:
+    return (p.file, p.column, _QUOTED.sub("#", p.message))
+
+
+def cap(problems: list[Problem]) -> list[Problem]:
+    """At most :data:`MAX_LIKE` problems of each kind, then one line "and N more like this
+    (rows ...)"; every message at most :data:`MAX_MESSAGE` characters."""
+    groups: dict[tuple[Any, ...], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault(_kind(p), []).append(p)
+    out: list[Problem] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    for p in problems:
+        kind = _kind(p)
+        group = groups[kind]
+        i = seen[kind] = seen.get(kind, -1) + 1
+        if i < MAX_LIKE:
+            if len(p.message) > MAX_MESSAGE:
+                p = Problem(p.file, p.row, p.column, p.message[: MAX_MESSAGE - 3] + "...", line=p.line)
+            out.append(p)
+        if i == MAX_LIKE - 1 and len(group) > MAX_LIKE:
+            rest = group[MAX_LIKE:]
+            rows = [str(q.row) for q in rest if q.row is not None]
+            where = f" (rows {', '.join(rows[:10])}{', ...' if len(rows) > 10 else ''})" if rows else ""
+            out.append(Problem(p.file, None, p.column, f"and {len(rest):,} more like this{where}"))
+    return out
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -4,7 +4,7 @@ A scenario file is a small JSON object::
 
     {
       "format": "s400lab-scenario",
-      "format_version": 1,
+      "format_version": 2,
       "name": "Full return, slow US",
       "preset": "full_return_cash",
       "notes": "free text",
@@ -20,6 +20,14 @@ brief of a file names its preset as the explorer does. ``values`` holds every pa
 register when written by :func:`save_scenario`. A
 hand-written file may list only some parameters; the others take the register defaults
 (so files stay loadable after the register gains a parameter).
+
+Format versions. ``format_version`` says which layout a file has (:data:`FORMAT_VERSION` is
+the one written). A file of a newer version is refused first, as newer, naming both versions
+(it may have keys this version does not know). Version 1 files are migrated: version 1 could
+hold values of the model devices (``u_block_*``, register kind ``device``), which the explorer
+never honoured; a device at its register default is dropped, any other device value is refused
+with that reason. From version 2 a file holds no device value (it is refused, naming the key),
+so a file means the same in the command-line brief, the explorer and the API reader.
 
 Loading is strict, because a scenario file may come from anyone: only a regular file (a named
 pipe or a device is refused without blocking) of at most :data:`MAX_BYTES`, UTF-8 JSON parsed by
@@ -62,8 +70,10 @@ __all__ = [
 
 #: Value of the ``format`` key.
 FORMAT = "s400lab-scenario"
-#: Version of the file layout written by this module.
-FORMAT_VERSION = 1
+#: Version of the file layout written by this module (2: no model device values).
+FORMAT_VERSION = 2
+#: Versions this module reads (older ones are migrated as the module docstring says).
+READABLE_VERSIONS = (1, 2)
 #: Largest scenario file accepted, in bytes (a real one is ~2 kB).
 MAX_BYTES = 64 * 1024
 #: Deepest JSON nesting accepted in a scenario file (the layout needs 2: the object and ``values``).
@@ -191,7 +201,15 @@ def scenario_to_dict(scenario: Any, name: str = "", notes: str = "", preset: str
         if why:
             raise ValueError(f"scenario {key}: {why}")
     plain = scenario.to_dict(every_value=True)  # the one Scenario -> dict implementation
-    values = {k: _plain(k, v) for k, v in plain["values"].items()}
+    register = scenario.register
+    devices = [k for k in plain["values"] if register[k].kind == "device"]
+    changed = [k for k in devices if plain["values"][k] != register[k].default]
+    if changed:
+        raise ValueError(
+            f"{', '.join(changed)}: a model device (drawn in ensembles) cannot be saved in a scenario "
+            "file; leave it at its register default"
+        )
+    values = {k: _plain(k, v) for k, v in plain["values"].items() if k not in devices}
     if not preset:
         sid = plain["scenario_id"]
         preset = sid if sid not in ("", "custom", "default") else ""
@@ -252,14 +270,28 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
 
     if not isinstance(data, dict):
         raise ValueError(f"{source}: the top level must be a JSON object (got {type(data).__name__})")
-    for key in data:
-        if key not in _KEYS:
-            raise bad(str(key), f"unknown key; allowed keys are {', '.join(_KEYS)}")
     if data.get("format") != FORMAT:
         raise bad("format", f"must be {FORMAT!r} (got {excerpt(data.get('format'))})")
     version = data.get("format_version", FORMAT_VERSION)
-    if isinstance(version, bool) or not isinstance(version, int) or version != FORMAT_VERSION:
-        raise bad("format_version", f"must be {FORMAT_VERSION} (got {excerpt(version)})")
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise bad(
+            "format_version", f"must be a whole number such as {FORMAT_VERSION} (got {excerpt(version)})"
+        )
+    if version > FORMAT_VERSION:  # before the keys: a newer format may add some
+        raise bad(
+            "format_version",
+            f"the file has format version {version}, newer than version {FORMAT_VERSION} that this "
+            f"s400lab ({_package_version()}) reads; open it with a newer s400lab",
+        )
+    if version not in READABLE_VERSIONS:
+        raise bad(
+            "format_version",
+            f"format version {version} never existed "
+            f"(versions are {READABLE_VERSIONS[0]} to {FORMAT_VERSION})",
+        )
+    for key in data:
+        if key not in _KEYS:
+            raise bad(str(key), f"unknown key; allowed keys are {', '.join(_KEYS)}")
     for key in _STR_KEYS:
         why = _text_problem(key, data.get(key, ""))
         if why:
@@ -280,9 +312,15 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
         if preset not in available:
             raise bad("preset", f"unknown preset {excerpt(preset)}; presets: {', '.join(available)}")
         scenario = available[preset]
-    for key, value in values.items():
+    values = dict(values)
+    for key, value in list(values.items()):
         if key not in register:
             raise bad("values", register.unknown_message(key), key)
+        if register[key].kind == "device":
+            if version == 1 and value == register[key].default and not isinstance(value, bool):
+                del values[key]  # migrated: version 1 files list every value, devices included
+                continue
+            raise bad("values", _device_refusal(key, value, version), key)
         problem = _check_type(register[key], value)
         if problem:
             raise bad("values", f"{problem} (got {excerpt(value)}); allowed: {register[key].allowed()}", key)
@@ -300,6 +338,18 @@ def scenario_from_dict(data: Any, source: str = "<dict>") -> LoadedScenario:
     return LoadedScenario(
         scenario=scenario, name=data.get("name", ""), notes=data.get("notes", ""), meta=meta, preset=preset
     )
+
+
+def _device_refusal(key: str, value: Any, version: int) -> str:
+    """Why a file cannot set model device ``key`` (one line)."""
+    what = "a model device (a uniform draw behind a congressional block, drawn in every ensemble)"
+    if version < 2:
+        return (
+            f"this format version {version} file sets {what} to {excerpt(value)}; since format "
+            "version 2 a scenario file cannot set a model device (the explorer never honoured it), "
+            "so the file cannot be migrated: remove the value"
+        )
+    return f"{what} cannot be set in a scenario file; remove the value"
 
 
 # --------------------------------------------------------------------------- files

@@ -266,19 +266,12 @@ def _control(p: Parameter, drawn: bool = False) -> widgets.Widget:
     elif p.type == "int":
         # A labelled number box (ArrowUp/ArrowDown = one step), not an ipywidgets slider:
         # a slider's handle carries no accessible name and ipywidgets offers no way to give it
-        # one, so screen readers announced 26 unnamed "slider"s.
-        w = widgets.BoundedIntText(
-            min=int(p.low),
-            max=int(p.high),
-            step=max(1, int(p.step)),
-            value=int(p.default),
-            continuous_update=True,
-            **common,
-        )
+        # one, so screen readers announced 26 unnamed "slider"s. Not a Bounded*Text: those
+        # clamp a typed 30 to the maximum silently; the explorer refuses it instead, beside the
+        # control, naming the range (issue 23).
+        w = widgets.IntText(step=max(1, int(p.step)), value=int(p.default), continuous_update=True, **common)
     else:
-        w = widgets.BoundedFloatText(
-            min=p.low, max=p.high, step=p.step, value=float(p.default), continuous_update=True, **common
-        )
+        w = widgets.FloatText(step=p.step, value=float(p.default), continuous_update=True, **common)
     w.add_class("s400-ctl")
     return w
 
@@ -499,23 +492,75 @@ class ScenarioExplorer(widgets.VBox):
     # ------------------------------------------------------------------ building
     def _build_controls(self) -> None:
         self.controls: dict[str, widgets.Widget] = {}
+        #: One note under each control, shown only while a value typed there is refused.
+        self.notes: dict[str, widgets.HTML] = {}
         for p in self._params:
             w = _control(p, drawn=p.name in self._switches)
             w.add_class(f"s400-ctl-{p.name}")  # stable hooks for browser tests
             w.observe(self._make_observer(p.name), names="value")
             self.controls[p.name] = w
+            note = widgets.HTML("", layout=widgets.Layout(display="none"))
+            note.add_class("s400-refused")
+            self.notes[p.name] = note
         # the bargaining range, shown right under the compensation share and updated live
         self.bargain_box = widgets.HTML()
         self.bargain_box.add_class("s400-bargain")
 
     def _make_observer(self, name: str):
         def on_change(change: dict) -> None:
+            if self.busy:  # a batch of values already validated (preset, file, set_values)
+                self._values[name] = self._model_value(name, change["new"])
+                return
+            why = self._refusal({name: change["new"]})
+            if why is not None:  # nothing changes: the control goes back, the note says why
+                with self._held():
+                    self.controls[name].value = change["old"]
+                self._show_note(name, why)
+                return
+            self._show_note(name, None)
             self._values[name] = self._model_value(name, change["new"])
-            if not self.busy:
-                self._last_changed = [name]
-                self._refresh(recompute=True)
+            self._last_changed = [name]
+            self._refresh(recompute=True)
 
         return on_change
+
+    def _refusal(self, shown: Mapping[str, Any]) -> str | None:
+        """Why the model refuses the controls' values ``shown`` with the others as they are
+        (None if it takes them). Changes nothing: no held switch, no value."""
+        model = {}
+        for name, value in shown.items():
+            if name in self._switches and isinstance(value, str) and value == DRAWN:
+                model[name] = self.register[name].default
+            else:
+                model[name] = value
+        try:
+            for name, value in model.items():
+                if name in self.register:
+                    self.register[name].validate(value)
+            preset = self.presets[self._preset_id]
+            values = {**self._values, **model}
+            preset.with_changes(**{k: v for k, v in values.items() if preset.values.get(k) != v})
+        except (ValueError, TypeError) as exc:
+            return str(exc)
+        return None
+
+    def _show_note(self, name: str, why: str | None) -> None:
+        """Show (or clear) the refusal under control ``name``: what was refused and the range."""
+        note = self.notes[name]
+        if why is None:
+            if note.layout.display != "none":
+                note.value, note.layout.display = "", "none"
+            return
+        p = self.register[name]
+        if p.type in ("int", "float") and not p.choices:
+            allowed = f"allowed: between {p.low:g} and {p.high:g} {html.escape(p.unit)}".rstrip()
+        else:
+            allowed = f"allowed: {html.escape(p.allowed())}"
+        note.value = (
+            f"<div class='s400-msg error' role='alert'>Not taken: {html.escape(excerpt(why, 200))} "
+            f"({allowed}); the value is unchanged.</div>"
+        )
+        note.layout.display = ""
 
     def _group_tab(self, params: list[Parameter]) -> widgets.Widget:
         children: list[widgets.Widget] = []
@@ -524,7 +569,7 @@ class ScenarioExplorer(widgets.VBox):
             if ps:
                 children.append(widgets.HTML(f"<b>{KIND_TITLES[kind]}</b>"))
                 for p in ps:
-                    children.append(self.controls[p.name])
+                    children.extend([self.controls[p.name], self.notes[p.name]])
                     if p.name == "compensation_share":
                         children.append(self.bargain_box)
         about = widgets.HTML(
@@ -806,13 +851,16 @@ class ScenarioExplorer(widgets.VBox):
         """
         if not values:
             return
-        # a drawn switch may also be set to DRAWN (the model sees its default)
-        self._scenario.with_changes(**{k: self._model_value(k, v) for k, v in values.items()})
         hidden = [k for k in values if k not in self.controls]
         if hidden:
             raise ValueError(
                 f"{', '.join(hidden)}: not a control of the explorer (model devices are not set by hand)"
             )
+        # a drawn switch may also be set to DRAWN (the model sees its default); checked with
+        # no side effect, so a refused value leaves nothing behind (issue 23)
+        why = self._refusal(values)
+        if why is not None:
+            raise ValueError(why)
         with self._held():
             self._apply_to_controls(values, hold=True)
         self._last_changed = list(values)
