@@ -150,7 +150,7 @@ def test_ensembles_hold_the_scenarios_course_unless_the_mixture_is_on():
     esc = SQ.with_changes(war_course="escalation")
     held = run_ensemble(esc, 2_000, seed=5)
     assert "war_course" not in held.draws
-    assert (held.outcomes["ru_losses_total"] >= REG["loss_rate_escalation_bn_per_year"].low * 6 - 1e-9).all()  # escalation's range
+    assert (held.outcomes["ru_losses_total"] >= REG["loss_rate_escalation_bn_per_year"].low * 6 - 1e-9).all()
     pd.testing.assert_frame_equal(
         held.outcomes, run_ensemble(esc, 2_000, seed=5, fixed=["war_course"]).outcomes
     )
