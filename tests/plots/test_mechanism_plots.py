@@ -52,10 +52,15 @@ def test_milestone_odds_chart_prints_date_and_chance(ax):
 
 def test_deal_balance_nets_by_hand(ax):
     t = deal_table({s: run(Scenario.preset(s)) for s in ("full_return_cash", "transfer_third_party")})
-    assert t.loc["full_return_cash"].tolist() == pytest.approx([1.2, 1.5, 0.25, -0.55])
+    # v3: the units are worth Russia's highest price plus the leverage it forgoes (2 x 0.75 at the
+    # contracts' median, raised by the scarcity premium); the refund is the terms, 60% of 2.5
+    o = run(Scenario.preset("full_return_cash")).raw_outcomes
+    worth = o["ru_max_usd_bn"] + 0.25
+    assert worth > 2 * 0.75  # the shortfall at the agreement raises the price
+    assert t.loc["full_return_cash"].tolist() == pytest.approx([worth, 1.5, 0.25, worth - 0.25 - 1.5])
     assert t.loc["transfer_third_party"].tolist() == pytest.approx([0, 0, 0.25, -0.25])
     art = deal_balance(ax, t)
-    assert list(art["net"].get_xdata()) == pytest.approx([-0.55, -0.25])
+    assert list(art["net"].get_xdata()) == pytest.approx([worth - 1.75, -0.25])
 
 
 def test_depletion_chart_one_line_per_course(ax):

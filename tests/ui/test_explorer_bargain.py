@@ -24,7 +24,8 @@ def _expected(ex) -> str:
 def test_range_sits_beside_the_compensation_control(ex):
     tab = next(t for t in ex.tabs.children if ex.controls["compensation_share"] in getattr(t, "children", ()))
     kids = list(tab.children)
-    assert kids[kids.index(ex.controls["compensation_share"]) + 1] is ex.bargain_box
+    i = kids.index(ex.controls["compensation_share"])  # the control, its refusal note, the range
+    assert kids[i + 1] is ex.notes["compensation_share"] and kids[i + 2] is ex.bargain_box
 
 
 def test_range_text_follows_the_share_and_the_war(ex):

@@ -136,6 +136,8 @@ def test_after_a_refused_switch_the_draws_equal_a_fresh_explorers() -> None:
 def test_a_typed_value_breaking_a_cross_parameter_rule_is_refused() -> None:
     """Two weights adding up to more than 1 are refused by the model: the control goes back."""
     ex = ScenarioExplorer(n_draws=200)
+    ex.controls["p_war_ceasefire"].value = 0.15  # the opt-in mixture (v3: weights default 0)
+    assert ex.scenario.values["p_war_ceasefire"] == 0.15
     before = _state(ex)
     ex.controls["p_war_escalation"].value = 0.95  # with p_war_ceasefire 0.15: above 1
     assert _same(_state(ex), before)

@@ -158,7 +158,9 @@ def deal_balance(ax: Axes, table: pd.DataFrame, *, title: str | None = None) -> 
     refund = -np.asarray(table["refund"], float)
     forgone = -np.asarray(table["forgone"], float)
     bars = [
-        ax.barh(y, value, color=ACTOR_COLOURS["Russia"], alpha=0.8, label="battalions regained"),
+        ax.barh(
+            y, value, color=ACTOR_COLOURS["Russia"], alpha=0.8, label="battalions regained (with scarcity)"
+        ),
         ax.barh(y, refund, color=ACTOR_COLOURS["Turkiye"], alpha=0.8, label="refund paid"),
         ax.barh(y, forgone, left=refund, color=OKABE_ITO["grey"], alpha=0.8, label="leverage forgone"),
     ]
@@ -188,8 +190,12 @@ def deal_table(results: Mapping[str, object]) -> pd.DataFrame:
     for label, res in results.items():
         o = res.raw_outcomes  # type: ignore[attr-defined]
         v = res.scenario.values  # type: ignore[attr-defined]
-        value = float(v["unit_value_usd_bn"]) * o["returned_to_russia"]
         net, forgone = o["ru_deal_net_usd_bn"], o["ru_forgone_usd_bn"]
+        ru_max = o.get("ru_max_usd_bn", float("nan"))
+        if np.isfinite(ru_max):  # v3: the units' worth to Russia, scarcity premium included
+            value = float(ru_max) + forgone
+        else:  # no return at stake (a transfer): nothing regained
+            value = float(v["unit_value_usd_bn"]) * o["returned_to_russia"]
         rows[label] = {"value": value, "refund": value - forgone - net, "forgone": forgone, "net": net}
     return pd.DataFrame.from_dict(rows, orient="index")
 
