@@ -219,6 +219,16 @@ def git_history_readable() -> str | None:
     return None
 
 
+def close_git_history() -> str | None:
+    """Make the checkout's git object store unreadable by others (root keeps full access), so
+    students cannot read the solutions from history; returns the folder closed (None if none)."""
+    objects = git_history_readable()
+    if objects:
+        mode = os.stat(objects).st_mode
+        os.chmod(objects, mode & ~0o007)
+    return objects
+
+
 def ensure_memo(memo_dir: Path) -> None:
     """Validate the workbook's data in full into ``memo_dir`` (root's, world-readable, read-only
     for everyone else), with the hub's Python: the same code and Frictionless as the kernels."""
@@ -469,6 +479,9 @@ class Hub:
         ensure_class_dir(self.class_dir, self.group)
         ensure_memo(self.memo_dir)
         protect_solutions(self.group)
+        closed = close_git_history()
+        if closed:
+            print(f"  closed {closed} to other users (solutions in git history)", flush=True)
         check_runnable(self.members[-1].name)
         path = ensure_passwords(self.members, self.state)
         self.admin_token  # noqa: B018 - create it before the hub reads it

@@ -185,6 +185,42 @@ def test_forking_beyond_the_process_limit_fails(kernel):
     assert 5 < n < PROCS, out
 
 
+CPU_PROBE = """
+import resource, subprocess, sys, time
+spin = "import time\\nt = time.time()\\nwhile time.time() - t < 3: pass"
+t0 = time.time()
+ps = [subprocess.Popen([sys.executable, "-c", spin]) for _ in range(3)]
+for p in ps:
+    p.wait()
+wall = time.time() - t0
+ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"cpu {ru.ru_utime + ru.ru_stime:.3f} wall {wall:.3f}")
+for line in open("/proc/self/cgroup").read().splitlines():
+    _, controllers, path = line.split(":", 2)
+    if "cpu" in controllers.split(","):
+        print("cgroup", path)
+        print("quota", open(f"/sys/fs/cgroup/cpu{path}/cpu.cfs_quota_us").read().strip())
+"""
+
+
+def test_cpu_beyond_one_core_is_throttled(kernel, limits_hub):
+    """Three busy processes for 3 s get at most one core's worth of CPU time (the default
+    1-core quota). Without the quota an idle 2-core machine gives them ~6 CPU-seconds; a busy
+    machine may give less but never more than the quota allows, so this cannot fail falsely."""
+    out = kernel(
+        "import subprocess, sys\n"
+        f"r = subprocess.run([sys.executable, '-c', {CPU_PROBE!r}], capture_output=True, text=True,"
+        " timeout=120)\n"
+        "print(r.stdout.strip(), r.stderr.strip()[-300:])\n"
+    )
+    words = out.split()
+    assert words[0] == "cpu", out
+    cpu, wall = float(words[1]), float(words[3])
+    print(f"3 busy processes: {cpu:.2f} CPU-s in {wall:.2f} s wall")  # reported, not asserted
+    assert f"s400lab/{limits_hub['a']}" in out and "quota 100000" in out, out  # one core
+    assert cpu <= 1.15 * wall + 0.3, out  # one core's worth at most (plus CFS slack)
+
+
 def test_more_kernels_than_allowed_are_refused(limits_hub, kernel):
     hub, name, env = limits_hub["hub"], limits_hub["a"], limits_hub["env"]
     base, token = server_url(hub, name), env["JUPYTERHUB_API_TOKEN"]
@@ -239,11 +275,17 @@ def test_solutions_are_not_readable_from_a_students_kernel(kernel, limits_hub):
         "        print(p, 'listed' if os.path.isdir(p) and os.listdir(p) else len(open(p).read()))\n"
         "    except OSError as e:\n"
         "        print(p, 'refused', e.errno)\n"
+        "import subprocess\n"
+        "git = ['git', '-c', 'safe.directory=*']  # the attack: git's own ownership check waived\n"
+        f"r = subprocess.run(git + ['-C', {str(hubctl.REPO)!r}, 'show', 'HEAD:notebooks/solutions/'],"
+        " capture_output=True, text=True)\n"
+        "print('git history', 'read' if r.returncode == 0 and r.stdout else 'refused')\n"
         "home = os.path.expanduser('~/s400lab/notebooks')\n"
         "print('home copy', os.path.exists(os.path.join(home, 'solutions')))\n"
     )
     assert out.count("refused 13") == 2, out  # EACCES
     assert "home copy False" in out
+    assert "git history refused" in out, out  # the object store is closed to others
     teacher = subprocess.run(
         [RUNUSER, "-u", limits_hub["teacher"], "--", "cat", str(target)], capture_output=True, cwd="/"
     )
