@@ -48,6 +48,26 @@ def skip_unless_hub_runs(chromium: bool = False) -> None:
         pytest.skip(why)
 
 
+@pytest.fixture(scope="module")
+def hub_can_run() -> None:
+    """Skips the module's hub tests unless a hub can run here (root, `make classroom-setup`)."""
+    skip_unless_hub_runs()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Chromium (Debian's) for a module's hub tests."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import _browser as serve
+
+    if serve.chromium_path() is None:
+        pytest.skip("Chromium not found: run `make browser`")
+    with sync_api.sync_playwright() as p:
+        b = serve.launch_chromium(p)
+        yield b
+        b.close()
+
+
 @pytest.fixture
 def hub_runs_here() -> None:
     """Skips the test unless a hub and Chromium can run here (root, `make classroom-setup`)."""

@@ -19,17 +19,6 @@ INSTRUCTOR_NB = "s400lab/instructor_class_results.ipynb"
 
 
 @pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if serve.chromium_path() is None:
-        pytest.skip("Chromium not found: run `make browser`")
-    with sync_api.sync_playwright() as p:
-        b = serve.launch_chromium(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
 def people(class_hub):
     hub, passwords = class_hub
     teacher, a, b = (m.name for m in hub.members)

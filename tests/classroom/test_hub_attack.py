@@ -23,14 +23,12 @@ from __future__ import annotations
 import json
 import os
 import pwd
-import shutil
 import signal
 import socket
 import subprocess
 import time
 from pathlib import Path
 
-import _browser as serve
 import hubctl
 import pytest
 
@@ -106,41 +104,14 @@ http.server.HTTPServer(("127.0.0.1", port), H).serve_forever()
 """
 
 
-def _hub_missing() -> str | None:
-    """Why the hub cannot run here, or None (as tests/classroom/conftest.py)."""
-    if os.geteuid() != 0:
-        return "the classroom hub creates Unix users: run as root"
-    if shutil.which("runuser") is None or shutil.which("useradd") is None:
-        return "runuser/useradd not found"
-    if not (hubctl.VENV_BIN / "jupyterhub").exists() or not hubctl.PROXY.exists():
-        return "hub not installed: run `make classroom-setup`"
-    return None
-
-
 @pytest.fixture(scope="module")
-def attack_hub():
+def attack_hub(hub_can_run):  # skips unless a hub can run here (conftest)
     from throwaway_hub import throwaway_hub
 
-    why = _hub_missing()
-    if why:
-        if os.environ.get("S400LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(why)
-        pytest.skip(why)
     # the hub checks every 10 minutes (not 30 s) whether a server process still lives, so the
     # window in which A's own web server answers on A's port does not race the test
     with throwaway_hub("s4x", ["a", "b"], cull_timeout=900, poll_interval=600) as (hub, _m):
         yield hub, hubctl.read_passwords(hub.state)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if serve.chromium_path() is None:
-        pytest.skip("Chromium not found: run `make browser`")
-    with sync_api.sync_playwright() as p:
-        b = serve.launch_chromium(p)
-        yield b
-        b.close()
 
 
 def _start_server(hub: hubctl.Hub, name: str, timeout: float = 240.0) -> tuple[int, int, str]:

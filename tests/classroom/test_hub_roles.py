@@ -5,52 +5,22 @@ user makes one: logged in, on /hub/token) and their own logged-in browsers."""
 from __future__ import annotations
 
 import json
-import os
 import pwd
-import shutil
 import subprocess
 import time
 
-import _browser as serve
 import hubctl
 import pytest
 
 pytestmark = [pytest.mark.browser, pytest.mark.classroom]
 
 
-def _hub_missing() -> str | None:
-    """Why the hub cannot run here, or None (as tests/classroom/conftest.py)."""
-    if os.geteuid() != 0:
-        return "the classroom hub creates Unix users: run as root"
-    if shutil.which("runuser") is None or shutil.which("useradd") is None:
-        return "runuser/useradd not found"
-    if not (hubctl.VENV_BIN / "jupyterhub").exists() or not hubctl.PROXY.exists():
-        return "hub not installed: run `make classroom-setup`"
-    return None
-
-
 @pytest.fixture(scope="module")
-def roles_hub():
+def roles_hub(hub_can_run):  # skips unless a hub can run here (conftest)
     from throwaway_hub import throwaway_hub
 
-    why = _hub_missing()
-    if why:
-        if os.environ.get("S400LAB_REQUIRE_BROWSER") == "1":
-            pytest.fail(why)
-        pytest.skip(why)
     with throwaway_hub("s4r", ["a", "b"], cull_timeout=900) as (hub, _m):
         yield hub, hubctl.read_passwords(hub.state)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if serve.chromium_path() is None:
-        pytest.skip("Chromium not found: run `make browser`")
-    with sync_api.sync_playwright() as p:
-        b = serve.launch_chromium(p)
-        yield b
-        b.close()
 
 
 MAKE_TOKEN_JS = """async (name) => {
