@@ -62,7 +62,7 @@ def test_one_figure_updated_in_place_once_per_change():
     fig, axes = ex.figure, list(ex.figure.axes)
     bars = list(ex.panel.score_bars.patches)
     assert ex.n_redraws == 1 and "data:image/png;base64," in ex.view.value
-    assert ex.matrix_image.value[:4] == b"\x89PNG"
+    assert "alt='Outcomes matrix" in ex.matrix_image.value and "base64," in ex.matrix_image.value
     first = ex.view.value
     ex._sliders["speed"].value = 10  # one slider change -> exactly one render
     assert ex.n_redraws == 2 and ex.view.value != first
@@ -121,16 +121,32 @@ def test_row_names_get_the_room_they_need():
         assert t.get_window_extent(renderer).x0 >= 0, t.get_text()
 
 
-def test_slider_grid_wraps_instead_of_overflowing_a_projector():
-    """Two fixed 560 px columns (1120 px) overflowed JupyterLab at 1366x768 with the file
-    browser open; the grid must wrap to as many columns as fit."""
-    from s400lab.ui.tradeoffs import GRID_COLUMNS
+def test_figure_sits_beside_the_sliders_in_a_projector_notebook():
+    """JupyterLab at 1366x768 with the file browser open leaves ~900 px for an output: the
+    sliders' column and the figure must fit side by side there (the figure sat 580 px below a
+    two-column grid and was cut at the right)."""
+    from s400lab.ui import tradeoffs as ut
 
     ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=200)
-    controls = next(w for w in ex.children if w.__class__.__name__ == "VBox")
-    grids = [w for w in controls.children if w.__class__.__name__ == "GridBox"]
-    assert len(grids) == 1 and grids[0].layout.grid_template_columns == GRID_COLUMNS
-    assert "auto-fill" in GRID_COLUMNS and "min(" in GRID_COLUMNS
+    row = ex.children[1]
+    assert "s400-tradeoffs-row" in row._dom_classes
+    controls, figure = row.children
+    assert ex.view in figure.children and ex._table in figure.children
+    assert ex.panel.size_px[0] == ut.FIGURE_WIDTH_PX
+    width = int(controls.layout.width.rstrip("px")) + 16 + ut.FIGURE_WIDTH_PX
+    assert width <= 900, width
+
+
+def test_sliders_and_figure_have_accessible_names():
+    ex = TradeoffExplorer(MATRIX, UNITS, CRIT, n_robust=200)
+    for cid, s in ex._sliders.items():
+        assert s.tooltip == f"Weight: {ex.criteria[[c.criterion_id for c in ex.criteria].index(cid)].label}"
+        assert "s400-weight" in s._dom_classes
+    alt = ex.figure_alt()
+    assert alt.startswith("Two bar charts") and "1. " in alt and "A" in alt
+    assert f"alt='{alt[:20]}" in ex.view.value
+    ex._sliders["speed"].value = 10  # the text follows the ranking
+    assert ex.figure_alt().split("Ranking: 1. ")[1].startswith("B")
 
 
 def test_ranking_table_uses_plain_option_labels():

@@ -24,9 +24,31 @@ value-laden) way to collapse it into a ranking:
    first (ties split equally) and its mean rank. An option that wins under most
    weightings is robust to disagreements about values.
 
+5. **Options and worlds apart** (:func:`option_presets`, :func:`worlds`,
+   :func:`world_matrix`, :func:`world_wins`). A row of the matrix is one of **Ankara's
+   options**: a preset that sets only Turkiye's levers (register rows of kind ``lever``,
+   group ``Turkiye``). A preset that changes anything else -- a world setting such as the
+   course of the war (``escalation_keep``), an evidence reading such as India's undelivered
+   squadrons (``early_return_india``) or another actor's lever -- is not something Ankara can
+   choose and is left out (:func:`world_settings` names what it changes). Each option is then
+   run under each **world**: every combination of the readings of the world dimensions
+   (:data:`WORLD_DIMENSIONS`: the course of the war x the evidence readings), all register
+   rows of kind ``setting`` with listed readings, or disputed uncertainties with listed values.
+   Normalised within each world, the weighted scores say which option wins in how many worlds
+   -- robustness to what we do not know, next to robustness to what we disagree about (4.)
+
+Three criteria are derived from a run's outcomes here (:func:`option_outcomes`), not in the
+model: the **capability gap** (``tr_capability_gap_years``: quarters without the S-400s,
+in years and weighted by the share of the force gone, before Turkiye's own long-range air
+defence arrives, ``tr_own_ad_year``; from the ``tr_held`` series), **political
+feasibility** (``political_feasibility``: 1 when every party
+the option needs consents -- the bargain agreed for a return, no Russian end-user objection
+for a transfer -- else 0; a refused return runs as the status quo) and Turkiye's **net money
+after retaliation** (the model's ``tr_net_usd_bn``).
+
 Everything here works on plain DataFrames, so the method can be checked by hand on a
 small table before (and independently of) the model. Imports numpy and pandas (and the
-model, only in :func:`preset_matrix`); no widgets, no matplotlib.
+model, only in the functions that run it); no widgets, no matplotlib.
 """
 
 from __future__ import annotations
@@ -49,6 +71,16 @@ __all__ = [
     "weighted_scores",
     "rank_options",
     "weight_robustness",
+    "OPTION_ACTOR",
+    "WORLD_DIMENSIONS",
+    "DERIVED_OUTCOMES",
+    "world_settings",
+    "is_option",
+    "option_presets",
+    "option_outcomes",
+    "worlds",
+    "world_matrix",
+    "world_wins",
 ]
 
 
@@ -93,11 +125,31 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = (
     Criterion(
         "tr_money",
         "Turkiye",
-        "Turkiye: money recovered",
-        "tr_recovered_usd_bn",
+        "Turkiye: net money after retaliation",
+        "tr_net_usd_bn",
         "higher",
-        "Refund + avoided S-400 upkeep + regained F-35 work share within the "
-        "horizon (US$ bn); the sunk cost is the same in every option.",
+        "Refund + avoided S-400 upkeep + regained F-35 work share within the horizon, minus "
+        "the cost of Russian retaliation for a transfer against its consent (US$ bn); the "
+        "sunk cost is the same in every option.",
+    ),
+    Criterion(
+        "tr_gap",
+        "Turkiye",
+        "Turkiye: air-defence capability gap",
+        "tr_capability_gap_years",
+        "lower",
+        "Years without the S-400s, times the share of the force gone, before Turkiye's own "
+        "long-range air defence arrives (tr_own_ad_year): the risk a return or transfer opens.",
+    ),
+    Criterion(
+        "feasible",
+        "Turkiye",
+        "Turkiye: politically feasible",
+        "political_feasibility",
+        "higher",
+        "1 when every party the option needs consents (Russia and Turkiye agree the terms of a "
+        "return; Russia's end-user consent for a transfer), else 0: an option nobody else "
+        "accepts does not happen.",
     ),
     Criterion(
         "tr_f35",
@@ -237,16 +289,113 @@ def outcomes_matrix(
     return matrix, pd.Series(units, name="unit").reindex(matrix.columns)
 
 
+#: Whose levers make an option: the trade-off matrix compares Ankara's choices.
+OPTION_ACTOR = "Turkiye"
+
+#: The dimensions of a world: the course of the war x the evidence readings that change what
+#: the options do (India's undelivered squadrons; Turkiye's holding, 2 or 4 battalions).
+WORLD_DIMENSIONS: tuple[str, ...] = ("war_course", "india_undelivered_sq", "tr_holding_bn")
+
+#: Outcomes derived here from a run (see the module docstring): name -> (unit, label).
+DERIVED_OUTCOMES: dict[str, tuple[str, str]] = {
+    "tr_capability_gap_years": (
+        "years",
+        "Turkiye: years without its S-400s (x share of the force gone) before its own long-range air defence",
+    ),
+    "political_feasibility": ("0/1", "Every party the option needs consents (0/1)"),
+}
+
+
+def world_settings(scenario, actor: str = OPTION_ACTOR) -> list[str]:
+    """The parameters a scenario changes that are not ``actor``'s levers.
+
+    Parameters
+    ----------
+    scenario : s400lab.model.Scenario
+    actor : str, default "Turkiye"
+        The register group whose levers make an option.
+
+    Returns
+    -------
+    list of str
+        Changed parameter names (from the register defaults) whose kind is not ``lever`` or
+        whose group is not ``actor``: world settings (the course of the war), evidence readings
+        (India's undelivered squadrons), assumptions, or another actor's lever. Empty for an
+        option.
+    """
+    reg = scenario.register
+    return [n for n in scenario.changes() if reg.params[n].kind != "lever" or reg.params[n].group != actor]
+
+
+def is_option(scenario, actor: str = OPTION_ACTOR) -> bool:
+    """True when the scenario sets only ``actor``'s levers (see :func:`world_settings`)."""
+    return not world_settings(scenario, actor)
+
+
+def option_presets(actor: str = OPTION_ACTOR) -> dict:
+    """The presets that are ``actor``'s options, in the presets' order.
+
+    A preset added to ``data/scenarios.csv`` joins the matrix by itself when it sets only
+    Turkiye's levers.
+
+    Returns
+    -------
+    dict of str to Scenario
+    """
+    from s400lab.model import presets
+
+    return {sid: sc for sid, sc in presets().items() if is_option(sc, actor)}
+
+
+def option_outcomes(result) -> pd.DataFrame:
+    """A run's outcomes table with the criteria derived here (:data:`DERIVED_OUTCOMES`).
+
+    Parameters
+    ----------
+    result : s400lab.model.results.Result
+        ``run(scenario)``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``result.outcomes`` (columns value, unit, label) with two rows added:
+        ``tr_capability_gap_years`` and ``political_feasibility``.
+    """
+    out = result.outcomes
+    values = result.scenario.values
+    holding, own_ad = float(values["tr_holding_bn"]), float(values["tr_own_ad_year"])
+    held = np.asarray(result.raw_series["tr_held"], dtype=float)
+    t = float(values["start_year"]) + np.arange(held.size) / 4.0  # start of each quarter
+    gone = (holding - held) / holding  # share of the force that has left
+    gap = float((gone / 4.0 * (t < own_ad)).sum())
+    agreed, objects = result.raw_outcomes["deal_agreed"], result.raw_outcomes["ru_objects"]
+    feasible = float((agreed if np.isfinite(agreed) else 1.0) * (1.0 - objects))
+    extra = pd.DataFrame(
+        {
+            "value": [gap, feasible],
+            "unit": [DERIVED_OUTCOMES[k][0] for k in DERIVED_OUTCOMES],
+            "label": [DERIVED_OUTCOMES[k][1] for k in DERIVED_OUTCOMES],
+        },
+        index=pd.Index(list(DERIVED_OUTCOMES), name=out.index.name),
+    )
+    return pd.concat([out, extra[out.columns.intersection(extra.columns)]])
+
+
 def preset_matrix(
-    criteria: Sequence[Criterion] = DEFAULT_CRITERIA, scenario_ids: Iterable[str] | None = None
+    criteria: Sequence[Criterion] = DEFAULT_CRITERIA,
+    scenario_ids: Iterable[str] | None = None,
+    world: Mapping[str, object] | None = None,
 ) -> tuple[pd.DataFrame, pd.Series]:
-    """Run every preset (central values) and build the outcomes matrix.
+    """Run presets (central values) and build the outcomes matrix.
 
     Parameters
     ----------
     criteria : sequence of Criterion
     scenario_ids : iterable of str, optional
-        Presets to include (default: all, in their order).
+        Presets to include (default: Ankara's options, :func:`option_presets`, in order; any
+        preset may be named explicitly).
+    world : mapping, optional
+        Values of world dimensions to run every row under (default: the register's readings).
 
     Returns
     -------
@@ -256,11 +405,164 @@ def preset_matrix(
     from s400lab.model import presets, run
 
     available = presets()
-    ids = list(available) if scenario_ids is None else list(scenario_ids)
+    ids = list(option_presets()) if scenario_ids is None else list(scenario_ids)
     unknown = [i for i in ids if i not in available]
     if unknown:
         raise KeyError(f"unknown preset(s) {unknown}; available: {list(available)}")
-    return outcomes_matrix({i: run(available[i]).outcomes for i in ids}, criteria)
+    w = dict(world or {})
+    return outcomes_matrix(
+        {i: option_outcomes(run(available[i].with_changes(**w) if w else available[i])) for i in ids},
+        criteria,
+    )
+
+
+def worlds(dimensions: Sequence[str] = WORLD_DIMENSIONS) -> pd.DataFrame:
+    """Every combination of the readings of the world dimensions.
+
+    Parameters
+    ----------
+    dimensions : sequence of str
+        Register rows that are not levers and have listed readings (a choice setting such as
+        ``war_course`` or a numeric switch / discrete uncertainty such as
+        ``india_undelivered_sq``, ``tr_holding_bn``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per world (index ``world``: readings joined by " / ", e.g.
+        ``attrition / 1 sq / 2 bn``), one column per dimension (values as the scenario takes
+        them), the first dimension varying slowest.
+
+    Raises
+    ------
+    ValueError
+        A dimension that is unknown, a lever, or has no listed readings.
+    """
+    import itertools
+
+    from s400lab.model.register import load_register
+
+    reg = load_register()
+    readings: list[list] = []
+    for name in dimensions:
+        p = reg.params.get(name)
+        if p is None:
+            raise ValueError(f"world dimension {name!r} is not a register row")
+        if p.kind == "lever":
+            raise ValueError(f"world dimension {name!r} is a lever (a choice), not a reading of the world")
+        if p.type == "choice" and p.choices:
+            readings.append(list(p.choices))
+        elif p.readings:
+            cast = int if p.type == "int" else float
+            readings.append([cast(v) for v in p.readings])
+        else:
+            raise ValueError(f"world dimension {name!r} has no listed readings")
+    rows = list(itertools.product(*readings))
+    units = {n: reg.params[n].unit for n in dimensions}
+
+    def short(name: str, v) -> str:
+        if isinstance(v, str):
+            return v
+        u = {"squadrons": "sq", "battalions": "bn"}.get(units[name], units[name])
+        return f"{v:g} {u}".strip()
+
+    index = pd.Index([" / ".join(short(n, v) for n, v in zip(dimensions, r, strict=True)) for r in rows])
+    return pd.DataFrame(rows, columns=list(dimensions), index=index.rename("world"))
+
+
+def world_matrix(
+    criteria: Sequence[Criterion] = DEFAULT_CRITERIA,
+    option_ids: Iterable[str] | None = None,
+    world_table: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, pd.Series]:
+    """Run each option under each world (central values otherwise).
+
+    Parameters
+    ----------
+    criteria : sequence of Criterion
+    option_ids : iterable of str, optional
+        Presets (default: :func:`option_presets`).
+    world_table : pandas.DataFrame, optional
+        From :func:`worlds` (default: ``worlds()``).
+
+    Returns
+    -------
+    matrix : pandas.DataFrame
+        Index (world, option), columns the criterion ids, natural units.
+    units : pandas.Series
+    """
+    from s400lab.model import presets, run
+
+    available = presets()
+    ids = list(option_presets()) if option_ids is None else list(option_ids)
+    unknown = [i for i in ids if i not in available]
+    if unknown:
+        raise KeyError(f"unknown preset(s) {unknown}; available: {list(available)}")
+    table = worlds() if world_table is None else world_table
+    parts, units = [], None
+    for wid, row in table.iterrows():
+        changes = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        m, units = outcomes_matrix(
+            {i: option_outcomes(run(available[i].with_changes(**changes))) for i in ids}, criteria
+        )
+        parts.append(m.set_index(pd.MultiIndex.from_product([[wid], m.index], names=["world", "option"])))
+    return pd.concat(parts), units
+
+
+def world_wins(
+    matrix: pd.DataFrame,
+    weights: Mapping[str, float],
+    directions: Mapping[str, str] | Sequence[Criterion] = DEFAULT_CRITERIA,
+) -> pd.DataFrame:
+    """In how many worlds each option ranks first under the given weights.
+
+    Each world's rows are normalised among themselves (the options on the table in that
+    world), then weighted; ties for first split the win.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        From :func:`world_matrix` (index world, option).
+    weights : mapping
+        See :func:`check_weights`.
+    directions : mapping or sequence of Criterion
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by option: ``wins`` (worlds won, ties split), ``share_worlds`` (wins / worlds),
+        ``mean_rank`` (1 = best), ``mean_score`` and ``worst_score`` (over the worlds), sorted
+        by wins then worst score.
+    """
+    tensor, opts = _world_tensor(matrix, directions)
+    return _wins_table(tensor, opts, _weight_vector(weights, list(matrix.columns)))
+
+
+def _world_tensor(matrix: pd.DataFrame, directions) -> tuple[np.ndarray, pd.Index]:
+    """Normalised scores as worlds x options x criteria (options in first-world order)."""
+    wids = matrix.index.get_level_values("world").unique()
+    opts = matrix.loc[wids[0]].index
+    tensor = np.stack([normalise(matrix.loc[w].reindex(opts), directions).to_numpy(float) for w in wids])
+    return tensor, opts
+
+
+def _wins_table(tensor: np.ndarray, opts: pd.Index, w: np.ndarray) -> pd.DataFrame:
+    s = np.round(tensor @ w, 12)  # worlds x options
+    top = s >= s.max(axis=1, keepdims=True)
+    wins = (top / top.sum(axis=1, keepdims=True)).sum(axis=0)
+    rank = 1 + (s[:, None, :] > s[:, :, None]).sum(axis=2)  # worlds x options; ties share
+    out = pd.DataFrame(
+        {
+            "wins": wins,
+            "share_worlds": wins / s.shape[0],
+            "mean_rank": rank.mean(axis=0),
+            "mean_score": s.mean(axis=0),
+            "worst_score": s.min(axis=0),
+        },
+        index=opts,
+    )
+    out.index.name = "option"
+    return out.sort_values(["wins", "worst_score"], ascending=False, kind="stable")
 
 
 def _direction_map(matrix: pd.DataFrame, directions) -> dict[str, str]:

@@ -16,6 +16,7 @@ matplotlib would cost more than the whole update.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,13 +42,23 @@ class RankingPanel(BlitPanel):
     width_px : int
         Width of the picture; the height follows from the number of rows; the row names
         get the room their longest one needs.
+    stacked : bool, default False
+        The two charts one above the other (each with the row names), for a narrow column
+        beside the weight sliders; side by side otherwise.
     """
 
-    def __init__(self, option_labels: Sequence[str], width_px: int = 1000) -> None:
+    def __init__(self, option_labels: Sequence[str], width_px: int = 1000, stacked: bool = False) -> None:
         n = len(option_labels)
         if n < 1:
             raise ValueError("RankingPanel needs at least one option")
-        h = 40 + ROW_PX * n + 52
+        row_px = ROW_PX
+        if stacked:  # a narrow picture: long row names go on two lines (never cut at the edge)
+            chars = max(12, int((0.6 * width_px - 16) / (0.56 * (FONT - 1))))
+            wrapped = [textwrap.fill(str(s), chars) for s in option_labels]
+            if any("\n" in s for s in wrapped):
+                option_labels, row_px = wrapped, 2 * ROW_PX - 4
+        one = 40 + row_px * n + 52
+        h = 2 * one if stacked else one
         super().__init__((width_px, h))
         self.n = n
         w = width_px
@@ -55,19 +66,23 @@ class RankingPanel(BlitPanel):
         renderer = self.canvas.get_renderer()
         font = FontProperties(size=FONT - 1)
         widest = max(
-            renderer.get_text_width_height_descent(str(s), font, ismath=False)[0] for s in option_labels
+            renderer.get_text_width_height_descent(line, font, ismath=False)[0]
+            for s in option_labels
+            for line in str(s).split("\n")
         )
         gs = self.fig.add_gridspec(
-            1,
-            2,
+            2 if stacked else 1,
+            1 if stacked else 2,
             left=min(0.6, (widest + 16) / w),
             right=1 - 10 / w,
             top=1 - 40 / h,
             bottom=52 / h,
             wspace=0.12,
+            hspace=(92 / (row_px * n)) if stacked else 0.2,
         )
         self.ax_score = self.fig.add_subplot(gs[0])
         self.ax_first = self.fig.add_subplot(gs[1], sharey=self.ax_score)
+        self.stacked = stacked
         y = np.arange(n, dtype=float)
         blue = OKABE_ITO["blue"]
         self.score_bars = self.ax_score.barh(y, np.zeros(n), color=blue, height=0.7)
@@ -87,7 +102,7 @@ class RankingPanel(BlitPanel):
         self.ax_first.set_xticks([0, 25, 50, 75, 100])
         self.ax_score.set_ylim(n - 0.5, -0.5)  # first option at the top
         self.ax_score.set_yticks(y, [str(s) for s in option_labels], fontsize=FONT - 1)
-        self.ax_first.tick_params(axis="y", labelleft=False)
+        self.ax_first.tick_params(axis="y", labelleft=stacked)
         self._animate(*self.score_bars.patches, *self.first_bars.patches)
         self._frame("static")
 

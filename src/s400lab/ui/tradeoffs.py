@@ -32,17 +32,42 @@ from s400lab.plots.style import PROJECTOR_RC
 from s400lab.plots.tradeoffs import RankingPanel
 from s400lab.ui.overlay import picture_html
 
-__all__ = ["TradeoffExplorer", "preset_labels"]
+__all__ = ["TradeoffExplorer", "figure_html", "preset_labels"]
 
-#: Stakeholder groups of sliders: as many 560 px columns as fit, else one. (A fixed two-column
-#: grid of 1120 px overflowed a 1366x768 projector with JupyterLab's file browser open and
-#: hid the second column's sliders.)
-GRID_COLUMNS = "repeat(auto-fill, minmax(min(560px, 100%), 1fr))"
+#: Width of the live figure beside the sliders (px). The sliders' column (~380 px) and the
+#: figure fit side by side in JupyterLab at 1366x768 with the file browser open (~900 px of
+#: output width); on a narrower page the figure wraps below the sliders. (The figure used to sit
+#: 580 px below a two-column slider grid and was cut at the right.)
+FIGURE_WIDTH_PX = 500
+#: Width of a slider row: its visible name (wraps) and the slider.
+LABEL_WIDTH_PX, SLIDER_WIDTH_PX = 180, 160
 
 FIGURE_ALT = (
-    "Left: each option's weighted score under your weights (best highlighted). Right: the share "
-    "of nearby weightings under which each option ranks first."
+    "Two bar charts, one bar per option in the outcomes matrix's order. Top: each option's "
+    "weighted score under your weights (best highlighted). Bottom: the share of nearby "
+    "weightings under which each option ranks first."
 )
+
+#: Names each slider's handle (role=slider) after its weight: ipywidgets gives the handle no
+#: accessible name, so screen readers say "slider" nine times and axe-core flags it
+#: (aria-input-field-name, serious). Runs once per page; new explorers are named as they appear.
+NAME_HANDLES_JS = """
+(function () {
+  function name(root) {
+    root.querySelectorAll('.s400-weight').forEach(function (el) {
+      var label = el.getAttribute('title') || '';
+      el.querySelectorAll('[role=slider]').forEach(function (h) {
+        if (label && h.getAttribute('aria-label') !== label) { h.setAttribute('aria-label', label); }
+      });
+    });
+  }
+  if (!window.__s400NameHandles) {
+    window.__s400NameHandles = new MutationObserver(function () { name(document); });
+    window.__s400NameHandles.observe(document.body, {childList: true, subtree: true});
+  }
+  name(document);
+})();
+"""
 _CSS = """<style>
 .s400-tradeoffs-view { overflow-x: auto; }
 .s400-tradeoffs-view .widget-html-content { position: relative; line-height: 1.1; }
@@ -51,7 +76,35 @@ _CSS = """<style>
   color: #111; transform: translate(0, -50%); }
 .s400-tradeoffs-view .s400-ann.best { font-weight: 700; color: #00573f; }
 .s400-tradeoffs-busy { min-height: 1.4em; }
+.s400-tradeoffs-row { flex-wrap: wrap; align-items: flex-start; gap: 8px 16px; }
+.s400-tradeoffs-weights .widget-html-content { white-space: normal; line-height: 1.2; }
 </style>"""
+
+
+def figure_html(fig: Figure, alt: str):
+    """A matplotlib figure as an HTML image with a text alternative (``alt``), for a notebook
+    cell: a plain ``plt.show()`` output has none, which screen readers and axe-core flag.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    alt : str
+        What the figure shows, in words (its main finding, not "a chart").
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    import base64
+
+    from IPython.display import HTML
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    b64 = base64.b64encode(buf.getvalue()).decode("ascii")
+    return HTML(
+        f"<img alt='{html.escape(alt, quote=True)}' style='max-width:100%' src='data:image/png;base64,{b64}'>"
+    )
 
 
 def preset_labels() -> dict[str, str]:
@@ -87,6 +140,11 @@ class TradeoffExplorer(widgets.VBox):
     option_labels : mapping, optional
         Option id -> row label in the figures; default: the presets' labels
         (:func:`preset_labels`) for ids that are presets, the id otherwise.
+    worlds : pandas.DataFrame, optional
+        The same options run under several worlds (from
+        :func:`s400lab.analysis.tradeoffs.world_matrix`: index world, option; the same
+        columns). When given, the ranking table also says in how many worlds each option wins
+        under the current weights (:func:`~s400lab.analysis.tradeoffs.world_wins`).
 
     Attributes
     ----------
@@ -102,12 +160,14 @@ class TradeoffExplorer(widgets.VBox):
         ``panel.fig``.
     view : ipywidgets.HTML
         The live figure as a PNG at its pixel size with the numbers over it.
-    matrix_image : ipywidgets.Image
-        The outcomes matrix, drawn once.
+    matrix_image : ipywidgets.HTML
+        The outcomes matrix, drawn once, as an image with a text alternative.
     n_redraws : int
         How many times the live figure has been rendered (at most one per update).
     n_updates : int
         Updates run (a burst of changes coalesced into one counts once).
+    wins : pandas.DataFrame
+        Worlds won per option under the current weights (empty without ``worlds``).
     """
 
     def __init__(
@@ -119,6 +179,7 @@ class TradeoffExplorer(widgets.VBox):
         n_robust: int = 4000,
         seed: int = 0,
         option_labels: Mapping[str, str] | None = None,
+        worlds: pd.DataFrame | None = None,
     ) -> None:
         by_id = {c.criterion_id: c for c in criteria}
         missing = [c for c in matrix.columns if c not in by_id]
@@ -127,6 +188,13 @@ class TradeoffExplorer(widgets.VBox):
         self.criteria = [by_id[c] for c in matrix.columns]
         self.matrix, self.units = matrix, units
         self.normalised = tr.normalise(matrix, self.criteria)
+        self.worlds = worlds
+        self._world_tensor = None
+        if worlds is not None:
+            if list(worlds.columns) != list(matrix.columns):
+                raise KeyError("the worlds' columns must be the matrix's criteria, in order")
+            self._world_tensor = tr._world_tensor(worlds, self.criteria)
+        self.wins = pd.DataFrame()
         self.n_robust, self.seed = n_robust, seed
         self.option_labels = dict(preset_labels() if option_labels is None else option_labels)
         self._sliders = self._weight_sliders({c: 5.0 for c in matrix.columns} | dict(weights or {}))
@@ -141,42 +209,42 @@ class TradeoffExplorer(widgets.VBox):
         self._pending = False  # an update is scheduled on the event loop
         self.busy = False
         rows = [self.option_labels.get(o, str(o)) for o in matrix.index]
-        self.panel = RankingPanel(rows)
+        self.panel = RankingPanel(rows, width_px=FIGURE_WIDTH_PX, stacked=True)
         self.figure = self.panel.fig
         self.view = widgets.HTML()
         self.view.add_class("s400-tradeoffs-view")
-        self.matrix_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.matrix_image.value = self._matrix_png()
+        self.matrix_image = widgets.HTML(self._matrix_html())
         for s in self._sliders.values():
             s.observe(self._on_change, names="value")
-        super().__init__(
-            [
-                widgets.HTML(_CSS),
-                self._controls(),
-                self._busy_sign,
-                self._error,
-                self.view,
-                self._table,
-                self.matrix_image,
-            ]
+        figure_column = widgets.VBox(
+            [self._busy_sign, self._error, self.view, self._table],
+            layout=widgets.Layout(flex="1 1 auto", min_width=f"{FIGURE_WIDTH_PX}px"),
         )
+        row = widgets.HBox([self._controls(), figure_column])
+        row.add_class("s400-tradeoffs-row")
+        super().__init__([widgets.HTML(_CSS), row, self.matrix_image])
         self.ranking = self.robustness = pd.DataFrame()
         self.update()
 
     def _weight_sliders(self, init: Mapping[str, float]) -> dict[str, widgets.IntSlider]:
-        """One 0-10 weight slider per criterion (updated on release, not while dragging)."""
-        return {
-            c.criterion_id: widgets.IntSlider(
+        """One 0-10 weight slider per criterion (updated on release, not while dragging), named
+        after its criterion: ``tooltip`` (the element's title) and the handle's aria-label."""
+        sliders = {}
+        for c in self.criteria:
+            s = widgets.IntSlider(
                 value=int(init[c.criterion_id]),
                 min=0,
                 max=10,
                 step=1,
                 description="",
+                tooltip=f"Weight: {c.label}",
                 continuous_update=False,
-                layout=widgets.Layout(width="220px"),
+                layout=widgets.Layout(width=f"{SLIDER_WIDTH_PX}px"),
             )
-            for c in self.criteria
-        }
+            s.add_class("s400-weight")
+            s.add_class(f"s400-weight-{c.criterion_id}")
+            sliders[c.criterion_id] = s
+        return sliders
 
     @classmethod
     def from_presets(
@@ -184,6 +252,7 @@ class TradeoffExplorer(widgets.VBox):
     ) -> TradeoffExplorer:
         """Build the matrix by running every preset (central values), then the explorer."""
         matrix, units = tr.preset_matrix(criteria)
+        kwargs.setdefault("worlds", tr.world_matrix(criteria, option_ids=list(matrix.index))[0])
         return cls(matrix, units, criteria, **kwargs)
 
     def _controls(self) -> widgets.Widget:
@@ -195,23 +264,37 @@ class TradeoffExplorer(widgets.VBox):
                 f"<span title='{html.escape(c.rationale, quote=True)}'>"
                 f"{html.escape(c.label.split(': ', 1)[-1])} <small>({arrow}{html.escape(unit)})"
                 f"</small></span>",
-                layout=widgets.Layout(width="340px"),
+                layout=widgets.Layout(width=f"{LABEL_WIDTH_PX}px"),
             )
             groups.setdefault(c.stakeholder, []).append(widgets.HBox([label, self._sliders[c.criterion_id]]))
         boxes = [
             widgets.VBox([widgets.HTML(f"<b>{html.escape(s)}</b>"), *rows]) for s, rows in groups.items()
         ]
-        return widgets.VBox(
+        box = widgets.VBox(
             [
                 widgets.HTML(
                     "<b>Weights</b> (0 = ignore, 10 = most important; hover a label for its rationale)"
                 ),
-                widgets.GridBox(
-                    boxes, layout=widgets.Layout(grid_template_columns=GRID_COLUMNS, grid_gap="4px 24px")
-                ),
+                *boxes,
                 self._equal,
-            ]
+            ],
+            layout=widgets.Layout(flex="0 0 auto", width=f"{LABEL_WIDTH_PX + SLIDER_WIDTH_PX + 20}px"),
         )
+        box.add_class("s400-tradeoffs-weights")
+        return box
+
+    def show(self):
+        """Display the explorer with the script that names its sliders for screen readers
+        (:data:`NAME_HANDLES_JS`); the last line of a notebook cell.
+
+        Returns
+        -------
+        None
+            The explorer and the script are displayed.
+        """
+        from IPython.display import Javascript, display
+
+        display(self, Javascript(NAME_HANDLES_JS))
 
     @property
     def weights(self) -> dict[str, float]:
@@ -270,6 +353,11 @@ class TradeoffExplorer(widgets.VBox):
             self.robustness = tr.weight_robustness(
                 self.normalised, n=self.n_robust, seed=self.seed, around=self.weights
             )
+            if self._world_tensor is not None:
+                tensor, opts = self._world_tensor
+                self.wins = tr._wins_table(
+                    tensor, opts, tr._weight_vector(self.weights, list(self.matrix.columns))
+                )
             self._table.value = self._table_html()
             self._draw()
         finally:
@@ -279,9 +367,13 @@ class TradeoffExplorer(widgets.VBox):
         """The ranking as a table, best first (written directly: pandas' to_html costs more
         than the rest of an update)."""
         share = dict(zip(self.robustness.index, self.robustness["share_first"].to_numpy(), strict=True))
+        wins = {}
+        if self._world_tensor is not None and not self.wins.empty:
+            n_worlds = self._world_tensor[0].shape[0]
+            wins = {o: f"<td>{w:g} of {n_worlds}</td>" for o, w in self.wins["wins"].items()}
         rows = "".join(
             f"<tr><th>{html.escape(self.option_labels.get(o, str(o)))}</th>"
-            f"<td>{score:.3f}</td><td>{int(rank)}</td><td>{100 * share[o]:.0f} %</td></tr>"
+            f"<td>{score:.3f}</td><td>{int(rank)}</td><td>{100 * share[o]:.0f} %</td>{wins.get(o, '')}</tr>"
             for o, score, rank in zip(
                 self.ranking.index,
                 self.ranking["score"].to_numpy(),
@@ -289,9 +381,11 @@ class TradeoffExplorer(widgets.VBox):
                 strict=True,
             )
         )
+        head = "<th>worlds won</th>" if wins else ""
         return (
             "<table class='dataframe'><thead><tr><th></th><th>weighted score (0-1)</th>"
-            f"<th>rank</th><th>first under nearby weights</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"<th>rank</th><th>first under nearby weights</th>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table>"
         )
 
     def _draw(self) -> None:
@@ -308,9 +402,42 @@ class TradeoffExplorer(widgets.VBox):
         if changed or not self.view.value:
             png = self.panel.png()
             self.view.value = picture_html(
-                png, self.panel.size_px, FIGURE_ALT, "s400-tradeoffs-img", self.panel.labels
+                png, self.panel.size_px, self.figure_alt(), "s400-tradeoffs-img", self.panel.labels
             )
             self.n_redraws += 1
+
+    def figure_alt(self) -> str:
+        """The live figure's text alternative: what it shows and the current ranking in words."""
+        share = dict(zip(self.robustness.index, self.robustness["share_first"].to_numpy(), strict=True))
+        ranked = "; ".join(
+            f"{int(r)}. {self.option_labels.get(o, str(o))}: score {sc:.2f}, first under "
+            f"{100 * share[o]:.0f} % of nearby weightings"
+            for o, sc, r in zip(
+                self.ranking.index,
+                self.ranking["score"].to_numpy(),
+                self.ranking["rank"].to_numpy(),
+                strict=True,
+            )
+        )
+        return f"{FIGURE_ALT} Ranking: {ranked}."
+
+    def _matrix_html(self) -> str:
+        """The outcomes matrix as an image with a text alternative."""
+        import base64
+
+        b64 = base64.b64encode(self._matrix_png()).decode("ascii")
+        best = "; ".join(
+            f"{c.label}: best {self.option_labels.get(str(self.normalised[c.criterion_id].idxmax()), '')}"
+            for c in self.criteria
+        )
+        alt = (
+            "Outcomes matrix: one row per option, one column per criterion, each cell the natural "
+            f"value coloured from worst to best among the options. {best}."
+        )
+        return (
+            f"<img alt='{html.escape(alt, quote=True)}' style='max-width:100%' "
+            f"src='data:image/png;base64,{b64}'>"
+        )
 
     def _matrix_png(self) -> bytes:
         """The outcomes matrix (natural values coloured by normalised score), drawn once."""
