@@ -32,7 +32,7 @@ from s400lab.plots.style import PROJECTOR_RC
 from s400lab.plots.tradeoffs import RankingPanel
 from s400lab.ui.overlay import picture_html
 
-__all__ = ["TradeoffExplorer", "figure_html", "preset_labels"]
+__all__ = ["TradeoffExplorer", "figure_html", "preset_labels", "table_html"]
 
 #: Width of the live figure beside the sliders (px). The sliders' column (~380 px) and the
 #: figure fit side by side in JupyterLab at 1366x768 with the file browser open (~900 px of
@@ -55,7 +55,8 @@ NAME_HANDLES_JS = """
 (function () {
   function name(root) {
     root.querySelectorAll('.s400-weight').forEach(function (el) {
-      var label = el.getAttribute('title') || '';
+      var lab = el.querySelector('.widget-label');  // ipywidgets puts the tooltip there
+      var label = (lab && lab.getAttribute('title')) || el.getAttribute('title') || '';
       el.querySelectorAll('[role=slider]').forEach(function (h) {
         if (label && h.getAttribute('aria-label') !== label) { h.setAttribute('aria-label', label); }
       });
@@ -104,6 +105,34 @@ def figure_html(fig: Figure, alt: str):
     b64 = base64.b64encode(buf.getvalue()).decode("ascii")
     return HTML(
         f"<img alt='{html.escape(alt, quote=True)}' style='max-width:100%' src='data:image/png;base64,{b64}'>"
+    )
+
+
+def table_html(table: pd.DataFrame, caption: str, digits: int = 2):
+    """A table for a notebook cell that a keyboard can scroll and a screen reader can name: a
+    wide DataFrame in a focusable region (``tabindex=0``, ``role=region``, labelled by its
+    caption) instead of an output box that overflows without keyboard access.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    caption : str
+        What the table shows (also the region's name).
+    digits : int, default 2
+        Decimals for floats.
+
+    Returns
+    -------
+    IPython.display.HTML
+    """
+    from IPython.display import HTML
+
+    cap = html.escape(caption, quote=True)
+    body = table.round(digits).to_html(border=0, na_rep="-", index_names=False)
+    body = body.replace("<table", f"<table aria-label='{cap}'", 1)
+    return HTML(
+        f"<div role='region' aria-label='{cap}' tabindex='0' style='overflow-x:auto;max-width:100%'>"
+        f"<p><b>{html.escape(caption)}</b></p>{body}</div>"
     )
 
 
@@ -218,7 +247,9 @@ class TradeoffExplorer(widgets.VBox):
             s.observe(self._on_change, names="value")
         figure_column = widgets.VBox(
             [self._busy_sign, self._error, self.view, self._table],
-            layout=widgets.Layout(flex="1 1 auto", min_width=f"{FIGURE_WIDTH_PX}px"),
+            layout=widgets.Layout(
+                flex=f"1 1 {FIGURE_WIDTH_PX}px", min_width=f"{FIGURE_WIDTH_PX}px", overflow_x="auto"
+            ),
         )
         row = widgets.HBox([self._controls(), figure_column])
         row.add_class("s400-tradeoffs-row")
