@@ -87,8 +87,13 @@ def _swap_ru_money() -> str:
 
 
 def _first_for(stakeholder: str) -> str:
-    tr, _, scores, _ = _nb50()
-    return f"`{tr.rank_options(scores, tr.stakeholder_weights(stakeholder, low=0)).index[0]}`"
+    from s400lab.analysis import tradeoffs as tr
+
+    wide, _ = tr.preset_matrix(tr.ALL_CRITERIA)
+    ranks = tr.rank_options(
+        tr.normalise(wide, tr.ALL_CRITERIA), tr.stakeholder_weights(stakeholder, tr.ALL_CRITERIA, low=0)
+    )
+    return f"`{ranks.index[0]}`"
 
 
 def _options() -> str:
@@ -148,7 +153,7 @@ KEYS: dict[str, Key] = {
     "nb50_ankara_second_score": Key(NB50, "ankara = {", lambda: f"{_ankara_ranking()['score'].iloc[1]:.2f}"),
     "nb50_swap_ru_money": Key(NB50, "ankara = {", _swap_ru_money),
     "nb50_moscow_first": Key(
-        NB50, "rank_options(scores, stakeholder_weights(who, low=0))", lambda: _first_for("Russia")
+        NB50, "stakeholder_weights(who, ALL_CRITERIA, low=0)", lambda: _first_for("Russia")
     ),
     "nb50_uniform_first": Key(
         NB50, "robust = weight_robustness(scores, n=10_000, seed=1)", lambda: f"`{_uniform().index[0]}`"

@@ -71,6 +71,9 @@ __all__ = [
     "weighted_scores",
     "rank_options",
     "weight_robustness",
+    "STAKEHOLDER_CRITERIA",
+    "ALL_CRITERIA",
+    "stakeholder_table",
     "OPTION_ACTOR",
     "WORLD_DIMENSIONS",
     "DERIVED_OUTCOMES",
@@ -102,6 +105,10 @@ class Criterion:
         Whether a higher outcome value is better for this stakeholder.
     rationale : str
         Why this outcome measures this criterion (shown in the notebook).
+    interest : str
+        The stakeholder's stated interest behind the criterion (stakeholders who act).
+    source_ids : tuple of str
+        Where the interest is stated: ids in ``data/sources.csv``.
     """
 
     criterion_id: str
@@ -110,6 +117,8 @@ class Criterion:
     outcome: str
     direction: str
     rationale: str = ""
+    interest: str = ""
+    source_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.direction not in ("higher", "lower"):
@@ -221,6 +230,127 @@ DEFAULT_CRITERIA: tuple[Criterion, ...] = (
 )
 
 
+#: Stakeholders who act beyond the five above: each interest as stated in a cited source, mapped
+#: to the model outcome that measures it. The mapping is a judgement students may dispute; the
+#: weights are theirs. One-page role briefs: docs/roles/.
+STAKEHOLDER_CRITERIA: tuple[Criterion, ...] = (
+    Criterion(
+        "india_ru_exports",
+        "India",
+        "India: Russian export capacity",
+        "ru_exports_total",
+        "higher",
+        "Battalions Russia exports over the horizon: India's last squadron and later orders come "
+        "from export production until its own long-range system (Project Kusha) is deployed.",
+        "Completes the 2018 contract and keeps a supplier until Project Kusha (5 squadrons "
+        "approved Sept 2023, deployment 2028-29, reported); no CAATSA sanctions and no formal "
+        "waiver, so a US precedent that ends Turkiye's sanctions only on full divestiture matters.",
+        ("dailydigest360-2025-06-kusha", "rediff-2021-11-24-caatsa-waiver"),
+    ),
+    Criterion(
+        "gr_no_f35",
+        "Greece/Cyprus",
+        "Greece/Cyprus: no Turkish F-35 within the horizon",
+        "f35_delivered",
+        "lower",
+        "1 if Turkiye receives a first F-35 within the horizon (the chance-free central run).",
+        "Athens buys F-35s itself and watches Turkiye's possible return to the programme (Defence "
+        "Minister Dendias, Sept 2025); Greek parties asked that Turkey not be rewarded with new US "
+        "equipment (2022).",
+        ("newsit-2025-09-26-dendias-f35", "nationalherald-2022-05-18-f16-opposition"),
+    ),
+    Criterion(
+        "gr_s400_gone",
+        "Greece/Cyprus",
+        "Greece/Cyprus: S-400s out of Turkiye",
+        "battalions_divested",
+        "higher",
+        "Battalions that left Turkiye within the horizon.",
+        "A Russian long-range system across the Aegean; Cyprus's own Russian S-300s went to Crete "
+        "(1999) and Greece assured Russia it would not transfer them (Lavrov, 2022): the precedent "
+        "for relocation and for Russia's end-user consent.",
+        (
+            "nationalherald-2022-05-18-f16-opposition",
+            "jamestown-1999-04-s300-crete",
+            "urdupoint-2022-12-29-lavrov-s300",
+        ),
+    ),
+    Criterion(
+        "il_no_f35",
+        "Israel",
+        "Israel: no Turkish F-35 within the horizon",
+        "f35_delivered",
+        "lower",
+        "1 if Turkiye receives a first F-35 within the horizon.",
+        "Keep its qualitative military edge: Netanyahu called a US F-35 transfer to Turkiye very "
+        "remote and said Israel would oppose it far more strongly than the Saudi sale.",
+        ("conven-netanyahu-f35-turkey",),
+    ),
+    Criterion(
+        "eu_ru_stock",
+        "EU",
+        "EU: fewer Russian S-400 battalions",
+        "ru_stock_end",
+        "lower",
+        "Russia's stock at the horizon's end: every battalion Russia regains defends targets "
+        "Ukraine strikes.",
+        "Support Ukraine, with air defence a priority of the European Council's conclusions; an EU "
+        "purchase of Turkiye's S-400s for Ukraine was reported from a Russian diplomatic source "
+        "(claimed) and rejected by Moscow.",
+        ("eubusiness-special-council-ukraine-air-defence", "turkiyetoday-2025-12-11-lavrov"),
+    ),
+    Criterion(
+        "eu_moscow",
+        "EU",
+        "EU: a candidate country free of Moscow's leverage",
+        "sig_moscow_leverage",
+        "higher",
+        "Alliance-scorecard signal (-1..1): systems held or an energy offset keep Ankara tied to Moscow.",
+        "An accession candidate aligned with the EU's Russia policy; an energy-offset refund would "
+        "deepen Turkiye's dependence on Russian energy.",
+        ("eubusiness-special-council-ukraine-air-defence", "turkiyetoday-2025-12-11-lavrov"),
+    ),
+    Criterion(
+        "cn_rift",
+        "China",
+        "China: the US-Turkiye rift stays open",
+        "sig_nato_integration",
+        "lower",
+        "Alliance-scorecard signal (-1..1) for Turkiye's NATO integration, reversed.",
+        "A NATO member that buys non-NATO air defence opens a market: Turkiye chose China's HQ-9 "
+        "in 2013 and cancelled in 2015 after US and Western concern; China's own S-400 purchase "
+        "drew the first CAATSA s.231 sanctions (2018).",
+        ("powerpolitics-2015-11-17-hq9-cancelled", "steptoe-2018-09-china-edd-sanction"),
+    ),
+)
+
+#: Every criterion: the five stakeholders of the default matrix and the stakeholders who act.
+ALL_CRITERIA: tuple[Criterion, ...] = DEFAULT_CRITERIA + STAKEHOLDER_CRITERIA
+
+
+def stakeholder_table(criteria: Sequence[Criterion] = STAKEHOLDER_CRITERIA) -> pd.DataFrame:
+    """The stakeholders who act: interest, the outcome that measures it, and its sources.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``criterion_id``: stakeholder, interest, label, outcome, direction, sources.
+    """
+    rows = [
+        {
+            "criterion_id": c.criterion_id,
+            "stakeholder": c.stakeholder,
+            "interest": c.interest,
+            "criterion": c.label.split(": ", 1)[-1],
+            "outcome": c.outcome,
+            "direction": c.direction,
+            "sources": "; ".join(c.source_ids),
+        }
+        for c in criteria
+    ]
+    return pd.DataFrame(rows).set_index("criterion_id")
+
+
 def criteria_table(criteria: Sequence[Criterion] = DEFAULT_CRITERIA) -> pd.DataFrame:
     """Return the criteria as a table (for display and documentation).
 
@@ -233,7 +363,7 @@ def criteria_table(criteria: Sequence[Criterion] = DEFAULT_CRITERIA) -> pd.DataF
     pandas.DataFrame
         Indexed by ``criterion_id``: stakeholder, label, outcome, direction, rationale.
     """
-    rows = [c.__dict__ for c in criteria]
+    rows = [{k: v for k, v in c.__dict__.items() if k not in ("interest", "source_ids")} for c in criteria]
     return pd.DataFrame(rows).set_index("criterion_id")
 
 
