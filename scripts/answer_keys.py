@@ -144,8 +144,34 @@ def _bargain(course: str) -> float:
     return bargain_range(Scenario.preset("full_return_cash").with_changes(war_course=course)).ru_max_share
 
 
+@cache
+def _kac():
+    from s400lab.analysis.sensitivity import model_tornado
+    from s400lab.model import Scenario
+
+    return model_tornado(Scenario.preset("full_return_cash"), "ru_max_share").head(5)
+
+
+def _p_deal() -> str:
+    from s400lab.model import Scenario, run_ensemble
+
+    deal = Scenario.preset("full_return_cash").with_changes(p_war_ceasefire=0.25, p_war_escalation=0.25)
+    return _pct(run_ensemble(deal, n=2000, seed=1).probability("deal_agreed"))
+
+
 NB50, NB60 = "50_tradeoffs.ipynb", "60_seminar_exercises.ipynb"
 KEYS: dict[str, Key] = {
+    "nb60_kac_drivers": Key(
+        NB60,
+        'model_tornado(Scenario.preset("full_return_cash"), "ru_max_share").head(5)',
+        lambda: ", ".join(f"`{n}`" for n in _kac()["name"]),
+    ),
+    "nb60_kac_top_high": Key(
+        NB60,
+        'model_tornado(Scenario.preset("full_return_cash"), "ru_max_share").head(5)',
+        lambda: _pct(_kac()["y_high"].iloc[0]),
+    ),
+    "nb60_p_deal": Key(NB60, 'probability("deal_agreed")', _p_deal),
     "nb50_options": Key(NB50, "matrix, units = preset_matrix()", _options),
     "nb50_dominated": Key(NB50, "scores = normalise(matrix)", _dominated),
     "nb50_ankara_first": Key(NB50, "ankara = {", lambda: f"`{_ankara_ranking().index[0]}`"),
