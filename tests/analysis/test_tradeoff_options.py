@@ -44,13 +44,42 @@ def test_a_preset_that_sets_a_switch_or_assumption_is_not_an_option():
 
 def test_worlds_are_the_product_of_the_readings():
     w = tr.worlds()
-    assert list(w.columns) == list(tr.WORLD_DIMENSIONS)
-    assert len(w) == 3 * 3 * 2 and w.index.is_unique
+    legal = [tr.LEGAL_READINGS] if tr.legal_reading_switches() else []
+    assert list(w.columns) == [*tr.WORLD_DIMENSIONS, *legal]
+    assert len(w) == 3 * 3 * 2 * (2 if legal else 1) and w.index.is_unique
     assert set(w["war_course"]) == {"ceasefire", "attrition", "escalation"}
     assert set(w["india_undelivered_sq"]) == {0, 1, 2} and set(w["tr_holding_bn"]) == {2.0, 4.0}
     for bad in ("tr_action", "nope", "loss_rate_bn_per_year"):
         with pytest.raises(ValueError, match=bad):
             tr.worlds([bad])
+
+
+def test_legal_readings_expand_into_every_middle_option_switch():
+    """The middle options' legal readings (switches legal_reading_<option>) join the worlds as
+    one dimension: lenient (every middle option counts as divestiture) or strict (none)."""
+
+    class P:
+        def __init__(self, kind, choices):
+            self.kind, self.choices = kind, choices
+
+    class Reg:
+        params = {
+            "legal_reading_custody": P("setting", ("counts", "does_not_count")),
+            "legal_reading_joint_control": P("setting", ("counts", "does_not_count")),
+            "legal_reading_odd": P("lever", ("counts", "does_not_count")),  # not a setting
+            "war_course": P("setting", ("ceasefire", "attrition", "escalation")),
+        }
+
+    assert tr.legal_reading_switches(Reg()) == ["legal_reading_custody", "legal_reading_joint_control"]
+    strict = tr.world_changes({"war_course": "ceasefire", tr.LEGAL_READINGS: "strict"}, Reg())
+    assert strict == {
+        "war_course": "ceasefire",
+        "legal_reading_custody": "does_not_count",
+        "legal_reading_joint_control": "does_not_count",
+    }
+    lenient = tr.world_changes({tr.LEGAL_READINGS: "lenient"}, Reg())
+    assert set(lenient.values()) == {"counts"}
+    assert tr.world_changes({"india_undelivered_sq": np.int64(2)}) == {"india_undelivered_sq": 2}
 
 
 @pytest.fixture(scope="module")

@@ -33,7 +33,9 @@ value-laden) way to collapse it into a ranking:
    choose and is left out (:func:`world_settings` names what it changes). Each option is then
    run under each **world**: every combination of the readings of the world dimensions
    (:data:`WORLD_DIMENSIONS`: the course of the war x the evidence readings), all register
-   rows of kind ``setting`` with listed readings, or disputed uncertainties with listed values.
+   rows of kind ``setting`` with listed readings, or disputed uncertainties with listed values;
+   when the register has the middle options' legal-reading switches, one more dimension reads
+   them all at once (``lenient``: every middle option counts as divestiture; ``strict``: none).
    Normalised within each world, the weighted scores say which option wins in how many worlds
    -- robustness to what we do not know, next to robustness to what we disagree about (4.)
 
@@ -78,6 +80,9 @@ __all__ = [
     "WORLD_DIMENSIONS",
     "DERIVED_OUTCOMES",
     "world_settings",
+    "LEGAL_READINGS",
+    "legal_reading_switches",
+    "world_changes",
     "is_option",
     "option_presets",
     "option_outcomes",
@@ -546,15 +551,57 @@ def preset_matrix(
     )
 
 
-def worlds(dimensions: Sequence[str] = WORLD_DIMENSIONS) -> pd.DataFrame:
+#: Prefix of the evidence switches that read whether a middle option (custody, relocation,
+#: stand-alone use under verification, joint control) counts as "no longer possessing" the
+#: system under US law; choices ``counts`` / ``does_not_count``.
+LEGAL_READING_PREFIX = "legal_reading_"
+#: The composite world dimension over all legal readings at once: every middle option counts
+#: (``lenient``) or none does (``strict``); each option reads only its own switch.
+LEGAL_READINGS = "legal_readings"
+_LEGAL_VALUES = {"lenient": "counts", "strict": "does_not_count"}
+
+
+def legal_reading_switches(register=None) -> list[str]:
+    """The register's legal-reading switches (``legal_reading_*`` settings with choices
+    ``counts`` and ``does_not_count``); empty when the register has none."""
+    if register is None:
+        from s400lab.model.register import load_register
+
+        register = load_register()
+    return [
+        n
+        for n, p in register.params.items()
+        if n.startswith(LEGAL_READING_PREFIX)
+        and p.kind == "setting"
+        and set(p.choices) == set(_LEGAL_VALUES.values())
+    ]
+
+
+def world_changes(row: Mapping[str, object], register=None) -> dict[str, object]:
+    """The parameter values of one world (a row of :func:`worlds`), with the composite
+    ``legal_readings`` expanded into every legal-reading switch."""
+    out: dict[str, object] = {}
+    for k, v in row.items():
+        v = v.item() if hasattr(v, "item") else v
+        if k == LEGAL_READINGS:
+            out.update({n: _LEGAL_VALUES[str(v)] for n in legal_reading_switches(register)})
+        else:
+            out[k] = v
+    return out
+
+
+def worlds(dimensions: Sequence[str] | None = None) -> pd.DataFrame:
     """Every combination of the readings of the world dimensions.
 
     Parameters
     ----------
-    dimensions : sequence of str
+    dimensions : sequence of str, optional
         Register rows that are not levers and have listed readings (a choice setting such as
         ``war_course`` or a numeric switch / discrete uncertainty such as
-        ``india_undelivered_sq``, ``tr_holding_bn``).
+        ``india_undelivered_sq``, ``tr_holding_bn``), or ``"legal_readings"`` (every middle
+        option's legal reading at once: ``lenient`` or ``strict``). Default
+        :data:`WORLD_DIMENSIONS`, plus ``legal_readings`` when the register has legal-reading
+        switches.
 
     Returns
     -------
@@ -573,8 +620,17 @@ def worlds(dimensions: Sequence[str] = WORLD_DIMENSIONS) -> pd.DataFrame:
     from s400lab.model.register import load_register
 
     reg = load_register()
+    if dimensions is None:
+        dimensions = list(WORLD_DIMENSIONS) + ([LEGAL_READINGS] if legal_reading_switches(reg) else [])
     readings: list[list] = []
     for name in dimensions:
+        if name == LEGAL_READINGS:
+            if not legal_reading_switches(reg):
+                raise ValueError(
+                    "world dimension 'legal_readings': the register has no legal-reading switches"
+                )
+            readings.append(list(_LEGAL_VALUES))
+            continue
         p = reg.params.get(name)
         if p is None:
             raise ValueError(f"world dimension {name!r} is not a register row")
@@ -588,9 +644,11 @@ def worlds(dimensions: Sequence[str] = WORLD_DIMENSIONS) -> pd.DataFrame:
         else:
             raise ValueError(f"world dimension {name!r} has no listed readings")
     rows = list(itertools.product(*readings))
-    units = {n: reg.params[n].unit for n in dimensions}
+    units = {n: (reg.params[n].unit if n in reg.params else "") for n in dimensions}
 
     def short(name: str, v) -> str:
+        if name == LEGAL_READINGS:
+            return f"law {v}"
         if isinstance(v, str):
             return v
         u = {"squadrons": "sq", "battalions": "bn"}.get(units[name], units[name])
@@ -631,7 +689,7 @@ def world_matrix(
     table = worlds() if world_table is None else world_table
     parts, units = [], None
     for wid, row in table.iterrows():
-        changes = {k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()}
+        changes = world_changes(row)
         m, units = outcomes_matrix(
             {i: option_outcomes(run(available[i].with_changes(**changes))) for i in ids}, criteria
         )
