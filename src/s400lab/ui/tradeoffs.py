@@ -248,7 +248,7 @@ class TradeoffExplorer(widgets.VBox):
         figure_column = widgets.VBox(
             [self._busy_sign, self._error, self.view, self._table],
             layout=widgets.Layout(
-                flex=f"1 1 {FIGURE_WIDTH_PX}px", min_width=f"{FIGURE_WIDTH_PX}px", overflow_x="auto"
+                flex=f"1 1 {FIGURE_WIDTH_PX}px", min_width=f"{FIGURE_WIDTH_PX}px", overflow="auto"
             ),
         )
         row = widgets.HBox([self._controls(), figure_column])
