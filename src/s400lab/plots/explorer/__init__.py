@@ -32,10 +32,10 @@ from s400lab.plots.explorer.blit import (
     LEGEND_MARGIN_PX,
     BlitPanel,
     is_drawn,
-    quarter_text,
 )
 from s400lab.plots.explorer.figure import SIZES, ExplorerFigure
 from s400lab.plots.explorer.india import IndiaPanel
+from s400lab.plots.explorer.labels import quarter_text
 from s400lab.plots.explorer.stock import StockPanel
 from s400lab.plots.explorer.track import TrackPanel
 

@@ -20,7 +20,18 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 from matplotlib.ticker import FixedLocator, MultipleLocator
 
-from s400lab.model.formatting import quarter_label
+from s400lab.plots.explorer.layout import (
+    AXES_LEFT_PX,
+    AXES_RIGHT_PX,
+    BOLD_KINDS,
+    GAP_PX,
+    LABEL_PAD_PX,
+    Box,
+    box_of,
+    contains,
+    place_beside,
+    text_width_px,
+)
 from s400lab.plots.png import canvas_png
 from s400lab.plots.style import OKABE_ITO
 
@@ -58,14 +69,11 @@ def same_array(a: np.ndarray | None, b: np.ndarray | None) -> bool:
     return a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True))
 
 
-def quarter_text(t: float) -> str:
-    """``2027.25 -> "2027Q2"``; NaN -> ``"-"`` (:func:`s400lab.model.formatting.quarter_label`)."""
-    return quarter_label(t, missing="-")
-
-
-def quarter_axis(ax, t0: float, t1: float, width_px: float) -> None:
-    """See below; ``width_px`` is the figure's width (the axes take about 75% of it)."""
-    width_px = 0.75 * width_px
+def quarter_axis(ax, t0: float, t1: float, width_px: float | None = None) -> None:
+    """Quarter ticks on ``ax`` from ``t0`` to ``t1``; ``width_px`` is the axes' width in
+    pixels (default: measured), which decides whether every year gets its label."""
+    if width_px is None:
+        width_px = ax.get_position().width * ax.figure.bbox.width
     quarter_ticks(ax, t0, t1, width_px)
 
 
@@ -178,9 +186,9 @@ class BlitPanel:
             8 / self.size_px[0], 1 - 4 / self.size_px[1], text, ha="left", va="top", fontsize=FONT["title"]
         )
 
-    def _bottom_legend(self, handles: list) -> None:
+    def _bottom_legend(self, handles: list):
         """One row of legend entries at the bottom right, kept off the picture's right edge."""
-        self.fig.legend(
+        return self.fig.legend(
             handles=handles,
             loc="lower right",
             frameon=False,
@@ -189,7 +197,7 @@ class BlitPanel:
             bbox_to_anchor=(1 - LEGEND_MARGIN_PX / self.size_px[0], 0.0),
             borderaxespad=0.1,
             handletextpad=0.2,
-            columnspacing=0.9,
+            columnspacing=0.9 if len(handles) < 4 else 0.6,
         )
 
     def _note(self, text: str, kind: str = "note") -> dict:
@@ -203,21 +211,102 @@ class BlitPanel:
             "valign": "top",
         }
 
-    def _date_label(self, ax, x: float, y: float, text: str) -> dict | None:
-        """A date label beside a marker: right of it, or left of it near the right edge."""
-        if not text or not np.isfinite(x):
-            return None
-        x0, x1 = ax.get_xlim()
-        right = (x1 - x) / (x1 - x0) > 0.42
-        px, py = self._px(ax, x + (0.02 if right else -0.02) * (x1 - x0), y)
+    def _plot_area(self, top_px: float, bottom_px: float) -> dict[str, float]:
+        """The subplot parameters of the common plot area: :data:`AXES_LEFT_PX` from the left,
+        :data:`AXES_RIGHT_PX` from the right (the same in every view, so one quarter has one x),
+        ``top_px`` and ``bottom_px`` from the top and bottom."""
+        w, h = self.size_px
         return {
-            "x": px,
-            "y": py,
-            "text": text,
-            "align": "left" if right else "right",
-            "kind": "date",
-            "valign": "middle",
+            "left": AXES_LEFT_PX / w,
+            "right": 1 - AXES_RIGHT_PX / w,
+            "top": 1 - top_px / h,
+            "bottom": bottom_px / h,
         }
+
+    def _axes_box(self, ax) -> Box:
+        """The plot area of ``ax`` as a box from the picture's top left."""
+        b = ax.bbox
+        h = self.size_px[1]
+        return (float(b.x0), float(h - b.y1), float(b.x1), float(h - b.y0))
+
+    def _marker_boxes(self, line: Line2D, half_px: float) -> list[Box]:
+        """Boxes of the markers a line draws (``half_px``: half the marker's size plus its edge)."""
+        x, y = arr(line.get_xdata(orig=True)), arr(line.get_ydata(orig=True))
+        ok = np.isfinite(x) & np.isfinite(y)
+        if not ok.any():
+            return []
+        px = line.axes.transData.transform(np.column_stack([x[ok], y[ok]]))
+        h = self.size_px[1]
+        return [
+            (float(a) - half_px, h - float(b) - half_px, float(a) + half_px, h - float(b) + half_px)
+            for a, b in px
+        ]
+
+    #: Half the drawn size (px) of a row marker, for keeping labels off it.
+    MARKER_HALF_PX = 8.0
+
+    def _row_labels(
+        self, ax, points: list[tuple[float, float]], variants: list[list[str]], marker_lines: list
+    ) -> tuple[list[dict], bool]:
+        """One label per row beside its marker at data point ``points[i]``: the first of
+        ``variants[i]`` (longest first) that fits inside the plot area (to the picture's right
+        edge) without covering another marker (of ``marker_lines``) or a label placed before.
+        Returns the labels and whether a shorter form than the first had to be used."""
+        markers = [bx for line in marker_lines for bx in self._marker_boxes(line, self.MARKER_HALF_PX)]
+        ax_box = self._axes_box(ax)
+        bounds = (ax_box[0] + 2, ax_box[1], self.size_px[0] - GAP_PX, ax_box[3])
+        out: list[dict] = []
+        short = False
+        for (x, y), texts in zip(points, variants, strict=True):
+            px, py = self._px(ax, x, y)
+            own = (px - 1, py - 1, px + 1, py + 1)
+            others = [bx for bx in markers if not contains(bx, own)] + [box_of(o) for o in out]
+            lab = place_beside(px, py, self.MARKER_HALF_PX, texts, bounds, others)
+            if lab is None:
+                continue
+            short = short or (len(texts) > 1 and lab["text"] != texts[0])
+            out.append(lab)
+        return out, short
+
+    def _top_row(self, titles: list[str], parts: list[tuple[list[str], str]]) -> list[dict]:
+        """The picture's top line, above the plot area: a title at the left and a note at the
+        right, as overlay labels that never touch each other or the picture's edge.
+
+        ``titles``: wordings of the title, longest first; the longest that leaves room for
+        the note's first part is shown. ``parts``: (wordings longest first, kind), most
+        important first; the first part is always shown (its longest wording that fits) and
+        gives the note its kind (good/bad/note); the others follow, joined by "; ", if they
+        fit."""
+        w = self.size_px[0]
+        parts = [([t for t in ts if t], k) for ts, k in parts]
+        parts = [(ts, k) for ts, k in parts if ts]
+        kind = parts[0][1] if parts else "note"
+        bold = kind in BOLD_KINDS
+
+        def width(text: str, b: bool = bold) -> float:
+            return text_width_px(text, bold=b) + 2 * LABEL_PAD_PX
+
+        first_min = min((width(t) for t in parts[0][0]), default=0.0) if parts else 0.0
+        title = next(
+            (t for t in titles if t and 8 + width(t, False) + (12 + first_min if parts else 0) <= w - 8),
+            "",
+        )
+        room = w - 16 - (width(title, False) + 12 if title else 0.0)
+        chosen: list[str] = []
+        for variants, _k in parts:
+            for text in variants:
+                if width("; ".join([*chosen, text])) <= room:
+                    chosen.append(text)
+                    break
+            else:
+                if not chosen:  # the first part is always shown (its shortest wording)
+                    chosen.append(variants[-1])
+        out: list[dict] = []
+        if title:
+            out.append({"x": 8.0, "y": 2.0, "text": title, "align": "left", "kind": "title", "valign": "top"})
+        if chosen:
+            out.append(self._note("; ".join(chosen), kind))
+        return out
 
     def _changed(self, *state) -> bool:
         """Remember ``state``; True if it differs from the last call."""
@@ -262,17 +351,8 @@ class BlitPanel:
     def _set_xaxis(self) -> None:
         for ax in self.fig.axes:
             ax.set_xlim(self.t0, self.t1)
-            quarter_axis(ax, self.t0, self.t1, self.size_px[0])
+            quarter_axis(ax, self.t0, self.t1)
         self._xaxis = (self.t0, self.t1)  # the x-limits the axes have now
-
-    def _move_xaxis(self, left: float, right: float) -> None:
-        """Set the x-limits and quarter ticks of every axes to ``left``-``right`` unless they
-        are there already (ticks cost ~5 ms: a preset seen before keeps its limits)."""
-        if (left, right) != self._xaxis:
-            for ax in self.fig.axes:
-                ax.set_xlim(left, right)
-                quarter_axis(ax, left, right, self.size_px[0])
-            self._xaxis = (left, right)
 
     def set_horizon(self, t0: float, t1: float) -> None:
         """Change the time axis (decimal years); the background is redrawn on the next render."""

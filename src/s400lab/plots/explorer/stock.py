@@ -19,6 +19,8 @@ from s400lab.plots.explorer.blit import (
     set_line,
     style_axes,
 )
+from s400lab.plots.explorer.labels import difference_note
+from s400lab.plots.explorer.layout import LABEL_PAD_PX, text_width_px
 from s400lab.plots.style import ACTOR_COLOURS, OKABE_ITO
 
 
@@ -38,6 +40,20 @@ class StockPanel(BlitPanel):
     #: (18 px text) sits there, outside both plot areas, so it never covers a band or a line.
     NOTE_GAP_PX = 24
 
+    #: How the two shades look: the outer band (5-95%) alone, and the inner band (25-75%)
+    #: over it (two layers of alpha 0.16 and 0.28).
+    OUTER_ALPHA = 0.16
+    INNER_ALPHA = 1 - (1 - 0.16) * (1 - 0.28)
+
+    #: The difference axes' name: what its line is, said in full.
+    DIFF_NAME = "change from\nstatus quo"
+
+    def _left_margin(self, axes):
+        """x in figure fractions, y in ``axes`` fractions: where the axis names sit."""
+        from matplotlib.transforms import blended_transform_factory
+
+        return blended_transform_factory(self.fig.transFigure, axes.transAxes)
+
     def __init__(self, t0: float, t1: float, size_px: tuple[int, int] = (560, 262), dpi: int = DPI) -> None:
         super().__init__(size_px, dpi)
         self.t0, self.t1 = t0, t1
@@ -48,16 +64,13 @@ class StockPanel(BlitPanel):
             1,
             height_ratios=(2.1, 1.0),
             hspace=2 * gap / (h - top_px - bottom_px - gap),  # a share of the mean axes height
-            left=66 / w,
-            right=1 - 12 / w,
-            top=1 - top_px / h,
-            bottom=bottom_px / h,
+            **self._plot_area(top_px, bottom_px),
         )
         ax = self.ax = self.fig.add_subplot(gs[0])
         dax = self.dax = self.fig.add_subplot(gs[1], sharex=ax)
         colour = ACTOR_COLOURS["Russia"]
         self.band_outer = band_patch(ax, colour, alpha=0.16)
-        self.band_inner = band_patch(ax, colour, alpha=0.28)
+        self.band_inner = band_patch(ax, colour, alpha=0.28)  # drawn over the outer band
         (self.base_line,) = ax.plot(
             [], [], color=BASELINE_COLOUR, lw=2.4, ls="--", drawstyle="steps-post", label="status quo"
         )
@@ -70,10 +83,10 @@ class StockPanel(BlitPanel):
         (self.diff_line,) = dax.plot([], [], color=colour, lw=2.4, drawstyle="steps-post")
         ax.set_ylim(0, 10)
         dax.set_ylim(-1, 1)
-        ax.set_ylabel("battalions", fontsize=FONT["label"])
-        dax.set_ylabel("vs SQ", fontsize=FONT["label"])
-        ax.yaxis.set_label_coords(-46 / w, 0.5)
-        dax.yaxis.set_label_coords(-46 / w, 0.5)
+        # the axis names read across, in the common left margin (no rotated "vs SQ")
+        for axes, name in ((ax, "battalions"), (dax, self.DIFF_NAME)):
+            axes.set_ylabel(name, fontsize=FONT["label"], rotation=0, ha="left", va="center")
+            axes.yaxis.set_label_coords(8 / w, 0.5, transform=self._left_margin(axes))
         self._legend_entries: tuple[bool, bool] | None = None
         self._legend()
         style_axes(ax)
@@ -90,36 +103,57 @@ class StockPanel(BlitPanel):
             self.diff_line,
         )
 
+    #: Legend texts, long (wider pictures) and short (560 px): each entry says what it is.
+    LEGEND_TEXT = {
+        "long": {"band": "50% / 90% of draws", "needed": "home requirement"},
+        "short": {"band": "50/90% of draws", "needed": "requirement"},
+    }
+
     def _legend(self, with_base: bool = True, with_band: bool = True) -> None:
-        """The legend for these entries (rebuilt only when they change: ~5 ms)."""
+        """The legend for these entries (rebuilt only when they change: ~5 ms): the scenario,
+        both band shades (the inner 50% and the outer 90% of the draws), the status quo and the
+        home requirement ("needed")."""
+        from matplotlib.legend_handler import HandlerTuple
+
         if self._legend_entries == (with_base, with_band):
             return
         self._legend_entries = (with_base, with_band)
+        words = self.LEGEND_TEXT["long" if self.size_px[0] >= 700 else "short"]
         colour = ACTOR_COLOURS["Russia"]
-        handles = [Line2D([], [], color=colour, lw=2.8, label="scenario")]
+        handles: list = [Line2D([], [], color=colour, lw=2.8)]
+        texts = ["scenario"]
         if with_band:
-            handles.append(Patch(facecolor=colour, alpha=0.3, label="90% band"))
+            inner = Patch(facecolor=colour, alpha=self.INNER_ALPHA, linewidth=0)
+            outer = Patch(facecolor=colour, alpha=self.OUTER_ALPHA, linewidth=0)
+            handles.append((inner, outer))
+            texts.append(words["band"])
         if with_base:
-            handles.append(Line2D([], [], color=BASELINE_COLOUR, lw=2.4, ls="--", label="status quo"))
-        handles.append(Line2D([], [], color=OKABE_ITO["black"], lw=1.6, ls=":", label="needed"))
+            handles.append(Line2D([], [], color=BASELINE_COLOUR, lw=2.4, ls="--"))
+            texts.append("status quo")
+        handles.append(Line2D([], [], color=OKABE_ITO["black"], lw=1.6, ls=":"))
+        texts.append(words["needed"])
         old = getattr(self, "legend", None)
         if old is not None:
             old.remove()
         # above the axes (never over the data): the top row of the picture
         self.legend = self.fig.legend(
-            handles=handles,
+            handles,
+            texts,
+            handler_map={tuple: HandlerTuple(ndivide=None, pad=0.0)},
             loc="upper left",
             frameon=False,
             ncols=len(handles),
             fontsize=FONT["legend"],
             bbox_to_anchor=(0.0, 1.0),
-            handlelength=1.3,
-            handletextpad=0.3,
-            columnspacing=0.8,
+            handlelength=0.9 if self.size_px[0] < 700 else 1.3,
+            handletextpad=0.25,
+            columnspacing=0.4 if self.size_px[0] < 700 else 0.8,
             borderaxespad=0.1,
         )
 
-    def update(self, t, stock, requirement=None, baseline=None, band=None, diff_band=None) -> bool:
+    def update(
+        self, t, stock, requirement=None, baseline=None, band=None, diff_band=None, refused: str = ""
+    ) -> bool:
         """Set the data; return True if the picture changed.
 
         Parameters
@@ -137,13 +171,18 @@ class StockPanel(BlitPanel):
             Ensemble quantiles 5/25/50/75/95 % of the stock.
         diff_band : array, shape (5, H), optional
             Quantiles of the paired difference scenario minus status quo (same draws).
+        refused : str, optional
+            The consent gate when the central run's return is refused
+            (:func:`s400lab.plots.explorer.labels.refusal_text`, "refused: Russia pays at most
+            50%"): the note then says that no battalion returns (the model's run follows the
+            status quo, drawn as such).
         """
         t, stock = arr(t), arr(stock)
         req = None if requirement is None else arr(requirement)
         base = None if baseline is None else arr(baseline)
         band = None if band is None else np.asarray(band, dtype=float)
         dband = None if diff_band is None else np.asarray(diff_band, dtype=float)
-        if not self._changed(t, stock, req, base, band, dband):
+        if not self._changed(t, stock, req, base, band, dband, str(refused)):
             return False
         set_line(self.line, t, stock)
         set_line(self.req_line, t if req is not None else [], req if req is not None else [])
@@ -182,19 +221,27 @@ class StockPanel(BlitPanel):
             self.dax.set_ylim(-dlim, dlim)
             self.dax.set_yticks([-dlim, 0, dlim])
             self._legend(with_base=base is not None, with_band=band is not None)
-        if diff is None:
-            note = "difference from the status quo: tick Compare"
+        if refused:
+            self.labels = [self._gap_note(self._refused_note(str(refused)), "bad")]
+        elif diff is None:
+            self.labels = [self._gap_note("change from the status quo: tick Compare")]
         else:
-            end = float(diff[-1]) if diff.size else 0.0
-            note = f"scenario - status quo at the end: {end:+.0f} battalions"
-        self.labels = [self._gap_note(note)]
+            self.labels = [self._gap_note(difference_note(float(diff[-1]) if diff.size else 0.0))]
         return True
 
-    def _gap_note(self, text: str) -> dict:
+    def _refused_note(self, refused: str) -> str:
+        """The gate's note: the longest wording that fits the gap's line."""
+        room = self.size_px[0] - self.dax.get_position().x0 * self.size_px[0] - 4 - 8
+        for text in (f"{refused}: no battalion returns", f"{refused}: no return", refused):
+            if text_width_px(text) + 2 * LABEL_PAD_PX <= room:
+                return text
+        return refused
+
+    def _gap_note(self, text: str, kind: str = "note") -> dict:
         """The difference note, in the gap above the difference axes (outside every plot
         area), starting at the axes' left edge."""
         top, bottom = self.ax.get_position(), self.dax.get_position()
         w, h = self.size_px
         y = h * (1 - (top.y0 + bottom.y1) / 2)
         x = float(bottom.x0 * w + 4)
-        return {"x": x, "y": float(y), "text": text, "align": "left", "kind": "note", "valign": "middle"}
+        return {"x": x, "y": float(y), "text": text, "align": "left", "kind": kind, "valign": "middle"}

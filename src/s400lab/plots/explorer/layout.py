@@ -1,0 +1,139 @@
+"""Where the views' texts go: one plot area for every view (same quarter, same x), the width of
+a text as the page draws it, and a label placed beside its marker where it is neither cut nor
+covering another marker or label.
+
+A box is ``(left, top, right, bottom)`` in pixels from the picture's top left, the coordinates
+of the page's overlay labels (:mod:`s400lab.ui.overlay`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+__all__ = [
+    "AXES_LEFT_PX",
+    "AXES_RIGHT_PX",
+    "BOLD_KINDS",
+    "LABEL_FONT_PX",
+    "LABEL_LINE",
+    "LABEL_PAD_PX",
+    "Box",
+    "box_of",
+    "contains",
+    "inside",
+    "label_box",
+    "overlaps",
+    "place_beside",
+    "text_width_px",
+]
+
+Box = tuple[float, float, float, float]
+
+#: The plot area of every view starts this many pixels from the picture's left edge and ends
+#: :data:`AXES_RIGHT_PX` from its right edge, so a quarter sits at the same x in the three
+#: views (the widest row name, "F-35 readmitted", and its tick fit in the margin).
+AXES_LEFT_PX = 168
+AXES_RIGHT_PX = 14
+
+#: How the page draws an overlay label (``.s400-ann``): 18 px text, 3 px padding left and
+#: right, line height 1.1.
+LABEL_FONT_PX, LABEL_PAD_PX, LABEL_LINE = 18.0, 3.0, 1.1
+
+#: Space kept between a label and its marker, and between a label and the picture's edge (px).
+GAP_PX = 6.0
+
+
+#: Label kinds the page draws in bold (``.s400-ann.date``, ``.good``, ``.bad``).
+BOLD_KINDS = frozenset({"date", "good", "bad"})
+
+
+@lru_cache(maxsize=4096)
+def text_width_px(text: str, size: float = LABEL_FONT_PX, bold: bool = False) -> float:
+    """Width of ``text`` in DejaVu Sans at ``size`` px (the page's and matplotlib's font)."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(size=size, weight="bold" if bold else "normal")
+    w, _h, _d = _renderer().get_text_width_height_descent(text, prop, ismath=False)
+    return float(w)
+
+
+@lru_cache(maxsize=1)
+def _renderer():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(10, 10, 72)
+
+
+def label_box(
+    x: float, y: float, text: str, align: str = "left", valign: str = "middle", bold: bool = True
+) -> Box:
+    """The box the page gives an overlay label anchored at ``(x, y)`` (``bold``: as the page
+    draws dates and good/bad notes)."""
+    w = text_width_px(text, bold=bold) + 2 * LABEL_PAD_PX
+    h = LABEL_FONT_PX * LABEL_LINE
+    left = x if align == "left" else x - w
+    top = y if valign == "top" else y - h / 2
+    return (left, top, left + w, top + h)
+
+
+def overlaps(a: Box, b: Box) -> bool:
+    """Whether two boxes share any area."""
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def inside(box: Box, bounds: Box) -> bool:
+    """Whether ``box`` lies within ``bounds``."""
+    return bounds[0] <= box[0] and box[2] <= bounds[2] and bounds[1] <= box[1] and box[3] <= bounds[3]
+
+
+def box_of(label: dict) -> Box:
+    """The box of an overlay label dict (``x``, ``y``, ``text``, ``align``, ``valign``)."""
+    return label_box(
+        label["x"],
+        label["y"],
+        label["text"],
+        label["align"],
+        label.get("valign", "middle"),
+        label.get("kind") in BOLD_KINDS,
+    )
+
+
+def contains(outer: Box, inner: Box) -> bool:
+    """Whether ``inner`` lies within ``outer``."""
+    return inside(inner, outer)
+
+
+def place_beside(
+    x: float,
+    y: float,
+    half_px: float,
+    variants: Sequence[str],
+    bounds: Box,
+    obstacles: Iterable[Box] = (),
+) -> dict | None:
+    """A label beside a marker at pixel ``(x, y)`` of half-width ``half_px``: the first of
+    ``variants`` (longest first) that fits right or left of it inside ``bounds`` without
+    covering an obstacle (another marker, a label already placed). If none fits cleanly, the
+    shortest variant on the side with more room, moved inside ``bounds`` (it may then cover an
+    obstacle, never the picture's edge). None for no variants."""
+    variants = [v for v in variants if v]
+    if not variants:
+        return None
+    obstacles = list(obstacles)
+    for text in variants:
+        for align, ax in (("left", x + half_px + GAP_PX), ("right", x - half_px - GAP_PX)):
+            box = label_box(ax, y, text, align)
+            if inside(box, bounds) and not any(overlaps(box, o) for o in obstacles):
+                return _label(ax, y, text, align)
+    text = variants[-1]
+    w = text_width_px(text, bold=True) + 2 * LABEL_PAD_PX
+    if bounds[2] - x >= x - bounds[0]:
+        left = min(x + half_px + GAP_PX, bounds[2] - w)
+    else:
+        left = max(x - half_px - GAP_PX - w, bounds[0])
+    return _label(max(left, bounds[0]), y, text, "left")
+
+
+def _label(x: float, y: float, text: str, align: str) -> dict:
+    return {"x": float(x), "y": float(y), "text": text, "align": align, "kind": "date", "valign": "middle"}
