@@ -242,8 +242,8 @@ class BlitPanel:
             for a, b in px
         ]
 
-    #: Half the drawn size (px) of a row marker, for keeping labels off it.
-    MARKER_HALF_PX = 8.0
+    #: Half the drawn size (px) of a row marker with its edge, for keeping labels off it.
+    MARKER_HALF_PX = 6.5
 
     def _row_labels(
         self, ax, points: list[tuple[float, float]], variants: list[list[str]], marker_lines: list

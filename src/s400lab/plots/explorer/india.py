@@ -44,9 +44,7 @@ class IndiaPanel(BlitPanel):
         hollow = {"ls": "none", "mfc": "white", "mec": OKABE_ITO["black"], "mew": 1.8}
         (self.promised,) = ax.plot([], [], marker="D", ms=10, clip_on=False, label="promised", **hollow)
         # a promise before the horizon: pinned at the left edge, not clipped by it
-        (self.promised_early,) = ax.plot(
-            [], [], marker="<", ms=12, clip_on=False, label="earlier", **hollow
-        )
+        (self.promised_early,) = ax.plot([], [], marker="<", ms=12, clip_on=False, label="earlier", **hollow)
         (self.base,) = ax.plot(
             [], [], ls="none", marker="o", ms=10, mfc="none", mec=BASELINE_COLOUR, mew=2.2, label="status quo"
         )
@@ -140,7 +138,7 @@ class IndiaPanel(BlitPanel):
             set_line(self.returned, [], [])
         dates, short = self._dates(n, m, m_seg, y, texts, c)
         key = chance_key(self.t1 - 0.25)
-        titles = [f"{self.TITLE} · {key}", key] if short else [self.TITLE]
+        titles = [f"{self.TITLE} · {key}", key, "%: chance"] if short else [self.TITLE]
         self.labels = self._top_row(titles, self._note_parts(n, p, m_seg, early, late, r)) + dates
         return True
 

@@ -104,6 +104,35 @@ def contains(outer: Box, inner: Box) -> bool:
     return inside(inner, outer)
 
 
+#: Vertical shifts (px) tried for a label that cannot sit on its marker's line: up first (the
+#: status quo's markers sit just below each row).
+SHIFTS_PX = (0.0, -8.0, 8.0)
+
+#: How far (px) a label may slide away from its marker to pass another marker beside it.
+MAX_SLIDE_PX = 64.0
+
+
+def _slide(box: Box, align: str, obstacles: list[Box]) -> Box | None:
+    """``box`` moved away from its marker past the obstacles it covers (at most
+    :data:`MAX_SLIDE_PX`); None if it would go further."""
+    moved = 0.0
+    for _ in range(4):
+        hits = [o for o in obstacles if overlaps(box, o)]
+        if not hits:
+            return box
+        step = (
+            (max(o[2] for o in hits) + GAP_PX - box[0])
+            if align == "left"
+            else (box[2] - min(o[0] for o in hits) + GAP_PX)
+        )
+        moved += step
+        if moved > MAX_SLIDE_PX:
+            return None
+        d = step if align == "left" else -step
+        box = (box[0] + d, box[1], box[2] + d, box[3])
+    return None
+
+
 def place_beside(
     x: float,
     y: float,
@@ -113,26 +142,35 @@ def place_beside(
     obstacles: Iterable[Box] = (),
 ) -> dict | None:
     """A label beside a marker at pixel ``(x, y)`` of half-width ``half_px``: the first of
-    ``variants`` (longest first) that fits right or left of it inside ``bounds`` without
-    covering an obstacle (another marker, a label already placed). If none fits cleanly, the
-    shortest variant on the side with more room, moved inside ``bounds`` (it may then cover an
-    obstacle, never the picture's edge). None for no variants."""
+    ``variants`` (longest first) that fits right or left of it -- on its line, slid a little
+    away past a marker beside it, or shifted a few pixels up or down (:data:`SHIFTS_PX`) --
+    inside ``bounds`` without covering an obstacle (another marker, a label already placed).
+    If none fits cleanly, the place of the shortest variant that covers the fewest obstacles,
+    inside ``bounds`` (never cut by the picture's edge). None for no variants."""
     variants = [v for v in variants if v]
     if not variants:
         return None
     obstacles = list(obstacles)
+    sides = (("left", x + half_px + GAP_PX), ("right", x - half_px - GAP_PX))
     for text in variants:
-        for align, ax in (("left", x + half_px + GAP_PX), ("right", x - half_px - GAP_PX)):
-            box = label_box(ax, y, text, align)
-            if inside(box, bounds) and not any(overlaps(box, o) for o in obstacles):
-                return _label(ax, y, text, align)
+        for dy in SHIFTS_PX:
+            for align, ax in sides:
+                box = _slide(label_box(ax, y + dy, text, align), align, obstacles)
+                if box is not None and inside(box, bounds):
+                    return _label(box[0], y + dy, text, "left")
     text = variants[-1]
     w = text_width_px(text, bold=True) + 2 * LABEL_PAD_PX
-    if bounds[2] - x >= x - bounds[0]:
-        left = min(x + half_px + GAP_PX, bounds[2] - w)
-    else:
-        left = max(x - half_px - GAP_PX - w, bounds[0])
-    return _label(max(left, bounds[0]), y, text, "left")
+    best: tuple[int, float, float, float] | None = None
+    for dy in SHIFTS_PX:
+        for align, ax in sides:
+            left = ax if align == "left" else ax - w
+            left = min(max(left, bounds[0]), bounds[2] - w)
+            box = label_box(left, y + dy, text, "left")
+            score = (sum(overlaps(box, o) for o in obstacles), abs(dy), left, dy)
+            if best is None or score[:2] < best[:2]:
+                best = score
+    assert best is not None
+    return _label(max(best[2], bounds[0]), y + best[3], text, "left")
 
 
 def _label(x: float, y: float, text: str, align: str) -> dict:

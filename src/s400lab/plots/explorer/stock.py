@@ -233,7 +233,7 @@ class StockPanel(BlitPanel):
         """The gate's note: the longest wording that fits the gap's line."""
         room = self.size_px[0] - self.dax.get_position().x0 * self.size_px[0] - 4 - 8
         for text in (f"{refused}: no battalion returns", f"{refused}: no return", refused):
-            if text_width_px(text) + 2 * LABEL_PAD_PX <= room:
+            if text_width_px(text, bold=True) + 2 * LABEL_PAD_PX <= room:
                 return text
         return refused
 

@@ -101,7 +101,11 @@ class TrackPanel(BlitPanel):
         self.note = str(note)
         dates, short = self._dates(n, x, xs, y, texts, c)
         key = chance_key(self.t1 - 0.25)
-        titles = [f"{self.TITLE} · {key}", f"US track · {key}", key] if short else [self.TITLE, "US track"]
+        titles = (
+            [f"{self.TITLE} · {key}", f"US track · {key}", key, "%: chance"]
+            if short
+            else [self.TITLE, "US track"]
+        )
         kind = "note" if good is None else "good" if good else "bad"
         self.labels = self._top_row(titles, [([self.note], kind)]) + dates
         return True
