@@ -265,7 +265,8 @@ def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, bro
         start = Scenario.preset("full_return_cash").values["return_quarter"]
         sc = Scenario.preset("full_return_cash").with_changes(return_quarter=start + 1)
         live = LiveEnsemble(n=1000, seed=1).run(sc)
-        text = live.milestone_text("sanctions_lifted_q", short=True)
+        k = "sanctions_lifted_q"
+        text = f"median {quarter_label(live.median(k))} · {format_chance(live.chance(k))}"
         page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
         page.wait_for_function(
             "([sel, old]) => document.querySelector(sel).src !== old", arg=["img.s400-img-track", before]

@@ -229,17 +229,22 @@ class BlitPanel:
         h = self.size_px[1]
         return (float(b.x0), float(h - b.y1), float(b.x1), float(h - b.y0))
 
+    def _to_px(self, ax, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Pixel positions (from the picture's top left) of data points on ``ax`` (linear
+        axes: one affine matrix, no per-point transform calls)."""
+        m = ax.transData.get_affine().get_matrix()
+        x, y = arr(x), arr(y)
+        return m[0, 0] * x + m[0, 1] * y + m[0, 2], self.size_px[1] - (m[1, 0] * x + m[1, 1] * y + m[1, 2])
+
     def _marker_boxes(self, line: Line2D, half_px: float) -> list[Box]:
         """Boxes of the markers a line draws (``half_px``: half the marker's size plus its edge)."""
         x, y = arr(line.get_xdata(orig=True)), arr(line.get_ydata(orig=True))
         ok = np.isfinite(x) & np.isfinite(y)
         if not ok.any():
             return []
-        px = line.axes.transData.transform(np.column_stack([x[ok], y[ok]]))
-        h = self.size_px[1]
+        px, py = self._to_px(line.axes, x[ok], y[ok])
         return [
-            (float(a) - half_px, h - float(b) - half_px, float(a) + half_px, h - float(b) + half_px)
-            for a, b in px
+            (a - half_px, b - half_px, a + half_px, b + half_px) for a, b in zip(px.tolist(), py.tolist())
         ]
 
     #: Half the drawn size (px) of a row marker with its edge, for keeping labels off it.
@@ -256,16 +261,20 @@ class BlitPanel:
         ax_box = self._axes_box(ax)
         bounds = (ax_box[0] + 2, ax_box[1], self.size_px[0] - GAP_PX, ax_box[3])
         out: list[dict] = []
+        placed: list[Box] = []
         short = False
-        for (x, y), texts in zip(points, variants, strict=True):
-            px, py = self._px(ax, x, y)
+        if not points:
+            return out, short
+        pxs, pys = self._to_px(ax, [p[0] for p in points], [p[1] for p in points])
+        for px, py, texts in zip(pxs.tolist(), pys.tolist(), variants, strict=True):
             own = (px - 1, py - 1, px + 1, py + 1)
-            others = [bx for bx in markers if not contains(bx, own)] + [box_of(o) for o in out]
+            others = [bx for bx in markers if not contains(bx, own)] + placed
             lab = place_beside(px, py, self.MARKER_HALF_PX, texts, bounds, others)
             if lab is None:
                 continue
             short = short or (len(texts) > 1 and lab["text"] != texts[0])
             out.append(lab)
+            placed.append(box_of(lab))
         return out, short
 
     def _top_row(self, titles: list[str], parts: list[tuple[list[str], str]]) -> list[dict]:
