@@ -179,13 +179,6 @@ class BlitPanel:
         dx, dy = ax.transData.transform((x, y))
         return float(dx), float(self.size_px[1] - dy)
 
-    def _title(self, text: str) -> None:
-        """The panel's title at the picture's top left edge (not over the axes, whose left side
-        moves with the tick labels), so the note at the top right keeps the rest of the line."""
-        self.fig.text(
-            8 / self.size_px[0], 1 - 4 / self.size_px[1], text, ha="left", va="top", fontsize=FONT["title"]
-        )
-
     def _bottom_legend(self, handles: list):
         """One row of legend entries at the bottom right, kept off the picture's right edge."""
         return self.fig.legend(

@@ -23,6 +23,7 @@ from s400lab.model.formatting import quarter_label
 
 __all__ = [
     "SEP",
+    "chance_key",
     "chance_text",
     "delivery_label",
     "difference_note",
@@ -71,7 +72,7 @@ def chance_text(p: float | None) -> str:
     """``0.734 -> "73%"``; tiny but non-zero shares are not rounded to 0 or 100; NaN -> ``""``."""
     if not _finite(p):
         return ""
-    p = float(p)  # type: ignore[arg-type]
+    p = _number(p)
     if 0 < p < 0.005:
         return "<1%"
     if 0.995 < p < 1:
@@ -136,16 +137,20 @@ def refusal_text(outcomes: Mapping[str, float], ask: float | None = None) -> str
     >>> refusal_text({"deal_agreed": 1.0, "ru_max_share": 0.5, "tr_min_share": 0.1}, 0.4)
     ''
     """
-    agreed = outcomes.get("deal_agreed", math.nan)
-    if not _finite(agreed) or float(agreed) >= 0.5:
+    agreed = _number(outcomes.get("deal_agreed"))
+    if math.isnan(agreed) or agreed >= 0.5:
         return ""
-    ru, tr = outcomes.get("ru_max_share", math.nan), outcomes.get("tr_min_share", math.nan)
-    turkiye_refuses = _finite(ask) and _finite(tr) and _finite(ru) and float(ask) <= float(ru)  # type: ignore[arg-type]
-    if turkiye_refuses:
-        return f"refused: Turkiye needs at least {100 * float(tr):.0f}%"
-    if _finite(ru):
-        return f"refused: Russia pays at most {max(0.0, 100 * float(ru)):.0f}%"
+    ru, tr, asked = _number(outcomes.get("ru_max_share")), _number(outcomes.get("tr_min_share")), _number(ask)
+    if not math.isnan(asked + ru + tr) and asked <= ru:  # Russia would pay it: Turkiye refuses
+        return f"refused: Turkiye needs at least {100 * tr:.0f}%"
+    if not math.isnan(ru):
+        return f"refused: Russia pays at most {max(0.0, 100 * ru):.0f}%"
     return "refused"
+
+
+def _number(x: Any) -> float:
+    """``x`` as a float; NaN for None or anything not a finite number."""
+    return float(x) if _finite(x) else math.nan
 
 
 def difference_note(end: float) -> str:
