@@ -20,8 +20,9 @@ import _browser as serve
 import pytest
 from _browser import TABLE_MATCHES_JS, expected_texts
 
-from s400lab.analysis.live import LiveEnsemble
+from s400lab.analysis.live import LiveEnsemble, format_chance
 from s400lab.model import Scenario, presets
+from s400lab.model.formatting import quarter_label
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(900)]
 
@@ -99,6 +100,23 @@ def _close(context, page) -> None:
     context.close()
 
 
+#: Overlay labels of one view that overlap each other as the browser draws them (issue 21,
+#: item 4: a view's words never cover each other).
+OVERLAP_JS = """() => {
+  const bad = [];
+  for (const box of document.querySelectorAll('.s400-figwrap')) {
+    const spans = [...box.querySelectorAll('.s400-ann')].map(s => [s.textContent, s.getBoundingClientRect()]);
+    for (let i = 0; i < spans.length; i++)
+      for (let j = i + 1; j < spans.length; j++) {
+        const [a, r] = spans[i], [b, q] = spans[j];
+        if (r.left < q.right - 1 && q.left < r.right - 1 && r.top < q.bottom - 1 && q.top < r.bottom - 1)
+          bad.push(a + ' / ' + b);
+      }
+  }
+  return bad;
+}"""
+
+
 def _nothing_cut(page, width: int, preset: str) -> None:
     """No text cut: overlay texts inside their views, the India and Russia lines on one line
     each, and -- checked in Python on the same figures the kernel draws for this screen -- no
@@ -108,6 +126,7 @@ def _nothing_cut(page, width: int, preset: str) -> None:
     from s400lab.ui.explorer import ScenarioExplorer
 
     assert page.evaluate(CLIPPED_JS) == []
+    assert page.evaluate(OVERLAP_JS) == []
     ex = ScenarioExplorer(preset=preset, screen="laptop" if width >= 1366 else "compact", n_draws=100)
     for name, panel in ex.figure.panels.items():
         assert texts_outside(panel.fig) == [], name
@@ -133,7 +152,8 @@ def _views_in_viewport(page, width: int, height: int) -> None:
 
 def _date_texts(preset: str, outcomes) -> list[str]:
     live = LiveEnsemble(n=1000, seed=1).run(Scenario.preset(preset))
-    return [live.milestone_text(k, short=True) for k in outcomes]  # median date - chance
+    # the median date among the draws that reach it, and the chance (issue 21, item 4)
+    return [f"median {quarter_label(live.median(k))} · {format_chance(live.chance(k))}" for k in outcomes]
 
 
 def _screen_for(page, width: int) -> None:
@@ -245,7 +265,8 @@ def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, bro
         start = Scenario.preset("full_return_cash").values["return_quarter"]
         sc = Scenario.preset("full_return_cash").with_changes(return_quarter=start + 1)
         live = LiveEnsemble(n=1000, seed=1).run(sc)
-        text = live.milestone_text("sanctions_lifted_q", short=True)
+        k = "sanctions_lifted_q"
+        text = f"median {quarter_label(live.median(k))} · {format_chance(live.chance(k))}"
         page.wait_for_selector(f".s400-overlay-track .s400-ann >> text={text}")
         page.wait_for_function(
             "([sel, old]) => document.querySelector(sel).src !== old", arg=["img.s400-img-track", before]

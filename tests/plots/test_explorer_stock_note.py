@@ -1,4 +1,4 @@
-"""The stock view's difference note ("scenario - status quo at the end: +2 battalions") never
+"""The stock view's difference note ("vs status quo at the end: +2 battalions") never
 covers the difference band or line, nor the stock view's data, at every screen size.
 
 The note is text the page lays over the picture; its box is measured as the page draws it
@@ -65,7 +65,7 @@ def _full_return_step() -> np.ndarray:
 def test_the_note_of_a_full_return_covers_no_data(screen):
     panel = _panel(screen, _full_return_step())
     note = panel.labels[0]
-    assert note["text"] == "scenario - status quo at the end: +2 battalions"
+    assert note["text"] == "vs status quo at the end: +2 battalions"
     assert _covered(panel) == []
     # it sits in the gap between the two plot areas, inside the picture, left with the axes
     left, top, right, bottom = overlay_box(note)
@@ -78,7 +78,7 @@ def test_the_note_of_a_full_return_covers_no_data(screen):
 def test_the_note_without_a_difference_covers_no_data(compare):
     panel = _panel("compact", np.zeros(T.size), spread=0.0, compare=compare)
     if not compare:
-        assert panel.labels[0]["text"] == "difference from the status quo: tick Compare"
+        assert panel.labels[0]["text"] == "change from the status quo: tick Compare"
     assert _covered(panel) == []
 
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from s400lab.analysis.live import format_chance
 from s400lab.model import Scenario, presets, run
-from s400lab.model.formatting import central_date_text, unit_text
+from s400lab.model.formatting import central_date_text, quarter_label, unit_text
 from s400lab.model.register import load_register
 from s400lab.model.sampling import drawn_switches
 from s400lab.model.scenario import lever_problems, weight_problems
@@ -428,8 +428,8 @@ def test_dates_carry_their_chance_in_the_views(ex):
     ex.load_preset("full_return_cash")
     live = ex.live
     text = ex.overlays["track"].value
-    for k in ("sanctions_lifted_q", "f35_readmission_q"):  # the median date and its chance
-        assert live.milestone_text(k, short=True) in text
+    for k in ("sanctions_lifted_q", "f35_readmission_q"):  # the median date and its chance, named
+        assert f"median {quarter_label(live.median(k))} · {format_chance(live.chance(k))}" in text
     assert "%" in ex.overlays["india"].value
     assert "within the horizon" in live.date_text("sanctions_lifted_q")
 

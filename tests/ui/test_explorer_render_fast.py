@@ -82,32 +82,33 @@ def test_stock_legend_is_rebuilt_only_when_its_entries_change():
     fig = ExplorerFigure(T0, T1)
     _fill(fig, 0.0, compare=True)
     legend = fig.stock.legend
-    assert _legend_texts(fig.stock) == ["scenario", "90% band", "status quo", "needed"]
+    assert _legend_texts(fig.stock) == ["scenario", "50/90% of draws", "status quo", "requirement"]
     _fill(fig, 30.0, compare=True)  # new y-limits: a new static layer, the same legend
     assert fig.stock.legend is legend
     _fill(fig, 0.0, compare=False)
-    assert _legend_texts(fig.stock) == ["scenario", "90% band", "needed"]
+    assert _legend_texts(fig.stock) == ["scenario", "50/90% of draws", "requirement"]
     assert legend not in fig.stock.fig.legends and len(fig.stock.fig.legends) == 1
 
 
-def test_india_axis_follows_the_promised_dates_and_the_horizon():
+def test_india_axis_is_the_horizon_and_an_earlier_promise_is_pinned_at_its_edge():
+    """One time axis for the three views (issue 21, item 4): a promise before the horizon no
+    longer widens the India view; it is drawn at the left edge and named in the note."""
     fig = ExplorerFigure(T0, T1)
     india = fig.india
 
     def show(promised: float) -> None:
         india.update(["5th squadron"], [promised], [2028.0])
 
-    show(2025.25)  # promised before the horizon: the axis starts at that year
-    assert india.ax.get_xlim() == (2025.0, T1)
-    show(2025.75)
-    assert india.ax.get_xlim() == (2025.0, T1)
+    show(2025.25)
+    assert india.ax.get_xlim() == (T0, T1) == fig.stock.ax.get_xlim()
+    assert list(india.promised_early.get_xdata()) == [T0] and len(india.promised.get_xdata()) == 0
+    assert any("promised 2025Q2" in lab["text"] for lab in india.labels)
     fig.set_horizon(2027.0, 2035.0)
-    assert india.ax.get_xlim() == (2027.0, 2035.0)
     show(2025.75)
-    assert india.ax.get_xlim() == (2025.0, 2035.0)
-    assert india.ax.get_xticks()[0] == 2025.0
+    assert india.ax.get_xlim() == (2027.0, 2035.0)
     show(2029.0)
     assert india.ax.get_xlim() == (2027.0, 2035.0)
+    assert list(india.promised.get_xdata()) == [2029.0] and len(india.promised_early.get_xdata()) == 0
 
 
 def test_a_line_whose_points_stay_keeps_its_path():

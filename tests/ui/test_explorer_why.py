@@ -48,8 +48,8 @@ def test_early_return_to_india_moves_the_last_squadron_and_shows_the_ruler(ex):
     assert ruler.loc["in_india", "quarter"] in line
     assert "before export production" in ex.verdict.value
     # the ruler's marker on the India view, at the quarter the returned units could be there
-    marks = [lab["text"] for lab in ex.figure.india.labels if "returned units in India" in lab["text"]]
-    assert marks == [f"returned units in India {ruler.loc['in_india', 'quarter']}"]
+    marks = [lab["text"] for lab in ex.figure.india.labels if "returned units" in lab["text"]]
+    assert len(marks) == 1 and f"returned units in India {ruler.loc['in_india', 'quarter']}" in marks[0]
     # and the last squadron is earlier than in the status quo under the same evidence reading
     base_sq5 = ex.baseline_result.raw_outcomes["india_sq5_q"]
     assert result.raw_outcomes["india_sq5_q"] < base_sq5

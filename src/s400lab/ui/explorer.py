@@ -1146,7 +1146,8 @@ class ScenarioExplorer(widgets.VBox):
         stock = np.asarray(res.raw_series["ru_stock"], dtype=float)
         t = t0 + 0.25 * np.arange(stock.size)
         diff_band = live.difference_band(base, "ru_stock") if compare and "ru_stock" in base.series else None
-        short = lambda k: live.date_text(k).replace(" within the horizon", "")  # noqa: E731
+        from s400lab.plots.explorer.labels import refusal_text  # matplotlib is loaded by now
+
         changed = {
             "stock": self.figure.stock.update(
                 t,
@@ -1155,13 +1156,14 @@ class ScenarioExplorer(widgets.VBox):
                 baseline=np.asarray(base.result.raw_series["ru_stock"], dtype=float) if compare else None,
                 band=live.band("ru_stock"),
                 diff_band=diff_band,
+                refused=refusal_text(ro, self._ask()),
             ),
             "india": self.figure.india.update(
                 self._india_labels(ro),
                 [self._values["india_promise_sq4"], self._values["india_promise_sq5"]],
                 [ro["india_sq4_q"], ro["india_sq5_q"]],
                 baseline=[bo["india_sq4_q"], bo["india_sq5_q"]] if compare else None,
-                texts=[short(k) for k in INDIA_DATES],
+                chances=[live.chance(k) for k in INDIA_DATES],
                 returned=ro.get("returned_india_q", float("nan"))
                 if self._values.get("ru_use_returned") == "india"
                 else float("nan"),
@@ -1175,7 +1177,7 @@ class ScenarioExplorer(widgets.VBox):
                 note=self._track_note(ro),
                 good=self._track_note(ro) == "legal conditions met",
                 baseline=[base.median(k) for k in MILESTONES] if compare else None,
-                texts=[live.milestone_text(k, short=True) for k in MILESTONES],
+                chances=[live.chance(k) for k in MILESTONES],
             ),
         }
         pictures = {}
@@ -1200,6 +1202,13 @@ class ScenarioExplorer(widgets.VBox):
             self.last_effects = change_effects(self._effects_from, self._live, self._effect_outcomes())
             self._effects_from = None
         self._effect_line()
+
+    def _ask(self) -> float:
+        """The compensation share the terms ask (0 without compensation)."""
+        v = self._values
+        return (
+            float(v.get("compensation_share", 0.0)) if v.get("compensation_form", "none") != "none" else 0.0
+        )
 
     def _verdict_html(self, live: Any, t1: float) -> str:
         """The verdict box: the legal test met or not, its chance over the draws, the horizon's
