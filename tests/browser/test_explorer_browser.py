@@ -9,6 +9,7 @@ preset change, without scrolling.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -482,3 +483,40 @@ def test_latency_probe_records_each_repaint(voila_server, browser):
         )  # 3 presses: up, down, up
     finally:
         _close(context, page)
+
+
+#: Whether the explorer is on the page, and the page's visible text (hidden elements excluded).
+PAGE_TEXT_JS = """() => [!!document.querySelector('.s400-explorer'),
+  document.body ? document.body.innerText.trim() : '']"""
+
+
+def test_a_page_waiting_for_its_kernel_says_only_starting(browser, tmp_path):
+    """Issue 21, item 6: a page that finds no preheated kernel (the class outnumbers the pool)
+    shows a plain "Starting the explorer..." until the explorer is drawn -- never Voila's
+    "Running ..." / "Executing 1 of 2", the notebook's text (its command lines) or a
+    "Loading widget..." placeholder."""
+    explorer_nb = Path(__file__).resolve().parents[2] / "notebooks" / "30_scenario_explorer.ipynb"
+    nb = tmp_path / explorer_nb.name
+    nb.write_bytes(explorer_nb.read_bytes())
+    with serve.voila_server(nb, pool_size=0) as server:  # no kernel ready: the page waits
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = context.new_page()
+        try:
+            page.goto(server.url("/"), wait_until="commit", timeout=120_000)
+            seen: list[str] = []
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                with contextlib.suppress(Exception):  # the document is being replaced
+                    ready, text = page.evaluate(PAGE_TEXT_JS)
+                    if ready:
+                        break
+                    if text not in seen:
+                        seen.append(text)
+                page.wait_for_timeout(100)
+            else:
+                pytest.fail(f"the explorer did not appear; the page said {seen}")
+            assert "Starting the explorer..." in seen
+            assert set(seen) <= {"", "Starting the explorer..."}, seen
+            page.wait_for_selector(serve.FIRST_WIDGET)
+        finally:
+            _close(context, page)
