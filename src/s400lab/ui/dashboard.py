@@ -67,6 +67,8 @@ __all__ = [
 TEMPLATE = "s400lab"
 #: Folder put on ``JUPYTER_PATH`` so Voila finds :data:`TEMPLATE` (``voila/templates/s400lab``).
 SHARE_DIR = Path(__file__).resolve().parent / "share"
+#: Seconds Voila waits for a cell's output while running the notebook (its default is 4 s).
+IOPUB_TIMEOUT_S = 120
 #: Viewers ``--viewers`` accepts: each keeps a ~140 MB kernel ready.
 VIEWERS_RANGE = (1, 60)
 #: The notebook ``make dashboard`` serves (relative to the repository root).
@@ -119,6 +121,9 @@ def voila_args(
         f"--MappingKernelManager.cull_interval={int(cull_interval_s)}",
         "--MappingKernelManager.cull_connected=False",
         "--show_tracebacks=False",
+        # a busy machine filling a pool of kernels at once: Voila's default (4 s) gave up waiting
+        # for the explorer's output, and the page got a kernel whose notebook showed no widget
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT_S}",
     ]
     if template:
         args.append(f"--template={TEMPLATE}")
