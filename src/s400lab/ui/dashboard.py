@@ -95,7 +95,7 @@ def voila_args(
     cull_idle_s: int = 600,
     cull_interval_s: int = 60,
     pool_size: int = 1,
-    fill_delay_s: float = 10,
+    fill_delay_s: float | None = None,
     template: bool = True,
 ) -> list[str]:
     """Voila command-line flags: this identity provider, idle-kernel culling, the pool of
@@ -110,8 +110,11 @@ def voila_args(
     pool_size : int
         Kernels kept ready with the notebook already run (0: none, every page starts its own):
         the number of viewers expected at once.
-    fill_delay_s : float
-        Seconds after a page takes a preheated kernel before Voila starts the next one.
+    fill_delay_s : float, optional
+        Seconds after a page takes a preheated kernel before Voila starts the next one. Default
+        10 s for one viewer (that kernel's start does not compete with the page still loading)
+        and 60 s for a pool of several (a class arriving together loads before any refill starts
+        running the notebook; only a page beyond the pool waits for a kernel).
     template : bool
         Use the dashboard's template (:data:`TEMPLATE`; needs :func:`voila_env`).
     """
@@ -127,6 +130,8 @@ def voila_args(
     ]
     if template:
         args.append(f"--template={TEMPLATE}")
+    if fill_delay_s is None:
+        fill_delay_s = 10 if int(pool_size) <= 1 else 60
     if int(pool_size) > 0:
         args += [
             "--preheat_kernel=True",
