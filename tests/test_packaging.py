@@ -123,7 +123,11 @@ def test_make_dashboard_uses_the_dashboard_flags():
     assert re.search(r"^VIEWERS \?= \d+$", makefile, flags=re.M)
     flags = dashboard_command(viewers=30)
     assert "--pool_size=30" in flags and "--preheat_kernel=True" in flags
-    missing = [a for a in VOILA_ARGS if a not in flags and not a.startswith("--pool_size=")]
+    # a class: refills wait until its pages have loaded (one presenter: 10 s)
+    assert "--VoilaKernelManager.fill_delay=60" in flags
+    assert "--VoilaKernelManager.fill_delay=10" in dashboard_command(viewers=1)
+    pool = ("--pool_size=", "--VoilaKernelManager.fill_delay=")
+    missing = [a for a in VOILA_ARGS if a not in flags and not a.startswith(pool)]
     assert not missing, f"the dashboard command lacks {missing}"
     assert "--Voila.ip=127.0.0.1" in flags and "--token" in flags and "--show_tracebacks=False" in flags
     assert not any("token=" in f and f.endswith("=") for f in flags)

@@ -417,7 +417,8 @@ def test_brief_from_the_dashboard_matches_the_cli(voila_server, browser, tmp_pat
 
     ui_text, cli_text = ui_brief.read_text(), cli_brief.read_text()
     assert "Seminar 4: cheaper refund" in ui_text
-    assert "Full return for a cash refund" in ui_text and "edited" in ui_text
+    assert "Edited from preset &lsquo;Full return for a cash refund&rsquo;" in ui_text
+    assert "ensemble 1000 draws, seed 1" in ui_text  # the dashboard's live ensemble = the CLI's defaults
     assert normal(ui_text) == normal(cli_text)
 
 
