@@ -44,18 +44,16 @@ lab: setup  ## open the workbook in JupyterLab on 127.0.0.1 (token auth kept)
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) $(ROOT_FLAG) \
 	  --ServerApp.root_dir=$(CURDIR) notebooks/00_start_here.ipynb
 
-# A closed dashboard page shuts its kernel down (s400lab.ui.dashboard: the _xsrf cookie the
-# page's shutdown request needs); idle kernels with no page are culled after 10 min anyway.
-# One kernel is kept preheated (the notebook already run), so a page is usable in ~3 s.
-# These flags are s400lab.ui.dashboard.VOILA_ARGS (tests/test_packaging.py keeps them equal).
-dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1
+# The dashboard is configured in one place, s400lab.ui.dashboard (python -m s400lab dashboard):
+# Voila on 127.0.0.1 with a token; a closed page shuts its kernel down (the _xsrf cookie its
+# shutdown request needs), idle kernels with no page are culled after 10 min; VIEWERS kernels
+# are kept preheated (the notebook already run, ~140 MB each), so a class of VIEWERS opening
+# the page at once each gets a ready kernel; a waiting page says only "Starting the explorer...".
+#   make dashboard VIEWERS=30   a class of 30 arriving together (default 1: one presenter)
+VIEWERS ?= 1
+dashboard: setup  ## serve the scenario explorer as a Voila dashboard on 127.0.0.1 (VIEWERS=N kernels kept ready)
 	$(BIN)/python -m s400lab validate
-	$(BIN)/voila notebooks/30_scenario_explorer.ipynb --no-browser \
-	  --Voila.ip=127.0.0.1 --port=$(DASH_PORT) --strip_sources=True --token \
-	  --Voila.identity_provider_class=s400lab.ui.dashboard.XsrfCookieIdentityProvider \
-	  --MappingKernelManager.cull_idle_timeout=600 --MappingKernelManager.cull_interval=60 \
-	  --MappingKernelManager.cull_connected=False \
-	  --preheat_kernel=True --pool_size=1 --VoilaKernelManager.fill_delay=10
+	$(BIN)/python -m s400lab dashboard --viewers $(VIEWERS) --port $(DASH_PORT)
 
 test: setup lint browser classroom-setup  ## lint + type check, then the whole test suite (what CI runs)
 	$(BIN)/python -m pytest

@@ -7,8 +7,10 @@ Each section (``benchmarks/model_bench.py``, ``benchmarks/analysis_bench.py``) c
 prints the load average (1/5/15 min) and the core count: figures taken on a busy machine are
 slower, and a figure that only meets its target on an idle machine has no headroom. The figures
 are measurements, printed for a person to read; no test asserts on wall-clock time. The
-explorer's figures (kernel and browser) come from ``benchmarks/explorer_bench.py`` (``make
-bench`` runs both). Nothing here is part of the installed package.
+explorer's figures (kernel and browser, and the class-arrival row: ten pages opened within ten
+seconds on a dashboard keeping ten kernels ready, time to the first widget p50/max) come from
+``benchmarks/explorer_bench.py`` (``make bench`` runs both; ``python benchmarks/explorer_bench.py
+--class-only`` prints just that row). Nothing here is part of the installed package.
 """
 
 from __future__ import annotations

@@ -264,7 +264,11 @@ def jupyterlab_server(root_dir: str | Path, port: int | None = None, token: str 
 
 
 def voila_server(
-    notebook: str | Path, port: int | None = None, token: str | None = None, cull_idle_s: int = 120
+    notebook: str | Path,
+    port: int | None = None,
+    token: str | None = None,
+    cull_idle_s: int = 120,
+    pool_size: int = 1,
 ) -> LocalServer:
     """A Voila server (not yet started) rendering ``notebook`` on 127.0.0.1 with a token.
 
@@ -274,7 +278,7 @@ def voila_server(
     port = port or free_port()
     token = token or secrets.token_hex(16)
     workdir = Path(tempfile.mkdtemp(prefix="s400lab-voila-"))
-    from s400lab.ui.dashboard import voila_args
+    from s400lab.ui.dashboard import voila_args, voila_env
 
     argv = [
         _bin("voila"),
@@ -287,14 +291,14 @@ def voila_server(
         "--strip_sources=True",
         # the dashboard's own settings (kernel shutdown on close; culling as a safety net,
         # shorter here so a test run never leaves kernels for long)
-        *voila_args(cull_idle_s=cull_idle_s, cull_interval_s=30),
+        *voila_args(cull_idle_s=cull_idle_s, cull_interval_s=30, pool_size=pool_size),
     ]
     return LocalServer(
         argv=argv,
         port=port,
         token=token,
         cwd=str(notebook.parent),
-        env=_private_jupyter_env(workdir),
+        env={**_private_jupyter_env(workdir), **voila_env()},  # the dashboard's page template
         workdir=str(workdir),
     )
 

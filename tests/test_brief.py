@@ -99,7 +99,8 @@ def test_scenario_file_is_escaped_and_used(tmp_path):
     text = out.read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     assert "Ankara &amp; Moscow" in text
-    assert "transfer_third_party" in text
+    # the choice as the explorer shows it, never its id (ids only in data-* attributes)
+    assert "transfer third party" in text and "transfer_third_party" not in _visible_text(text)
 
 
 def test_same_seed_same_numbers(tmp_path):
@@ -366,46 +367,126 @@ def test_brief_prints_on_two_pages_a4_and_letter(tmp_path):
 
 
 def test_explorer_brief_equals_the_cli_brief_of_its_saved_file(tmp_path):
-    """The brief exported from the explorer carries the scenario's name, preset and changed
-    values exactly as the command line writes it for the file the explorer saves."""
-    import re
-    import subprocess
-    import sys
-
+    """The brief exported from the explorer is the one the command line writes for the file
+    the explorer saves, with the explorer's draws and seed (name, preset, changed values)."""
     from s400lab.ui.explorer import ScenarioExplorer
 
-    ex = ScenarioExplorer(preset="full_return_cash", save_dir=tmp_path)
+    ex = ScenarioExplorer(preset="full_return_cash", save_dir=tmp_path, n_draws=300, seed=7)
     ex.set_values(compensation_share=0.4, us_response="hostile")
     ex.scenario_name.value = "Seminar 4: cheaper refund"
     ex.file_name.value = "seminar4.json"
     assert ex.save() == tmp_path / "seminar4.json"
-    ui = ex.brief_html(n_draws=300)
+    ui = ex.brief_html()
     out = tmp_path / "cli.html"
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "s400lab",
-            "brief",
-            "--scenario",
-            str(tmp_path / "seminar4.json"),
-            "--out",
-            str(out),
-            "--draws",
-            "300",
-        ],
-        check=True,
-        capture_output=True,
-        timeout=600,
-    )
+    scenario = str(tmp_path / "seminar4.json")
+    cmd = [sys.executable, "-m", "s400lab", "brief", "--scenario", scenario, "--out", str(out)]
+    subprocess.run([*cmd, "--draws", "300", "--seed", "7"], check=True, capture_output=True, timeout=600)
 
     def normal(text: str) -> str:
         return re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", "<generated>", text)
 
     assert normal(ui) == normal(out.read_text(encoding="utf-8"))
     assert "<h1>Seminar 4: cheaper refund</h1>" in ui
-    assert "Full return for a cash refund" in ui and "edited: 2 values differ" in ui
-    assert "0.4 share of US$2.5bn" in ui  # the changed value, not the default
+    assert "Edited from preset &lsquo;Full return for a cash refund&rsquo;</b>: 2 values differ" in ui
+    assert "<b>0.4 share of US$2.5bn</b> (preset: 0.6 share of US$2.5bn)" in ui  # the changed value
+    assert "<b>hostile</b>" in ui
+    assert "ensemble 300 draws, seed 7" in ui
+
+
+# --------------------------------------------------------------------------- the brief is the screen
+
+
+def _visible_text(html_text: str) -> str:
+    """The brief's text as read: no tags (so no attributes), no embedded picture."""
+    return re.sub(r"<[^>]+>", " ", _text_without_images(html_text))
+
+
+def _cells(html_text: str) -> dict[str, list[str]]:
+    """The key-outcomes table: outcome id -> its cell texts (label, unit, value, baseline,
+    difference, uncertainty)."""
+    import html as html_lib
+
+    rows = re.findall(r'<tr data-outcome="([a-z0-9_]+)">(.*?)</tr>', html_text, flags=re.S)
+    return {
+        k: [
+            html_lib.unescape(" ".join(c.split()))
+            for c in re.findall(r"<td[^>]*>(.*?)</td>", body, flags=re.S)
+        ]
+        for k, body in rows
+    }
+
+
+#: A figure as printed: a quarter, a percentage (with < or >), a signed or plain number.
+FIGURE = re.compile(r"\d{4}Q[1-4]|[<>]?\d+%|[+-]?\d[\d,]*(?:\.\d+)?")
+
+
+def _figures(text: str) -> list[str]:
+    return FIGURE.findall(text)
+
+
+@pytest.mark.parametrize(
+    ("preset", "changes", "hold_course"),
+    [
+        ("full_return_cash", {"compensation_share": 0.3}, False),
+        ("full_return_cash", {"compensation_share": 0.3, "us_response": "hostile"}, True),
+        ("status_quo", {"production_bn_per_year": 8, "horizon_quarters": 28}, False),
+        ("early_return_india", {}, False),
+    ],
+)
+def test_every_figure_in_the_brief_is_the_explorers(preset, changes, hold_course):
+    """Item 5 of issue 21: for the same state the brief prints the explorer's figures --
+    the central value, the status quo, the difference, each date's chance and median, each
+    range, the share of draws meeting the legal conditions, the draws and the seed -- and
+    names an edited preset as edited without reprinting its description."""
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    ex = ScenarioExplorer(preset=preset, n_draws=400, seed=5)
+    if changes:
+        ex.set_values(**changes)
+    if hold_course:
+        ex.set_values(war_course=ex.register["war_course"].default)  # "attrition in every draw"
+        assert ex.held == ("war_course",)
+    text = ex.brief_html()
+    frame = ex.outcomes_frame
+    cells = _cells(text)
+    assert set(cells) == set(brief.KEY_OUTCOMES)
+    for key, (label, unit, value, base, diff, spread) in cells.items():
+        row = frame.loc[key]
+        assert label == row["label"] and unit == row["unit_text"], key
+        # the brief marks a single-run US date with "*", the explorer says "if not blocked"
+        assert value.rstrip("*") == row["value_text"].replace(" if not blocked", ""), key
+        assert base.rstrip("*") == row["baseline_text"].replace(" if not blocked", ""), key
+        assert (diff if diff != "same" else "") == row["difference_text"], key
+        assert _figures(spread) == _figures(row["spread_text"]), (key, spread, row["spread_text"])
+    # the verdict's share of draws and the ensemble's size and seed are the explorer's
+    chance = re.search(r"(\S+) of [\d,]+ draws meet the conditions", ex.verdict.value).group(1)
+    assert f"{chance} of 400 draws meet the conditions" in text
+    assert "ensemble 400 draws, seed 5" in text and "seed 5)" in ex.verdict.value
+    # every choice and assumption printed as the explorer's control holds it
+    for name in re.findall(r'<tr data-param="([a-z0-9_]+)" class="changed">', text):
+        assert name in ex.scenario.values
+    preset_sc = Scenario.preset(preset)
+    visible = _visible_text(text)
+    if changes:
+        assert "Edited from preset" in visible and preset_sc.label in visible
+        assert " ".join(preset_sc.description.split())[:80] not in " ".join(visible.split())
+        for name in changes:
+            assert ex.register[name].label.replace("'", "&#39;") in text
+    else:
+        assert "(unchanged)" in visible and "Edited from preset" not in visible
+    # labels, not ids: no choice id or parameter name outside tags' attributes
+    ids = {c for p in ex.register for c in (p.choices or ()) if "_" in c} | set(ex.register.names())
+    assert not [w for w in re.findall(r"[a-z0-9]+(?:_[a-z0-9]+)+", visible) if w in ids]
+
+
+def test_brief_defaults_are_the_explorers_live_ensemble():
+    """A brief with the defaults (command line included) shows what the projector shows."""
+    import inspect
+
+    from s400lab.ui.explorer import ScenarioExplorer
+
+    sig = inspect.signature(ScenarioExplorer).parameters
+    assert (sig["n_draws"].default, sig["seed"].default) == (brief.DEFAULT_DRAWS, brief.DEFAULT_SEED)
 
 
 # --------------------------------------------------------------------------- command line: bad input

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -109,15 +110,48 @@ def test_package_holds_no_test_tooling():
 
 
 def test_make_dashboard_uses_the_dashboard_flags():
-    """`make dashboard` passes every flag of s400lab.ui.dashboard.VOILA_ARGS (kernel released on
-    close, culling, the preheated kernel), binds to 127.0.0.1 and keeps a token."""
-    from s400lab.ui.dashboard import VOILA_ARGS
+    """`make dashboard` runs `python -m s400lab dashboard` with the viewers it is given: the one
+    place the dashboard is configured (s400lab.ui.dashboard), whose command carries every flag of
+    VOILA_ARGS (kernel released on close, culling, the preheated pool, the plain waiting page),
+    binds to 127.0.0.1 and keeps a token."""
+    from s400lab.ui.dashboard import TEMPLATE, VOILA_ARGS, dashboard_command, voila_env
 
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     target = makefile.split("\ndashboard:", 1)[1].split("\n\n", 1)[0]
-    flags = set(target.replace("\\\n", " ").split())
-    missing = [a for a in VOILA_ARGS if a not in flags]
-    assert not missing, f"make dashboard lacks {missing}"
-    assert "--preheat_kernel=True" in VOILA_ARGS
-    assert "--Voila.ip=127.0.0.1" in flags and "--token" in flags
+    assert "-m s400lab dashboard --viewers $(VIEWERS)" in target
+    assert "voila" not in target.split("##", 1)[1]  # no second copy of Voila's flags
+    assert re.search(r"^VIEWERS \?= \d+$", makefile, flags=re.M)
+    flags = dashboard_command(viewers=30)
+    assert "--pool_size=30" in flags and "--preheat_kernel=True" in flags
+    # a class: refills wait until its pages have loaded (one presenter: 10 s)
+    assert "--VoilaKernelManager.fill_delay=60" in flags
+    assert "--VoilaKernelManager.fill_delay=10" in dashboard_command(viewers=1)
+    pool = ("--pool_size=", "--VoilaKernelManager.fill_delay=")
+    missing = [a for a in VOILA_ARGS if a not in flags and not a.startswith(pool)]
+    assert not missing, f"the dashboard command lacks {missing}"
+    assert "--Voila.ip=127.0.0.1" in flags and "--token" in flags and "--show_tracebacks=False" in flags
     assert not any("token=" in f and f.endswith("=") for f in flags)
+    # Voila finds the plain waiting page's template through JUPYTER_PATH
+    share = voila_env({})["JUPYTER_PATH"].split(os.pathsep)[0]
+    template = Path(share) / "voila" / "templates" / TEMPLATE
+    assert (template / "index.html.j2").is_file() and "lab" in (template / "conf.json").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--viewers", "0"], "out of range; use 1..60"),
+        (["--viewers", "61"], "out of range; use 1..60"),
+        (["--viewers", "ten"], "is not a whole number"),
+        (["--notebook", "no/such.ipynb"], "no such notebook"),
+    ],
+)
+def test_dashboard_command_refuses_bad_options_in_one_line(args, message, capsys):
+    from s400lab.__main__ import main
+
+    try:
+        rc = main(["dashboard", *args])
+    except SystemExit as exc:  # argparse's usage error
+        rc = exc.code
+    err = capsys.readouterr().err
+    assert rc == 2 and message in err and "Traceback" not in err

@@ -1,4 +1,4 @@
-"""Command line: ``python -m s400lab {validate,freshness,brief} ...``.
+"""Command line: ``python -m s400lab {validate,freshness,brief,dashboard} ...``.
 
 Speed figures are not part of the installed package: ``make bench`` (``benchmarks/run.py``).
 
@@ -18,6 +18,7 @@ commands:
                                        newest event date, stale areas, overdue promises
   brief --scenario NAME|FILE --out F [--draws N] [--seed S] [--force]
                                        write a two-page HTML brief for a scenario
+  dashboard [--viewers N] [--port P]  serve the explorer as a Voila dashboard (N kernels ready)
 
 --debug shows the traceback of an error instead of its one-line message.
 """
@@ -42,6 +43,10 @@ def _dispatch(command: str, rest: list[str], debug: bool) -> int:
             file=sys.stderr,
         )
         return 2
+    if command == "dashboard":
+        from s400lab.ui.dashboard import main as dashboard_main
+
+        return dashboard_main(rest)
     if command == "brief":
         from s400lab.reporting.brief import main as brief_main
 

@@ -9,6 +9,7 @@ preset change, without scrolling.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import subprocess
@@ -284,9 +285,91 @@ def test_keyboard_slider_changes_the_views_and_says_what_moved(voila_server, bro
         _close(context, page)
 
 
-def test_accessibility_axe_and_keyboard_help(voila_server, browser, artifacts_dir):
+#: axe-core on the whole page as it opens: every violation, and every text's contrast (the
+#: rule's measured ratio where axe could measure it; ``incomplete`` where it could not, e.g. a
+#: text over a picture or a drop-down's arrow image).
+AXE_JS = """async () => {
+  const r = await axe.run(document, {resultTypes: ['violations', 'passes', 'incomplete']});
+  const violations = r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+      nodes: v.nodes.slice(0, 8).map(n => n.target.join(' '))}));
+  const contrast = [];
+  for (const kind of ['violations', 'passes', 'incomplete'])
+    for (const rule of r[kind].filter(v => v.id === 'color-contrast'))
+      for (const n of rule.nodes) {
+        const d = (n.any[0] || n.all[0] || n.none[0] || {}).data || {};
+        contrast.push({kind, target: n.target.join(' '), ratio: d.contrastRatio || null,
+                       reason: d.messageKey || '', fg: d.fgColor || '', bg: d.bgColor || ''});
+      }
+  return {violations, contrast};
+}"""
+
+#: The lowest contrast a text can have whatever lies under it (argument: CSS selectors): its
+#: colour against its own background composited over black and over white, or -- with no
+#: background of its own -- over the nearest ancestor's opaque background. Null if unknown.
+WORST_CONTRAST_JS = """(targets) => {
+  const rgba = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const v = m[1].split(',').map(Number); return [v[0], v[1], v[2], v.length > 3 ? v[3] : 1]; };
+  const lum = ([r, g, b]) => [r, g, b].map(x => { x /= 255;
+    return x <= 0.03928 ? x / 12.92 : Math.pow((x + 0.055) / 1.055, 2.4); })
+    .reduce((a, x, i) => a + x * [0.2126, 0.7152, 0.0722][i], 0);
+  const over = (top, under) => [0, 1, 2].map(i => top[i] * top[3] + under[i] * (1 - top[3]));
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+    return (x + 0.05) / (y + 0.05); };
+  const out = {};
+  for (const t of targets) {
+    const el = document.querySelector(t);
+    if (!el) { out[t] = null; continue; }
+    const fg = rgba(getComputedStyle(el).color);
+    const layers = [];
+    let base = null;
+    for (let e = el; e; e = e.parentElement) {
+      const bg = rgba(getComputedStyle(e).backgroundColor);
+      if (bg && bg[3] > 0) { if (bg[3] >= 1) { base = bg; break; } layers.push(bg); }
+      if (e === el && layers.length) break;  // its own see-through background: assume anything under
+    }
+    const white = [255, 255, 255, 1];
+    const unders = base ? [base] : (layers.length ? [[0, 0, 0, 1], white] : [white]);
+    out[t] = Math.min(...unders.map(u => ratio(fg, layers.reduceRight((acc, l) => over(l, acc), u))));
+  }
+  return out;
+}"""
+
+#: Nothing scrolled: the page, and every scrolling pane of the explorer, at the top.
+SCROLLED_JS = """() => [window.scrollY, ...[...document.querySelectorAll('.s400-explorer *')]
+  .map(e => e.scrollTop)].some(y => y > 0)"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(1024, 768), (1920, 1080)])
+def test_accessibility_axe_on_the_whole_page_as_it_opens(voila_server, browser, artifacts_dir, width, height):
+    """Issue 21, item 8: axe-core on the whole page before any scrolling or focusing (the
+    tab bar in view): no serious or critical violation, and every text at least 4.5:1 -- the
+    contrast axe measured, and for a text axe cannot measure (over a picture, beside a
+    drop-down's arrow) the worst case over whatever lies under it."""
     if not AXE.exists():
         pytest.skip(f"axe-core not vendored ({AXE}); run `make browser`")
+    context, page = _open(browser, voila_server, width, height)
+    try:
+        assert not page.evaluate(SCROLLED_JS)
+        assert page.evaluate(IN_VIEW_JS, [[".s400-explorer .lm-TabBar"], width, height]) == {
+            ".s400-explorer .lm-TabBar": "ok"
+        }
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(AXE_JS)
+        (artifacts_dir / f"axe_explorer_{width}.json").write_text(json.dumps(result, indent=1))
+        serious = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], json.dumps(serious, indent=1)
+        measured = [c for c in result["contrast"] if c["ratio"]]
+        assert any(".lm-TabBar-tabLabel" in c["target"] for c in measured)  # the tab labels were measured
+        low = [c for c in measured if c["ratio"] < 4.5]
+        assert low == [], json.dumps(low, indent=1)
+        unmeasured = [c["target"] for c in result["contrast"] if not c["ratio"]]
+        worst = page.evaluate(WORST_CONTRAST_JS, unmeasured)
+        assert {t: r for t, r in worst.items() if r is None or r < 4.5} == {}, worst
+    finally:
+        _close(context, page)
+
+
+def test_accessibility_keyboard_help_and_names(voila_server, browser):
     context, page = _open(browser, voila_server, 1024, 768)
     try:
         # help without a mouse: the "About these values" list opens with Enter
@@ -296,16 +379,6 @@ def test_accessibility_axe_and_keyboard_help(voila_server, browser, artifacts_di
         page.wait_for_selector(".s400-pane details[open] table.s400-help")
         # the comparison toggle exposes its state
         assert page.locator(".s400-compare input[type=checkbox]").is_checked()
-        page.add_script_tag(path=str(AXE))
-        result = page.evaluate("""async () => {
-            const r = await axe.run(document.querySelector('.s400-explorer'),
-                                    {resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-        }""")
-        (artifacts_dir / "axe_explorer.json").write_text(json.dumps(result, indent=1))
-        serious = [v for v in result if v["impact"] in ("serious", "critical")]
-        assert serious == [], json.dumps(serious, indent=1)
         # every control has an accessible name
         unnamed = page.evaluate("""() => [...document.querySelectorAll(
             '.s400-explorer input, .s400-explorer select, .s400-explorer button, '
@@ -365,7 +438,8 @@ def test_brief_from_the_dashboard_matches_the_cli(voila_server, browser, tmp_pat
 
     ui_text, cli_text = ui_brief.read_text(), cli_brief.read_text()
     assert "Seminar 4: cheaper refund" in ui_text
-    assert "Full return for a cash refund" in ui_text and "edited" in ui_text
+    assert "Edited from preset &lsquo;Full return for a cash refund&rsquo;" in ui_text
+    assert "ensemble 1000 draws, seed 1" in ui_text  # the dashboard's live ensemble = the CLI's defaults
     assert normal(ui_text) == normal(cli_text)
 
 
@@ -431,3 +505,40 @@ def test_latency_probe_records_each_repaint(voila_server, browser):
         )  # 3 presses: up, down, up
     finally:
         _close(context, page)
+
+
+#: Whether the explorer is on the page, and the page's visible text (hidden elements excluded).
+PAGE_TEXT_JS = """() => [!!document.querySelector('.s400-explorer'),
+  document.body ? document.body.innerText.trim() : '']"""
+
+
+def test_a_page_waiting_for_its_kernel_says_only_starting(browser, tmp_path):
+    """Issue 21, item 6: a page that finds no preheated kernel (the class outnumbers the pool)
+    shows a plain "Starting the explorer..." until the explorer is drawn -- never Voila's
+    "Running ..." / "Executing 1 of 2", the notebook's text (its command lines) or a
+    "Loading widget..." placeholder."""
+    explorer_nb = Path(__file__).resolve().parents[2] / "notebooks" / "30_scenario_explorer.ipynb"
+    nb = tmp_path / explorer_nb.name
+    nb.write_bytes(explorer_nb.read_bytes())
+    with serve.voila_server(nb, pool_size=0) as server:  # no kernel ready: the page waits
+        context = browser.new_context(viewport={"width": 1024, "height": 768})
+        page = context.new_page()
+        try:
+            page.goto(server.url("/"), wait_until="commit", timeout=120_000)
+            seen: list[str] = []
+            deadline = time.monotonic() + 240
+            while time.monotonic() < deadline:
+                with contextlib.suppress(Exception):  # the document is being replaced
+                    ready, text = page.evaluate(PAGE_TEXT_JS)
+                    if ready:
+                        break
+                    if text not in seen:
+                        seen.append(text)
+                page.wait_for_timeout(100)
+            else:
+                pytest.fail(f"the explorer did not appear; the page said {seen}")
+            assert "Starting the explorer..." in seen
+            assert set(seen) <= {"", "Starting the explorer..."}, seen
+            page.wait_for_selector(serve.FIRST_WIDGET)
+        finally:
+            _close(context, page)

@@ -66,6 +66,6 @@ def test_brief_labels_the_single_run_dates():
     for k in ("sanctions_lifted_q", "f35_readmission_q"):
         assert rows[k]["value"] == f"{quarter_label(run(sc)[k])}*"  # * = if Congress does not block
         med, chance = _by_hand(np.asarray(ens.raw_outcomes[k], dtype=float))
-        assert rows[k]["spread"].startswith(f"{chance} within horizon; median {quarter_label(med)} ")
+        assert rows[k]["spread"] == f"{chance} within the horizon; median {quarter_label(med)}"
     assert "*" not in rows["india_sq5_q"]["value"]
     assert "* if Congress does not block" in brief_html(sc, n_draws=100, seed=3)

@@ -5,16 +5,27 @@ Command line::
     python -m s400lab brief --scenario full_return_cash --out brief.html
     python -m s400lab brief --scenario my_scenario.json --out brief.html --draws 2000 --seed 7
 
-From Python (the explorer's "export brief" button calls this)::
+From Python::
 
     from s400lab.reporting.brief import write_brief
     write_brief("full_return_cash", "briefs/full_return_cash.html")
+
+The explorer's "Export brief" button calls :func:`brief_from_state` with what it shows: the
+scenario, the size, seed and held switches of its live ensemble and the preset it started
+from. **The brief is the screen**: its outcomes come from the same central run and the same
+draws (:class:`s400lab.analysis.live.LiveEnsemble`, same ``n_draws`` and ``seed``), against the
+same baseline (the status quo's choices under *this* scenario's assumptions and settings),
+printed with the same texts (quarters, chances, medians); the defaults (1,000 draws, seed 1)
+are the explorer's, so the command line's brief of a preset matches the projector too. An
+edited preset is named as such ("Edited from preset 'Full return for a cash refund'", each
+changed value beside the preset's) and the preset's description, which no longer holds, is
+not reprinted; choices print as the explorer shows them ("return full"), never as ids.
 
 The brief is one self-contained HTML file (no external requests): a Jinja2 template with
 autoescaping, the figure embedded as a base64 PNG, print CSS whose ``@page`` sets margins
 only, so it prints on two pages of A4 or US Letter alike. Page 1: the verdict, the key
 outcomes against the baseline (status quo) at central values with the 5-95 % range (or
-probability) over an ensemble of ``n_draws`` draws (same seed for both), and fan charts.
+probability) over an ensemble of ``n_draws`` draws (the same draws for both), and fan charts.
 Page 2: one table of the choices and assumptions (value, range, evidence grade, numbered
 source references), the values changed from the register defaults highlighted and first,
 then the numbered sources those rows cite, and a footer with the package and data
@@ -36,6 +47,7 @@ import math
 import os
 import re
 import sys
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -70,6 +82,7 @@ __all__ = [
     "resolve_scenario",
     "brief_context",
     "brief_html",
+    "brief_from_state",
     "render_brief",
     "write_brief",
     "main",
@@ -94,7 +107,12 @@ TITLE_CHARS = 44
 #: Longest URL printed in the source list (the link keeps the whole URL).
 URL_CHARS = 34
 NOTES_CHARS = 400
-DEFAULT_SEED = 20261125
+#: Changed values listed with the preset's value on page 1 (the rest: shaded on page 2).
+EDITS_SHOWN = 6
+#: The explorer's live ensemble (``ScenarioExplorer(n_draws=1000, seed=1)``, a test keeps them
+#: equal): a brief with the defaults shows the figures the projector shows.
+DEFAULT_DRAWS = 1000
+DEFAULT_SEED = 1
 
 
 def resolve_scenario(scenario: Any) -> tuple[Any, str, str]:
@@ -155,24 +173,27 @@ def format_range(p) -> str:
     return with_unit(f"{format_number(p.low)}{sep}{format_number(p.high)}", 2, p.unit)
 
 
-def _fmt_spread(x: np.ndarray, unit: str) -> str:
-    """The uncertainty cell: a probability, or the 5-95 % range and median over the draws."""
-    x = np.asarray(x, dtype=float)
-    finite = x[np.isfinite(x)]
-    if unit == "0/1":
-        return f"probability {np.nan_to_num(x).mean():.0%}"
-    if finite.size == 0:
-        return "never within horizon" if is_timing(unit) else "n/a"
-    q05, q50, q95 = (format_outcome(q, unit) for q in np.quantile(finite, [0.05, 0.5, 0.95]))
+def _spread_text(live, key: str, unit: str) -> str:
+    """The uncertainty cell, from the figures the explorer's outcomes table shows: a date's
+    chance within the horizon and its median over the draws reaching it, a yes/no outcome's
+    probability, else the 5-95 % range over the draws."""
+    from s400lab.analysis.live import format_chance
+
+    chance = live.chance(key)
     if is_timing(unit):
-        from s400lab.analysis.ensembles import median_quarter
+        median = live.median(key)
+        text = f"{format_chance(chance)} within the horizon"
+        return text if math.isnan(median) else f"{text}; median {format_outcome(median, unit)}"
+    if unit == "0/1":
+        return f"probability {format_chance(chance)}"
+    q05, _q50, q95 = live.spread(key)
+    if math.isnan(q05):
+        return "n/a"
+    return f"{format_outcome(q05, unit)} to {format_outcome(q95, unit)}"
 
-        q50 = format_outcome(median_quarter(finite), unit)  # the explorer's median quarter
-        return f"{finite.size / x.size:.0%} within horizon; median {q50} ({q05} to {q95})"
-    return f"{q05} to {q95} (median {q50})"
 
-
-def _figure_png(ens, base_ens, label: str) -> str:
+def _figure_png(live, base_live, label: str) -> str:
+    from s400lab.analysis.ensembles import bands_from_samples
     from s400lab.model import SERIES
     from s400lab.plots.style import OKABE_ITO, PROJECTOR_RC
     from s400lab.plots.uncertainty import fan_chart
@@ -191,8 +212,12 @@ def _figure_png(ens, base_ens, label: str) -> str:
         fig, axes = plt.subplots(1, len(FIGURE_SERIES), figsize=(10.5, 2.7), layout="constrained")
         for ax, var in zip(axes, FIGURE_SERIES, strict=True):
             unit, title = SERIES[var]
-            base = fan_chart(ax, base_ens.bands(var), colour=OKABE_ITO["grey"])
-            this = fan_chart(ax, ens.bands(var), colour=OKABE_ITO["blue"], unit=unit)
+            base = fan_chart(
+                ax, bands_from_samples(base_live.series[var], base_live.t), colour=OKABE_ITO["grey"]
+            )
+            this = fan_chart(
+                ax, bands_from_samples(live.series[var], live.t), colour=OKABE_ITO["blue"], unit=unit
+            )
             ax.set_title(FIGURE_TITLES.get(var, title))
             ax.get_legend().remove()
         fig.legend(
@@ -256,9 +281,18 @@ PARAM_GROUPS = {
 }
 
 
-def _bare(value: Any, unit: str) -> str:
+def shown_value(value: Any, p) -> str:
+    """A parameter value as the explorer's control shows it, with its unit: a choice by its
+    words ("return full"), never its id (``return_full``); else :func:`format_value`."""
+    if p.type == "choice" and isinstance(value, str):
+        return value.replace("_", " ")
+    return format_value(value, p.unit)
+
+
+def _bare(value: Any, p) -> str:
     """A default value as shown next to a changed one: without the unit (same as the value's)."""
-    text = format_value(value, unit)
+    unit = p.unit
+    text = shown_value(value, p)
     if isinstance(value, (bool, str, np.bool_)) or unit in ("year", "x"):
         return text
     return format_number(float(value))
@@ -305,8 +339,8 @@ def _parameter_rows(sc) -> tuple[list[dict[str, Any]], list[str]]:
                 "label": p.label,
                 "kind": p.kind,
                 "group": PARAM_GROUPS[(changed, p.kind)],
-                "value": format_value(value, p.unit),
-                "default": _bare(defaults[name], p.unit) if changed else "",
+                "value": shown_value(value, p),
+                "default": _bare(defaults[name], p) if changed else "",
                 "range": format_range(p),
                 "grade": p.confidence,
                 "source_ids": _brief_source_ids(name, p.source_ids),
@@ -360,7 +394,13 @@ def _preset_of(scenario: Any) -> str:
     from s400lab.model import Scenario, presets
 
     if isinstance(scenario, Scenario):
-        return scenario.scenario_id if scenario.scenario_id in presets() else ""
+        if scenario.scenario_id in presets():
+            return scenario.scenario_id
+        # Scenario.with_changes names an edited preset "<label> (changed)"
+        for sid, sc in presets().items():
+            if scenario.label == f"{sc.label} (changed)":
+                return sid
+        return ""
     text = os.fspath(scenario)
     if text in presets():
         return text
@@ -371,13 +411,14 @@ def _preset_of(scenario: Any) -> str:
 
 def brief_context(
     scenario: Any,
-    n_draws: int = 2000,
+    n_draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     baseline: str = "status_quo",
     *,
     name: str | None = None,
     notes: str | None = None,
     preset: str | None = None,
+    held: Iterable[str] | None = None,
 ) -> dict[str, Any]:
     """Compute everything the brief shows (no HTML).
 
@@ -385,83 +426,130 @@ def brief_context(
     ----------
     scenario : str, path-like or Scenario
         See :func:`resolve_scenario`.
-    n_draws : int, default 2000
-        Ensemble size for the uncertainty ranges (>= 100).
-    seed : int
-        Same seed for scenario and baseline (common random numbers).
+    n_draws : int, default 1000
+        Ensemble size for the uncertainty ranges (>= 100); the explorer's by default.
+    seed : int, default 1
+        Seed of the draws (the explorer's by default); the same draws for scenario and baseline.
     baseline : str, default "status_quo"
-        Preset to compare against.
+        Preset whose choices (levers) the scenario is compared against, under the scenario's
+        own assumptions and settings (as the explorer compares).
     name, notes, preset : str, optional
         Override the display name, the notes and the preset the scenario started from
-        (default: from the scenario file, or the preset itself).
+        (default: from the scenario file, the preset itself, or the preset an edited
+        Scenario's label names).
+    held : iterable of str, optional
+        Drawn switches (``war_course``) held at the scenario's value in every draw, as the
+        explorer's "... in every draw" choices do (see
+        :meth:`s400lab.analysis.live.LiveEnsemble.pinned`); None: held when set away from
+        the default.
 
     Returns
     -------
     dict
-        Template context (also ``preset_label``, ``edited``: the preset's label and the
-        names of the values that differ from it): ``scenario``, ``verdict``, ``outcomes`` (key
-        figures against the
-        baseline), ``params`` (choices and assumptions, changed ones first, each with
-        ``refs``: numbers into ``sources``), ``n_changed``, ``sources`` (only those cited by
-        ``params``, numbered ``n`` from 1 in order of first citation), ``layout`` (one of
-        :data:`LAYOUTS`, from :func:`choose_layout`), ``figure_png``,
-        versions, ``n_draws``, ``seed``.
+        Template context: ``name``, ``notes``, ``scenario``, ``description`` (the scenario's
+        own, or "" for an edited preset: the preset's text no longer holds), ``preset_label``,
+        ``edited`` (labels of the values that differ from the preset), ``edits`` (each with
+        ``label``, ``value``, ``preset_value``), ``baseline`` (the compared scenario),
+        ``baseline_label``, ``verdict``, ``verdict_met``, ``chance_met`` (share of draws meeting
+        the legal conditions, as the explorer prints it), ``horizon_end``, ``outcomes`` (key
+        figures against the baseline), ``params`` (choices and assumptions, changed ones first,
+        each with ``refs``: numbers into ``sources``), ``n_changed``, ``sources`` (only those
+        cited by ``params``, numbered ``n`` from 1 in order of first citation), ``layout`` (one of
+        :data:`LAYOUTS`, from :func:`choose_layout`), ``figure_png``, versions, ``n_draws``,
+        ``seed``, ``live`` and ``base_live`` (the :class:`~s400lab.analysis.live.LiveRun` s).
     """
     from s400lab import __version__
-    from s400lab.model import Scenario, run, run_ensemble
+    from s400lab.analysis.live import LiveEnsemble, format_chance
+    from s400lab.model import Scenario, run
 
     if int(n_draws) < 100:
         raise ValueError(f"n_draws must be at least 100; got {n_draws}")
     sc, resolved_name, resolved_notes = resolve_scenario(scenario)
     name = resolved_name if name is None else name
     notes = resolved_notes if notes is None else notes
-    preset_sc, edited = _edited_from_preset(sc, _preset_of(scenario) if preset is None else preset)
-    base = Scenario.preset(baseline)
-    res, base_res = run(sc), run(base)
-    ens = run_ensemble(sc, n=int(n_draws), seed=seed)
-    base_ens = run_ensemble(base, n=int(n_draws), seed=seed)
+    preset_sc, edits = _edited_from_preset(sc, _preset_of(scenario) if preset is None else preset)
+    base_preset = Scenario.preset(baseline)
+    base = _baseline_for(sc, base_preset)
+    held = None if held is None else tuple(held)
+    # the explorer's live ensemble: the draws depend only on n, seed and the weight settings
+    engine = LiveEnsemble(n=int(n_draws), seed=int(seed), series=FIGURE_SERIES)
+    live = engine.run(sc, central=run(sc), held=held)
+    base_live = engine.run(base, central=run(base), held=held)
     params, cited = _parameter_rows(sc)
     sources, data_version = _source_rows(params, cited)
+    res = live.result
+    edited = bool(edits)
     return {
         "name": name,
         "notes": _short(notes, NOTES_CHARS) if notes else "",
         "scenario": sc,
-        "description": _short(sc.description, NOTES_CHARS + 200),
+        "description": "" if edited else _short(sc.description, NOTES_CHARS + 200),
         "preset_label": preset_sc.label if preset_sc is not None else "",
-        "edited": edited,
+        "edited": [e["label"] for e in edits],
+        "edits": edits,
+        "edits_shown": EDITS_SHOWN,
         "baseline": base,
+        "baseline_label": base_preset.label,
         "verdict": res.verdict,
+        "verdict_met": bool(res.raw_outcomes["legal_conditions_met"] >= 0.5),
+        "chance_met": format_chance(live.chance("legal_conditions_met")),
+        "horizon_end": format_outcome(live.horizon_end, "year"),
         "params": params,
         "n_changed": sum(r["changed"] for r in params),
         "layout": choose_layout(params, sources),
-        "outcomes": _outcome_rows(res, base_res, ens),
+        "outcomes": _outcome_rows(live, base_live),
         "sources": sources,
-        "figure_png": _figure_png(ens, base_ens, name),
+        "figure_png": _figure_png(live, base_live, name),
         "n_draws": int(n_draws),
-        "seed": seed,
+        "seed": int(seed),
+        "live": live,
+        "base_live": base_live,
         "package_version": __version__,
         "data_version": data_version,
         "generated": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
-def _edited_from_preset(sc, preset: str) -> tuple[Any, list[str]]:
-    """The preset ``sc`` started from (None if none) and the labels of the values it changed."""
+def _baseline_for(sc, base_preset):
+    """The baseline as the explorer builds it: the baseline preset's choices (levers) with the
+    scenario's own assumptions and settings, so only the choices differ."""
+    from s400lab.model import Scenario
+
+    levers = set(sc.register.levers)
+    values = {k: (base_preset.values[k] if k in levers else v) for k, v in sc.values.items()}
+    if values == dict(base_preset.values):
+        return base_preset
+    return Scenario.default().with_changes(**values)
+
+
+def _edited_from_preset(sc, preset: str) -> tuple[Any, list[dict[str, str]]]:
+    """The preset ``sc`` started from (None if none) and the values it changed: each with its
+    ``name``, ``label``, ``value`` and ``preset_value`` as the explorer shows them."""
     from s400lab.model import presets
 
     preset_sc = presets().get(preset) if preset else None
     if preset_sc is None:
         return None, []
-    return preset_sc, [p.label for p in sc.register if sc.values[p.name] != preset_sc.values[p.name]]
+    return preset_sc, [
+        {
+            "name": p.name,
+            "label": p.label,
+            "value": shown_value(sc.values[p.name], p),
+            "preset_value": shown_value(preset_sc.values[p.name], p),
+        }
+        for p in sc.register
+        if sc.values[p.name] != preset_sc.values[p.name]
+    ]
 
 
-def _outcome_rows(res, base_res, ens) -> list[dict[str, Any]]:
-    """The key-outcomes table: each outcome at central values against the baseline, with the
-    scenario's uncertainty over the ensemble; a date not reached names the horizon's end."""
-    from s400lab.analysis.ensembles import last_quarter
+def _outcome_rows(live, base_live) -> list[dict[str, Any]]:
+    """The key-outcomes table: each outcome of the central run against the baseline's, with
+    its uncertainty over the ensemble; a date not reached names the horizon's end. The same
+    figures as the explorer's outcomes table for the same state."""
     from s400lab.model import OUTCOMES
 
-    ends = last_quarter(res.scenario), last_quarter(base_res.scenario)
+    res, base_res = live.result, base_live.result
+    ends = live.horizon_end, base_live.horizon_end
     rows = []
     for key in KEY_OUTCOMES:
         unit, label = OUTCOMES[key]
@@ -480,7 +568,7 @@ def _outcome_rows(res, base_res, ens) -> list[dict[str, Any]]:
                 if is_timing(unit)
                 else format_outcome(b, unit, ends[1]),
                 "diff": format_change(v, b, unit, same="same"),
-                "spread": _fmt_spread(ens.outcomes[key].to_numpy(), unit),
+                "spread": _spread_text(live, key, unit),
             }
         )
     return rows
@@ -542,6 +630,57 @@ def brief_html(scenario: Any, **options: Any) -> str:
     return render_brief(brief_context(scenario, **options))
 
 
+def brief_from_state(
+    scenario: Any,
+    *,
+    n_draws: int,
+    seed: int,
+    held: Iterable[str] | None = None,
+    preset: str | None = None,
+    name: str | None = None,
+    notes: str = "",
+    baseline: str = "status_quo",
+) -> str:
+    """The brief of what the explorer shows: the one call of its "Export brief" button.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario on screen (the preset with the edited values).
+    n_draws, seed : int
+        Size and seed of the explorer's live ensemble.
+    held : iterable of str, optional
+        Drawn switches the explorer holds in every draw (``ScenarioExplorer.held``).
+    preset : str, optional
+        The preset the values started from (``ScenarioExplorer.preset_id``): the brief says
+        "Edited from preset ..." when values differ from it.
+    name : str, optional
+        The scenario's name as typed (default: the scenario's label).
+    notes : str
+        Author's notes.
+    baseline : str
+        Preset compared against (the explorer: the status quo).
+
+    Returns
+    -------
+    str
+        The brief's HTML; the same figures as the explorer for the same state (a test
+        compares them).
+    """
+    return render_brief(
+        brief_context(
+            scenario,
+            n_draws=n_draws,
+            seed=seed,
+            baseline=baseline,
+            name=name or None,
+            notes=notes,
+            preset=preset,
+            held=held,
+        )
+    )
+
+
 def render_brief(context: dict[str, Any]) -> str:
     """Render the brief template (autoescaped) with a context from :func:`brief_context`."""
     env = Environment(
@@ -556,7 +695,7 @@ def render_brief(context: dict[str, Any]) -> str:
 def write_brief(
     scenario: Any,
     path: str | os.PathLike,
-    n_draws: int = 2000,
+    n_draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     *,
     baseline: str = "status_quo",
@@ -570,10 +709,10 @@ def write_brief(
         Preset id, scenario file (JSON) or Scenario.
     path : path-like
         Output file (``*.html``); its folder is created if missing.
-    n_draws : int, default 2000
-        Ensemble size for uncertainty ranges.
-    seed : int
-        Random seed (same seed -> same numbers).
+    n_draws : int, default 1000
+        Ensemble size for uncertainty ranges (the explorer's).
+    seed : int, default 1
+        Random seed (same seed -> same numbers; the explorer's).
     baseline : str, default "status_quo"
     force : bool, default False
         Replace an existing file. Without it an existing file raises
@@ -616,14 +755,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--draws",
         type=cli_int(*DRAWS_RANGE, "--draws"),
-        default=2000,
-        help=f"ensemble size, {DRAWS_RANGE[0]:,}..{DRAWS_RANGE[1]:,} (default 2000)",
+        default=DEFAULT_DRAWS,
+        help=f"ensemble size, {DRAWS_RANGE[0]:,}..{DRAWS_RANGE[1]:,} "
+        f"(default {DEFAULT_DRAWS}, as the explorer)",
     )
     parser.add_argument(
         "--seed",
         type=cli_int(0, SEED_MAX, "--seed"),
         default=DEFAULT_SEED,
-        help=f"random seed, 0..{SEED_MAX:,} (default {DEFAULT_SEED})",
+        help=f"random seed, 0..{SEED_MAX:,} (default {DEFAULT_SEED}, as the explorer)",
     )
     parser.add_argument(
         "--baseline", type=cli_text("--baseline"), default="status_quo", help="preset to compare against"

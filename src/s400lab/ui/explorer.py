@@ -144,6 +144,8 @@ _CSS = f"""
 .s400-explorer .lm-TabBar-tab {{ flex: 0 0 auto !important; min-width: 0 !important;
   max-width: none !important; padding: 0 4px !important; }}
 .s400-explorer .lm-TabBar-tabLabel {{ overflow: visible !important; text-overflow: clip !important; }}
+.s400-explorer .lm-TabBar-tab:not(.lm-mod-current),
+.s400-explorer .lm-TabBar-tab:not(.lm-mod-current) .lm-TabBar-tabLabel {{ color: #555 !important; }}
 .s400-explorer .s400-header {{ gap: 4px 10px; }}
 .s400-explorer .s400-header .widget-label {{ width: auto !important; }}
 .s400-explorer .widget-checkbox label, .s400-explorer .widget-checkbox span
@@ -907,27 +909,28 @@ class ScenarioExplorer(widgets.VBox):
         self._say(f"Saved to {path.name} in the scenario folder.")
         return path
 
-    def brief_html(self, n_draws: int = 2000) -> str:
-        """The two-page brief of the current scenario, exactly as the command line writes it
-        for the same scenario file (name, preset and changed values)."""
-        from s400lab.model.scenario_io import scenario_from_dict
-        from s400lab.reporting.brief import brief_html
+    def brief_html(self) -> str:
+        """The two-page brief of what the explorer shows: the same scenario, draws, seed and
+        held switches as the live ensemble, the preset it was edited from, the typed name."""
+        from s400lab.reporting.brief import brief_from_state
 
-        doc = self.scenario_document()
-        loaded = scenario_from_dict(doc, source=self._file_name_or_default())
-        name = loaded.name or Path(self._file_name_or_default()).stem
-        return brief_html(
-            loaded.scenario, name=name, notes=loaded.notes, n_draws=n_draws, preset=loaded.preset
+        return brief_from_state(
+            self._scenario,
+            n_draws=self._live_engine.n,
+            seed=self._live_engine.seed,
+            held=self.held,
+            preset=self._preset_id,
+            name=self.scenario_name.value.strip(),
         )
 
-    def export_brief(self, n_draws: int = 2000) -> Path | None:
+    def export_brief(self) -> Path | None:
         """Make the two-page HTML brief of the current scenario: offered as a download in the
         browser, and written next to the scenario file (replaced only when *overwrite* is
         ticked). Reports beside the buttons."""
         self._say("Writing the brief (runs an ensemble)...")
         try:
             path = self._file_path().with_suffix(".html")
-            text = self.brief_html(n_draws=n_draws)
+            text = self.brief_html()
         except (ValueError, KeyError, OSError) as exc:
             self._say(f"Brief not made: {exc}", error=True)
             return None
