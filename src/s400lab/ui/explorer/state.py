@@ -15,16 +15,27 @@ A refused value leaves nothing behind: not in :attr:`values`, not a held switch,
 from __future__ import annotations
 
 import html
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from s400lab.analysis.live import LiveEnsemble, change_effects
-from s400lab.model import Scenario, presets, run
+from s400lab.analysis.live import Effect, LiveEnsemble, change_effects
+from s400lab.model import OUTCOMES, Scenario, presets, run
+from s400lab.model.formatting import quarter_label
 from s400lab.model.register import Parameter, load_register
 from s400lab.model.results import key_outcomes
 
-__all__ = ["BASELINE_ID", "DRAWN", "KEY_OUTCOMES", "ExplorerState", "Message", "visible_parameters"]
+__all__ = [
+    "BASELINE_ID",
+    "DRAWN",
+    "EFFECT_OUTCOMES",
+    "KEY_OUTCOMES",
+    "ExplorerState",
+    "Message",
+    "effects_between",
+    "visible_parameters",
+]
 
 #: Outcomes shown in the table by default (all outcomes with "all outcomes"): the model's one
 #: list (:data:`s400lab.model.results.KEY_OUTCOMES`).
@@ -41,6 +52,34 @@ def visible_parameters(register) -> list[Parameter]:
     """Register rows the explorer shows: everything except model devices (kind ``device``,
     or a name starting with ``u_block`` - the uniform draws behind a congressional block)."""
     return [p for p in register if p.kind != "device" and not p.name.startswith("u_block")]
+
+
+#: What "Last change" watches: the key outcomes and what the views show besides them (when
+#: returned units could be in India, drawn in India's view).
+EFFECT_OUTCOMES = (*KEY_OUTCOMES, "returned_india_q")
+
+
+def effects_between(before: Any, after: Any, outcomes: tuple[str, ...] = EFFECT_OUTCOMES) -> list:
+    """Exactly the outcomes that moved between two live runs, in ``outcomes`` order: the
+    shown central value, the chance (by at least a point) or -- for a date -- the median
+    quarter of the draws reaching it (where the Turkiye-US track view puts its markers)."""
+    names = [k for k in outcomes if k in after.result.raw_outcomes]
+    effects = {e.outcome: e for e in change_effects(before, after, names)}
+    out = []
+    for k in names:
+        effect = effects.get(k)
+        if OUTCOMES[k][0] == "year":
+            mb, ma = quarter_label(before.median(k), "none"), quarter_label(after.median(k), "none")
+            if mb != ma:
+                text = f"median {mb} -> {ma}"
+                if effect is None:
+                    b, a = before.central.get(k, math.nan), after.central.get(k, math.nan)
+                    effect = Effect(k, OUTCOMES[k][1], "year", b, a, text, before.chance(k), after.chance(k))
+                else:
+                    effect = replace(effect, text=f"{effect.text}, {text}")
+        if effect is not None:
+            out.append(effect)
+    return out
 
 
 @dataclass(frozen=True)
@@ -217,11 +256,9 @@ class ExplorerState:
 
     def finish_effects(self) -> None:
         """List what the last change moved (after the views are sent: not on the key press ->
-        picture path): exactly the key outcomes whose shown value changed."""
+        picture path): :func:`effects_between` the runs before and after it."""
         if self._effects_from is not None:
-            out = self.live.result.raw_outcomes
-            names = [k for k in KEY_OUTCOMES if k in out]
-            self.last_effects = change_effects(self._effects_from, self.live, names)
+            self.last_effects = effects_between(self._effects_from, self.live)
             self._effects_from = None
 
     def baseline_values(self) -> dict[str, Any]:
