@@ -139,6 +139,14 @@ def test_a_lesson_keeps_everything_on_the_screen(voila_server, browser, artifact
             page.keyboard.press(key)
             _wait_effect(page, register[name].label)
             _check(page, size, f"press {i + 1} ({name})", (serve.control(name),))
+        # the Outcomes table fits or scrolls sideways: its last column can be brought into view
+        _tab(page, "Outcomes")
+        page.wait_for_selector("table.s400-outcomes th:text-is('Difference')")
+        _check(page, size, "outcomes", (".s400-table-wrap", "table.s400-outcomes th:first-child"))
+        page.evaluate(
+            "() => { const w = document.querySelector('.s400-table-wrap'); w.scrollLeft = w.scrollWidth; }"
+        )
+        _check(page, size, "outcomes scrolled", ("table.s400-outcomes thead th:last-child",))
         page.fill(".s400-file-name input", f"lesson_{width}.json")
         page.locator(".s400-file-name input").press("Tab")
         page.click(".s400-files button >> text=Save")

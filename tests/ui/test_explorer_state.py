@@ -47,7 +47,9 @@ def _moved(before, after) -> set[str]:
         shown = format_outcome(b, unit, before.horizon_end) != format_outcome(a, unit, after.horizon_end)
         cb, ca = before.chance(k), after.chance(k)
         chance = not (math.isnan(cb) or math.isnan(ca)) and abs(ca - cb) >= 0.01
-        median = unit == "year" and quarter_label(before.median(k), "-") != quarter_label(after.median(k), "-")
+        median = unit == "year" and quarter_label(before.median(k), "-") != quarter_label(
+            after.median(k), "-"
+        )
         if shown or chance or median:
             out.add(k)
     return out
@@ -118,6 +120,12 @@ def test_quarters_are_typed_as_2027q3():
     assert units.range_text(p) == f"between {quarter_label(p.low)} and {quarter_label(p.high)}"
     assert units.quarter_options(p)[0] == quarter_label(p.low)
     assert units.quarter_options(p)[-1] == quarter_label(p.high)
+
+
+def test_a_return_quarter_names_its_quarter():
+    p = REGISTER["return_quarter"]
+    assert units.shown_text(p, 3, start=2026.75) == "3 quarters (2027Q3)"
+    assert units.shown_text(p, 3) == "3 quarters"
 
 
 @given(q=st.integers(2000 * 4, 2100 * 4))

@@ -358,8 +358,9 @@ class ScenarioExplorer(actions.FileActions, Panel):
         edited = [self.register[k].label for k in st.edited]
         self.scenario_line.value = scenario_line_html(self.presets[st.preset_id], edited)
         st.finish_effects()  # after the views: not on the key press -> picture path
+        start = st.values["start_year"]
         names = [
-            f"{self.register[k].label} to {shown_text(self.register[k], st.values[k])}"
+            f"{self.register[k].label} to {shown_text(self.register[k], st.values[k], start)}"
             for k in st.last_changed
             if k in self.register
         ]

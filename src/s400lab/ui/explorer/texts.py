@@ -17,6 +17,7 @@ import numpy as np
 
 from s400lab.analysis.bargain import BARGAIN_OUTCOMES, bargain_range, range_text
 from s400lab.analysis.live import format_chance, format_change, format_outcome
+from s400lab.model.formatting import unit_text
 from s400lab.model.register import Parameter
 from s400lab.model.results import india_timing_core
 from s400lab.ui.explorer.units import is_quarter, shown_unit
@@ -285,12 +286,22 @@ def effect_html(changed: list[str], effects: list) -> str:
             f"<div class='s400-effect dead'><b>Last change</b> ({names}): no key outcome "
             "moved &mdash; this control has no effect under the current choices.</div>"
         )
-    items = "".join(f"<li>{html.escape(e.label)} <b>{html.escape(e.text)}</b></li>" for e in effects)
+    items = "".join(f"<li>{html.escape(e.label)} <b>{html.escape(_with_unit(e))}</b></li>" for e in effects)
     n = len(effects)
     return (
         f"<div class='s400-effect'><b>Last change</b> ({names}) moved {n} outcome{'s' if n != 1 else ''}:"
         f"<ul class='s400-effects'>{items}</ul></div>"
     )
+
+
+def _with_unit(effect: Any) -> str:
+    """An effect's text with the unit after its number: "-0.11 US$ bn" (a date's "+1 q" and a
+    yes/no's "now yes" say their unit already)."""
+    unit = unit_text(effect.unit)
+    head, sep, rest = effect.text.partition(", ")
+    if unit and head[:1] in "+-\u2212" and head[1:2].isdigit():
+        head = f"{head} {unit}"
+    return head + sep + rest
 
 
 def track_note(ro: dict) -> str:

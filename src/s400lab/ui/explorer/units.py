@@ -94,8 +94,12 @@ def from_shown(p: Parameter, shown: Any) -> Any:
     return shown
 
 
-def shown_text(p: Parameter, value: Any) -> str:
-    """A model value as the person reads it, with its unit: ``"30%"``, ``"2027Q3"``, ``"3 months"``."""
+def shown_text(p: Parameter, value: Any, start: float | None = None) -> str:
+    """A model value as the person reads it, with its unit: ``"30%"``, ``"2027Q3"``, ``"3 months"``;
+    a count of quarters after the start (``return_quarter``) also names its quarter when the
+    start quarter ``start`` is given: ``"3 quarters (2027Q3)"``."""
+    if p.unit.strip() == "quarters" and p.name.endswith("_quarter") and start is not None:
+        return f"{int(value)} quarters ({quarter_label(float(start) + int(value) / 4)})"
     if is_percent(p):
         return f"{_percent(value):g}{shown_unit(p)}"
     if is_quarter(p):
