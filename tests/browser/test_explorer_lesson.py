@@ -142,7 +142,13 @@ def test_a_lesson_keeps_everything_on_the_screen(voila_server, browser, artifact
         # the Outcomes table fits or scrolls sideways: its last column can be brought into view
         _tab(page, "Outcomes")
         page.wait_for_selector("table.s400-outcomes th:text-is('Difference')")
-        _check(page, size, "outcomes", (".s400-table-wrap", "table.s400-outcomes th:first-child"))
+        _check(page, size, "outcomes", ("table.s400-outcomes th:first-child",))
+        inside = page.evaluate(
+            "() => { const w = document.querySelector('.s400-table-wrap').getBoundingClientRect();"
+            " const p = document.querySelector('.s400-pane').getBoundingClientRect();"
+            " return w.left >= p.left - 1 && w.right <= p.right + 1; }"
+        )
+        assert inside, f"the table's box is wider than its pane at {size}"
         page.evaluate(
             "() => { const w = document.querySelector('.s400-table-wrap'); w.scrollLeft = w.scrollWidth; }"
         )

@@ -139,3 +139,41 @@ def test_a_percent_on_the_step_grid_reads_back(i):
     p = REGISTER["compensation_share"]
     value = round(i * 0.05, 10)
     assert units.from_shown(p, units.to_shown(p, value)) == pytest.approx(value, abs=1e-12)
+
+
+# --------------------------------------------------------------------------- the house
+
+
+def test_no_explorer_module_over_500_lines_and_styles_ship_as_package_data():
+    import tomllib
+    from pathlib import Path
+
+    import s400lab.ui.explorer as pkg
+
+    here = Path(pkg.__file__).parent
+    long = {p.name: n for p in here.glob("*.py") if (n := len(p.read_text().splitlines())) > 500}
+    assert long == {}
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[2] / "pyproject.toml").read_text())
+    data = pyproject["tool"]["setuptools"]["package-data"]["s400lab"]
+    assert "ui/explorer/*.css" in data and "ui/explorer/*.js" in data
+    assert (here / "explorer.css").is_file() and (here / "fit.js").is_file()
+
+
+def test_the_state_needs_no_widgets():
+    """state, units, texts, table and views import no ipywidgets (testable without a kernel)."""
+    import ast
+    from pathlib import Path
+
+    import s400lab.ui.explorer as pkg
+
+    here = Path(pkg.__file__).parent
+    for name in ("state", "units", "texts", "table", "views"):
+        tree = ast.parse((here / f"{name}.py").read_text())
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        imported |= {n.module or "" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+        assert not any(m.startswith("ipywidgets") for m in imported), name
+        assert not any(
+            m.startswith("s400lab.ui.explorer.")
+            and m.split(".")[-1] in {"app", "controls", "files", "header", "actions"}
+            for m in imported
+        ), name

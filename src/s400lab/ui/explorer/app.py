@@ -118,9 +118,9 @@ class ScenarioExplorer(actions.FileActions, Panel):
         self.show_all.observe(lambda _c: self._refresh(recompute=False), names="value")
         self.table = widgets.HTML()
         self.table.add_class("s400-table")
-        self.tabs = group_tabs(
-            st.params, self.controls, self.notes, self.bargain_box, widgets.VBox([self.show_all, self.table])
-        )
+        outcomes = widgets.VBox([self.show_all, self.table])
+        outcomes.add_class("s400-outcomes-tab")
+        self.tabs = group_tabs(st.params, self.controls, self.notes, self.bargain_box, outcomes)
         self._outcomes_tab = len(self.tabs.children) - 1
         self._table_stale = True
         self.tabs.observe(self._on_tab, names="selected_index")
