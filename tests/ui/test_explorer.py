@@ -27,6 +27,7 @@ from s400lab.ui.explorer import (
     format_value,
     visible_parameters,
 )
+from s400lab.ui.explorer.units import from_shown, is_percent, is_quarter, to_shown
 
 REGISTER = load_register()
 VISIBLE = visible_parameters(REGISTER)
@@ -58,7 +59,8 @@ def test_every_visible_register_row_has_a_named_control(shared):
     assert set(shared.controls) == {p.name for p in VISIBLE}
     for p in VISIBLE:
         w = shared.controls[p.name]
-        assert p.label in w.description  # the accessible name of the control
+        # the accessible name of the control (a quarter is typed as 2027Q3, not a decimal year)
+        assert p.label.replace(" (decimal year)", "") in w.description
         assert p.description in w.tooltip and p.rationale in w.tooltip
         for sid in p.source_ids:
             assert sid in w.tooltip
@@ -72,10 +74,19 @@ def test_every_visible_register_row_has_a_named_control(shared):
             assert [v for _label, v in w.options] == list(p.choices)
         elif p.type == "bool":
             assert isinstance(w, widgets.Checkbox)
+        elif is_quarter(p):  # typed (or picked) as 2027Q3, read on Enter
+            assert isinstance(w, widgets.Combobox) and not w.ensure_option and not w.continuous_update
+            assert w.options[0] == quarter_label(p.low) and w.options[-1] == quarter_label(p.high)
+            assert w.value == quarter_label(p.default) and "(decimal year)" not in w.description
+            continue
         else:
             # not Bounded*Text: those clamp a typed value silently; the explorer refuses it
             # beside the control instead (tests/ui/test_explorer_refusals.py)
             assert type(w) is (widgets.IntText if p.type == "int" else widgets.FloatText)
+            if is_percent(p):  # typed in percent: the box says so, the step is in percent
+                assert "%" in w.description and w.step == pytest.approx(100 * p.step)
+                assert w.value == pytest.approx(100 * float(p.default))
+                continue
             assert w.step == p.step
         assert w.value == p.default
 
@@ -129,14 +140,14 @@ def test_preset_change_is_one_recompute(ex, sid):
         value = Scenario.preset(sid).values[name]
         if name in drawn_switches(REGISTER) and value == REGISTER[name].default:
             value = DRAWN  # a preset at the default course leaves it drawn by the weights
-        assert w.value == value
+        assert w.value == (value if value == DRAWN else to_shown(REGISTER[name], value))
 
 
 def test_a_preset_chosen_again_reuses_its_draws_baseline_and_static_layers(ex):
     ids = list(ex.presets)
     for sid in ids:
         ex.load_preset(sid)
-    counts = (ex.baseline_recomputes, ex._live_engine.samplings, ex._base_engine.samplings)
+    counts = (ex.baseline_recomputes, ex.state.live_engine.samplings, ex.state.base_engine.samplings)
     full = {k: p.full_draws for k, p in ex.figure.panels.items()}
     for sid in ids:
         ex.load_preset(sid)
@@ -145,7 +156,7 @@ def test_a_preset_chosen_again_reuses_its_draws_baseline_and_static_layers(ex):
             **{k: v for k, v in Scenario.preset(sid).values.items() if k not in REGISTER.levers}
         )
         assert ex.baseline_result.raw_outcomes["ru_stock_end"] == run(base).raw_outcomes["ru_stock_end"]
-    assert (ex.baseline_recomputes, ex._live_engine.samplings, ex._base_engine.samplings) == counts
+    assert (ex.baseline_recomputes, ex.state.live_engine.samplings, ex.state.base_engine.samplings) == counts
     assert {k: p.full_draws for k, p in ex.figure.panels.items()} == full
 
 
@@ -267,7 +278,7 @@ def test_reset_restores_defaults(ex):
     ex.load_preset("activate")
     ex.reset()
     assert dict(ex.scenario.values) == REGISTER.defaults()
-    shown = {p.name: DRAWN if p.name in drawn_switches(REGISTER) else p.default for p in VISIBLE}
+    shown = {p.name: DRAWN if p.name in drawn_switches(REGISTER) else to_shown(p, p.default) for p in VISIBLE}
     assert {k: w.value for k, w in ex.controls.items()} == shown
     assert ex.preset_select.value == "status_quo"
 
@@ -278,7 +289,7 @@ def test_model_error_is_shown_not_swallowed(ex, monkeypatch):
     def boom(sc):
         raise RuntimeError("model exploded")
 
-    monkeypatch.setattr(mod, "run", boom)
+    monkeypatch.setattr(mod.state, "run", boom)
     ex.controls["return_quarter"].value = 7
     assert "model exploded" in ex.message.value and "error" in ex.message.value
     assert ex.last_error is not None
@@ -313,13 +324,14 @@ def test_any_value_in_a_controls_range_works(shared, data):
     p = data.draw(st.sampled_from(VISIBLE), label="parameter")
     value = data.draw(_strategy(p), label="value")
     try:
-        shared.controls[p.name].value = value
+        shared.controls[p.name].value = to_shown(p, value)  # as a person types it: 30 for 30%
         if shared.last_error is not None:
             assert p.name in shared.last_error, shared.last_error
             changed = {**Scenario.default().values, p.name: value}
             assert weight_problems(changed) or lever_problems(changed), shared.last_error
         else:
-            assert shared.scenario.values[p.name] == shared.controls[p.name].value
+            assert shared.scenario.values[p.name] == pytest.approx(value)
+            assert shared.scenario.values[p.name] == from_shown(p, shared.controls[p.name].value)
         assert np.isfinite(shared.result.raw_series["ru_stock"]).all()
     finally:
         shared.reset()
@@ -338,7 +350,7 @@ def test_save_and_load_through_the_ui(ex, tmp_path):
     ex.reset()
     assert ex.load()
     assert dict(ex.scenario.values) == saved
-    assert "Loaded" in ex.message.value and ex.controls["compensation_share"].value == 0.35
+    assert "Loaded" in ex.message.value and ex.controls["compensation_share"].value == 35  # percent
 
 
 def test_save_never_clobbers_and_bad_files_change_nothing(ex, tmp_path):
@@ -404,10 +416,12 @@ def test_preset_description_is_marked_edited_once_a_value_departs(ex):
     ex.load_preset("full_return_cash")
     assert "(edited)" not in ex.scenario_line.value and ex.edited == []
     assert ex.scenario.label == Scenario.preset("full_return_cash").label
-    ex.controls["compensation_share"].value = 0.4
+    ex.controls["compensation_share"].value = 40  # percent
     assert "(edited)" in ex.scenario_line.value and ex.edited == ["compensation_share"]
     assert ex.scenario.label.endswith("(changed)")
-    ex.controls["compensation_share"].value = Scenario.preset("full_return_cash").values["compensation_share"]
+    ex.controls["compensation_share"].value = (
+        100 * Scenario.preset("full_return_cash").values["compensation_share"]
+    )
     assert "(edited)" not in ex.scenario_line.value
 
 
@@ -419,7 +433,7 @@ def test_last_change_lists_what_moved_and_a_dead_lever_says_so(ex):
     assert "Last change" in ex.effect.value and "CAATSA" in ex.effect.value
     ex.load_preset("status_quo")
     # keeping the S-400s: the compensation share cannot move anything
-    ex.controls["compensation_share"].value = 0.9
+    ex.controls["compensation_share"].value = 90  # percent
     assert ex.last_effects == []
     assert "no key outcome moved" in ex.effect.value
 

@@ -33,10 +33,10 @@ def test_range_text_follows_the_share_and_the_war(ex):
     first = ex.bargain_box.value
     assert _expected(ex) in first and "deal at 60%" in first
     ru_max = run(ex.scenario)["ru_max_share"]
-    ex.controls["compensation_share"].value = round(min(1.0, ru_max + 0.1), 2)  # above Russia's most
+    ex.controls["compensation_share"].value = round(100 * min(1.0, ru_max + 0.1))  # % above Russia's most
     assert "no deal at" in ex.bargain_box.value and "Russia refuses" in ex.bargain_box.value
     assert _expected(ex) in ex.bargain_box.value
-    ex.controls["compensation_share"].value = 0.3
+    ex.controls["compensation_share"].value = 30  # typed in percent
     assert "deal at 30%" in ex.bargain_box.value
     before = ex.bargain_box.value
     ex.controls["war_course"].value = "ceasefire"  # less scarcity: Russia pays less

@@ -7,6 +7,7 @@ number typed outside its range is refused beside its control naming the range (n
 
 from __future__ import annotations
 
+import html
 import math
 
 import pytest
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from s400lab.model.register import load_register
 from s400lab.model.sampling import drawn_switches
 from s400lab.ui.explorer import DRAWN, ScenarioExplorer, visible_parameters
+from s400lab.ui.explorer.units import is_quarter, range_text, to_shown
 
 REGISTER = load_register()
 VISIBLE = visible_parameters(REGISTER)
@@ -28,7 +30,7 @@ def _state(ex: ScenarioExplorer) -> dict:
     """Everything a refusal must leave as it was (outcomes: the central run and the ensemble)."""
     live = ex.live
     return {
-        "values": dict(ex._values),
+        "values": dict(ex.state.values),
         "held": ex.held,
         "controls": {k: w.value for k, w in ex.controls.items()},
         "scenario": dict(ex.scenario.values),
@@ -60,6 +62,9 @@ def _bad_number(p, data) -> float:
     span = max(p.high - p.low, 1.0)
     side = data.draw(st.booleans())
     off = data.draw(st.floats(min_value=0.01, max_value=10.0)) * span
+    if is_quarter(p):  # a quarter typed outside the range (whole quarters: typed as 2031Q2)
+        k = 0.25 * (1 + math.floor(4 * off))
+        return p.high + k if side else p.low - k
     if p.type == "int":
         k = 1 + math.floor(off)
         return int(p.high) + k if side else int(p.low) - k
@@ -101,15 +106,15 @@ def test_a_typed_number_out_of_range_is_refused_beside_the_control(shared, data)
     p = data.draw(st.sampled_from(NUMERIC))
     bad = _bad_number(p, data)
     before = _state(shared)
-    shared.controls[p.name].value = bad
+    shared.controls[p.name].value = to_shown(p, bad)  # typed as a person types it (percent, 2027Q3)
     assert _same(_state(shared), before), (p.name, bad)
     note = shared.notes[p.name]
     assert note.layout.display != "none"
-    assert f"{p.low:g}" in note.value and f"{p.high:g}" in note.value
+    assert html.escape(range_text(p)) in note.value  # the range in the units typed
     assert "not" in note.value.lower()
 
 
-@pytest.mark.parametrize(("name", "typed"), [("compensation_share", 30), ("return_quarter", -2)])
+@pytest.mark.parametrize(("name", "typed"), [("compensation_share", 130), ("return_quarter", -2)])
 def test_the_issues_examples_are_refused_not_clamped(name: str, typed: float) -> None:
     ex = ScenarioExplorer(n_draws=200)
     before = _state(ex)
@@ -117,7 +122,7 @@ def test_the_issues_examples_are_refused_not_clamped(name: str, typed: float) ->
     assert ex.controls[name].value == before["controls"][name]  # not 1.0 or 0: unchanged
     assert _same(_state(ex), before)
     assert "between" in ex.notes[name].value
-    ex.controls[name].value = REGISTER[name].high  # a good value clears the note
+    ex.controls[name].value = to_shown(REGISTER[name], REGISTER[name].high)  # a good value clears it
     assert ex.notes[name].layout.display == "none"
     assert ex.scenario.values[name] == REGISTER[name].high
 
@@ -136,9 +141,9 @@ def test_after_a_refused_switch_the_draws_equal_a_fresh_explorers() -> None:
 def test_a_typed_value_breaking_a_cross_parameter_rule_is_refused() -> None:
     """Two weights adding up to more than 1 are refused by the model: the control goes back."""
     ex = ScenarioExplorer(n_draws=200)
-    ex.controls["p_war_ceasefire"].value = 0.15  # the opt-in mixture (v3: weights default 0)
+    ex.controls["p_war_ceasefire"].value = 15  # percent: the opt-in mixture (v3: weights default 0)
     assert ex.scenario.values["p_war_ceasefire"] == 0.15
     before = _state(ex)
-    ex.controls["p_war_escalation"].value = 0.95  # with p_war_ceasefire 0.15: above 1
+    ex.controls["p_war_escalation"].value = 95  # with p_war_ceasefire 0.15: above 1
     assert _same(_state(ex), before)
     assert ex.notes["p_war_escalation"].layout.display != "none"

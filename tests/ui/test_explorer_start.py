@@ -30,7 +30,7 @@ def test_in_a_kernel_the_controls_come_first_and_the_views_follow():
     ex = asyncio.run(dashboard())
     assert ex._started and ex.recomputes == 1 and ex.last_error is None
     assert all(ex.png.values()) and "data:image/png" in ex.overlays["track"].value
-    assert ex._live_engine.samplings == 1  # the warm-up's draws are the first run's
+    assert ex.state.live_engine.samplings == 1  # the warm-up's draws are the first run's
 
 
 def test_in_a_kernel_asking_for_results_starts_it_at_once():
@@ -44,7 +44,7 @@ def test_in_a_kernel_asking_for_results_starts_it_at_once():
         return ex
 
     ex = asyncio.run(use_right_away())
-    assert ex.recomputes == 2 and ex._live_engine.samplings == 1
+    assert ex.recomputes == 2 and ex.state.live_engine.samplings == 1
 
 
 def test_a_failing_warm_up_still_draws_the_views_and_shows_the_error(monkeypatch):

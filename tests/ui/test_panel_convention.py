@@ -25,7 +25,9 @@ def _explorer(tmp_path, questions, monkeypatch):
     panel = mod.ScenarioExplorer()
 
     def fail():
-        monkeypatch.setattr(mod, "run", lambda sc: (_ for _ in ()).throw(RuntimeError("model exploded")))
+        monkeypatch.setattr(
+            mod.state, "run", lambda sc: (_ for _ in ()).throw(RuntimeError("model exploded"))
+        )
         panel.controls["return_quarter"].value = 7
         return "model exploded"
 

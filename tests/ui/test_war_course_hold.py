@@ -72,7 +72,7 @@ def test_explorer_default_is_drawn_and_each_course_is_held(ex):
         w.value = course
         assert ex.last_error is None
         assert ex.held == ("war_course",) and ex.scenario["war_course"] == course
-        assert "war_course" in ex.live.pinned and "war_course" in ex._base_live.pinned
+        assert "war_course" in ex.live.pinned and "war_course" in ex.state.base_live.pinned
         assert ex.live.scenario["war_course"] == course
     w.value = "attrition"
     held_losses = ex.live.outcomes["ru_losses_total"]
