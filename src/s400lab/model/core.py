@@ -592,10 +592,17 @@ def export_capacity(S, R, cap_max, slope, thresh, out, tmp):
 
 # --------------------------------------------------------------------------- 4. stock
 def _draws_by_quarter(k: np.ndarray, mask: np.ndarray, H: int) -> dict[int, np.ndarray]:
-    """Indices of the draws with ``mask`` whose quarter ``k`` is ``0 .. H-1``, by quarter."""
-    sel = np.flatnonzero(mask)
-    ks = k[sel]
-    return {int(q): sel[ks == q] for q in np.unique(ks) if 0 <= q < H and q == int(q)}
+    """Indices of the draws with ``mask`` whose quarter ``k`` is ``0 .. H-1``, by quarter
+    (ascending within a quarter; a quarter that is not whole matches no quarter)."""
+    ks = k if mask.all() else np.where(mask, k, -1.0)
+    lo, hi = ks.min(), ks.max()
+    if lo == hi:  # one quarter for every draw (a lever, or a single run)
+        return {int(lo): np.arange(ks.size)} if 0 <= lo < H and lo == int(lo) else {}
+    out = {}
+    for q in range(max(0, int(np.ceil(lo))), min(H - 1, int(hi)) + 1):
+        if (i := np.flatnonzero(ks == q)).size:
+            out[q] = i
+    return out
 
 
 def _arrive(a: Inputs, st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
@@ -627,22 +634,117 @@ def _ship(st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
     st["transit"][i] = 0.0
 
 
-def _production_alone(st: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
+def _production_alone(r: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
     """The timing ruler's India queue without returned units: credit from export capacity up
     to India's whole order; counts the quarters before the next and the last squadron."""
-    np.subtract(2.0 * st["U"], st["free"], out=tmp)
+    np.subtract(r["two_u"], r["free"], out=tmp)
     np.maximum(tmp, 0.0, out=tmp)
     np.minimum(cap, tmp, out=tmp)
-    st["free"] += tmp
-    st["n_next"] += st["free"] < 2.0 - 1e-9
-    st["n_last"] += st["free"] < 2.0 * np.maximum(st["U"], 1.0) - 1e-9
+    r["free"] += tmp
+    r["n_next"] += r["free"] < 2.0 - 1e-9
+    r["n_last"] += r["free"] < r["two_u1"] - 1e-9
 
 
 def _decide(st: dict, bar: dict, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
     """Section 9 at the agreement quarter: the shortfall Russia faces then sets its price."""
     sf = np.maximum(0.0, R_i - S_i)
+    if i.size == st["agreed"].size:  # every draw agrees (or not) now: no indexing
+        st["sf_agree"], st["agreed"] = sf, _agrees(bar, slice(None), sf)
+        return
     st["sf_agree"][i] = sf
     st["agreed"][i] = _agrees(bar, i, sf)
+
+
+#: An ensemble computes exports only for the draws India still waits on once they are fewer
+#: than this share of the draws (the others export nothing: their capacity is 0 exactly).
+_OWED_SHARE = 0.3
+
+
+class _Owed:
+    """The draws of an ensemble whose exports are still computed (contracted buyers only): those
+    India still waits on (``need - credit > 0``) or, with the timing ruler, whose production-alone
+    queue is not yet full. A draw that leaves never comes back (the credit never falls, the need
+    never rises); its capacity is then 0 in every later quarter, exactly as the whole-array rule
+    gives, and its ruler counts are added in closed form (its queue no longer moves)."""
+
+    def __init__(self, idx: np.ndarray, par: dict, ruler: dict | None, H: int):
+        self.idx, self.full, self.fr, self.H = idx, par, ruler, H
+        self.par = {key: v[idx] for key, v in par.items()}
+        self.r = {key: v[idx] for key, v in ruler.items()} if ruler is not None else None
+
+    def keep(self, k: int, owed: np.ndarray) -> np.ndarray | None:
+        """Drop the draws no longer owed at the start of quarter ``k`` once they are at least
+        half of those kept (a draw kept though no longer owed computes a capacity of 0 exactly);
+        returns the mask of the draws kept, or None when all stay."""
+        if self.r is not None:
+            owed = owed | (self.r["two_u"] - self.r["free"] > 0.0)
+        if 2 * np.count_nonzero(owed) > owed.size:
+            return None
+        gone, rest = self.idx[~owed], self.H - k
+        if self.r is not None:  # their queue stands still: count the rest of the quarters at once
+            r = {key: v[~owed] for key, v in self.r.items()}
+            self.fr["free"][gone] = r["free"]
+            self.fr["n_next"][gone] = r["n_next"] + rest * (r["free"] < 2.0 - 1e-9)
+            self.fr["n_last"][gone] = r["n_last"] + rest * (r["free"] < r["two_u1"] - 1e-9)
+            self.r = {key: v[owed] for key, v in self.r.items()}
+        self.idx = self.idx[owed]
+        self.par = {key: v[owed] for key, v in self.par.items()}
+        return owed
+
+    def close(self) -> None:
+        """Write the ruler's queue of the draws still owed back into the whole arrays."""
+        if self.r is not None:
+            for key in ("free", "n_next", "n_last"):
+                self.fr[key][self.idx] = self.r[key]
+
+
+def _exports_owed(ow: _Owed, k: int, S, st, cum, cap, credit_k) -> np.ndarray:
+    """One quarter of section 3 for the owed draws only (the others' capacity is 0)."""
+    i = ow.idx
+    tmp2 = st["need"][i] - cum[i]
+    if (keep := ow.keep(k, tmp2 > 0.0)) is not None:
+        i, tmp2 = ow.idx, tmp2[keep]
+    p = ow.par
+    cap_i = export_capacity(
+        S[i], p["R"], p["cap_max"], p["slope"], p["thresh"], np.empty(i.size), np.empty(i.size)
+    )
+    if ow.r is not None:
+        _production_alone(ow.r, cap_i, np.empty(i.size))
+    np.minimum(cap_i, tmp2, out=cap_i)
+    np.maximum(cap_i, 0.0, out=cap_i)
+    cap.fill(0.0)
+    cap[i] = cap_i
+    np.copyto(credit_k, cum)
+    credit_k[i] = cum[i] + cap_i
+    return credit_k
+
+
+def _exports_all(c: dict, k: int, S, cum, cap, credit_k, tmp, tmp2) -> tuple[np.ndarray, bool]:
+    """One quarter of section 3 for every draw (``c``: the loop's constants); returns the queue
+    credit and whether India is served in every draw of a single run (then nothing more is
+    exported: the loop stops computing it)."""
+    export_capacity(S, c["R"], c["cap_max"], c["slope"], c["thresh"], cap, tmp)
+    if c["ruler"] is not None:
+        _production_alone(c["ruler"], cap, tmp)
+    served = False
+    if c["contracted"]:  # only India's contract: capacity beyond its need stays home
+        np.minimum(cap, tmp2, out=cap)
+        np.maximum(cap, 0.0, out=cap)
+        served = c["small"] and c["ruler"] is None and bool((tmp2 <= cap).all())
+    return np.add(cum, cap, out=credit_k), served
+
+
+def _owed(c: dict, k: int, tmp2: np.ndarray) -> _Owed | None:
+    """An ensemble (contracted buyers) turns to the owed draws once they are few enough."""
+    if not c["contracted"] or c["small"] or not k:
+        return None
+    owed = tmp2 > 0.0
+    if c["ruler"] is not None:
+        owed |= c["ruler"]["two_u"] - c["ruler"]["free"] > 0.0
+    if np.count_nonzero(owed) >= _OWED_SHARE * owed.size:
+        return None
+    par = {key: c[key] for key in ("R", "cap_max", "slope", "thresh")}
+    return _Owed(np.flatnonzero(owed), par, c["ruler"], c["H"])
 
 
 def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray | None = None) -> dict:
@@ -652,12 +754,13 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     refused draw never move. Agreed units join the stock in ``k_use`` (home), travel to India
     outside it (``india``) or are sold on (``resale``). One preallocated block of ``3 * H + 1``
     rows of ``n`` (``out`` if given: stock, exports, queue credit); the few draws that agree,
-    arrive or ship in a quarter are updated by index.
+    arrive or ship in a quarter are updated by index, and once few draws are still owed exports
+    (contracted buyers), only those compute them (:class:`_Owed`).
     """
     H, n = a.H, a.n
     P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
     cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
-    slope = cap_max * (1.0 - a("export_floor")) / thresh
+    c = dict(R=R, cap_max=cap_max, thresh=thresh, slope=cap_max * (1.0 - a("export_floor")) / thresh)
     net, U = P4 - L4, a("india_undelivered_sq")
     block = np.empty((3 * H + 1, n)) if out is None else out
     stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
@@ -668,34 +771,30 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
     arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
-    contracted = a.buyers == "contracted"
     cum = a("india_credit_start_bn")
     # returned units sent to India stop production for India (contracted buyers): the timing
     # ruler then follows what production alone would have built for India
-    ruler = contracted and bool(shipments)
-    if ruler:
-        st.update(free=cum + 0.0, n_next=z(n), n_last=z(n))
-    served, small = False, n <= _SMALL_N
+    c.update(H=H, contracted=a.buyers == "contracted", small=n <= _SMALL_N, ruler=None)
+    if c["contracted"] and shipments:
+        c["ruler"] = dict(
+            free=cum + 0.0, n_next=z(n), n_last=z(n), two_u=2.0 * U, two_u1=2.0 * np.maximum(U, 1.0)
+        )
+    served, ow = False, None
     for k in range(H):
-        S, nxt = stock[k], stock[k + 1]
+        S, nxt, cap = stock[k], stock[k + 1], cap_s[k]
         if (i := talks.get(k)) is not None:
-            _decide(st, bar, i, S[i], R[i])
+            _decide(st, bar, i, *((S, R) if i.size == n else (S[i], R[i])))
         if served:  # India's need met in every draw: nothing more is exported, ever
-            cap = cap_s[k]
             cap.fill(0.0)
-            cum = credit[k]
-            np.copyto(cum, credit[k - 1])
+            cum = np.copyto(credit[k], credit[k - 1]) or credit[k]
         else:
-            cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-            if ruler:
-                _production_alone(st, cap, tmp2)
-            if contracted:  # only India's contract: capacity beyond its need stays home
+            if ow is None and c["contracted"]:
                 np.subtract(st["need"], cum, out=tmp2)
-                np.minimum(cap, tmp2, out=cap)
-                np.maximum(cap, 0.0, out=cap)
-                # a single run stops computing exports once India is served (cheap to check)
-                served = small and not ruler and bool((tmp2 <= cap).all())
-            cum = np.add(cum, cap, out=credit[k])
+                ow = _owed(c, k, tmp2)
+            if ow is not None:  # an ensemble: only the draws still owed exports compute them
+                cum = _exports_owed(ow, k, S, st, cum, cap, credit[k])
+            else:
+                cum, served = _exports_all(c, k, S, cum, cap, credit[k], tmp, tmp2)
         np.add(S, net, out=nxt)
         if (i := arrivals.get(k)) is not None:
             _arrive(a, st, i, nxt, cum)
@@ -703,6 +802,10 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
             _ship(st, i, nxt, cum)
         nxt -= cap
         np.maximum(nxt, 0.0, out=nxt)
+    if ow is not None:
+        ow.close()
+    if c["ruler"] is not None:
+        st.update({key: c["ruler"][key] for key in ("free", "n_next", "n_last")})
     _decide_rest(a, st, bar, hold, stock, R)
     return dict(stock=stock[:H], cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R, **st)
 
@@ -730,15 +833,19 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     k_ship = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
 
     counted: dict[float, np.ndarray] = {}
+    small = np.uint8 if H < 256 else np.intp  # counts of quarters: bytes add fastest
+
+    def below(x):  # quarters with credit below x, per draw
+        return np.add.reduce(credit < x, axis=0, dtype=small) * 1.0
 
     def k_prod(m):  # first quarter production alone has built m squadrons (H = never)
         m = np.asarray(m, dtype=float)
         if m.ndim and m.min() == m.max():  # the same m for every draw (NaN never is)
             m = m[0]
         if m.ndim:
-            return np.sum(credit < 2.0 * m - 1e-9, axis=0) * 1.0
+            return below(2.0 * m - 1e-9)
         if float(m) not in counted:  # each whole count once (m = 1, 2 recur below)
-            counted[float(m)] = np.sum(credit < 2.0 * float(m) - 1e-9, axis=0) * 1.0
+            counted[float(m)] = below(2.0 * float(m) - 1e-9)
         return counted[float(m)]
 
     some_direct = bool(direct.any())
