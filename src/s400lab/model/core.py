@@ -437,7 +437,10 @@ class Inputs:
         """Input ``name`` as ``n`` floats. A single value is repeated: copied for a few draws (a
         central run asks for ~37 inputs, and ``np.broadcast_to`` costs ~15 us each), a zero-copy
         broadcast for an ensemble."""
-        x = np.asarray(self.values[name], dtype=float)
+        x = self.values[name]
+        if self.n == 1 and not isinstance(x, np.ndarray):  # a single run: one value (fastest)
+            return np.array(x, dtype=float, ndmin=1)
+        x = np.asarray(x, dtype=float)
         if x.ndim:
             return x
         return np.full(self.n, x) if self.n <= _SMALL_N else np.broadcast_to(x, (self.n,))
@@ -747,6 +750,22 @@ def _owed(c: dict, k: int, tmp2: np.ndarray) -> _Owed | None:
     return _Owed(np.flatnonzero(owed), par, c["ruler"], c["H"])
 
 
+def _stock_constants(a: Inputs, war: dict) -> dict[str, Any]:
+    """Section 4's per-draw constants: production and losses a quarter, the export rule's."""
+    P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
+    cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
+    slope = cap_max * (1.0 - a("export_floor")) / thresh
+    c = dict(P4=P4, L4=L4, R=R, net=P4 - L4, cap_max=cap_max, thresh=thresh, slope=slope, H=a.H)
+    return c | dict(contracted=a.buyers == "contracted", small=a.n <= _SMALL_N, ruler=None)
+
+
+def _stock_state(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+    """Section 4's state per draw besides the stock: returned units, India's queue, the bargain."""
+    n, U, z = a.n, a("india_undelivered_sq"), np.zeros
+    st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
+    return st | dict(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
+
+
 def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray | None = None) -> dict:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
@@ -758,35 +777,29 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     (contracted buyers), only those compute them (:class:`_Owed`).
     """
     H, n = a.H, a.n
-    P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
-    cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
-    c = dict(R=R, cap_max=cap_max, thresh=thresh, slope=cap_max * (1.0 - a("export_floor")) / thresh)
-    net, U = P4 - L4, a("india_undelivered_sq")
+    c, st = _stock_constants(a, war), _stock_state(a, hold)
+    P4, L4, R, net = c["P4"], c["L4"], c["R"], c["net"]
     block = np.empty((3 * H + 1, n)) if out is None else out
     stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
     stock[0] = a("inventory_bn")
-    tmp, tmp2, z = np.empty(n), np.empty(n), np.zeros
-    st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
-    st.update(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
+    tmp, tmp2 = np.empty(n), np.empty(n)
     talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
     arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
     cum = a("india_credit_start_bn")
     # returned units sent to India stop production for India (contracted buyers): the timing
     # ruler then follows what production alone would have built for India
-    c.update(H=H, contracted=a.buyers == "contracted", small=n <= _SMALL_N, ruler=None)
     if c["contracted"] and shipments:
-        c["ruler"] = dict(
-            free=cum + 0.0, n_next=z(n), n_last=z(n), two_u=2.0 * U, two_u1=2.0 * np.maximum(U, 1.0)
-        )
+        U, z = st["U"], np.zeros
+        c["ruler"] = dict(free=cum + 0.0, n_next=z(n), n_last=z(n), two_u=2.0 * U)
+        c["ruler"]["two_u1"] = 2.0 * np.maximum(U, 1.0)
     served, ow = False, None
     for k in range(H):
         S, nxt, cap = stock[k], stock[k + 1], cap_s[k]
         if (i := talks.get(k)) is not None:
             _decide(st, bar, i, *((S, R) if i.size == n else (S[i], R[i])))
-        if served:  # India's need met in every draw: nothing more is exported, ever
-            cap.fill(0.0)
-            cum = np.copyto(credit[k], credit[k - 1]) or credit[k]
+        if not (exporting := not served):  # India served in every draw: no more exports, ever
+            cum = credit[k]  # (filled when served)
         else:
             if ow is None and c["contracted"]:
                 np.subtract(st["need"], cum, out=tmp2)
@@ -795,12 +808,16 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
                 cum = _exports_owed(ow, k, S, st, cum, cap, credit[k])
             else:
                 cum, served = _exports_all(c, k, S, cum, cap, credit[k], tmp, tmp2)
+                if served:  # the rest of the quarters export nothing: filled at once
+                    cap_s[k + 1 :] = 0.0
+                    credit[k + 1 :] = cum
         np.add(S, net, out=nxt)
         if (i := arrivals.get(k)) is not None:
             _arrive(a, st, i, nxt, cum)
         if (i := shipments.get(k)) is not None:
             _ship(st, i, nxt, cum)
-        nxt -= cap
+        if exporting:  # (a capacity of 0 leaves the stock as it is)
+            nxt -= cap
         np.maximum(nxt, 0.0, out=nxt)
     if ow is not None:
         ow.close()
@@ -1043,12 +1060,9 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     a = Inputs(values, n)
     hold = turkiye_holding(a)
     war = war_course(a)
-    # one float block for the per-quarter states and the outcomes: one large allocation instead
-    # of ~120 (fresh memory is costly to touch; a large block is reused from call to call)
-    block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
     track = _us_track(a, hold)
     bar = bargain_terms(a, hold, track)
-    ru = russian_stock(a, hold, war, bar, block[: 3 * a.H + 1])
+    ru = russian_stock(a, hold, war, bar)
     hold = _gate(hold, ru["agreed"])  # a refused draw keeps the status quo
     ind = india_deliveries(a, hold, ru)
     us = us_milestones(a, hold, track)
@@ -1057,10 +1071,34 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     ret_home = {"home": ret_left, "india": ret_left - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_left)
     sig = scorecard(a, hold, us, cash, ret_home)
     out = _outcomes(a, hold, ru, ind, us, cash, sig, bar)
-    rows = block[3 * a.H + 1 :]
-    for row, name in zip(rows, OUTCOMES, strict=True):
-        row[...] = out[name]
-    return _series(a, hold, ru, ind, us, cash), dict(zip(OUTCOMES, rows, strict=True))
+    return _series(a, hold, ru, ind, us, cash), _own_rows(out, n)
+
+
+def _own_rows(out: dict[str, Any], n: int) -> dict[str, np.ndarray]:
+    """Each outcome as its own array of ``n`` floats, in the order of :data:`OUTCOMES`: an array
+    the sections made for it is kept as it is (no copy); a scalar, a mask, a view of another
+    array or an array already given to another outcome is copied."""
+    if n <= _SMALL_N:  # a few draws: one block, filled row by row (cheapest for small rows)
+        block = np.empty((len(OUTCOMES), n))
+        for row, name in zip(block, OUTCOMES, strict=True):
+            row[...] = out[name]
+        return dict(zip(OUTCOMES, block, strict=True))
+    rows: dict[str, np.ndarray] = {}
+    seen: set[int] = set()
+    for name in OUTCOMES:
+        x = out[name]
+        if not (
+            isinstance(x, np.ndarray)
+            and x.dtype == np.float64
+            and x.shape == (n,)
+            and x.flags.owndata
+            and x.flags.c_contiguous
+            and id(x) not in seen
+        ):
+            x = np.array(np.broadcast_to(x, (n,)), dtype=float)
+        seen.add(id(x))
+        rows[name] = x
+    return rows
 
 
 def _gate(hold: dict, agreed: np.ndarray) -> dict:

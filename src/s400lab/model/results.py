@@ -188,6 +188,26 @@ def _run_verdict(scenario: Scenario, outcomes: Mapping[str, float]) -> str:
     return f"{bargain} {verdict(scenario)}".strip()
 
 
+class _FirstRow(Mapping):
+    """The first row of each per-quarter array of a mapping, taken when first read (a single
+    run's series are computed only when asked for)."""
+
+    def __init__(self, series: Mapping):
+        self._series = series
+        self._rows: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._rows:
+            self._rows[key] = self._series[key][0]
+        return self._rows[key]
+
+    def __iter__(self):
+        return iter(self._series)
+
+    def __len__(self) -> int:
+        return len(self._series)
+
+
 class Result:
     """Outcome of :func:`s400lab.model.run` (an ensemble of one at the scenario's values).
 
@@ -203,9 +223,13 @@ class Result:
 
     def __init__(self, scenario: Scenario, series: Mapping, outcomes: Mapping):
         self.scenario = scenario
-        self.raw_series = {k: v[0] for k, v in series.items()}
+        self.raw_series: Mapping[str, np.ndarray] = _FirstRow(series)
         self.raw_outcomes = {k: float(v[0]) for k, v in outcomes.items()}
-        self.verdict = _run_verdict(scenario, self.raw_outcomes)
+
+    @cached_property
+    def verdict(self) -> str:
+        """Whether the return is agreed and the US legal conditions met, in plain words."""
+        return _run_verdict(self.scenario, self.raw_outcomes)
 
     def __getitem__(self, outcome: str) -> float:
         return self.raw_outcomes[outcome]
@@ -266,16 +290,21 @@ class Ensemble:
         self.draws = draws
         self.raw_series = series
         self.raw_outcomes = outcomes
-        self.verdict = verdict(scenario)
+
+    @cached_property
+    def verdict(self) -> str:
+        """The share of draws whose terms clear the bargaining range, and the legal verdict."""
+        text, outcomes = verdict(self.scenario), self.raw_outcomes
         agreed = np.asarray(outcomes.get("deal_agreed", [np.nan]), dtype=float)
-        if scenario.values["tr_action"] in RETURN_ACTIONS and np.isfinite(agreed).all():
+        if self.scenario.values["tr_action"] in RETURN_ACTIONS and np.isfinite(agreed).all():
             share = float(agreed.mean())
             ru = float(np.nanmedian(np.asarray(outcomes["ru_max_share"], dtype=float)))
-            self.verdict = (
+            text = (
                 f"The terms clear the bargaining range in {_pct(share)} of {len(agreed):,} draws "
                 f"(median of Russia's highest price: {_pct(ru)} of the contract); in the other draws "
-                f"the return is refused and the status quo holds. {self.verdict}"
+                f"the return is refused and the status quo holds. {text}"
             )
+        return text
 
     def __len__(self) -> int:
         return len(self.draws)
