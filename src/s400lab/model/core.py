@@ -97,8 +97,10 @@ queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarte
     done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
 
 Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
-its promised quarter if that lies before the start -- the reading's own date -- and as unknown,
-NaN, otherwise: never an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
+the reading's own date: the 4th at the quarter of the month the evidence switch
+``india_sq4_arrival`` gives -- June or May 2026, both 2026Q2 (:func:`arrival_quarter`) -- the
+5th at its promised quarter if that lies before the start and as unknown, NaN, otherwise: never
+an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
 quarters, on time by ``india_deadline_year``, and the timing ruler: ``returned_usable_q``
 (k_use), ``returned_india_q`` (k_india), ``india_next_production_q`` (first quarter with
 ``floor(credit / 2) >= 1``: the next squadron from production alone) and
@@ -229,6 +231,7 @@ __all__ = [
     "RETURN_ACTIONS",
     "SECTIONS",
     "SERIES",
+    "arrival_quarter",
     "export_capacity",
     "export_factor",
     "india_deliveries",
@@ -447,7 +450,8 @@ class Inputs:
 
     def quarter(self, k: np.ndarray, ok: np.ndarray | bool = True) -> np.ndarray:
         """Decimal year of quarter index ``k`` where ``ok`` (and ``k < H``), NaN elsewhere."""
-        return np.where(np.asarray(ok) & (k < self.H), self.t0 + 0.25 * k, np.nan)
+        within = k < self.H if ok is True else np.asarray(ok) & (k < self.H)
+        return np.where(within, self.t0 + 0.25 * k, np.nan)
 
 
 # --------------------------------------------------------------------------- 1. holding
@@ -868,17 +872,16 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     some_direct = bool(direct.any())
 
     def k_done(m):  # first quarter the m-th undelivered squadron is in India
-        from_prod = k_prod(m - direct) if some_direct else k_prod(m)  # m - 0 is m
+        if not some_direct:  # min(k, max(k_ship, k)) is k: production alone
+            return np.where(m <= U, k_prod(m), H)
+        from_prod = k_prod(m - direct)
         with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, from_prod))
         return np.where(m <= U, np.minimum(k_prod(m), with_direct), H)
 
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
     prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
     prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
-    # delivered before the start: the promised quarter if it lies before the start (the
-    # reading's own date), else unknown (NaN) -- never an invented quarter
-    q4 = np.where(U >= 2, q1, np.where(prom4 < a.t0, prom4, np.nan))
-    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
+    q4, q5 = _india_quarters(a, U, q1, q2, prom5)
     deadline = a("india_deadline_year") + 1e-9
     kk = np.arange(H, dtype=float)[:, None]
     return dict(
@@ -887,11 +890,57 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
         q5=q5,
         d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
         d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
-        done_by=np.where(U < 1, 1.0, np.where(np.isnan(q5), 0.0, (q5 <= deadline) * 1.0)),
+        # (a NaN quarter compares False: not done)
+        done_by=np.where(U < 1, 1.0, (q5 <= deadline) * 1.0),
         next_prod=a.quarter(ru["n_next"] if "n_next" in ru else k_prod(1), U >= 1),
         last_prod=a.quarter(ru["n_last"] if "n_last" in ru else k_prod(np.maximum(U, 1)), U >= 1),
         direct=direct * (k_ship < H),
     )
+
+
+#: Months of the readings of ``india_sq4_arrival`` (``<month>_<year>``).
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def arrival_quarter(reading: str) -> float:
+    """The quarter (decimal year of its start) of a reading ``<month>_<year>`` of the evidence
+    switch ``india_sq4_arrival``: ``"june_2026"`` and ``"may_2026"`` are both 2026Q2 (2026.25).
+
+    Examples
+    --------
+    >>> arrival_quarter("june_2026"), arrival_quarter("may_2026"), arrival_quarter("march_2026")
+    (2026.25, 2026.25, 2026.0)
+    """
+    month, _, year = str(reading).partition("_")
+    if month not in _MONTHS or not year.isdigit():
+        raise ValueError(
+            f"india_sq4_arrival {reading!r} is not a reading '<month>_<year>' (e.g. 'june_2026')"
+        )
+    return int(year) + (_MONTHS.index(month) // 3) / 4.0
+
+
+def _india_quarters(a: Inputs, U, q1, q2, prom5) -> tuple[np.ndarray, np.ndarray]:
+    """The 4th and 5th squadrons' quarters: the first and second still undelivered, or, for a
+    squadron delivered before the start, the reading's own date: the 4th's arrival quarter from
+    ``india_sq4_arrival``, the 5th's promised quarter if it lies before the start (else unknown,
+    NaN) -- never an invented quarter."""
+    sq4 = np.full(a.n, arrival_quarter(a.values.get("india_sq4_arrival", "june_2026")))
+    q4 = np.where(U >= 2, q1, sq4)
+    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
+    return q4, q5
 
 
 # --------------------------------------------------------------------------- 6. US
@@ -989,7 +1038,7 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
         - 2.0 * (0.5 * (holding - hold["moved_h"]) / holding + 0.5 * cash["dependence"]),
         sig_russian_ad_gain=-np.minimum(1.0, ret_home / 4.0),
     )
-    sig = {k: np.asarray(v, dtype=float) * np.ones(a.n) for k, v in sig.items()}
+    sig = {k: np.array(np.broadcast_to(v, (a.n,)), dtype=float) for k, v in sig.items()}
     sig["alliance_score"] = (
         a("w_nato_integration") * sig["sig_nato_integration"]
         + a("w_us_trust") * sig["sig_us_trust"]
