@@ -1038,7 +1038,7 @@ def scorecard(a: Inputs, hold: dict, us: dict, cash: dict, ret_home: np.ndarray)
         - 2.0 * (0.5 * (holding - hold["moved_h"]) / holding + 0.5 * cash["dependence"]),
         sig_russian_ad_gain=-np.minimum(1.0, ret_home / 4.0),
     )
-    sig = {k: np.array(np.broadcast_to(v, (a.n,)), dtype=float) for k, v in sig.items()}
+    sig = {k: np.asarray(v, dtype=float) * np.ones(a.n) for k, v in sig.items()}
     sig["alliance_score"] = (
         a("w_nato_integration") * sig["sig_nato_integration"]
         + a("w_us_trust") * sig["sig_us_trust"]
