@@ -238,7 +238,9 @@ __all__ = [
     "bargain_terms",
     "money",
     "months_to_quarters",
+    "india_deliveries_plain",
     "russian_stock",
+    "russian_stock_plain",
     "scorecard",
     "simulate",
     "turkiye_holding",
@@ -941,6 +943,87 @@ def _india_quarters(a: Inputs, U, q1, q2, prom5) -> tuple[np.ndarray, np.ndarray
     q4 = np.where(U >= 2, q1, sq4)
     q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
     return q4, q5
+
+
+# --------------------------------------------------------------------------- plain twins
+# The plain versions of sections 4, 5 and 9 read like their equations: every quarter, every
+# draw, masks instead of indices. They give the same numbers as the fast sections above, bit for
+# bit (tests/model/test_stock_loop.py pins them over thousands of draws); the model runs the fast
+# ones, notebook 20 prints these.
+
+
+def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: dict) -> dict[str, np.ndarray]:
+    """Sections 3, 4 and 9 written plainly (the twin of :func:`russian_stock`)::
+
+    cap[k]   = P/4 * export_share * f(max(0, R - S[k]))         (contracted: at most India's need)
+    S[k+1]   = max(0, S[k] + P/4 - L/4 + returned[k] - cap[k])
+    agreed   = tr_min <= comp <= ru_max(shortfall in k_agree)   (section 9)
+    """
+    H, n, c = a.H, a.n, _stock_constants(a, war)
+    R, thresh, U = c["R"], c["thresh"], a("india_undelivered_sq")
+    S, cum, ret = a("inventory_bn") + 0.0, a("india_credit_start_bn") + 0.0, hold["to_russia"]
+    stock, cap_s, credit = np.empty((H, n)), np.empty((H, n)), np.empty((H, n))
+    direct, extra, transit, need = np.zeros(n), np.zeros(n), np.zeros(n), 2.0 * U
+    agreed, sf = np.ones(n, dtype=bool), np.full(n, np.nan)
+
+    def decide(now, S):  # section 9: Russia's price from its shortfall in the agreement quarter
+        sf_now = np.maximum(0.0, R - S)
+        ru_max = bar["ru_base"] + bar["ru_prem"] * np.minimum(1.0, sf_now / thresh)
+        ok = (bar["comp"] >= bar["tr_min"] - 1e-9) & (bar["comp"] <= ru_max + 1e-9)
+        return np.where(now, sf_now, sf), np.where(now, ok, agreed)
+
+    def squadrons_left():  # whole squadrons India still waits for
+        return U - np.minimum(U, np.floor(cum / 2.0))
+
+    for k in range(H):
+        stock[k] = S
+        if bar["any"]:
+            sf, agreed = decide(bar["bargaining"] & (hold["k_agree"] == k), S)
+        cap = c["cap_max"] - c["slope"] * np.minimum(np.maximum(R - S, 0.0), thresh)  # section 3
+        if a.buyers == "contracted":
+            cap = np.minimum(cap, np.maximum(need - cum, 0.0))
+        cap_s[k], cum = cap, cum + cap
+        arrive = np.where((hold["k_use"] == k) & agreed, ret, 0.0)  # returned units usable
+        nxt = S + c["net"]
+        if a.use == "resale":  # sold on: never in the home stock
+            extra = extra + arrive
+        elif a.use == "india":  # whole squadrons India waits for travel on, outside the stock
+            bound = 2.0 * np.minimum(np.floor(arrive / 2.0), squadrons_left())
+            transit, nxt = transit + bound, nxt + (arrive - bound)
+        else:  # home service
+            nxt = nxt + arrive
+        if a.use == "india":  # in transit reach India: complete the squadrons still awaited
+            ship = hold["k_india"] == k
+            d = np.where(ship, np.minimum(np.floor(transit / 2.0), squadrons_left()), 0.0)
+            direct, extra, need = direct + d, extra + 2.0 * d, need - 2.0 * d
+            nxt = nxt + np.where(ship, transit - 2.0 * d, 0.0)
+            transit = np.where(ship, 0.0, transit)
+        S = np.maximum(nxt - cap, 0.0)
+        credit[k] = cum
+    if bar["any"]:  # agreement at or after the horizon: decided on the last stock
+        sf, agreed = decide(bar["bargaining"] & np.isnan(sf), S)
+    out = dict(stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra)
+    return out | dict(transit=transit, need=need, agreed=agreed, sf_agree=sf)
+
+
+def india_deliveries_plain(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
+    """Section 5 written plainly (the twin of the dates of :func:`india_deliveries`)::
+
+    done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
+    k_m     = first quarter with done[k] >= m        (H: not within the horizon)
+    """
+    credit, U, direct, H = ru["credit"], ru["U"], ru["direct"], a.H
+    k_india = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
+    first = {1: np.full(a.n, float(H)), 2: np.full(a.n, float(H))}
+    for k in range(H - 1, -1, -1):  # backwards: the last assignment is the first quarter
+        from_prod = np.floor((credit[k] + 1e-9) / 2.0)  # (counts 2 - 1e-9 as a squadron)
+        done = np.minimum(U, from_prod + direct * (k >= k_india))
+        for m, k_m in first.items():
+            first[m] = np.where(done >= m, k, k_m)
+    q1, q2 = a.quarter(first[1]), a.quarter(first[2])
+    prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
+    q4, q5 = _india_quarters(a, U, q1, q2, prom5)
+    return dict(q4=q4, q5=q5)
 
 
 # --------------------------------------------------------------------------- 6. US
