@@ -236,6 +236,7 @@ __all__ = [
     "export_factor",
     "india_deliveries",
     "bargain_terms",
+    "compensation",
     "money",
     "months_to_quarters",
     "india_deliveries_plain",
@@ -283,6 +284,10 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "battalions_divested": ("battalions", "Battalions that left Turkiye within the horizon"),
     "returned_to_russia": ("battalions", "Battalions returned to Russia within the horizon"),
     "divestiture_q": ("year", "Divestiture verified (quarter)"),
+    "tr_leave_q": (
+        "year",
+        "Last unit leaves Turkiye (quarter; on the terms asked, agreed or not; may lie after the horizon)",
+    ),
     "sanctions_lifted_q": ("year", "CAATSA sanctions lifted (quarter)"),
     "f35_readmission_q": ("year", "F-35 readmission (quarter)"),
     "f35_first_delivery_q": ("year", "First F-35 delivered (quarter)"),
@@ -521,6 +526,13 @@ def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
 
 
+def compensation(a: Inputs, base: np.ndarray) -> np.ndarray:
+    """The refund rule, in one place: ``compensation_share`` of ``base`` (the contract value of
+    the units that leave), 0 for compensation form 'none'; US$ bn. Section 9 prices the terms
+    with it, section 7 pays it (agreed draws only)."""
+    return (a.form != "none") * a("compensation_share") * base
+
+
 def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
     """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
     the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
@@ -529,7 +541,7 @@ def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
         return dict(any=False)
     frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
     base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
-    comp = (a.form != "none") * a("compensation_share") * base
+    comp = compensation(a, base)
     t_leave = a.t0 + hold["k_leave"] / 4.0
     gap_years = np.maximum(0.0, np.minimum(a("tr_own_ad_year"), a.t0 + a.H / 4.0) - t_leave)
     gives_up = frac * (a("tr_gap_cost_usd_bn_per_year") * gap_years + a("tr_audience_cost_usd_bn"))
@@ -1061,7 +1073,7 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
     contract = a("s400_contract_usd_bn")
-    refund_total = (a.form != "none") * a("compensation_share") * contract * frac
+    refund_total = compensation(a, contract * frac)
     n_q = 4.0 * a("energy_offset_years")
     since_leave = np.maximum(0.0, H - hold["k_leave"])
     offset = a.form == "energy_offset"
@@ -1235,7 +1247,7 @@ def _own_rows(out: dict[str, Any], n: int) -> dict[str, np.ndarray]:
 
 def _gate(hold: dict, agreed: np.ndarray) -> dict:
     """Consent gates the return: in a refused draw nothing leaves Turkiye."""
-    out = dict(hold, agreed=agreed)
+    out = dict(hold, agreed=agreed, asked=hold["moved"])  # asked: what would leave if agreed
     if not agreed.all():
         for key in ("moved", "to_russia", "moved_h"):
             out[key] = hold[key] * agreed
@@ -1296,6 +1308,8 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         "battalions_divested": hold["moved_h"] * 1.0,
         "returned_to_russia": returned,
         "divestiture_q": a.quarter(hold["k_leave"], us["legal"]),
+        # the departure quarter, computed once (results.py reads it)
+        "tr_leave_q": np.where(hold["asked"] > 0, a.t0 + 0.25 * hold["k_leave"], np.nan),
         "sanctions_lifted_q": a.quarter(us["k_sanc"], us["ok_s"]),
         "f35_readmission_q": a.quarter(us["k_f35"], us["ok_f"]),
         "f35_first_delivery_q": a.quarter(us["k_jet"], us["ok_j"]),

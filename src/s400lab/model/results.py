@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, months_to_quarters
+from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, simulate
 from s400lab.model.formatting import quarter_label, quarter_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -106,21 +106,27 @@ def _quarters(values) -> tuple[list[str], np.ndarray]:
     return [quarter_label(x) for x in t], t
 
 
-def verdict(scenario: Scenario) -> str:
+def _leave_q(scenario: Scenario) -> float:
+    """The model's departure quarter (outcome ``tr_leave_q``) at the scenario's own values."""
+    return float(simulate(scenario.values, 1)[1]["tr_leave_q"][0])
+
+
+def verdict(scenario: Scenario, leave_q: float | None = None) -> str:
     """Plain-language statement of whether the scenario meets the US legal conditions.
 
     Judged at the scenario's own values: a full divestiture whose last unit leaves Turkiye
-    only after the horizon (``return_quarter`` + removal time >= ``horizon_quarters``) does
-    not meet them within the horizon, and the verdict says so.
+    only after the horizon (the model's ``tr_leave_q``, given as ``leave_q`` or from a run at
+    the scenario's values) does not meet them within the horizon, and the verdict says so.
     """
     v = scenario.values
     action = v["tr_action"]
     H, t0 = int(v["horizon_quarters"]), float(v["start_year"])
-    k_leave = float(v["return_quarter"] + months_to_quarters(v["removal_months"]))
-    if action in LEGAL_ACTIONS and k_leave >= H:
+    if action in LEGAL_ACTIONS and leave_q is None:
+        leave_q = _leave_q(scenario)
+    if action in LEGAL_ACTIONS and leave_q is not None and leave_q >= t0 + 0.25 * H - 1e-9:
         return (
             "Legal conditions NOT met within the horizon: every S-400 would have left Turkiye "
-            f"only by {quarter_label(t0 + 0.25 * k_leave)} (agreement in quarter "
+            f"only by {quarter_label(leave_q)} (agreement in quarter "
             f"{v['return_quarter']} after the start plus {v['removal_months']:g} months' removal), "
             f"after the last quarter simulated ({quarter_label(t0 + 0.25 * (H - 1))}). Until "
             "then Turkiye still possesses S-400s, so under FY2021 NDAA s.1241 and FY2020 NDAA "
@@ -185,7 +191,7 @@ def _run_verdict(scenario: Scenario, outcomes: Mapping[str, float]) -> str:
             bargain + " Legal conditions NOT met: Turkiye keeps its S-400s, so under FY2021 NDAA "
             "s.1241 and FY2020 NDAA s.1245 CAATSA sanctions stay and there is no F-35 readmission."
         )
-    return f"{bargain} {verdict(scenario)}".strip()
+    return f"{bargain} {verdict(scenario, outcomes.get('tr_leave_q'))}".strip()
 
 
 class _FirstRow(Mapping):
@@ -414,7 +420,7 @@ def india_timing_core(result: Result) -> IndiaTiming:
     t0 = float(v["start_year"])
     moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
     agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
-    leave = t0 + 0.25 * (float(v["return_quarter"]) + float(months_to_quarters(v["removal_months"])))
+    leave = o["tr_leave_q"]  # the model's departure quarter (on the terms asked)
     t = {
         "agreement": agree,
         "left_turkiye": leave if moving else np.nan,
