@@ -28,6 +28,7 @@ __all__ = [
     "key_outcomes",
     "quarter_label",
     "quarter_text",
+    "readable_outcomes",
     "bargain_verdict",
     "verdict",
 ]
@@ -97,6 +98,47 @@ def key_outcomes(view: str | None = None) -> tuple[str, ...]:
     if view not in KEY_OUTCOME_VIEWS:
         raise ValueError(f"unknown view {view!r}; views: {', '.join(KEY_OUTCOME_VIEWS)}")
     return tuple(k for k in KEY_OUTCOMES if k in KEY_OUTCOME_VIEWS[view])
+
+
+def readable_outcomes(
+    table: pd.DataFrame, keep: tuple[str, ...] = ("unit", "label", "share_missing")
+) -> pd.DataFrame:
+    """An outcome table for reading: rows or columns named by an outcome get its label (from
+    :data:`s400lab.model.core.OUTCOMES`), and quarters (unit ``year``) are written as 2027Q3
+    ("not within horizon" for NaN). Columns in ``keep`` are left as they are.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Outcomes as rows (a ``unit`` column, if any, marks the quarters) or as columns.
+    keep : tuple of str
+        Columns never written as quarters (units, labels, shares).
+
+    Returns
+    -------
+    DataFrame
+    """
+    df = table.copy()
+
+    def is_quarter(name: object, unit: object = None) -> bool:
+        return unit == "year" or (unit is None and name in OUTCOMES and OUTCOMES[name][0] == "year")
+
+    cols = [c for c in df.columns if c not in keep]
+    if any(name in OUTCOMES for name in df.index) or "unit" in df.columns:
+        df = df.astype(object)
+        units = df["unit"].to_dict() if "unit" in df.columns else {}
+        for name in df.index:
+            if is_quarter(name, units.get(name)):
+                df.loc[name, cols] = [quarter_label(x) for x in df.loc[name, cols]]
+        if any(name in OUTCOMES for name in df.index):  # the label becomes the row's name
+            df = df.drop(columns=[c for c in ("label",) if c in df.columns])
+        df = df.rename(index=lambda n: OUTCOMES[n][1] if n in OUTCOMES else n)
+    elif any(c in OUTCOMES for c in df.columns):
+        for c in cols:
+            if is_quarter(c):
+                df[c] = df[c].map(quarter_label)
+        df = df.rename(columns=lambda c: OUTCOMES[c][1] if c in OUTCOMES else c)
+    return df
 
 
 def _quarters(values) -> tuple[list[str], np.ndarray]:
