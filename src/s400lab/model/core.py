@@ -218,6 +218,7 @@ pays at most N%" (or what Turkiye needs).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -225,6 +226,7 @@ import numpy as np
 __all__ = [
     "ACTIONS",
     "BUYERS",
+    "BargainTerms",
     "COURSES",
     "LEGAL_ACTIONS",
     "OUTCOMES",
@@ -533,12 +535,34 @@ def compensation(a: Inputs, base: np.ndarray) -> np.ndarray:
     return (a.form != "none") * a("compensation_share") * base
 
 
-def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
+@dataclass(frozen=True)
+class BargainTerms:
+    """Section 9's terms per draw, in US$ bn (fields None when no return is at stake, ``any``
+    False): the compensation asked (``comp``) on the contract value of the units that leave
+    (``base``); Turkiye's least acceptable compensation (``tr_min`` = ``tr_gives_up`` minus
+    ``tr_gains``, of which ``tr_us_value`` is the chance-weighted US track); Russia's most is
+    ``ru_base + ru_prem * scarcity``, the scarcity known only in the agreement quarter (at
+    ``thresh``, the shortfall at which it is 1); ``bargaining``: draws in which units would move."""
+
+    any: bool
+    bargaining: Any = None  # ndarray of shape (n,)
+    base: Any = None  # ndarray of shape (n,)
+    comp: Any = None  # ndarray of shape (n,)
+    tr_gives_up: Any = None  # ndarray of shape (n,)
+    tr_gains: Any = None  # ndarray of shape (n,)
+    tr_us_value: Any = None  # ndarray of shape (n,)
+    tr_min: Any = None  # ndarray of shape (n,)
+    ru_base: Any = None  # ndarray of shape (n,)
+    ru_prem: Any = None  # ndarray of shape (n,)
+    thresh: Any = None  # ndarray of shape (n,)
+
+
+def bargain_terms(a: Inputs, hold: dict, track: dict) -> BargainTerms:
     """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
     the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
     scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
     if a.action not in RETURN_ACTIONS:  # no return, no bargain (every outcome of it is NaN)
-        return dict(any=False)
+        return BargainTerms(any=False)
     frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
     base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
     comp = compensation(a, base)
@@ -552,7 +576,7 @@ def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
     unit = a("unit_value_usd_bn")
     r = hold["to_russia"]
     eases = a.use == "home" or (a.use == "india" and a.buyers == "contracted")
-    return dict(
+    return BargainTerms(
         any=True,
         bargaining=r > 0,
         base=base,
@@ -574,11 +598,11 @@ def _scarcity(shortfall, thresh):
     return np.minimum(1.0, np.maximum(0.0, shortfall) / thresh)
 
 
-def _agrees(bar: dict, i, shortfall) -> np.ndarray:
+def _agrees(bar: BargainTerms, i, shortfall) -> np.ndarray:
     """Whether the terms of draws ``i`` lie in the range ``tr_min <= comp <= ru_max`` (US$ bn)."""
-    ru_max = bar["ru_base"][i] + bar["ru_prem"][i] * _scarcity(shortfall, bar["thresh"][i])
-    comp = bar["comp"][i]
-    return (comp >= bar["tr_min"][i] - 1e-9) & (comp <= ru_max + 1e-9)
+    ru_max = bar.ru_base[i] + bar.ru_prem[i] * _scarcity(shortfall, bar.thresh[i])
+    comp = bar.comp[i]
+    return (comp >= bar.tr_min[i] - 1e-9) & (comp <= ru_max + 1e-9)
 
 
 # --------------------------------------------------------------------------- 3. allocation
@@ -666,7 +690,7 @@ def _production_alone(r: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
     r["n_last"] += r["free"] < r["two_u1"] - 1e-9
 
 
-def _decide(st: dict, bar: dict, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
+def _decide(st: dict, bar: BargainTerms, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
     """Section 9 at the agreement quarter: the shortfall Russia faces then sets its price."""
     sf = np.maximum(0.0, R_i - S_i)
     if i.size == st["agreed"].size:  # every draw agrees (or not) now: no indexing
@@ -689,7 +713,8 @@ class _Owed:
     gives, and its ruler counts are added in closed form (its queue no longer moves)."""
 
     def __init__(self, idx: np.ndarray, par: dict, ruler: dict | None, H: int):
-        self.idx, self.full, self.fr, self.H = idx, par, ruler, H
+        self.idx, self.H = idx, H
+        self.fr: dict[str, np.ndarray] = ruler if ruler is not None else {}
         self.par = {key: v[idx] for key, v in par.items()}
         self.r = {key: v[idx] for key, v in ruler.items()} if ruler is not None else None
 
@@ -784,7 +809,7 @@ def _stock_state(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     return st | dict(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
 
 
-def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray | None = None) -> dict:
+def russian_stock(a: Inputs, hold: dict, war: dict, bar: BargainTerms, out: np.ndarray | None = None) -> dict:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
     The bargain (section 9) is decided in ``k_agree`` from the stock then; returned units of a
@@ -801,7 +826,7 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
     stock[0] = a("inventory_bn")
     tmp, tmp2 = np.empty(n), np.empty(n)
-    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
+    talks = _draws_by_quarter(hold["k_agree"], bar.bargaining, H) if bar.any else {}
     arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
     cum = a("india_credit_start_bn")
@@ -845,11 +870,13 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray |
     return dict(stock=stock[:H], cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R, **st)
 
 
-def _decide_rest(a: Inputs, st: dict, bar: dict, hold: dict, stock: np.ndarray, R: np.ndarray) -> None:
+def _decide_rest(
+    a: Inputs, st: dict, bar: BargainTerms, hold: dict, stock: np.ndarray, R: np.ndarray
+) -> None:
     """Draws whose agreement quarter lies at or after the horizon: decided on the last stock."""
-    if not bar["any"]:
+    if not bar.any:
         return
-    rest = np.flatnonzero(bar["bargaining"] & np.isnan(st["sf_agree"]))
+    rest = np.flatnonzero(bar.bargaining & np.isnan(st["sf_agree"]))
     if rest.size:
         k = np.minimum(np.asarray(hold["k_agree"] * np.ones(a.n))[rest], a.H).astype(np.intp)
         _decide(st, bar, rest, stock[k, rest], R[rest])
@@ -964,7 +991,7 @@ def _india_quarters(a: Inputs, U, q1, q2, prom5) -> tuple[np.ndarray, np.ndarray
 # ones, notebook 20 prints these.
 
 
-def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: dict) -> dict[str, np.ndarray]:
+def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: BargainTerms) -> dict[str, np.ndarray]:
     """Sections 3, 4 and 9 written plainly (the twin of :func:`russian_stock`)::
 
     cap[k]   = P/4 * export_share * f(max(0, R - S[k]))         (contracted: at most India's need)
@@ -980,8 +1007,8 @@ def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: dict) -> dict[str
 
     def decide(now, S):  # section 9: Russia's price from its shortfall in the agreement quarter
         sf_now = np.maximum(0.0, R - S)
-        ru_max = bar["ru_base"] + bar["ru_prem"] * np.minimum(1.0, sf_now / thresh)
-        ok = (bar["comp"] >= bar["tr_min"] - 1e-9) & (bar["comp"] <= ru_max + 1e-9)
+        ru_max = bar.ru_base + bar.ru_prem * np.minimum(1.0, sf_now / thresh)
+        ok = (bar.comp >= bar.tr_min - 1e-9) & (bar.comp <= ru_max + 1e-9)
         return np.where(now, sf_now, sf), np.where(now, ok, agreed)
 
     def squadrons_left():  # whole squadrons India still waits for
@@ -989,8 +1016,8 @@ def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: dict) -> dict[str
 
     for k in range(H):
         stock[k] = S
-        if bar["any"]:
-            sf, agreed = decide(bar["bargaining"] & (hold["k_agree"] == k), S)
+        if bar.any:
+            sf, agreed = decide(bar.bargaining & (hold["k_agree"] == k), S)
         cap = c["cap_max"] - c["slope"] * np.minimum(np.maximum(R - S, 0.0), thresh)  # section 3
         if a.buyers == "contracted":
             cap = np.minimum(cap, np.maximum(need - cum, 0.0))
@@ -1012,8 +1039,8 @@ def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: dict) -> dict[str
             transit = np.where(ship, 0.0, transit)
         S = np.maximum(nxt - cap, 0.0)
         credit[k] = cum
-    if bar["any"]:  # agreement at or after the horizon: decided on the last stock
-        sf, agreed = decide(bar["bargaining"] & np.isnan(sf), S)
+    if bar.any:  # agreement at or after the horizon: decided on the last stock
+        sf, agreed = decide(bar.bargaining & np.isnan(sf), S)
     out = dict(stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra)
     return out | dict(transit=transit, need=need, agreed=agreed, sf_agree=sf)
 
@@ -1068,7 +1095,7 @@ def _offset_paid(total, quarters, n_q):
     return total * np.minimum(1.0, quarters / n_q)
 
 
-def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.ndarray]:
+def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: BargainTerms) -> dict[str, np.ndarray]:
     """Section 7: Turkiye's account and Russia's refund and value (of the agreed return only),
     and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
@@ -1086,11 +1113,11 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
     forgone = a("ru_leverage_value_usd_bn") * frac * left
-    if bar["any"]:  # a return: every draw bargains (at least one battalion would move)
-        scarcity = _scarcity(ru["sf_agree"], bar["thresh"])
-        ru_max, tr_min = bar["ru_base"] + bar["ru_prem"] * scarcity, bar["tr_min"]
-        deal = ru_max - bar["comp"]
-        consents, tr_consents = bar["comp"] <= ru_max + 1e-9, bar["comp"] >= tr_min - 1e-9
+    if bar.any:  # a return: every draw bargains (at least one battalion would move)
+        scarcity = _scarcity(ru["sf_agree"], bar.thresh)
+        ru_max, tr_min = bar.ru_base + bar.ru_prem * scarcity, bar.tr_min
+        deal = ru_max - bar.comp
+        consents, tr_consents = bar.comp <= ru_max + 1e-9, bar.comp >= tr_min - 1e-9
     else:
         ru_max = tr_min = scarcity = np.nan
         deal, consents, tr_consents = -forgone, False, False
@@ -1158,12 +1185,12 @@ _BARGAIN_OUTCOMES = (
 )
 
 
-def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, Any]:
+def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: BargainTerms) -> dict[str, Any]:
     """Section 9's outcomes: the range as shares of the returned units' contract value and in
     US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
-    if not bar["any"]:
+    if not bar.any:
         return dict.fromkeys(_BARGAIN_OUTCOMES, np.nan)
-    share = 1.0 / bar["base"]  # the contract value of the units that would leave (> 0)
+    share = 1.0 / bar.base  # the contract value of the units that would leave (> 0)
     ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
     return {
         "deal_feasible": tr_min <= ru_max + 1e-9,
@@ -1175,8 +1202,8 @@ def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, A
         "tr_consents": cash["tr_consents"],
         "ru_scarcity": cash["scarcity"],
         "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0),
-        "tr_gives_up_usd_bn": bar["tr_gives_up"],
-        "tr_us_value_usd_bn": bar["tr_us_value"],
+        "tr_gives_up_usd_bn": bar.tr_gives_up,
+        "tr_us_value_usd_bn": bar.tr_us_value,
     }
 
 
