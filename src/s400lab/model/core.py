@@ -286,9 +286,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "battalions_divested": ("battalions", "Battalions that left Turkiye within the horizon"),
     "returned_to_russia": ("battalions", "Battalions returned to Russia within the horizon"),
     "divestiture_q": ("year", "Divestiture verified (quarter)"),
-    "tr_leave_q": (
-        "year",
-        "Last unit leaves Turkiye (quarter; on the terms asked, agreed or not; may lie after the horizon)",
+    "tr_leave_k": (
+        "quarters",
+        "Quarters from the start until the last unit leaves Turkiye (terms asked; may pass the horizon)",
     ),
     "sanctions_lifted_q": ("year", "CAATSA sanctions lifted (quarter)"),
     "f35_readmission_q": ("year", "F-35 readmission (quarter)"),
@@ -1336,7 +1336,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         "returned_to_russia": returned,
         "divestiture_q": a.quarter(hold["k_leave"], us["legal"]),
         # the departure quarter, computed once (results.py reads it)
-        "tr_leave_q": np.where(hold["asked"] > 0, a.t0 + 0.25 * hold["k_leave"], np.nan),
+        "tr_leave_k": np.where(hold["asked"] > 0, hold["k_leave"], np.nan),
         "sanctions_lifted_q": a.quarter(us["k_sanc"], us["ok_s"]),
         "f35_readmission_q": a.quarter(us["k_f35"], us["ok_f"]),
         "f35_first_delivery_q": a.quarter(us["k_jet"], us["ok_j"]),

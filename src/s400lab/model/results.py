@@ -148,24 +148,26 @@ def _quarters(values) -> tuple[list[str], np.ndarray]:
     return [quarter_label(x) for x in t], t
 
 
-def _leave_q(scenario: Scenario) -> float:
-    """The model's departure quarter (outcome ``tr_leave_q``) at the scenario's own values."""
-    return float(simulate(scenario.values, 1)[1]["tr_leave_q"][0])
+def _leave_q(scenario: Scenario, leave_k: float | None = None) -> float:
+    """The model's departure quarter as a decimal year (outcome ``tr_leave_k``, quarters from the
+    start, given or from a run at the scenario's own values)."""
+    if leave_k is None:
+        leave_k = float(simulate(scenario.values, 1)[1]["tr_leave_k"][0])
+    return float(scenario.values["start_year"]) + 0.25 * leave_k
 
 
-def verdict(scenario: Scenario, leave_q: float | None = None) -> str:
+def verdict(scenario: Scenario, leave_k: float | None = None) -> str:
     """Plain-language statement of whether the scenario meets the US legal conditions.
 
     Judged at the scenario's own values: a full divestiture whose last unit leaves Turkiye
-    only after the horizon (the model's ``tr_leave_q``, given as ``leave_q`` or from a run at
+    only after the horizon (the model's ``tr_leave_k``, given as ``leave_k`` or from a run at
     the scenario's values) does not meet them within the horizon, and the verdict says so.
     """
     v = scenario.values
     action = v["tr_action"]
     H, t0 = int(v["horizon_quarters"]), float(v["start_year"])
-    if action in LEGAL_ACTIONS and leave_q is None:
-        leave_q = _leave_q(scenario)
-    if action in LEGAL_ACTIONS and leave_q is not None and leave_q >= t0 + 0.25 * H - 1e-9:
+    leave_q = _leave_q(scenario, leave_k) if action in LEGAL_ACTIONS else np.nan
+    if action in LEGAL_ACTIONS and leave_q >= t0 + 0.25 * H - 1e-9:
         return (
             "Legal conditions NOT met within the horizon: every S-400 would have left Turkiye "
             f"only by {quarter_label(leave_q)} (agreement in quarter "
@@ -233,7 +235,7 @@ def _run_verdict(scenario: Scenario, outcomes: Mapping[str, float]) -> str:
             bargain + " Legal conditions NOT met: Turkiye keeps its S-400s, so under FY2021 NDAA "
             "s.1241 and FY2020 NDAA s.1245 CAATSA sanctions stay and there is no F-35 readmission."
         )
-    return f"{bargain} {verdict(scenario, outcomes.get('tr_leave_q'))}".strip()
+    return f"{bargain} {verdict(scenario, outcomes.get('tr_leave_k'))}".strip()
 
 
 class _FirstRow(Mapping):
@@ -462,7 +464,7 @@ def india_timing_core(result: Result) -> IndiaTiming:
     t0 = float(v["start_year"])
     moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
     agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
-    leave = o["tr_leave_q"]  # the model's departure quarter (on the terms asked)
+    leave = t0 + 0.25 * o["tr_leave_k"]  # the model's departure quarter (on the terms asked)
     t = {
         "agreement": agree,
         "left_turkiye": leave if moving else np.nan,
