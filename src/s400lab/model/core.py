@@ -867,7 +867,8 @@ def russian_stock(a: Inputs, hold: dict, war: dict, bar: BargainTerms, out: np.n
     if c["ruler"] is not None:
         st.update({key: c["ruler"][key] for key in ("free", "n_next", "n_last")})
     _decide_rest(a, st, bar, hold, stock, R)
-    return dict(stock=stock[:H], cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R, **st)
+    res = dict(stock=stock[:H], stock_all=stock, cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R)
+    return res | st
 
 
 def _decide_rest(
@@ -1266,7 +1267,7 @@ def _own_rows(out: dict[str, Any], n: int) -> dict[str, np.ndarray]:
             and x.flags.c_contiguous
             and id(x) not in seen
         ):
-            x = np.array(np.broadcast_to(x, (n,)), dtype=float)
+            x = np.array(x if np.shape(x) == (n,) else np.broadcast_to(x, (n,)), dtype=float)
         seen.add(id(x))
         rows[name] = x
     return rows
@@ -1346,7 +1347,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         "sanctions_blocked": f(us["blocked_s"]),
         "f35_blocked": f(us["blocked_f"]),
         "ru_stock_end": S,
-        "ru_stock_min": np.minimum(ru["stock"].min(axis=0), S),
+        "ru_stock_min": ru["stock_all"].min(axis=0),  # the quarters' starts and the end
         "ru_shortfall_end": np.maximum(0.0, ru["R"] - S),
         "ru_exports_total": exported + ru["extra"] * (k_extra < H),
         "ru_return_production_months": returned / (ru["P4"] / 3.0),
