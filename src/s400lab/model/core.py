@@ -913,7 +913,11 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
 
     some_direct = bool(direct.any())
 
+    u_max = float(U.max())
+
     def k_done(m):  # first quarter the m-th undelivered squadron is in India
+        if m > u_max:  # India waits for fewer than m squadrons in every draw
+            return np.full(a.n, float(H))
         if not some_direct:  # min(k, max(k_ship, k)) is k: production alone
             return np.where(m <= U, k_prod(m), H)
         from_prod = k_prod(m - direct)
