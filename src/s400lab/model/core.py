@@ -1238,7 +1238,10 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     war = war_course(a)
     track = _us_track(a, hold)
     bar = bargain_terms(a, hold, track)
-    ru = russian_stock(a, hold, war, bar)
+    # one float block for the per-quarter states and the outcomes: one large allocation, reused
+    # from call to call (separate arrays make the allocator hand fresh pages to every call)
+    block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
+    ru = russian_stock(a, hold, war, bar, block[: 3 * a.H + 1])
     hold = _gate(hold, ru["agreed"])  # a refused draw keeps the status quo
     ind = india_deliveries(a, hold, ru)
     us = us_milestones(a, hold, track)
@@ -1247,34 +1250,10 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     ret_home = {"home": ret_left, "india": ret_left - 2.0 * ind["direct"]}.get(a.use, 0.0 * ret_left)
     sig = scorecard(a, hold, us, cash, ret_home)
     out = _outcomes(a, hold, ru, ind, us, cash, sig, bar)
-    return _series(a, hold, ru, ind, us, cash), _own_rows(out, n)
-
-
-def _own_rows(out: dict[str, Any], n: int) -> dict[str, np.ndarray]:
-    """Each outcome as its own array of ``n`` floats, in the order of :data:`OUTCOMES`: an array
-    the sections made for it is kept as it is (no copy); a scalar, a mask, a view of another
-    array or an array already given to another outcome is copied."""
-    if n <= _SMALL_N:  # a few draws: one block, filled row by row (cheapest for small rows)
-        block = np.empty((len(OUTCOMES), n))
-        for row, name in zip(block, OUTCOMES, strict=True):
-            row[...] = out[name]
-        return dict(zip(OUTCOMES, block, strict=True))
-    rows: dict[str, np.ndarray] = {}
-    seen: set[int] = set()
-    for name in OUTCOMES:
-        x = out[name]
-        if not (
-            isinstance(x, np.ndarray)
-            and x.dtype == np.float64
-            and x.shape == (n,)
-            and x.flags.owndata
-            and x.flags.c_contiguous
-            and id(x) not in seen
-        ):
-            x = np.array(x if np.shape(x) == (n,) else np.broadcast_to(x, (n,)), dtype=float)
-        seen.add(id(x))
-        rows[name] = x
-    return rows
+    rows = block[3 * a.H + 1 :]
+    for row, name in zip(rows, OUTCOMES, strict=True):
+        row[...] = out[name]
+    return _series(a, hold, ru, ind, us, cash), dict(zip(OUTCOMES, rows, strict=True))
 
 
 def _gate(hold: dict, agreed: np.ndarray) -> dict:
