@@ -227,7 +227,8 @@ def test_no_invented_date_when_nothing_is_undelivered():
     one = run(SQ.with_changes(india_undelivered_sq=1))
     assert one["india_sq4_q"] == 2026.25  # the reading's own date (June 2026), before the start
     late = run(SQ.with_changes(india_undelivered_sq=1, india_promise_sq4=2026.75))
-    assert np.isnan(late["india_sq4_q"])  # a promise at/after the start cannot date a past delivery
+    # the arrival is dated by the evidence switch india_sq4_arrival, not by the promise
+    assert late["india_sq4_q"] == 2026.25
 
 
 def test_exports_only_to_contracted_buyers_unless_switched(draws):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from s400lab.model import OUTCOMES, SERIES, Scenario, quarter_label, run, run_ensemble
@@ -45,3 +46,20 @@ def test_ensemble_bands_and_summary():
     # met exactly where the terms clear the bargaining range (the units always leave in time)
     assert s.loc["legal_conditions_met", "mean"] == s.loc["deal_agreed", "mean"] > 0.5
     assert 0 <= s.loc["f35_readmission_q", "share_nan"] <= 1
+
+
+def test_readable_outcomes_labels_rows_and_writes_quarters():
+    from s400lab.model import compare_readings
+    from s400lab.model.results import readable_outcomes
+
+    raw = compare_readings(Scenario.default(), "india_undelivered_sq", ["india_sq5_q", "india_sq5_delay_q"])
+    table = readable_outcomes(raw)
+    assert list(table.index) == [OUTCOMES["india_sq5_q"][1], OUTCOMES["india_sq5_delay_q"][1]]
+    assert "label" not in table.columns and "india_sq5_q" not in table.index
+    q = table.loc[OUTCOMES["india_sq5_q"][1], "india_undelivered_sq = 2"]
+    assert isinstance(q, str) and "Q" in q  # 2029Q2, not 2029.25
+    delay = table.loc[OUTCOMES["india_sq5_delay_q"][1], "india_undelivered_sq = 2"]
+    assert float(delay) == raw.loc["india_sq5_delay_q", "india_undelivered_sq = 2"]  # not a quarter
+    cols = readable_outcomes(pd.DataFrame({"india_sq5_q": [2027.5, np.nan], "ru_stock_end": [1.0, 2.0]}))
+    assert list(cols.iloc[:, 0]) == ["2027Q3", "not within horizon"]
+    assert list(cols.columns) == [OUTCOMES["india_sq5_q"][1], OUTCOMES["ru_stock_end"][1]]

@@ -1,5 +1,6 @@
-"""Section 4's loop (updates by index, one preallocated block) against a plain whole-array
-version of the same equations, and India's cached first-quarter counts against the plain count.
+"""Section 4's loop (updates by index, one preallocated block, exports computed only for the
+draws still owed them) against its plain twin in core.py (every quarter, every draw, masks), and
+section 5's dates against theirs; India's cached first-quarter counts against the plain count.
 
 The fast code must give the same numbers bit for bit (``assert_array_equal``), for each use of
 the returned units and with several return quarters among the draws."""
@@ -13,68 +14,7 @@ from s400lab.model import Scenario, core
 from s400lab.model.api import _values_with_draws
 from s400lab.model.sampling import sample
 
-
-def plain_stock(a, hold, war, bar):
-    """Sections 4 and 9 written plainly: every quarter, every draw, masks instead of indices."""
-    H, n = a.H, a.n
-    P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
-    cap_max = P4 * a("export_share")
-    thresh = a("shortfall_threshold_bn")
-    slope = cap_max * (1.0 - a("export_floor")) / thresh
-    U, cum = a("india_undelivered_sq"), a("india_credit_start_bn").copy()
-    S = a("inventory_bn").copy()
-    stock, cap_s, credit = np.empty((H, n)), np.empty((H, n)), np.empty((H, n))
-    direct, extra, transit, need = np.zeros(n), np.zeros(n), np.zeros(n), 2.0 * U
-    agreed, sf = np.ones(n, dtype=bool), np.full(n, np.nan)
-    ret = hold["to_russia"]
-
-    def decide(now, S):
-        sf_now = np.maximum(0.0, R - S)
-        ru_max = bar["ru_base"] + bar["ru_prem"] * np.minimum(1.0, sf_now / thresh)
-        ok = (bar["comp"] >= bar["tr_min"] - 1e-9) & (bar["comp"] <= ru_max + 1e-9)
-        return np.where(now, sf_now, sf), np.where(now, ok, agreed)
-
-    for k in range(H):
-        stock[k] = S
-        sf, agreed = decide(bar["bargaining"] & (hold["k_agree"] == k), S)
-        cap = cap_max - slope * np.minimum(np.maximum(R - S, 0.0), thresh)
-        if a.buyers == "contracted":
-            cap = np.minimum(cap, np.maximum(need - cum, 0.0))
-        cap_s[k] = cap
-        cum = cum + cap
-        arrive = np.where((hold["k_use"] == k) & agreed, ret, 0.0)
-        nxt = S + (P4 - L4)
-        if a.use == "resale":
-            extra = extra + arrive
-        elif a.use == "india":
-            bound = 2.0 * np.minimum(np.floor(arrive / 2.0), U - np.minimum(U, np.floor(cum / 2.0)))
-            transit = transit + bound
-            nxt = nxt + (arrive - bound)
-        else:
-            nxt = nxt + arrive
-        if a.use == "india":
-            ship = hold["k_india"] == k
-            d = np.where(
-                ship, np.minimum(np.floor(transit / 2.0), U - np.minimum(U, np.floor(cum / 2.0))), 0.0
-            )
-            direct, extra, need = direct + d, extra + 2.0 * d, need - 2.0 * d
-            nxt = nxt + np.where(ship, transit - 2.0 * d, 0.0)
-            transit = np.where(ship, 0.0, transit)
-        S = np.maximum(nxt - cap, 0.0)
-        credit[k] = cum
-    sf, agreed = decide(bar["bargaining"] & np.isnan(sf), S)
-    return dict(
-        stock=stock,
-        cap=cap_s,
-        credit=credit,
-        S=S,
-        direct=direct,
-        extra=extra,
-        transit=transit,
-        need=need,
-        agreed=agreed,
-        sf_agree=sf,
-    )
+plain_stock = core.russian_stock_plain  # the plain twin of section 4, in core.py
 
 
 def _inputs(use: str, seed: int, **changes):
@@ -104,6 +44,10 @@ def test_stock_loop_equals_the_plain_equations(use, seed, changes):
         assert fast["direct"].sum() > 0  # some squadrons do come from returned units
     for key, want in plain.items():
         np.testing.assert_array_equal(fast[key], want, err_msg=key)
+    gated = core._gate(hold, fast["agreed"])
+    ind, ind_plain = core.india_deliveries(a, gated, fast), core.india_deliveries_plain(a, gated, fast)
+    for key in ("q4", "q5"):
+        np.testing.assert_array_equal(ind[key], ind_plain[key], err_msg=key)
 
 
 def test_india_counts_equal_the_plain_count():

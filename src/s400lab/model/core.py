@@ -97,8 +97,10 @@ queue credit is ``credit0 + sum(cap)``; squadrons delivered by the end of quarte
     done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
 
 Outcomes: the 4th/5th squadron quarters (a squadron delivered before the start is reported at
-its promised quarter if that lies before the start -- the reading's own date -- and as unknown,
-NaN, otherwise: never an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
+the reading's own date: the 4th at the quarter of the month the evidence switch
+``india_sq4_arrival`` gives -- June or May 2026, both 2026Q2 (:func:`arrival_quarter`) -- the
+5th at its promised quarter if that lies before the start and as unknown, NaN, otherwise: never
+an invented quarter; delay 0), delays against ``india_promise_sq4/5`` in
 quarters, on time by ``india_deadline_year``, and the timing ruler: ``returned_usable_q``
 (k_use), ``returned_india_q`` (k_india), ``india_next_production_q`` (first quarter with
 ``floor(credit / 2) >= 1``: the next squadron from production alone) and
@@ -216,6 +218,7 @@ pays at most N%" (or what Turkiye needs).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -223,19 +226,24 @@ import numpy as np
 __all__ = [
     "ACTIONS",
     "BUYERS",
+    "BargainTerms",
     "COURSES",
     "LEGAL_ACTIONS",
     "OUTCOMES",
     "RETURN_ACTIONS",
     "SECTIONS",
     "SERIES",
+    "arrival_quarter",
     "export_capacity",
     "export_factor",
     "india_deliveries",
     "bargain_terms",
+    "compensation",
     "money",
     "months_to_quarters",
+    "india_deliveries_plain",
     "russian_stock",
+    "russian_stock_plain",
     "scorecard",
     "simulate",
     "turkiye_holding",
@@ -278,6 +286,10 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "battalions_divested": ("battalions", "Battalions that left Turkiye within the horizon"),
     "returned_to_russia": ("battalions", "Battalions returned to Russia within the horizon"),
     "divestiture_q": ("year", "Divestiture verified (quarter)"),
+    "tr_leave_k": (
+        "quarters",
+        "Quarters from the start until the last unit leaves Turkiye (terms asked; may pass the horizon)",
+    ),
     "sanctions_lifted_q": ("year", "CAATSA sanctions lifted (quarter)"),
     "f35_readmission_q": ("year", "F-35 readmission (quarter)"),
     "f35_first_delivery_q": ("year", "First F-35 delivered (quarter)"),
@@ -437,14 +449,18 @@ class Inputs:
         """Input ``name`` as ``n`` floats. A single value is repeated: copied for a few draws (a
         central run asks for ~37 inputs, and ``np.broadcast_to`` costs ~15 us each), a zero-copy
         broadcast for an ensemble."""
-        x = np.asarray(self.values[name], dtype=float)
+        x = self.values[name]
+        if self.n == 1 and not isinstance(x, np.ndarray):  # a single run: one value (fastest)
+            return np.array(x, dtype=float, ndmin=1)
+        x = np.asarray(x, dtype=float)
         if x.ndim:
             return x
         return np.full(self.n, x) if self.n <= _SMALL_N else np.broadcast_to(x, (self.n,))
 
     def quarter(self, k: np.ndarray, ok: np.ndarray | bool = True) -> np.ndarray:
         """Decimal year of quarter index ``k`` where ``ok`` (and ``k < H``), NaN elsewhere."""
-        return np.where(np.asarray(ok) & (k < self.H), self.t0 + 0.25 * k, np.nan)
+        within = k < self.H if ok is True else np.asarray(ok) & (k < self.H)
+        return np.where(within, self.t0 + 0.25 * k, np.nan)
 
 
 # --------------------------------------------------------------------------- 1. holding
@@ -512,15 +528,44 @@ def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
 
 
-def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
+def compensation(a: Inputs, base: np.ndarray) -> np.ndarray:
+    """The refund rule, in one place: ``compensation_share`` of ``base`` (the contract value of
+    the units that leave), 0 for compensation form 'none'; US$ bn. Section 9 prices the terms
+    with it, section 7 pays it (agreed draws only)."""
+    return (a.form != "none") * a("compensation_share") * base
+
+
+@dataclass(frozen=True)
+class BargainTerms:
+    """Section 9's terms per draw, in US$ bn (fields None when no return is at stake, ``any``
+    False): the compensation asked (``comp``) on the contract value of the units that leave
+    (``base``); Turkiye's least acceptable compensation (``tr_min`` = ``tr_gives_up`` minus
+    ``tr_gains``, of which ``tr_us_value`` is the chance-weighted US track); Russia's most is
+    ``ru_base + ru_prem * scarcity``, the scarcity known only in the agreement quarter (at
+    ``thresh``, the shortfall at which it is 1); ``bargaining``: draws in which units would move."""
+
+    any: bool
+    bargaining: Any = None  # ndarray of shape (n,)
+    base: Any = None  # ndarray of shape (n,)
+    comp: Any = None  # ndarray of shape (n,)
+    tr_gives_up: Any = None  # ndarray of shape (n,)
+    tr_gains: Any = None  # ndarray of shape (n,)
+    tr_us_value: Any = None  # ndarray of shape (n,)
+    tr_min: Any = None  # ndarray of shape (n,)
+    ru_base: Any = None  # ndarray of shape (n,)
+    ru_prem: Any = None  # ndarray of shape (n,)
+    thresh: Any = None  # ndarray of shape (n,)
+
+
+def bargain_terms(a: Inputs, hold: dict, track: dict) -> BargainTerms:
     """Section 9: the terms (``comp``), Turkiye's least acceptable compensation (``tr_min``) and
     the parts of Russia's most (``ru_base + ru_prem * scarcity``), all in US$ bn; the
     scarcity is known only at the agreement quarter (:func:`russian_stock` decides there)."""
     if a.action not in RETURN_ACTIONS:  # no return, no bargain (every outcome of it is NaN)
-        return dict(any=False)
+        return BargainTerms(any=False)
     frac, left_q = hold["moved"] / hold["holding"], np.maximum(0.0, a.H - hold["k_leave"])
     base = a("s400_contract_usd_bn") * frac  # the contract value of the units that leave
-    comp = (a.form != "none") * a("compensation_share") * base
+    comp = compensation(a, base)
     t_leave = a.t0 + hold["k_leave"] / 4.0
     gap_years = np.maximum(0.0, np.minimum(a("tr_own_ad_year"), a.t0 + a.H / 4.0) - t_leave)
     gives_up = frac * (a("tr_gap_cost_usd_bn_per_year") * gap_years + a("tr_audience_cost_usd_bn"))
@@ -531,7 +576,7 @@ def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
     unit = a("unit_value_usd_bn")
     r = hold["to_russia"]
     eases = a.use == "home" or (a.use == "india" and a.buyers == "contracted")
-    return dict(
+    return BargainTerms(
         any=True,
         bargaining=r > 0,
         base=base,
@@ -553,11 +598,11 @@ def _scarcity(shortfall, thresh):
     return np.minimum(1.0, np.maximum(0.0, shortfall) / thresh)
 
 
-def _agrees(bar: dict, i, shortfall) -> np.ndarray:
+def _agrees(bar: BargainTerms, i, shortfall) -> np.ndarray:
     """Whether the terms of draws ``i`` lie in the range ``tr_min <= comp <= ru_max`` (US$ bn)."""
-    ru_max = bar["ru_base"][i] + bar["ru_prem"][i] * _scarcity(shortfall, bar["thresh"][i])
-    comp = bar["comp"][i]
-    return (comp >= bar["tr_min"][i] - 1e-9) & (comp <= ru_max + 1e-9)
+    ru_max = bar.ru_base[i] + bar.ru_prem[i] * _scarcity(shortfall, bar.thresh[i])
+    comp = bar.comp[i]
+    return (comp >= bar.tr_min[i] - 1e-9) & (comp <= ru_max + 1e-9)
 
 
 # --------------------------------------------------------------------------- 3. allocation
@@ -592,10 +637,17 @@ def export_capacity(S, R, cap_max, slope, thresh, out, tmp):
 
 # --------------------------------------------------------------------------- 4. stock
 def _draws_by_quarter(k: np.ndarray, mask: np.ndarray, H: int) -> dict[int, np.ndarray]:
-    """Indices of the draws with ``mask`` whose quarter ``k`` is ``0 .. H-1``, by quarter."""
-    sel = np.flatnonzero(mask)
-    ks = k[sel]
-    return {int(q): sel[ks == q] for q in np.unique(ks) if 0 <= q < H and q == int(q)}
+    """Indices of the draws with ``mask`` whose quarter ``k`` is ``0 .. H-1``, by quarter
+    (ascending within a quarter; a quarter that is not whole matches no quarter)."""
+    ks = k if mask.all() else np.where(mask, k, -1.0)
+    lo, hi = ks.min(), ks.max()
+    if lo == hi:  # one quarter for every draw (a lever, or a single run)
+        return {int(lo): np.arange(ks.size)} if 0 <= lo < H and lo == int(lo) else {}
+    out = {}
+    for q in range(max(0, int(np.ceil(lo))), min(H - 1, int(hi)) + 1):
+        if (i := np.flatnonzero(ks == q)).size:
+            out[q] = i
+    return out
 
 
 def _arrive(a: Inputs, st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
@@ -627,91 +679,205 @@ def _ship(st: dict, i: np.ndarray, nxt: np.ndarray, cum: np.ndarray) -> None:
     st["transit"][i] = 0.0
 
 
-def _production_alone(st: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
+def _production_alone(r: dict, cap: np.ndarray, tmp: np.ndarray) -> None:
     """The timing ruler's India queue without returned units: credit from export capacity up
     to India's whole order; counts the quarters before the next and the last squadron."""
-    np.subtract(2.0 * st["U"], st["free"], out=tmp)
+    np.subtract(r["two_u"], r["free"], out=tmp)
     np.maximum(tmp, 0.0, out=tmp)
     np.minimum(cap, tmp, out=tmp)
-    st["free"] += tmp
-    st["n_next"] += st["free"] < 2.0 - 1e-9
-    st["n_last"] += st["free"] < 2.0 * np.maximum(st["U"], 1.0) - 1e-9
+    r["free"] += tmp
+    r["n_next"] += r["free"] < 2.0 - 1e-9
+    r["n_last"] += r["free"] < r["two_u1"] - 1e-9
 
 
-def _decide(st: dict, bar: dict, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
+def _decide(st: dict, bar: BargainTerms, i: np.ndarray, S_i: np.ndarray, R_i: np.ndarray) -> None:
     """Section 9 at the agreement quarter: the shortfall Russia faces then sets its price."""
     sf = np.maximum(0.0, R_i - S_i)
+    if i.size == st["agreed"].size:  # every draw agrees (or not) now: no indexing
+        st["sf_agree"], st["agreed"] = sf, _agrees(bar, slice(None), sf)
+        return
     st["sf_agree"][i] = sf
     st["agreed"][i] = _agrees(bar, i, sf)
 
 
-def russian_stock(a: Inputs, hold: dict, war: dict, bar: dict, out: np.ndarray | None = None) -> dict:
+#: An ensemble computes exports only for the draws India still waits on once they are fewer
+#: than this share of the draws (the others export nothing: their capacity is 0 exactly).
+_OWED_SHARE = 0.3
+
+
+class _Owed:
+    """The draws of an ensemble whose exports are still computed (contracted buyers only): those
+    India still waits on (``need - credit > 0``) or, with the timing ruler, whose production-alone
+    queue is not yet full. A draw that leaves never comes back (the credit never falls, the need
+    never rises); its capacity is then 0 in every later quarter, exactly as the whole-array rule
+    gives, and its ruler counts are added in closed form (its queue no longer moves)."""
+
+    def __init__(self, idx: np.ndarray, par: dict, ruler: dict | None, H: int):
+        self.idx, self.H = idx, H
+        self.fr: dict[str, np.ndarray] = ruler if ruler is not None else {}
+        self.par = {key: v[idx] for key, v in par.items()}
+        self.r = {key: v[idx] for key, v in ruler.items()} if ruler is not None else None
+
+    def keep(self, k: int, owed: np.ndarray) -> np.ndarray | None:
+        """Drop the draws no longer owed at the start of quarter ``k`` once they are at least
+        half of those kept (a draw kept though no longer owed computes a capacity of 0 exactly);
+        returns the mask of the draws kept, or None when all stay."""
+        if self.r is not None:
+            owed = owed | (self.r["two_u"] - self.r["free"] > 0.0)
+        if 2 * np.count_nonzero(owed) > owed.size:
+            return None
+        gone, rest = self.idx[~owed], self.H - k
+        if self.r is not None:  # their queue stands still: count the rest of the quarters at once
+            r = {key: v[~owed] for key, v in self.r.items()}
+            self.fr["free"][gone] = r["free"]
+            self.fr["n_next"][gone] = r["n_next"] + rest * (r["free"] < 2.0 - 1e-9)
+            self.fr["n_last"][gone] = r["n_last"] + rest * (r["free"] < r["two_u1"] - 1e-9)
+            self.r = {key: v[owed] for key, v in self.r.items()}
+        self.idx = self.idx[owed]
+        self.par = {key: v[owed] for key, v in self.par.items()}
+        return owed
+
+    def close(self) -> None:
+        """Write the ruler's queue of the draws still owed back into the whole arrays."""
+        if self.r is not None:
+            for key in ("free", "n_next", "n_last"):
+                self.fr[key][self.idx] = self.r[key]
+
+
+def _exports_owed(ow: _Owed, k: int, S, st, cum, cap, credit_k) -> np.ndarray:
+    """One quarter of section 3 for the owed draws only (the others' capacity is 0)."""
+    i = ow.idx
+    tmp2 = st["need"][i] - cum[i]
+    if (keep := ow.keep(k, tmp2 > 0.0)) is not None:
+        i, tmp2 = ow.idx, tmp2[keep]
+    p = ow.par
+    cap_i = export_capacity(
+        S[i], p["R"], p["cap_max"], p["slope"], p["thresh"], np.empty(i.size), np.empty(i.size)
+    )
+    if ow.r is not None:
+        _production_alone(ow.r, cap_i, np.empty(i.size))
+    np.minimum(cap_i, tmp2, out=cap_i)
+    np.maximum(cap_i, 0.0, out=cap_i)
+    cap.fill(0.0)
+    cap[i] = cap_i
+    np.copyto(credit_k, cum)
+    credit_k[i] = cum[i] + cap_i
+    return credit_k
+
+
+def _exports_all(c: dict, k: int, S, cum, cap, credit_k, tmp, tmp2) -> tuple[np.ndarray, bool]:
+    """One quarter of section 3 for every draw (``c``: the loop's constants); returns the queue
+    credit and whether India is served in every draw of a single run (then nothing more is
+    exported: the loop stops computing it)."""
+    export_capacity(S, c["R"], c["cap_max"], c["slope"], c["thresh"], cap, tmp)
+    if c["ruler"] is not None:
+        _production_alone(c["ruler"], cap, tmp)
+    served = False
+    if c["contracted"]:  # only India's contract: capacity beyond its need stays home
+        np.minimum(cap, tmp2, out=cap)
+        np.maximum(cap, 0.0, out=cap)
+        served = c["small"] and c["ruler"] is None and bool((tmp2 <= cap).all())
+    return np.add(cum, cap, out=credit_k), served
+
+
+def _owed(c: dict, k: int, tmp2: np.ndarray) -> _Owed | None:
+    """An ensemble (contracted buyers) turns to the owed draws once they are few enough."""
+    if not c["contracted"] or c["small"] or not k:
+        return None
+    owed = tmp2 > 0.0
+    if c["ruler"] is not None:
+        owed |= c["ruler"]["two_u"] - c["ruler"]["free"] > 0.0
+    if np.count_nonzero(owed) >= _OWED_SHARE * owed.size:
+        return None
+    par = {key: c[key] for key in ("R", "cap_max", "slope", "thresh")}
+    return _Owed(np.flatnonzero(owed), par, c["ruler"], c["H"])
+
+
+def _stock_constants(a: Inputs, war: dict) -> dict[str, Any]:
+    """Section 4's per-draw constants: production and losses a quarter, the export rule's."""
+    P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
+    cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
+    slope = cap_max * (1.0 - a("export_floor")) / thresh
+    c = dict(P4=P4, L4=L4, R=R, net=P4 - L4, cap_max=cap_max, thresh=thresh, slope=slope, H=a.H)
+    return c | dict(contracted=a.buyers == "contracted", small=a.n <= _SMALL_N, ruler=None)
+
+
+def _stock_state(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
+    """Section 4's state per draw besides the stock: returned units, India's queue, the bargain."""
+    n, U, z = a.n, a("india_undelivered_sq"), np.zeros
+    st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
+    return st | dict(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
+
+
+def russian_stock(a: Inputs, hold: dict, war: dict, bar: BargainTerms, out: np.ndarray | None = None) -> dict:
     """Section 4: ``S[k+1] = max(0, S[k] + P/4 - L/4 + returned[k] - exports[k])``.
 
     The bargain (section 9) is decided in ``k_agree`` from the stock then; returned units of a
     refused draw never move. Agreed units join the stock in ``k_use`` (home), travel to India
     outside it (``india``) or are sold on (``resale``). One preallocated block of ``3 * H + 1``
     rows of ``n`` (``out`` if given: stock, exports, queue credit); the few draws that agree,
-    arrive or ship in a quarter are updated by index.
+    arrive or ship in a quarter are updated by index, and once few draws are still owed exports
+    (contracted buyers), only those compute them (:class:`_Owed`).
     """
     H, n = a.H, a.n
-    P4, L4, R = a("production_bn_per_year") / 4.0, war["L"] / 4.0, war["R"]
-    cap_max, thresh = P4 * a("export_share"), a("shortfall_threshold_bn")
-    slope = cap_max * (1.0 - a("export_floor")) / thresh
-    net, U = P4 - L4, a("india_undelivered_sq")
+    c, st = _stock_constants(a, war), _stock_state(a, hold)
+    P4, L4, R, net = c["P4"], c["L4"], c["R"], c["net"]
     block = np.empty((3 * H + 1, n)) if out is None else out
     stock, cap_s, credit = block[: H + 1], block[H + 1 : 2 * H + 1], block[2 * H + 1 :]
     stock[0] = a("inventory_bn")
-    tmp, tmp2, z = np.empty(n), np.empty(n), np.zeros
-    st = dict(ret=hold["to_russia"], U=U, direct=z(n), extra=z(n), transit=z(n), need=2.0 * U)
-    st.update(agreed=np.ones(n, dtype=bool), sf_agree=np.full(n, np.nan))
-    talks = _draws_by_quarter(hold["k_agree"], bar["bargaining"], H) if bar["any"] else {}
+    tmp, tmp2 = np.empty(n), np.empty(n)
+    talks = _draws_by_quarter(hold["k_agree"], bar.bargaining, H) if bar.any else {}
     arrivals = _draws_by_quarter(hold["k_use"], st["ret"] > 0, H)
     shipments = _draws_by_quarter(hold["k_india"], st["ret"] > 0, H) if a.use == "india" else {}
-    contracted = a.buyers == "contracted"
     cum = a("india_credit_start_bn")
     # returned units sent to India stop production for India (contracted buyers): the timing
     # ruler then follows what production alone would have built for India
-    ruler = contracted and bool(shipments)
-    if ruler:
-        st.update(free=cum + 0.0, n_next=z(n), n_last=z(n))
-    served, small = False, n <= _SMALL_N
+    if c["contracted"] and shipments:
+        U, z = st["U"], np.zeros
+        c["ruler"] = dict(free=cum + 0.0, n_next=z(n), n_last=z(n), two_u=2.0 * U)
+        c["ruler"]["two_u1"] = 2.0 * np.maximum(U, 1.0)
+    served, ow = False, None
     for k in range(H):
-        S, nxt = stock[k], stock[k + 1]
+        S, nxt, cap = stock[k], stock[k + 1], cap_s[k]
         if (i := talks.get(k)) is not None:
-            _decide(st, bar, i, S[i], R[i])
-        if served:  # India's need met in every draw: nothing more is exported, ever
-            cap = cap_s[k]
-            cap.fill(0.0)
-            cum = credit[k]
-            np.copyto(cum, credit[k - 1])
+            _decide(st, bar, i, *((S, R) if i.size == n else (S[i], R[i])))
+        if not (exporting := not served):  # India served in every draw: no more exports, ever
+            cum = credit[k]  # (filled when served)
         else:
-            cap = export_capacity(S, R, cap_max, slope, thresh, cap_s[k], tmp)
-            if ruler:
-                _production_alone(st, cap, tmp2)
-            if contracted:  # only India's contract: capacity beyond its need stays home
+            if ow is None and c["contracted"]:
                 np.subtract(st["need"], cum, out=tmp2)
-                np.minimum(cap, tmp2, out=cap)
-                np.maximum(cap, 0.0, out=cap)
-                # a single run stops computing exports once India is served (cheap to check)
-                served = small and not ruler and bool((tmp2 <= cap).all())
-            cum = np.add(cum, cap, out=credit[k])
+                ow = _owed(c, k, tmp2)
+            if ow is not None:  # an ensemble: only the draws still owed exports compute them
+                cum = _exports_owed(ow, k, S, st, cum, cap, credit[k])
+            else:
+                cum, served = _exports_all(c, k, S, cum, cap, credit[k], tmp, tmp2)
+                if served:  # the rest of the quarters export nothing: filled at once
+                    cap_s[k + 1 :] = 0.0
+                    credit[k + 1 :] = cum
         np.add(S, net, out=nxt)
         if (i := arrivals.get(k)) is not None:
             _arrive(a, st, i, nxt, cum)
         if (i := shipments.get(k)) is not None:
             _ship(st, i, nxt, cum)
-        nxt -= cap
+        if exporting:  # (a capacity of 0 leaves the stock as it is)
+            nxt -= cap
         np.maximum(nxt, 0.0, out=nxt)
+    if ow is not None:
+        ow.close()
+    if c["ruler"] is not None:
+        st.update({key: c["ruler"][key] for key in ("free", "n_next", "n_last")})
     _decide_rest(a, st, bar, hold, stock, R)
-    return dict(stock=stock[:H], cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R, **st)
+    res = dict(stock=stock[:H], stock_all=stock, cap=cap_s, credit=credit, S=stock[H], P4=P4, L4=L4, R=R)
+    return res | st
 
 
-def _decide_rest(a: Inputs, st: dict, bar: dict, hold: dict, stock: np.ndarray, R: np.ndarray) -> None:
+def _decide_rest(
+    a: Inputs, st: dict, bar: BargainTerms, hold: dict, stock: np.ndarray, R: np.ndarray
+) -> None:
     """Draws whose agreement quarter lies at or after the horizon: decided on the last stock."""
-    if not bar["any"]:
+    if not bar.any:
         return
-    rest = np.flatnonzero(bar["bargaining"] & np.isnan(st["sf_agree"]))
+    rest = np.flatnonzero(bar.bargaining & np.isnan(st["sf_agree"]))
     if rest.size:
         k = np.minimum(np.asarray(hold["k_agree"] * np.ones(a.n))[rest], a.H).astype(np.intp)
         _decide(st, bar, rest, stock[k, rest], R[rest])
@@ -730,31 +896,38 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
     k_ship = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
 
     counted: dict[float, np.ndarray] = {}
+    small = np.uint8 if H < 256 else np.intp  # counts of quarters: bytes add fastest
+
+    def below(x):  # quarters with credit below x, per draw
+        return np.add.reduce(credit < x, axis=0, dtype=small) * 1.0
 
     def k_prod(m):  # first quarter production alone has built m squadrons (H = never)
         m = np.asarray(m, dtype=float)
         if m.ndim and m.min() == m.max():  # the same m for every draw (NaN never is)
             m = m[0]
         if m.ndim:
-            return np.sum(credit < 2.0 * m - 1e-9, axis=0) * 1.0
+            return below(2.0 * m - 1e-9)
         if float(m) not in counted:  # each whole count once (m = 1, 2 recur below)
-            counted[float(m)] = np.sum(credit < 2.0 * float(m) - 1e-9, axis=0) * 1.0
+            counted[float(m)] = below(2.0 * float(m) - 1e-9)
         return counted[float(m)]
 
     some_direct = bool(direct.any())
 
+    u_max = float(U.max())
+
     def k_done(m):  # first quarter the m-th undelivered squadron is in India
-        from_prod = k_prod(m - direct) if some_direct else k_prod(m)  # m - 0 is m
+        if m > u_max:  # India waits for fewer than m squadrons in every draw
+            return np.full(a.n, float(H))
+        if not some_direct:  # min(k, max(k_ship, k)) is k: production alone
+            return np.where(m <= U, k_prod(m), H)
+        from_prod = k_prod(m - direct)
         with_direct = np.where(direct >= m, k_ship, np.maximum(k_ship, from_prod))
         return np.where(m <= U, np.minimum(k_prod(m), with_direct), H)
 
     q1, q2 = a.quarter(k_done(1)), a.quarter(k_done(2))
     prom4 = np.floor(a("india_promise_sq4") * 4.0 + 1e-9) / 4.0
     prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
-    # delivered before the start: the promised quarter if it lies before the start (the
-    # reading's own date), else unknown (NaN) -- never an invented quarter
-    q4 = np.where(U >= 2, q1, np.where(prom4 < a.t0, prom4, np.nan))
-    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
+    q4, q5 = _india_quarters(a, U, q1, q2, prom5)
     deadline = a("india_deadline_year") + 1e-9
     kk = np.arange(H, dtype=float)[:, None]
     return dict(
@@ -763,11 +936,138 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
         q5=q5,
         d4=np.where(U >= 2, (q4 - prom4) * 4.0, 0.0),
         d5=np.where(U >= 1, (q5 - prom5) * 4.0, 0.0),
-        done_by=np.where(U < 1, 1.0, np.where(np.isnan(q5), 0.0, (q5 <= deadline) * 1.0)),
+        # (a NaN quarter compares False: not done)
+        done_by=np.where(U < 1, 1.0, (q5 <= deadline) * 1.0),
         next_prod=a.quarter(ru["n_next"] if "n_next" in ru else k_prod(1), U >= 1),
         last_prod=a.quarter(ru["n_last"] if "n_last" in ru else k_prod(np.maximum(U, 1)), U >= 1),
         direct=direct * (k_ship < H),
     )
+
+
+#: Months of the readings of ``india_sq4_arrival`` (``<month>_<year>``).
+_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def arrival_quarter(reading: str) -> float:
+    """The quarter (decimal year of its start) of a reading ``<month>_<year>`` of the evidence
+    switch ``india_sq4_arrival``: ``"june_2026"`` and ``"may_2026"`` are both 2026Q2 (2026.25).
+
+    Examples
+    --------
+    >>> arrival_quarter("june_2026"), arrival_quarter("may_2026"), arrival_quarter("march_2026")
+    (2026.25, 2026.25, 2026.0)
+    """
+    month, _, year = str(reading).partition("_")
+    if month not in _MONTHS or not year.isdigit():
+        raise ValueError(
+            f"india_sq4_arrival {reading!r} is not a reading '<month>_<year>' (e.g. 'june_2026')"
+        )
+    return int(year) + (_MONTHS.index(month) // 3) / 4.0
+
+
+def _india_quarters(a: Inputs, U, q1, q2, prom5) -> tuple[np.ndarray, np.ndarray]:
+    """The 4th and 5th squadrons' quarters: the first and second still undelivered, or, for a
+    squadron delivered before the start, the reading's own date: the 4th's arrival quarter from
+    ``india_sq4_arrival``, the 5th's promised quarter if it lies before the start (else unknown,
+    NaN) -- never an invented quarter."""
+    sq4 = np.full(a.n, arrival_quarter(a.values.get("india_sq4_arrival", "june_2026")))
+    q4 = np.where(U >= 2, q1, sq4)
+    q5 = np.where(U >= 2, q2, np.where(U >= 1, q1, np.where(prom5 < a.t0, prom5, np.nan)))
+    return q4, q5
+
+
+# --------------------------------------------------------------------------- plain twins
+# The plain versions of sections 4, 5 and 9 read like their equations: every quarter, every
+# draw, masks instead of indices. They give the same numbers as the fast sections above, bit for
+# bit (tests/model/test_stock_loop.py pins them over thousands of draws); the model runs the fast
+# ones, notebook 20 prints these.
+
+
+def russian_stock_plain(a: Inputs, hold: dict, war: dict, bar: BargainTerms) -> dict[str, np.ndarray]:
+    """Sections 3, 4 and 9 written plainly (the twin of :func:`russian_stock`)::
+
+    cap[k]   = P/4 * export_share * f(max(0, R - S[k]))         (contracted: at most India's need)
+    S[k+1]   = max(0, S[k] + P/4 - L/4 + returned[k] - cap[k])
+    agreed   = tr_min <= comp <= ru_max(shortfall in k_agree)   (section 9)
+    """
+    H, n, c = a.H, a.n, _stock_constants(a, war)
+    R, thresh, U = c["R"], c["thresh"], a("india_undelivered_sq")
+    S, cum, ret = a("inventory_bn") + 0.0, a("india_credit_start_bn") + 0.0, hold["to_russia"]
+    stock, cap_s, credit = np.empty((H, n)), np.empty((H, n)), np.empty((H, n))
+    direct, extra, transit, need = np.zeros(n), np.zeros(n), np.zeros(n), 2.0 * U
+    agreed, sf = np.ones(n, dtype=bool), np.full(n, np.nan)
+
+    def decide(now, S):  # section 9: Russia's price from its shortfall in the agreement quarter
+        sf_now = np.maximum(0.0, R - S)
+        ru_max = bar.ru_base + bar.ru_prem * np.minimum(1.0, sf_now / thresh)
+        ok = (bar.comp >= bar.tr_min - 1e-9) & (bar.comp <= ru_max + 1e-9)
+        return np.where(now, sf_now, sf), np.where(now, ok, agreed)
+
+    def squadrons_left():  # whole squadrons India still waits for
+        return U - np.minimum(U, np.floor(cum / 2.0))
+
+    for k in range(H):
+        stock[k] = S
+        if bar.any:
+            sf, agreed = decide(bar.bargaining & (hold["k_agree"] == k), S)
+        cap = c["cap_max"] - c["slope"] * np.minimum(np.maximum(R - S, 0.0), thresh)  # section 3
+        if a.buyers == "contracted":
+            cap = np.minimum(cap, np.maximum(need - cum, 0.0))
+        cap_s[k], cum = cap, cum + cap
+        arrive = np.where((hold["k_use"] == k) & agreed, ret, 0.0)  # returned units usable
+        nxt = S + c["net"]
+        if a.use == "resale":  # sold on: never in the home stock
+            extra = extra + arrive
+        elif a.use == "india":  # whole squadrons India waits for travel on, outside the stock
+            bound = 2.0 * np.minimum(np.floor(arrive / 2.0), squadrons_left())
+            transit, nxt = transit + bound, nxt + (arrive - bound)
+        else:  # home service
+            nxt = nxt + arrive
+        if a.use == "india":  # in transit reach India: complete the squadrons still awaited
+            ship = hold["k_india"] == k
+            d = np.where(ship, np.minimum(np.floor(transit / 2.0), squadrons_left()), 0.0)
+            direct, extra, need = direct + d, extra + 2.0 * d, need - 2.0 * d
+            nxt = nxt + np.where(ship, transit - 2.0 * d, 0.0)
+            transit = np.where(ship, 0.0, transit)
+        S = np.maximum(nxt - cap, 0.0)
+        credit[k] = cum
+    if bar.any:  # agreement at or after the horizon: decided on the last stock
+        sf, agreed = decide(bar.bargaining & np.isnan(sf), S)
+    out = dict(stock=stock, cap=cap_s, credit=credit, S=S, direct=direct, extra=extra)
+    return out | dict(transit=transit, need=need, agreed=agreed, sf_agree=sf)
+
+
+def india_deliveries_plain(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
+    """Section 5 written plainly (the twin of the dates of :func:`india_deliveries`)::
+
+    done[k] = min(U, floor(credit[k] / 2) + direct * (k >= k_india))
+    k_m     = first quarter with done[k] >= m        (H: not within the horizon)
+    """
+    credit, U, direct, H = ru["credit"], ru["U"], ru["direct"], a.H
+    k_india = hold["k_india"] if a.use == "india" else np.full(a.n, np.inf)
+    first = {1: np.full(a.n, float(H)), 2: np.full(a.n, float(H))}
+    for k in range(H - 1, -1, -1):  # backwards: the last assignment is the first quarter
+        from_prod = np.floor((credit[k] + 1e-9) / 2.0)  # (counts 2 - 1e-9 as a squadron)
+        done = np.minimum(U, from_prod + direct * (k >= k_india))
+        for m, k_m in first.items():
+            first[m] = np.where(done >= m, k, k_m)
+    q1, q2 = a.quarter(first[1]), a.quarter(first[2])
+    prom5 = np.floor(a("india_promise_sq5") * 4.0 + 1e-9) / 4.0
+    q4, q5 = _india_quarters(a, U, q1, q2, prom5)
+    return dict(q4=q4, q5=q5)
 
 
 # --------------------------------------------------------------------------- 6. US
@@ -800,12 +1100,12 @@ def _offset_paid(total, quarters, n_q):
     return total * np.minimum(1.0, quarters / n_q)
 
 
-def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.ndarray]:
+def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: BargainTerms) -> dict[str, np.ndarray]:
     """Section 7: Turkiye's account and Russia's refund and value (of the agreed return only),
     and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
     contract = a("s400_contract_usd_bn")
-    refund_total = (a.form != "none") * a("compensation_share") * contract * frac
+    refund_total = compensation(a, contract * frac)
     n_q = 4.0 * a("energy_offset_years")
     since_leave = np.maximum(0.0, H - hold["k_leave"])
     offset = a.form == "energy_offset"
@@ -818,11 +1118,11 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
     forgone = a("ru_leverage_value_usd_bn") * frac * left
-    if bar["any"]:  # a return: every draw bargains (at least one battalion would move)
-        scarcity = _scarcity(ru["sf_agree"], bar["thresh"])
-        ru_max, tr_min = bar["ru_base"] + bar["ru_prem"] * scarcity, bar["tr_min"]
-        deal = ru_max - bar["comp"]
-        consents, tr_consents = bar["comp"] <= ru_max + 1e-9, bar["comp"] >= tr_min - 1e-9
+    if bar.any:  # a return: every draw bargains (at least one battalion would move)
+        scarcity = _scarcity(ru["sf_agree"], bar.thresh)
+        ru_max, tr_min = bar.ru_base + bar.ru_prem * scarcity, bar.tr_min
+        deal = ru_max - bar.comp
+        consents, tr_consents = bar.comp <= ru_max + 1e-9, bar.comp >= tr_min - 1e-9
     else:
         ru_max = tr_min = scarcity = np.nan
         deal, consents, tr_consents = -forgone, False, False
@@ -890,12 +1190,12 @@ _BARGAIN_OUTCOMES = (
 )
 
 
-def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, Any]:
+def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: BargainTerms) -> dict[str, Any]:
     """Section 9's outcomes: the range as shares of the returned units' contract value and in
     US$ bn, whether it is empty, and whether the scenario's terms lie inside it (NaN: no return)."""
-    if not bar["any"]:
+    if not bar.any:
         return dict.fromkeys(_BARGAIN_OUTCOMES, np.nan)
-    share = 1.0 / bar["base"]  # the contract value of the units that would leave (> 0)
+    share = 1.0 / bar.base  # the contract value of the units that would leave (> 0)
     ru_max, tr_min = cash["ru_max"], np.maximum(0.0, cash["tr_min"])
     return {
         "deal_feasible": tr_min <= ru_max + 1e-9,
@@ -907,8 +1207,8 @@ def _bargain_outcomes(a: Inputs, ru: dict, cash: dict, bar: dict) -> dict[str, A
         "tr_consents": cash["tr_consents"],
         "ru_scarcity": cash["scarcity"],
         "ru_shortfall_agree_months": ru["sf_agree"] / (ru["P4"] / 3.0),
-        "tr_gives_up_usd_bn": bar["tr_gives_up"],
-        "tr_us_value_usd_bn": bar["tr_us_value"],
+        "tr_gives_up_usd_bn": bar.tr_gives_up,
+        "tr_us_value_usd_bn": bar.tr_us_value,
     }
 
 
@@ -936,11 +1236,11 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
     a = Inputs(values, n)
     hold = turkiye_holding(a)
     war = war_course(a)
-    # one float block for the per-quarter states and the outcomes: one large allocation instead
-    # of ~120 (fresh memory is costly to touch; a large block is reused from call to call)
-    block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
     track = _us_track(a, hold)
     bar = bargain_terms(a, hold, track)
+    # one float block for the per-quarter states and the outcomes: one large allocation, reused
+    # from call to call (separate arrays make the allocator hand fresh pages to every call)
+    block = np.empty((3 * a.H + 1 + len(OUTCOMES), n))
     ru = russian_stock(a, hold, war, bar, block[: 3 * a.H + 1])
     hold = _gate(hold, ru["agreed"])  # a refused draw keeps the status quo
     ind = india_deliveries(a, hold, ru)
@@ -958,7 +1258,7 @@ def simulate(values: Mapping[str, Any], n: int) -> tuple[Mapping[str, np.ndarray
 
 def _gate(hold: dict, agreed: np.ndarray) -> dict:
     """Consent gates the return: in a refused draw nothing leaves Turkiye."""
-    out = dict(hold, agreed=agreed)
+    out = dict(hold, agreed=agreed, asked=hold["moved"])  # asked: what would leave if agreed
     if not agreed.all():
         for key in ("moved", "to_russia", "moved_h"):
             out[key] = hold[key] * agreed
@@ -1019,6 +1319,8 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         "battalions_divested": hold["moved_h"] * 1.0,
         "returned_to_russia": returned,
         "divestiture_q": a.quarter(hold["k_leave"], us["legal"]),
+        # the departure quarter, computed once (results.py reads it)
+        "tr_leave_k": np.where(hold["asked"] > 0, hold["k_leave"], np.nan),
         "sanctions_lifted_q": a.quarter(us["k_sanc"], us["ok_s"]),
         "f35_readmission_q": a.quarter(us["k_f35"], us["ok_f"]),
         "f35_first_delivery_q": a.quarter(us["k_jet"], us["ok_j"]),
@@ -1028,7 +1330,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         "sanctions_blocked": f(us["blocked_s"]),
         "f35_blocked": f(us["blocked_f"]),
         "ru_stock_end": S,
-        "ru_stock_min": np.minimum(ru["stock"].min(axis=0), S),
+        "ru_stock_min": ru["stock_all"].min(axis=0),  # the quarters' starts and the end
         "ru_shortfall_end": np.maximum(0.0, ru["R"] - S),
         "ru_exports_total": exported + ru["extra"] * (k_extra < H),
         "ru_return_production_months": returned / (ru["P4"] / 3.0),

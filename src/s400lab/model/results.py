@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, months_to_quarters
+from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, simulate
 from s400lab.model.formatting import quarter_label, quarter_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,6 +28,7 @@ __all__ = [
     "key_outcomes",
     "quarter_label",
     "quarter_text",
+    "readable_outcomes",
     "bargain_verdict",
     "verdict",
 ]
@@ -99,6 +100,47 @@ def key_outcomes(view: str | None = None) -> tuple[str, ...]:
     return tuple(k for k in KEY_OUTCOMES if k in KEY_OUTCOME_VIEWS[view])
 
 
+def readable_outcomes(
+    table: pd.DataFrame, keep: tuple[str, ...] = ("unit", "label", "share_missing")
+) -> pd.DataFrame:
+    """An outcome table for reading: rows or columns named by an outcome get its label (from
+    :data:`s400lab.model.core.OUTCOMES`), and quarters (unit ``year``) are written as 2027Q3
+    ("not within horizon" for NaN). Columns in ``keep`` are left as they are.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Outcomes as rows (a ``unit`` column, if any, marks the quarters) or as columns.
+    keep : tuple of str
+        Columns never written as quarters (units, labels, shares).
+
+    Returns
+    -------
+    DataFrame
+    """
+    df = table.copy()
+
+    def is_quarter(name: object, unit: object = None) -> bool:
+        return unit == "year" or (unit is None and name in OUTCOMES and OUTCOMES[name][0] == "year")
+
+    cols = [c for c in df.columns if c not in keep]
+    if any(name in OUTCOMES for name in df.index) or "unit" in df.columns:
+        df = df.astype(object)
+        units = df["unit"].to_dict() if "unit" in df.columns else {}
+        for name in df.index:
+            if is_quarter(name, units.get(name)):
+                df.loc[name, cols] = [quarter_label(x) for x in df.loc[name, cols]]
+        if any(name in OUTCOMES for name in df.index):  # the label becomes the row's name
+            df = df.drop(columns=[c for c in ("label",) if c in df.columns])
+        df = df.rename(index=lambda n: OUTCOMES[n][1] if n in OUTCOMES else n)
+    elif any(c in OUTCOMES for c in df.columns):
+        for c in cols:
+            if is_quarter(c):
+                df[c] = df[c].map(quarter_label)
+        df = df.rename(columns=lambda c: OUTCOMES[c][1] if c in OUTCOMES else c)
+    return df
+
+
 def _quarters(values) -> tuple[list[str], np.ndarray]:
     t0 = float(values["start_year"])
     H = int(values["horizon_quarters"])
@@ -106,21 +148,29 @@ def _quarters(values) -> tuple[list[str], np.ndarray]:
     return [quarter_label(x) for x in t], t
 
 
-def verdict(scenario: Scenario) -> str:
+def _leave_q(scenario: Scenario, leave_k: float | None = None) -> float:
+    """The model's departure quarter as a decimal year (outcome ``tr_leave_k``, quarters from the
+    start, given or from a run at the scenario's own values)."""
+    if leave_k is None:
+        leave_k = float(simulate(scenario.values, 1)[1]["tr_leave_k"][0])
+    return float(scenario.values["start_year"]) + 0.25 * leave_k
+
+
+def verdict(scenario: Scenario, leave_k: float | None = None) -> str:
     """Plain-language statement of whether the scenario meets the US legal conditions.
 
     Judged at the scenario's own values: a full divestiture whose last unit leaves Turkiye
-    only after the horizon (``return_quarter`` + removal time >= ``horizon_quarters``) does
-    not meet them within the horizon, and the verdict says so.
+    only after the horizon (the model's ``tr_leave_k``, given as ``leave_k`` or from a run at
+    the scenario's values) does not meet them within the horizon, and the verdict says so.
     """
     v = scenario.values
     action = v["tr_action"]
     H, t0 = int(v["horizon_quarters"]), float(v["start_year"])
-    k_leave = float(v["return_quarter"] + months_to_quarters(v["removal_months"]))
-    if action in LEGAL_ACTIONS and k_leave >= H:
+    leave_q = _leave_q(scenario, leave_k) if action in LEGAL_ACTIONS else np.nan
+    if action in LEGAL_ACTIONS and leave_q >= t0 + 0.25 * H - 1e-9:
         return (
             "Legal conditions NOT met within the horizon: every S-400 would have left Turkiye "
-            f"only by {quarter_label(t0 + 0.25 * k_leave)} (agreement in quarter "
+            f"only by {quarter_label(leave_q)} (agreement in quarter "
             f"{v['return_quarter']} after the start plus {v['removal_months']:g} months' removal), "
             f"after the last quarter simulated ({quarter_label(t0 + 0.25 * (H - 1))}). Until "
             "then Turkiye still possesses S-400s, so under FY2021 NDAA s.1241 and FY2020 NDAA "
@@ -185,7 +235,27 @@ def _run_verdict(scenario: Scenario, outcomes: Mapping[str, float]) -> str:
             bargain + " Legal conditions NOT met: Turkiye keeps its S-400s, so under FY2021 NDAA "
             "s.1241 and FY2020 NDAA s.1245 CAATSA sanctions stay and there is no F-35 readmission."
         )
-    return f"{bargain} {verdict(scenario)}".strip()
+    return f"{bargain} {verdict(scenario, outcomes.get('tr_leave_k'))}".strip()
+
+
+class _FirstRow(Mapping):
+    """The first row of each per-quarter array of a mapping, taken when first read (a single
+    run's series are computed only when asked for)."""
+
+    def __init__(self, series: Mapping):
+        self._series = series
+        self._rows: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        if key not in self._rows:
+            self._rows[key] = self._series[key][0]
+        return self._rows[key]
+
+    def __iter__(self):
+        return iter(self._series)
+
+    def __len__(self) -> int:
+        return len(self._series)
 
 
 class Result:
@@ -203,9 +273,13 @@ class Result:
 
     def __init__(self, scenario: Scenario, series: Mapping, outcomes: Mapping):
         self.scenario = scenario
-        self.raw_series = {k: v[0] for k, v in series.items()}
+        self.raw_series: Mapping[str, np.ndarray] = _FirstRow(series)
         self.raw_outcomes = {k: float(v[0]) for k, v in outcomes.items()}
-        self.verdict = _run_verdict(scenario, self.raw_outcomes)
+
+    @cached_property
+    def verdict(self) -> str:
+        """Whether the return is agreed and the US legal conditions met, in plain words."""
+        return _run_verdict(self.scenario, self.raw_outcomes)
 
     def __getitem__(self, outcome: str) -> float:
         return self.raw_outcomes[outcome]
@@ -266,16 +340,21 @@ class Ensemble:
         self.draws = draws
         self.raw_series = series
         self.raw_outcomes = outcomes
-        self.verdict = verdict(scenario)
+
+    @cached_property
+    def verdict(self) -> str:
+        """The share of draws whose terms clear the bargaining range, and the legal verdict."""
+        text, outcomes = verdict(self.scenario), self.raw_outcomes
         agreed = np.asarray(outcomes.get("deal_agreed", [np.nan]), dtype=float)
-        if scenario.values["tr_action"] in RETURN_ACTIONS and np.isfinite(agreed).all():
+        if self.scenario.values["tr_action"] in RETURN_ACTIONS and np.isfinite(agreed).all():
             share = float(agreed.mean())
             ru = float(np.nanmedian(np.asarray(outcomes["ru_max_share"], dtype=float)))
-            self.verdict = (
+            text = (
                 f"The terms clear the bargaining range in {_pct(share)} of {len(agreed):,} draws "
                 f"(median of Russia's highest price: {_pct(ru)} of the contract); in the other draws "
-                f"the return is refused and the status quo holds. {self.verdict}"
+                f"the return is refused and the status quo holds. {text}"
             )
+        return text
 
     def __len__(self) -> int:
         return len(self.draws)
@@ -385,7 +464,7 @@ def india_timing_core(result: Result) -> IndiaTiming:
     t0 = float(v["start_year"])
     moving = o["returned_to_russia"] > 0 or v["tr_action"] in ("return_partial", "return_full")
     agree = t0 + 0.25 * float(v["return_quarter"]) if moving else np.nan
-    leave = t0 + 0.25 * (float(v["return_quarter"]) + float(months_to_quarters(v["removal_months"])))
+    leave = t0 + 0.25 * o["tr_leave_k"]  # the model's departure quarter (on the terms asked)
     t = {
         "agreement": agree,
         "left_turkiye": leave if moving else np.nan,

@@ -168,15 +168,20 @@ def deal_balance(ax: Axes, table: pd.DataFrame, *, title: str | None = None) -> 
         table["net"], y, marker="D", ms=12, ls="none", color=OKABE_ITO["black"], label="net for Russia"
     )
     for yi, n in zip(y, table["net"], strict=False):
+        # black on a white box above the bars (never orange on the orange refund bar); the
+        # sign says which way the deal goes for Russia
         ax.text(
             n,
-            yi + 0.3,
-            f"{n:+.2f}",
+            yi + 0.42,
+            f"net {n:+.2f}",
             ha="center",
-            color=OKABE_ITO["bluish_green"] if n > 0 else OKABE_ITO["vermillion"],
+            va="bottom",
+            color=OKABE_ITO["black"],
+            bbox={"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9},
         )
     ax.axvline(0, color=OKABE_ITO["black"], lw=1)
     ax.set_yticks(y, list(table.index))
+    ax.set_ylim(-0.6, len(table) - 0.4 + 0.45)  # room for the top bar's label
     ax.set_xlabel("US$ bn (whole deal, undiscounted)")
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     if title:
