@@ -23,13 +23,20 @@ count from the start of the quarter they fall in.
 ``holding = tr_holding_bn`` battalions (2 in a central run; ensembles draw 4 with probability
 ``p_tr_holding_4``). Units that leave Turkiye::
 
-    moved = holding                                   if tr_action in {return_full, transfer_third_party}
+    moved = holding                                   if tr_action in {return_full, transfer_third_party,
+                                                                       custody, relocation}
           = min(return_battalions, holding - 1)        if tr_action == return_partial
-          = 0                                          otherwise (keep_stored, activate)
+          = 0                                          otherwise (keep_stored, activate,
+                                                                  standalone_verified, joint_control)
 
 (a single scenario asking for ``return_battalions > holding - 1`` is refused by
 :func:`s400lab.model.scenario.lever_problems`; the ``min`` only acts in ensembles that draw a
-smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transfer. With
+smaller holding). ``to_russia = moved`` for a return, 0 otherwise. The middle options (issue 27)
+move units out of Turkiye's active holding without sending them to Russia (``custody``: into
+US-supervised custody; ``relocation``: to a site abroad under another state's control, as
+Cyprus's S-300s went to Crete) or keep them in Turkiye (``standalone_verified``: used stand-alone,
+outside NATO's systems, under verification; ``joint_control``: a joint control mechanism); then
+``k_leave`` is the quarter the arrangement is in place. With
 ``k_agree = return_quarter`` and the month durations summed before rounding::
 
     k_leave = k_agree + q(removal_months)                              (last unit left Turkiye)
@@ -115,10 +122,18 @@ follows the production-alone queue). India's dates move through two channels onl
 6. Turkiye-US milestones (:func:`us_milestones`)
 ------------------------------------------------
 Only a verified full divestiture meets the US legal conditions (FY2021 NDAA s.1241; FY2020 NDAA
-s.1245): ``return_full`` or ``transfer_third_party`` with ``left``. Otherwise every milestone
-is NaN and the block outcomes are 0. With the US-response multipliers ``m_d`` (durations) and
-``m_b`` (block probabilities) -- 1 for ``standard`` -- months are summed from the agreement
-and rounded once::
+s.1245: the government of Turkiye and any person acting on its behalf no longer possesses the
+S-400): ``return_full`` or ``transfer_third_party`` with ``left``, or a middle option whose
+legal reading (the evidence switch ``legal_reading_<option>``, :data:`MIDDLE_ACTIONS`) is
+``counts``, once in place (:func:`legal_counts`)::
+
+    legal = counts(tr_action, reading) and left and agreed
+
+The reading, not the option, decides whether the US track starts; what leaves Turkiye's holding
+follows the option (section 1), and Russia's stock never changes under a middle option.
+Otherwise every milestone is NaN and the block outcomes are 0. With the US-response
+multipliers ``m_d`` (durations) and ``m_b`` (block probabilities) -- 1 for ``standard`` --
+months are summed from the agreement and rounded once::
 
     m_sanc = m_d * sanctions_lift_months
     m_f35  = max(m_sanc, m_d * f35_readmission_months)
@@ -142,7 +157,7 @@ single run's chance of each milestone comes from
     upkeep_avoided  = upkeep_usd_bn_per_year * (moved / holding) * (H - k_leave) / 4
     workshare       = f35_workshare_usd_bn_per_year * (H - k_f35) / 4      (if readmitted)
     tr_recovered    = refund + upkeep_avoided + workshare
-    tr_retaliation  = ru_retaliation_usd_bn                   (transfer_third_party only)
+    tr_retaliation  = ru_retaliation_usd_bn          (transfer_third_party, custody, relocation)
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
     ru_forgone      = ru_leverage_value_usd_bn * moved / holding          (once they have left)
@@ -150,6 +165,9 @@ single run's chance of each milestone comes from
     ru_consents     = return action and comp <= ru_max
     offset_dependence = refund_total / s400_contract_usd_bn   (energy offset, once they have left)
 
+A middle option (section 1) pays no refund and saves no upkeep (Turkiye keeps title); custody
+and relocation put the units under a third party's control, so -- a labelled judgement, as for a
+transfer -- Russia objects and Turkiye bears ``tr_retaliation``.
 Everything here counts the agreed return only (a refused draw moves nothing). The offset
 dependence is the obligation, not the part still owed within the horizon (a later return must
 not look better). A transfer to a third party gives Russia nothing and costs it
@@ -225,11 +243,16 @@ __all__ = [
     "BUYERS",
     "COURSES",
     "LEGAL_ACTIONS",
+    "LEGAL_READINGS",
+    "MIDDLE_ACTIONS",
+    "MIDDLE_MOVING",
     "OUTCOMES",
     "RETURN_ACTIONS",
     "SECTIONS",
     "SERIES",
+    "THIRD_PARTY_ACTIONS",
     "export_capacity",
+    "legal_counts",
     "export_factor",
     "india_deliveries",
     "bargain_terms",
@@ -243,9 +266,33 @@ __all__ = [
     "war_course",
 ]
 
-ACTIONS = ("keep_stored", "activate", "return_partial", "return_full", "transfer_third_party")
-#: Actions that remove every unit from Turkiye and so can satisfy US law.
+#: The middle options (issue 27 item 2) -> the evidence switch holding their legal reading:
+#: whether the arrangement counts as Turkiye "no longer possessing" the S-400 under FY2021 NDAA
+#: s.1241 and FY2020 NDAA s.1245 (``counts``) or not (``does_not_count``).
+MIDDLE_ACTIONS: dict[str, str] = {
+    "custody": "legal_reading_custody",
+    "relocation": "legal_reading_relocation",
+    "standalone_verified": "legal_reading_standalone_verified",
+    "joint_control": "legal_reading_joint_control",
+}
+#: Middle options whose units leave Turkiye's active holding (to a US-supervised or a foreign
+#: site; never to Russia); under the others the units stay in Turkiye.
+MIDDLE_MOVING = ("custody", "relocation")
+#: Readings of a middle option's legal switch.
+LEGAL_READINGS = ("counts", "does_not_count")
+ACTIONS = (
+    "keep_stored",
+    "activate",
+    "return_partial",
+    "return_full",
+    "transfer_third_party",
+    *MIDDLE_ACTIONS,
+)
+#: Actions that remove every unit from Turkiye and so satisfy US law under every reading.
 LEGAL_ACTIONS = ("return_full", "transfer_third_party")
+#: Actions that put the units under a third party's physical control against the end-user
+#: terms (Russia objects and retaliates; a labelled judgement, see section 7).
+THIRD_PARTY_ACTIONS = ("transfer_third_party", *MIDDLE_MOVING)
 #: Actions that hand units back to Russia.
 RETURN_ACTIONS = ("return_partial", "return_full")
 #: Readings of ``ru_export_buyers``: only buyers with a sourced contract, or all buyers.
@@ -454,7 +501,7 @@ def turkiye_holding(a: Inputs) -> dict[str, np.ndarray]:
     Month durations from the agreement are summed, then rounded to quarters once.
     """
     holding = a("tr_holding_bn")
-    if a.action in LEGAL_ACTIONS:
+    if a.action in LEGAL_ACTIONS or a.action in MIDDLE_MOVING:
         moved = holding.copy()
     elif a.action == "return_partial":
         moved = np.minimum(a("return_battalions"), holding - 1.0)
@@ -771,11 +818,25 @@ def india_deliveries(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- 6. US
+def legal_counts(a: Inputs) -> bool:
+    """Whether the scenario's action can meet the US legal conditions once in place: a full
+    return or a transfer always; a middle option (:data:`MIDDLE_ACTIONS`) only under the
+    reading ``counts`` of its evidence switch; every other action never."""
+    if a.action in LEGAL_ACTIONS:
+        return True
+    if a.action in MIDDLE_ACTIONS:
+        reading = a.values.get(MIDDLE_ACTIONS[a.action], "does_not_count")
+        if reading not in LEGAL_READINGS:
+            raise ValueError(f"{MIDDLE_ACTIONS[a.action]} {reading!r} is not one of {LEGAL_READINGS}")
+        return reading == "counts"
+    return False
+
+
 def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
     """Section 6: months from the agreement summed along the chain, rounded to quarters once:
     ``k_x = k_agree + q(removal + m_d * months to x)`` (``track``, from :func:`_us_track`);
     blocked when ``u < min(1, m_b * p)``. Only an agreed, verified full divestiture counts."""
-    legal = (a.action in LEGAL_ACTIONS) & hold["left"] & hold["agreed"]
+    legal = legal_counts(a) & hold["left"] & hold["agreed"]
     k_sanc, k_f35, k_jet = track["k_sanc"], track["k_f35"], track["k_jet"]
     blocked_s = a("u_block_sanctions") < track["p_s"]
     blocked_f = a("u_block_f35") < track["p_f"]
@@ -805,15 +866,16 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: dict) -> dict[str, np.
     and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
     contract = a("s400_contract_usd_bn")
-    refund_total = (a.form != "none") * a("compensation_share") * contract * frac
+    pays = a.action not in MIDDLE_ACTIONS  # a middle option: Turkiye keeps title, nobody pays
+    refund_total = (a.form != "none") * pays * a("compensation_share") * contract * frac
     n_q = 4.0 * a("energy_offset_years")
     since_leave = np.maximum(0.0, H - hold["k_leave"])
     offset = a.form == "energy_offset"
     refund = _offset_paid(refund_total, since_leave, n_q) if offset else refund_total * left
-    upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0
+    upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0 * pays
     work_rate = a("f35_workshare_usd_bn_per_year") / 4.0 * us["ok_f"]
     upkeep, work = upkeep_rate * since_leave, work_rate * np.maximum(0.0, H - us["k_f35"])
-    transfer = a.action == "transfer_third_party"
+    transfer = a.action in THIRD_PARTY_ACTIONS
     retaliation = a("ru_retaliation_usd_bn") * transfer * left
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
@@ -1062,7 +1124,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         **_bargain_outcomes(a, ru, cash, bar),
         "ru_deal_net_usd_bn": f(cash["deal"]),
         "ru_consents": f(cash["consents"]),
-        "ru_objects": f(np.full(a.n, a.action == "transfer_third_party")),
+        "ru_objects": f(np.full(a.n, a.action in THIRD_PARTY_ACTIONS)),
         "tr_retaliation_usd_bn": f(cash["retaliation"]),
         "tr_net_usd_bn": cash["recovered"] - cash["retaliation"],
         "offset_dependence": f(cash["dependence"]),

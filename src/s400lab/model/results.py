@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, months_to_quarters
+from s400lab.model.core import (
+    LEGAL_ACTIONS,
+    MIDDLE_ACTIONS,
+    OUTCOMES,
+    RETURN_ACTIONS,
+    SERIES,
+    months_to_quarters,
+)
 from s400lab.model.formatting import quarter_label, quarter_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -115,6 +122,10 @@ def verdict(scenario: Scenario) -> str:
     """
     v = scenario.values
     action = v["tr_action"]
+    if action in MIDDLE_ACTIONS:  # a middle option: the verdict names its legal reading
+        from s400lab.model.middle import verdict_text
+
+        return verdict_text(v)
     H, t0 = int(v["horizon_quarters"]), float(v["start_year"])
     k_leave = float(v["return_quarter"] + months_to_quarters(v["removal_months"]))
     if action in LEGAL_ACTIONS and k_leave >= H:
