@@ -131,21 +131,35 @@ legal reading (the evidence switch ``legal_reading_<option>``, :data:`MIDDLE_ACT
 
 The reading, not the option, decides whether the US track starts; what leaves Turkiye's holding
 follows the option (section 1), and Russia's stock never changes under a middle option.
-Otherwise every milestone is NaN and the block outcomes are 0. With the US-response
-multipliers ``m_d`` (durations) and ``m_b`` (block probabilities) -- 1 for ``standard`` --
-months are summed from the agreement and rounded once::
+Otherwise every milestone is NaN and the hold outcomes are 0.
 
-    m_sanc = m_d * sanctions_lift_months
-    m_f35  = max(m_sanc, m_d * f35_readmission_months)
+Congress acts through holds tied to named linkages, not coin-flip blocks (issue 27 item 3): in the
+record, arms sales were held in the informal review until a linked issue was settled (the F-16
+sale to Turkiye until Sweden's NATO accession was ratified; the MQ-9B sale to India until the
+administration gave assurances) and formal disapproval has not survived a veto. So a hold
+*delays* a track by ``D = congress_hold_months`` (until the linkage resolves); it stops a track
+only when the delay pushes it past the horizon. ``congress_linkage`` (an evidence switch) names the
+issues pending: ``none``, ``greece_cyprus``, ``israel`` or ``greece_cyprus_israel`` (``n_link`` =
+0, 1, 1, 2). With the US-response multipliers ``m_d`` (durations) and ``m_b`` (hold chances) --
+1 for ``standard`` -- (:func:`hold_chances`)::
+
+    p_s = min(1, m_b * p_hold_sanctions)          (relief is the President's certification:
+                                                    only legislation can hold it)
+    p_f = min(1, m_b * (1 - (1 - p_hold_f35_base) * (1 - p_hold_per_linkage) ** n_link))
+    held_s = u_block_sanctions < p_s               held_f = u_block_f35 < p_f
+
+and months are summed from the agreement and rounded once::
+
+    m_sanc = m_d * sanctions_lift_months + D * held_s
+    m_f35  = max(m_sanc, m_d * f35_readmission_months + D * held_f)
     m_jet  = m_f35 + m_d * f35_delivery_months    (the stored jets count here only: low end 0)
     k_x    = k_agree + q(removal_months + m_x)          for x in sanc, f35, jet
-    blocked_sanctions = u_block_sanctions < min(1, m_b * p_block_sanctions)
-    blocked_f35       = u_block_f35       < min(1, m_b * p_block_f35)
 
-A blocked sanctions track blocks the F-35 track too. ``u_block_*`` are model devices (kind
-``device``): drawn in ensembles, 0.5 in a single run, never factors of tornado or Sobol. A
-single run's chance of each milestone comes from
-:func:`s400lab.analysis.ensembles.milestone_odds`.
+A held sanctions track delays the F-35 track too. ``sanctions_held`` / ``f35_held`` say a hold
+happened; ``sanctions_blocked`` / ``f35_blocked`` that it pushed a milestone the chain alone
+would reach within the horizon beyond it. ``u_block_*`` are model devices (kind ``device``):
+drawn in ensembles, 0.5 in a single run, never factors of tornado or Sobol. A single run's
+chance of each milestone comes from :func:`s400lab.analysis.ensembles.milestone_odds`.
 
 7. Money and Russia's deal (:func:`money`; US$ bn, undiscounted)
 ----------------------------------------------------------------
@@ -216,11 +230,12 @@ money, with ``t_leave`` the start of quarter ``k_leave`` and ``t_end`` the horiz
     gives_up = frac * (tr_gap_cost_usd_bn_per_year * max(0, min(tr_own_ad_year, t_end) - t_leave)
                        + tr_audience_cost_usd_bn)
     gains    = upkeep_usd_bn_per_year * frac * (H - k_leave) / 4
-               + [full return] (1 - p_s) * (1 - p_f) * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
+               + [full return] p_clear * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
     tr_min   = gives_up - gains
 
-with ``p_s, p_f`` the block probabilities (times ``m_b``, capped at 1): the US track's value
-weighted by its chance, not by the block draw. Outcomes::
+with ``k_f35`` the unheld chain's quarter and ``p_clear`` the expected share of its work-share
+quarters left after Congress's holds (over ``p_s``, ``p_f`` of section 6, each hold adding
+``congress_hold_months``): the US track's value weighted by its chance, not by the hold draw. Outcomes::
 
     tr_min_share  = max(0, tr_min) / base          ru_max_share = ru_max / base
     deal_feasible = tr_min_share <= ru_max_share   (the range is not empty)
@@ -244,6 +259,7 @@ __all__ = [
     "COURSES",
     "LEGAL_ACTIONS",
     "LEGAL_READINGS",
+    "LINKAGES",
     "MIDDLE_ACTIONS",
     "MIDDLE_MOVING",
     "OUTCOMES",
@@ -252,6 +268,7 @@ __all__ = [
     "SERIES",
     "THIRD_PARTY_ACTIONS",
     "export_capacity",
+    "hold_chances",
     "legal_counts",
     "export_factor",
     "india_deliveries",
@@ -331,8 +348,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "sanctions_lifted": ("0/1", "Sanctions lifted within the horizon"),
     "f35_readmitted": ("0/1", "F-35 readmission within the horizon"),
     "f35_delivered": ("0/1", "First F-35 delivered within the horizon"),
-    "sanctions_blocked": ("0/1", "Congress blocks sanctions relief (this draw)"),
-    "f35_blocked": ("0/1", "Congress blocks F-35 readmission (this draw)"),
+    "sanctions_blocked": ("0/1", "Congress's hold keeps sanctions relief beyond the horizon (this draw)"),
+    "f35_blocked": ("0/1", "Congress's hold keeps F-35 readmission beyond the horizon (this draw)"),
     "ru_stock_end": ("battalions", "Russian stock at the end of the horizon"),
     "ru_stock_min": ("battalions", "Lowest Russian stock over the horizon"),
     "ru_shortfall_end": ("battalions", "Russian shortfall at the end of the horizon"),
@@ -406,6 +423,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "tr_gives_up_usd_bn": ("US$ bn", "Turkiye: what a return costs it (air-defence gap, domestic cost)"),
     "tr_us_value_usd_bn": ("US$ bn", "Turkiye: chance-weighted value of the US track (F-35 work share)"),
+    # --- issue 27: Congress as linkage (section 6)
+    "sanctions_held": ("0/1", "Congress holds sanctions relief (this draw: delayed, not always stopped)"),
+    "f35_held": ("0/1", "Congress holds the F-35 sale (this draw: delayed, not necessarily stopped)"),
 }
 
 #: The documented sections of :func:`simulate`, in order: (title, function name).
@@ -543,20 +563,64 @@ def war_course(a: Inputs) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- 9. bargain
+#: Readings of ``congress_linkage`` -> how many named linkages are pending (section 6).
+LINKAGES: dict[str, int] = {"none": 0, "greece_cyprus": 1, "israel": 1, "greece_cyprus_israel": 2}
+
+
+def hold_chances(get: Any, us: str, linkage: str) -> dict[str, np.ndarray]:
+    """Chance that Congress holds each track (section 6), per draw.
+
+    ``get(name)`` returns a register value (a scalar or an array per draw); ``us`` is the
+    US response and ``linkage`` the reading of ``congress_linkage``::
+
+        p_s = min(1, m_b * p_hold_sanctions)
+        p_f = min(1, m_b * (1 - (1 - p_hold_f35_base) * (1 - p_hold_per_linkage) ** n_link))
+
+    Returns ``{"u_block_sanctions": p_s, "u_block_f35": p_f}`` (keyed by the device each
+    chance is compared with: a track is held when its device lies below its chance).
+    """
+    if linkage not in LINKAGES:
+        raise ValueError(f"congress_linkage {linkage!r} is not one of {tuple(LINKAGES)}")
+    mb = get(f"us_block_mult_{us}") if us in ("cooperative", "hostile") else 1.0
+    n_link = LINKAGES[linkage]
+    free = (1.0 - np.asarray(get("p_hold_f35_base"), dtype=float)) * (
+        1.0 - np.asarray(get("p_hold_per_linkage"), dtype=float)
+    ) ** n_link
+    return {
+        "u_block_sanctions": np.minimum(1.0, mb * np.asarray(get("p_hold_sanctions"), dtype=float)),
+        "u_block_f35": np.minimum(1.0, mb * (1.0 - free)),
+    }
+
+
 def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
-    """Quarters of the US milestones if the units leave (``k_x``) and the chance that Congress
-    blocks neither track (``p_clear``), for the US-response multipliers of the scenario."""
+    """Section 6's chain before Congress: the quarters of the US milestones if the units leave
+    and no track is held (``k_x``), the hold chances ``p_s``, ``p_f`` (:func:`hold_chances`),
+    the months a hold adds (``D``), and ``p_clear``: the expected share of the F-35 work-share
+    quarters ``H - k_f35`` that survives the holds (1 when Congress never holds; section 9
+    values the US track with it)."""
     if a.us in ("cooperative", "hostile"):
-        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
+        md = a(f"us_duration_mult_{a.us}")
     else:
-        md = mb = np.ones(a.n)
-    m_sanc = md * a("sanctions_lift_months")
-    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
-    m_jet = m_f35 + md * a("f35_delivery_months")
+        md = np.ones(a.n)
+    chances = hold_chances(a, a.us, a.values.get("congress_linkage", "none"))
+    p_s, p_f = chances["u_block_sanctions"], chances["u_block_f35"]
+    D = a("congress_hold_months")
     k0, m0 = hold["k_agree"], hold["m_leave"]
-    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
-    p_s, p_f = np.minimum(1.0, mb * a("p_block_sanctions")), np.minimum(1.0, mb * a("p_block_f35"))
-    return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
+
+    def chain(held_s, held_f):  # quarters (k_sanc, k_f35, k_jet) with the holds given
+        m_sanc = md * a("sanctions_lift_months") + D * held_s
+        m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months") + D * held_f)
+        m_jet = m_f35 + md * a("f35_delivery_months")
+        return tuple(k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
+
+    k_sanc, k_f35, k_jet = chain(0.0, 0.0)
+    free_q = np.maximum(0.0, a.H - k_f35)
+    expected_q = np.zeros(a.n)
+    for hs, hf in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)):
+        w = (p_s if hs else 1.0 - p_s) * (p_f if hf else 1.0 - p_f)
+        expected_q = expected_q + w * np.maximum(0.0, a.H - chain(hs, hf)[1])
+    p_clear = np.divide(expected_q, free_q, out=np.zeros(a.n), where=free_q > 0)
+    return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=p_clear, chain=chain)
 
 
 def bargain_terms(a: Inputs, hold: dict, track: dict) -> dict[str, Any]:
@@ -833,15 +897,16 @@ def legal_counts(a: Inputs) -> bool:
 
 
 def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
-    """Section 6: months from the agreement summed along the chain, rounded to quarters once:
-    ``k_x = k_agree + q(removal + m_d * months to x)`` (``track``, from :func:`_us_track`);
-    blocked when ``u < min(1, m_b * p)``. Only an agreed, verified full divestiture counts."""
+    """Section 6: months from the agreement summed along the chain, rounded to quarters once;
+    a track is held when ``u < p`` (:func:`hold_chances`) and a hold adds
+    ``congress_hold_months`` to it. Only an agreed arrangement that meets US law counts
+    (:func:`legal_counts`)."""
     legal = legal_counts(a) & hold["left"] & hold["agreed"]
-    k_sanc, k_f35, k_jet = track["k_sanc"], track["k_f35"], track["k_jet"]
-    blocked_s = a("u_block_sanctions") < track["p_s"]
-    blocked_f = a("u_block_f35") < track["p_f"]
-    ok_s = legal & ~blocked_s & (k_sanc < a.H)
-    ok_f = ok_s & ~blocked_f & (k_f35 < a.H)
+    held_s = a("u_block_sanctions") < track["p_s"]
+    held_f = a("u_block_f35") < track["p_f"]
+    k_sanc, k_f35, k_jet = track["chain"](held_s * 1.0, held_f * 1.0)
+    ok_s = legal & (k_sanc < a.H)
+    ok_f = ok_s & (k_f35 < a.H)
     return dict(
         legal=legal,
         k_sanc=k_sanc,
@@ -850,8 +915,11 @@ def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
         ok_s=ok_s,
         ok_f=ok_f,
         ok_j=ok_f & (k_jet < a.H),
-        blocked_s=legal & blocked_s,
-        blocked_f=legal & ~blocked_s & blocked_f,
+        held_s=legal & held_s,
+        held_f=legal & held_f,
+        # a hold that pushes a milestone the chain alone would reach past the horizon
+        blocked_s=legal & held_s & (track["k_sanc"] < a.H) & (k_sanc >= a.H),
+        blocked_f=ok_s & held_f & (track["k_f35"] < a.H) & (k_f35 >= a.H),
     )
 
 
@@ -1128,5 +1196,7 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         "tr_retaliation_usd_bn": f(cash["retaliation"]),
         "tr_net_usd_bn": cash["recovered"] - cash["retaliation"],
         "offset_dependence": f(cash["dependence"]),
+        "sanctions_held": f(us["held_s"]),
+        "f35_held": f(us["held_f"]),
     }
     return out
