@@ -1,7 +1,7 @@
 """Chance (the congressional hold draws) in the sensitivity analysis: the tornado averages over
 it exactly, and the share of variance it explains is reported (issue 25, item 6). Since issue 27
 item 3 Congress holds a track (a delay until a named linkage is settled) with a chance built from
-p_hold_sanctions, p_hold_f35_base and p_hold_per_linkage, instead of a bare block chance."""
+p_hold_sanctions and p_hold_per_linkage, instead of a bare block chance."""
 
 from __future__ import annotations
 
@@ -44,7 +44,6 @@ def test_block_chance_is_the_models_own_threshold(full):
             p = pd.DataFrame(
                 {
                     "p_hold_sanctions": rng.uniform(0.02, 0.3, 200).round(3),
-                    "p_hold_f35_base": rng.uniform(0.05, 0.3, 200).round(3),
                     "p_hold_per_linkage": rng.uniform(0.2, 0.8, 200).round(3),
                 }
             )
@@ -71,17 +70,17 @@ def test_tornado_hold_chance_is_smooth_and_monotone(full, outcome):
 
 def test_tornado_swings_of_the_hold_chances(full):
     t = model_tornado(full, "tr_net_usd_bn").set_index("name")
-    for p in ("p_hold_f35_base", "p_hold_per_linkage"):
+    for p in ("p_hold_per_linkage",):
         assert t.loc[p, "swing"] > 0.01
         assert t.loc[p, "y_high"] < t.loc[p, "y_low"]
-    # hand: with one linkage pending q = 1 - (1 - base) * (1 - x) is linear in x with slope
-    # (1 - base), and E = q f(held) + (1 - q) f(free), so the swing of p_hold_per_linkage is
-    # (high - low) x (1 - base) x (drop from an F-35 hold, averaged over the sanctions draw)
+    # hand: with one linkage pending q = 1 - (1 - x) = x, and E = q f(held) + (1 - q) f(free),
+    # so the swing of p_hold_per_linkage is (high - low) x (drop from an F-35 hold, averaged
+    # over the sanctions draw)
     held = pd.DataFrame({"u_block_f35": [0.0, 1.0]})
     mean, _ = expect_over_chance(full, held, ["tr_net_usd_bn"])
     drop = float(mean["tr_net_usd_bn"].iloc[1] - mean["tr_net_usd_bn"].iloc[0])  # free - held
     lo, hi = t.loc["p_hold_per_linkage", ["low", "high"]]
-    slope = 1 - full["p_hold_f35_base"]
+    slope = 1.0
     assert t.loc["p_hold_per_linkage", "swing"] == pytest.approx((hi - lo) * slope * drop, rel=1e-9)
     # a hold delays: at central values a sanctions hold keeps relief inside the horizon and does
     # not move the F-35 date, so its chance moves nothing in the alliance score (v2's bare block

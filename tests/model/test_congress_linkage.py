@@ -20,11 +20,11 @@ ORDER = ("none", "greece_cyprus", "greece_cyprus_israel")  # 0, 1, 2 linkages pe
 def test_the_bare_block_chance_is_gone_and_every_new_row_is_sourced():
     reg = Scenario.default().register
     assert "p_block_sanctions" not in reg and "p_block_f35" not in reg
-    for name in ("congress_linkage", "p_hold_sanctions", "p_hold_f35_base", "p_hold_per_linkage"):
+    for name in ("congress_linkage", "p_hold_sanctions", "p_hold_per_linkage"):
         assert reg[name].source_ids, name
     assert reg["congress_hold_months"].source_ids
     assert set(reg["congress_linkage"].choices) == set(LINKAGES)
-    for name in ("p_hold_sanctions", "p_hold_f35_base", "p_hold_per_linkage"):
+    for name in ("p_hold_sanctions", "p_hold_per_linkage"):
         p = reg[name]
         assert p.confidence == "claimed" and p.description.startswith("ASSUMPTION"), name
         assert 0 <= p.low < p.central < p.high <= 1, name
@@ -33,12 +33,12 @@ def test_the_bare_block_chance_is_gone_and_every_new_row_is_sourced():
 def test_hold_chances_by_hand():
     v = Scenario.default().values
     get = v.__getitem__
-    # p_f = 1 - (1 - 0.1) * (1 - 0.4) ** n: 0.1, 0.46, 0.676; p_s = 0.1 whatever the linkage
+    # p_f = 1 - (1 - 0.4) ** n: 0 (no linkage, no hold), 0.4, 0.64; p_s = 0.1 whatever the linkage
     for linkage, pf in (
-        ("none", 0.1),
-        ("greece_cyprus", 0.46),
-        ("israel", 0.46),
-        ("greece_cyprus_israel", 0.676),
+        ("none", 0.0),
+        ("greece_cyprus", 0.4),
+        ("israel", 0.4),
+        ("greece_cyprus_israel", 0.64),
     ):
         q = hold_chances(get, "standard", linkage)
         assert float(q["u_block_f35"]) == pytest.approx(pf), linkage
@@ -53,7 +53,7 @@ def test_a_hold_delays_by_the_hold_months_and_the_linkage_decides_it():
     sc = Scenario.preset("full_return_cash")
     t = compare_readings(sc, "congress_linkage", ["f35_readmission_q", "f35_held", "sanctions_lifted_q"])
     col = {r: f"congress_linkage = {r}" for r in LINKAGES}
-    # central run: u = 0.5; held only where p_f > 0.5 (two linkages pending: 0.676)
+    # central run: u = 0.5; held only where p_f > 0.5 (two linkages pending: 0.64)
     assert (
         t.loc["f35_held", col["greece_cyprus"]] == 0 and t.loc["f35_held", col["greece_cyprus_israel"]] == 1
     )
@@ -71,7 +71,7 @@ def test_the_bargain_values_the_us_track_by_its_expected_quarters():
     _, out = sim1(**{**v, "congress_linkage": "greece_cyprus"})
     H, k0 = v["horizon_quarters"], v["return_quarter"]
     m0, D = v["removal_months"], v["congress_hold_months"]
-    ps, pf = 0.1, 0.46
+    ps, pf = 0.1, 0.4
 
     def k_f35(hs, hf):
         m_s = v["sanctions_lift_months"] + D * hs
@@ -84,7 +84,7 @@ def test_the_bargain_values_the_us_track_by_its_expected_quarters():
     )
     assert out["tr_us_value_usd_bn"] == pytest.approx(v["f35_workshare_usd_bn_per_year"] / 4 * expected)
     # with no chance of a hold the whole unheld chain counts
-    _, free = sim1(**{**v, "p_hold_sanctions": 0.0, "p_hold_f35_base": 0.0, "congress_linkage": "none"})
+    _, free = sim1(**{**v, "p_hold_sanctions": 0.0, "congress_linkage": "none"})
     assert free["tr_us_value_usd_bn"] == pytest.approx(
         v["f35_workshare_usd_bn_per_year"] / 4 * max(0.0, H - k_f35(0, 0))
     )
@@ -110,9 +110,8 @@ def test_properties_over_ten_thousand_draws():
             blocked, held = o[f"{track}_blocked"], o[f"{track}_held"]
             assert (blocked <= held).all() and (blocked + o[lifted] <= 1).all(), (r, track)
         # each hold is a Bernoulli draw against its own chance, draw by draw
-        pf = ens.draws["p_hold_f35_base"].to_numpy()
         link = ens.draws["p_hold_per_linkage"].to_numpy()
-        chance = 1 - (1 - pf) * (1 - link) ** LINKAGES[r]
+        chance = 1 - (1 - link) ** LINKAGES[r]
         np.testing.assert_array_equal(o["f35_held"], (ens.draws["u_block_f35"].to_numpy() < chance) * 1.0)
         assert abs(o["f35_held"].mean() - chance.mean()) < 0.02, r
     for fewer, more in zip(ORDER, ORDER[1:], strict=False):

@@ -159,8 +159,8 @@ def test_milestone_quarters_standard():
 def test_milestone_quarters_hostile_and_hold():
     _, out = sim1(**MILESTONES, us_response="hostile")
     # durations x2: sanctions 12 months -> k q(3 + 12) = 5. Hold chances x2: sanctions 2 x 0.1
-    # = 0.2 < u 0.5 (not held); F-35 with one linkage pending (greece_cyprus) 2 x (1 - 0.9 x 0.6)
-    # = 0.92 > u 0.5 -> held: + 12 months, readmission max(12, 24 + 12) = 36 -> k q(39) = 13,
+    # = 0.2 < u 0.5 (not held); F-35 with one linkage pending (greece_cyprus) 2 x 0.4 = 0.8
+    # > u 0.5 -> held: + 12 months, readmission max(12, 24 + 12) = 36 -> k q(39) = 13,
     # first jet 36 + 6 = 42 -> k q(45) = 15
     assert out["sanctions_lifted_q"] == 2028.0
     assert out["f35_readmission_q"] == 2030.0 and out["f35_first_delivery_q"] == 2030.5

@@ -148,3 +148,15 @@ def test_properties_over_ten_thousand_draws(option, reading):
         full = run_ensemble(Scenario.preset("transfer_third_party"), n=n, seed=7).raw_outcomes
         np.testing.assert_array_equal(o["sanctions_lifted_q"], full["sanctions_lifted_q"])
         np.testing.assert_array_equal(o["f35_readmitted"], full["f35_readmitted"])
+
+
+def test_retaliation_is_live_exactly_where_a_third_party_takes_control():
+    from s400lab.model.scenario import idle_parameters
+
+    for option in OPTIONS:
+        idle = idle_parameters({**Scenario.default().values, "tr_action": option})
+        assert ("ru_retaliation_usd_bn" in idle) == (option not in MIDDLE_MOVING), option
+        # and the model agrees: the cost moves the net only where it is not idle
+        _, lo = sim1(tr_action=option, ru_retaliation_usd_bn=0.5)
+        _, hi = sim1(tr_action=option, ru_retaliation_usd_bn=2.0)
+        assert (lo["tr_net_usd_bn"] != hi["tr_net_usd_bn"]) == (option in MIDDLE_MOVING), option

@@ -327,7 +327,7 @@ def from_unit(scenario: Any, U: pd.DataFrame) -> pd.DataFrame:
 #: Congress's holds conditional on the named linkages pending, times the US-response multiplier).
 BLOCK_DEVICES = {
     "u_block_sanctions": ("p_hold_sanctions",),
-    "u_block_f35": ("p_hold_f35_base", "p_hold_per_linkage"),
+    "u_block_f35": ("p_hold_per_linkage",),
 }
 
 

@@ -145,7 +145,7 @@ issues pending: ``none``, ``greece_cyprus``, ``israel`` or ``greece_cyprus_israe
 
     p_s = min(1, m_b * p_hold_sanctions)          (relief is the President's certification:
                                                     only legislation can hold it)
-    p_f = min(1, m_b * (1 - (1 - p_hold_f35_base) * (1 - p_hold_per_linkage) ** n_link))
+    p_f = min(1, m_b * (1 - (1 - p_hold_per_linkage) ** n_link))   (no linkage, no hold)
     held_s = u_block_sanctions < p_s               held_f = u_block_f35 < p_f
 
 and months are summed from the agreement and rounded once::
@@ -574,7 +574,7 @@ def hold_chances(get: Any, us: str, linkage: str) -> dict[str, np.ndarray]:
     US response and ``linkage`` the reading of ``congress_linkage``::
 
         p_s = min(1, m_b * p_hold_sanctions)
-        p_f = min(1, m_b * (1 - (1 - p_hold_f35_base) * (1 - p_hold_per_linkage) ** n_link))
+        p_f = min(1, m_b * (1 - (1 - p_hold_per_linkage) ** n_link))
 
     Returns ``{"u_block_sanctions": p_s, "u_block_f35": p_f}`` (keyed by the device each
     chance is compared with: a track is held when its device lies below its chance).
@@ -583,9 +583,7 @@ def hold_chances(get: Any, us: str, linkage: str) -> dict[str, np.ndarray]:
         raise ValueError(f"congress_linkage {linkage!r} is not one of {tuple(LINKAGES)}")
     mb = get(f"us_block_mult_{us}") if us in ("cooperative", "hostile") else 1.0
     n_link = LINKAGES[linkage]
-    free = (1.0 - np.asarray(get("p_hold_f35_base"), dtype=float)) * (
-        1.0 - np.asarray(get("p_hold_per_linkage"), dtype=float)
-    ) ** n_link
+    free = (1.0 - np.asarray(get("p_hold_per_linkage"), dtype=float)) ** n_link
     return {
         "u_block_sanctions": np.minimum(1.0, mb * np.asarray(get("p_hold_sanctions"), dtype=float)),
         "u_block_f35": np.minimum(1.0, mb * (1.0 - free)),

@@ -142,9 +142,7 @@ def verdict(scenario: Scenario) -> str:
             "Legal conditions can be met: every S-400 leaves Turkiye, which is what FY2021 NDAA "
             "s.1241 (CAATSA sanctions relief) and FY2020 NDAA s.1245 (F-35) require - no "
             "possession, no Russian operation or maintenance, credible assurances. Sanctions "
-            "relief and F-35 readmission still take time, and Congress can hold them until "
-            "another pending issue is settled (congress_linkage): a delay, a block only if it "
-            "outlasts the horizon."
+            "relief and F-35 readmission still take time and can be held by Congress."
         )
         if action == "transfer_third_party":
             text += (
