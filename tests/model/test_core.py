@@ -156,12 +156,21 @@ def test_milestone_quarters_standard():
     assert out["sanctions_lifted"] == out["f35_readmitted"] == out["f35_delivered"] == 1
 
 
-def test_milestone_quarters_hostile_and_block():
+def test_milestone_quarters_hostile_and_hold():
     _, out = sim1(**MILESTONES, us_response="hostile")
-    # durations x2: sanctions 12 months -> k 5; block prob 0.35 x 2 = 0.7 > u 0.5 -> blocked
+    # durations x2: sanctions 12 months -> k q(3 + 12) = 5. Hold chances x2: sanctions 2 x 0.1
+    # = 0.2 < u 0.5 (not held); F-35 with one linkage pending (greece_cyprus) 2 x 0.4 = 0.8
+    # > u 0.5 -> held: + 12 months, readmission max(12, 24 + 12) = 36 -> k q(39) = 13,
+    # first jet 36 + 6 = 42 -> k q(45) = 15
     assert out["sanctions_lifted_q"] == 2028.0
-    assert math.isnan(out["f35_readmission_q"]) and math.isnan(out["f35_first_delivery_q"])
-    assert out["f35_blocked"] == 1 and out["sanctions_blocked"] == 0
+    assert out["f35_readmission_q"] == 2030.0 and out["f35_first_delivery_q"] == 2030.5
+    assert out["f35_held"] == 1 and out["sanctions_held"] == 0
+    assert out["f35_blocked"] == 0 and out["sanctions_blocked"] == 0  # delayed, not stopped
+    # the same hold with 12 quarters simulated: the chain alone reaches readmission in k 9, the
+    # hold pushes it to k 13, past the horizon -> blocked within it
+    _, short = sim1(**MILESTONES, us_response="hostile", horizon_quarters=12)
+    assert short["f35_blocked"] == 1 and math.isnan(short["f35_readmission_q"])
+    assert short["sanctions_lifted_q"] == 2028.0
 
 
 def test_milestone_quarters_cooperative():
@@ -174,10 +183,20 @@ def test_milestone_quarters_cooperative():
     )
 
 
-def test_sanctions_block_blocks_everything():
-    _, out = sim1(**MILESTONES, u_block_sanctions=0.1)  # 0.1 < p 0.2
-    assert out["sanctions_blocked"] == 1 and out["f35_blocked"] == 0
-    assert all(math.isnan(out[k]) for k in ("sanctions_lifted_q", "f35_readmission_q"))
+def test_sanctions_hold_delays_everything():
+    _, out = sim1(**MILESTONES, u_block_sanctions=0.05)  # 0.05 < p_hold_sanctions 0.1
+    # sanctions 6 + 12 months -> k q(3 + 18) = 7; readmission max(18, 12) = 18 -> k 7; jet k 8
+    assert out["sanctions_held"] == 1 and out["f35_held"] == 0
+    assert (out["sanctions_lifted_q"], out["f35_readmission_q"], out["f35_first_delivery_q"]) == (
+        2028.5,
+        2028.5,
+        2028.75,
+    )
+    assert out["sanctions_blocked"] == 0
+    # with 6 quarters the chain alone lifts them in k 3, the hold pushes it to k 7: blocked
+    _, short = sim1(**MILESTONES, u_block_sanctions=0.05, horizon_quarters=6)
+    assert short["sanctions_blocked"] == 1 and short["f35_blocked"] == 0
+    assert all(math.isnan(short[k]) for k in ("sanctions_lifted_q", "f35_readmission_q"))
 
 
 def test_milestone_beyond_horizon_is_nan():

@@ -13,7 +13,17 @@ from s400lab.model.register import build_register, data_dir
 DATA = data_dir()
 
 LEVERS = {
-    "tr_action": {"keep_stored", "activate", "return_partial", "return_full", "transfer_third_party"},
+    "tr_action": {
+        "keep_stored",
+        "activate",
+        "return_partial",
+        "return_full",
+        "transfer_third_party",
+        "custody",
+        "relocation",
+        "standalone_verified",
+        "joint_control",
+    },
     "compensation_form": {"cash", "energy_offset", "none"},
     "ru_use_returned": {"home", "india", "resale"},
     "us_response": {"cooperative", "standard", "hostile"},

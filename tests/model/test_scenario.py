@@ -23,6 +23,11 @@ EXPECTED = [
     "early_return_india",
     "transfer_third_party",
     "escalation_keep",
+    # issue 27: the middle options, each with its legal reading as an evidence switch
+    "custody_us",
+    "relocation_abroad",
+    "standalone_verified",
+    "joint_control",
 ]
 
 

@@ -251,9 +251,13 @@ def test_russias_deal_and_consent_by_hand():
     assert r["ru_deal_net_usd_bn"] == pytest.approx(ru_max - 1.5) and r["ru_consents"] == 1
     # Turkiye: the units leave in quarter 3 (2027.5): gives up 0.1 x (2028 - 2027.5) of air
     # defence + 0.1 audience = 0.15; gains the upkeep 0.05 x 21/4 and the US track
-    # 0.8 x 0.65 x 0.4/4 x (24 - 15): its least is 0
+    # 0.4/4 x the expected work-share quarters after Congress's holds (issue 27): the F-35 is
+    # held with chance 0.4 (one linkage pending), which moves readmission from
+    # quarter 15 to 19 (+12 months: 48 + 3 -> 17 quarters after the agreement in quarter 2); a
+    # sanctions hold (0.1) does not move it (max(6 + 12, 36) = 36):
+    # 0.1 x (0.6 x (24 - 15) + 0.4 x (24 - 19)) = 0.74; its least is 0
     assert r["tr_gives_up_usd_bn"] == pytest.approx(0.1 * 0.5 + 0.1)
-    assert r["tr_us_value_usd_bn"] == pytest.approx(0.8 * 0.65 * 0.1 * 9)
+    assert r["tr_us_value_usd_bn"] == pytest.approx(0.1 * (0.6 * 9 + 0.4 * 5))
     assert r["tr_min_share"] == 0 and r["deal_feasible"] == 1 and r["deal_agreed"] == 1
     low = run(Scenario.preset("full_return_low_refund"))
     assert low["ru_deal_net_usd_bn"] == pytest.approx(ru_max - 0.75) and low["ru_consents"] == 1

@@ -19,7 +19,15 @@ def _by_hand(x: np.ndarray) -> tuple[float, str]:
     """Median quarter of the draws that reach the date (floored to the quarter) and the chance."""
     fin = x[~np.isnan(x)]
     med = math.floor(float(np.median(fin)) * 4 + 1e-9) / 4 if fin.size else math.nan
-    return med, f"{100 * fin.size / x.size:.0f}%"
+    p = fin.size / x.size
+    # a chance short of certain is never rounded to 100% (nor a non-zero one to 0%): since
+    # Congress's holds delay rather than block (issue 27), a transfer lifts the sanctions within
+    # the horizon in all but a few draws of 1,000
+    if 0.995 < p < 1:
+        return med, "&gt;99%"
+    if 0 < p < 0.005:
+        return med, "&lt;1%"
+    return med, f"{100 * p:.0f}%"
 
 
 @pytest.fixture(scope="module")

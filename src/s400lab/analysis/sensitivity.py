@@ -322,19 +322,21 @@ def from_unit(scenario: Any, U: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-#: Model devices -> the block probability each is compared with: a track is blocked when
-#: ``u_block_x < min(1, m_b * p_block_x)`` (:mod:`s400lab.model.core`, section 6; ``m_b`` is
-#: the US-response multiplier, 1 for "standard").
-BLOCK_DEVICES = {"u_block_sanctions": "p_block_sanctions", "u_block_f35": "p_block_f35"}
+#: Model devices -> the register rows their chance is built from: a track is held when
+#: ``u_block_x`` lies below its hold chance (:func:`s400lab.model.core.hold_chances`, section 6:
+#: Congress's holds conditional on the named linkages pending, times the US-response multiplier).
+BLOCK_DEVICES = {
+    "u_block_sanctions": ("p_hold_sanctions",),
+    "u_block_f35": ("p_hold_per_linkage",),
+}
 
 
 def block_chances(scenario: Any, draws: pd.DataFrame | None = None) -> dict[str, np.ndarray]:
     """The chance each model device blocks its track, per row of ``draws``.
 
-    ``min(1, m_b * p)`` with ``p`` the block probability (from ``draws`` where it is a column,
-    else the scenario's value) and ``m_b`` the block multiplier of the scenario's US response
-    (``us_block_mult_cooperative`` / ``_hostile``; 1 for "standard"). A test holds this to
-    the model's own comparison, draw by draw.
+    The hold chance of :func:`s400lab.model.core.hold_chances` (its rows taken from ``draws``
+    where they are columns, else the scenario's values; the named linkages pending and the US
+    response from the scenario). A test holds this to the model's own comparison, draw by draw.
 
     Returns
     -------
@@ -350,12 +352,13 @@ def block_chances(scenario: Any, draws: pd.DataFrame | None = None) -> dict[str,
             return draws[name].to_numpy(dtype=float)
         return np.full(n, float(v[name]))
 
-    us = v["us_response"]
-    mb = col(f"us_block_mult_{us}") if us in ("cooperative", "hostile") else np.ones(n)
+    from s400lab.model.core import hold_chances
+
     unknown = [d for d in scenario.register.devices if d not in BLOCK_DEVICES]
     if unknown:
         raise ValueError(f"model device(s) {', '.join(unknown)} have no known chance (see BLOCK_DEVICES)")
-    return {d: np.minimum(1.0, mb * col(BLOCK_DEVICES[d])) for d in scenario.register.devices}
+    q = hold_chances(col, v["us_response"], v.get("congress_linkage", "none"))
+    return {d: np.broadcast_to(q[d], (n,)).astype(float) for d in scenario.register.devices}
 
 
 def expect_over_chance(

@@ -23,13 +23,20 @@ count from the start of the quarter they fall in.
 ``holding = tr_holding_bn`` battalions (2 in a central run; ensembles draw 4 with probability
 ``p_tr_holding_4``). Units that leave Turkiye::
 
-    moved = holding                                   if tr_action in {return_full, transfer_third_party}
+    moved = holding                                   if tr_action in {return_full, transfer_third_party,
+                                                                       custody, relocation}
           = min(return_battalions, holding - 1)        if tr_action == return_partial
-          = 0                                          otherwise (keep_stored, activate)
+          = 0                                          otherwise (keep_stored, activate,
+                                                                  standalone_verified, joint_control)
 
 (a single scenario asking for ``return_battalions > holding - 1`` is refused by
 :func:`s400lab.model.scenario.lever_problems`; the ``min`` only acts in ensembles that draw a
-smaller holding). ``to_russia = moved`` for a return, 0 for a third-party transfer. With
+smaller holding). ``to_russia = moved`` for a return, 0 otherwise. The middle options (issue 27)
+move units out of Turkiye's active holding without sending them to Russia (``custody``: into
+US-supervised custody; ``relocation``: to a site abroad under another state's control, as
+Cyprus's S-300s went to Crete) or keep them in Turkiye (``standalone_verified``: used stand-alone,
+outside NATO's systems, under verification; ``joint_control``: a joint control mechanism); then
+``k_leave`` is the quarter the arrangement is in place. With
 ``k_agree = return_quarter`` and the month durations summed before rounding::
 
     k_leave = k_agree + q(removal_months)                              (last unit left Turkiye)
@@ -117,22 +124,44 @@ follows the production-alone queue). India's dates move through two channels onl
 6. Turkiye-US milestones (:func:`us_milestones`)
 ------------------------------------------------
 Only a verified full divestiture meets the US legal conditions (FY2021 NDAA s.1241; FY2020 NDAA
-s.1245): ``return_full`` or ``transfer_third_party`` with ``left``. Otherwise every milestone
-is NaN and the block outcomes are 0. With the US-response multipliers ``m_d`` (durations) and
-``m_b`` (block probabilities) -- 1 for ``standard`` -- months are summed from the agreement
-and rounded once::
+s.1245: the government of Turkiye and any person acting on its behalf no longer possesses the
+S-400): ``return_full`` or ``transfer_third_party`` with ``left``, or a middle option whose
+legal reading (the evidence switch ``legal_reading_<option>``, :data:`MIDDLE_ACTIONS`) is
+``counts``, once in place (:func:`legal_counts`)::
 
-    m_sanc = m_d * sanctions_lift_months
-    m_f35  = max(m_sanc, m_d * f35_readmission_months)
+    legal = counts(tr_action, reading) and left and agreed
+
+The reading, not the option, decides whether the US track starts; what leaves Turkiye's holding
+follows the option (section 1), and Russia's stock never changes under a middle option.
+Otherwise every milestone is NaN and the hold outcomes are 0.
+
+Congress acts through holds tied to named linkages, not coin-flip blocks (issue 27 item 3): in the
+record, arms sales were held in the informal review until a linked issue was settled (the F-16
+sale to Turkiye until Sweden's NATO accession was ratified; the MQ-9B sale to India until the
+administration gave assurances) and formal disapproval has not survived a veto. So a hold
+*delays* a track by ``D = congress_hold_months`` (until the linkage resolves); it stops a track
+only when the delay pushes it past the horizon. ``congress_linkage`` (an evidence switch) names the
+issues pending: ``none``, ``greece_cyprus``, ``israel`` or ``greece_cyprus_israel`` (``n_link`` =
+0, 1, 1, 2). With the US-response multipliers ``m_d`` (durations) and ``m_b`` (hold chances) --
+1 for ``standard`` -- (:func:`hold_chances`)::
+
+    p_s = min(1, m_b * p_hold_sanctions)          (relief is the President's certification:
+                                                    only legislation can hold it)
+    p_f = min(1, m_b * (1 - (1 - p_hold_per_linkage) ** n_link))   (no linkage, no hold)
+    held_s = u_block_sanctions < p_s               held_f = u_block_f35 < p_f
+
+and months are summed from the agreement and rounded once::
+
+    m_sanc = m_d * sanctions_lift_months + D * held_s
+    m_f35  = max(m_sanc, m_d * f35_readmission_months + D * held_f)
     m_jet  = m_f35 + m_d * f35_delivery_months    (the stored jets count here only: low end 0)
     k_x    = k_agree + q(removal_months + m_x)          for x in sanc, f35, jet
-    blocked_sanctions = u_block_sanctions < min(1, m_b * p_block_sanctions)
-    blocked_f35       = u_block_f35       < min(1, m_b * p_block_f35)
 
-A blocked sanctions track blocks the F-35 track too. ``u_block_*`` are model devices (kind
-``device``): drawn in ensembles, 0.5 in a single run, never factors of tornado or Sobol. A
-single run's chance of each milestone comes from
-:func:`s400lab.analysis.ensembles.milestone_odds`.
+A held sanctions track delays the F-35 track too. ``sanctions_held`` / ``f35_held`` say a hold
+happened; ``sanctions_blocked`` / ``f35_blocked`` that it pushed a milestone the chain alone
+would reach within the horizon beyond it. ``u_block_*`` are model devices (kind ``device``):
+drawn in ensembles, 0.5 in a single run, never factors of tornado or Sobol. A single run's
+chance of each milestone comes from :func:`s400lab.analysis.ensembles.milestone_odds`.
 
 7. Money and Russia's deal (:func:`money`; US$ bn, undiscounted)
 ----------------------------------------------------------------
@@ -144,7 +173,7 @@ single run's chance of each milestone comes from
     upkeep_avoided  = upkeep_usd_bn_per_year * (moved / holding) * (H - k_leave) / 4
     workshare       = f35_workshare_usd_bn_per_year * (H - k_f35) / 4      (if readmitted)
     tr_recovered    = refund + upkeep_avoided + workshare
-    tr_retaliation  = ru_retaliation_usd_bn                   (transfer_third_party only)
+    tr_retaliation  = ru_retaliation_usd_bn          (transfer_third_party, custody, relocation)
     ru_refund_cost  = refund            (0 for a third-party transfer: the buyer pays)
     ru_value        = unit_value_usd_bn * to_russia                       (if k_use < H)
     ru_forgone      = ru_leverage_value_usd_bn * moved / holding          (once they have left)
@@ -152,6 +181,9 @@ single run's chance of each milestone comes from
     ru_consents     = return action and comp <= ru_max
     offset_dependence = refund_total / s400_contract_usd_bn   (energy offset, once they have left)
 
+A middle option (section 1) pays no refund and saves no upkeep (Turkiye keeps title); custody
+and relocation put the units under a third party's control, so -- a labelled judgement, as for a
+transfer -- Russia objects and Turkiye bears ``tr_retaliation``.
 Everything here counts the agreed return only (a refused draw moves nothing). The offset
 dependence is the obligation, not the part still owed within the horizon (a later return must
 not look better). A transfer to a third party gives Russia nothing and costs it
@@ -200,11 +232,12 @@ money, with ``t_leave`` the start of quarter ``k_leave`` and ``t_end`` the horiz
     gives_up = frac * (tr_gap_cost_usd_bn_per_year * max(0, min(tr_own_ad_year, t_end) - t_leave)
                        + tr_audience_cost_usd_bn)
     gains    = upkeep_usd_bn_per_year * frac * (H - k_leave) / 4
-               + [full return] (1 - p_s) * (1 - p_f) * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
+               + [full return] p_clear * f35_workshare_usd_bn_per_year * (H - k_f35) / 4
     tr_min   = gives_up - gains
 
-with ``p_s, p_f`` the block probabilities (times ``m_b``, capped at 1): the US track's value
-weighted by its chance, not by the block draw. Outcomes::
+with ``k_f35`` the unheld chain's quarter and ``p_clear`` the expected share of its work-share
+quarters left after Congress's holds (over ``p_s``, ``p_f`` of section 6, each hold adding
+``congress_hold_months``): the US track's value weighted by its chance, not by the hold draw. Outcomes::
 
     tr_min_share  = max(0, tr_min) / base          ru_max_share = ru_max / base
     deal_feasible = tr_min_share <= ru_max_share   (the range is not empty)
@@ -229,12 +262,19 @@ __all__ = [
     "BargainTerms",
     "COURSES",
     "LEGAL_ACTIONS",
+    "LEGAL_READINGS",
+    "LINKAGES",
+    "MIDDLE_ACTIONS",
+    "MIDDLE_MOVING",
     "OUTCOMES",
     "RETURN_ACTIONS",
     "SECTIONS",
     "SERIES",
+    "THIRD_PARTY_ACTIONS",
     "arrival_quarter",
     "export_capacity",
+    "hold_chances",
+    "legal_counts",
     "export_factor",
     "india_deliveries",
     "bargain_terms",
@@ -251,9 +291,33 @@ __all__ = [
     "war_course",
 ]
 
-ACTIONS = ("keep_stored", "activate", "return_partial", "return_full", "transfer_third_party")
-#: Actions that remove every unit from Turkiye and so can satisfy US law.
+#: The middle options (issue 27 item 2) -> the evidence switch holding their legal reading:
+#: whether the arrangement counts as Turkiye "no longer possessing" the S-400 under FY2021 NDAA
+#: s.1241 and FY2020 NDAA s.1245 (``counts``) or not (``does_not_count``).
+MIDDLE_ACTIONS: dict[str, str] = {
+    "custody": "legal_reading_custody",
+    "relocation": "legal_reading_relocation",
+    "standalone_verified": "legal_reading_standalone_verified",
+    "joint_control": "legal_reading_joint_control",
+}
+#: Middle options whose units leave Turkiye's active holding (to a US-supervised or a foreign
+#: site; never to Russia); under the others the units stay in Turkiye.
+MIDDLE_MOVING = ("custody", "relocation")
+#: Readings of a middle option's legal switch.
+LEGAL_READINGS = ("counts", "does_not_count")
+ACTIONS = (
+    "keep_stored",
+    "activate",
+    "return_partial",
+    "return_full",
+    "transfer_third_party",
+    *MIDDLE_ACTIONS,
+)
+#: Actions that remove every unit from Turkiye and so satisfy US law under every reading.
 LEGAL_ACTIONS = ("return_full", "transfer_third_party")
+#: Actions that put the units under a third party's physical control against the end-user
+#: terms (Russia objects and retaliates; a labelled judgement, see section 7).
+THIRD_PARTY_ACTIONS = ("transfer_third_party", *MIDDLE_MOVING)
 #: Actions that hand units back to Russia.
 RETURN_ACTIONS = ("return_partial", "return_full")
 #: Readings of ``ru_export_buyers``: only buyers with a sourced contract, or all buyers.
@@ -296,8 +360,8 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     "sanctions_lifted": ("0/1", "Sanctions lifted within the horizon"),
     "f35_readmitted": ("0/1", "F-35 readmission within the horizon"),
     "f35_delivered": ("0/1", "First F-35 delivered within the horizon"),
-    "sanctions_blocked": ("0/1", "Congress blocks sanctions relief (this draw)"),
-    "f35_blocked": ("0/1", "Congress blocks F-35 readmission (this draw)"),
+    "sanctions_blocked": ("0/1", "Congress's hold keeps sanctions relief beyond the horizon (this draw)"),
+    "f35_blocked": ("0/1", "Congress's hold keeps F-35 readmission beyond the horizon (this draw)"),
     "ru_stock_end": ("battalions", "Russian stock at the end of the horizon"),
     "ru_stock_min": ("battalions", "Lowest Russian stock over the horizon"),
     "ru_shortfall_end": ("battalions", "Russian shortfall at the end of the horizon"),
@@ -371,6 +435,9 @@ OUTCOMES: dict[str, tuple[str, str]] = {
     ),
     "tr_gives_up_usd_bn": ("US$ bn", "Turkiye: what a return costs it (air-defence gap, domestic cost)"),
     "tr_us_value_usd_bn": ("US$ bn", "Turkiye: chance-weighted value of the US track (F-35 work share)"),
+    # --- issue 27: Congress as linkage (section 6)
+    "sanctions_held": ("0/1", "Congress holds sanctions relief (this draw: delayed, not always stopped)"),
+    "f35_held": ("0/1", "Congress holds the F-35 sale (this draw: delayed, not necessarily stopped)"),
 }
 
 #: The documented sections of :func:`simulate`, in order: (title, function name).
@@ -470,7 +537,7 @@ def turkiye_holding(a: Inputs) -> dict[str, np.ndarray]:
     Month durations from the agreement are summed, then rounded to quarters once.
     """
     holding = a("tr_holding_bn")
-    if a.action in LEGAL_ACTIONS:
+    if a.action in LEGAL_ACTIONS or a.action in MIDDLE_MOVING:
         moved = holding.copy()
     elif a.action == "return_partial":
         moved = np.minimum(a("return_battalions"), holding - 1.0)
@@ -512,27 +579,71 @@ def war_course(a: Inputs) -> dict[str, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- 9. bargain
+#: Readings of ``congress_linkage`` -> how many named linkages are pending (section 6).
+LINKAGES: dict[str, int] = {"none": 0, "greece_cyprus": 1, "israel": 1, "greece_cyprus_israel": 2}
+
+
+def hold_chances(get: Any, us: str, linkage: str) -> dict[str, np.ndarray]:
+    """Chance that Congress holds each track (section 6), per draw.
+
+    ``get(name)`` returns a register value (a scalar or an array per draw); ``us`` is the
+    US response and ``linkage`` the reading of ``congress_linkage``::
+
+        p_s = min(1, m_b * p_hold_sanctions)
+        p_f = min(1, m_b * (1 - (1 - p_hold_per_linkage) ** n_link))
+
+    Returns ``{"u_block_sanctions": p_s, "u_block_f35": p_f}`` (keyed by the device each
+    chance is compared with: a track is held when its device lies below its chance).
+    """
+    if linkage not in LINKAGES:
+        raise ValueError(f"congress_linkage {linkage!r} is not one of {tuple(LINKAGES)}")
+    mb = get(f"us_block_mult_{us}") if us in ("cooperative", "hostile") else 1.0
+    n_link = LINKAGES[linkage]
+    free = (1.0 - np.asarray(get("p_hold_per_linkage"), dtype=float)) ** n_link
+    return {
+        "u_block_sanctions": np.minimum(1.0, mb * np.asarray(get("p_hold_sanctions"), dtype=float)),
+        "u_block_f35": np.minimum(1.0, mb * (1.0 - free)),
+    }
+
+
 def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
-    """Quarters of the US milestones if the units leave (``k_x``) and the chance that Congress
-    blocks neither track (``p_clear``), for the US-response multipliers of the scenario."""
+    """Section 6's chain before Congress: the quarters of the US milestones if the units leave
+    and no track is held (``k_x``), the hold chances ``p_s``, ``p_f`` (:func:`hold_chances`),
+    the months a hold adds (``D``), and ``p_clear``: the expected share of the F-35 work-share
+    quarters ``H - k_f35`` that survives the holds (1 when Congress never holds; section 9
+    values the US track with it)."""
     if a.us in ("cooperative", "hostile"):
-        md, mb = a(f"us_duration_mult_{a.us}"), a(f"us_block_mult_{a.us}")
+        md = a(f"us_duration_mult_{a.us}")
     else:
-        md = mb = np.ones(a.n)
-    m_sanc = md * a("sanctions_lift_months")
-    m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months"))
-    m_jet = m_f35 + md * a("f35_delivery_months")
+        md = np.ones(a.n)
+    chances = hold_chances(a, a.us, a.values.get("congress_linkage", "none"))
+    p_s, p_f = chances["u_block_sanctions"], chances["u_block_f35"]
+    D = a("congress_hold_months")
     k0, m0 = hold["k_agree"], hold["m_leave"]
-    k_sanc, k_f35, k_jet = (k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
-    p_s, p_f = np.minimum(1.0, mb * a("p_block_sanctions")), np.minimum(1.0, mb * a("p_block_f35"))
-    return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=(1.0 - p_s) * (1.0 - p_f))
+
+    def chain(held_s, held_f):  # quarters (k_sanc, k_f35, k_jet) with the holds given
+        m_sanc = md * a("sanctions_lift_months") + D * held_s
+        m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months") + D * held_f)
+        m_jet = m_f35 + md * a("f35_delivery_months")
+        return tuple(k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
+
+    k_sanc, k_f35, k_jet = chain(0.0, 0.0)
+    free_q = np.maximum(0.0, a.H - k_f35)
+    expected_q = np.zeros(a.n)
+    for hs, hf in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)):
+        w = (p_s if hs else 1.0 - p_s) * (p_f if hf else 1.0 - p_f)
+        expected_q = expected_q + w * np.maximum(0.0, a.H - chain(hs, hf)[1])
+    p_clear = np.divide(expected_q, free_q, out=np.zeros(a.n), where=free_q > 0)
+    return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=p_clear, chain=chain)
 
 
 def compensation(a: Inputs, base: np.ndarray) -> np.ndarray:
     """The refund rule, in one place: ``compensation_share`` of ``base`` (the contract value of
     the units that leave), 0 for compensation form 'none'; US$ bn. Section 9 prices the terms
-    with it, section 7 pays it (agreed draws only)."""
-    return (a.form != "none") * a("compensation_share") * base
+    with it, section 7 pays it (agreed draws only). A middle option (:data:`MIDDLE_ACTIONS`)
+    pays nothing: Turkiye keeps title."""
+    pays = a.action not in MIDDLE_ACTIONS
+    return (a.form != "none") * pays * a("compensation_share") * base
 
 
 @dataclass(frozen=True)
@@ -1071,16 +1182,31 @@ def india_deliveries_plain(a: Inputs, hold: dict, ru: dict) -> dict[str, np.ndar
 
 
 # --------------------------------------------------------------------------- 6. US
+def legal_counts(a: Inputs) -> bool:
+    """Whether the scenario's action can meet the US legal conditions once in place: a full
+    return or a transfer always; a middle option (:data:`MIDDLE_ACTIONS`) only under the
+    reading ``counts`` of its evidence switch; every other action never."""
+    if a.action in LEGAL_ACTIONS:
+        return True
+    if a.action in MIDDLE_ACTIONS:
+        reading = a.values.get(MIDDLE_ACTIONS[a.action], "does_not_count")
+        if reading not in LEGAL_READINGS:
+            raise ValueError(f"{MIDDLE_ACTIONS[a.action]} {reading!r} is not one of {LEGAL_READINGS}")
+        return reading == "counts"
+    return False
+
+
 def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
-    """Section 6: months from the agreement summed along the chain, rounded to quarters once:
-    ``k_x = k_agree + q(removal + m_d * months to x)`` (``track``, from :func:`_us_track`);
-    blocked when ``u < min(1, m_b * p)``. Only an agreed, verified full divestiture counts."""
-    legal = (a.action in LEGAL_ACTIONS) & hold["left"] & hold["agreed"]
-    k_sanc, k_f35, k_jet = track["k_sanc"], track["k_f35"], track["k_jet"]
-    blocked_s = a("u_block_sanctions") < track["p_s"]
-    blocked_f = a("u_block_f35") < track["p_f"]
-    ok_s = legal & ~blocked_s & (k_sanc < a.H)
-    ok_f = ok_s & ~blocked_f & (k_f35 < a.H)
+    """Section 6: months from the agreement summed along the chain, rounded to quarters once;
+    a track is held when ``u < p`` (:func:`hold_chances`) and a hold adds
+    ``congress_hold_months`` to it. Only an agreed arrangement that meets US law counts
+    (:func:`legal_counts`)."""
+    legal = legal_counts(a) & hold["left"] & hold["agreed"]
+    held_s = a("u_block_sanctions") < track["p_s"]
+    held_f = a("u_block_f35") < track["p_f"]
+    k_sanc, k_f35, k_jet = track["chain"](held_s * 1.0, held_f * 1.0)
+    ok_s = legal & (k_sanc < a.H)
+    ok_f = ok_s & (k_f35 < a.H)
     return dict(
         legal=legal,
         k_sanc=k_sanc,
@@ -1089,8 +1215,11 @@ def us_milestones(a: Inputs, hold: dict, track: dict) -> dict[str, np.ndarray]:
         ok_s=ok_s,
         ok_f=ok_f,
         ok_j=ok_f & (k_jet < a.H),
-        blocked_s=legal & blocked_s,
-        blocked_f=legal & ~blocked_s & blocked_f,
+        held_s=legal & held_s,
+        held_f=legal & held_f,
+        # a hold that pushes a milestone the chain alone would reach past the horizon
+        blocked_s=legal & held_s & (track["k_sanc"] < a.H) & (k_sanc >= a.H),
+        blocked_f=ok_s & held_f & (track["k_f35"] < a.H) & (k_f35 >= a.H),
     )
 
 
@@ -1105,15 +1234,16 @@ def money(a: Inputs, hold: dict, ru: dict, us: dict, bar: BargainTerms) -> dict[
     and the range of section 9 (``ru_max``, ``tr_min``) with Russia's surplus at the terms."""
     H, frac, left = a.H, hold["moved"] / hold["holding"], hold["left"]
     contract = a("s400_contract_usd_bn")
+    pays = a.action not in MIDDLE_ACTIONS  # a middle option: Turkiye keeps title, saves no upkeep
     refund_total = compensation(a, contract * frac)
     n_q = 4.0 * a("energy_offset_years")
     since_leave = np.maximum(0.0, H - hold["k_leave"])
     offset = a.form == "energy_offset"
     refund = _offset_paid(refund_total, since_leave, n_q) if offset else refund_total * left
-    upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0
+    upkeep_rate = a("upkeep_usd_bn_per_year") * frac / 4.0 * pays
     work_rate = a("f35_workshare_usd_bn_per_year") / 4.0 * us["ok_f"]
     upkeep, work = upkeep_rate * since_leave, work_rate * np.maximum(0.0, H - us["k_f35"])
-    transfer = a.action == "transfer_third_party"
+    transfer = a.action in THIRD_PARTY_ACTIONS
     retaliation = a("ru_retaliation_usd_bn") * transfer * left
     ru_refund = refund * (not transfer)
     value = a("unit_value_usd_bn")
@@ -1364,9 +1494,11 @@ def _outcomes(a, hold, ru, ind, us, cash, sig, bar) -> dict[str, np.ndarray]:
         **_bargain_outcomes(a, ru, cash, bar),
         "ru_deal_net_usd_bn": f(cash["deal"]),
         "ru_consents": f(cash["consents"]),
-        "ru_objects": f(np.full(a.n, a.action == "transfer_third_party")),
+        "ru_objects": f(np.full(a.n, a.action in THIRD_PARTY_ACTIONS)),
         "tr_retaliation_usd_bn": f(cash["retaliation"]),
         "tr_net_usd_bn": cash["recovered"] - cash["retaliation"],
         "offset_dependence": f(cash["dependence"]),
+        "sanctions_held": f(us["held_s"]),
+        "f35_held": f(us["held_f"]),
     }
     return out

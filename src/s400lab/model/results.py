@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from s400lab.model.core import LEGAL_ACTIONS, OUTCOMES, RETURN_ACTIONS, SERIES, simulate
+from s400lab.model.core import (
+    LEGAL_ACTIONS,
+    MIDDLE_ACTIONS,
+    OUTCOMES,
+    RETURN_ACTIONS,
+    SERIES,
+    simulate,
+)
 from s400lab.model.formatting import quarter_label, quarter_text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -165,6 +172,10 @@ def verdict(scenario: Scenario, leave_k: float | None = None) -> str:
     """
     v = scenario.values
     action = v["tr_action"]
+    if action in MIDDLE_ACTIONS:  # a middle option: the verdict names its legal reading
+        from s400lab.model.middle import verdict_text
+
+        return verdict_text(v)
     H, t0 = int(v["horizon_quarters"]), float(v["start_year"])
     leave_q = _leave_q(scenario, leave_k) if action in LEGAL_ACTIONS else np.nan
     if action in LEGAL_ACTIONS and leave_q >= t0 + 0.25 * H - 1e-9:
@@ -181,7 +192,7 @@ def verdict(scenario: Scenario, leave_k: float | None = None) -> str:
             "Legal conditions can be met: every S-400 leaves Turkiye, which is what FY2021 NDAA "
             "s.1241 (CAATSA sanctions relief) and FY2020 NDAA s.1245 (F-35) require - no "
             "possession, no Russian operation or maintenance, credible assurances. Sanctions "
-            "relief and F-35 readmission still take time and can be blocked by Congress."
+            "relief and F-35 readmission still take time and can be held by Congress."
         )
         if action == "transfer_third_party":
             text += (

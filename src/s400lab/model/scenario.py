@@ -28,7 +28,7 @@ def idle_parameters(values: Mapping[str, Any]) -> set[str]:
     ...                         "ru_use_returned": "home"}))[:2]
     ['home_requirement_peace_bn', 'india_transport_months']
     """
-    from s400lab.model.core import COURSES
+    from s400lab.model.core import COURSES, THIRD_PARTY_ACTIONS
 
     course = values.get("war_course", "attrition")
     idle = {row for c, rows in COURSES.items() if c != course for row in rows}
@@ -38,7 +38,7 @@ def idle_parameters(values: Mapping[str, Any]) -> set[str]:
         "return_full",
     ):
         idle.add("india_transport_months")
-    if values.get("tr_action") != "transfer_third_party":
+    if values.get("tr_action") not in THIRD_PARTY_ACTIONS:  # a transfer, custody or relocation
         idle.add("ru_retaliation_usd_bn")
     return idle
 
