@@ -30,6 +30,7 @@ problems; a cell that is not a valid value is skipped here because pass 2 report
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import keyword
 import re
 from collections.abc import Callable, Iterator
@@ -54,7 +55,9 @@ def _num(text: str) -> float | None:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _date(text: str) -> dt.date | None:
+    """The date of a cell, or None (memoised: a large table repeats its dates)."""
     try:
         return parse_date(text)
     except ValueError:
@@ -126,7 +129,13 @@ def check_source_ids(tables: dict[str, Table]) -> Iterator[Problem]:
     for t in tables.values():
         if "source_ids" not in (t.header or []):
             continue
+        cells = {r.get("source_ids", "") for _, r in t.records()}  # each distinct cell judged once
+        bad = {c for c in cells if not known.issuperset(filter(None, c.split(";")))}
+        if not bad:
+            continue
         for row, r in t.records():
+            if r.get("source_ids", "") not in bad:
+                continue
             for sid in filter(None, r.get("source_ids", "").split(";")):
                 if sid not in known:
                     yield _problem(t, row, "source_ids", f"source id {_q(sid)} is not in {src.file}")
@@ -395,10 +404,15 @@ def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
     for t in tables.values():
         if t.name == "sources" or not {"confidence", "source_ids"} <= set(t.header or []):
             continue
+        fine: set[tuple[str, str]] = set()  # (grade, source_ids) already found fine
         for row, r in t.records():
+            grade_ids = (r.get("confidence", ""), r.get("source_ids", ""))
+            if grade_ids in fine:
+                continue
             needs = GRADE_NEEDS.get(r.get("confidence", ""))
             ids = [s for s in r.get("source_ids", "").split(";") if s in types]
             if needs is None or not ids or any(types[s] in needs for s in ids):
+                fine.add(grade_ids)
                 continue
             cited = _listing([f"{s} ({types[s]})" for s in ids])
             if r["confidence"] == "official":
@@ -424,8 +438,13 @@ def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
     for t in tables.values():
         if "source_ids" not in (t.header or []):
             continue
+        seen: set[str] = set()  # a cell already seen names no source first
         for row, r in t.records():
-            for sid in filter(None, r.get("source_ids", "").split(";")):
+            cell = r.get("source_ids", "")
+            if cell in seen:
+                continue
+            seen.add(cell)
+            for sid in filter(None, cell.split(";")):
                 cited.setdefault(sid, f"{t.file} row {row}")
     for row, r in src.records():
         sid, bg = r["source_id"], r.get("background", "")
