@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from s400lab.data import columns, validate, validation
+from s400lab.data import cells, columns, validate, validation
 from s400lab.data.schema_pass import frictionless_problems
 from s400lab.data.table import Table
 
@@ -179,8 +179,11 @@ def test_columns_agree_with_frictionless(data: st.DataObject) -> None:
     for c in data.draw(st.lists(corruption(list(TABLES)), min_size=1, max_size=6)):
         _apply(good, c)
     assert all(columns.supported(t, good) for t in good.values())
-    mine = columns.column_problems(good)
-    theirs = frictionless_problems(Path(REAL), good)
+    # as validate shows them: a cell the grammar pass refuses gets the grammar's message only
+    # (there the two ways may differ: Frictionless reads "1e999" as a number, the grammar not)
+    flagged = {(p.file, p.row, p.column) for p in cells.grammar_problems(good.values())}
+    mine = [p for p in columns.column_problems(good) if (p.file, p.row, p.column) not in flagged]
+    theirs = [p for p in frictionless_problems(Path(REAL), good) if (p.file, p.row, p.column) not in flagged]
     assert _ordered(mine) == _ordered(theirs)
 
 

@@ -32,12 +32,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import keyword
+import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from s400lab._inputs import quote_excerpt as _q
-from s400lab.data import grading
+from s400lab.data import grading, values
 from s400lab.data.cells import number_problem, parse_date, parse_number
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import Problem
@@ -244,24 +246,45 @@ def _discrete_problems(t: Table, row: int, p: dict[str, str]) -> Iterator[Proble
             return
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """A ``parameters.csv`` row as the value rule reads it (:mod:`s400lab.data.values`)."""
+
+    name: str
+    type: str
+    kind: str
+    unit: str
+    low: float
+    high: float
+    choices: tuple[str, ...]
+    distribution: str
+
+
+def _spec(p: dict[str, str]) -> _Spec:
+    lo, hi = _num(p.get("low", "")), _num(p.get("high", ""))
+    return _Spec(
+        p.get("name", ""),
+        p.get("type", ""),
+        p.get("kind", ""),
+        p.get("unit", ""),
+        -math.inf if lo is None else lo,
+        math.inf if hi is None else hi,
+        tuple(c for c in p.get("choices", "").split(";") if c),
+        p.get("distribution", ""),
+    )
+
+
 def _value_problem(p: dict[str, str], value: str) -> str | None:
-    """Why ``value`` is not a valid value of parameter ``p`` (None if it is)."""
-    ptype = p.get("type", "")
-    if ptype == "choice":
-        choices = [c for c in p.get("choices", "").split(";") if c]
-        return None if value in choices else f"{_q(value)} is not one of the choices: {_listing(choices)}"
-    if ptype == "bool":
-        return None if value in _TRUE | _FALSE else f"{_q(value)} is not true or false"
-    if ptype in ("float", "int"):
-        x = _num(value)
-        if x is None:
-            return f"{_q(value)} is not a number"
-        if ptype == "int" and not x.is_integer():
-            return f"{_q(value)} is not a whole number"
-        lo, hi = _num(p.get("low", "")), _num(p.get("high", ""))
-        if lo is not None and hi is not None and not lo <= x <= hi:
-            return f"{_q(value)} is outside the range {p['low']} .. {p['high']}"
-    return None
+    """Why ``value`` is not a valid value of parameter ``p`` (None if it is): the one value rule
+    the register and the model use (:func:`s400lab.data.values.judge`)."""
+    if p.get("type", "") not in ("choice", "bool", "float", "int"):
+        return None
+    spec = _spec(p)
+    try:
+        verdict = values.judge(spec, value)
+    except ValueError:  # a choices cell that is not numbers: reported on the parameter's row
+        return None
+    return None if verdict.kind is None else values.message(spec, value, verdict)
 
 
 def _numeric_problems(t: Table, row: int, p: dict[str, str], cols: set[str]) -> Iterator[Problem]:
@@ -341,12 +364,43 @@ def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
     if "name" not in (params.header or []):
         return
     register = {p["name"]: p for _, p in params.records()}
+    presets: dict[str, dict[str, tuple[int, str]]] = {}  # scenario -> parameter -> (row, value)
     for row, r in t.records():
         p = register.get(r["parameter"])
         if p is not None and r["value"]:
             why = _value_problem(p, r["value"])
             if why:
                 yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
+            else:
+                presets.setdefault(r.get("scenario_id", ""), {})[r["parameter"]] = (row, r["value"])
+    yield from _coherence_problems(t, register, presets)
+
+
+def _coherence_problems(
+    t: Table, register: dict[str, dict[str, str]], presets: dict[str, dict[str, tuple[int, str]]]
+) -> Iterator[Problem]:
+    """Each preset's levers fit together (:func:`s400lab.data.values.lever_problems`), judged on
+    the register's defaults with the preset's valid values; reported on the preset's last row
+    that sets one of the levers."""
+    base: dict[str, object] = {}
+    for name in values.COHERENT_LEVERS:
+        p = register.get(name)
+        if p is None:
+            return
+        verdict = values.judge(_spec(p), p.get("default", ""))
+        if verdict.kind is not None:
+            return  # the default's own problem is reported on its row
+        base[name] = verdict.value
+    for rows in presets.values():
+        mine = {n: rows[n] for n in values.COHERENT_LEVERS if n in rows}
+        if not mine:
+            continue
+        chosen = dict(base)
+        for name, (_, text) in mine.items():
+            chosen[name] = values.judge(_spec(register[name]), text).value
+        for why in values.lever_problems(chosen):
+            row = max(r for r, _ in mine.values())
+            yield _problem(t, row, "value", f"incoherent levers: {why}")
 
 
 _UNPADDED_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
