@@ -40,25 +40,36 @@ def make_package(dest: Path, n_rows: int = N_ROWS) -> Path:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(head)
-    written, k = 0, 0
-    while written < n_rows:
+    # the shipped rows as they are (other tables name them), then copies with unique ids; a
+    # copy's prose is cut to 60 characters (the table stays near 30 MB) unless it is a re-read
+    # record an official row needs
+    out_rows = [list(r) for r in body[:n_rows]]
+    k = 0
+    while len(out_rows) < n_rows:
+        k += 1
         for r in body:
-            if written == n_rows:
+            if len(out_rows) == n_rows:
                 break
             r = list(r)
             r[key] = f"{r[key]}-{k}"
-            for c in short:  # prose cut to 60 characters: the table stays near 30 MB
-                r[c] = r[c][:60].rstrip()
+            for c in short:
+                if "Re-read" not in r[c]:
+                    r[c] = r[c][:60].rstrip()
             if r[variant]:
                 r[variant] = f"{r[variant]}-{k}"
-            writer.writerow(r)
-            written += 1
-        k += 1
+            out_rows.append(r)
+    ids = {r[key] for r in out_rows}
+    for r in out_rows:  # the last, partial copy may lack a variant's main row
+        if r[variant] and r[variant] not in ids:
+            r[variant] = ""
+    writer.writerows(out_rows)
     (out / "events.csv").write_text(buf.getvalue(), encoding="utf-8")
     return out
 
 
-def _runs(repeat: int, n_rows: int) -> list[float]:
+def _runs(repeat: int, n_rows: int, cpu: list[float] | None = None) -> list[float]:
+    """Wall-clock seconds of each ``validate``; its process CPU seconds go to ``cpu`` (on a shared
+    machine the CPU time says more than the wall clock)."""
     from s400lab.data import validate, validation
 
     validation.MAX_CSV_BYTES = max(validation.MAX_CSV_BYTES, 200_000_000)  # measure the checks, not the limit
@@ -70,9 +81,11 @@ def _runs(repeat: int, n_rows: int) -> list[float]:
         if problems:
             raise RuntimeError(f"the generated package is not valid: {problems[0]}")
         for _ in range(repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             validate(package)
             times.append(time.perf_counter() - start)
+            if cpu is not None:
+                cpu.append(time.process_time() - start_cpu)
     return times
 
 
@@ -85,12 +98,16 @@ def collect(quick: bool = False) -> list[Row]:
 
 def main(argv: list[str]) -> int:
     repeat = 1 if "--quick" in argv else 5
-    times = _runs(repeat, N_ROWS)
+    before = os.getloadavg()
+    cpu: list[float] = []
+    times = _runs(repeat, N_ROWS, cpu)
     load = os.getloadavg()
     print(f"validate, events.csv with {N_ROWS:,} rows: " + ", ".join(f"{t:.2f}" for t in times) + " s")
+    print("  process CPU time: " + ", ".join(f"{t:.2f}" for t in cpu) + " s")
     print(
-        f"median {statistics.median(times):.2f} s (target {TARGET}); "
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, {os.cpu_count()} cores"
+        f"median {statistics.median(times):.2f} s (CPU {statistics.median(cpu):.2f} s; target {TARGET}); "
+        f"load average before {before[0]:.2f}, after {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}, "
+        f"{os.cpu_count()} cores"
     )
     return 0
 

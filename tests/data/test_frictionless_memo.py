@@ -6,23 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from s400lab.data import DataError, load, schema_pass, validate, validation
+from s400lab.data import DataError, columns, load, validate, validation
 
 from .conftest import REAL, copy_package, set_cell
 
 
 @pytest.fixture
 def counted(monkeypatch, tmp_path):
-    """A private cache folder and a counter of full Frictionless passes."""
+    """A private cache folder and a counter of full pass-2 runs (types, constraints, keys: column
+    by column for the shipped schemas, else Frictionless)."""
     monkeypatch.setenv("S400LAB_CACHE_DIR", str(tmp_path / "cache"))
     calls = {"n": 0}
-    real = schema_pass.frictionless_problems
+    real = columns.table_problems
 
     def counting(root, good):
         calls["n"] += 1
         return real(root, good)
 
-    monkeypatch.setattr(schema_pass, "frictionless_problems", counting)
+    monkeypatch.setattr(columns, "table_problems", counting)
     return calls
 
 

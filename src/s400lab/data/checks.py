@@ -30,13 +30,16 @@ problems; a cell that is not a valid value is skipped here because pass 2 report
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import keyword
+import math
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from s400lab._inputs import quote_excerpt as _q
-from s400lab.data import grading
+from s400lab.data import grading, values
 from s400lab.data.cells import number_problem, parse_date, parse_number
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 from s400lab.data.problems import Problem
@@ -54,7 +57,9 @@ def _num(text: str) -> float | None:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _date(text: str) -> dt.date | None:
+    """The date of a cell, or None (memoised: a large table repeats its dates)."""
     try:
         return parse_date(text)
     except ValueError:
@@ -126,7 +131,13 @@ def check_source_ids(tables: dict[str, Table]) -> Iterator[Problem]:
     for t in tables.values():
         if "source_ids" not in (t.header or []):
             continue
+        cells = {r.get("source_ids", "") for _, r in t.records()}  # each distinct cell judged once
+        bad = {c for c in cells if not known.issuperset(filter(None, c.split(";")))}
+        if not bad:
+            continue
         for row, r in t.records():
+            if r.get("source_ids", "") not in bad:
+                continue
             for sid in filter(None, r.get("source_ids", "").split(";")):
                 if sid not in known:
                     yield _problem(t, row, "source_ids", f"source id {_q(sid)} is not in {src.file}")
@@ -235,24 +246,45 @@ def _discrete_problems(t: Table, row: int, p: dict[str, str]) -> Iterator[Proble
             return
 
 
+@dataclass(frozen=True)
+class _Spec:
+    """A ``parameters.csv`` row as the value rule reads it (:mod:`s400lab.data.values`)."""
+
+    name: str
+    type: str
+    kind: str
+    unit: str
+    low: float
+    high: float
+    choices: tuple[str, ...]
+    distribution: str
+
+
+def _spec(p: dict[str, str]) -> _Spec:
+    lo, hi = _num(p.get("low", "")), _num(p.get("high", ""))
+    return _Spec(
+        p.get("name", ""),
+        p.get("type", ""),
+        p.get("kind", ""),
+        p.get("unit", ""),
+        -math.inf if lo is None else lo,
+        math.inf if hi is None else hi,
+        tuple(c for c in p.get("choices", "").split(";") if c),
+        p.get("distribution", ""),
+    )
+
+
 def _value_problem(p: dict[str, str], value: str) -> str | None:
-    """Why ``value`` is not a valid value of parameter ``p`` (None if it is)."""
-    ptype = p.get("type", "")
-    if ptype == "choice":
-        choices = [c for c in p.get("choices", "").split(";") if c]
-        return None if value in choices else f"{_q(value)} is not one of the choices: {_listing(choices)}"
-    if ptype == "bool":
-        return None if value in _TRUE | _FALSE else f"{_q(value)} is not true or false"
-    if ptype in ("float", "int"):
-        x = _num(value)
-        if x is None:
-            return f"{_q(value)} is not a number"
-        if ptype == "int" and not x.is_integer():
-            return f"{_q(value)} is not a whole number"
-        lo, hi = _num(p.get("low", "")), _num(p.get("high", ""))
-        if lo is not None and hi is not None and not lo <= x <= hi:
-            return f"{_q(value)} is outside the range {p['low']} .. {p['high']}"
-    return None
+    """Why ``value`` is not a valid value of parameter ``p`` (None if it is): the one value rule
+    the register and the model use (:func:`s400lab.data.values.judge`)."""
+    if p.get("type", "") not in ("choice", "bool", "float", "int"):
+        return None
+    spec = _spec(p)
+    try:
+        verdict = values.judge(spec, value)
+    except ValueError:  # a choices cell that is not numbers: reported on the parameter's row
+        return None
+    return None if verdict.kind is None else values.message(spec, value, verdict)
 
 
 def _numeric_problems(t: Table, row: int, p: dict[str, str], cols: set[str]) -> Iterator[Problem]:
@@ -332,12 +364,43 @@ def check_scenario_values(tables: dict[str, Table]) -> Iterator[Problem]:
     if "name" not in (params.header or []):
         return
     register = {p["name"]: p for _, p in params.records()}
+    presets: dict[str, dict[str, tuple[int, str]]] = {}  # scenario -> parameter -> (row, value)
     for row, r in t.records():
         p = register.get(r["parameter"])
         if p is not None and r["value"]:
             why = _value_problem(p, r["value"])
             if why:
                 yield _problem(t, row, "value", f"for parameter {r['parameter']}: {why}")
+            else:
+                presets.setdefault(r.get("scenario_id", ""), {})[r["parameter"]] = (row, r["value"])
+    yield from _coherence_problems(t, register, presets)
+
+
+def _coherence_problems(
+    t: Table, register: dict[str, dict[str, str]], presets: dict[str, dict[str, tuple[int, str]]]
+) -> Iterator[Problem]:
+    """Each preset's levers fit together (:func:`s400lab.data.values.lever_problems`), judged on
+    the register's defaults with the preset's valid values; reported on the preset's last row
+    that sets one of the levers."""
+    base: dict[str, object] = {}
+    for name in values.COHERENT_LEVERS:
+        p = register.get(name)
+        if p is None:
+            return
+        verdict = values.judge(_spec(p), p.get("default", ""))
+        if verdict.kind is not None:
+            return  # the default's own problem is reported on its row
+        base[name] = verdict.value
+    for rows in presets.values():
+        mine = {n: rows[n] for n in values.COHERENT_LEVERS if n in rows}
+        if not mine:
+            continue
+        chosen = dict(base)
+        for name, (_, text) in mine.items():
+            chosen[name] = values.judge(_spec(register[name]), text).value
+        for why in values.lever_problems(chosen):
+            row = max(r for r, _ in mine.values())
+            yield _problem(t, row, "value", f"incoherent levers: {why}")
 
 
 _UNPADDED_DATE = re.compile(r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}")
@@ -395,10 +458,15 @@ def check_grades(tables: dict[str, Table]) -> Iterator[Problem]:
     for t in tables.values():
         if t.name == "sources" or not {"confidence", "source_ids"} <= set(t.header or []):
             continue
+        fine: set[tuple[str, str]] = set()  # (grade, source_ids) already found fine
         for row, r in t.records():
+            grade_ids = (r.get("confidence", ""), r.get("source_ids", ""))
+            if grade_ids in fine:
+                continue
             needs = GRADE_NEEDS.get(r.get("confidence", ""))
             ids = [s for s in r.get("source_ids", "").split(";") if s in types]
             if needs is None or not ids or any(types[s] in needs for s in ids):
+                fine.add(grade_ids)
                 continue
             cited = _listing([f"{s} ({types[s]})" for s in ids])
             if r["confidence"] == "official":
@@ -424,8 +492,13 @@ def check_source_use(tables: dict[str, Table]) -> Iterator[Problem]:
     for t in tables.values():
         if "source_ids" not in (t.header or []):
             continue
+        seen: set[str] = set()  # a cell already seen names no source first
         for row, r in t.records():
-            for sid in filter(None, r.get("source_ids", "").split(";")):
+            cell = r.get("source_ids", "")
+            if cell in seen:
+                continue
+            seen.add(cell)
+            for sid in filter(None, cell.split(";")):
                 cited.setdefault(sid, f"{t.file} row {row}")
     for row, r in src.records():
         sid, bg = r["source_id"], r.get("background", "")

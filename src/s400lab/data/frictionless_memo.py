@@ -33,7 +33,7 @@ from pathlib import Path
 
 __all__ = ["cache_dir", "contents_key", "known_valid", "remember_valid", "shared_cache_dir"]
 
-_CODE = (Path(__file__).with_name("schema_pass.py"), Path(__file__).with_name("validation.py"))
+_CODE = tuple(Path(__file__).with_name(n) for n in ("schema_pass.py", "columns.py", "validation.py"))
 
 
 def cache_dir() -> Path | None:

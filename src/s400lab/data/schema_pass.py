@@ -69,18 +69,7 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
                 short.setdefault(err.row_number, []).append(err.field_name)
             elif err.type == "blank-row":
                 blank.add(err.row_number)
-        for row, cols in short.items():
-            n = len(table.header or []) - len(cols)
-            problems.append(
-                Problem(
-                    table.file,
-                    row,
-                    None,
-                    f"row has {n} cells but the header has {len(table.header or [])} columns "
-                    f"(no cell for: {', '.join(cols)}); is a comma or a quote missing?",
-                    line=table.line_of(row),
-                )
-            )
+        problems.extend(short_row_problem(table, row, cols) for row, cols in short.items())
         for err in task.errors:
             err_row = getattr(err, "row_number", None)
             if err.type == "missing-cell" or (err_row in blank and err.type != "blank-row"):
@@ -91,7 +80,7 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
                 if err_row in extra_rows:
                     continue  # one message per row, not one per surplus cell
                 extra_rows.add(err_row)
-            p = _convert(err, table, good)
+            p = convert(err, table, good)
             if p is None:
                 continue
             if err.type == "unique-error":
@@ -100,6 +89,19 @@ def frictionless_problems(root: Path, good: dict[str, Table]) -> list[Problem]:
                 continue
             problems.append(p)
     return problems
+
+
+def short_row_problem(table: Table, row: int, cols: list[str]) -> Problem:
+    """A row with fewer cells than the header has columns (``cols``: the columns without a cell)."""
+    n = len(table.header or []) - len(cols)
+    return Problem(
+        table.file,
+        row,
+        None,
+        f"row has {n} cells but the header has {len(table.header or [])} columns "
+        f"(no cell for: {', '.join(cols)}); is a comma or a quote missing?",
+        line=table.line_of(row),
+    )
 
 
 def _resource(name: str, table: Table, good: dict[str, Table]) -> Any:
@@ -129,7 +131,8 @@ def _field(table: Table, name: str | None) -> dict[str, Any]:
     return {}
 
 
-def _convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
+def convert(err: Any, table: Table, good: dict[str, Table]) -> Problem | None:
+    """A Frictionless error (or an object with the same attributes) as a Problem."""
     row = getattr(err, "row_number", None)
     col = getattr(err, "field_name", None) or None
     cell = getattr(err, "cell", None)

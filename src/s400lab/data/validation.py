@@ -16,6 +16,7 @@ Nothing is ever written: the files are only read.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 import re
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from s400lab._inputs import InputError, excerpt, loads_json, read_regular_file, resolve_inside, text_problem
-from s400lab.data import cells, checks, contract, frictionless_memo
+from s400lab.data import cells, checks, columns, contract, frictionless_memo
 from s400lab.data.problems import Problem
 from s400lab.data.table import Table
 
@@ -416,6 +417,8 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
     Only regular files inside the directory are read (paths resolved, symlinks included; no
     URLs, absolute paths or ``..``), each under a size limit (:data:`MAX_JSON_BYTES`,
     :data:`MAX_CSV_BYTES`); Frictionless is handed the bytes already read, never a path.
+    The cyclic garbage collector is paused while it runs (a large table is millions of small
+    objects and none of them form cycles; its passes over them cost seconds).
 
     Parameters
     ----------
@@ -430,8 +433,17 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
     Inspection
         ``problems`` is empty when the package is valid.
     """
-    from s400lab.data.schema_pass import frictionless_problems
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _inspect(path, use_memo=use_memo)
+    finally:
+        if paused:
+            gc.enable()
 
+
+def _inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True) -> Inspection:
+    """The work of :func:`inspect` (the garbage collector paused)."""
     root = Path(path) if path is not None else default_data_dir()
     problems: list[Problem] = []
     if not root.is_dir():
@@ -471,7 +483,7 @@ def inspect(path: str | os.PathLike[str] | None = None, *, use_memo: bool = True
     good = {n: t for n, t in tables.items() if t.readable and t.schema is not None}
     flagged = cells.grammar_problems(good.values())
     problems.extend(flagged)
-    later = [] if skip_frictionless else frictionless_problems(root, good)
+    later = [] if skip_frictionless else columns.table_problems(root, good)
     seen = {(p.file, p.row, p.column) for p in flagged}  # one message per cell: the grammar's
     problems.extend(p for p in [*later, *checks.run(tables)] if (p.file, p.row, p.column) not in seen)
     if not problems:

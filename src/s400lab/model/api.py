@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from s400lab.data import values as values_rule
 from s400lab.model.core import simulate
 from s400lab.model.results import Ensemble, Result
 from s400lab.model.sampling import drawn_switches, pinned_names, sample
@@ -55,13 +56,8 @@ def _float_block(draws: pd.DataFrame) -> np.ndarray:
 
 
 def _refused(p: Any, x: np.ndarray) -> np.ndarray:
-    """Draws of numeric parameter ``p`` outside its range or not among its values (NaN too)."""
-    bad = np.isnan(x) | (x < p.low) | (x > p.high)
-    if p.type == "int":
-        bad |= ~np.isnan(x) & (x != np.rint(x))
-    if p.discrete_values:  # e.g. Turkiye's holding: 2 or 4 battalions, never 3
-        bad |= ~np.isin(x, np.asarray(p.discrete_values))
-    return bad
+    """Draws of numeric parameter ``p`` the value rule refuses (:func:`s400lab.data.values.refused`)."""
+    return values_rule.refused(p, x)
 
 
 def _values_with_draws(sc: Scenario, draws: pd.DataFrame) -> dict[str, Any]:

@@ -16,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from s400lab._inputs import excerpt
-from s400lab.data import DataError, Problem, default_data_dir, load
-from s400lab.data.cells import number_problem
+from s400lab.data import DataError, Problem, default_data_dir, load, values
 from s400lab.data.literals import BOOL_FALSE, BOOL_TRUE
 
 __all__ = [
@@ -85,15 +83,13 @@ class Parameter:
     @property
     def on_quarter_grid(self) -> bool:
         """True for settings measured in decimal years: they must start a quarter (x.00/.25/...)."""
-        return self.kind == "setting" and self.unit == "year"
+        return values.on_quarter_grid(self)
 
     @property
     def discrete_values(self) -> tuple[float, ...]:
         """The allowed values of a numeric parameter drawn from a ``discrete`` distribution
         (e.g. Turkiye's holding: 2 or 4 battalions); empty for every other parameter."""
-        if self.distribution != "discrete" or self.type == "choice" or not self.choices:
-            return ()
-        return tuple(float(c) for c in self.choices)
+        return values.discrete_values(self)
 
     @property
     def readings(self) -> tuple[float, ...]:
@@ -152,58 +148,21 @@ class Parameter:
             NaN, outside ``low..high`` or not one of the choices.
         """
         where = f"parameter {self.name!r}"
-        if self.type == "choice":
-            if not isinstance(value, str) or value not in self.choices:
-                raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
-            return value
-        if self.type == "bool":
-            if isinstance(value, (bool, int)) and not isinstance(value, float) and value in (0, 1):
-                return bool(value)
-            if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
-                return value.lower() in _TRUE
-            raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
-        x = _as_number(value, where, f"use {self.allowed()}")
-        if self.type == "int":
-            if x != round(x):
-                raise ValueError(f"{where}: {excerpt(value)} is not an integer; use {self.allowed()}")
-            x = int(round(x))
-        if x < self.low or x > self.high:
+        verdict = values.judge(self, value, where, f"use {self.allowed()}")  # the one value rule
+        if verdict.kind is None:
+            return verdict.value
+        if verdict.kind == "number":
+            raise ValueError(verdict.detail)
+        if verdict.kind == "integer":
+            raise ValueError(f"{where}: {excerpt(value)} is not an integer; use {self.allowed()}")
+        if verdict.kind == "range":
             raise ValueError(f"{where}: {excerpt(value)} is outside the allowed range; use {self.allowed()}")
-        if self.discrete_values and not any(abs(x - v) < 1e-9 for v in self.discrete_values):
-            raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
-        if self.on_quarter_grid and abs(x * 4 - round(x * 4)) > 1e-9:
+        if verdict.kind == "quarter":
             raise ValueError(
                 f"{where}: {excerpt(value)} is not the start of a quarter; use a multiple of 0.25 "
                 "(e.g. 2026.75 = 2026Q4)"
             )
-        return x
-
-
-def _as_number(value: Any, where: str, hint: str) -> float:
-    """``value`` as a finite float, or one ``ValueError`` starting with ``<where>: <excerpt of
-    value>`` (never an ``OverflowError``): refuses bools, NaN, infinities and integers too large
-    for a float; text must follow the data's number grammar
-    (:func:`s400lab.data.cells.number_problem`: ASCII digits, no ``_``, no spaces, finite, at
-    most ``MAX_NUMBER_CHARS``), the same rule as a CSV cell, and is then reported as
-    ``<where>: <why>`` (the reason quotes the text)."""
-    what = f"{where}: {excerpt(value)}"
-    if isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{what} is not a number; {hint}")
-    if isinstance(value, str):
-        why = number_problem(value)
-        if why:
-            raise ValueError(f"{where}: {why}; {hint}")
-    try:
-        x = float(value)
-    except OverflowError:
-        raise ValueError(f"{what} is too large a number; {hint}") from None
-    except (TypeError, ValueError):
-        raise ValueError(f"{what} is not a number; {hint}") from None
-    if math.isnan(x):
-        raise ValueError(f"{what} is not a number (NaN); {hint}")
-    if not math.isfinite(x):
-        raise ValueError(f"{what} is not a finite number; {hint}")
-    return x
+        raise ValueError(f"{where}: {excerpt(value)} is not allowed; use {self.allowed()}")
 
 
 def _fmt(x: float) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from s400lab._inputs import text_problem
+from s400lab.data.values import lever_bounds, lever_problems  # the one value rule (data layer)
 from s400lab.model.register import ParameterRegister, load_presets, load_register
 from s400lab.model.sampling import weight_problems
 
@@ -41,51 +42,6 @@ def idle_parameters(values: Mapping[str, Any]) -> set[str]:
     if values.get("tr_action") not in THIRD_PARTY_ACTIONS:  # a transfer, custody or relocation
         idle.add("ru_retaliation_usd_bn")
     return idle
-
-
-def lever_bounds(values: Mapping[str, Any]) -> dict[str, tuple[float, float]]:
-    """Ranges of the levers that depend on other values (for the explorer's controls).
-
-    Currently ``return_battalions``: 1 .. ``tr_holding_bn - 1`` (a partial return keeps at
-    least one battalion; 1 with 2 battalions held, 3 with 4).
-
-    >>> lever_bounds({"tr_holding_bn": 2})["return_battalions"]
-    (1.0, 1.0)
-    """
-    holding = float(values["tr_holding_bn"])
-    return {"return_battalions": (1.0, max(1.0, holding - 1.0))}
-
-
-def lever_problems(values: Mapping[str, Any]) -> list[str]:
-    """Incoherent combinations of levers in ``values``; each message names the levers.
-
-    - ``tr_action = 'return_partial'`` with ``return_battalions`` above ``tr_holding_bn - 1``
-      (Turkiye cannot hand back that many and keep a battalion);
-    - ``tr_action = 'transfer_third_party'`` with ``compensation_form = 'energy_offset'`` (a
-      third party cannot pay by discounting Turkiye's Russian oil and gas bills).
-
-    Returns
-    -------
-    list of str
-        Empty when the levers fit together.
-    """
-    problems = []
-    action = values.get("tr_action")
-    lo, hi = lever_bounds(values)["return_battalions"]
-    if action == "return_partial" and not lo <= float(values["return_battalions"]) <= hi:
-        problems.append(
-            f"levers tr_action='return_partial', return_battalions={values['return_battalions']} "
-            f"and tr_holding_bn={values['tr_holding_bn']} do not fit: a partial return keeps at "
-            f"least one battalion, so return_battalions must be {lo:g}..{hi:g} "
-            "(or choose tr_action='return_full')"
-        )
-    if action == "transfer_third_party" and values.get("compensation_form") == "energy_offset":
-        problems.append(
-            "levers tr_action='transfer_third_party' and compensation_form='energy_offset' do not "
-            "fit: a third party cannot pay by an offset on Turkiye's Russian energy bills; choose "
-            "compensation_form 'cash' or 'none'"
-        )
-    return problems
 
 
 @dataclass(frozen=True)
