@@ -120,23 +120,25 @@ async def submit_forecast(page, hub: hubctl.Hub, name: str, nb_text: str) -> Non
 BLANK_RELOAD_S = 60.0
 
 
-async def open_explorer_as_a_student(page, url: str | None, timeout_s: float = 240.0) -> int:
+async def open_explorer_as_a_student(
+    page, url: str | None, run: StudentRun, timeout_s: float = 240.0
+) -> None:
     """Wait for the explorer's first control (going to ``url`` first unless None), reloading a
-    page that stays blank for :data:`BLANK_RELOAD_S` once, as a student would; return the
-    number of reloads. Raises Playwright's TimeoutError after ``timeout_s`` in all."""
+    page that stays blank for :data:`BLANK_RELOAD_S` once, as a student would (counted in
+    ``run.reloads``). Raises Playwright's TimeoutError after ``timeout_s`` in all."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
     end = time.monotonic() + timeout_s
     try:
         await serve.aopen_explorer(page, url, timeout_ms=1e3 * min(BLANK_RELOAD_S, timeout_s))
-        return 0
+        return
     except PlaywrightTimeout:
         left = end - time.monotonic()
         if left <= 0:
             raise
+    run.reloads += 1
     await page.reload(wait_until="commit")
     await serve.aopen_explorer(page, None, timeout_ms=1e3 * left)
-    return 1
 
 
 async def student(
@@ -168,9 +170,8 @@ async def student(
         run.reached.append(step)
         step = STEPS[1]
         # the server lands on the explorer (jupyterhub_config.py); go there if it did not
-        run.reloads += await open_explorer_as_a_student(
-            page, None if "/voila/render/" in page.url else hub.user_url(name, f"voila/render/{EXPLORER}")
-        )
+        landing = None if "/voila/render/" in page.url else hub.user_url(name, f"voila/render/{EXPLORER}")
+        await open_explorer_as_a_student(page, landing, run)
         run.login_to_widget = time.monotonic() - t0
         run.reached.append(step)
         step = STEPS[2]
