@@ -15,7 +15,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 ROOT_FLAG := $(shell [ "$$(id -u)" = "0" ] && echo --allow-root)
 
 .PHONY: help setup lab test test-fast lint bench bench-ema validate dashboard brief clean browser \
-	classroom classroom-setup classroom-remove-users bench-classroom
+	classroom classroom-setup classroom-prespawn classroom-remove-users bench-classroom
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 14
@@ -110,11 +110,16 @@ classroom-setup: setup $(CLASSROOM_STAMP) $(PROXY_STAMP)  ## install the hub (.v
 classroom: classroom-setup  ## JupyterHub for a seminar on 127.0.0.1:$(HUB_PORT): roster users, passwords (root)
 	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py start --port $(HUB_PORT)
 
+classroom-prespawn:  ## start every student's server on the running hub before the class arrives (root)
+	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py prespawn --port $(HUB_PORT)
+
 classroom-remove-users:  ## delete the Unix accounts that `make classroom` created for the roster
 	$(CLASSROOM_VENV)/bin/python classroom/hubctl.py remove-users
 
 K ?= 5,10,20,30
 bench-classroom: classroom-setup browser  ## load test: K=5,10,20,30 students (each round arriving within a minute)
+	@[ -x /usr/bin/chromium-headless-shell ] || bash scripts/apt_install.sh "Chromium's headless shell" \
+	  "the load test uses chromium instead" "the load test's lighter browser" chromium-headless-shell || true
 	$(BIN)/python classroom/bench.py --ks $(K)
 
 clean:  ## remove the virtual environment and caches

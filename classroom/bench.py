@@ -1,13 +1,17 @@
 """Load test of the classroom hub (``make bench-classroom K=5,10,20,30``): K students at once.
 
 Starts a throw-away hub (127.0.0.1, free ports) with its own roster of ``sum(K)`` students and
-one instructor, as real Unix users under a temporary directory (root needed). For each K a fresh
-set of K students arrives within ``--arrive-within`` seconds (default 60, evenly spread), each in
-its own Playwright browser context in one headless Chromium (Debian's, via ``executable_path``):
+one instructor, as real Unix users under a temporary directory (root needed). For each K, a fresh
+set of K students' servers is first started through the hub's API, ``--prespawn`` at once (what
+``make classroom-prespawn`` does before a class; timed and costed apart; ``--prespawn 0``: each
+login spawns its server instead). Then the K students arrive within ``--arrive-within`` seconds
+(default 60, evenly spread), each in its own Playwright browser context in one headless browser
+(Chromium's headless shell where installed, else Debian's Chromium):
 
-1. log in through the hub's login form (the hub spawns the student's server, which lands on the
-   Voila explorer): **login -> server** (the server's first byte reaches the browser: the hub's
-   part), and wait for the explorer's first usable control: **login -> first widget**;
+1. log in through the hub's login form (the hub sends the student to the server, or spawns it,
+   which lands on the Voila explorer): **login -> server** (the server's first byte reaches the
+   browser: the hub's part), and wait for the explorer's first usable control: **login -> first
+   widget** (a page still blank 60 s after it arrived is reloaded once, counted);
 2. choose the preset "full return for a cash refund": **preset -> repaint**;
 3. press ArrowUp/ArrowDown on the return-quarter control ``--presses`` times (plus a warm-up
    press, not counted): **key press -> repaint**. A student whose spawn page has not moved on
@@ -22,7 +26,8 @@ load test cannot drift from the explorer unnoticed.
 
 Meanwhile it samples every 5 s the memory (PSS: shared pages split between processes) of the hub
 (hub, proxy, culler) and of each student's processes (server + kernels), keeps the peaks and the
-highest 1-minute load average, and adds up the CPU time of the students' processes. Then it
+highest 1-minute load average, and counts the CPU time of every part of a login (students'
+servers and kernels, hub, proxy, the load test's own browser: ``cpu_account.py``). Then it
 merges the drop box as the instructor does and checks every submitted forecast is there, stops
 the round's servers and goes on. Printed: one row per K. Bounded: each round has a deadline.
 Nothing but loopback is used. Accounts, homes and the hub are removed at the end.
@@ -53,6 +58,8 @@ sys.path.insert(0, str(HERE.parent / "tests"))  # _browser.py: the browser harne
 
 import _browser as serve  # noqa: E402
 import hubctl  # noqa: E402
+import limits  # noqa: E402
+from cpu_account import CpuAccount, breakdown_table  # noqa: E402
 from throwaway_hub import throwaway_hub  # noqa: E402
 
 from s400lab.analysis import classroom as cls  # noqa: E402
@@ -106,6 +113,34 @@ async def submit_forecast(page, hub: hubctl.Hub, name: str, nb_text: str) -> Non
     await page.get_by_text("Saved").first.wait_for()
 
 
+#: A student whose explorer shows no control this long after its page arrived reloads it (once
+#: more at most). Under load the widgets' state can reach the page later than Voila's widget
+#: manager waits for it (4 s, hard-coded: ipywidgets' "control comm" timeout); its fallback does
+#: not render ipywidgets 8 widgets, so the page stays blank below the notebook's text.
+BLANK_RELOAD_S = 60.0
+
+
+async def open_explorer_as_a_student(
+    page, url: str | None, run: StudentRun, timeout_s: float = 240.0
+) -> None:
+    """Wait for the explorer's first control (going to ``url`` first unless None), reloading a
+    page that stays blank for :data:`BLANK_RELOAD_S` once, as a student would (counted in
+    ``run.reloads``). Raises Playwright's TimeoutError after ``timeout_s`` in all."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    end = time.monotonic() + timeout_s
+    try:
+        await serve.aopen_explorer(page, url, timeout_ms=1e3 * min(BLANK_RELOAD_S, timeout_s))
+        return
+    except PlaywrightTimeout:
+        left = end - time.monotonic()
+        if left <= 0:
+            raise
+    run.reloads += 1
+    await page.reload(wait_until="commit")
+    await serve.aopen_explorer(page, None, timeout_ms=1e3 * left)
+
+
 async def student(
     browser, hub: hubctl.Hub, name: str, password: str, presses: int, nb_text: str, delay: float = 0.0
 ) -> StudentRun:
@@ -115,6 +150,16 @@ async def student(
     ctx = await browser.new_context(viewport={"width": 1366, "height": 768})
     ctx.set_default_timeout(240_000)
     page = await ctx.new_page()
+    # the page's own complaints, named in the error if this student fails (e.g. ipywidgets'
+    # "Control comm did not respond in time": the widgets' state came too slowly, page blank)
+    console: list[str] = []
+    page.on(
+        "console",
+        lambda m: (
+            console.append(m.text[:200]) if m.type in ("error", "warning") and "widget" in m.text else None
+        ),
+    )
+    page.on("pageerror", lambda e: console.append(f"page error: {str(e)[:200]}"))
     step = STEPS[0]
     try:
         t0 = time.monotonic()
@@ -125,9 +170,8 @@ async def student(
         run.reached.append(step)
         step = STEPS[1]
         # the server lands on the explorer (jupyterhub_config.py); go there if it did not
-        await serve.aopen_explorer(
-            page, None if "/voila/render/" in page.url else hub.user_url(name, f"voila/render/{EXPLORER}")
-        )
+        landing = None if "/voila/render/" in page.url else hub.user_url(name, f"voila/render/{EXPLORER}")
+        await open_explorer_as_a_student(page, landing, run)
         run.login_to_widget = time.monotonic() - t0
         run.reached.append(step)
         step = STEPS[2]
@@ -141,10 +185,41 @@ async def student(
         run.submitted = True
         run.reached.append(step)
     except Exception as exc:
-        run.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
+        seen = f" [page: {' | '.join(dict.fromkeys(console))[:300]}]" if console else ""
+        run.errors.append(f"{step}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}{seen}")
+        shots = os.environ.get("S400LAB_BENCH_SHOTS")  # a folder: what the student saw, for diagnosis
+        if shots:
+            with contextlib.suppress(Exception):
+                await page.screenshot(path=str(Path(shots) / f"{name}-{step.replace(' ', '_')}.png"))
     finally:
         await ctx.close()
     return run
+
+
+#: The load test's own browser: Chromium's headless shell (Debian's ``chromium-headless-shell``,
+#: the same engine without the desktop browser's UI layers) where it is installed, else the
+#: Chromium the browser tests use. ``$S400LAB_BENCH_CHROMIUM`` wins. Measured (docs/classroom.md):
+#: the load test's browser costs the machine more CPU than the hub does per student.
+HEADLESS_SHELL = "/usr/bin/chromium-headless-shell"
+#: On top of the browser tests' flags: no extensions (Debian's wrapper loads its own).
+BENCH_CHROMIUM_ARGS = ("--disable-extensions", "--mute-audio")
+
+
+def bench_chromium() -> str | None:
+    env = os.environ.get("S400LAB_BENCH_CHROMIUM")
+    if env:
+        return env if os.path.exists(env) else None
+    return HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else serve.chromium_path()
+
+
+async def launch_bench_browser(playwright):
+    """One headless browser for all of a round's students (one context each)."""
+    path = bench_chromium()
+    if path is None:
+        raise FileNotFoundError("Chromium not found (make browser)")
+    return await playwright.chromium.launch(
+        executable_path=path, headless=True, args=[*serve.CHROMIUM_ARGS, *BENCH_CHROMIUM_ARGS]
+    )
 
 
 async def run_round(
@@ -156,12 +231,18 @@ async def run_round(
     nb_text: str,
     deadline_s: float,
     arrive_within: float = 60.0,
+    account: CpuAccount | None = None,
 ) -> list[StudentRun]:
     """Let ``names`` arrive evenly spread over ``arrive_within`` seconds and work at once."""
     from playwright.async_api import async_playwright
 
     async with async_playwright() as p:
-        browser = await serve.launch_chromium(p)
+        browser = await launch_bench_browser(p)
+        if account is not None:  # Playwright's driver and Chromium: every child but the hub
+            hub_pid = hub.proc.pid if hub.proc else -1
+            for child in psutil.Process().children():
+                if child.pid != hub_pid:
+                    account.adopt("browser", child.pid)
         try:
             gap = arrive_within / len(names) if names else 0.0
             tasks = [
@@ -304,12 +385,30 @@ def summarise(hub: hubctl.Hub, runs: list[StudentRun], sampler: Sampler, wall: f
 
 
 HEADER = (
-    "| K | login -> server p50 / p95 (s) | login -> first widget p50 / p95 / max (s) "
-    "| preset -> repaint p50 / p95 (ms) "
+    "| K | prespawn (s) / CPU s per student | login -> server p50 / p95 (s) "
+    "| login -> first widget p50 / p95 / max (s) | preset -> repaint p50 / p95 (ms) "
     "| key -> repaint p50 / p95 (ms) [n] | hub MiB | per student MiB mean (max) "
-    "| CPU s per student | errors | reloads | forecasts merged / submitted "
-    "| load avg 1 min peak / end | round (s) |\n" + "|---" * 13 + "|"
+    "| CPU s per student: servers+kernels / hub / browser | errors | reloads "
+    "| forecasts merged / submitted | load avg 1 min peak / end | round (s) |\n" + "|---" * 14 + "|"
 )
+
+
+def _pre(r: dict[str, Any]) -> str:
+    s = r.get("prespawn_s", float("nan"))
+    return "-" if s != s else f"{s:.0f} / {r['prespawn_cpu']:.1f}"
+
+
+def breakdowns(rows: list[dict[str, Any]]) -> str:
+    """Where each round's CPU went (per part; the prespawn apart), as Markdown tables."""
+    out = []
+    for r in rows:
+        if r.get("pre_parts"):
+            out.append(f"\nK={r['K']}, prespawn ({r['prespawn_s']:.0f} s, before the students arrive):")
+            out.append(breakdown_table(r["pre_parts"], r["K"], r.get("pre_groups", {})))
+        if r.get("parts"):
+            out.append(f"\nK={r['K']}, the students' round ({r['wall']:.0f} s):")
+            out.append(breakdown_table(r["parts"], r["K"], r.get("groups", {})))
+    return "\n".join(out)
 
 
 def table(rows: list[dict[str, Any]]) -> str:
@@ -317,25 +416,83 @@ def table(rows: list[dict[str, Any]]) -> str:
     lines = [HEADER]
     for r in rows:
         lines.append(
-            f"| {r['K']} | {r['server_p50']:.1f} / {r['server_p95']:.1f} "
+            f"| {r['K']} | {_pre(r)} | {r['server_p50']:.1f} / {r['server_p95']:.1f} "
             f"| {r['login_p50']:.1f} / {r['login_p95']:.1f} / {r['login_max']:.1f} "
             f"| {r['preset_p50']:.0f} / {r['preset_p95']:.0f} "
             f"| {r['key_p50']:.0f} / {r['key_p95']:.0f} [{r['n_keys']}] | {r['hub_mib']:.0f} "
-            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) | {r['cpu_per_student']:.1f} "
+            f"| {r['student_mib']:.0f} ({r['student_max']:.0f}) "
+            f"| {r['cpu_per_student']:.1f} / {r.get('hub_cpu', float('nan')):.1f} "
+            f"/ {r.get('browser_cpu', float('nan')):.1f} "
             f"| {len(r['errors'])} | {r['reloads']} | {r['merged']} / {r['submitted']} "
             f"| {r['load_peak']:.1f} / {r['load_end']:.1f} | {r['wall']:.0f} |"
         )
     return "\n".join(lines)
 
 
+def _students_cgroup_cpu(names: list[str]) -> float | None:
+    """CPU seconds of the students' cgroups (exited processes included), None without cgroups."""
+    secs = [limits.cpu_seconds(n) for n in names]
+    return None if any(x is None for x in secs) else sum(x for x in secs if x is not None)
+
+
 def measure_round(
-    hub: hubctl.Hub, names: list[str], passwords: dict[str, str], **round_args: Any
+    hub: hubctl.Hub, names: list[str], passwords: dict[str, str], *, prespawn: int = 0, **round_args: Any
 ) -> tuple[list[StudentRun], dict[str, Any]]:
-    """Run one round (:func:`run_round`) while sampling; return the runs and the table row."""
-    t0 = time.monotonic()
-    with Sampler(hub, names) as sampler:
-        runs = asyncio.run(run_round(hub, names, passwords, **round_args))
-    return runs, summarise(hub, runs, sampler, time.monotonic() - t0)
+    """Run one round (:func:`run_round`) while sampling; return the runs and the table row.
+
+    With ``prespawn`` > 0 the round's servers are started first through the hub's API, that
+    many at once (:meth:`hubctl.Hub.prespawn`, what ``hubctl.py prespawn`` does before a class),
+    and measured apart: the students then arrive at running servers. The row carries the CPU
+    seconds of every part of the round (``cpu_account.py``), the prespawn's apart.
+    """
+    k = len(names)
+    extra: dict[str, Any] = {"prespawn_s": float("nan"), "prespawn_cpu": float("nan"), "pre_parts": {}}
+    with CpuAccount() as account:
+        account.adopt("hub", hub.proc.pid if hub.proc else os.getpid())
+        account.adopt("load test", os.getpid(), tree=False)
+        account.students({pwd.getpwnam(n).pw_uid: n for n in names})
+        before = _students_cgroup_cpu(names) or 0.0
+        if prespawn:
+            account.mark()
+            t_pre = time.monotonic()
+            load_pre = os.getloadavg()[0]
+            hub.prespawn(names, parallel=prespawn)
+            after = _students_cgroup_cpu(names)
+            pre_parts = account.parts()
+            pre_groups = account.group_seconds()
+            pre_students = (
+                (after - before)
+                if after is not None
+                else sum(v for (g, _p), v in pre_parts.items() if g == "students")
+            )
+            extra.update(
+                prespawn_s=time.monotonic() - t_pre,
+                prespawn_cpu=pre_students / k,
+                prespawn_hub_cpu=pre_groups.get("hub", float("nan")) / k,
+                prespawn_load=(load_pre, os.getloadavg()[0]),
+                pre_parts=pre_parts,
+                pre_groups={**pre_groups, "students": pre_students},
+            )
+            before = after or 0.0
+        account.mark()
+        t0 = time.monotonic()
+        with Sampler(hub, names) as sampler:
+            runs = asyncio.run(run_round(hub, names, passwords, account=account, **round_args))
+        wall = time.monotonic() - t0
+        after = _students_cgroup_cpu(names)
+        parts, groups = account.parts(), account.group_seconds()
+    row = summarise(hub, runs, sampler, wall)
+    if after is not None:
+        row["cpu_per_student"] = (after - before) / k
+        groups["students"] = after - before
+    row.update(
+        extra,
+        hub_cpu=groups.get("hub", sum(v for (g, _p), v in parts.items() if g == "hub")) / k,
+        browser_cpu=groups.get("browser", sum(v for (g, _p), v in parts.items() if g == "browser")) / k,
+        parts=parts,
+        groups=groups,
+    )
+    return runs, row
 
 
 def stop_servers(hub: hubctl.Hub, names: list[str], timeout: float = 120) -> None:
@@ -358,10 +515,18 @@ def main(argv: list[str] | None = None) -> int:
         "--no-preheat", action="store_true", help="no preheated explorer kernel (for an A/B comparison)"
     )
     ap.add_argument("--round-timeout", type=float, default=0, help="seconds per round (0: 600 + 30 K)")
+    ap.add_argument(
+        "--prespawn",
+        type=int,
+        default=2,
+        metavar="N",
+        help="start each round's servers before the students arrive, N at once, as `make "
+        "classroom-prespawn` does before a class (default 2); 0: each login spawns its server",
+    )
     args = ap.parse_args(argv)
     ks = [int(k) for k in args.ks.split(",") if k.strip()]
     why = None if os.geteuid() == 0 else "needs root (one Unix user per simulated student)"
-    if why is None and serve.chromium_path() is None:
+    if why is None and bench_chromium() is None:
         why = "Chromium not found (make browser)"
     if why:
         print(f"bench-classroom: {why}", file=sys.stderr)
@@ -372,7 +537,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"classroom load test: K = {ks}, arriving within {args.arrive_within:.0f} s, {args.presses} key "
         f"presses per student, explorer kernel {'cold' if args.no_preheat else 'preheated'}, "
-        f"{os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+        f"{f'servers prespawned {args.prespawn} at once' if args.prespawn else 'servers spawned at login'}, "
+        f"browser {bench_chromium()}, {os.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, "
         f"load average {la[0]:.2f} {la[1]:.2f} {la[2]:.2f}, "
         f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
         flush=True,
@@ -397,6 +564,7 @@ def main(argv: list[str] | None = None) -> int:
                 nb_text=nb_text,
                 deadline_s=args.round_timeout or 600 + 30 * k,
                 arrive_within=args.arrive_within,
+                prespawn=args.prespawn,
             )
             rows.append(row)
             print(
@@ -408,8 +576,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    error: {e}", flush=True)
             if row["missing"]:
                 print(f"    LOST forecasts: {row['missing']}", flush=True)
+            print(table([row]).splitlines()[-1], flush=True)  # the row now, the table at the end
             stop_servers(hub, names)
     print("\n" + table(rows))
+    print("\nCPU seconds by part (cpu_account.py):" + breakdowns(rows))
     lost = sum(r["submitted"] - r["merged"] for r in rows)
     return 1 if lost else 0
 

@@ -17,8 +17,12 @@ What ``start`` does, as root (real isolation needs real Unix users):
    dir 0700, git-ignored; hashes for the hub in ``<state>/users.json``) and prints where it is;
 5. runs ``jupyterhub -f classroom/jupyterhub_config.py`` on 127.0.0.1 in the foreground.
 
-``remove-users`` deletes the roster's accounts again (only those created by this tool) with
-their homes. Nothing here reaches the network.
+``prespawn`` (``make classroom-prespawn``), with the hub running, starts every student's server
+before the class arrives through the hub's API (the ``classroom-admin`` service's token from the
+state dir), a few at a time: each login then only authenticates and lands on a running server
+whose explorer kernel is warm, instead of paying the server's start during the login burst
+(docs/classroom.md, "Load test"). ``remove-users`` deletes the roster's accounts again (only those
+created by this tool) with their homes. Nothing here reaches the network.
 """
 
 from __future__ import annotations
@@ -567,6 +571,51 @@ class Hub:
         server = (user or {}).get("servers", {}).get("", {})  # type: ignore[union-attr]
         return bool(server.get("ready"))
 
+    def prespawn(
+        self, names: list[str], parallel: int = 2, timeout: float = 900.0, progress: bool = False
+    ) -> dict[str, float]:
+        """Start these users' servers before they log in (the hub's API with the
+        ``classroom-admin`` service's token), at most ``parallel`` starting at once; return the
+        seconds each took from its request to ready.
+
+        A student who then logs in only authenticates and is sent to the running server, whose
+        explorer kernel is already warm: the server start, the copy of the workbook and the
+        explorer notebook's first run are paid before the class arrives instead of during the
+        login burst. A server already running is left as it is (0 s). Servers idle for the hub's
+        cull timeout (``--cull-timeout``, default an hour) are stopped again: prespawn within
+        that time before the class.
+        """
+        todo, active, took = list(names), {}, {}
+        end = time.monotonic() + timeout
+        while todo or active:
+            while todo and len(active) < max(1, parallel):
+                name = todo.pop(0)
+                try:
+                    self.api("POST", f"/users/{name}/server")
+                except urllib.error.HTTPError as err:
+                    if err.code != 400:  # 400: already running (or stopping: wait below)
+                        raise
+                except urllib.error.URLError as err:
+                    if isinstance(err.reason, ConnectionRefusedError):
+                        raise  # no hub there at all
+                    # a busy hub answers late; the spawn goes on, wait for it below
+                except TimeoutError:
+                    pass
+                active[name] = time.monotonic()
+            for name, t0 in list(active.items()):
+                with contextlib.suppress(urllib.error.URLError, TimeoutError):
+                    if self.server_ready(name):
+                        took[name] = time.monotonic() - t0
+                        del active[name]
+                        if progress:
+                            done = f"{len(took)}/{len(names)}"
+                            print(f"  {name}: ready in {took[name]:.1f} s ({done})", flush=True)
+            if time.monotonic() > end:
+                raise TimeoutError(f"servers not ready in {timeout:.0f} s: {', '.join([*active, *todo])}")
+            if active:
+                time.sleep(0.5)
+        return took
+
     def stop_server(self, name: str) -> None:
         try:
             self.api("DELETE", f"/users/{name}/server")
@@ -617,13 +666,48 @@ s400lab classroom hub
         )
 
 
+def _prespawn(args: argparse.Namespace) -> int:
+    """``hubctl.py prespawn``: start the roster's students' servers on the running hub."""
+    members = read_roster(args.roster)
+    names = args.names or [m.name for m in members if m.role == "student"]
+    unknown = sorted(set(names) - {m.name for m in members})
+    if unknown:
+        raise RosterError(f"not on the roster {args.roster}: {', '.join(unknown)}")
+    hub = Hub(roster=args.roster.resolve(), state=args.state.resolve(), port=args.port)
+    if not (hub.state / "admin_api_token").exists():
+        raise FileNotFoundError(f"no hub state in {hub.state}: start the hub first (make classroom)")
+    t0 = time.monotonic()
+    print(f"starting {len(names)} servers, {args.parallel} at a time ...", flush=True)
+    try:
+        took = hub.prespawn(names, parallel=args.parallel, progress=True)
+    except urllib.error.URLError as exc:
+        raise RuntimeError(f"no hub answers on {hub.api_base} ({exc.reason}): is it running?") from exc
+    print(
+        f"{len(took)} servers ready in {time.monotonic() - t0:.0f} s; each student's login now only "
+        f"authenticates (idle servers are stopped after the hub's cull timeout)",
+        flush=True,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
-    for name in ("start", "remove-users"):
+    for name in ("start", "remove-users", "prespawn"):
         p = sub.add_parser(name)
         p.add_argument("--roster", type=Path, default=DEFAULTS["roster"])
         p.add_argument("--group", default=DEFAULTS["group"])
+        if name == "prespawn":
+            p.description = (
+                "start the students' servers before the class arrives (a running hub: "
+                "`make classroom` in another terminal), so that a login only authenticates"
+            )
+            p.add_argument("--port", type=int, default=8000, help="the running hub's port")
+            p.add_argument("--state", type=Path, default=DEFAULTS["state"])
+            p.add_argument(
+                "--parallel", type=int, default=max(1, (os.cpu_count() or 2)), help="servers starting at once"
+            )
+            p.add_argument("names", nargs="*", help="only these users (default: every student on the roster)")
         if name == "start":
             p.add_argument("--port", type=int, default=8000)
             p.add_argument(
@@ -643,6 +727,8 @@ def main(argv: list[str] | None = None) -> int:
             removed = remove_accounts(read_roster(args.roster), args.group)
             print(f"removed {len(removed)} accounts: {' '.join(removed)}")
             return 0
+        if args.cmd == "prespawn":
+            return _prespawn(args)
         hub = Hub(
             roster=args.roster.resolve(),
             state=args.state.resolve(),
@@ -654,7 +740,7 @@ def main(argv: list[str] | None = None) -> int:
             cull_timeout=args.cull_timeout,
         )
         passwords = hub.prepare()
-    except (RosterError, PermissionError, FileNotFoundError, RuntimeError) as exc:
+    except (RosterError, PermissionError, FileNotFoundError, RuntimeError, TimeoutError) as exc:
         print(f"classroom: {exc}", file=sys.stderr)
         return 2
     _print_login(hub, passwords)

@@ -33,7 +33,7 @@ import resource
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Limits", "CgroupSet", "make_cgroups", "preexec", "remove_cgroups"]
+__all__ = ["Limits", "CgroupSet", "make_cgroups", "preexec", "remove_cgroups", "cpu_seconds"]
 
 CGROUP_ROOT = Path(os.environ.get("S400LAB_CGROUP_ROOT", "/sys/fs/cgroup"))
 GROUP = "s400lab"
@@ -122,7 +122,30 @@ def make_cgroups(user: str, limits: Limits) -> CgroupSet:
             done.add(controller)
         else:
             problems.append(f"cannot set {next(iter(settings))} in {folder}")
+    # accounting only (no limit): the student's CPU time, exited processes included, where cpuacct
+    # is a hierarchy of its own (where it is mounted with cpu, the cpu folder above has it)
+    acct = CGROUP_ROOT / "cpuacct"
+    if (acct / "cgroup.procs").exists() and not (CGROUP_ROOT / "cpu" / "cpuacct.usage").exists():
+        with contextlib.suppress(OSError):
+            (acct / GROUP / user).mkdir(parents=True, exist_ok=True)
+            procs.append(acct / GROUP / user / "cgroup.procs")
     return CgroupSet(procs, done, "; ".join(problems))
+
+
+def cpu_seconds(user: str) -> float | None:
+    """CPU time (user + system) used so far by everything in ``user``'s cgroup, exited processes
+    included (cgroup v1 ``cpuacct.usage``, v2 ``cpu.stat``); None where there is none."""
+    v2 = _v2_root()
+    if v2 is not None:
+        with contextlib.suppress(OSError, ValueError):
+            for line in (v2 / GROUP / user / "cpu.stat").read_text().splitlines():
+                if line.startswith("usage_usec "):
+                    return int(line.split()[1]) / 1e6
+        return None
+    for controller in ("cpuacct", "cpu"):
+        with contextlib.suppress(OSError, ValueError):
+            return int((CGROUP_ROOT / controller / GROUP / user / "cpuacct.usage").read_text()) / 1e9
+    return None
 
 
 def _make_v2(root: Path, user: str, limits: Limits) -> CgroupSet:
@@ -188,7 +211,7 @@ def remove_cgroups(user: str, attempts: int = 50) -> None:
     """Remove the student's cgroup folders (once their processes have exited); needs root."""
     import time
 
-    folders = [CGROUP_ROOT / c / GROUP / user for c in ("memory", "pids", "cpu")]
+    folders = [CGROUP_ROOT / c / GROUP / user for c in ("memory", "pids", "cpu", "cpuacct")]
     v2 = _v2_root()
     if v2 is not None:
         folders.append(v2 / GROUP / user)
