@@ -620,20 +620,29 @@ def _us_track(a: Inputs, hold: dict) -> dict[str, np.ndarray]:
     p_s, p_f = chances["u_block_sanctions"], chances["u_block_f35"]
     D = a("congress_hold_months")
     k0, m0 = hold["k_agree"], hold["m_leave"]
+    m_s, m_r, m_d = (
+        md * a(n) for n in ("sanctions_lift_months", "f35_readmission_months", "f35_delivery_months")
+    )
+
+    def k_of(m):  # quarter index of a milestone ``m`` months after the agreement's removal
+        return k0 + np.ceil((m0 + m) / 3.0 - 1e-9)
 
     def chain(held_s, held_f):  # quarters (k_sanc, k_f35, k_jet) with the holds given
-        m_sanc = md * a("sanctions_lift_months") + D * held_s
-        m_f35 = np.maximum(m_sanc, md * a("f35_readmission_months") + D * held_f)
-        m_jet = m_f35 + md * a("f35_delivery_months")
-        return tuple(k0 + months_to_quarters(m0 + m) for m in (m_sanc, m_f35, m_jet))
+        m_sanc = m_s + D * held_s
+        m_f35 = np.maximum(m_sanc, m_r + D * held_f)
+        return k_of(m_sanc), k_of(m_f35), k_of(m_f35 + m_d)
 
     k_sanc, k_f35, k_jet = chain(0.0, 0.0)
     free_q = np.maximum(0.0, a.H - k_f35)
-    expected_q = np.zeros(a.n)
-    for hs, hf in ((0.0, 0.0), (1.0, 0.0), (0.0, 1.0), (1.0, 1.0)):
-        w = (p_s if hs else 1.0 - p_s) * (p_f if hf else 1.0 - p_f)
-        expected_q = expected_q + w * np.maximum(0.0, a.H - chain(hs, hf)[1])
-    p_clear = np.divide(expected_q, free_q, out=np.zeros(a.n), where=free_q > 0)
+    # expected quarters of F-35 work share over the four hold outcomes (none, sanctions, F-35, both)
+    m_sD, m_rD = m_s + D, m_r + D
+    left_q = (
+        (1.0 - p_s) * (1.0 - p_f) * free_q
+        + p_s * (1.0 - p_f) * np.maximum(0.0, a.H - k_of(np.maximum(m_sD, m_r)))
+        + (1.0 - p_s) * p_f * np.maximum(0.0, a.H - k_of(np.maximum(m_s, m_rD)))
+        + p_s * p_f * np.maximum(0.0, a.H - k_of(np.maximum(m_sD, m_rD)))
+    )
+    p_clear = np.divide(left_q, free_q, out=np.zeros(a.n), where=free_q > 0)
     return dict(k_sanc=k_sanc, k_f35=k_f35, k_jet=k_jet, p_s=p_s, p_f=p_f, p_clear=p_clear, chain=chain)
 
 
