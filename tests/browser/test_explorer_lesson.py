@@ -70,7 +70,7 @@ PRESSES = [
     ("Russia", "inventory_bn", "ArrowDown"),
     ("Russia", "loss_rate_bn_per_year", "ArrowUp"),
     ("US", "sanctions_lift_months", "ArrowUp"),
-    ("US", "p_block_f35", "ArrowUp"),
+    ("US", "p_hold_per_linkage", "ArrowUp"),
     ("India", "india_transport_months", "ArrowUp"),
     ("Allies", "w_us_trust", "ArrowUp"),
     ("Time", "horizon_quarters", "ArrowDown"),

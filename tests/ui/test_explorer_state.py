@@ -107,7 +107,7 @@ def test_shares_are_typed_in_percent():
     assert units.from_shown(p, 30) == 0.3  # 30 typed is 30%, never 1 (100%)
     assert units.to_shown(p, 0.3) == 30
     assert units.range_text(p) == "between 0% and 100% of US$2.5bn"
-    assert units.is_percent(REGISTER["p_block_f35"]) and not units.is_percent(REGISTER["inventory_bn"])
+    assert units.is_percent(REGISTER["p_hold_per_linkage"]) and not units.is_percent(REGISTER["inventory_bn"])
 
 
 def test_quarters_are_typed_as_2027q3():
