@@ -50,7 +50,9 @@ FIGURE_ALT = (
 
 #: Names each slider's handle (role=slider) after its weight: ipywidgets gives the handle no
 #: accessible name, so screen readers say "slider" nine times and axe-core flags it
-#: (aria-input-field-name, serious). Runs once per page; new explorers are named as they appear.
+#: (aria-input-field-name, serious); the ranking's view, which scrolls sideways on a narrow pane,
+#: gets keyboard access and a name (scrollable-region-focusable). Runs once per page; new explorers
+#: are named as they appear.
 NAME_HANDLES_JS = """
 (function () {
   function name(root) {
@@ -60,6 +62,14 @@ NAME_HANDLES_JS = """
       el.querySelectorAll('[role=slider]').forEach(function (h) {
         if (label && h.getAttribute('aria-label') !== label) { h.setAttribute('aria-label', label); }
       });
+    });
+    // the ranking's view scrolls sideways on a narrow pane: reachable by keyboard, named
+    root.querySelectorAll('.s400-tradeoffs-view').forEach(function (v) {
+      if (!v.hasAttribute('tabindex')) {
+        v.setAttribute('tabindex', '0');
+        v.setAttribute('role', 'region');
+        v.setAttribute('aria-label', 'Ranking of the options under your weights');
+      }
     });
   }
   if (!window.__s400NameHandles) {
