@@ -192,7 +192,8 @@ def test_numbers_as_people_type_them(voila_server, browser, artifacts_dir):
         )
         _tab(page, "Turkiye")
         share.fill("130")
-        share.press("Tab")
+        share.press("Enter")  # focus stays (Tab would scroll the pane to the next box, and may
+        # carry the note above the pane's top before it is checked)
         note_sel = ".s400-ctl-compensation_share + .s400-refused"
         page.wait_for_selector(f"{note_sel} >> text=between 0% and 100%")
         note = page.inner_text(note_sel)
@@ -200,6 +201,9 @@ def test_numbers_as_people_type_them(voila_server, browser, artifacts_dir):
         page.wait_for_function(
             "(s) => document.querySelector(s).value === '30'", arg=serve.control("compensation_share")
         )
+        # the note sits under its box, which may be at the pane's lower edge: the pane scrolls to
+        # it as a student would; it must then be wholly inside the window and the pane
+        page.locator(f"{note_sel} .s400-msg").scroll_into_view_if_needed()
         _check(page, size, "refusal", (f"{note_sel} .s400-msg",))
         # a quarter, typed as people write it
         _tab(page, "India")
