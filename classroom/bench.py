@@ -66,7 +66,17 @@ from s400lab.analysis import classroom as cls  # noqa: E402
 
 EXPLORER = "s400lab/notebooks/30_scenario_explorer.ipynb"
 SUBMIT_NB = "s400lab/notebooks/submit_forecast.ipynb"
-QUESTION = "india-sq4-confirmed-2027-01"  # the form's first question (earliest to resolve)
+
+
+def first_question() -> str:
+    """The forecast form's first question: the open one resolving soonest (what a student
+    who submits without choosing forecasts)."""
+    from s400lab.analysis.forecasting import load_questions
+
+    qs = load_questions()
+    return str(qs[qs["status"] == "open"].sort_values("resolves_on").index[0])
+
+
 #: What every student must reach, in order (the smoke round asserts all of them).
 STEPS = ("login", "first widget", "preset", "key presses", "forecast")
 
@@ -350,7 +360,8 @@ def summarise(hub: hubctl.Hub, runs: list[StudentRun], sampler: Sampler, wall: f
     """One table row for a round; checks the instructor's merge for every submitted forecast."""
     k = len(runs)
     sub = cls.collect_submissions(hub.class_dir)
-    submitted = [(r.name, QUESTION) for r in runs if r.submitted]
+    question = first_question()
+    submitted = [(r.name, question) for r in runs if r.submitted]
     missing = cls.expected_in(sub.forecasts, submitted)
     logins = [r.login_to_widget for r in runs if r.login_to_widget is not None]
     servers = [r.login_to_server for r in runs if r.login_to_server is not None]

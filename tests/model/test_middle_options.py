@@ -12,9 +12,10 @@ import math
 import numpy as np
 import pytest
 
+from s400lab.analysis.middle import readings_side_by_side
 from s400lab.model import Scenario, compare_readings, run, run_ensemble
 from s400lab.model.core import MIDDLE_ACTIONS, MIDDLE_MOVING, months_to_quarters
-from s400lab.model.middle import MIDDLE_PRESETS, readings_side_by_side
+from s400lab.model.middle import MIDDLE_PRESETS
 
 from .conftest import sim1
 

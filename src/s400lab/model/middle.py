@@ -12,7 +12,8 @@ section 6). What leaves Turkiye's holding follows the option (section 1): under 
 relocation the units leave its active holding but never go to Russia; under stand-alone use and
 joint control they stay.
 
-:func:`readings_side_by_side` runs every middle option under both readings of its switch.
+:func:`s400lab.analysis.middle.readings_side_by_side` runs every middle option under both readings
+of its switch (in the analysis layer: it runs the model).
 """
 
 from __future__ import annotations
@@ -20,11 +21,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
 from s400lab.model.core import MIDDLE_ACTIONS, MIDDLE_MOVING
 
-__all__ = ["MIDDLE_PRESETS", "OUTCOMES_SHOWN", "readings_side_by_side", "verdict_text"]
+__all__ = ["MIDDLE_PRESETS", "OUTCOMES_SHOWN", "verdict_text"]
 
 #: Middle option (``tr_action``) -> its preset in data/scenarios.csv.
 MIDDLE_PRESETS: dict[str, str] = {
@@ -34,7 +33,7 @@ MIDDLE_PRESETS: dict[str, str] = {
     "joint_control": "joint_control",
 }
 
-#: The outcomes :func:`readings_side_by_side` shows by default.
+#: The outcomes :func:`s400lab.analysis.middle.readings_side_by_side` shows by default.
 OUTCOMES_SHOWN = (
     "legal_conditions_met",
     "battalions_divested",
@@ -82,41 +81,3 @@ def verdict_text(values: Mapping[str, Any]) -> str:
         f"{where} Read this way it does not satisfy {law}, so CAATSA sanctions stay and there is "
         "no F-35 readmission; under 'counts' they could follow. Compare both readings side by side."
     )
-
-
-def readings_side_by_side(outcomes: list[str] | None = None, base: Any = None) -> pd.DataFrame:
-    """Every middle option under each reading of its legal switch (central runs).
-
-    Parameters
-    ----------
-    outcomes : list of str, optional
-        Outcome names (default :data:`OUTCOMES_SHOWN`).
-    base : s400lab.model.Scenario, optional
-        Values to start from (default: the defaults); the option and the reading are set on it.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per (option, reading): columns ``option``, ``preset``, ``switch``, ``reading``,
-        then one column per outcome.
-    """
-    from s400lab.model.api import run
-    from s400lab.model.scenario import Scenario
-
-    names = list(OUTCOMES_SHOWN if outcomes is None else outcomes)
-    rows = []
-    for action, preset in MIDDLE_PRESETS.items():
-        switch = MIDDLE_ACTIONS[action]
-        sc = Scenario.preset(preset) if base is None else base.with_changes(tr_action=action)
-        for reading, s in sc.readings(switch).items():
-            out = run(s).raw_outcomes
-            rows.append(
-                {
-                    "option": action,
-                    "preset": preset,
-                    "switch": switch,
-                    "reading": reading,
-                    **{k: float(out[k]) for k in names},
-                }
-            )
-    return pd.DataFrame(rows)
